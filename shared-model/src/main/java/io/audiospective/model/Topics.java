@@ -1,0 +1,19 @@
+package io.audiospective.model;
+
+/** Kafka topic names shared by every service. */
+public final class Topics {
+
+    public static final String ARCHIVE_BATCHES = "archive.batches";
+    public static final String ARCHIVE_OUTCOMES = "archive.outcomes";
+    public static final String PLAYS = "plays";
+    public static final String USERS = "users";
+    public static final String IMPORTS = "imports";
+
+    private Topics() {
+    }
+
+    /** The dead-letter topic of {@code topic}: where records that could not be processed go, with the reason. */
+    public static String deadLetter(String topic) {
+        return topic + ".dlq";
+    }
+}
