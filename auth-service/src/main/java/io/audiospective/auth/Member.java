@@ -1,0 +1,35 @@
+package io.audiospective.auth;
+
+import java.time.Instant;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+/** A founding member, identified by their stable Spotify user id. */
+@Entity
+@Table(name = "members")
+public class Member {
+
+    @Id
+    @Column(name = "spotify_user_id")
+    public String spotifyUserId;
+
+    @Column(name = "display_name")
+    public String displayName;
+
+    @Enumerated(EnumType.STRING)
+    public MemberStatus status;
+
+    @Column(name = "time_zone")
+    public String timeZone;
+
+    @Column(name = "created_at")
+    public Instant createdAt;
+
+    @Column(name = "updated_at")
+    public Instant updatedAt;
+}
