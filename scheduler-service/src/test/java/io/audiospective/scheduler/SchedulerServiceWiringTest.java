@@ -1,0 +1,103 @@
+package io.audiospective.scheduler;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+import io.audiospective.model.Topics;
+import io.audiospective.model.UserEvent;
+import io.audiospective.model.UserEventType;
+import io.audiospective.model.codec.MessageCodec;
+import io.audiospective.scheduler.repository.ScheduledUserRepository;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
+
+/** scheduler-service against the real PostgreSQL, Redis and Kafka broker. */
+@QuarkusTest
+class SchedulerServiceWiringTest {
+
+    @Inject
+    ScheduledUserRepository users;
+
+    @Inject
+    RedisDataSource redis;
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrapServers;
+
+    @Test
+    void healthMetricsAndOpenApiAreServed() {
+        given().when().get("/q/health/ready").then().statusCode(200)
+                .body("status", equalTo("UP"))
+                .body("checks.name", hasItems("database-schema", "Database connections health check",
+                        "Redis connection health check", "Kafka connection health check"));
+        given().when().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        given().when().get("/q/metrics").then().statusCode(200);
+        given().when().get("/q/openapi").then().statusCode(200);
+    }
+
+    @Test
+    void userEventsFromKafkaDecideWhoIsPolled() {
+        String userId = freshUser();
+        Instant registered = Instant.parse("2026-05-01T10:00:00Z");
+
+        produce(UserEvent.of(userId, UserEventType.REGISTERED, registered, "Ada", null));
+        await().atMost(Duration.ofSeconds(30)).until(() -> status(userId) == ScheduleStatus.ACTIVE);
+
+        produce(UserEvent.of(userId, UserEventType.NEEDS_REAUTH, registered.plusSeconds(60), null, null));
+        await().atMost(Duration.ofSeconds(30)).until(() -> status(userId) == ScheduleStatus.NEEDS_REAUTH);
+    }
+
+    @Test
+    void anOlderEventNeverOverwritesANewerStatus() {
+        String userId = freshUser();
+        Instant deletedAt = Instant.parse("2026-05-02T10:00:00Z");
+        QuarkusTransaction.requiringNew().run(() -> users.applyStatus(userId, ScheduleStatus.DELETED, deletedAt));
+
+        QuarkusTransaction.requiringNew()
+                .run(() -> users.applyStatus(userId, ScheduleStatus.ACTIVE, deletedAt.minusSeconds(1)));
+
+        ScheduledUser stored = QuarkusTransaction.requiringNew().call(() -> users.findById(userId));
+        assertThat(stored.status).isEqualTo(ScheduleStatus.DELETED);
+        assertThat(stored.statusSince).isEqualTo(deletedAt);
+    }
+
+    @Test
+    void redisKeysCanBeSetAndRead() {
+        String key = "test:" + freshUser();
+        redis.value(String.class).setex(key, 60, "hello");
+
+        assertThat(redis.value(String.class).get(key)).isEqualTo("hello");
+    }
+
+    private ScheduleStatus status(String userId) {
+        ScheduledUser user = QuarkusTransaction.requiringNew().call(() -> users.findById(userId));
+        return user == null ? null : user.status;
+    }
+
+    private void produce(UserEvent event) {
+        try (KafkaCompanion kafka = new KafkaCompanion(bootstrapServers)) {
+            kafka.produce(String.class, byte[].class)
+                    .fromRecords(new ProducerRecord<>(Topics.USERS, event.userId(), MessageCodec.encode(event)))
+                    .awaitCompletion(Duration.ofSeconds(30));
+        }
+    }
+
+    private static String freshUser() {
+        return "user-" + UUID.randomUUID();
+    }
+}
