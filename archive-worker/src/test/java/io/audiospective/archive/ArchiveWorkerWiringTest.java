@@ -1,0 +1,140 @@
+package io.audiospective.archive;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+import io.audiospective.archive.messaging.OutcomePublisher;
+import io.audiospective.archive.repository.ArchivedPlayRepository;
+import io.audiospective.archive.repository.CatalogueRepository;
+import io.audiospective.model.AlbumRef;
+import io.audiospective.model.ArchiveOutcome;
+import io.audiospective.model.ArtistRef;
+import io.audiospective.model.FailureKind;
+import io.audiospective.model.PlayEvent;
+import io.audiospective.model.Topics;
+import io.audiospective.model.TrackRef;
+import io.audiospective.model.codec.MessageCodec;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
+
+/** archive-worker against the real PostgreSQL, Redis and Kafka broker. */
+@QuarkusTest
+class ArchiveWorkerWiringTest {
+
+    @Inject
+    CatalogueRepository catalogue;
+
+    @Inject
+    ArchivedPlayRepository plays;
+
+    @Inject
+    EntityManager entityManager;
+
+    @Inject
+    OutcomePublisher outcomes;
+
+    @Inject
+    RedisDataSource redis;
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrapServers;
+
+    @Test
+    void healthMetricsAndOpenApiAreServed() {
+        given().when().get("/q/health/ready").then().statusCode(200)
+                .body("status", equalTo("UP"))
+                .body("checks.name", hasItems("database-schema", "Database connections health check",
+                        "Redis connection health check", "Kafka connection health check"));
+        given().when().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        given().when().get("/q/metrics").then().statusCode(200);
+        given().when().get("/q/openapi").then().statusCode(200);
+    }
+
+    @Test
+    void playsAreArchivedOnceWithTheirCatalogue() {
+        String run = UUID.randomUUID().toString();
+        String userId = "user-" + run;
+        ArtistRef artist = new ArtistRef("artist-" + run, "Nina");
+        TrackRef first = new TrackRef("track-a-" + run, "A", 200_000, "ISRC1", album(run), List.of(artist));
+        TrackRef second = new TrackRef("track-b-" + run, "B", 150_000, null, album(run),
+                List.of(artist, new ArtistRef("guest-" + run, "Guest")));
+        Instant at = Instant.parse("2026-04-01T12:00:00.250Z");
+        List<PlayEvent> page = List.of(PlayEvent.polled(userId, at, first),
+                PlayEvent.polled(userId, at.plusSeconds(300), second));
+
+        int firstPoll = QuarkusTransaction.requiringNew().call(() -> {
+            catalogue.upsert(List.of(first, second));
+            return plays.insertNew(page);
+        });
+        int overlappingPoll = QuarkusTransaction.requiringNew().call(() -> {
+            catalogue.upsert(List.of(first, second));
+            return plays.insertNew(List.of(page.get(1), PlayEvent.polled(userId, at.plusSeconds(600), first)));
+        });
+
+        assertThat(firstPoll).isEqualTo(2);
+        assertThat(overlappingPoll).isEqualTo(1);
+        assertThat(QuarkusTransaction.requiringNew().call(() -> plays.countForUser(userId))).isEqualTo(3);
+        ArchivedPlay stored = QuarkusTransaction.requiringNew()
+                .call(() -> plays.findById(new ArchivedPlay.Key(userId, at)));
+        assertThat(stored.trackId).isEqualTo(first.id());
+        assertThat(stored.msPlayed).isEqualTo(200_000);
+        Number guestPosition = QuarkusTransaction.requiringNew().call(() -> (Number) entityManager
+                .createNativeQuery("SELECT position FROM track_artists WHERE track_id = :t AND artist_id = :a")
+                .setParameter("t", second.id()).setParameter("a", "guest-" + run).getSingleResult());
+        assertThat(guestPosition.intValue()).isEqualTo(1);
+    }
+
+    @Test
+    void redisKeysCanBeSetAndRead() {
+        String key = "test:" + UUID.randomUUID();
+        redis.value(String.class).setex(key, 60, "hello");
+
+        assertThat(redis.value(String.class).get(key)).isEqualTo("hello");
+    }
+
+    @Test
+    void outcomesArePublishedKeyedByUser() throws Exception {
+        String userId = "user-" + UUID.randomUUID();
+        Instant slot = Instant.parse("2026-04-01T12:00:00Z");
+        ArchiveOutcome outcome = ArchiveOutcome.failure("batch-1", userId, slot, slot.plusSeconds(4),
+                FailureKind.RATE_LIMITED, 17L, "Spotify asked to retry after 17 s");
+
+        outcomes.publish(outcome).toCompletableFuture().get(30, TimeUnit.SECONDS);
+
+        try (KafkaCompanion kafka = new KafkaCompanion(bootstrapServers)) {
+            var consumed = kafka.consume(String.class, byte[].class)
+                    .withGroupId("wiring-" + userId)
+                    .withOffsetReset(OffsetResetStrategy.EARLIEST)
+                    .fromTopics(Topics.ARCHIVE_OUTCOMES);
+            var record = await().atMost(Duration.ofSeconds(30)).until(
+                    () -> consumed.getRecords().stream().filter(r -> userId.equals(r.key())).findFirst(),
+                    Optional::isPresent).orElseThrow();
+            consumed.close();
+
+            assertThat(MessageCodec.decode(record.value(), ArchiveOutcome.class)).isEqualTo(outcome);
+        }
+    }
+
+    private static AlbumRef album(String run) {
+        return new AlbumRef("album-" + run, "Album", "2019-05", null);
+    }
+}

@@ -1,0 +1,158 @@
+#!/usr/bin/env bash
+# Starts the whole Audiospective system on this machine: the Kafka broker and the four services, as separate
+# processes, against the local PostgreSQL and Redis. Prints where everything listens, then watches until Ctrl-C,
+# which stops every process this script started (and nothing else: a broker that was already running stays).
+#
+#   deploy/run-local.sh [--rebuild]
+#
+# Environment (all optional): AUDIOSPECTIVE_HOME (state and logs, default ~/.audiospective), DB_HOST, DB_PORT,
+# DB_NAME (default audiospective, created if missing), DB_USER, DB_PASSWORD, REDIS_URL, KAFKA_PORT,
+# READY_TIMEOUT (seconds per service, default 180).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+STATE_DIR="${AUDIOSPECTIVE_HOME:-$HOME/.audiospective}"
+LOG_DIR="$STATE_DIR/logs"
+READY_TIMEOUT="${READY_TIMEOUT:-180}"
+
+export DB_HOST="${DB_HOST:-127.0.0.1}" DB_PORT="${DB_PORT:-5432}" DB_NAME="${DB_NAME:-audiospective}"
+export DB_USER="${DB_USER:-postgres}" DB_PASSWORD="${DB_PASSWORD:-}"
+export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"
+export KAFKA_PORT="${KAFKA_PORT:-9092}"
+export KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT"
+
+# name:port, in start order
+SERVICES=(auth-service:8081 scheduler-service:8082 archive-worker:8083 api-service:8080)
+
+started_pids=()
+started_kafka=false
+
+say() { printf '[run-local] %s\n' "$*"; }
+fail() { printf '[run-local] ERROR: %s\n' "$*" >&2; exit 1; }
+
+cleanup() {
+    trap - EXIT INT TERM
+    if ((${#started_pids[@]})); then
+        say "stopping services"
+        kill -TERM "${started_pids[@]}" 2>/dev/null || true
+        for _ in $(seq 1 30); do
+            alive=false
+            for pid in "${started_pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=true; done
+            $alive || break
+            sleep 1
+        done
+        kill -KILL "${started_pids[@]}" 2>/dev/null || true
+    fi
+    if $started_kafka; then
+        "$ROOT/deploy/kafka.sh" stop || true
+    fi
+    say "stopped"
+}
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+check_prerequisites() {
+    command -v java >/dev/null || fail "java is not on the PATH"
+    pg_isready -q -h "$DB_HOST" -p "$DB_PORT" || fail "PostgreSQL does not answer at $DB_HOST:$DB_PORT"
+    local redis_host_port="${REDIS_URL#redis://}"
+    redis_host_port="${redis_host_port%%/*}"
+    [[ "$(redis-cli -h "${redis_host_port%%:*}" -p "${redis_host_port##*:}" ping 2>/dev/null)" == "PONG" ]] \
+        || fail "Redis does not answer at $REDIS_URL"
+    for service in "${SERVICES[@]}"; do
+        port_in_use "${service#*:}" && fail "port ${service#*:} (${service%%:*}) is already in use"
+    done
+    return 0
+}
+
+ensure_database() {
+    local exists
+    exists=$(PGPASSWORD="$DB_PASSWORD" psql -h "$DB_HOST" -p "$DB_PORT" -U "$DB_USER" -d postgres -tAc \
+        "SELECT 1 FROM pg_database WHERE datname = '$DB_NAME'")
+    if [[ "$exists" != "1" ]]; then
+        say "creating database $DB_NAME"
+        PGPASSWORD="$DB_PASSWORD" psql -q -h "$DB_HOST" -p "$DB_PORT" -U "$DB_USER" -d postgres \
+            -c "CREATE DATABASE \"$DB_NAME\""
+    fi
+}
+
+build_if_needed() {
+    local missing=false
+    for service in "${SERVICES[@]}"; do
+        [[ -f "$ROOT/${service%%:*}/target/quarkus-app/quarkus-run.jar" ]] || missing=true
+    done
+    if $missing || [[ "${1:-}" == "--rebuild" ]]; then
+        say "building (tests skipped; run them with ./mvnw -B verify)"
+        (cd "$ROOT" && ./mvnw -B -q -DskipTests install)
+    fi
+}
+
+start_service() {
+    local name="$1" port="$2"
+    HTTP_PORT="$port" java -Xmx384m -jar "$ROOT/$name/target/quarkus-app/quarkus-run.jar" \
+        >"$LOG_DIR/$name.log" 2>&1 &
+    started_pids+=($!)
+}
+
+wait_ready() {
+    local name="$1" port="$2" pid="$3" deadline=$((SECONDS + READY_TIMEOUT))
+    until curl -fsS -o /dev/null "http://127.0.0.1:$port/q/health/ready"; do
+        if ! kill -0 "$pid" 2>/dev/null; then
+            tail -n 20 "$LOG_DIR/$name.log" >&2
+            fail "$name exited during start-up (log: $LOG_DIR/$name.log)"
+        fi
+        if ((SECONDS > deadline)); then
+            curl -sS "http://127.0.0.1:$port/q/health/ready" >&2 || true
+            fail "$name was not ready after ${READY_TIMEOUT}s (log: $LOG_DIR/$name.log)"
+        fi
+        sleep 1
+    done
+    say "$name is ready on http://127.0.0.1:$port"
+}
+
+main() {
+    mkdir -p "$LOG_DIR"
+    check_prerequisites
+    build_if_needed "${1:-}"
+    ensure_database
+    trap cleanup EXIT INT TERM
+
+    if "$ROOT/deploy/kafka.sh" status >/dev/null 2>&1; then
+        say "using the Kafka broker already running on $KAFKA_BOOTSTRAP_SERVERS (it stays running)"
+    else
+        "$ROOT/deploy/kafka.sh" start
+        started_kafka=true
+    fi
+
+    for service in "${SERVICES[@]}"; do
+        start_service "${service%%:*}" "${service#*:}"
+    done
+    local i=0
+    for service in "${SERVICES[@]}"; do
+        wait_ready "${service%%:*}" "${service#*:}" "${started_pids[$i]}"
+        i=$((i + 1))
+    done
+
+    cat <<INFO
+
+Audiospective is running. Ctrl-C stops everything this script started.
+  api-service        http://127.0.0.1:8080   (OpenAPI: /q/openapi, Swagger UI: /q/swagger-ui)
+  auth-service       http://127.0.0.1:8081
+  scheduler-service  http://127.0.0.1:8082
+  archive-worker     http://127.0.0.1:8083
+  each service       /q/health/live  /q/health/ready  /q/metrics
+  Kafka              $KAFKA_BOOTSTRAP_SERVERS
+  PostgreSQL         $DB_HOST:$DB_PORT/$DB_NAME     Redis  $REDIS_URL
+  logs               $LOG_DIR
+INFO
+
+    while true; do
+        i=0
+        for service in "${SERVICES[@]}"; do
+            kill -0 "${started_pids[$i]}" 2>/dev/null || fail "${service%%:*} stopped unexpectedly (log: $LOG_DIR/${service%%:*}.log)"
+            i=$((i + 1))
+        done
+        sleep 5
+    done
+}
+
+main "$@"
