@@ -63,7 +63,7 @@ class ArchiveWorkerWiringTest {
         given().when().get("/q/health/ready").then().statusCode(200)
                 .body("status", equalTo("UP"))
                 .body("checks.name", hasItems("database-schema", "Database connections health check",
-                        "Redis connection health check", "Kafka connection health check"));
+                        "Redis connection health check", "kafka"));
         given().when().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
         given().when().get("/q/metrics").then().statusCode(200);
         given().when().get("/q/openapi").then().statusCode(200);

@@ -1,0 +1,95 @@
+package io.audiospective.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Forwards TCP connections from a loopback port to a real server, so a test can make a dependency appear at an
+ * address the service was configured with, at a moment the test chooses.
+ */
+public final class TcpForwarder implements AutoCloseable {
+
+    private final ServerSocket server;
+    private final String targetHost;
+    private final int targetPort;
+    private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+
+    private TcpForwarder(ServerSocket server, String targetHost, int targetPort) {
+        this.server = server;
+        this.targetHost = targetHost;
+        this.targetPort = targetPort;
+    }
+
+    public static TcpForwarder start(int listenPort, String targetHost, int targetPort) throws IOException {
+        ServerSocket server = new ServerSocket(listenPort, 50, InetAddress.getLoopbackAddress());
+        TcpForwarder forwarder = new TcpForwarder(server, targetHost, targetPort);
+        daemon("forward-accept-" + listenPort, forwarder::acceptLoop);
+        return forwarder;
+    }
+
+    /** A loopback port that nothing listens on right now. */
+    public static int freePort() {
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return probe.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException("No free loopback port", e);
+        }
+    }
+
+    private void acceptLoop() {
+        while (!server.isClosed()) {
+            try {
+                Socket client = server.accept();
+                Socket upstream = new Socket(targetHost, targetPort);
+                sockets.add(client);
+                sockets.add(upstream);
+                daemon("forward-up", () -> pipe(client, upstream));
+                daemon("forward-down", () -> pipe(upstream, client));
+            } catch (IOException e) {
+                // closed, or the target refused this one connection: the client sees its socket close
+            }
+        }
+    }
+
+    private void pipe(Socket from, Socket to) {
+        byte[] buffer = new byte[16 * 1024];
+        try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+            int read;
+            while ((read = in.read(buffer)) >= 0) {
+                out.write(buffer, 0, read);
+                out.flush();
+            }
+        } catch (IOException e) {
+            // one side went away; closing both ends below tells the other
+        } finally {
+            closeQuietly(from);
+            closeQuietly(to);
+        }
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(server);
+        sockets.forEach(TcpForwarder::closeQuietly);
+    }
+
+    private static void daemon(String name, Runnable task) {
+        Thread thread = new Thread(task, name);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception e) {
+            // already closed
+        }
+    }
+}
