@@ -120,9 +120,10 @@ class RecentlyPlayedTest {
         TestClient.setClock(NOW);
         String user = TestClient.createUsers("heavy", 7203, 1, "rp-late").get(0);
         TestClient.Tokens t = TestClient.login(user);
-        long newestSeen = playedAt(page(t, Map.of("limit", 50))).get(0);
-        // let 90 minutes pass in steps, like a poller; every poll uses `after` and must never miss a play that
-        // the ground truth eventually shows, but late plays come in behind the cursor
+        List<Long> first = playedAt(page(t, Map.of("limit", 50)));
+        long newestSeen = first.get(0);
+        java.util.Set<Long> seen = new java.util.HashSet<>(first);
+        // let 90 minutes pass in steps, like a poller using `after`; late plays become visible behind the cursor
         long cursor = newestSeen;
         int behindCursor = 0;
         for (int step = 0; step < 9; step++) {
@@ -132,15 +133,15 @@ class RecentlyPlayedTest {
                 t = new TestClient.Tokens(r.jsonPath().getString("access_token"),
                         r.jsonPath().getString("refresh_token"));
             }
-            List<Long> all = playedAt(page(t, Map.of("limit", 50)));
-            for (long x : all) {
-                if (x < cursor && x > newestSeen - 3_600_000L) {
-                    behindCursor++;
+            for (long x : playedAt(page(t, Map.of("limit", 50)))) {
+                if (seen.add(x) && x < cursor) {
+                    behindCursor++; // new to us, yet older than what we had already seen
                 }
             }
             long since = cursor;
             List<Long> newer = playedAt(page(t, Map.of("after", since, "limit", 50)));
             assertThat(newer).allMatch(x -> x > since);
+            seen.addAll(newer);
             if (!newer.isEmpty()) {
                 cursor = newer.get(0);
             }
