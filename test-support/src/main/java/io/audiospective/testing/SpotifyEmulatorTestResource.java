@@ -46,6 +46,8 @@ public class SpotifyEmulatorTestResource implements QuarkusTestResourceLifecycle
                 .redirectOutput(log);
         builder.environment().put("EMULATOR_PORT", String.valueOf(port));
         builder.environment().put("EMULATOR_HOST", "127.0.0.1");
+        // auth-service's Spotify redirect URI; a port-less loopback URI accepts any port, as at Spotify
+        builder.environment().put("EMULATOR_REDIRECT_URIS", "http://127.0.0.1/login/spotify");
         try {
             process = builder.start();
         } catch (IOException e) {

@@ -1,0 +1,28 @@
+package io.audiospective.auth;
+
+import java.time.Instant;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+/** Someone who asked for a seat while the founding-member cap was full. */
+@Entity
+@Table(name = "waitlist")
+public class WaitlistEntry {
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    public Long id;
+
+    public String email;
+
+    @Column(name = "created_at")
+    public Instant createdAt;
+
+    @Column(name = "admitted_at")
+    public Instant admittedAt;
+}

@@ -1,0 +1,77 @@
+package io.audiospective.auth.config;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Everything auth-service is configured with. Secrets come from the environment, never from files in git. */
+@ConfigMapping(prefix = "audiospective.auth")
+public interface AuthConfig {
+
+    /** How many founding members may exist (Spotify development mode allows 5 users per app). */
+    @WithDefault("5")
+    int memberCap();
+
+    /** Spotify user ids that get the admin role. */
+    Optional<Set<String>> adminUserIds();
+
+    /** Where a signed-in browser is sent, with the API token in the URL fragment. */
+    @WithDefault("http://127.0.0.1:8080/")
+    String frontendUrl();
+
+    /** Shared credential of the other services for /internal endpoints. */
+    String serviceToken();
+
+    Spotify spotify();
+
+    Vault vault();
+
+    ApiToken apiToken();
+
+    interface Spotify {
+
+        /** Spotify's client id of this app; refreshes use PKCE, so no client secret exists. */
+        String clientId();
+
+        /** How long an access token lives (Spotify: one hour). */
+        @WithDefault("PT1H")
+        Duration accessTokenLifetime();
+
+        /** Refresh when less than this is left. */
+        @WithDefault("PT5M")
+        Duration refreshMargin();
+
+        /** Spotify refresh tokens die this long after the user authorised, whatever is done with them. */
+        @WithDefault("P182D")
+        Duration authorizationLifetime();
+
+        /** From when before that date the user is asked to reconnect. */
+        @WithDefault("P14D")
+        Duration reconnectWarning();
+    }
+
+    interface Vault {
+
+        /** Comma-separated {@code keyId:base64AesKey} pairs; old keys stay to read old values. */
+        String keys();
+
+        /** The key new values are encrypted with. */
+        String activeKeyId();
+    }
+
+    interface ApiToken {
+
+        /** Issuer of API tokens, also the base of the discovery document. */
+        @WithDefault("http://127.0.0.1:8081")
+        String issuer();
+
+        @WithDefault("PT15M")
+        Duration lifetime();
+
+        /** PKCS#8 PEM RSA private key; without it a key pair is generated at start (tokens die on restart). */
+        Optional<String> signingKey();
+    }
+}

@@ -1,0 +1,55 @@
+package io.audiospective.auth.rest;
+
+import java.time.Instant;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+
+import io.audiospective.auth.security.ApiTokenAuthenticationMechanism;
+import io.audiospective.auth.service.AccessTokenResult;
+import io.audiospective.auth.service.AccessTokenService;
+
+/** Endpoints for the other services only (role {@code service}); users' API tokens are refused. */
+@Path("/internal")
+@RolesAllowed(ApiTokenAuthenticationMechanism.ROLE_SERVICE)
+public class InternalResource {
+
+    private final AccessTokenService accessTokens;
+
+    InternalResource(AccessTokenService accessTokens) {
+        this.accessTokens = accessTokens;
+    }
+
+    @GET
+    @Path("/users/{userId}/access-token")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "A Spotify access token for the user valid for at least 5 more minutes")
+    @APIResponse(responseCode = "200", description = "The token and when it expires")
+    @APIResponse(responseCode = "404", description = "No such member")
+    @APIResponse(responseCode = "409", description = "The user must sign in again (problem type "
+            + "urn:audiospective:problem:needs-reauth): an AUTH failure, do not retry")
+    @APIResponse(responseCode = "503", description = "Spotify accounts unavailable: retry later")
+    public Response accessToken(@PathParam("userId") String userId) {
+        AccessTokenResult result = accessTokens.freshAccessToken(userId);
+        if (result instanceof AccessTokenResult.Granted granted) {
+            return Response.ok(new AccessToken(granted.accessToken(), granted.expiresAt())).build();
+        }
+        if (result instanceof AccessTokenResult.NeedsReauth) {
+            return Problem.response(409, Problem.NEEDS_REAUTH_TYPE, "User must sign in again",
+                    "Spotify no longer accepts this user's authorisation");
+        }
+        return Problem.response(Response.Status.NOT_FOUND, "No member with this id");
+    }
+
+    /** A Spotify access token; only ever sent to services holding the service credential. */
+    public record AccessToken(String accessToken, Instant expiresAt) {
+    }
+}

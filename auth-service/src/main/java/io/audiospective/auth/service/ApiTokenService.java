@@ -1,0 +1,133 @@
+package io.audiospective.auth.service;
+
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
+import java.security.PrivateKey;
+import java.security.interfaces.RSAPrivateCrtKey;
+import java.security.interfaces.RSAPublicKey;
+import java.security.spec.InvalidKeySpecException;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.RSAPublicKeySpec;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+import org.jose4j.jwk.JsonWebKey;
+import org.jose4j.jwk.RsaJsonWebKey;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.MalformedClaimException;
+import org.jose4j.jwt.consumer.InvalidJwtException;
+import org.jose4j.jwt.consumer.JwtConsumer;
+import org.jose4j.jwt.consumer.JwtConsumerBuilder;
+
+import io.audiospective.auth.config.AuthConfig;
+import io.smallrye.jwt.build.Jwt;
+
+/**
+ * Issues and verifies the signed API tokens (RS256 JWT) that frontends send to api-service. The public key is
+ * published as JWKS, so verifiers need no shared secret.
+ */
+@ApplicationScoped
+public class ApiTokenService {
+
+    private static final Logger LOG = Logger.getLogger(ApiTokenService.class);
+
+    private final AuthConfig config;
+    private final Clock clock;
+    private final PrivateKey privateKey;
+    private final RsaJsonWebKey publicJwk;
+    private final JwtConsumer consumer;
+
+    public ApiTokenService(AuthConfig config, Clock clock) {
+        this.config = config;
+        this.clock = clock;
+        KeyPair keys = config.apiToken().signingKey().map(ApiTokenService::fromPem).orElseGet(() -> {
+            LOG.warn("No API token signing key configured (API_TOKEN_SIGNING_KEY): using a key generated at start,"
+                    + " so API tokens stop verifying when the service restarts");
+            return generate();
+        });
+        this.privateKey = keys.getPrivate();
+        this.publicJwk = new RsaJsonWebKey((RSAPublicKey) keys.getPublic());
+        publicJwk.setAlgorithm("RS256");
+        publicJwk.setUse("sig");
+        publicJwk.setKeyId(publicJwk.calculateBase64urlEncodedThumbprint("SHA-256"));
+        this.consumer = new JwtConsumerBuilder()
+                .setExpectedIssuer(config.apiToken().issuer())
+                .setVerificationKey(keys.getPublic())
+                .setRequireExpirationTime()
+                .setRequireSubject()
+                .setRequireIssuedAt()
+                .setAllowedClockSkewInSeconds(30)
+                .setEvaluationTime(null)
+                .build();
+    }
+
+    public IssuedToken issue(String userId, Set<String> roles) {
+        Instant now = clock.instant();
+        Instant expiresAt = now.plus(config.apiToken().lifetime());
+        String token = Jwt.issuer(config.apiToken().issuer())
+                .subject(userId)
+                .upn(userId)
+                .groups(roles)
+                .issuedAt(now)
+                .expiresAt(expiresAt)
+                .jws().keyId(publicJwk.getKeyId()).algorithm(io.smallrye.jwt.algorithm.SignatureAlgorithm.RS256)
+                .sign(privateKey);
+        return new IssuedToken(token, expiresAt);
+    }
+
+    /** The verified claims of an API token, or empty when it is not one of ours or has expired. */
+    public java.util.Optional<VerifiedToken> verify(String token) {
+        try {
+            JwtClaims claims = consumer.processToClaims(token);
+            return java.util.Optional.of(new VerifiedToken(claims.getSubject(),
+                    Set.copyOf(claims.getStringListClaimValue("groups")),
+                    Instant.ofEpochSecond(claims.getIssuedAt().getValue())));
+        } catch (InvalidJwtException | MalformedClaimException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    /** The JWKS document with the current public key. */
+    public Map<String, Object> jwks() {
+        return Map.of("keys", java.util.List.of(publicJwk.toParams(JsonWebKey.OutputControlLevel.PUBLIC_ONLY)));
+    }
+
+    private static KeyPair generate() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            return generator.generateKeyPair();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static KeyPair fromPem(String pem) {
+        String base64 = pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+        try {
+            KeyFactory factory = KeyFactory.getInstance("RSA");
+            RSAPrivateCrtKey key = (RSAPrivateCrtKey) factory
+                    .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64)));
+            RSAPublicKey publicKey = (RSAPublicKey) factory
+                    .generatePublic(new RSAPublicKeySpec(key.getModulus(), key.getPublicExponent()));
+            return new KeyPair(publicKey, key);
+        } catch (NoSuchAlgorithmException | InvalidKeySpecException | ClassCastException
+                | IllegalArgumentException e) {
+            throw new IllegalArgumentException("API_TOKEN_SIGNING_KEY is not a PKCS#8 PEM RSA private key");
+        }
+    }
+
+    public record IssuedToken(String token, Instant expiresAt) {
+    }
+
+    public record VerifiedToken(String userId, Set<String> roles, Instant issuedAt) {
+    }
+}

@@ -1,0 +1,186 @@
+package io.audiospective.auth.service;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+import jakarta.transaction.Transactional;
+
+import io.audiospective.auth.Member;
+import io.audiospective.auth.MemberStatus;
+import io.audiospective.auth.StoredTokens;
+import io.audiospective.auth.WaitlistEntry;
+import io.audiospective.auth.config.AuthConfig;
+import io.audiospective.auth.messaging.UserEventPublisher;
+import io.audiospective.auth.repository.MemberRepository;
+import io.audiospective.auth.repository.SeatRepository;
+import io.audiospective.auth.repository.StoredTokensRepository;
+import io.audiospective.auth.repository.WaitlistRepository;
+import io.audiospective.model.UserEvent;
+import io.audiospective.model.UserEventType;
+
+/** Founding members: seats, sign-in, sign-out, deletion and the waitlist. */
+@ApplicationScoped
+public class MembershipService {
+
+    private final MemberRepository members;
+    private final SeatRepository seats;
+    private final StoredTokensRepository tokens;
+    private final WaitlistRepository waitlist;
+    private final TokenVault vault;
+    private final UserEventPublisher events;
+    private final AuthConfig config;
+    private final Clock clock;
+
+    MembershipService(MemberRepository members, SeatRepository seats, StoredTokensRepository tokens,
+            WaitlistRepository waitlist, TokenVault vault, UserEventPublisher events, AuthConfig config,
+            Clock clock) {
+        this.members = members;
+        this.seats = seats;
+        this.tokens = tokens;
+        this.waitlist = waitlist;
+        this.vault = vault;
+        this.events = events;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    /**
+     * Records a completed Spotify authorisation. A newcomer takes a seat in the same transaction, so however many
+     * sign-ups race, the cap is never overshot; a returning member needs no seat and is re-authorised.
+     */
+    @Transactional
+    public SignInOutcome signIn(String userId, String displayName, String refreshToken, String accessToken) {
+        Instant now = clock.instant();
+        Member member = members.findById(userId, LockModeType.PESSIMISTIC_WRITE);
+        boolean newcomer = member == null || member.status == MemberStatus.DELETED;
+        if (newcomer && !seats.takeSeat(config.memberCap())) {
+            return SignInOutcome.WAITLISTED;
+        }
+        boolean firstTime = member == null;
+        if (firstTime) {
+            member = new Member();
+            member.spotifyUserId = userId;
+            member.createdAt = now;
+        }
+        member.displayName = displayName;
+        member.status = MemberStatus.ACTIVE;
+        member.authorizedAt = now;
+        member.updatedAt = now;
+        if (firstTime) {
+            members.persist(member);
+        }
+        storeTokens(userId, refreshToken, accessToken, now.plus(config.spotify().accessTokenLifetime()), now);
+        UserEventType type = newcomer ? UserEventType.REGISTERED : UserEventType.REAUTHORIZED;
+        events.publishAndWait(UserEvent.of(userId, type, now, displayName, member.timeZone));
+        return newcomer ? SignInOutcome.JOINED : SignInOutcome.RETURNED;
+    }
+
+    @Transactional
+    public boolean isMember(String userId) {
+        Member member = members.findById(userId);
+        return member != null && member.status != MemberStatus.DELETED;
+    }
+
+    @Transactional
+    public boolean hasFreeSeat() {
+        return seats.hasFreeSeat(config.memberCap());
+    }
+
+    public Set<String> rolesOf(String userId) {
+        return config.adminUserIds().orElse(Set.of()).contains(userId) ? Set.of("user", "admin") : Set.of("user");
+    }
+
+    /** API tokens issued before now are no longer renewed. */
+    @Transactional
+    public void signOut(String userId) {
+        Member member = members.findById(userId);
+        if (member != null) {
+            member.tokensNotBefore = clock.instant();
+        }
+    }
+
+    @Transactional
+    public boolean mayRenew(String userId, Instant issuedAt) {
+        Member member = members.findById(userId);
+        return member != null && member.status != MemberStatus.DELETED
+                && (member.tokensNotBefore == null || !issuedAt.isBefore(member.tokensNotBefore));
+    }
+
+    /** Deletes the member and their Spotify tokens; every service purges the user on the DELETED event. */
+    @Transactional
+    public boolean delete(String userId) {
+        Member member = members.findById(userId, LockModeType.PESSIMISTIC_WRITE);
+        if (member == null) {
+            return false;
+        }
+        tokens.deleteById(userId);
+        members.delete(member);
+        seats.releaseSeat();
+        events.publishAndWait(UserEvent.of(userId, UserEventType.DELETED, clock.instant(), null, null));
+        return true;
+    }
+
+    /** Marks the member as needing to sign in again and forgets the unusable Spotify tokens. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void markNeedsReauth(Member member) {
+        tokens.deleteById(member.spotifyUserId);
+        member.status = MemberStatus.NEEDS_REAUTH;
+        member.updatedAt = clock.instant();
+        events.publishAndWait(UserEvent.of(member.spotifyUserId, UserEventType.NEEDS_REAUTH, member.updatedAt,
+                member.displayName, member.timeZone));
+    }
+
+    @Transactional
+    public void joinWaitlist(String email) {
+        if (waitlist.count("email", email) == 0) {
+            WaitlistEntry entry = new WaitlistEntry();
+            entry.email = email;
+            entry.createdAt = clock.instant();
+            waitlist.persist(entry);
+        }
+    }
+
+    @Transactional
+    public List<WaitlistEntry> waitlist() {
+        return waitlist.listAll(io.quarkus.panache.common.Sort.by("id"));
+    }
+
+    /** Admits a waitlisted person by adding one seat; false when there is no such entry or it was admitted. */
+    @Transactional
+    public boolean admit(long waitlistId) {
+        WaitlistEntry entry = waitlist.findById(waitlistId, LockModeType.PESSIMISTIC_WRITE);
+        if (entry == null || entry.admittedAt != null) {
+            return false;
+        }
+        entry.admittedAt = clock.instant();
+        seats.addSeat();
+        return true;
+    }
+
+    void storeTokens(String userId, String refreshToken, String accessToken, Instant accessExpiresAt,
+            Instant now) {
+        StoredTokens stored = tokens.findById(userId);
+        boolean firstTokens = stored == null;
+        if (firstTokens) {
+            stored = new StoredTokens();
+            stored.userId = userId;
+        }
+        if (refreshToken != null) {
+            TokenVault.Sealed refresh = vault.seal(userId, refreshToken);
+            stored.refreshKeyId = refresh.keyId();
+            stored.refreshToken = refresh.value();
+        }
+        TokenVault.Sealed access = vault.seal(userId, accessToken);
+        stored.accessKeyId = access.keyId();
+        stored.accessToken = access.value();
+        stored.accessExpiresAt = accessExpiresAt;
+        stored.updatedAt = now;
+        if (firstTokens) {
+            tokens.persist(stored);
+        }
+    }
+}

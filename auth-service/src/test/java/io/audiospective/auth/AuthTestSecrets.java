@@ -1,0 +1,37 @@
+package io.audiospective.auth;
+
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Map;
+import java.util.UUID;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+/** Secrets generated for one test run, so none is ever written into a file; plus a fresh admin user id. */
+public class AuthTestSecrets implements QuarkusTestResourceLifecycleManager {
+
+    public static final String SERVICE_TOKEN = "audiospective.auth.service-token";
+    public static final String ADMIN_PREFIX = "audiospective.test.admin-prefix";
+
+    @Override
+    public Map<String, String> start() {
+        String adminPrefix = "admin" + UUID.randomUUID().toString().substring(0, 8);
+        return Map.of(
+                SERVICE_TOKEN, random(32),
+                "audiospective.auth.vault.keys", "k1:" + random(32) + ",k0:" + random(32),
+                "audiospective.auth.vault.active-key-id", "k1",
+                "quarkus.oidc.authentication.state-secret", random(32),
+                "audiospective.auth.admin-user-ids", adminPrefix + "-1-1",
+                ADMIN_PREFIX, adminPrefix);
+    }
+
+    @Override
+    public void stop() {
+    }
+
+    private static String random(int bytes) {
+        byte[] value = new byte[bytes];
+        new SecureRandom().nextBytes(value);
+        return Base64.getEncoder().encodeToString(value);
+    }
+}
