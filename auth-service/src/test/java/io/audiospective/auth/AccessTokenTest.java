@@ -1,0 +1,235 @@
+package io.audiospective.auth;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.audiospective.auth.repository.MemberRepository;
+import io.audiospective.model.Topics;
+import io.audiospective.model.UserEvent;
+import io.audiospective.model.UserEventType;
+import io.audiospective.model.codec.MessageCodec;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
+
+/** Fresh Spotify access tokens for the workers, re-authorisation, and the member's own account endpoints. */
+@QuarkusTest
+class AccessTokenTest {
+
+    @Inject
+    MemberRepository members;
+
+    @Inject
+    EntityManager entityManager;
+
+    @ConfigProperty(name = AuthTestSecrets.SERVICE_TOKEN)
+    String serviceToken;
+
+    @ConfigProperty(name = AuthTestSecrets.ADMIN_PREFIX)
+    String adminPrefix;
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrapServers;
+
+    @BeforeEach
+    void loopbackHostAndSeats() {
+        RestAssured.baseURI = "http://127.0.0.1";
+        QuarkusTransaction.requiringNew().run(() -> entityManager.createNativeQuery(
+                "UPDATE membership SET extra_seats = seats_taken + 5 WHERE id = 1").executeUpdate());
+    }
+
+    @Test
+    void twentyConcurrentRequestsForAnExpiringTokenCauseOneRefreshAndGetOneToken() throws Exception {
+        String userId = signedInUser("busy");
+        String before = accessToken(userId).get("accessToken");
+        expireAccessTokenSoon(userId);
+        long refreshesBefore = tokenEndpointCalls();
+
+        ExecutorService pool = Executors.newFixedThreadPool(20);
+        try {
+            List<Future<Map<String, String>>> answers = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                answers.add(pool.submit((Callable<Map<String, String>>) () -> accessToken(userId)));
+            }
+            List<String> tokens = new ArrayList<>();
+            for (Future<Map<String, String>> answer : answers) {
+                tokens.add(answer.get().get("accessToken"));
+            }
+            assertThat(tokens).hasSize(20).containsOnly(tokens.get(0));
+            assertThat(tokens.get(0)).isNotEqualTo(before);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(tokenEndpointCalls() - refreshesBefore).isEqualTo(1);
+        assertThat(Instant.parse(accessToken(userId).get("expiresAt")))
+                .isAfter(Instant.now().plus(50, ChronoUnit.MINUTES));
+    }
+
+    @Test
+    void aRevokedTokenMarksTheUserNeedsReauthUntilTheySignInAgain() {
+        String userId = signedInUser("revoked");
+        post(SpotifySignIn.emulatorBase() + "/emulator/users/" + userId + "/revoke-refresh-tokens");
+        expireAccessTokenSoon(userId);
+
+        given().auth().oauth2(serviceToken).when().get("/internal/users/{id}/access-token", userId).then()
+                .statusCode(409)
+                .contentType(containsString("application/problem+json"))
+                .body("type", equalTo("urn:audiospective:problem:needs-reauth"));
+        assertThat(QuarkusTransaction.requiringNew().call(() -> members.findById(userId)).status)
+                .isEqualTo(MemberStatus.NEEDS_REAUTH);
+        assertThat(userEvent(userId, UserEventType.NEEDS_REAUTH)).isPresent();
+        given().auth().oauth2(serviceToken).when().get("/internal/users/{id}/access-token", userId).then()
+                .statusCode(409);
+
+        assertThat(SpotifySignIn.signIn(userId).signedIn()).isTrue();
+
+        assertThat(QuarkusTransaction.requiringNew().call(() -> members.findById(userId)).status)
+                .isEqualTo(MemberStatus.ACTIVE);
+        assertThat(userEvent(userId, UserEventType.REAUTHORIZED)).isPresent();
+        given().auth().oauth2(serviceToken).when().get("/internal/users/{id}/access-token", userId).then()
+                .statusCode(200).body("accessToken", notNullValue());
+    }
+
+    @Test
+    void internalEndpointsNeedTheServiceCredential() {
+        String userId = signedInUser("nosy");
+        String apiToken = SpotifySignIn.signIn(userId).apiToken();
+
+        given().when().get("/internal/users/{id}/access-token", userId).then().statusCode(401);
+        given().auth().oauth2("not-a-token").when().get("/internal/users/{id}/access-token", userId).then()
+                .statusCode(401);
+        given().auth().oauth2(apiToken).when().get("/internal/users/{id}/access-token", userId).then()
+                .statusCode(403);
+        given().auth().oauth2(serviceToken).when().get("/internal/users/{id}/access-token", "nobody-" + userId)
+                .then().statusCode(404).contentType(containsString("application/problem+json"));
+        given().auth().oauth2(apiToken).when().get("/admin/waitlist").then().statusCode(403);
+    }
+
+    @Test
+    void membersRenewSignOutAndDeleteTheirAccount() {
+        String userId = signedInUser("leaving");
+        String apiToken = SpotifySignIn.signIn(userId).apiToken();
+
+        given().auth().oauth2(apiToken).when().get("/api/v1/account").then().statusCode(200)
+                .body("status", equalTo("ACTIVE")).body("reconnectBy", nullValue());
+        String renewed = given().auth().oauth2(apiToken).when().post("/api/v1/auth/token").then()
+                .statusCode(200).extract().path("accessToken");
+        given().auth().oauth2(renewed).when().get("/api/v1/account").then().statusCode(200);
+
+        given().auth().oauth2(renewed).when().post("/api/v1/auth/logout").then().statusCode(204);
+        given().auth().oauth2(renewed).when().post("/api/v1/auth/token").then().statusCode(401);
+
+        given().auth().oauth2(renewed).when().delete("/api/v1/account").then().statusCode(204);
+        assertThat(QuarkusTransaction.requiringNew().call(() -> members.findById(userId))).isNull();
+        assertThat(userEvent(userId, UserEventType.DELETED)).isPresent();
+        given().auth().oauth2(serviceToken).when().get("/internal/users/{id}/access-token", userId).then()
+                .statusCode(404);
+    }
+
+    @Test
+    void theReconnectDateShowsFromTwoWeeksBeforeTheAuthorisationRunsOut() {
+        String userId = signedInUser("old");
+        String apiToken = SpotifySignIn.signIn(userId).apiToken();
+        Instant authorizedAt = Instant.now().minus(170, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
+        QuarkusTransaction.requiringNew().run(() -> members.findById(userId).authorizedAt = authorizedAt);
+
+        given().auth().oauth2(apiToken).when().get("/api/v1/account").then().statusCode(200)
+                .body("reconnectBy", equalTo(authorizedAt.plus(182, ChronoUnit.DAYS).toString()));
+    }
+
+    @Test
+    void adminsSeeTheWaitlistAndAdmitPeople() {
+        String admin = SpotifySignIn.createUsers(adminPrefix, 1).get(0);
+        String adminToken = SpotifySignIn.signIn(admin).apiToken();
+        String email = "fan-" + UUID.randomUUID() + "@example.org";
+        given().formParam("email", email).when().post("/waitlist").then().statusCode(200);
+
+        List<Map<String, Object>> waitlist = given().auth().oauth2(adminToken).when().get("/admin/waitlist")
+                .then().statusCode(200).extract().jsonPath().getList("$");
+        Number id = (Number) waitlist.stream().filter(e -> email.equals(e.get("email"))).findFirst()
+                .orElseThrow().get("id");
+        int extraBefore = extraSeats();
+
+        given().auth().oauth2(adminToken).when().post("/admin/waitlist/{id}/admit", id).then().statusCode(204);
+        given().auth().oauth2(adminToken).when().post("/admin/waitlist/{id}/admit", id).then().statusCode(404);
+        assertThat(extraSeats()).isEqualTo(extraBefore + 1);
+    }
+
+    private String signedInUser(String kind) {
+        String userId = SpotifySignIn.createUsers(kind + UUID.randomUUID().toString().substring(0, 8), 1).get(0);
+        assertThat(SpotifySignIn.signIn(userId).signedIn()).isTrue();
+        return userId;
+    }
+
+    private Map<String, String> accessToken(String userId) {
+        return given().auth().oauth2(serviceToken).when().get("/internal/users/{id}/access-token", userId).then()
+                .statusCode(200).extract().jsonPath().getMap("$");
+    }
+
+    private void expireAccessTokenSoon(String userId) {
+        QuarkusTransaction.requiringNew().run(() -> entityManager.createNativeQuery(
+                "UPDATE spotify_tokens SET access_expires_at = now() + interval '1 minute' WHERE user_id = :id")
+                .setParameter("id", userId).executeUpdate());
+    }
+
+    private int extraSeats() {
+        return QuarkusTransaction.requiringNew().call(() -> ((Number) entityManager
+                .createNativeQuery("SELECT extra_seats FROM membership WHERE id = 1").getSingleResult()).intValue());
+    }
+
+    private static long tokenEndpointCalls() {
+        Map<String, Map<String, Number>> counters = given().when().get(SpotifySignIn.emulatorBase()
+                + "/emulator/counters").then().statusCode(200).extract().jsonPath().getMap("$");
+        return counters.getOrDefault("POST /api/token", Map.of()).values().stream().mapToLong(Number::longValue)
+                .sum();
+    }
+
+    private static void post(String url) {
+        given().contentType(ContentType.JSON).when().post(url).then().statusCode(200);
+    }
+
+    private Optional<UserEvent> userEvent(String userId, UserEventType type) {
+        try (KafkaCompanion kafka = new KafkaCompanion(bootstrapServers)) {
+            var consumed = kafka.consume(String.class, byte[].class)
+                    .withGroupId("test-" + UUID.randomUUID())
+                    .withOffsetReset(OffsetResetStrategy.EARLIEST)
+                    .fromTopics(Topics.USERS);
+            try {
+                return await().atMost(Duration.ofSeconds(30)).until(() -> consumed.getRecords().stream()
+                        .filter(r -> userId.equals(r.key()))
+                        .map(r -> MessageCodec.decode(r.value(), UserEvent.class))
+                        .filter(e -> e.type() == type).findFirst(), Optional::isPresent);
+            } finally {
+                consumed.close();
+            }
+        }
+    }
+}
