@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# Starts the whole Audiospective system on this machine: the Kafka broker and the four services, as separate
-# processes, against the local PostgreSQL and Redis. Prints where everything listens, then watches until Ctrl-C,
+# Starts the whole Audiospective system on this machine: the Kafka broker, the Spotify emulator and the four
+# services, as separate processes, against the local PostgreSQL and Redis. Prints where everything listens, then watches until Ctrl-C,
 # which stops every process this script started (and nothing else: a broker that was already running stays).
 #
 #   deploy/run-local.sh [--rebuild]
 #
 # Environment (all optional): AUDIOSPECTIVE_HOME (state and logs, default ~/.audiospective), DB_HOST, DB_PORT,
 # DB_NAME (default audiospective, created if missing), DB_USER, DB_PASSWORD, REDIS_URL, KAFKA_PORT,
-# READY_TIMEOUT (seconds per service, default 180).
+# EMULATOR_PORT (default 8089), READY_TIMEOUT (seconds per service, default 180).
+# Local secrets (service credential, token vault key, OIDC state secret) are generated once into
+# $AUDIOSPECTIVE_HOME/secrets.env (mode 600) and never printed.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -20,6 +22,10 @@ export DB_USER="${DB_USER:-postgres}" DB_PASSWORD="${DB_PASSWORD:-}"
 export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"
 export KAFKA_PORT="${KAFKA_PORT:-9092}"
 export KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT"
+EMULATOR_PORT="${EMULATOR_PORT:-8089}"
+# auth-service signs in against the emulator instead of Spotify
+export SPOTIFY_ACCOUNTS_URL="http://127.0.0.1:$EMULATOR_PORT" SPOTIFY_API_URL="http://127.0.0.1:$EMULATOR_PORT"
+EMULATOR_JAR="$ROOT/deploy/spotify-emulator/target/quarkus-app/quarkus-run.jar"
 
 # name:port, in start order
 SERVICES=(auth-service:8081 scheduler-service:8082 archive-worker:8083 api-service:8080)
@@ -58,10 +64,31 @@ check_prerequisites() {
     redis_host_port="${redis_host_port%%/*}"
     [[ "$(redis-cli -h "${redis_host_port%%:*}" -p "${redis_host_port##*:}" ping 2>/dev/null)" == "PONG" ]] \
         || fail "Redis does not answer at $REDIS_URL"
-    for service in "${SERVICES[@]}"; do
+    for service in "${SERVICES[@]}" "spotify-emulator:$EMULATOR_PORT"; do
         port_in_use "${service#*:}" && fail "port ${service#*:} (${service%%:*}) is already in use"
     done
     return 0
+}
+
+# Secrets for this machine only: generated on first use, kept out of the source tree and never printed.
+load_local_secrets() {
+    local secrets="$STATE_DIR/secrets.env"
+    if [[ ! -f "$secrets" ]]; then
+        say "generating local secrets in $secrets"
+        (
+            umask 077
+            cat >"$secrets" <<SECRETS
+SERVICE_TOKEN=$(openssl rand -base64 32)
+VAULT_KEYS=local1:$(openssl rand -base64 32)
+VAULT_ACTIVE_KEY_ID=local1
+OIDC_STATE_SECRET=$(openssl rand -base64 32)
+SECRETS
+        )
+    fi
+    set -a
+    # shellcheck disable=SC1090
+    source "$secrets"
+    set +a
 }
 
 ensure_database() {
@@ -93,15 +120,24 @@ start_service() {
     started_pids+=($!)
 }
 
+start_emulator() {
+    EMULATOR_HOST=127.0.0.1 EMULATOR_PORT="$EMULATOR_PORT" \
+        EMULATOR_REDIRECT_URIS="http://127.0.0.1/login/spotify" \
+        java -Xmx256m -jar "$EMULATOR_JAR" >"$LOG_DIR/spotify-emulator.log" 2>&1 &
+    emulator_pid=$!
+    started_pids+=("$emulator_pid")
+    wait_ready spotify-emulator "$EMULATOR_PORT" "$emulator_pid" /emulator/settings
+}
+
 wait_ready() {
-    local name="$1" port="$2" pid="$3" deadline=$((SECONDS + READY_TIMEOUT))
-    until curl -fsS -o /dev/null "http://127.0.0.1:$port/q/health/ready"; do
+    local name="$1" port="$2" pid="$3" path="${4:-/q/health/ready}" deadline=$((SECONDS + READY_TIMEOUT))
+    until curl -fsS -o /dev/null "http://127.0.0.1:$port$path"; do
         if ! kill -0 "$pid" 2>/dev/null; then
             tail -n 20 "$LOG_DIR/$name.log" >&2
             fail "$name exited during start-up (log: $LOG_DIR/$name.log)"
         fi
         if ((SECONDS > deadline)); then
-            curl -sS "http://127.0.0.1:$port/q/health/ready" >&2 || true
+            curl -sS "http://127.0.0.1:$port$path" >&2 || true
             fail "$name was not ready after ${READY_TIMEOUT}s (log: $LOG_DIR/$name.log)"
         fi
         sleep 1
@@ -109,12 +145,30 @@ wait_ready() {
     say "$name is ready on http://127.0.0.1:$port"
 }
 
+# Signs the emulator's users in through the real OAuth flow (login_hint approves without the login page).
+sign_in_demo_users() {
+    local users user jar authorize callback status signed_in=0
+    users=$(curl -fsS "http://127.0.0.1:$EMULATOR_PORT/emulator/users" | grep -o '"id":"[^"]*"' | cut -d'"' -f4)
+    for user in $users; do
+        jar=$(mktemp)
+        authorize=$(curl -sS -o /dev/null -w '%{redirect_url}' -c "$jar" -b "$jar" "http://127.0.0.1:8081/login/spotify")
+        callback=$(curl -sS -o /dev/null -w '%{redirect_url}' "$authorize&login_hint=$user")
+        status=$(curl -sS -o /dev/null -w '%{http_code}' -c "$jar" -b "$jar" "$callback")
+        rm -f "$jar"
+        [[ "$status" == "303" ]] && signed_in=$((signed_in + 1))
+    done
+    say "signed in $signed_in of $(wc -w <<<"$users") demo users through the emulator"
+}
+
 main() {
     mkdir -p "$LOG_DIR"
     check_prerequisites
     build_if_needed "${1:-}"
     ensure_database
-    trap cleanup EXIT INT TERM
+    load_local_secrets
+    trap cleanup EXIT
+    trap 'cleanup; exit 130' INT
+    trap 'cleanup; exit 143' TERM
 
     if "$ROOT/deploy/kafka.sh" status >/dev/null 2>&1; then
         say "using the Kafka broker already running on $KAFKA_BOOTSTRAP_SERVERS (it stays running)"
@@ -123,20 +177,25 @@ main() {
         started_kafka=true
     fi
 
+    start_emulator
+    local first_service=${#started_pids[@]}
     for service in "${SERVICES[@]}"; do
         start_service "${service%%:*}" "${service#*:}"
     done
-    local i=0
+    local i=$first_service
     for service in "${SERVICES[@]}"; do
         wait_ready "${service%%:*}" "${service#*:}" "${started_pids[$i]}"
         i=$((i + 1))
     done
 
+    sign_in_demo_users
+
     cat <<INFO
 
 Audiospective is running. Ctrl-C stops everything this script started.
   api-service        http://127.0.0.1:8080   (OpenAPI: /q/openapi, Swagger UI: /q/swagger-ui)
-  auth-service       http://127.0.0.1:8081
+  auth-service       http://127.0.0.1:8081   (sign in: http://127.0.0.1:8081/login, JWKS: /.well-known/jwks.json)
+  Spotify emulator   http://127.0.0.1:$EMULATOR_PORT   (synthetic users: /emulator/users)
   scheduler-service  http://127.0.0.1:8082
   archive-worker     http://127.0.0.1:8083
   each service       /q/health/live  /q/health/ready  /q/metrics
@@ -146,7 +205,8 @@ Audiospective is running. Ctrl-C stops everything this script started.
 INFO
 
     while true; do
-        i=0
+        kill -0 "$emulator_pid" 2>/dev/null || fail "spotify-emulator stopped unexpectedly (log: $LOG_DIR/spotify-emulator.log)"
+        i=$first_service
         for service in "${SERVICES[@]}"; do
             kill -0 "${started_pids[$i]}" 2>/dev/null || fail "${service%%:*} stopped unexpectedly (log: $LOG_DIR/${service%%:*}.log)"
             i=$((i + 1))
