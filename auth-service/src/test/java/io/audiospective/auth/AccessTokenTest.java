@@ -2,19 +2,16 @@ package io.audiospective.auth;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -24,21 +21,16 @@ import java.util.concurrent.Future;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 
-import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.audiospective.auth.repository.MemberRepository;
-import io.audiospective.model.Topics;
-import io.audiospective.model.UserEvent;
 import io.audiospective.model.UserEventType;
-import io.audiospective.model.codec.MessageCodec;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
-import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 
 /** Fresh Spotify access tokens for the workers, re-authorisation, and the member's own account endpoints. */
 @QuarkusTest
@@ -55,9 +47,6 @@ class AccessTokenTest {
 
     @ConfigProperty(name = AuthTestSecrets.ADMIN_PREFIX)
     String adminPrefix;
-
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrapServers;
 
     @BeforeEach
     void loopbackHostAndSeats() {
@@ -105,7 +94,7 @@ class AccessTokenTest {
                 .body("type", equalTo("urn:audiospective:problem:needs-reauth"));
         assertThat(QuarkusTransaction.requiringNew().call(() -> members.findById(userId)).status)
                 .isEqualTo(MemberStatus.NEEDS_REAUTH);
-        assertThat(userEvent(userId, UserEventType.NEEDS_REAUTH)).isPresent();
+        assertThat(UserEvents.find(userId, UserEventType.NEEDS_REAUTH)).isPresent();
         given().auth().oauth2(serviceToken).when().get("/internal/users/{id}/access-token", userId).then()
                 .statusCode(409);
 
@@ -113,7 +102,7 @@ class AccessTokenTest {
 
         assertThat(QuarkusTransaction.requiringNew().call(() -> members.findById(userId)).status)
                 .isEqualTo(MemberStatus.ACTIVE);
-        assertThat(userEvent(userId, UserEventType.REAUTHORIZED)).isPresent();
+        assertThat(UserEvents.find(userId, UserEventType.REAUTHORIZED)).isPresent();
         given().auth().oauth2(serviceToken).when().get("/internal/users/{id}/access-token", userId).then()
                 .statusCode(200).body("accessToken", notNullValue());
     }
@@ -149,7 +138,7 @@ class AccessTokenTest {
 
         given().auth().oauth2(renewed).when().delete("/api/v1/account").then().statusCode(204);
         assertThat(QuarkusTransaction.requiringNew().call(() -> members.findById(userId))).isNull();
-        assertThat(userEvent(userId, UserEventType.DELETED)).isPresent();
+        assertThat(UserEvents.find(userId, UserEventType.DELETED)).isPresent();
         given().auth().oauth2(serviceToken).when().get("/internal/users/{id}/access-token", userId).then()
                 .statusCode(404);
     }
@@ -216,20 +205,4 @@ class AccessTokenTest {
         given().contentType(ContentType.JSON).when().post(url).then().statusCode(200);
     }
 
-    private Optional<UserEvent> userEvent(String userId, UserEventType type) {
-        try (KafkaCompanion kafka = new KafkaCompanion(bootstrapServers)) {
-            var consumed = kafka.consume(String.class, byte[].class)
-                    .withGroupId("test-" + UUID.randomUUID())
-                    .withOffsetReset(OffsetResetStrategy.EARLIEST)
-                    .fromTopics(Topics.USERS);
-            try {
-                return await().atMost(Duration.ofSeconds(30)).until(() -> consumed.getRecords().stream()
-                        .filter(r -> userId.equals(r.key()))
-                        .map(r -> MessageCodec.decode(r.value(), UserEvent.class))
-                        .filter(e -> e.type() == type).findFirst(), Optional::isPresent);
-            } finally {
-                consumed.close();
-            }
-        }
-    }
 }

@@ -2,15 +2,12 @@ package io.audiospective.auth;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -19,7 +16,6 @@ import java.util.concurrent.Future;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 
-import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jose4j.jwk.JsonWebKeySet;
 import org.jose4j.jwt.JwtClaims;
@@ -31,14 +27,10 @@ import org.junit.jupiter.api.Test;
 import io.audiospective.auth.repository.MemberRepository;
 import io.audiospective.auth.repository.StoredTokensRepository;
 import io.audiospective.auth.service.TokenVault;
-import io.audiospective.model.Topics;
-import io.audiospective.model.UserEvent;
 import io.audiospective.model.UserEventType;
-import io.audiospective.model.codec.MessageCodec;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
-import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 
 /** Sign-in with Spotify through the emulator over real HTTP, founding-member cap and waitlist. */
 @QuarkusTest
@@ -55,9 +47,6 @@ class SignInTest {
 
     @Inject
     EntityManager entityManager;
-
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrapServers;
 
     @ConfigProperty(name = "audiospective.auth.member-cap")
     int cap;
@@ -94,7 +83,7 @@ class SignInTest {
         assertThat(claims.getSubject()).isEqualTo(userId);
         assertThat(claims.getStringListClaimValue("groups")).containsExactly("user");
 
-        assertThat(userEvent(userId, UserEventType.REGISTERED)).isPresent();
+        assertThat(UserEvents.find(userId, UserEventType.REGISTERED)).isPresent();
         given().auth().oauth2(result.apiToken()).when().get("/api/v1/account").then().statusCode(200)
                 .body("userId", equalTo(userId)).body("status", equalTo("ACTIVE"));
     }
@@ -165,22 +154,6 @@ class SignInTest {
                 .setParameter("cap", cap).getSingleResult()).intValue());
     }
 
-    private Optional<UserEvent> userEvent(String userId, UserEventType type) {
-        try (KafkaCompanion kafka = new KafkaCompanion(bootstrapServers)) {
-            var consumed = kafka.consume(String.class, byte[].class)
-                    .withGroupId("test-" + UUID.randomUUID())
-                    .withOffsetReset(OffsetResetStrategy.EARLIEST)
-                    .fromTopics(Topics.USERS);
-            try {
-                return await().atMost(Duration.ofSeconds(30)).until(() -> consumed.getRecords().stream()
-                        .filter(r -> userId.equals(r.key()))
-                        .map(r -> MessageCodec.decode(r.value(), UserEvent.class))
-                        .filter(e -> e.type() == type).findFirst(), Optional::isPresent);
-            } finally {
-                consumed.close();
-            }
-        }
-    }
 
     private static String fresh(String kind) {
         return kind + UUID.randomUUID().toString().substring(0, 8);
