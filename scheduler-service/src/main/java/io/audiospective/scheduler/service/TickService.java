@@ -30,6 +30,7 @@ import io.audiospective.scheduler.repository.ScheduledUserRepository.Candidate;
 import io.audiospective.scheduler.repository.SchedulerStateRepository;
 import io.audiospective.scheduler.repository.SchedulerStateRepository.LaneState;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.Startup;
 
 /**
  * Publishes the due users window by window. Each window is one transaction that locks the lane's state row
@@ -39,8 +40,10 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
  * that dies mid-window leaves the watermark where it was for the next one. Kafka and PostgreSQL cannot commit
  * together: a replica dying between Kafka's acknowledgement and the commit makes the window go out again, with
  * the same deterministic batch ids for its slot batches ({@code lane:windowStart:slot:index}).
+ * Created at start-up (no I/O in the constructor) so that an invalid configuration stops the service at once.
  */
 @ApplicationScoped
+@Startup
 public class TickService {
 
     private static final Logger LOG = Logger.getLogger(TickService.class);
