@@ -83,11 +83,11 @@ class ArchiveWorkerWiringTest {
 
         int firstPoll = QuarkusTransaction.requiringNew().call(() -> {
             catalogue.upsert(List.of(first, second));
-            return plays.insertNew(page);
+            return plays.insertNew(page).size();
         });
         int overlappingPoll = QuarkusTransaction.requiringNew().call(() -> {
             catalogue.upsert(List.of(first, second));
-            return plays.insertNew(List.of(page.get(1), PlayEvent.polled(userId, at.plusSeconds(600), first)));
+            return plays.insertNew(List.of(page.get(1), PlayEvent.polled(userId, at.plusSeconds(600), first))).size();
         });
 
         assertThat(firstPoll).isEqualTo(2);

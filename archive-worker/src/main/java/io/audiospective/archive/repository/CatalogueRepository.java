@@ -2,9 +2,9 @@ package io.audiospective.archive.repository;
 
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -15,7 +15,8 @@ import io.audiospective.model.TrackRef;
 
 /**
  * Upserts artists, albums and tracks in bulk: one statement per table whatever the number of rows, and
- * {@code ON CONFLICT} so concurrent workers inserting the same track never fail each other.
+ * {@code ON CONFLICT} so concurrent workers inserting the same track never fail each other. Rows go in id order,
+ * so concurrent transactions lock shared rows in the same order and cannot deadlock.
  */
 @ApplicationScoped
 public class CatalogueRepository {
@@ -30,9 +31,9 @@ public class CatalogueRepository {
         if (tracks.isEmpty()) {
             return;
         }
-        Map<String, ArtistRef> artists = new LinkedHashMap<>();
-        Map<String, AlbumRef> albums = new LinkedHashMap<>();
-        Map<String, TrackRef> uniqueTracks = new LinkedHashMap<>();
+        Map<String, ArtistRef> artists = new TreeMap<>();
+        Map<String, AlbumRef> albums = new TreeMap<>();
+        Map<String, TrackRef> uniqueTracks = new TreeMap<>();
         for (TrackRef track : tracks) {
             uniqueTracks.put(track.id(), track);
             albums.put(track.album().id(), track.album());

@@ -1,0 +1,87 @@
+package io.audiospective.archive.client;
+
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.ProcessingException;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.faulttolerance.Bulkhead;
+import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
+import org.eclipse.microprofile.faulttolerance.Retry;
+import org.eclipse.microprofile.faulttolerance.Timeout;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+
+import io.audiospective.model.FailureKind;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * Spotify Web API calls, guarded by timeout, retry with backoff (5xx, timeouts, unreachable), circuit breaker and
+ * bulkhead. A 429 is not retried here: it pauses every worker through the shared {@link SpotifyRateBudget}, and
+ * the poller waits it out or gives up as RATE_LIMITED. QUOTA_EXCEEDED is a RATE_LIMITED failure straight away.
+ */
+@ApplicationScoped
+public class SpotifyClient {
+
+    private final SpotifyApi api;
+    private final SpotifyRateBudget budget;
+    private final MeterRegistry metrics;
+
+    SpotifyClient(@RestClient SpotifyApi api, SpotifyRateBudget budget, MeterRegistry metrics) {
+        this.api = api;
+        this.budget = budget;
+        this.metrics = metrics;
+    }
+
+    @Timeout(value = 10, unit = ChronoUnit.SECONDS)
+    @Retry(maxRetries = 3, delay = 500, jitter = 250, retryOn = TransientFailureException.class)
+    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 15, delayUnit = ChronoUnit.SECONDS,
+            failOn = TransientFailureException.class)
+    @Bulkhead(16)
+    public RecentlyPlayedPage recentlyPlayed(String accessToken) {
+        Response response;
+        try {
+            response = api.recentlyPlayed(RecentlyPlayedPage.MAX_ITEMS, "Bearer " + accessToken);
+        } catch (ProcessingException e) {
+            count("error");
+            throw new TransientFailureException("Spotify unreachable: " + e.getMessage());
+        }
+        try (response) {
+            int status = response.getStatus();
+            count(String.valueOf(status));
+            if (status == 200) {
+                return response.readEntity(RecentlyPlayedPage.class);
+            }
+            if (status == 401) {
+                throw new ExpiredAccessTokenException();
+            }
+            if (status == 429) {
+                Duration retryAfter = retryAfter(response);
+                budget.pause(retryAfter);
+                if (response.readEntity(String.class).contains("QUOTA_EXCEEDED")) {
+                    throw new PollFailedException(FailureKind.RATE_LIMITED, retryAfter.toSeconds(),
+                            "Spotify quota exceeded");
+                }
+                throw new RateLimitedException(retryAfter);
+            }
+            if (status >= 500) {
+                throw new TransientFailureException("Spotify answered " + status);
+            }
+            throw new PollFailedException(FailureKind.UNKNOWN, null, "Spotify answered " + status);
+        }
+    }
+
+    private static Duration retryAfter(Response response) {
+        String header = response.getHeaderString("Retry-After");
+        try {
+            return Duration.ofSeconds(header == null ? 1 : Math.max(1, Long.parseLong(header.trim())));
+        } catch (NumberFormatException e) {
+            return Duration.ofSeconds(30);
+        }
+    }
+
+    private void count(String status) {
+        metrics.counter("spotify.calls", "endpoint", "recently-played", "status", status).increment();
+    }
+}

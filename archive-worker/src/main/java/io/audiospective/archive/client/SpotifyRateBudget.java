@@ -1,0 +1,81 @@
+package io.audiospective.archive.client;
+
+import java.time.Clock;
+import java.time.Duration;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.audiospective.archive.config.ArchiveConfig;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.redis.datasource.keys.KeyCommands;
+import io.quarkus.redis.datasource.value.SetArgs;
+import io.quarkus.redis.datasource.value.ValueCommands;
+
+/**
+ * One request budget for the Spotify app, shared by every worker through Redis: a fixed 30 s window counter
+ * (Spotify limits per app over a rolling 30 s), and a pause that a 429 sets for its Retry-After so that every
+ * worker waits, not just the one that was told.
+ */
+@ApplicationScoped
+public class SpotifyRateBudget {
+
+    static final String PAUSE_KEY = "spotify:rate:pause-until";
+    private static final String WINDOW_KEY = "spotify:rate:window:";
+    private static final long WINDOW_MS = 30_000;
+
+    private final ValueCommands<String, Long> values;
+    private final KeyCommands<String> keys;
+    private final int requestsPerWindow;
+    private final Clock clock;
+    private final Counter waits;
+
+    SpotifyRateBudget(RedisDataSource redis, ArchiveConfig config, Clock clock, MeterRegistry metrics) {
+        this.values = redis.value(Long.class);
+        this.keys = redis.key();
+        this.requestsPerWindow = config.spotify().requestsPerWindow();
+        this.clock = clock;
+        this.waits = metrics.counter("spotify.rate.budget.waits");
+    }
+
+    /** How long every worker must still wait after a 429, zero if none is pending. */
+    public Duration pauseRemaining() {
+        Long until = values.get(PAUSE_KEY);
+        long remaining = until == null ? 0 : until - clock.millis();
+        return Duration.ofMillis(Math.max(0, remaining));
+    }
+
+    /** Waits until a request may be sent: no pause pending and room in the current window. */
+    public void acquire() throws InterruptedException {
+        while (true) {
+            Duration pause = pauseRemaining();
+            if (!pause.isZero()) {
+                waits.increment();
+                Thread.sleep(pause.toMillis());
+                continue;
+            }
+            long now = clock.millis();
+            long window = now / WINDOW_MS;
+            String key = WINDOW_KEY + window;
+            long used = values.incr(key);
+            if (used == 1) {
+                keys.expire(key, Duration.ofMillis(2 * WINDOW_MS));
+            }
+            if (used <= requestsPerWindow) {
+                return;
+            }
+            waits.increment();
+            Thread.sleep((window + 1) * WINDOW_MS - now);
+        }
+    }
+
+    /** Every worker waits {@code retryAfter} from now (a later pause already set is kept). */
+    public void pause(Duration retryAfter) {
+        long until = clock.millis() + retryAfter.toMillis();
+        Long current = values.get(PAUSE_KEY);
+        if (current == null || current < until) {
+            values.set(PAUSE_KEY, until, new SetArgs().px(retryAfter.toMillis()));
+        }
+    }
+}

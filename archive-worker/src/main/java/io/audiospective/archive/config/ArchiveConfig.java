@@ -1,0 +1,59 @@
+package io.audiospective.archive.config;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Everything archive-worker is configured with. Secrets come from the environment only. */
+@ConfigMapping(prefix = "audiospective.archive")
+public interface ArchiveConfig {
+
+    /** Users of one batch polled at the same time. */
+    @WithDefault("8")
+    int userConcurrency();
+
+    /** The credential sent to auth-service's /internal endpoints. */
+    String serviceToken();
+
+    /** A play newer than this means the user is probably still listening. */
+    @WithDefault("PT10M")
+    Duration listeningWindow();
+
+    Idempotency idempotency();
+
+    Spotify spotify();
+
+    Outbox outbox();
+
+    interface Idempotency {
+
+        /** Polls of one user within one window share one idempotency key (the hourly poll: one hour). */
+        @WithDefault("PT1H")
+        Duration window();
+
+        /** How long an in-progress marker protects a poll; after it, redelivered work retries the user. */
+        @WithDefault("PT2M")
+        Duration inProgressTtl();
+
+        @WithDefault("PT24H")
+        Duration doneTtl();
+    }
+
+    interface Spotify {
+
+        /** Requests all workers together may send per rolling 30 s (Spotify limits per app). */
+        @WithDefault("600")
+        int requestsPerWindow();
+
+        /** Longest Retry-After a poll waits out itself; longer ones end the poll as RATE_LIMITED. */
+        @WithDefault("PT15S")
+        Duration maxRateLimitWait();
+    }
+
+    interface Outbox {
+
+        @WithDefault("500")
+        int batchSize();
+    }
+}

@@ -1,0 +1,42 @@
+package io.audiospective.archive.service;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.audiospective.archive.client.AccessToken;
+import io.audiospective.archive.client.AuthClient;
+
+/** Reuses a user's access token until it is close to expiry, then asks auth-service for a fresh one. */
+@ApplicationScoped
+public class AccessTokenCache {
+
+    private static final Duration MARGIN = Duration.ofMinutes(5);
+
+    private final AuthClient auth;
+    private final Clock clock;
+    private final Map<String, AccessToken> tokens = new ConcurrentHashMap<>();
+
+    AccessTokenCache(AuthClient auth, Clock clock) {
+        this.auth = auth;
+        this.clock = clock;
+    }
+
+    public String accessToken(String userId) {
+        AccessToken cached = tokens.get(userId);
+        if (cached != null && cached.expiresAt().isAfter(clock.instant().plus(MARGIN))) {
+            return cached.accessToken();
+        }
+        AccessToken fresh = auth.accessToken(userId);
+        tokens.put(userId, fresh);
+        return fresh.accessToken();
+    }
+
+    /** Spotify refused the token: the next call asks auth-service again. */
+    public void forget(String userId) {
+        tokens.remove(userId);
+    }
+}

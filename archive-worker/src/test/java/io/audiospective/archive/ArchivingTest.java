@@ -1,0 +1,333 @@
+package io.audiospective.archive;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.audiospective.archive.service.UserPoller;
+import io.audiospective.model.ArchiveBatch;
+import io.audiospective.model.ArchiveOutcome;
+import io.audiospective.model.BatchReason;
+import io.audiospective.model.FailureKind;
+import io.audiospective.model.PlayEvent;
+import io.audiospective.model.Topics;
+import io.audiospective.model.UserEvent;
+import io.audiospective.model.UserEventType;
+import io.audiospective.model.codec.MessageCodec;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
+
+/** Archiving batches against the Spotify emulator over HTTP, with real PostgreSQL, Redis and Kafka. */
+@QuarkusTest
+class ArchivingTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(90);
+
+    @Inject
+    EntityManager entityManager;
+
+    @Inject
+    UserPoller poller;
+
+    @Inject
+    RedisDataSource redis;
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrapServers;
+
+    KafkaCompanion kafka;
+    ConsumerTask<String, byte[]> outcomes;
+    ConsumerTask<String, byte[]> plays;
+
+    @BeforeEach
+    void listen() {
+        kafka = new KafkaCompanion(bootstrapServers);
+        outcomes = kafka.consume(String.class, byte[].class).withGroupId("test-" + UUID.randomUUID())
+                .withOffsetReset(OffsetResetStrategy.EARLIEST).fromTopics(Topics.ARCHIVE_OUTCOMES);
+        plays = kafka.consume(String.class, byte[].class).withGroupId("test-" + UUID.randomUUID())
+                .withOffsetReset(OffsetResetStrategy.EARLIEST).fromTopics(Topics.PLAYS);
+    }
+
+    @AfterEach
+    void close() {
+        Emulator.resetSettings();
+        redis.key().del("spotify:rate:pause-until");
+        outcomes.close();
+        plays.close();
+        kafka.close();
+    }
+
+    @Test
+    void aBatchOfFiftyUsersArchivesExactlyWhatSpotifyShowedAndPublishesIt() {
+        String run = run();
+        List<String> users = new ArrayList<>();
+        users.addAll(Emulator.createUsers(run + "t", "typical", 25));
+        users.addAll(Emulator.createUsers(run + "h", "heavy", 20));
+        users.addAll(Emulator.createUsers(run + "i", "idle", 5));
+        long before = Emulator.nowMs();
+
+        ArchiveBatch batch = ArchiveBatch.of("batch-" + run, Instant.now(), BatchReason.SCHEDULED, users);
+        send(batch);
+        Map<String, ArchiveOutcome> result = awaitOutcomes(batch, users);
+        long after = Emulator.nowMs();
+
+        assertThat(result.values()).allMatch(ArchiveOutcome::succeeded);
+        for (String user : users) {
+            Set<Long> archived = archivedPlayedAtMs(user);
+            List<Emulator.Play> truth = Emulator.groundTruth(user, after);
+            assertThat(Emulator.isRecentlyPlayedBetween(archived, truth, before, after))
+                    .as("archive of %s equals Spotify's latest 50 at poll time", user).isTrue();
+            assertThat(result.get(user).newPlays()).isEqualTo(archived.size());
+        }
+        assertThat(result.entrySet().stream().filter(e -> e.getKey().startsWith(run + "h"))
+                .allMatch(e -> e.getValue().fullPage())).isTrue();
+
+        Set<String> archivedKeys = users.stream().flatMap(u -> archivedPlayedAtMs(u).stream().map(t -> u + "@" + t))
+                .collect(Collectors.toSet());
+        await().atMost(WAIT).until(() -> publishedPlays(users).equals(archivedKeys));
+    }
+
+    @Test
+    void latePlaysWithinTheLatestFiftyAreArchivedByTheNextPoll() {
+        String run = run();
+        List<String> users = Emulator.createUsers(run + "late", "typical", 10);
+        Emulator.settings(Map.of("late_share", 0.3));
+        Instant slot = Instant.now();
+        awaitOutcomes(sendBatch(run + "-1", slot, users), users);
+
+        Emulator.advance("PT45M");
+        long before = Emulator.nowMs();
+        ArchiveBatch second = ArchiveBatch.of("batch-" + run + "-2", slot.plusSeconds(3600), BatchReason.SCHEDULED,
+                users);
+        send(second);
+        awaitOutcomes(second, users);
+        long after = Emulator.nowMs();
+
+        for (String user : users) {
+            Set<Long> latest = new HashSet<>();
+            List<Emulator.Play> truth = Emulator.groundTruth(user, after);
+            Set<Long> archived = archivedPlayedAtMs(user);
+            boolean covered = truth.stream().map(Emulator.Play::visibleAtMs).filter(v -> v >= before && v <= after)
+                    .anyMatch(t -> archived.containsAll(Emulator.newestVisible(truth, t)))
+                    || archived.containsAll(Emulator.newestVisible(truth, before));
+            assertThat(covered).as("%s has every play of the latest 50 at the second poll", user).isTrue();
+            latest.addAll(archived);
+            assertThat(truth.stream().map(Emulator.Play::playedAtMs).collect(Collectors.toSet()))
+                    .containsAll(latest);
+        }
+    }
+
+    @Test
+    void aBatchDeliveredTwiceAndTwoWorkersOnOneUserPollEachUserOnce() throws Exception {
+        String run = run();
+        List<String> users = Emulator.createUsers(run + "dup", "typical", 5);
+        long callsBefore = Emulator.recentlyPlayedCalls();
+        ArchiveBatch batch = ArchiveBatch.of("batch-" + run, Instant.now(), BatchReason.SCHEDULED, users);
+
+        send(batch);
+        send(batch);
+        awaitOutcomes(batch, users);
+        String user = users.get(0);
+        ArchiveBatch racing = ArchiveBatch.of("batch-" + run + "-race", Instant.now().plusSeconds(7200),
+                BatchReason.MANUAL, List.of(user));
+        var first = CompletableFuture.supplyAsync(() -> poller.poll(racing, user));
+        var second = CompletableFuture.supplyAsync(() -> poller.poll(racing, user));
+        long polled = java.util.stream.Stream.of(first.get(), second.get()).filter(o -> o != null).count();
+
+        assertThat(polled).isEqualTo(1);
+        await().atMost(WAIT).until(() -> Emulator.recentlyPlayedCalls() - callsBefore >= users.size() + 1);
+        assertThat(Emulator.recentlyPlayedCalls() - callsBefore).isEqualTo(users.size() + 1);
+        assertThat(outcomesOf(batch).size()).isEqualTo(users.size());
+    }
+
+    @Test
+    void aRateLimitPausesEveryWorkerAndTheyContinueAfterIt() {
+        String run = run();
+        List<String> users = Emulator.createUsers(run + "rl", "typical", 6);
+        Emulator.settings(Map.of("too_many_requests_rate", 1.0, "retry_after_seconds", 3));
+        ArchiveBatch batch = ArchiveBatch.of("batch-" + run, Instant.now(), BatchReason.SCHEDULED, users);
+        send(batch);
+
+        await().atMost(WAIT).until(() -> redis.value(Long.class).get("spotify:rate:pause-until") != null);
+        Emulator.resetSettings();
+
+        Map<String, ArchiveOutcome> result = awaitOutcomes(batch, users);
+        assertThat(result.values()).allMatch(ArchiveOutcome::succeeded);
+    }
+
+    @Test
+    void aLongRetryAfterEndsThePollAsRateLimitedAndQuotaIsToldApart() {
+        String run = run();
+        List<String> users = Emulator.createUsers(run + "long", "typical", 2);
+        Emulator.settings(Map.of("too_many_requests_rate", 1.0, "retry_after_seconds", 120));
+        ArchiveBatch batch = ArchiveBatch.of("batch-" + run, Instant.now(), BatchReason.SCHEDULED,
+                List.of(users.get(0)));
+        send(batch);
+        ArchiveOutcome limited = awaitOutcomes(batch, List.of(users.get(0))).get(users.get(0));
+        assertThat(limited.failureKind()).isEqualTo(FailureKind.RATE_LIMITED);
+        assertThat(limited.retryAfterSeconds()).isEqualTo(120);
+
+        redis.key().del("spotify:rate:pause-until");
+        Emulator.resetSettings();
+        Emulator.settings(Map.of("quota_exceeded", true, "retry_after_seconds", 5));
+        ArchiveBatch quota = ArchiveBatch.of("batch-" + run + "-q", Instant.now(), BatchReason.SCHEDULED,
+                List.of(users.get(1)));
+        send(quota);
+        ArchiveOutcome exceeded = awaitOutcomes(quota, List.of(users.get(1))).get(users.get(1));
+        assertThat(exceeded.failureKind()).isEqualTo(FailureKind.RATE_LIMITED);
+        assertThat(exceeded.detail()).contains("quota");
+    }
+
+    @Test
+    void aRevokedAuthorisationIsAnAuthFailure() {
+        String run = run();
+        String user = Emulator.createUsers(run + "rev", "typical", 1).get(0);
+        Instant slot = Instant.now();
+        assertThat(awaitOutcomes(sendBatch(run + "-1", slot, List.of(user)), List.of(user)).get(user).succeeded())
+                .isTrue();
+
+        Emulator.revokeAndExpireTokens(user);
+        ArchiveOutcome outcome = awaitOutcomes(sendBatch(run + "-2", slot.plusSeconds(3600), List.of(user)),
+                List.of(user)).get(user);
+
+        assertThat(outcome.failureKind()).isEqualTo(FailureKind.AUTH);
+    }
+
+    @Test
+    void aServerErrorStormIsANetworkFailure() {
+        String run = run();
+        String user = Emulator.createUsers(run + "err", "typical", 1).get(0);
+        Emulator.settings(Map.of("server_error_rate", 1.0));
+
+        ArchiveOutcome outcome = awaitOutcomes(sendBatch(run, Instant.now(), List.of(user)), List.of(user))
+                .get(user);
+
+        assertThat(outcome.failureKind()).isEqualTo(FailureKind.NETWORK);
+        Emulator.resetSettings();
+        ArchiveOutcome retried = awaitOutcomes(sendBatch(run + "-again", Instant.now().plusSeconds(3600),
+                List.of(user)), List.of(user)).get(user);
+        assertThat(retried.succeeded()).isTrue();
+    }
+
+    @Test
+    void playsLeftInTheOutboxByACrashAreStillPublished() {
+        String user = "crashed-" + run();
+        PlayEvent play = PlayEvent.polled(user, Instant.parse("2026-06-01T10:00:00.123Z"),
+                new io.audiospective.model.TrackRef("t-" + user, "Track", 200_000, null,
+                        new io.audiospective.model.AlbumRef("a-" + user, "Album", null, null),
+                        List.of(new io.audiospective.model.ArtistRef("r-" + user, "Artist"))));
+        // Committed with the archive, but the process died before the relay ran.
+        QuarkusTransaction.requiringNew().run(() -> entityManager.createNativeQuery(
+                "INSERT INTO outbox (topic, message_key, payload) VALUES ('plays', :key, :payload)")
+                .setParameter("key", user).setParameter("payload", MessageCodec.encode(play)).executeUpdate());
+
+        await().atMost(WAIT).until(() -> publishedPlays(List.of(user)).contains(user + "@"
+                + play.playedAt().toEpochMilli()));
+        await().atMost(WAIT).until(() -> QuarkusTransaction.requiringNew().call(() -> ((Number) entityManager
+                .createNativeQuery("SELECT count(*) FROM outbox WHERE message_key = :key").setParameter("key", user)
+                .getSingleResult()).intValue()) == 0);
+    }
+
+    @Test
+    void aMalformedBatchGoesToTheDeadLetterTopicAndTheNextIsProcessed() {
+        String run = run();
+        String user = Emulator.createUsers(run + "dlq", "typical", 1).get(0);
+        String key = "bad-" + run;
+        kafka.produce(String.class, byte[].class).fromRecords(new ProducerRecord<>(Topics.ARCHIVE_BATCHES, key,
+                "{\"schemaVersion\":1,\"userIds\":[]}".getBytes(StandardCharsets.UTF_8)))
+                .awaitCompletion(WAIT);
+        ArchiveBatch good = sendBatch(run, Instant.now(), List.of(user));
+
+        var deadLetters = kafka.consume(String.class, byte[].class).withGroupId("test-" + UUID.randomUUID())
+                .withOffsetReset(OffsetResetStrategy.EARLIEST).fromTopics(Topics.deadLetter(Topics.ARCHIVE_BATCHES));
+        try {
+            ConsumerRecord<String, byte[]> dead = await().atMost(WAIT).until(() -> deadLetters.getRecords().stream()
+                    .filter(r -> key.equals(r.key())).findFirst(), Optional::isPresent).orElseThrow();
+            assertThat(new String(dead.headers().lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8))
+                    .contains("batchId is required");
+        } finally {
+            deadLetters.close();
+        }
+        assertThat(awaitOutcomes(good, List.of(user)).get(user).succeeded()).isTrue();
+    }
+
+    @Test
+    void aDeletedUserIsPurged() {
+        String run = run();
+        String user = Emulator.createUsers(run + "del", "heavy", 1).get(0);
+        awaitOutcomes(sendBatch(run, Instant.now(), List.of(user)), List.of(user));
+        assertThat(archivedPlayedAtMs(user)).isNotEmpty();
+
+        UserEvent deleted = UserEvent.of(user, UserEventType.DELETED, Instant.now(), null, null);
+        kafka.produce(String.class, byte[].class).fromRecords(new ProducerRecord<>(Topics.USERS, user,
+                MessageCodec.encode(deleted))).awaitCompletion(WAIT);
+
+        await().atMost(WAIT).until(() -> archivedPlayedAtMs(user).isEmpty());
+    }
+
+    private ArchiveBatch sendBatch(String id, Instant scheduledFor, List<String> users) {
+        ArchiveBatch batch = ArchiveBatch.of("batch-" + id, scheduledFor, BatchReason.SCHEDULED, users);
+        send(batch);
+        return batch;
+    }
+
+    private void send(ArchiveBatch batch) {
+        kafka.produce(String.class, byte[].class).fromRecords(new ProducerRecord<>(Topics.ARCHIVE_BATCHES,
+                batch.batchId(), MessageCodec.encode(batch))).awaitCompletion(WAIT);
+    }
+
+    private Map<String, ArchiveOutcome> awaitOutcomes(ArchiveBatch batch, List<String> users) {
+        await().atMost(WAIT).until(() -> outcomesOf(batch).keySet().containsAll(users));
+        return outcomesOf(batch);
+    }
+
+    private Map<String, ArchiveOutcome> outcomesOf(ArchiveBatch batch) {
+        return outcomes.getRecords().stream().map(r -> MessageCodec.decode(r.value(), ArchiveOutcome.class))
+                .filter(o -> o.batchId().equals(batch.batchId()))
+                .collect(Collectors.toMap(ArchiveOutcome::userId, o -> o, (a, b) -> a));
+    }
+
+    private Set<String> publishedPlays(List<String> users) {
+        return plays.getRecords().stream().filter(r -> users.contains(r.key()))
+                .map(r -> MessageCodec.decode(r.value(), PlayEvent.class))
+                .map(p -> p.userId() + "@" + p.playedAt().toEpochMilli()).collect(Collectors.toSet());
+    }
+
+    @SuppressWarnings("unchecked")
+    private Set<Long> archivedPlayedAtMs(String user) {
+        return QuarkusTransaction.requiringNew().call(() -> ((List<Object>) entityManager.createNativeQuery(
+                "SELECT (extract(epoch FROM played_at) * 1000)::bigint FROM play_events WHERE user_id = :u")
+                .setParameter("u", user).getResultList()).stream().map(v -> ((Number) v).longValue())
+                .collect(Collectors.toSet()));
+    }
+
+    private static String run() {
+        return "r" + UUID.randomUUID().toString().substring(0, 6);
+    }
+}
