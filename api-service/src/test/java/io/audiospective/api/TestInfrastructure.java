@@ -8,6 +8,7 @@ import io.quarkus.test.common.WithTestResource;
 /** The real infrastructure every {@code @QuarkusTest} of this module runs against, started once. */
 @WithTestResource(value = KafkaBrokerTestResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = PostgresTestDatabase.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = FakeTokenIssuer.class, scope = TestResourceScope.GLOBAL)
 public final class TestInfrastructure {
 
     private TestInfrastructure() {

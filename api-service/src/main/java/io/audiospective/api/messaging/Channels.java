@@ -6,6 +6,12 @@ public final class Channels {
     /** Incoming {@link io.audiospective.model.Topics#PLAYS}, feeding the read model. */
     public static final String PLAYS = "plays";
 
+    /** Incoming {@link io.audiospective.model.Topics#USERS}: profile, archive state, deletion purge. */
+    public static final String USERS = "users";
+
+    /** Incoming {@link io.audiospective.model.Topics#ARCHIVE_OUTCOMES}: last successful poll, admin overview. */
+    public static final String OUTCOMES = "archive-outcomes";
+
     private Channels() {
     }
 }

@@ -1,30 +1,30 @@
 package io.audiospective.api.messaging;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
 
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
-import io.audiospective.api.repository.PlayRepository;
+import io.audiospective.api.service.ReadModelService;
 import io.audiospective.model.PlayEvent;
+import io.smallrye.reactive.messaging.annotations.Blocking;
 
 /**
  * Folds the {@code plays} topic into the read model. Delivery is at least once and replays re-read everything,
- * so the write is idempotent on (user, played_at). Failures are not swallowed: the channel's failure strategy
- * sends the record to {@code plays.dlq} with the reason.
+ * so the write is idempotent on (user, played_at) and rollups only move for a play that was new. Failures are
+ * not swallowed: the channel's failure strategy sends the record to {@code plays.dlq} with the reason.
  */
 @ApplicationScoped
 public class PlaysConsumer {
 
-    private final PlayRepository plays;
+    private final ReadModelService readModel;
 
-    PlaysConsumer(PlayRepository plays) {
-        this.plays = plays;
+    PlaysConsumer(ReadModelService readModel) {
+        this.readModel = readModel;
     }
 
     @Incoming(Channels.PLAYS)
-    @Transactional
+    @Blocking
     public void consume(PlayEvent play) {
-        plays.insertIfAbsent(play);
+        readModel.applyLive(play);
     }
 }

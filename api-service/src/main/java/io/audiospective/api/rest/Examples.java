@@ -1,0 +1,93 @@
+package io.audiospective.api.rest;
+
+/** Example bodies shown in the OpenAPI document. */
+final class Examples {
+
+    private Examples() {
+    }
+
+    static final String PROBLEM = """
+            {"type":"urn:audiospective:problem:invalid-request","title":"Bad Request","status":400,
+             "detail":"Unknown period 'fortnight': use day, week, month, year, all or custom"}""";
+
+    static final String ME = """
+            {"userId":"spotify-user-1","displayName":"Ada","timeZone":"Europe/Berlin",
+             "archive":{"state":"ACTIVE","archivingSince":"2026-01-02T10:00:00Z","playsArchived":18234,
+             "lastSuccessfulPoll":"2026-03-01T12:05:00Z","reconnectBy":"2026-07-02","needsReauth":false}}""";
+
+    static final String TIME_ZONE = """
+            {"timeZone":"Asia/Kolkata"}""";
+
+    static final String TOP = """
+            {"kind":"tracks","window":{"period":"month","from":"2026-03-01","to":"2026-03-31","timeZone":"Europe/Berlin"},
+             "items":[{"rank":1,"id":"4uLU6hMCjMI75M1A2tKUQC","name":"Never Gonna Give You Up",
+             "artists":[{"id":"0gxyHStUsqpMadRV0Di1Qt","name":"Rick Astley"}],"albumId":"6XzOJ2ePJpFtMKWcr7VvrQ",
+             "albumName":"Whenever You Need Somebody","plays":42,"ms":9034200,"minutes":150.6}]}""";
+
+    static final String SUMMARY = """
+            {"window":{"period":"week","from":"2026-03-02","to":"2026-03-08","timeZone":"Asia/Kolkata"},
+             "plays":310,"ms":61200000,"minutes":1020.0,"distinctTracks":190,"distinctArtists":75,"distinctAlbums":120,
+             "artistsDiscovered":2,"discovered":[{"id":"a1","name":"New Artist"},{"id":"a2","name":"Another"}]}""";
+
+    static final String CLOCK = """
+            {"window":{"period":"all","from":null,"to":null,"timeZone":"UTC"},
+             "cells":[{"weekday":1,"hour":8,"plays":120,"ms":24000000},{"weekday":5,"hour":22,"plays":300,"ms":61000000}]}""";
+
+    static final String TIMELINE = """
+            {"window":{"period":"year","from":"2026-01-01","to":"2026-12-31","timeZone":"UTC"},"granularity":"month",
+             "buckets":[{"start":"2026-01-01","plays":1200,"ms":240000000,"minutes":4000.0}]}""";
+
+    static final String STREAKS = """
+            {"window":{"period":"year","from":"2026-01-01","to":"2026-12-31","timeZone":"UTC"},
+             "longestStreak":{"days":41,"from":"2026-02-01","to":"2026-03-13"},
+             "currentStreak":{"days":3,"from":"2026-03-11","to":"2026-03-13"},
+             "longestSession":{"start":"2026-02-14T19:00:00Z","end":"2026-02-15T01:10:00Z","plays":96,"ms":22000000,
+             "minutes":366.7},"listeningDays":70}""";
+
+    static final String ITEM = """
+            {"kind":"artist","id":"0gxyHStUsqpMadRV0Di1Qt","name":"Rick Astley","firstPlayedAt":"2026-01-03T08:00:00Z",
+             "lastPlayedAt":"2026-03-01T21:14:00Z","plays":87,"ms":18700000,"minutes":311.7,"rank":4}""";
+
+    static final String YEAR = """
+            {"year":2026,"summary":{"window":{"period":"year","from":"2026-01-01","to":"2026-12-31","timeZone":"UTC"},
+             "plays":12000,"ms":2400000000,"minutes":40000.0,"distinctTracks":3100,"distinctArtists":800,
+             "distinctAlbums":1500,"artistsDiscovered":300,"discovered":[]},"topTracks":[],"topArtists":[],
+             "topAlbums":[],"topMonth":{"month":"2026-07","plays":1400,"ms":280000000},
+             "busiestDay":{"day":"2026-07-14","plays":130,"ms":26000000},"peakHour":21,
+             "longestStreak":{"days":41,"from":"2026-02-01","to":"2026-03-13"},
+             "longestSession":{"start":"2026-02-14T19:00:00Z","end":"2026-02-15T01:10:00Z","plays":96,
+             "ms":22000000,"minutes":366.7}}""";
+
+    static final String HISTORY = """
+            {"items":[{"playedAt":"2026-03-01T21:14:00.123Z","localTime":"2026-03-01T22:14:00.123",
+             "trackId":"4uLU6hMCjMI75M1A2tKUQC","trackName":"Never Gonna Give You Up","albumId":"6XzOJ2ePJpFtMKWcr7VvrQ",
+             "albumName":"Whenever You Need Somebody","artists":[{"id":"0gxyHStUsqpMadRV0Di1Qt","name":"Rick Astley"}],
+             "msPlayed":213573,"source":"POLL"}],"nextCursor":"MTc3MjQwMDA0MDEyMzAwMA"}""";
+
+    static final String EXPORT_CSV = """
+            played_at,track_id,track_name,album_id,album_name,artist_ids,artist_names,ms_played,source
+            2026-03-01T21:14:00.123Z,4uLU6hMCjMI75M1A2tKUQC,Never Gonna Give You Up,6XzOJ2ePJpFtMKWcr7VvrQ,Whenever You Need Somebody,0gxyHStUsqpMadRV0Di1Qt,Rick Astley,213573,POLL
+            """;
+
+    static final String EXPORT_JSON = """
+            [{"playedAt":"2026-03-01T21:14:00.123Z","localTime":"2026-03-01T22:14:00.123","trackId":"4uLU6hMCjMI75M1A2tKUQC",
+             "trackName":"Never Gonna Give You Up","albumId":"6XzOJ2ePJpFtMKWcr7VvrQ","albumName":"Whenever You Need Somebody",
+             "artists":[{"id":"0gxyHStUsqpMadRV0Di1Qt","name":"Rick Astley"}],"msPlayed":213573,"source":"POLL"}]""";
+
+    static final String OVERVIEW = """
+            {"usersByState":{"ACTIVE":4,"NEEDS_REAUTH":1},"pollsLastHour":{"OK":230,"NETWORK":2},
+             "playsArchivedPerHour":[{"start":"2026-03-01T12:00:00Z","plays":410}],
+             "playsArchivedPerDay":[{"start":"2026-03-01T00:00:00Z","plays":8120}],
+             "consumerLag":{"plays":0,"users":0,"archive.outcomes":3},"dlqSizes":{"plays.dlq":1,"users.dlq":0,
+             "archive.outcomes.dlq":0},"readModelGeneration":2}""";
+
+    static final String ADMIN_USER = """
+            {"me":{"userId":"spotify-user-1","displayName":"Ada","timeZone":"UTC","archive":{"state":"NEEDS_REAUTH",
+             "archivingSince":"2026-01-02T10:00:00Z","playsArchived":18234,"lastSuccessfulPoll":"2026-03-01T12:05:00Z",
+             "reconnectBy":"2026-07-02","needsReauth":true}},"lastPollFailure":"AUTH: invalid_grant",
+             "distinctTracks":3100,"sessions":812}""";
+
+    static final String REPLAY = """
+            {"generation":3,"state":"RUNNING","consumerGroup":"api-service-replay-3","startedAt":"2026-03-01T12:00:00Z",
+             "finishedAt":null,"records":120000,"lag":380000,"detail":null}""";
+}

@@ -1,0 +1,168 @@
+package io.audiospective.api.rest;
+
+import java.util.Locale;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Request;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import io.audiospective.api.ProblemException;
+import io.audiospective.api.StatsWindow;
+import io.audiospective.api.config.ApiConfig;
+import io.audiospective.api.repository.StatsRepository.Kind;
+import io.audiospective.api.service.StatsService;
+import io.audiospective.api.service.StatsService.UserView;
+
+/**
+ * Listening statistics of the signed-in member in their own time zone. Windows: {@code period} = day, week
+ * (ISO, Monday first), month, year, all (default) around {@code date} (default today), or custom with
+ * {@code from} and {@code to} (inclusive local dates).
+ */
+@Path("/api/v1/me/stats")
+@RolesAllowed("user")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "statistics")
+@SecurityRequirement(name = "apiToken")
+public class StatsResource {
+
+    private final JsonWebToken token;
+    private final StatsService stats;
+    private final ApiConfig config;
+
+    @Context
+    Request request;
+
+    @Context
+    UriInfo uri;
+
+    StatsResource(JsonWebToken token, StatsService stats, ApiConfig config) {
+        this.token = token;
+        this.stats = stats;
+        this.config = config;
+    }
+
+    @GET
+    @Path("/top/{kind}")
+    @Operation(summary = "Top tracks, artists or albums with play counts and listening time")
+    @APIResponse(responseCode = "200", description = "Ranked items", content = @Content(
+            mediaType = "application/json", examples = @ExampleObject(name = "top tracks", value = Examples.TOP)))
+    @APIResponse(responseCode = "400", description = "Unknown kind or period", content = @Content(
+            mediaType = Problem.MEDIA_TYPE, examples = @ExampleObject(name = "bad period", value = Examples.PROBLEM)))
+    public Response top(@Parameter(description = "tracks, artists or albums") @PathParam("kind") String kind,
+            @QueryParam("period") String period, @QueryParam("date") String date, @QueryParam("from") String from,
+            @QueryParam("to") String to, @QueryParam("limit") Integer limit) {
+        Kind k = kind(kind);
+        int size = limit == null ? 10 : limit;
+        if (size < 1 || size > config.maxPageSize()) {
+            throw ProblemException.badRequest("limit must be between 1 and " + config.maxPageSize());
+        }
+        return answer(period, date, from, to, (user, window) -> stats.top(user, k, window, size));
+    }
+
+    @GET
+    @Path("/summary")
+    @Operation(summary = "Plays, minutes, distinct tracks/artists/albums and artists discovered in a period")
+    @APIResponse(responseCode = "200", description = "Summary", content = @Content(
+            mediaType = "application/json", examples = @ExampleObject(name = "a week", value = Examples.SUMMARY)))
+    @APIResponse(responseCode = "400", description = "Invalid period", content = @Content(
+            mediaType = Problem.MEDIA_TYPE, examples = @ExampleObject(name = "bad period", value = Examples.PROBLEM)))
+    public Response summary(@QueryParam("period") String period, @QueryParam("date") String date,
+            @QueryParam("from") String from, @QueryParam("to") String to) {
+        return answer(period, date, from, to, stats::summary);
+    }
+
+    @GET
+    @Path("/clock")
+    @Operation(summary = "Listening clock: plays and ms per ISO weekday (1 = Monday) and local hour")
+    @APIResponse(responseCode = "200", description = "Non-empty cells", content = @Content(
+            mediaType = "application/json", examples = @ExampleObject(name = "clock", value = Examples.CLOCK)))
+    @APIResponse(responseCode = "400", description = "Invalid period", content = @Content(
+            mediaType = Problem.MEDIA_TYPE, examples = @ExampleObject(name = "bad period", value = Examples.PROBLEM)))
+    public Response clock(@QueryParam("period") String period, @QueryParam("date") String date,
+            @QueryParam("from") String from, @QueryParam("to") String to) {
+        return answer(period, date, from, to, stats::clock);
+    }
+
+    @GET
+    @Path("/timeline")
+    @Operation(summary = "Plays and minutes per day, week or month (non-empty buckets)")
+    @APIResponse(responseCode = "200", description = "Buckets", content = @Content(
+            mediaType = "application/json", examples = @ExampleObject(name = "by month", value = Examples.TIMELINE)))
+    @APIResponse(responseCode = "400", description = "Invalid period or granularity", content = @Content(
+            mediaType = Problem.MEDIA_TYPE, examples = @ExampleObject(name = "bad period", value = Examples.PROBLEM)))
+    public Response timeline(@QueryParam("period") String period, @QueryParam("date") String date,
+            @QueryParam("from") String from, @QueryParam("to") String to,
+            @Parameter(description = "day, week or month") @QueryParam("granularity") String granularity) {
+        return answer(period, date, from, to, (user, window) -> stats.timeline(user, window, granularity));
+    }
+
+    @GET
+    @Path("/streaks")
+    @Operation(summary = "Longest and current run of consecutive listening days, longest session")
+    @APIResponse(responseCode = "200", description = "Streaks", content = @Content(
+            mediaType = "application/json", examples = @ExampleObject(name = "streaks", value = Examples.STREAKS)))
+    @APIResponse(responseCode = "400", description = "Invalid period", content = @Content(
+            mediaType = Problem.MEDIA_TYPE, examples = @ExampleObject(name = "bad period", value = Examples.PROBLEM)))
+    public Response streaks(@QueryParam("period") String period, @QueryParam("date") String date,
+            @QueryParam("from") String from, @QueryParam("to") String to) {
+        return answer(period, date, from, to, stats::streaks);
+    }
+
+    @GET
+    @Path("/year-in-review/{year}")
+    @Operation(summary = "Year in review (\"wrapped\") for any year")
+    @APIResponse(responseCode = "200", description = "The year", content = @Content(
+            mediaType = "application/json", examples = @ExampleObject(name = "2026", value = Examples.YEAR)))
+    @APIResponse(responseCode = "400", description = "Invalid year", content = @Content(
+            mediaType = Problem.MEDIA_TYPE, examples = @ExampleObject(name = "bad year", value = Examples.PROBLEM)))
+    public Response yearInReview(@PathParam("year") int year) {
+        return answer(null, null, null, null, (user, window) -> stats.yearInReview(user, year));
+    }
+
+    @GET
+    @Path("/{kind: tracks|artists|albums}/{id}")
+    @Operation(summary = "First and last play, play count, listening time and all-time rank of one item")
+    @APIResponse(responseCode = "200", description = "Item statistics", content = @Content(
+            mediaType = "application/json", examples = @ExampleObject(name = "artist", value = Examples.ITEM)))
+    @APIResponse(responseCode = "404", description = "Never played", content = @Content(
+            mediaType = Problem.MEDIA_TYPE, examples = @ExampleObject(name = "never played", value = """
+                    {"type":"urn:audiospective:problem:not-found","title":"Not Found","status":404,
+                     "detail":"You have never played track 123"}""")))
+    public Response item(@PathParam("kind") String kind, @PathParam("id") String id) {
+        Kind k = kind(kind);
+        return answer(null, null, null, null, (user, window) -> stats.item(user, k, id));
+    }
+
+    private Response answer(String period, String date, String from, String to,
+            java.util.function.BiFunction<UserView, StatsWindow, Object> query) {
+        UserView user = stats.user(token.getSubject());
+        StatsWindow window = stats.window(user, period, date, from, to);
+        return Caching.conditional(request, uri, user, stats.today(user).toString(), config.statsMaxAge(),
+                () -> query.apply(user, window));
+    }
+
+    private static Kind kind(String kind) {
+        try {
+            return Kind.valueOf(kind.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.badRequest("Unknown kind '" + kind + "': use tracks, artists or albums");
+        }
+    }
+}

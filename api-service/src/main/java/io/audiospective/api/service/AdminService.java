@@ -1,0 +1,172 @@
+package io.audiospective.api.service;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import io.audiospective.api.ProblemException;
+import io.audiospective.api.Views.Me;
+import io.audiospective.api.repository.Db;
+import io.audiospective.api.repository.StatsRepository;
+import io.audiospective.model.Topics;
+
+/** What operators see: users by state, polls, ingestion, Kafka lag and dead letters. */
+@ApplicationScoped
+public class AdminService {
+
+    private static final Logger LOG = Logger.getLogger(AdminService.class);
+
+    public record Count(Instant start, long plays) {
+    }
+
+    public record Overview(Map<String, Long> usersByState, Map<String, Long> pollsLastHour,
+            List<Count> playsArchivedPerHour, List<Count> playsArchivedPerDay, Map<String, Long> consumerLag,
+            Map<String, Long> dlqSizes, int readModelGeneration) {
+    }
+
+    public record UserDetail(Me me, String lastPollFailure, long distinctTracks, long sessions) {
+    }
+
+    /** Our consumer group per consumed topic. */
+    private final Map<String, String> groups;
+    private final Db db;
+    private final UserService users;
+    private final StatsRepository stats;
+    private final Clock clock;
+    private final Admin admin;
+
+    AdminService(Db db, UserService users, StatsRepository stats, Clock clock,
+            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+            @ConfigProperty(name = "mp.messaging.incoming.plays.group.id") String playsGroup,
+            @ConfigProperty(name = "mp.messaging.incoming.users.group.id") String usersGroup,
+            @ConfigProperty(name = "mp.messaging.incoming.archive-outcomes.group.id") String outcomesGroup) {
+        this.db = db;
+        this.users = users;
+        this.stats = stats;
+        this.clock = clock;
+        this.groups = Map.of(Topics.PLAYS, playsGroup, Topics.USERS, usersGroup, Topics.ARCHIVE_OUTCOMES,
+                outcomesGroup);
+        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.CLIENT_ID_CONFIG, "api-service-admin",
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000));
+    }
+
+    public Overview overview() {
+        Instant now = clock.instant();
+        Map<String, Long> byState = new LinkedHashMap<>();
+        db.query("SELECT state, count(*) FROM user_status GROUP BY state ORDER BY state",
+                rs -> byState.put(rs.getString(1), rs.getLong(2)));
+        Map<String, Long> polls = new LinkedHashMap<>();
+        // Hour buckets overlapping the last hour: the current and the previous one.
+        db.query("SELECT outcome, sum(polls) FROM poll_outcomes_hourly WHERE hour > ? GROUP BY outcome"
+                + " ORDER BY outcome", rs -> polls.put(rs.getString(1), rs.getLong(2)), now.minus(Duration.ofHours(2)));
+        List<Count> perHour = db.query("SELECT hour, plays FROM plays_ingested_hourly WHERE hour >= ? ORDER BY hour",
+                rs -> new Count(Db.instant(rs, "hour"), rs.getLong("plays")),
+                now.truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(23)));
+        List<Count> perDay = db.query("""
+                SELECT date_trunc('day', hour AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS day, sum(plays) AS plays
+                FROM plays_ingested_hourly WHERE hour >= ? GROUP BY 1 ORDER BY 1
+                """, rs -> new Count(Db.instant(rs, "day"), rs.getLong("plays")),
+                now.truncatedTo(ChronoUnit.DAYS).minus(Duration.ofDays(29)));
+        return new Overview(byState, polls, perHour, perDay, consumerLag(), dlqSizes(),
+                stats.active().generation());
+    }
+
+    public UserDetail user(String userId) {
+        var tables = stats.active();
+        boolean known = db.queryOne("SELECT 1 FROM user_status WHERE user_id = ? UNION ALL"
+                + " SELECT 1 FROM user_settings WHERE user_id = ? LIMIT 1", rs -> true, userId, userId).isPresent();
+        if (!known) {
+            throw ProblemException.notFound("No user " + userId);
+        }
+        String failure = db.queryOne("SELECT last_poll_failure FROM user_status WHERE user_id = ?",
+                rs -> rs.getString(1), userId).orElse(null);
+        long tracks = db.queryOne("SELECT count(*) FROM " + tables.trackTotals() + " WHERE user_id = ?",
+                rs -> rs.getLong(1), userId).orElseThrow();
+        long sessions = db.queryOne("SELECT count(*) FROM " + tables.sessions() + " WHERE user_id = ?",
+                rs -> rs.getLong(1), userId).orElseThrow();
+        return new UserDetail(users.me(userId), failure, tracks, sessions);
+    }
+
+    private Map<String, Long> consumerLag() {
+        Map<String, Long> lag = new LinkedHashMap<>();
+        for (Map.Entry<String, String> entry : groups.entrySet()) {
+            try {
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(entry.getValue())
+                        .partitionsToOffsetAndMetadata().get(5, TimeUnit.SECONDS);
+                Map<TopicPartition, Long> ends = endOffsets(committed.keySet().stream()
+                        .filter(tp -> tp.topic().equals(entry.getKey())).collect(Collectors.toSet()), OffsetSpec.latest());
+                long total = 0;
+                for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
+                    OffsetAndMetadata offset = committed.get(end.getKey());
+                    total += Math.max(0, end.getValue() - (offset == null ? 0 : offset.offset()));
+                }
+                lag.put(entry.getKey(), total);
+            } catch (Exception e) {
+                LOG.debugf("No lag for %s: %s", entry.getKey(), e.getMessage());
+                lag.put(entry.getKey(), -1L);
+            }
+        }
+        return lag;
+    }
+
+    private Map<String, Long> dlqSizes() {
+        Map<String, Long> sizes = new LinkedHashMap<>();
+        for (String topic : List.of(Topics.PLAYS, Topics.USERS, Topics.ARCHIVE_OUTCOMES)) {
+            String dlq = Topics.deadLetter(topic);
+            try {
+                Set<String> existing = admin.listTopics().names().get(5, TimeUnit.SECONDS);
+                if (!existing.contains(dlq)) {
+                    sizes.put(dlq, 0L);
+                    continue;
+                }
+                Set<TopicPartition> partitions = admin.describeTopics(List.of(dlq)).allTopicNames()
+                        .get(5, TimeUnit.SECONDS).get(dlq).partitions().stream()
+                        .map(p -> new TopicPartition(dlq, p.partition())).collect(Collectors.toSet());
+                Map<TopicPartition, Long> ends = endOffsets(partitions, OffsetSpec.latest());
+                Map<TopicPartition, Long> starts = endOffsets(partitions, OffsetSpec.earliest());
+                sizes.put(dlq, ends.entrySet().stream().mapToLong(e -> e.getValue() - starts.get(e.getKey())).sum());
+            } catch (Exception e) {
+                LOG.debugf("No size for %s: %s", dlq, e.getMessage());
+                sizes.put(dlq, -1L);
+            }
+        }
+        return sizes;
+    }
+
+    private Map<TopicPartition, Long> endOffsets(Set<TopicPartition> partitions, OffsetSpec spec) throws Exception {
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        partitions.forEach(tp -> request.put(tp, spec));
+        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> result = admin.listOffsets(request).all()
+                .get(5, TimeUnit.SECONDS);
+        Map<TopicPartition, Long> offsets = new HashMap<>();
+        result.forEach((tp, info) -> offsets.put(tp, info.offset()));
+        return offsets;
+    }
+
+    @PreDestroy
+    void close() {
+        admin.close(Duration.ofSeconds(2));
+    }
+}

@@ -1,0 +1,100 @@
+package io.audiospective.api.service;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+import io.audiospective.api.ReadModelTables;
+import io.audiospective.api.repository.Db;
+import io.audiospective.api.repository.ReadModelWriter;
+import io.audiospective.model.PlayEvent;
+
+/** The transactions that change the read model. */
+@ApplicationScoped
+public class ReadModelService {
+
+    private final ReadModelWriter writer;
+    private final Db db;
+    private final Clock clock;
+
+    ReadModelService(ReadModelWriter writer, Db db, Clock clock) {
+        this.writer = writer;
+        this.db = db;
+        this.clock = clock;
+    }
+
+    /**
+     * A play from the live consumer: into the active generation and, while a replay runs, into the generation
+     * being built too (so nothing that arrives during the replay is missing after the switch-over).
+     *
+     * @return whether the play was new to the active generation
+     */
+    @Transactional
+    public boolean applyLive(PlayEvent play) {
+        if (writer.isDeleted(play.userId())) {
+            return false;
+        }
+        List<ReadModelTables> generations = writer.lockGenerationsForWrite();
+        String zone = writer.lockUser(play.userId());
+        writer.upsertCatalogue(play);
+        boolean isNew = writer.apply(generations.get(0), play, zone);
+        for (int i = 1; i < generations.size(); i++) {
+            writer.apply(generations.get(i), play, zone);
+        }
+        if (isNew) {
+            writer.countIngested(clock.instant());
+        }
+        return isNew;
+    }
+
+    /** A play read by a replay into the generation it builds. */
+    @Transactional
+    public void applyReplayed(ReadModelTables target, PlayEvent play) {
+        if (writer.isDeleted(play.userId())) {
+            return;
+        }
+        writer.lockGenerationsForWrite();
+        String zone = writer.lockUser(play.userId());
+        writer.upsertCatalogue(play);
+        writer.apply(target, play, zone);
+    }
+
+    /** Sets the user's zone and rebuilds their day rollups in every live generation, atomically. */
+    @Transactional
+    public void changeTimeZone(String userId, String zone) {
+        List<ReadModelTables> generations = writer.lockGenerationsForWrite();
+        writer.lockUser(userId);
+        db.update("UPDATE user_settings SET time_zone = ? WHERE user_id = ?", zone, userId);
+        for (ReadModelTables tables : generations) {
+            writer.rebuildDays(tables, userId, zone);
+        }
+    }
+
+    /** Removes everything the read model holds about the user; their plays are skipped from now on. */
+    @Transactional
+    public void purge(String userId, Instant deletedAt) {
+        List<ReadModelTables> generations = writer.lockGenerationsForWrite();
+        writer.lockUser(userId);
+        db.update("""
+                INSERT INTO deleted_users (user_id, deleted_at) VALUES (?, ?)
+                ON CONFLICT (user_id) DO UPDATE SET deleted_at = EXCLUDED.deleted_at
+                """, userId, deletedAt);
+        for (ReadModelTables tables : generations) {
+            writer.purge(tables, userId);
+        }
+        db.update("DELETE FROM user_settings WHERE user_id = ?", userId);
+    }
+
+    /** Rebuilds all of a user's rollups from their plays in the active generation (bulk loads). */
+    @Transactional
+    public void rebuildUser(String userId) {
+        List<ReadModelTables> generations = writer.lockGenerationsForWrite();
+        String zone = writer.lockUser(userId);
+        for (ReadModelTables tables : generations) {
+            writer.rebuildAll(tables, userId, zone);
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package io.audiospective.api;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
+import java.security.interfaces.RSAPublicKey;
+import java.util.Base64;
+import java.util.Map;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+/**
+ * Stands in for auth-service's token issuer: an RSA key pair, and its discovery document and JWKS served on a
+ * random loopback port. The private key goes to the tests as a config value so they can mint API tokens with
+ * the claims auth-service puts in them.
+ */
+public class FakeTokenIssuer implements QuarkusTestResourceLifecycleManager {
+
+    public static final String KEY_ID = "test-key";
+
+    private HttpServer server;
+
+    @Override
+    public Map<String, String> start() {
+        KeyPair keys = generate();
+        try {
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot start the fake token issuer", e);
+        }
+        String issuer = "http://127.0.0.1:" + server.getAddress().getPort();
+        RSAPublicKey publicKey = (RSAPublicKey) keys.getPublic();
+        String jwks = "{\"keys\":[{\"kty\":\"RSA\",\"use\":\"sig\",\"alg\":\"RS256\",\"kid\":\"" + KEY_ID
+                + "\",\"n\":\"" + base64Url(publicKey.getModulus()) + "\",\"e\":\""
+                + base64Url(publicKey.getPublicExponent()) + "\"}]}";
+        String discovery = "{\"issuer\":\"" + issuer + "\",\"jwks_uri\":\"" + issuer + "/.well-known/jwks.json\","
+                + "\"id_token_signing_alg_values_supported\":[\"RS256\"],\"subject_types_supported\":[\"public\"],"
+                + "\"response_types_supported\":[\"code\"]}";
+        server.createContext("/.well-known/openid-configuration", exchange -> send(exchange, discovery));
+        server.createContext("/.well-known/jwks.json", exchange -> send(exchange, jwks));
+        server.start();
+        return Map.of("quarkus.oidc.auth-server-url", issuer,
+                "audiospective.test.issuer", issuer,
+                "audiospective.test.signing-key",
+                Base64.getEncoder().encodeToString(keys.getPrivate().getEncoded()));
+    }
+
+    @Override
+    public void stop() {
+        if (server != null) {
+            server.stop(0);
+        }
+    }
+
+    private static void send(HttpExchange exchange, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.sendResponseHeaders(200, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    private static String base64Url(BigInteger value) {
+        byte[] bytes = value.toByteArray();
+        if (bytes.length > 1 && bytes[0] == 0) {
+            bytes = java.util.Arrays.copyOfRange(bytes, 1, bytes.length);
+        }
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    private static KeyPair generate() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            return generator.generateKeyPair();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
