@@ -7,7 +7,9 @@
 #
 # Environment (all optional): AUDIOSPECTIVE_HOME (state and logs, default ~/.audiospective), DB_HOST, DB_PORT,
 # DB_NAME (default audiospective, created if missing), DB_USER, DB_PASSWORD, REDIS_URL, KAFKA_PORT,
-# EMULATOR_PORT (default 8089), READY_TIMEOUT (seconds per service, default 180).
+# EMULATOR_PORT (default 8089), READY_TIMEOUT (seconds per service, default 180),
+# POLLING_PERIOD (how often each user is polled, default PT1H; e.g. PT2M compresses an hour into two minutes)
+# and SCHEDULE_WINDOW (the scheduler's publishing window, default PT1M, PT5S when the period is shorter).
 # Local secrets (service credential, token vault key, OIDC state secret) are generated once into
 # $AUDIOSPECTIVE_HOME/secrets.env (mode 600) and never printed.
 set -euo pipefail
@@ -23,6 +25,10 @@ export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"
 export KAFKA_PORT="${KAFKA_PORT:-9092}"
 export KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT"
 EMULATOR_PORT="${EMULATOR_PORT:-8089}"
+export POLLING_PERIOD="${POLLING_PERIOD:-PT1H}"
+if [[ -z "${SCHEDULE_WINDOW:-}" && "$POLLING_PERIOD" != "PT1H" ]]; then
+    export SCHEDULE_WINDOW=PT5S
+fi
 # auth-service signs in against the emulator instead of Spotify
 export SPOTIFY_ACCOUNTS_URL="http://127.0.0.1:$EMULATOR_PORT" SPOTIFY_API_URL="http://127.0.0.1:$EMULATOR_PORT"
 EMULATOR_JAR="$ROOT/deploy/spotify-emulator/target/quarkus-app/quarkus-run.jar"
@@ -37,7 +43,9 @@ say() { printf '[run-local] %s\n' "$*"; }
 fail() { printf '[run-local] ERROR: %s\n' "$*" >&2; exit 1; }
 
 cleanup() {
-    trap - EXIT INT TERM
+    trap - EXIT
+    # Finish stopping even if the terminal or a pipe reading our output is already gone.
+    trap "" INT TERM PIPE
     if ((${#started_pids[@]})); then
         say "stopping services"
         kill -TERM "${started_pids[@]}" 2>/dev/null || true
