@@ -1,0 +1,119 @@
+package io.audiospective.api.bench;
+
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+import io.audiospective.api.StatsWindow;
+import io.audiospective.api.repository.Db;
+import io.audiospective.api.repository.StatsRepository.Kind;
+import io.audiospective.api.service.ReadModelService;
+import io.audiospective.api.service.StatsService;
+import io.audiospective.api.service.StatsService.UserView;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * Not a test: a benchmark, run on demand with {@code ../mvnw verify -Dbenchmark=true -Dtest=StatsBenchmark}. Loads
+ * 500,000 plays for one user and prints p50/p99 of top-tracks, summary and clock from the rollups next to the
+ * same answer as a plain GROUP BY over the raw plays, measured in the same run against the same database.
+ */
+@QuarkusTest
+@EnabledIfSystemProperty(named = "benchmark", matches = "true")
+class StatsBenchmark {
+
+    static final int PLAYS = 500_000;
+
+    @Inject
+    Db db;
+
+    @Inject
+    ReadModelService readModel;
+
+    @Inject
+    StatsService stats;
+
+    @Test
+    void benchmark() {
+        String user = "bench-" + UUID.randomUUID();
+        String zone = "Asia/Kolkata";
+        long loadStart = System.nanoTime();
+        QuarkusTransaction.requiringNew().run(() -> {
+            db.update("INSERT INTO user_settings (user_id, time_zone) VALUES (?, ?)", user, zone);
+            db.update("""
+                    INSERT INTO plays (user_id, played_at, track_id, track_name, album_id, album_name, artist_ids,
+                                       artist_names, ms_played, source)
+                    SELECT ?, timestamptz '2021-01-01 00:00:00+00' + make_interval(secs => i * 300 + (i * 7919) % 240),
+                           'bt' || (i * 7919) % 5000, 'Track', 'bal' || ((i * 7919) % 5000) % 1500, 'Album',
+                           ARRAY['bar' || ((i * 7919) % 5000) % 800], ARRAY['Artist'], 120000 + (i % 120) * 1000, 'POLL'
+                    FROM generate_series(CAST(1 AS bigint), CAST(? AS bigint)) AS i
+                    """, user, PLAYS);
+        });
+        readModel.rebuildUser(user);
+        db.update("ANALYZE");
+        System.out.printf(Locale.ROOT, "%nLoaded %,d plays (2021-2025) and built rollups in %.1f s%n", PLAYS,
+                (System.nanoTime() - loadStart) / 1e9);
+
+        UserView view = stats.user(user);
+        StatsWindow all = new StatsWindow("all", null, null, ZoneId.of(zone));
+        StatsWindow year = new StatsWindow("year", LocalDate.of(2024, 1, 1), LocalDate.of(2024, 12, 31),
+                ZoneId.of(zone));
+        String yearFilter = " AND played_at >= '2024-01-01T00:00:00+05:30' AND played_at < '2025-01-01T00:00:00+05:30'";
+
+        List<String> rows = new ArrayList<>();
+        rows.add(measure("top tracks, all time", 200, () -> stats.top(view, Kind.TRACKS, all, 10)));
+        rows.add(measure("  raw GROUP BY", 20, () -> db.query("""
+                SELECT track_id, count(*) AS plays, sum(ms_played) AS ms FROM plays WHERE user_id = ?
+                GROUP BY track_id ORDER BY 2 DESC, 3 DESC, 1 LIMIT 10""", rs -> rs.getString(1), user)));
+        rows.add(measure("top tracks, year 2024", 200, () -> stats.top(view, Kind.TRACKS, year, 10)));
+        rows.add(measure("  raw GROUP BY", 20, () -> db.query("""
+                SELECT track_id, count(*) AS plays, sum(ms_played) AS ms FROM plays WHERE user_id = ?""" + yearFilter
+                + " GROUP BY track_id ORDER BY 2 DESC, 3 DESC, 1 LIMIT 10", rs -> rs.getString(1), user)));
+        rows.add(measure("summary, year 2024", 100, () -> stats.summary(view, year)));
+        rows.add(measure("  raw GROUP BY", 20, () -> db.query("""
+                SELECT count(*), sum(ms_played), count(DISTINCT track_id), count(DISTINCT album_id),
+                       (SELECT count(DISTINCT a) FROM plays p, unnest(p.artist_ids) a WHERE p.user_id = ?""" + yearFilter
+                + ") FROM plays WHERE user_id = ?" + yearFilter, rs -> rs.getLong(1), user, user)));
+        rows.add(measure("summary, all time", 100, () -> stats.summary(view, all)));
+        rows.add(measure("  raw GROUP BY", 10, () -> db.query("""
+                SELECT count(*), sum(ms_played), count(DISTINCT track_id), count(DISTINCT album_id),
+                       (SELECT count(DISTINCT a) FROM plays p, unnest(p.artist_ids) a WHERE p.user_id = ?)
+                FROM plays WHERE user_id = ?""", rs -> rs.getLong(1), user, user)));
+        rows.add(measure("clock, all time", 200, () -> stats.clock(view, all)));
+        rows.add(measure("  raw GROUP BY", 10, () -> db.query("""
+                SELECT EXTRACT(ISODOW FROM played_at AT TIME ZONE ?), EXTRACT(HOUR FROM played_at AT TIME ZONE ?),
+                       count(*), sum(ms_played) FROM plays WHERE user_id = ? GROUP BY 1, 2""",
+                rs -> rs.getLong(3), zone, zone, user)));
+        System.out.println();
+        System.out.printf(Locale.ROOT, "%-24s %6s %10s %10s%n", "query (500k plays)", "runs", "p50 ms", "p99 ms");
+        rows.forEach(System.out::println);
+        System.out.println();
+        readModel.purge(user, java.time.Instant.now());
+    }
+
+    private static String measure(String name, int runs, Supplier<Object> query) {
+        for (int i = 0; i < Math.max(2, runs / 10); i++) {
+            query.get();
+        }
+        List<Double> times = new ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+            long start = System.nanoTime();
+            query.get();
+            times.add((System.nanoTime() - start) / 1e6);
+        }
+        Collections.sort(times);
+        double p50 = times.get((int) Math.ceil(0.50 * runs) - 1);
+        double p99 = times.get((int) Math.ceil(0.99 * runs) - 1);
+        return String.format(Locale.ROOT, "%-24s %6d %10.2f %10.2f", name, runs, p50, p99);
+    }
+}
