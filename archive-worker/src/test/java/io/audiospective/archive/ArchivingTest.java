@@ -291,6 +291,20 @@ class ArchivingTest {
         await().atMost(WAIT).until(() -> archivedPlayedAtMs(user).isEmpty());
     }
 
+    @Test
+    void artistDetailsAreFilledLaterOncePerArtist() {
+        String run = run();
+        String user = Emulator.createUsers(run + "art", "heavy", 1).get(0);
+        awaitOutcomes(sendBatch(run, Instant.now(), List.of(user)), List.of(user));
+
+        await().atMost(WAIT).until(() -> QuarkusTransaction.requiringNew().call(() -> ((Number) entityManager
+                .createNativeQuery("""
+                        SELECT count(*) FROM artists a JOIN track_artists ta ON ta.artist_id = a.id
+                        JOIN play_events p ON p.track_id = ta.track_id
+                        WHERE p.user_id = :u AND (a.details_fetched_at IS NULL OR a.image_url IS NULL)
+                        """).setParameter("u", user).getSingleResult()).intValue()) == 0);
+    }
+
     private ArchiveBatch sendBatch(String id, Instant scheduledFor, List<String> users) {
         ArchiveBatch batch = ArchiveBatch.of("batch-" + id, scheduledFor, BatchReason.SCHEDULED, users);
         send(batch);

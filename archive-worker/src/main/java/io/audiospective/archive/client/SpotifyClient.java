@@ -2,6 +2,10 @@ package io.audiospective.archive.client;
 
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.ProcessingException;
@@ -72,6 +76,62 @@ public class SpotifyClient {
         }
     }
 
+    /**
+     * Artist details: one batch call when the app may use {@code /v1/artists?ids=} (extended quota), else one
+     * call per artist (development mode).
+     */
+    @Timeout(value = 20, unit = ChronoUnit.SECONDS)
+    @Retry(maxRetries = 2, delay = 500, jitter = 250, retryOn = TransientFailureException.class)
+    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 15, delayUnit = ChronoUnit.SECONDS,
+            failOn = TransientFailureException.class)
+    @Bulkhead(4)
+    public List<ArtistDetails> artists(List<String> ids, String accessToken, boolean batchEndpoint) {
+        if (batchEndpoint) {
+            return read(call("artists", () -> api.artists(String.join(",", ids), "Bearer " + accessToken)),
+                    ArtistDetails.Batch.class).artists().stream().filter(Objects::nonNull).toList();
+        }
+        List<ArtistDetails> details = new ArrayList<>();
+        for (String id : ids) {
+            Response response = call("artist", () -> api.artist(id, "Bearer " + accessToken));
+            if (response.getStatus() == 400 || response.getStatus() == 404) {
+                // not an artist Spotify knows (any more): nothing to fill, the others still are
+                response.close();
+                continue;
+            }
+            details.add(read(response, ArtistDetails.class));
+        }
+        return details;
+    }
+
+    private Response call(String endpoint, Supplier<Response> request) {
+        Response response;
+        try {
+            response = request.get();
+        } catch (ProcessingException e) {
+            count(endpoint, "error");
+            throw new TransientFailureException("Spotify unreachable: " + e.getMessage());
+        }
+        count(endpoint, String.valueOf(response.getStatus()));
+        return response;
+    }
+
+    private <T> T read(Response response, Class<T> type) {
+        try (response) {
+            int status = response.getStatus();
+            if (status == 200) {
+                return response.readEntity(type);
+            }
+            if (status == 429) {
+                budget.pause(retryAfter(response));
+                throw new RateLimitedException(retryAfter(response));
+            }
+            if (status >= 500) {
+                throw new TransientFailureException("Spotify answered " + status);
+            }
+            throw new PollFailedException(FailureKind.UNKNOWN, null, "Spotify answered " + status);
+        }
+    }
+
     private static Duration retryAfter(Response response) {
         String header = response.getHeaderString("Retry-After");
         try {
@@ -82,6 +142,10 @@ public class SpotifyClient {
     }
 
     private void count(String status) {
-        metrics.counter("spotify.calls", "endpoint", "recently-played", "status", status).increment();
+        count("recently-played", status);
+    }
+
+    private void count(String endpoint, String status) {
+        metrics.counter("spotify.calls", "endpoint", endpoint, "status", status).increment();
     }
 }

@@ -70,6 +70,12 @@ public class SpotifyRateBudget {
         }
     }
 
+    /** Whether less than half of the current window's budget is used and no pause is pending. */
+    public boolean hasSpareCapacity() {
+        Long used = values.get(WINDOW_KEY + clock.millis() / WINDOW_MS);
+        return pauseRemaining().isZero() && (used == null || used < requestsPerWindow / 2);
+    }
+
     /** Every worker waits {@code retryAfter} from now (a later pause already set is kept). */
     public void pause(Duration retryAfter) {
         long until = clock.millis() + retryAfter.toMillis();

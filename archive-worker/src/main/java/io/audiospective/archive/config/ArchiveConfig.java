@@ -49,11 +49,27 @@ public interface ArchiveConfig {
         /** Longest Retry-After a poll waits out itself; longer ones end the poll as RATE_LIMITED. */
         @WithDefault("PT15S")
         Duration maxRateLimitWait();
+
+        /** Whether the app may use the batch endpoints ({@code ?ids=}); development-mode apps may not. */
+        @WithDefault("false")
+        boolean batchEndpoints();
     }
+
+    /** Artists looked up per round of the low-priority artist details job. */
+    @WithDefault("20")
+    int artistDetailsBatchSize();
+
+    /** How often the artist details job runs a round. */
+    @WithDefault("PT30S")
+    Duration artistDetailsInterval();
 
     interface Outbox {
 
         @WithDefault("500")
         int batchSize();
+
+        /** How often the relay publishes pending plays. */
+        @WithDefault("PT1S")
+        Duration interval();
     }
 }

@@ -37,7 +37,7 @@ public class OutboxRelay {
         metrics.gauge("archive.outbox.pending", pending);
     }
 
-    @Scheduled(every = "${audiospective.archive.outbox.interval:1s}",
+    @Scheduled(every = "${audiospective.archive.outbox.interval:PT1S}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void relay() {
         while (publishBatch() == batchSize) {

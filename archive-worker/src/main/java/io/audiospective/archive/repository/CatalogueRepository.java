@@ -6,9 +6,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import java.time.Instant;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 
+import io.audiospective.archive.client.ArtistDetails;
 import io.audiospective.model.AlbumRef;
 import io.audiospective.model.ArtistRef;
 import io.audiospective.model.TrackRef;
@@ -110,6 +113,36 @@ public class CatalogueRepository {
                 .setParameter("trackIds", trackIds.toArray(String[]::new))
                 .setParameter("artistIds", artistIds.toArray(String[]::new))
                 .setParameter("positions", positions.toArray(Short[]::new))
+                .executeUpdate();
+    }
+
+    @SuppressWarnings("unchecked")
+    public List<String> artistsWithoutDetails(int limit) {
+        return entityManager.createNativeQuery(
+                "SELECT id FROM artists WHERE details_fetched_at IS NULL ORDER BY id LIMIT :limit")
+                .setParameter("limit", limit).getResultList();
+    }
+
+    /** Stores what Spotify said; requested artists it did not know are marked fetched too, so they are not asked again. */
+    public void saveArtistDetails(List<String> requested, List<ArtistDetails> found, Instant fetchedAt) {
+        for (ArtistDetails details : found) {
+            entityManager.createNativeQuery("""
+                    UPDATE artists SET image_url = :image, genres = CAST(:genres AS text[]), popularity = :popularity,
+                        details_fetched_at = :at WHERE id = :id
+                    """)
+                    .setParameter("image", details.largestImageUrl())
+                    .setParameter("genres", details.genres() == null ? null : details.genres().toArray(String[]::new))
+                    .setParameter("popularity", details.popularity())
+                    .setParameter("at", java.sql.Timestamp.from(fetchedAt))
+                    .setParameter("id", details.id())
+                    .executeUpdate();
+        }
+        entityManager.createNativeQuery("""
+                UPDATE artists SET details_fetched_at = :at
+                WHERE id = ANY(CAST(:ids AS text[])) AND details_fetched_at IS NULL
+                """)
+                .setParameter("at", java.sql.Timestamp.from(fetchedAt))
+                .setParameter("ids", requested.toArray(String[]::new))
                 .executeUpdate();
     }
 }

@@ -2,7 +2,9 @@ package io.audiospective.archive.service;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -33,6 +35,13 @@ public class AccessTokenCache {
         AccessToken fresh = auth.accessToken(userId);
         tokens.put(userId, fresh);
         return fresh.accessToken();
+    }
+
+    /** Some user's token that is still valid, for calls that are not about a user (catalogue look-ups). */
+    public Optional<String> anyValidToken() {
+        Instant soonest = clock.instant().plus(MARGIN);
+        return tokens.values().stream().filter(t -> t.expiresAt().isAfter(soonest)).map(AccessToken::accessToken)
+                .findFirst();
     }
 
     /** Spotify refused the token: the next call asks auth-service again. */

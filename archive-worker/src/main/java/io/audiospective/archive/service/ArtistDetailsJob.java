@@ -1,0 +1,65 @@
+package io.audiospective.archive.service;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import io.audiospective.archive.client.ArtistDetails;
+import io.audiospective.archive.client.SpotifyClient;
+import io.audiospective.archive.client.SpotifyRateBudget;
+import io.audiospective.archive.config.ArchiveConfig;
+import io.audiospective.archive.repository.CatalogueRepository;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.scheduler.Scheduled;
+
+/**
+ * Fills artist details that recently-played lacks (images, genres where Spotify still gives them), once per
+ * artist for all users. Low priority: a round runs only while the shared rate budget is less than half used.
+ */
+@ApplicationScoped
+public class ArtistDetailsJob {
+
+    private static final Logger LOG = Logger.getLogger(ArtistDetailsJob.class);
+
+    private final CatalogueRepository catalogue;
+    private final SpotifyClient spotify;
+    private final SpotifyRateBudget budget;
+    private final AccessTokenCache accessTokens;
+    private final ArchiveConfig config;
+    private final Clock clock;
+
+    ArtistDetailsJob(CatalogueRepository catalogue, SpotifyClient spotify, SpotifyRateBudget budget,
+            AccessTokenCache accessTokens, ArchiveConfig config, Clock clock) {
+        this.catalogue = catalogue;
+        this.spotify = spotify;
+        this.budget = budget;
+        this.accessTokens = accessTokens;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    @Scheduled(every = "${audiospective.archive.artist-details-interval:PT30S}", delayed = "5s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void fillSome() {
+        Optional<String> token = accessTokens.anyValidToken();
+        if (token.isEmpty() || !budget.hasSpareCapacity()) {
+            return;
+        }
+        List<String> ids = QuarkusTransaction.requiringNew()
+                .call(() -> catalogue.artistsWithoutDetails(config.artistDetailsBatchSize()));
+        if (ids.isEmpty()) {
+            return;
+        }
+        try {
+            List<ArtistDetails> found = spotify.artists(ids, token.get(), config.spotify().batchEndpoints());
+            QuarkusTransaction.requiringNew().run(() -> catalogue.saveArtistDetails(ids, found, clock.instant()));
+        } catch (RuntimeException e) {
+            // the artists stay without details and are asked for again next round
+            LOG.infof("Artist details not fetched this round: %s", e.getMessage());
+        }
+    }
+}
