@@ -8,6 +8,8 @@ public final class Topics {
     public static final String PLAYS = "plays";
     public static final String USERS = "users";
     public static final String IMPORTS = "imports";
+    /** The worker's per-import totals ({@link ImportProgress}), consumed by api-service. */
+    public static final String IMPORTS_PROGRESS = "imports.progress";
 
     private Topics() {
     }

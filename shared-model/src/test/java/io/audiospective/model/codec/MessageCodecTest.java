@@ -19,6 +19,7 @@ import io.audiospective.model.BatchReason;
 import io.audiospective.model.FailureKind;
 import io.audiospective.model.ImportChunk;
 import io.audiospective.model.ImportEntry;
+import io.audiospective.model.ImportProgress;
 import io.audiospective.model.PlayEvent;
 import io.audiospective.model.PlaySource;
 import io.audiospective.model.TrackRef;
@@ -48,7 +49,8 @@ class MessageCodecTest {
                 UserEvent.of("alice", UserEventType.REGISTERED, PLAYED_AT, "Alice", "Europe/Berlin"),
                 new ImportChunk(1, "import-9", "alice", 3, true, List.of(new ImportEntry(PLAYED_AT, 61_000,
                         "spotify:track:4uLU6hMCjMI75M1A2tKUQC", "Never Gonna Give You Up", "Rick Astley",
-                        "Whenever You Need Somebody", "clickrow", "trackdone", false, null))));
+                        "Whenever You Need Somebody", "clickrow", "trackdone", false, null))),
+                new ImportProgress(1, "import-9", "alice", 4, 3, 2_500, 480, 20, 1));
 
         for (Object message : messages) {
             Object decoded = MessageCodec.decode(MessageCodec.encode(message), message.getClass());
