@@ -26,6 +26,11 @@ interface SpotifyApi {
     Response artist(@PathParam("id") String id, @HeaderParam("Authorization") String authorization);
 
     @GET
+    @Path("/v1/tracks/{id}")
+    @Produces(MediaType.APPLICATION_JSON)
+    Response track(@PathParam("id") String id, @HeaderParam("Authorization") String authorization);
+
+    @GET
     @Path("/v1/artists")
     @Produces(MediaType.APPLICATION_JSON)
     Response artists(@QueryParam("ids") String ids, @HeaderParam("Authorization") String authorization);

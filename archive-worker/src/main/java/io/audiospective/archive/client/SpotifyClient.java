@@ -103,6 +103,26 @@ public class SpotifyClient {
         return details;
     }
 
+    /**
+     * One track's catalogue data ({@code GET /v1/tracks/{id}}), for imported plays; empty when Spotify does not
+     * know the id (400/404). A 429 pauses every worker and throws {@link RateLimitedException}.
+     */
+    @Timeout(value = 10, unit = ChronoUnit.SECONDS)
+    @Retry(maxRetries = 2, delay = 500, jitter = 250, retryOn = TransientFailureException.class)
+    @Bulkhead(4)
+    public java.util.Optional<io.audiospective.model.TrackRef> track(String id, String accessToken) {
+        Response response = call("track", () -> api.track(id, "Bearer " + accessToken));
+        if (response.getStatus() == 400 || response.getStatus() == 404) {
+            response.close();
+            return java.util.Optional.empty();
+        }
+        if (response.getStatus() == 401) {
+            response.close();
+            throw new ExpiredAccessTokenException();
+        }
+        return java.util.Optional.of(read(response, RecentlyPlayedPage.Track.class).toRef());
+    }
+
     private Response call(String endpoint, Supplier<Response> request) {
         Response response;
         try {

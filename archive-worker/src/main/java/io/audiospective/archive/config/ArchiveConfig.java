@@ -63,6 +63,10 @@ public interface ArchiveConfig {
     @WithDefault("PT30S")
     Duration artistDetailsInterval();
 
+    /** How often imported entries waiting for track metadata are looked up (low priority) and completed. */
+    @WithDefault("PT5S")
+    Duration importMetadataInterval();
+
     interface Outbox {
 
         @WithDefault("500")

@@ -15,6 +15,12 @@ public final class Channels {
     /** Incoming {@link io.audiospective.model.Topics#USERS}: deleted users are purged. */
     public static final String USERS = "users";
 
+    /** Incoming {@link io.audiospective.model.Topics#IMPORTS}: chunks of imported history entries. */
+    public static final String IMPORTS = "imports";
+
+    /** Outgoing {@link io.audiospective.model.Topics#IMPORTS_PROGRESS}: per-import totals for api-service. */
+    public static final String IMPORTS_PROGRESS = "imports-progress";
+
     private Channels() {
     }
 }

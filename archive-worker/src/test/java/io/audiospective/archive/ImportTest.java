@@ -1,0 +1,248 @@
+package io.audiospective.archive;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.StringReader;
+import java.sql.Connection;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.postgresql.PGConnection;
+
+import io.agroal.api.AgroalDataSource;
+import io.audiospective.archive.service.UserPoller;
+import io.audiospective.model.ArchiveBatch;
+import io.audiospective.model.BatchReason;
+import io.audiospective.model.ImportChunk;
+import io.audiospective.model.ImportEntry;
+import io.audiospective.model.Topics;
+import io.audiospective.model.codec.MessageCodec;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
+
+/**
+ * Imports through the {@code imports} topic merged with polled history, against the emulator, PostgreSQL, Redis
+ * and Kafka. {@code -Dimport.entries=200000} runs the must-show size (default 20,000).
+ */
+@QuarkusTest
+class ImportTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(180);
+    private static final int ENTRIES = Integer.getInteger("import.entries", 20_000);
+    private static final String UNKNOWN_TO_SPOTIFY = "0000000000000000000000";
+
+    @Inject
+    EntityManager entityManager;
+
+    @Inject
+    UserPoller poller;
+
+    @Inject
+    RedisDataSource redis;
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrapServers;
+
+    KafkaCompanion kafka;
+
+    @BeforeEach
+    void open() {
+        kafka = new KafkaCompanion(bootstrapServers);
+    }
+
+    @AfterEach
+    void close() {
+        Emulator.resetSettings();
+        redis.key().del("spotify:rate:pause-until");
+        kafka.close();
+    }
+
+    @Test
+    void anExportOverlappingPolledHistoryArchivesTheUnionOnceAndAReimportChangesNothing() throws Exception {
+        String user = Emulator.createUsers(run() + "imp", "heavy", 1).get(0);
+        poller.poll(ArchiveBatch.of("b-" + run(), Instant.now(), BatchReason.MANUAL, List.of(user)), user);
+        List<Object[]> polled = playsOf(user);
+        assertThat(polled).isNotEmpty();
+        List<String> knownTracks = polled.stream().map(r -> (String) r[1]).distinct().toList();
+        List<String> unknownTracks = tracksNotInCatalogue(25);
+
+        List<ImportEntry> entries = new ArrayList<>();
+        // the polled plays again, as the export has them: second precision, and a few seconds off
+        for (int i = 0; i < polled.size(); i++) {
+            Instant playedAt = (Instant) polled.get(i)[0];
+            entries.add(entry(playedAt.truncatedTo(ChronoUnit.SECONDS).plusSeconds(i % 2 == 0 ? -3 : 4),
+                    (String) polled.get(i)[1]));
+        }
+        Instant oldest = polled.stream().map(r -> (Instant) r[0]).min(Instant::compareTo).orElseThrow()
+                .truncatedTo(ChronoUnit.SECONDS);
+        for (int i = 1; i <= ENTRIES; i++) {
+            entries.add(entry(oldest.minusSeconds(3600 + 200L * i), knownTracks.get(i % knownTracks.size())));
+        }
+        Instant older = oldest.minusSeconds(3600 + 200L * (ENTRIES + 10));
+        for (int i = 0; i < unknownTracks.size(); i++) {
+            entries.add(entry(older.minusSeconds(300L * i), unknownTracks.get(i)));
+        }
+        entries.add(entry(older.minusSeconds(300L * 40), UNKNOWN_TO_SPOTIFY));
+
+        long started = System.nanoTime();
+        String first = "imp-" + run();
+        int chunks = send(first, user, entries);
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(20))
+                .until(() -> counts(first) != null && counts(first).get("chunks").intValue() == chunks);
+        double seconds = (System.nanoTime() - started) / 1e9;
+        long archivedByChunks = counts(first).get("imported").longValue();
+        Map<String, Number> counts = awaitDone(first, chunks);
+
+        long expectedNew = ENTRIES + unknownTracks.size();
+        assertThat(counts.get("imported").longValue()).isEqualTo(expectedNew);
+        assertThat(counts.get("duplicates").longValue()).isEqualTo(polled.size());
+        assertThat(counts.get("failed").longValue()).isEqualTo(1);
+        List<Object[]> archived = playsOf(user);
+        assertThat(archived).hasSize((int) (polled.size() + expectedNew));
+        Set<String> keys = new HashSet<>();
+        archived.forEach(r -> keys.add(r[0] + "|" + r[1]));
+        polled.forEach(r -> assertThat(keys).contains(r[0] + "|" + r[1]));
+
+        String again = "imp-" + run();
+        send(again, user, entries);
+        Map<String, Number> second = awaitDone(again, chunks);
+        assertThat(second.get("imported").longValue()).isZero();
+        assertThat(second.get("duplicates").longValue()).isEqualTo(polled.size() + expectedNew);
+        assertThat(playsOf(user)).hasSize(archived.size());
+
+        double copySeconds = rawCopy(entries);
+        System.out.printf("IMPORT BENCHMARK: %d entries (%d new plays with known metadata) through Kafka and archived"
+                + " in %.2f s = %.0f entries/s; raw COPY of the same rows: %.0f rows/s%n", entries.size(),
+                archivedByChunks, seconds, entries.size() / seconds, entries.size() / copySeconds);
+    }
+
+    @Test
+    void aRateLimitStormPausesMetadataLookUpsAndTheImportFinishesLaterWithNothingLost() {
+        String user = Emulator.createUsers(run() + "storm", "typical", 1).get(0);
+        List<String> unknownTracks = tracksNotInCatalogue(10);
+        Instant base = Instant.parse("2020-05-01T10:00:00Z");
+        List<ImportEntry> entries = new ArrayList<>();
+        for (int i = 0; i < unknownTracks.size(); i++) {
+            entries.add(entry(base.plusSeconds(400L * i), unknownTracks.get(i)));
+        }
+        Emulator.settings(Map.of("too_many_requests_rate", 1.0, "retry_after_seconds", 3600));
+        String importId = "imp-" + run();
+        send(importId, user, entries);
+
+        await().atMost(WAIT).until(() -> counts(importId) != null && counts(importId).get("chunks").intValue() == 1
+                && redis.value(Long.class).get("spotify:rate:pause-until") != null);
+        assertThat(counts(importId).get("pending").longValue()).isEqualTo(entries.size());
+        assertThat(counts(importId).get("failed").longValue()).isZero();
+
+        Emulator.resetSettings();
+        redis.key().del("spotify:rate:pause-until");
+        Map<String, Number> done = awaitDone(importId, 1);
+        assertThat(done.get("imported").longValue()).isEqualTo(entries.size());
+        assertThat(playsOf(user)).hasSize(entries.size());
+    }
+
+    private static ImportEntry entry(Instant endedAt, String trackId) {
+        return new ImportEntry(endedAt, 180_000, "spotify:track:" + trackId, null, null, null, "trackdone",
+                "trackdone", false, false);
+    }
+
+    private int send(String importId, String user, List<ImportEntry> entries) {
+        List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
+        int size = 1_000;
+        int chunks = (entries.size() + size - 1) / size;
+        for (int c = 0; c < chunks; c++) {
+            ImportChunk chunk = new ImportChunk(1, importId, user, c, c == chunks - 1,
+                    entries.subList(c * size, Math.min(entries.size(), (c + 1) * size)));
+            records.add(new ProducerRecord<>(Topics.IMPORTS, user, MessageCodec.encode(chunk)));
+        }
+        kafka.produce(String.class, byte[].class).fromRecords(records).awaitCompletion(WAIT);
+        return chunks;
+    }
+
+    private Map<String, Number> awaitDone(String importId, int chunks) {
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> {
+            Map<String, Number> c = counts(importId);
+            return c != null && c.get("chunks").intValue() == chunks && c.get("pending").longValue() == 0;
+        });
+        return counts(importId);
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Number> counts(String importId) {
+        List<Object[]> rows = QuarkusTransaction.requiringNew().call(() -> entityManager.createNativeQuery(
+                "SELECT chunks, imported, duplicates, pending, failed FROM import_counts WHERE import_id = :id")
+                .setParameter("id", importId).getResultList());
+        if (rows.isEmpty()) {
+            return null;
+        }
+        Object[] r = rows.get(0);
+        return Map.of("chunks", (Number) r[0], "imported", (Number) r[1], "duplicates", (Number) r[2],
+                "pending", (Number) r[3], "failed", (Number) r[4]);
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<Object[]> playsOf(String user) {
+        List<Object[]> rows = QuarkusTransaction.requiringNew().call(() -> entityManager.createNativeQuery(
+                "SELECT played_at, track_id FROM play_events WHERE user_id = :u ORDER BY played_at")
+                .setParameter("u", user).getResultList());
+        rows.forEach(r -> r[0] = r[0] instanceof java.sql.Timestamp t ? t.toInstant()
+                : r[0] instanceof java.time.OffsetDateTime o ? o.toInstant() : r[0]);
+        return rows;
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<String> tracksNotInCatalogue(int count) {
+        List<String> ids = given().when().get(Emulator.url() + "/emulator/catalogue?offset="
+                + (int) (Math.random() * 5_000) + "&limit=1000").then().statusCode(200).extract().jsonPath()
+                .getList("track_ids");
+        List<String> known = QuarkusTransaction.requiringNew().call(() -> entityManager.createNativeQuery(
+                "SELECT id FROM tracks WHERE id = ANY(CAST(:ids AS text[]))")
+                .setParameter("ids", ids.toArray(String[]::new)).getResultList());
+        return ids.stream().filter(id -> !known.contains(id)).limit(count).toList();
+    }
+
+    /** COPY of the same rows into a scratch table like play_events, for the benchmark's reference figure. */
+    private double rawCopy(List<ImportEntry> entries) throws Exception {
+        StringBuilder csv = new StringBuilder();
+        for (ImportEntry e : entries) {
+            csv.append("bench,").append(e.endedAt()).append(',').append(e.trackUri().substring(14)).append(',')
+                    .append(e.msPlayed()).append(",IMPORT,bench\n");
+        }
+        try (Connection connection = dataSource.getConnection()) {
+            connection.createStatement().execute("CREATE TEMP TABLE bench_copy (user_id text, played_at timestamptz,"
+                    + " track_id text, ms_played bigint, source text, import_id text)");
+            long started = System.nanoTime();
+            connection.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY bench_copy FROM STDIN (FORMAT csv)",
+                    new StringReader(csv.toString()));
+            double seconds = (System.nanoTime() - started) / 1e9;
+            connection.createStatement().execute("DROP TABLE bench_copy");
+            return seconds;
+        }
+    }
+
+    private static String run() {
+        return "r" + UUID.randomUUID().toString().substring(0, 6);
+    }
+}
