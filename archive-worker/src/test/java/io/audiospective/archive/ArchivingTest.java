@@ -220,19 +220,27 @@ class ArchivingTest {
     }
 
     @Test
-    void aServerErrorStormIsANetworkFailure() {
+    void aServerErrorStormIsANetworkFailureAndTheCircuitOpensAndClosesAgain() {
         String run = run();
         String user = Emulator.createUsers(run + "err", "typical", 1).get(0);
+        assertThat(poller.poll(manual(run + "-warm", user), user).succeeded()).isTrue();
         Emulator.settings(Map.of("server_error_rate", 1.0));
 
-        ArchiveOutcome outcome = awaitOutcomes(sendBatch(run, Instant.now(), List.of(user)), List.of(user))
-                .get(user);
+        // each failed poll is one call and its retries: enough of them open the circuit
+        for (int i = 0; i < 5; i++) {
+            ArchiveOutcome outcome = poller.poll(manual(run + "-storm-" + i, user), user);
+            assertThat(outcome.failureKind()).isEqualTo(FailureKind.NETWORK);
+        }
+        long callsWhileOpen = Emulator.recentlyPlayedCalls();
+        ArchiveOutcome shortCircuited = poller.poll(manual(run + "-open", user), user);
+        assertThat(shortCircuited.failureKind()).isEqualTo(FailureKind.NETWORK);
+        assertThat(shortCircuited.detail()).contains("CircuitBreakerOpen");
+        assertThat(Emulator.recentlyPlayedCalls()).isEqualTo(callsWhileOpen);
 
-        assertThat(outcome.failureKind()).isEqualTo(FailureKind.NETWORK);
         Emulator.resetSettings();
-        ArchiveOutcome retried = awaitOutcomes(sendBatch(run + "-again", Instant.now().plusSeconds(3600),
-                List.of(user)), List.of(user)).get(user);
-        assertThat(retried.succeeded()).isTrue();
+        java.util.concurrent.atomic.AtomicInteger attempt = new java.util.concurrent.atomic.AtomicInteger();
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(500)).until(() -> poller
+                .poll(manual(run + "-after-" + attempt.incrementAndGet(), user), user).succeeded());
     }
 
     @Test
@@ -303,6 +311,10 @@ class ArchivingTest {
                         JOIN play_events p ON p.track_id = ta.track_id
                         WHERE p.user_id = :u AND (a.details_fetched_at IS NULL OR a.image_url IS NULL)
                         """).setParameter("u", user).getSingleResult()).intValue()) == 0);
+    }
+
+    private static ArchiveBatch manual(String id, String user) {
+        return ArchiveBatch.of("batch-" + id, Instant.now(), BatchReason.MANUAL, List.of(user));
     }
 
     private ArchiveBatch sendBatch(String id, Instant scheduledFor, List<String> users) {

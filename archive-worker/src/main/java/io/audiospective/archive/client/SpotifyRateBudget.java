@@ -28,6 +28,7 @@ public class SpotifyRateBudget {
     private final ValueCommands<String, Long> values;
     private final KeyCommands<String> keys;
     private final int requestsPerWindow;
+    private final Duration maxWait;
     private final Clock clock;
     private final Counter waits;
 
@@ -35,6 +36,7 @@ public class SpotifyRateBudget {
         this.values = redis.value(Long.class);
         this.keys = redis.key();
         this.requestsPerWindow = config.spotify().requestsPerWindow();
+        this.maxWait = config.spotify().maxRateLimitWait();
         this.clock = clock;
         this.waits = metrics.counter("spotify.rate.budget.waits");
     }
@@ -46,10 +48,17 @@ public class SpotifyRateBudget {
         return Duration.ofMillis(Math.max(0, remaining));
     }
 
-    /** Waits until a request may be sent: no pause pending and room in the current window. */
+    /**
+     * Waits until a request may be sent: no pause pending and room in the current window. A pause longer than
+     * the configured maximum wait is not waited out here: the caller gets a {@link RateLimitedException} and
+     * ends its poll as RATE_LIMITED, so no batch sits for minutes.
+     */
     public void acquire() throws InterruptedException {
         while (true) {
             Duration pause = pauseRemaining();
+            if (pause.compareTo(maxWait) > 0) {
+                throw new RateLimitedException(pause);
+            }
             if (!pause.isZero()) {
                 waits.increment();
                 Thread.sleep(pause.toMillis());

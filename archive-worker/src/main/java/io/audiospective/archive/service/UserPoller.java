@@ -113,8 +113,8 @@ public class UserPoller {
         boolean renewedToken = false;
         int rateLimitRounds = 0;
         while (true) {
-            budget.acquire();
             try {
+                budget.acquire();
                 return spotify.recentlyPlayed(accessTokens.accessToken(userId));
             } catch (ExpiredAccessTokenException e) {
                 accessTokens.forget(userId);
