@@ -12,6 +12,12 @@ public final class Channels {
     /** Incoming {@link io.audiospective.model.Topics#ARCHIVE_OUTCOMES}: last successful poll, admin overview. */
     public static final String OUTCOMES = "archive-outcomes";
 
+    /** Outgoing {@link io.audiospective.model.Topics#IMPORTS}: chunks of uploaded history entries. */
+    public static final String IMPORTS = "imports";
+
+    /** Incoming {@link io.audiospective.model.Topics#IMPORTS_PROGRESS}: the worker's totals per import. */
+    public static final String IMPORTS_PROGRESS = "imports-progress";
+
     private Channels() {
     }
 }

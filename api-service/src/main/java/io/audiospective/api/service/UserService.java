@@ -50,6 +50,8 @@ public class UserService {
         switch (event.type()) {
             case REGISTERED -> {
                 db.update("DELETE FROM deleted_users WHERE user_id = ?", user);
+                boolean firstRegistration = db.queryOne(
+                        "SELECT 1 FROM user_status WHERE user_id = ?", rs -> true, user).isEmpty();
                 db.update("""
                         INSERT INTO user_status (user_id, display_name, state, registered_at, authorized_at, last_event_at)
                         VALUES (?, ?, 'ACTIVE', ?, ?, ?)
@@ -61,7 +63,9 @@ public class UserService {
                         """, user, event.displayName(), event.occurredAt(), event.occurredAt(), event.occurredAt());
                 boolean hasSettings = db.queryOne("SELECT 1 FROM user_settings WHERE user_id = ?", rs -> true, user)
                         .isPresent();
-                if (!hasSettings && validZone(event.timeZone())) {
+                // plays (another consumer) may have created the settings with the default zone before this event
+                // arrived: the zone given at the first registration still applies
+                if ((!hasSettings || firstRegistration) && validZone(event.timeZone())) {
                     readModel.changeTimeZone(user, event.timeZone());
                 }
             }

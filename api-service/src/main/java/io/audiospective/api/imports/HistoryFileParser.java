@@ -1,0 +1,214 @@
+package io.audiospective.api.imports;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
+
+import io.audiospective.model.ImportEntry;
+
+/**
+ * Reads one Spotify history file entry by entry with Jackson's streaming parser (never the whole file), decides
+ * what counts as a play and hands plays to a sink. Rules (see README):
+ * <ul>
+ * <li>Extended history ({@code Streaming_History_Audio_*.json}, {@code endsong_*.json}): {@code ts} is the END of
+ * the stream, the same instant as Spotify's {@code played_at}; a play needs a {@code spotify:track:} URI, at least
+ * 30 s played ({@code ms_played}) and not incognito. {@code skipped=true} with 30 s or more is still a play (Spotify
+ * counts a stream at 30 s). Podcasts (episode fields), audiobooks and local files (no URI but a track name) are
+ * skipped with their reason.</li>
+ * <li>Account data ({@code StreamingHistory_music_*.json}: endTime, artistName, trackName, msPlayed): no track id,
+ * so every entry is skipped as "no track id".</li>
+ * </ul>
+ */
+public final class HistoryFileParser {
+
+    public static final long MIN_MS_PLAYED = 30_000;
+    private static final JsonFactory JSON = JsonFactory.builder().disable(StreamReadFeature.AUTO_CLOSE_SOURCE)
+            .build();
+    private static final DateTimeFormatter END_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
+
+    /** Counts of one parse. */
+    public static final class Counts {
+        public long read;
+        public long plays;
+        public final Map<String, Long> skipped = new TreeMap<>();
+
+        void skip(String reason) {
+            skipped.merge(reason, 1L, Long::sum);
+        }
+    }
+
+    private HistoryFileParser() {
+    }
+
+    /** Whether a file name (inside a zip or uploaded) is one of the history files this importer reads. */
+    public static boolean isHistoryFile(String name) {
+        String base = name.substring(name.lastIndexOf('/') + 1);
+        return base.endsWith(".json") && (base.startsWith("Streaming_History_Audio_") || base.startsWith("endsong")
+                || base.startsWith("StreamingHistory_music_") || base.startsWith("StreamingHistory"));
+    }
+
+    public static void parse(String file, InputStream in, Counts counts, Consumer<ImportEntry> plays) {
+        try (JsonParser parser = JSON.createParser(in)) {
+            JsonToken first = parser.nextToken();
+            if (first == null) {
+                throw new ImportFileException(file, "the file is empty");
+            }
+            if (first != JsonToken.START_ARRAY) {
+                throw new ImportFileException(file, "expected a JSON array of streaming history entries, found "
+                        + describe(first));
+            }
+            int index = 0;
+            JsonToken token;
+            while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
+                if (token == null) {
+                    throw new ImportFileException(file, "the file ends in the middle of the array (truncated?)");
+                }
+                if (token != JsonToken.START_OBJECT) {
+                    throw new ImportFileException(file, "entry " + index + " is " + describe(token)
+                            + ", expected an object");
+                }
+                Map<String, Object> fields = readObject(parser);
+                counts.read++;
+                ImportEntry play = classify(file, index, fields, counts);
+                if (play != null) {
+                    counts.plays++;
+                    plays.accept(play);
+                }
+                index++;
+            }
+            if (parser.nextToken() != null) {
+                throw new ImportFileException(file, "unexpected content after the array");
+            }
+        } catch (JsonParseException e) {
+            throw new ImportFileException(file, "not valid JSON (" + e.getOriginalMessage().split("\n")[0] + " at line "
+                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+        } catch (IOException e) {
+            throw new ImportFileException(file, "could not be read: " + e.getMessage());
+        }
+    }
+
+    private static Map<String, Object> readObject(JsonParser parser) throws IOException {
+        Map<String, Object> fields = new java.util.HashMap<>();
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String name = parser.currentName();
+            JsonToken value = parser.nextToken();
+            switch (value) {
+                case VALUE_STRING -> fields.put(name, parser.getText());
+                case VALUE_NUMBER_INT -> fields.put(name, parser.getLongValue());
+                case VALUE_NUMBER_FLOAT -> fields.put(name, (long) parser.getDoubleValue());
+                case VALUE_TRUE -> fields.put(name, Boolean.TRUE);
+                case VALUE_FALSE -> fields.put(name, Boolean.FALSE);
+                case VALUE_NULL -> fields.put(name, null);
+                default -> {
+                    parser.skipChildren();
+                    fields.put(name, "<structure>");
+                }
+            }
+        }
+        return fields;
+    }
+
+    private static ImportEntry classify(String file, int index, Map<String, Object> f, Counts counts) {
+        if (f.containsKey("ts") && f.containsKey("ms_played")) {
+            return extended(file, index, f, counts);
+        }
+        if (f.containsKey("endTime") && f.containsKey("msPlayed")) {
+            instant(file, index, "endTime", f.get("endTime"), true);
+            number(file, index, "msPlayed", f.get("msPlayed"));
+            counts.skip("no track id");
+            return null;
+        }
+        throw new ImportFileException(file, "not a Spotify streaming history file: entry " + index
+                + " has neither ts/ms_played (extended history) nor endTime/msPlayed (account data); its fields are "
+                + new java.util.TreeSet<>(f.keySet()));
+    }
+
+    private static ImportEntry extended(String file, int index, Map<String, Object> f, Counts counts) {
+        Instant endedAt = instant(file, index, "ts", f.get("ts"), false);
+        long msPlayed = number(file, index, "ms_played", f.get("ms_played"));
+        if (f.get("offline_timestamp") != null) {
+            number(file, index, "offline_timestamp", f.get("offline_timestamp"));
+        }
+        String uri = text(f.get("spotify_track_uri"));
+        String trackName = text(f.get("master_metadata_track_name"));
+        if (text(f.get("spotify_episode_uri")) != null || text(f.get("episode_name")) != null) {
+            counts.skip("podcast");
+            return null;
+        }
+        if (text(f.get("audiobook_uri")) != null || text(f.get("audiobook_title")) != null) {
+            counts.skip("audiobook");
+            return null;
+        }
+        if (uri == null) {
+            counts.skip(trackName != null ? "local file" : "no track id");
+            return null;
+        }
+        if (!uri.startsWith("spotify:track:")) {
+            counts.skip("not a track");
+            return null;
+        }
+        if (Boolean.TRUE.equals(f.get("incognito_mode"))) {
+            counts.skip("incognito");
+            return null;
+        }
+        if (msPlayed < MIN_MS_PLAYED) {
+            counts.skip("under 30 s");
+            return null;
+        }
+        return new ImportEntry(endedAt, msPlayed, uri, trackName, text(f.get("master_metadata_album_artist_name")),
+                text(f.get("master_metadata_album_album_name")), text(f.get("reason_start")),
+                text(f.get("reason_end")), bool(f.get("skipped")), bool(f.get("incognito_mode")));
+    }
+
+    private static Instant instant(String file, int index, String field, Object value, boolean accountData) {
+        if (!(value instanceof String text)) {
+            throw new ImportFileException(file, "entry " + index + ": " + field + " is not a timestamp text");
+        }
+        try {
+            return accountData ? LocalDateTime.parse(text, END_TIME).toInstant(ZoneOffset.UTC) : Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            throw new ImportFileException(file, "entry " + index + ": " + field + " '" + text
+                    + "' is not a timestamp");
+        }
+    }
+
+    private static long number(String file, int index, String field, Object value) {
+        if (value instanceof Long number && number >= 0) {
+            return number;
+        }
+        throw new ImportFileException(file, "entry " + index + ": " + field + " is not a non-negative number");
+    }
+
+    private static String text(Object value) {
+        return value instanceof String s && !s.isBlank() ? s : null;
+    }
+
+    private static Boolean bool(Object value) {
+        return value instanceof Boolean b ? b : null;
+    }
+
+    private static String describe(JsonToken token) {
+        return switch (token) {
+            case START_OBJECT -> "an object";
+            case START_ARRAY -> "an array";
+            case VALUE_STRING -> "a string";
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
+            case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+            case VALUE_NULL -> "null";
+            default -> token.toString();
+        };
+    }
+}

@@ -1,0 +1,223 @@
+package io.audiospective.api.imports;
+
+import java.io.BufferedInputStream;
+import java.io.EOFException;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipInputStream;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.audiospective.api.ProblemException;
+import io.audiospective.api.messaging.Channels;
+import io.audiospective.api.repository.Db;
+import io.audiospective.model.ImportChunk;
+import io.audiospective.model.ImportEntry;
+import io.audiospective.model.ImportProgress;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import org.eclipse.microprofile.reactive.messaging.Message;
+
+/**
+ * An upload becomes an import job: the body is spooled to a temporary file (streamed, never held in memory),
+ * checked completely (every file, every entry) so that a bad file fails the upload before anything is sent, then
+ * read again and sent to {@code imports} in chunks keyed by user. The worker reports its totals on
+ * {@code imports.progress}, which {@link #apply(ImportProgress)} folds into the job row.
+ */
+@ApplicationScoped
+public class ImportService {
+
+    private static final Logger LOG = Logger.getLogger(ImportService.class);
+    public static final int CHUNK_SIZE = 1_000;
+    private static final int IN_FLIGHT = 32;
+
+    private final Db db;
+    private final MutinyEmitter<ImportChunk> chunks;
+    private final ObjectMapper json;
+
+    ImportService(Db db, @Channel(Channels.IMPORTS) MutinyEmitter<ImportChunk> chunks, ObjectMapper json) {
+        this.db = db;
+        this.chunks = chunks;
+        this.json = json;
+    }
+
+    public record Job(String id, String userId, String status, java.time.Instant createdAt,
+            java.time.Instant finishedAt, List<String> files, long entriesRead, long playsSent,
+            Map<String, Long> skipped, int chunksSent, int chunksProcessed, long imported, long duplicates,
+            long pendingMetadata, long failed, String error) {
+    }
+
+    /** Imports an upload; {@code name} is the uploaded file's name, {@code zip} whether it is a zip. */
+    public Job upload(String userId, String name, boolean zip, InputStream body) {
+        Path spool = null;
+        try {
+            spool = Files.createTempFile("import-", zip ? ".zip" : ".json");
+            Files.copy(body, spool, StandardCopyOption.REPLACE_EXISTING);
+            HistoryFileParser.Counts counts = new HistoryFileParser.Counts();
+            List<String> files = read(spool, name, zip, counts, entry -> {
+            });
+            String id = UUID.randomUUID().toString();
+            db.update("""
+                    INSERT INTO imports (id, user_id, status, files, entries_read, plays_sent, skipped)
+                    VALUES (?, ?, 'SENDING', ?, ?, ?, CAST(? AS jsonb))
+                    """, id, userId, files, counts.read, counts.plays, json.writeValueAsString(counts.skipped));
+            send(spool, id, userId, name, zip);
+            return job(userId, id).orElseThrow();
+        } catch (ImportFileException e) {
+            throw new ProblemException(422, "urn:audiospective:problem:bad-import-file", e.getMessage());
+        } catch (IOException e) {
+            throw new ProblemException(400, "urn:audiospective:problem:bad-import-file",
+                    name + ": the upload could not be read: " + e.getMessage());
+        } finally {
+            if (spool != null) {
+                try {
+                    Files.deleteIfExists(spool);
+                } catch (IOException e) {
+                    LOG.warnf("Could not delete %s", spool);
+                }
+            }
+        }
+    }
+
+    private void send(Path spool, String id, String userId, String name, boolean zip) throws IOException {
+        List<ImportEntry> buffer = new ArrayList<>(CHUNK_SIZE);
+        List<CompletableFuture<Void>> inFlight = new ArrayList<>();
+        int[] sequence = {0};
+        Consumer<List<ImportEntry>> flush = entries -> {
+            ImportChunk chunk = new ImportChunk(ImportChunk.CURRENT_VERSION, id, userId, sequence[0]++, false,
+                    List.copyOf(entries));
+            inFlight.add(chunks.sendMessage(Message.of(chunk).addMetadata(
+                    OutgoingKafkaRecordMetadata.<String>builder().withKey(userId).build()))
+                    .subscribeAsCompletionStage());
+            if (inFlight.size() >= IN_FLIGHT) {
+                CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).join();
+                inFlight.clear();
+            }
+        };
+        try {
+            read(spool, name, zip, new HistoryFileParser.Counts(), entry -> {
+                buffer.add(entry);
+                if (buffer.size() == CHUNK_SIZE) {
+                    flush.accept(buffer);
+                    buffer.clear();
+                }
+            });
+            if (!buffer.isEmpty()) {
+                flush.accept(buffer);
+            }
+            CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).join();
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "Import %s: sending stopped", id);
+            db.update("""
+                    UPDATE imports SET status = 'FAILED', chunks_sent = ?, finished_at = now(), error = ?
+                    WHERE id = ?
+                    """, sequence[0], "sending to the worker stopped after " + sequence[0]
+                    + " chunks; the chunks sent are archived, the rest is not: upload the file again (nothing is"
+                    + " archived twice)", id);
+            return;
+        }
+        db.update("UPDATE imports SET status = 'IMPORTING', chunks_sent = ? WHERE id = ?", sequence[0], id);
+        completeIfDone(id);
+    }
+
+    /** Every history file of the upload, in order; returns the names of the files read. */
+    private static List<String> read(Path spool, String name, boolean zip, HistoryFileParser.Counts counts,
+            Consumer<ImportEntry> plays) throws IOException {
+        List<String> files = new ArrayList<>();
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(spool), 1 << 16)) {
+            if (!zip) {
+                HistoryFileParser.parse(name, in, counts, plays);
+                files.add(name);
+                return files;
+            }
+            ZipInputStream entries = new ZipInputStream(in);
+            ZipEntry entry;
+            String current = null;
+            try {
+                while ((entry = entries.getNextEntry()) != null) {
+                    current = entry.getName();
+                    if (entry.isDirectory() || !HistoryFileParser.isHistoryFile(current)) {
+                        continue;
+                    }
+                    HistoryFileParser.parse(name + "/" + current, new FilterInputStream(entries) {
+                        @Override
+                        public void close() {
+                            // the zip stream stays open for the next entry
+                        }
+                    }, counts, plays);
+                    files.add(current);
+                }
+            } catch (ZipException | EOFException e) {
+                throw new ImportFileException(current == null ? name : name + "/" + current,
+                        "the zip is truncated or damaged (" + e.getMessage() + ")");
+            } catch (ImportFileException e) {
+                if (e.getMessage().contains("could not be read") || e.getMessage().contains("Unexpected end")) {
+                    throw new ImportFileException(name + "/" + current,
+                            "the zip is truncated or damaged (" + e.getMessage() + ")");
+                }
+                throw e;
+            }
+            if (files.isEmpty()) {
+                throw new ImportFileException(name, "the zip holds no Spotify streaming history file"
+                        + " (Streaming_History_Audio_*.json, endsong_*.json or StreamingHistory_music_*.json)");
+            }
+            return files;
+        }
+    }
+
+    public Optional<Job> job(String userId, String id) {
+        return db.queryOne("SELECT * FROM imports WHERE id = ? AND user_id = ?", rs -> {
+            try {
+                Map<String, Long> skipped = json.readValue(rs.getString("skipped"),
+                        new com.fasterxml.jackson.core.type.TypeReference<java.util.TreeMap<String, Long>>() {
+                        });
+                return new Job(rs.getString("id"), rs.getString("user_id"), rs.getString("status"),
+                        Db.instant(rs, "created_at"), Db.instant(rs, "finished_at"), Db.strings(rs, "files"),
+                        rs.getLong("entries_read"), rs.getLong("plays_sent"), skipped, rs.getInt("chunks_sent"),
+                        rs.getInt("chunks_processed"), rs.getLong("imported"), rs.getLong("duplicates"),
+                        rs.getLong("pending_metadata"), rs.getLong("failed"), rs.getString("error"));
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }, id, userId);
+    }
+
+    /** The worker's totals; older or repeated reports are ignored. */
+    public void apply(ImportProgress progress) {
+        db.update("""
+                UPDATE imports SET worker_sequence = ?, chunks_processed = ?, imported = ?, duplicates = ?,
+                    pending_metadata = ?, failed = ?
+                WHERE id = ? AND user_id = ? AND worker_sequence < ?
+                """, progress.sequence(), progress.chunksProcessed(), progress.imported(), progress.duplicates(),
+                progress.pendingMetadata(), progress.failed(), progress.importId(), progress.userId(),
+                progress.sequence());
+        completeIfDone(progress.importId());
+    }
+
+    private void completeIfDone(String id) {
+        db.update("""
+                UPDATE imports SET status = 'DONE', finished_at = now()
+                WHERE id = ? AND status = 'IMPORTING' AND chunks_processed >= chunks_sent AND pending_metadata = 0
+                """, id);
+    }
+
+}

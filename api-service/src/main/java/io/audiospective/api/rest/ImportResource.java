@@ -1,0 +1,90 @@
+package io.audiospective.api.rest;
+
+import java.io.InputStream;
+import java.net.URI;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import io.audiospective.api.ProblemException;
+import io.audiospective.api.imports.ImportService;
+import io.audiospective.api.imports.ImportService.Job;
+
+/** Imports of the history files people download from Spotify: upload, then follow the job. */
+@Path("/api/v1/me/imports")
+@RolesAllowed("user")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "imports")
+@SecurityRequirement(name = "apiToken")
+public class ImportResource {
+
+    static final String JOB = """
+            {"id":"0b7c2f8e-5d7a-4c1e-9a51-2f9f3b1c6d10","userId":"spotify-user-1","status":"IMPORTING",
+             "createdAt":"2026-03-01T12:00:00Z","finishedAt":null,"files":["Streaming_History_Audio_2023.json"],
+             "entriesRead":15872,"playsSent":12011,"skipped":{"podcast":420,"under 30 s":3441},"chunksSent":13,
+             "chunksProcessed":9,"imported":8400,"duplicates":610,"pendingMetadata":12,"failed":0,"error":null}""";
+    static final String BAD_FILE = """
+            {"type":"urn:audiospective:problem:bad-import-file","title":"Unprocessable Entity","status":422,
+             "detail":"my_spotify_data.zip/Streaming_History_Audio_2023.json: not valid JSON (Unexpected end-of-input at line 1, column 18)"}""";
+
+    private final JsonWebToken token;
+    private final ImportService imports;
+
+    ImportResource(JsonWebToken token, ImportService imports) {
+        this.token = token;
+        this.imports = imports;
+    }
+
+    @POST
+    @Consumes({ "application/zip", MediaType.APPLICATION_JSON, MediaType.APPLICATION_OCTET_STREAM })
+    @Operation(summary = "Import a Spotify history download: the zip, or one Streaming_History_Audio_*.json, "
+            + "endsong_*.json or StreamingHistory_music_*.json (raw body; name it with ?name=)")
+    @APIResponse(responseCode = "202", description = "Checked and sent to the worker; follow the job",
+            content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "job", value = JOB)))
+    @APIResponse(responseCode = "422", description = "A file is not JSON, has the wrong shape, is not a Spotify "
+            + "history file, or the zip is damaged; nothing was imported", content = @Content(
+                    mediaType = Problem.MEDIA_TYPE, examples = @ExampleObject(name = "bad file", value = BAD_FILE)))
+    public Response upload(@QueryParam("name") String name, @HeaderParam("Content-Type") String contentType,
+            InputStream body) {
+        boolean zip = (contentType != null && contentType.startsWith("application/zip"))
+                || (name != null && name.toLowerCase().endsWith(".zip"));
+        String fileName = name == null || name.isBlank() ? (zip ? "upload.zip" : "upload.json") : name;
+        if (!zip && contentType != null && contentType.startsWith(MediaType.APPLICATION_OCTET_STREAM)
+                && !fileName.endsWith(".json")) {
+            throw ProblemException.badRequest("Send a zip (application/zip) or a JSON history file "
+                    + "(application/json)");
+        }
+        Job job = imports.upload(token.getSubject(), fileName, zip, body);
+        return Response.accepted(job).location(URI.create("/api/v1/me/imports/" + job.id())).build();
+    }
+
+    @GET
+    @Path("/{id}")
+    @Operation(summary = "An import's progress: entries read, sent, skipped by reason, imported, duplicates, "
+            + "waiting for metadata, failed")
+    @APIResponse(responseCode = "200", description = "The job", content = @Content(mediaType = "application/json",
+            examples = @ExampleObject(name = "job", value = JOB)))
+    @APIResponse(responseCode = "404", description = "No such import of yours", content = @Content(
+            mediaType = Problem.MEDIA_TYPE, examples = @ExampleObject(name = "unknown", value = BAD_FILE)))
+    public Job job(@PathParam("id") String id) {
+        return imports.job(token.getSubject(), id)
+                .orElseThrow(() -> ProblemException.notFound("No import " + id + " of yours"));
+    }
+}
