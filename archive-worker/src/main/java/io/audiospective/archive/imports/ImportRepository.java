@@ -85,11 +85,16 @@ public class ImportRepository {
                 SELECT e.user_id, e.played_at, e.track_id, e.ms_played, 'IMPORT', :importId
                 FROM unnest(CAST(:userIds AS text[]), CAST(:playedAts AS timestamptz[]), CAST(:trackIds AS text[]),
                             CAST(:msPlayed AS bigint[])) AS e(user_id, played_at, track_id, ms_played)
-                WHERE NOT EXISTS (
-                    SELECT 1 FROM play_events p
-                    WHERE p.user_id = e.user_id AND p.track_id = e.track_id
+                -- a LATERAL probe with LIMIT: one primary-key range scan per entry, never a hash of the user's
+                -- whole history (which a NOT EXISTS anti-join may choose, making each chunk cost O(history))
+                LEFT JOIN LATERAL (
+                    SELECT 1 AS hit FROM play_events p
+                    WHERE p.user_id = e.user_id
                       AND p.played_at BETWEEN e.played_at - CAST(:tolerance AS interval)
-                                          AND e.played_at + CAST(:tolerance AS interval))
+                                          AND e.played_at + CAST(:tolerance AS interval)
+                      AND p.track_id = e.track_id
+                    LIMIT 1) m ON true
+                WHERE m.hit IS NULL
                 ON CONFLICT (user_id, played_at) DO NOTHING
                 RETURNING user_id, played_at, track_id, ms_played
                 """)
