@@ -50,8 +50,11 @@ public class UserService {
         switch (event.type()) {
             case REGISTERED -> {
                 db.update("DELETE FROM deleted_users WHERE user_id = ?", user);
+                // Other consumers (outcomes, plays) may have created the user's rows first, without a registration:
+                // what counts is whether a registration was applied before.
                 boolean firstRegistration = db.queryOne(
-                        "SELECT 1 FROM user_status WHERE user_id = ?", rs -> true, user).isEmpty();
+                        "SELECT 1 FROM user_status WHERE user_id = ? AND registered_at IS NOT NULL AND state <> 'DELETED'",
+                        rs -> true, user).isEmpty();
                 db.update("""
                         INSERT INTO user_status (user_id, display_name, state, registered_at, authorized_at, last_event_at)
                         VALUES (?, ?, 'ACTIVE', ?, ?, ?)
@@ -61,11 +64,7 @@ public class UserService {
                                 THEN EXCLUDED.registered_at ELSE user_status.registered_at END,
                             authorized_at = EXCLUDED.authorized_at, last_event_at = EXCLUDED.last_event_at
                         """, user, event.displayName(), event.occurredAt(), event.occurredAt(), event.occurredAt());
-                boolean hasSettings = db.queryOne("SELECT 1 FROM user_settings WHERE user_id = ?", rs -> true, user)
-                        .isPresent();
-                // plays (another consumer) may have created the settings with the default zone before this event
-                // arrived: the zone given at the first registration still applies
-                if ((!hasSettings || firstRegistration) && validZone(event.timeZone())) {
+                if (firstRegistration && validZone(event.timeZone())) {
                     readModel.changeTimeZone(user, event.timeZone());
                 }
             }
