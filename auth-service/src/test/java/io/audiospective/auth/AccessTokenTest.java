@@ -26,6 +26,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.audiospective.auth.repository.MemberRepository;
+import io.audiospective.model.TokenFingerprint;
 import io.audiospective.model.UserEventType;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
@@ -105,6 +106,32 @@ class AccessTokenTest {
         assertThat(UserEvents.find(userId, UserEventType.REAUTHORIZED)).isPresent();
         given().auth().oauth2(serviceToken).when().get("/internal/users/{id}/access-token", userId).then()
                 .statusCode(200).body("accessToken", notNullValue());
+    }
+
+    @Test
+    void aTokenSpotifyRefusedEarlyIsRenewedOnceAndARevokedAuthorisationThenNeedsReauth() {
+        String userId = signedInUser("rejected");
+        String refused = accessToken(userId).get("accessToken");
+        post(SpotifySignIn.emulatorBase() + "/emulator/users/" + userId + "/expire-access-tokens");
+        String fingerprint = TokenFingerprint.of(refused).value();
+
+        String renewed = given().auth().oauth2(serviceToken).queryParam("rejected", fingerprint)
+                .when().get("/internal/users/{id}/access-token", userId).then()
+                .statusCode(200).extract().path("accessToken");
+        assertThat(renewed).isNotEqualTo(refused);
+        // a second worker reporting the same refused token gets the renewed one, without another refresh
+        long refreshes = tokenEndpointCalls();
+        given().auth().oauth2(serviceToken).queryParam("rejected", fingerprint)
+                .when().get("/internal/users/{id}/access-token", userId).then()
+                .statusCode(200).body("accessToken", equalTo(renewed));
+        assertThat(tokenEndpointCalls()).isEqualTo(refreshes);
+
+        post(SpotifySignIn.emulatorBase() + "/emulator/users/" + userId + "/revoke-refresh-tokens");
+        post(SpotifySignIn.emulatorBase() + "/emulator/users/" + userId + "/expire-access-tokens");
+        given().auth().oauth2(serviceToken).queryParam("rejected", TokenFingerprint.of(renewed).value())
+                .when().get("/internal/users/{id}/access-token", userId).then()
+                .statusCode(409)
+                .body("type", equalTo("urn:audiospective:problem:needs-reauth"));
     }
 
     @Test

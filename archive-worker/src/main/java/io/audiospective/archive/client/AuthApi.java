@@ -5,6 +5,7 @@ import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -17,5 +18,6 @@ interface AuthApi {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    Response accessToken(@PathParam("userId") String userId, @HeaderParam("Authorization") String authorization);
+    Response accessToken(@PathParam("userId") String userId, @QueryParam("rejected") String rejectedFingerprint,
+            @HeaderParam("Authorization") String authorization);
 }

@@ -13,6 +13,7 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 import io.audiospective.archive.config.ArchiveConfig;
 import io.audiospective.model.FailureKind;
+import io.audiospective.model.TokenFingerprint;
 
 /** Fresh Spotify access tokens from auth-service, guarded by timeout, retry and circuit breaker. */
 @ApplicationScoped
@@ -26,14 +27,18 @@ public class AuthClient {
         this.credential = "Bearer " + config.serviceToken();
     }
 
+    /**
+     * A user's access token valid for a few more minutes; {@code rejected}, when not null, names the token Spotify
+     * just refused, so auth-service renews it instead of handing it out again.
+     */
     @Timeout(value = 5, unit = ChronoUnit.SECONDS)
     @Retry(maxRetries = 2, delay = 200, jitter = 100, retryOn = TransientFailureException.class)
     @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 10, delayUnit = ChronoUnit.SECONDS,
             failOn = TransientFailureException.class)
-    public AccessToken accessToken(String userId) {
+    public AccessToken accessToken(String userId, TokenFingerprint rejected) {
         Response response;
         try {
-            response = api.accessToken(userId, credential);
+            response = api.accessToken(userId, rejected == null ? null : rejected.value(), credential);
         } catch (ProcessingException e) {
             throw new TransientFailureException("auth-service unreachable: " + e.getMessage());
         }

@@ -57,7 +57,8 @@ public class SpotifyRateBudget {
         while (true) {
             Duration pause = pauseRemaining();
             if (pause.compareTo(maxWait) > 0) {
-                throw new RateLimitedException(pause);
+                // whole seconds, rounded up: the scheduler must not come back before the pause is over
+                throw new RateLimitedException(Duration.ofSeconds((pause.toMillis() + 999) / 1000));
             }
             if (!pause.isZero()) {
                 waits.increment();

@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.audiospective.archive.client.AccessToken;
 import io.audiospective.archive.client.AuthClient;
+import io.audiospective.model.TokenFingerprint;
 
 /** Reuses a user's access token until it is close to expiry, then asks auth-service for a fresh one. */
 @ApplicationScoped
@@ -21,6 +22,7 @@ public class AccessTokenCache {
     private final AuthClient auth;
     private final Clock clock;
     private final Map<String, AccessToken> tokens = new ConcurrentHashMap<>();
+    private final Map<String, TokenFingerprint> rejectedTokens = new ConcurrentHashMap<>();
 
     AccessTokenCache(AuthClient auth, Clock clock) {
         this.auth = auth;
@@ -32,7 +34,8 @@ public class AccessTokenCache {
         if (cached != null && cached.expiresAt().isAfter(clock.instant().plus(MARGIN))) {
             return cached.accessToken();
         }
-        AccessToken fresh = auth.accessToken(userId);
+        AccessToken fresh = auth.accessToken(userId, rejectedTokens.get(userId));
+        rejectedTokens.remove(userId);
         tokens.put(userId, fresh);
         return fresh.accessToken();
     }
@@ -44,8 +47,12 @@ public class AccessTokenCache {
                 .findFirst();
     }
 
-    /** Spotify refused the token: the next call asks auth-service again. */
-    public void forget(String userId) {
+    /**
+     * Spotify refused {@code accessToken} before its expiry (revoked or expired early): the next call asks
+     * auth-service for a renewed one.
+     */
+    public void rejected(String userId, String accessToken) {
         tokens.remove(userId);
+        rejectedTokens.put(userId, TokenFingerprint.of(accessToken));
     }
 }

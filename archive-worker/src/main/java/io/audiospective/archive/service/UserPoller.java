@@ -113,11 +113,13 @@ public class UserPoller {
         boolean renewedToken = false;
         int rateLimitRounds = 0;
         while (true) {
+            String accessToken = null;
             try {
                 budget.acquire();
-                return spotify.recentlyPlayed(accessTokens.accessToken(userId));
+                accessToken = accessTokens.accessToken(userId);
+                return spotify.recentlyPlayed(accessToken);
             } catch (ExpiredAccessTokenException e) {
-                accessTokens.forget(userId);
+                accessTokens.rejected(userId, accessToken);
                 if (renewedToken) {
                     throw new PollFailedException(FailureKind.AUTH, null, "Spotify refuses fresh access tokens");
                 }

@@ -7,15 +7,18 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 import io.audiospective.auth.security.ApiTokenAuthenticationMechanism;
 import io.audiospective.auth.service.AccessTokenResult;
 import io.audiospective.auth.service.AccessTokenService;
+import io.audiospective.model.TokenFingerprint;
 
 /** Endpoints for the other services only (role {@code service}); users' API tokens are refused. */
 @Path("/internal")
@@ -37,8 +40,12 @@ public class InternalResource {
     @APIResponse(responseCode = "409", description = "The user must sign in again (problem type "
             + "urn:audiospective:problem:needs-reauth): an AUTH failure, do not retry")
     @APIResponse(responseCode = "503", description = "Spotify accounts unavailable: retry later")
-    public Response accessToken(@PathParam("userId") String userId) {
-        AccessTokenResult result = accessTokens.freshAccessToken(userId);
+    public Response accessToken(@PathParam("userId") String userId,
+            @Parameter(description = "Fingerprint (io.audiospective.model.TokenFingerprint) of a token Spotify "
+                    + "refused before its expiry: if it is still the current one, it is renewed")
+            @QueryParam("rejected") String rejected) {
+        AccessTokenResult result = accessTokens.freshAccessToken(userId,
+                rejected == null || rejected.isBlank() ? null : new TokenFingerprint(rejected));
         if (result instanceof AccessTokenResult.Granted granted) {
             return Response.ok(new AccessToken(granted.accessToken(), granted.expiresAt())).build();
         }

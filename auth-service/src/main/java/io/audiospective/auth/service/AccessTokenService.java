@@ -17,6 +17,7 @@ import io.audiospective.auth.client.TokenGrant;
 import io.audiospective.auth.config.AuthConfig;
 import io.audiospective.auth.repository.MemberRepository;
 import io.audiospective.auth.repository.StoredTokensRepository;
+import io.audiospective.model.TokenFingerprint;
 
 /**
  * Valid Spotify access tokens for the workers. A refresh happens under the user's token row lock: PKCE refresh
@@ -49,6 +50,15 @@ public class AccessTokenService {
 
     @Transactional
     public AccessTokenResult freshAccessToken(String userId) {
+        return freshAccessToken(userId, null);
+    }
+
+    /**
+     * As {@link #freshAccessToken(String)}, but when Spotify refused the token named by {@code rejected} before its
+     * expiry (revoked, or expired early) and it is still the stored one, it is renewed now.
+     */
+    @Transactional
+    public AccessTokenResult freshAccessToken(String userId, TokenFingerprint rejected) {
         Member member = members.findById(userId);
         if (member == null || member.status == MemberStatus.DELETED) {
             return new AccessTokenResult.UnknownUser();
@@ -68,7 +78,8 @@ public class AccessTokenService {
             membership.markNeedsReauth(member);
             return new AccessTokenResult.NeedsReauth();
         }
-        if (stored.accessExpiresAt.isAfter(now.plus(config.spotify().refreshMargin()))) {
+        if (stored.accessExpiresAt.isAfter(now.plus(config.spotify().refreshMargin()))
+                && !isRejected(userId, stored, rejected)) {
             return granted(userId, stored);
         }
         TokenGrant grant;
@@ -97,6 +108,11 @@ public class AccessTokenService {
     private boolean authorisationExpired(Member member, Instant now) {
         return member.authorizedAt != null
                 && !member.authorizedAt.plus(config.spotify().authorizationLifetime()).isAfter(now);
+    }
+
+    private boolean isRejected(String userId, StoredTokens stored, TokenFingerprint rejected) {
+        return rejected != null
+                && rejected.matches(vault.open(userId, new TokenVault.Sealed(stored.accessKeyId, stored.accessToken)));
     }
 
     private AccessTokenResult granted(String userId, StoredTokens stored) {
