@@ -1,0 +1,143 @@
+// The dashboard shell: signs in from the URL fragment, routes #/<page>?<params> to a page module loaded on
+// demand, marks the current page in the navigation, and moves focus to the new page's heading.
+import { auth, authUrl, forget, loadConfig, onSessionChange, restoreSession, session } from './api.js';
+import { h, notice } from './ui.js';
+
+const PAGES = {
+  '': () => import('./pages/home.js'),
+  history: () => import('./pages/history.js'),
+  top: () => import('./pages/top.js'),
+  clock: () => import('./pages/clock.js'),
+  timeline: () => import('./pages/timeline.js'),
+  year: () => import('./pages/year.js'),
+  data: () => import('./pages/data.js'),
+  settings: () => import('./pages/settings.js'),
+  admin: () => import('./pages/admin.js'),
+};
+
+const main = document.getElementById('main');
+const banner = document.getElementById('banner');
+let cleanup = null;
+let renderCount = 0;
+let notes = [];
+
+/** A message shown above the next page (e.g. after sign-out or deletion). */
+export function say(text, kind = '') {
+  notes.push([text, kind]);
+}
+
+function parseRoute() {
+  const raw = location.hash.replace(/^#\/?/, '');
+  const [path, search] = raw.split('?');
+  return { page: path.split('/')[0], rest: path.split('/').slice(1), params: new URLSearchParams(search || '') };
+}
+
+/** Goes to a route of this page with new parameters (keeps history, so Back works). */
+export function navigate(page, params = {}) {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') q.set(k, v);
+  const s = q.toString();
+  location.hash = `#/${page}${s ? `?${s}` : ''}`;
+}
+
+function updateChrome() {
+  const s = session();
+  document.getElementById('nav').hidden = !s;
+  document.getElementById('who').hidden = !s;
+  document.getElementById('nav-admin').hidden = !(s && s.admin);
+  document.getElementById('who-name').textContent = s ? s.userId : '';
+  const { page } = parseRoute();
+  for (const a of document.querySelectorAll('#nav a')) {
+    const target = a.getAttribute('href').replace(/^#\/?/, '').split('?')[0];
+    if (target === page) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  }
+}
+
+function signInPage() {
+  document.title = 'Sign in · Audiospective';
+  return h('section', { class: 'card', 'aria-labelledby': 'signin-title' },
+    h('h1', { id: 'signin-title' }, 'Your Spotify listening, kept forever'),
+    h('p', {}, 'Spotify only remembers your last 50 plays. Audiospective archives every play from the moment you '
+      + 'sign in, imports the history files you download from Spotify, and shows what your listening says.'),
+    h('p', {}, h('a', { class: 'button', href: `${authUrl()}/login`, id: 'sign-in' }, 'Sign in with Spotify')),
+    h('p', { class: 'sub' }, 'When all founding-member seats are taken, you can join the waitlist instead.'));
+}
+
+async function render() {
+  const count = ++renderCount;
+  if (cleanup) { try { cleanup(); } catch (e) { /* page already gone */ } cleanup = null; }
+  updateChrome();
+  banner.replaceChildren(...notes.map(([text, kind]) => notice(text, kind)));
+  notes = [];
+  main.setAttribute('aria-busy', 'true');
+  const { page, rest, params } = parseRoute();
+  if (!session()) {
+    main.replaceChildren(signInPage());
+    main.setAttribute('aria-busy', 'false');
+    return;
+  }
+  const load = PAGES[page];
+  if (!load) {
+    main.replaceChildren(h('h1', {}, 'Not found'), h('p', {}, h('a', { href: '#/' }, 'Back home')));
+    main.setAttribute('aria-busy', 'false');
+    return;
+  }
+  try {
+    const module = await load();
+    if (count !== renderCount) return;
+    const view = h('div', { 'data-page': page || 'home' });
+    main.replaceChildren(view);
+    const result = await module.render(view, { params, rest, session: session(), isCurrent: () => count === renderCount });
+    if (count !== renderCount) { if (typeof result === 'function') result(); return; }
+    cleanup = typeof result === 'function' ? result : null;
+  } catch (e) {
+    if (count !== renderCount) return;
+    if (!session()) { render(); return; }
+    main.replaceChildren(h('h1', {}, 'Something went wrong'), notice(e.message || String(e), 'bad'));
+  } finally {
+    if (count === renderCount) {
+      main.setAttribute('aria-busy', 'false');
+      const heading = main.querySelector('h1');
+      if (heading && document.activeElement !== document.body && !main.contains(document.activeElement)) {
+        heading.tabIndex = -1;
+        heading.focus({ preventScroll: true });
+      }
+    }
+  }
+}
+
+async function signOut() {
+  try {
+    await auth('/api/v1/auth/logout', { method: 'POST' });
+  } catch (e) {
+    // the token is dropped here whatever auth-service said
+  }
+  forget();
+  say('You are signed out.');
+  location.hash = '#/';
+  render();
+}
+
+async function start() {
+  restoreSession();
+  await loadConfig();
+  document.getElementById('sign-out').addEventListener('click', signOut);
+  let signedIn = !!session();
+  onSessionChange((s) => {
+    if (signedIn && !s) {
+      signedIn = false;
+      say('Your session has ended; please sign in again.', 'warn');
+      render();
+    }
+    signedIn = !!s;
+    updateChrome();
+  });
+  window.addEventListener('hashchange', () => {
+    if (!location.hash.startsWith('#access_token=')) render();
+    else { restoreSession(); render(); }
+  });
+  render();
+}
+
+start();

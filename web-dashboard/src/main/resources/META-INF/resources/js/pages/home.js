@@ -1,0 +1,56 @@
+// Home: archive status (since, plays archived, last poll, reconnect-by, needs re-auth) and all-time totals.
+import { api, authUrl } from '../api.js';
+import { dateTime, day, h, minutes, notice, num, stat, statGrid } from '../ui.js';
+
+const STATES = {
+  ACTIVE: 'Archiving', PENDING: 'Waiting for the first poll', NEEDS_REAUTH: 'Needs you to reconnect Spotify',
+  PAUSED: 'Paused', DELETED: 'Deleted',
+};
+
+export async function render(view) {
+  document.title = 'Home · Audiospective';
+  view.append(h('h1', {}, 'Your archive'));
+  const [me, summary, streaks] = await Promise.all([
+    api('/api/v1/me'),
+    api('/api/v1/me/stats/summary?period=all'),
+    api('/api/v1/me/stats/streaks?period=all').catch(() => null),
+  ]);
+  const archive = me.archive || {};
+  if (me.displayName) view.querySelector('h1').textContent = `${me.displayName}'s archive`;
+  if (archive.needsReauth) {
+    view.append(h('div', { class: 'notice bad', role: 'alert' },
+      h('p', {}, 'Spotify no longer lets us read your plays, so nothing new is archived. Reconnect to continue.'),
+      h('a', { class: 'button', href: `${authUrl()}/login`, id: 'reconnect' }, 'Reconnect Spotify')));
+  } else if (archive.reconnectBy) {
+    const left = (Date.parse(`${archive.reconnectBy}T00:00:00Z`) - Date.now()) / 86400000;
+    if (left < 30) {
+      view.append(h('div', { class: 'notice warn', role: 'status' },
+        h('p', {}, `Spotify asks members to reconnect every six months. Please reconnect by ${day(archive.reconnectBy)}`
+          + ' so your archive keeps growing.'),
+        h('a', { class: 'button', href: `${authUrl()}/login` }, 'Reconnect now')));
+    }
+  }
+  view.append(statGrid(
+    stat('Status', STATES[archive.state] || archive.state || '–', 'state'),
+    stat('Archiving since', archive.archivingSince ? dateTime(archive.archivingSince) : 'Not yet', 'since'),
+    stat('Plays archived', num(archive.playsArchived), 'plays-archived'),
+    stat('Last successful poll', archive.lastSuccessfulPoll ? dateTime(archive.lastSuccessfulPoll) : 'Not yet', 'last-poll'),
+    stat('Reconnect by', archive.reconnectBy ? day(archive.reconnectBy) : '–', 'reconnect-by'),
+    stat('Time zone', me.timeZone || 'UTC', 'zone'),
+  ));
+  view.append(h('h2', {}, 'All time'));
+  view.append(statGrid(
+    stat('Plays', num(summary.plays), 'plays'),
+    stat('Listening time', minutes(summary.minutes), 'minutes'),
+    stat('Tracks', num(summary.distinctTracks), 'tracks'),
+    stat('Artists', num(summary.distinctArtists), 'artists'),
+    stat('Albums', num(summary.distinctAlbums), 'albums'),
+    stat('Longest streak', streaks && streaks.longestStreak ? `${num(streaks.longestStreak.days)} days` : '–', 'streak'),
+  ));
+  if (!summary.plays) {
+    view.append(notice('Nothing archived yet. New plays appear after the next poll; older ones come from an import of '
+      + 'your Spotify data (Import & export).'));
+  }
+  view.append(h('p', {}, h('a', { href: '#/history' }, 'See your history'), ' · ',
+    h('a', { href: '#/top' }, 'Your top tracks, artists and albums')));
+}

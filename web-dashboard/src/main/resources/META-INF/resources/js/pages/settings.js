@@ -1,0 +1,76 @@
+// Settings: time zone (every statistic follows it) and account deletion with an explicit confirmation.
+import { api, auth, forget } from '../api.js';
+import { say } from '../app.js';
+import { dateTime, h, notice } from '../ui.js';
+
+function zones(current) {
+  let list = [];
+  try { list = Intl.supportedValuesOf('timeZone'); } catch (e) { list = []; }
+  const set = new Set(list);
+  for (const z of [current, 'UTC', Intl.DateTimeFormat().resolvedOptions().timeZone]) if (z) set.add(z);
+  return [...set].sort();
+}
+
+export async function render(view, { session }) {
+  document.title = 'Settings · Audiospective';
+  view.append(h('h1', {}, 'Settings'));
+  const [me, account] = await Promise.all([api('/api/v1/me'), auth('/api/v1/account').catch(() => null)]);
+
+  const browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const select = h('select', { id: 'time-zone', name: 'timeZone' },
+    zones(me.timeZone).map((z) => h('option', { value: z, selected: z === me.timeZone }, z)));
+  const zoneStatus = h('div', { role: 'status', 'aria-live': 'polite', id: 'zone-status' });
+  const save = h('button', { type: 'submit' }, 'Save time zone');
+  const zoneForm = h('form', { class: 'card', id: 'zone-form' }, h('h2', {}, 'Time zone'),
+    h('p', {}, 'Days, hours and weeks in every statistic are counted in this zone.'),
+    h('div', { class: 'controls' }, h('div', { class: 'field' }, h('label', { for: 'time-zone' }, 'Time zone'), select), save),
+    browserZone && browserZone !== me.timeZone ? h('p', { class: 'sub' }, `This browser is in ${browserZone}.`) : null,
+    zoneStatus);
+  zoneForm.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    save.disabled = true;
+    zoneStatus.textContent = 'Saving…';
+    try {
+      const updated = await api('/api/v1/me/time-zone', {
+        method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ timeZone: select.value }),
+      });
+      zoneStatus.replaceChildren(notice(`Saved: your statistics now use ${updated.timeZone}.`));
+    } catch (err) {
+      zoneStatus.replaceChildren(notice(err.message, 'bad'));
+    } finally {
+      save.disabled = false;
+    }
+  });
+
+  const confirmInput = h('input', { type: 'text', id: 'delete-confirm', autocomplete: 'off', 'aria-describedby': 'delete-help' });
+  const del = h('button', { type: 'submit', class: 'danger', id: 'delete-account', disabled: true }, 'Delete my account for good');
+  const deleteStatus = h('div', { role: 'status', 'aria-live': 'polite' });
+  confirmInput.addEventListener('input', () => { del.disabled = confirmInput.value.trim() !== 'DELETE'; });
+  const deleteForm = h('form', { class: 'card', id: 'delete-form' }, h('h2', {}, 'Delete your account'),
+    h('p', {}, 'This deletes your archive, your statistics and the Spotify access you gave us, in every service. '
+      + 'It cannot be undone; export your history first if you want to keep it.'),
+    h('div', { class: 'field' }, h('label', { for: 'delete-confirm' }, 'Type DELETE to confirm'), confirmInput),
+    h('p', { id: 'delete-help', class: 'sub' }, 'The button becomes available once you typed DELETE.'),
+    h('p', {}, del), deleteStatus);
+  deleteForm.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    if (confirmInput.value.trim() !== 'DELETE') return;
+    del.disabled = true;
+    deleteStatus.textContent = 'Deleting…';
+    try {
+      await auth('/api/v1/account', { method: 'DELETE' });
+      say('Your account was deleted. Everything we kept about you is being removed.');
+      forget();
+      location.hash = '#/';
+    } catch (err) {
+      deleteStatus.replaceChildren(notice(err.message, 'bad'));
+      del.disabled = false;
+    }
+  });
+
+  view.append(h('section', { class: 'card' }, h('h2', {}, 'Account'),
+    h('dl', {}, h('dt', { class: 'sub' }, 'Spotify user'), h('dd', { id: 'account-user' }, session.userId),
+      account ? [h('dt', { class: 'sub' }, 'Member since'), h('dd', {}, dateTime(account.memberSince)),
+        h('dt', { class: 'sub' }, 'Membership'), h('dd', {}, account.status)] : null)),
+  zoneForm, deleteForm);
+}

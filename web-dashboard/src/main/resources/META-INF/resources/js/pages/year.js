@@ -1,0 +1,60 @@
+// Year in review: totals, top tracks/artists/albums, busiest month and day, peak hour, streak, longest session.
+import { api } from '../api.js';
+import { navigate } from '../app.js';
+import { artists, dateTime, day, h, loading, minutes, notice, num, stat, statGrid } from '../ui.js';
+
+function topList(title, items, withArtists) {
+  return h('section', { class: 'card' }, h('h2', {}, title),
+    items && items.length ? h('ol', { class: 'rank' }, items.map((i) => h('li', {}, h('strong', {}, i.name),
+      withArtists && i.artists ? h('span', { class: 'sub' }, ` · ${artists(i.artists)}`) : null,
+      h('span', { class: 'sub' }, ` · ${num(i.plays)} plays`))))
+      : h('p', { class: 'sub' }, 'None'));
+}
+
+export async function render(view, { rest, isCurrent }) {
+  const now = new Date().getFullYear();
+  const year = /^\d{4}$/.test(rest[0] || '') ? Number(rest[0]) : now;
+  document.title = `${year} in review · Audiospective`;
+  const select = h('select', { id: 'year-select' }, h('option', { value: year, selected: true }, year));
+  select.addEventListener('change', () => navigate(`year/${select.value}`));
+  view.append(h('h1', {}, `${year} in review`),
+    h('div', { class: 'controls' }, h('div', { class: 'field' }, h('label', { for: 'year-select' }, 'Year'), select)));
+  const result = h('div', {}, loading());
+  view.append(result);
+  const [review, months] = await Promise.all([
+    api(`/api/v1/me/stats/year-in-review/${year}`).catch((e) => e),
+    api('/api/v1/me/stats/timeline?period=all&granularity=month').catch(() => null),
+  ]);
+  if (!isCurrent()) return;
+  const years = new Set([now, year]);
+  for (const b of (months && months.buckets) || []) years.add(Number(b.start.slice(0, 4)));
+  select.replaceChildren(...[...years].sort((a, b) => b - a).map((y) => h('option', { value: y, selected: y === year }, y)));
+  if (review instanceof Error) {
+    result.replaceChildren(notice(review.message, 'bad'));
+    return;
+  }
+  const s = review.summary || {};
+  if (!s.plays) {
+    result.replaceChildren(notice(`No plays archived in ${year}.`));
+    return;
+  }
+  result.replaceChildren(
+    statGrid(
+      stat('Plays', num(s.plays), 'plays'),
+      stat('Listening time', minutes(s.minutes), 'minutes'),
+      stat('Different tracks', num(s.distinctTracks), 'tracks'),
+      stat('Different artists', num(s.distinctArtists), 'artists'),
+      stat('New artists', num(s.artistsDiscovered), 'discovered'),
+      stat('Busiest month', review.topMonth ? `${review.topMonth.month} (${num(review.topMonth.plays)})` : '–', 'month'),
+      stat('Busiest day', review.busiestDay ? `${day(review.busiestDay.day)} (${num(review.busiestDay.plays)})` : '–', 'day'),
+      stat('Peak hour', review.peakHour !== undefined && review.peakHour !== null ? `${review.peakHour}:00` : '–', 'hour'),
+      stat('Longest streak', review.longestStreak ? `${num(review.longestStreak.days)} days` : '–', 'streak'),
+      stat('Longest session', review.longestSession
+        ? `${minutes(review.longestSession.minutes)}, ${num(review.longestSession.plays)} plays` : '–', 'session'),
+    ),
+    review.longestSession ? h('p', { class: 'sub' }, `Longest session started ${dateTime(review.longestSession.start)}.`) : null,
+    h('div', { class: 'grid' },
+      topList('Top tracks', review.topTracks, true),
+      topList('Top artists', review.topArtists, false),
+      topList('Top albums', review.topAlbums, true)));
+}
