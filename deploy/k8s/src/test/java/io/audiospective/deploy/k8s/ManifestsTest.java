@@ -458,7 +458,7 @@ class ManifestsTest {
         assertThat(exported).as("metrics the services export (exported-metrics.txt)").containsAll(used);
         assertThat(alerts).contains("AudiospectivePollFailureRate", "AudiospectiveArchiveLagPastSlot",
                 "AudiospectiveConsumerLag", "AudiospectiveDeadLetters", "AudiospectiveOutboxLag",
-                "AudiospectiveNeedsReauthSurge", "AudiospectiveSpotifyRateLimited");
+                "AudiospectiveNeedsReauthSurge", "AudiospectiveSpotifyRateLimited", "AudiospectiveReauthorisationDue");
 
         JsonNode monitor = Kustomize.find(objects, "ServiceMonitor", "audiospective").path("spec");
         assertThat(monitor.path("endpoints").get(0).path("path").asText()).isEqualTo("/q/metrics");
