@@ -1,11 +1,17 @@
 package io.audiospective.api.messaging;
 
+import java.time.temporal.ChronoUnit;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.eclipse.microprofile.faulttolerance.Retry;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 import io.audiospective.api.service.UserService;
 import io.audiospective.model.UserEvent;
+import io.audiospective.model.codec.MessageFormatException;
+import io.audiospective.support.messaging.ConsumerRetry;
+import io.smallrye.faulttolerance.api.ExponentialBackoff;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 
 /**
@@ -22,6 +28,10 @@ public class UsersConsumer {
     }
 
     @Incoming(Channels.USERS)
+    @Retry(maxRetries = -1, delay = ConsumerRetry.DELAY_MILLIS, jitter = ConsumerRetry.JITTER_MILLIS,
+            maxDuration = ConsumerRetry.MAX_MINUTES, durationUnit = ChronoUnit.MINUTES,
+            abortOn = {IllegalArgumentException.class, MessageFormatException.class})
+    @ExponentialBackoff(maxDelay = ConsumerRetry.MAX_DELAY_SECONDS, maxDelayUnit = ChronoUnit.SECONDS)
     @Blocking
     public void consume(UserEvent event) {
         users.apply(event);

@@ -1,11 +1,17 @@
 package io.audiospective.archive.messaging;
 
+import java.time.temporal.ChronoUnit;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.eclipse.microprofile.faulttolerance.Retry;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 import io.audiospective.archive.service.BatchProcessor;
 import io.audiospective.model.ArchiveBatch;
+import io.audiospective.model.codec.MessageFormatException;
+import io.audiospective.support.messaging.ConsumerRetry;
+import io.smallrye.faulttolerance.api.ExponentialBackoff;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 
 /**
@@ -23,6 +29,10 @@ public class BatchConsumer {
     }
 
     @Incoming(Channels.ARCHIVE_BATCHES)
+    @Retry(maxRetries = -1, delay = ConsumerRetry.DELAY_MILLIS, jitter = ConsumerRetry.JITTER_MILLIS,
+            maxDuration = ConsumerRetry.MAX_MINUTES, durationUnit = ChronoUnit.MINUTES,
+            abortOn = {IllegalArgumentException.class, MessageFormatException.class})
+    @ExponentialBackoff(maxDelay = ConsumerRetry.MAX_DELAY_SECONDS, maxDelayUnit = ChronoUnit.SECONDS)
     @Blocking
     public void consume(ArchiveBatch batch) {
         processor.process(batch);
