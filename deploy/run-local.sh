@@ -175,6 +175,27 @@ sign_in_demo_users() {
     done
 }
 
+# One line of progress: members, polls by outcome (from the worker's metrics), plays archived. Rewritten in place
+# on a terminal, printed every minute otherwise.
+last_progress=0
+show_progress() {
+    local members plays polls line
+    members=$(PGPASSWORD="$DB_PASSWORD" psql -h "$DB_HOST" -p "$DB_PORT" -U "$DB_USER" -d "$DB_NAME" -tAc \
+        "SELECT count(*) FILTER (WHERE status = 'ACTIVE') || ' active, ' || count(*) FILTER (WHERE status = 'NEEDS_REAUTH') || ' need to sign in again' FROM auth.members" 2>/dev/null || echo "?")
+    plays=$(PGPASSWORD="$DB_PASSWORD" psql -h "$DB_HOST" -p "$DB_PORT" -U "$DB_USER" -d "$DB_NAME" -tAc \
+        "SELECT count(*) FROM archive.play_events" 2>/dev/null || echo "?")
+    polls=$(curl -fsS "http://127.0.0.1:8083/q/metrics" 2>/dev/null \
+        | awk '/^archive_polls_total\{/ { match($0, /outcome="[^"]*"/); o = substr($0, RSTART + 9, RLENGTH - 10); n[o] += $NF }
+               END { s = ""; for (o in n) s = s (s ? ", " : "") o " " int(n[o]); print (s ? s : "none yet") }')
+    line="users: $members | polls: $polls | plays archived: $plays"
+    if [[ -t 1 ]]; then
+        printf '\r\033[K[run-local] %s' "$line"
+    elif ((SECONDS - last_progress >= 60)); then
+        say "$line"
+        last_progress=$SECONDS
+    fi
+}
+
 main() {
     mkdir -p "$LOG_DIR"
     check_prerequisites
@@ -208,6 +229,7 @@ main() {
     cat <<INFO
 
 Audiospective is running. Ctrl-C stops everything this script started.
+  dashboard          http://127.0.0.1:8080/   (sign in as any synthetic user from the emulator's login page)
   api-service        http://127.0.0.1:8080   (OpenAPI: /q/openapi, Swagger UI: /q/swagger-ui)
   auth-service       http://127.0.0.1:8081   (sign in: http://127.0.0.1:8081/login, JWKS: /.well-known/jwks.json)
   Spotify emulator   http://127.0.0.1:$EMULATOR_PORT   (synthetic users: /emulator/users)
@@ -226,6 +248,7 @@ INFO
             kill -0 "${started_pids[$i]}" 2>/dev/null || fail "${service%%:*} stopped unexpectedly (log: $LOG_DIR/${service%%:*}.log)"
             i=$((i + 1))
         done
+        show_progress
         sleep 5
     done
 }

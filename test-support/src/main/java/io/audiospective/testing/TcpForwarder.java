@@ -19,6 +19,7 @@ public final class TcpForwarder implements AutoCloseable {
     private final String targetHost;
     private final int targetPort;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private volatile boolean refusing;
 
     private TcpForwarder(ServerSocket server, String targetHost, int targetPort) {
         this.server = server;
@@ -46,6 +47,10 @@ public final class TcpForwarder implements AutoCloseable {
         while (!server.isClosed()) {
             try {
                 Socket client = server.accept();
+                if (refusing) {
+                    closeQuietly(client);
+                    continue;
+                }
                 Socket upstream = new Socket(targetHost, targetPort);
                 sockets.add(client);
                 sockets.add(upstream);
@@ -71,6 +76,25 @@ public final class TcpForwarder implements AutoCloseable {
             closeQuietly(from);
             closeQuietly(to);
         }
+    }
+
+    /**
+     * Simulates the dependency going away: drops every open connection and, until {@link #restore()}, closes new
+     * ones as soon as they are accepted.
+     */
+    public void interrupt() {
+        refusing = true;
+        sockets.forEach(TcpForwarder::closeQuietly);
+        sockets.clear();
+    }
+
+    /** Accepts and forwards connections again after {@link #interrupt()}. */
+    public void restore() {
+        refusing = false;
+    }
+
+    public int port() {
+        return server.getLocalPort();
     }
 
     @Override

@@ -1,0 +1,264 @@
+package io.audiospective.systemtest;
+
+import java.io.PrintStream;
+import java.io.StringReader;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.postgresql.PGConnection;
+
+import io.audiospective.model.ArchiveOutcome;
+
+/**
+ * Sustained capacity of the polling path, scheduler -> Kafka -> archive-worker -> PostgreSQL -> {@code plays}, on
+ * this machine, with every process separate ({@link LocalSystem}) and the emulator standing in for Spotify.
+ *
+ * <p>Registers {@code users} synthetic users through the real sign-in, lets one polling period pass (first polls
+ * back-fill up to 50 plays each), then measures a window: user-polls/s, plays/s, time from slot to archived (p50,
+ * p99), and CPU and RSS of each process. Beside it, the same plays written one row per statement and by a raw
+ * {@code COPY}, into scratch tables of the same database.
+ *
+ * <pre>deploy/capacity-benchmark.sh [users=18000] [period=PT1M] [measure=PT2M] [workers=2]</pre>
+ */
+public final class CapacityBenchmark {
+
+    private final int users;
+    private final Duration period;
+    private final Duration measure;
+    private final int workerCount;
+    private final PrintStream out;
+
+    CapacityBenchmark(int users, Duration period, Duration measure, int workerCount, PrintStream out) {
+        this.users = users;
+        this.period = period;
+        this.measure = measure;
+        this.workerCount = workerCount;
+        this.out = out;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> arguments = new LinkedHashMap<>();
+        for (String arg : args) {
+            String[] pair = arg.split("=", 2);
+            arguments.put(pair[0], pair.length > 1 ? pair[1] : "");
+        }
+        new CapacityBenchmark(Integer.parseInt(arguments.getOrDefault("users", "18000")),
+                Duration.parse(arguments.getOrDefault("period", "PT1M")),
+                Duration.parse(arguments.getOrDefault("measure", "PT2M")),
+                Integer.parseInt(arguments.getOrDefault("workers", "2")), System.out).run();
+    }
+
+    void run() throws Exception {
+        say(String.format("%d users polled every %s (target %.0f user-polls/s), %d workers", users, period,
+                users / (double) period.toSeconds(), workerCount));
+        Map<String, String> workerEnvironment = Map.of(
+                // Spotify's own quota is a product limit, not the system's: the emulator has none here
+                "AUDIOSPECTIVE_ARCHIVE_SPOTIFY_REQUESTS_PER_WINDOW", "1000000",
+                "AUDIOSPECTIVE_ARCHIVE_USER_CONCURRENCY", "32");
+        try (LocalSystem system = LocalSystem.start(new LocalSystem.Options(period, Duration.ofSeconds(5),
+                workerCount, users + 10, Map.of(), workerEnvironment, Map.of("EMULATOR_DEFAULT_USERS", "idle:1")))) {
+            EmulatorControl emulator = new EmulatorControl(system.emulator().url());
+            String prefix = "cb" + Long.toString(System.currentTimeMillis(), 36);
+            List<String> ids = new ArrayList<>();
+            ids.addAll(emulator.createUsers("idle", users / 5, 11, prefix + "i"));
+            ids.addAll(emulator.createUsers("heavy", users / 10, 11, prefix + "h"));
+            ids.addAll(emulator.createUsers("typical", users - users / 5 - users / 10, 11, prefix + "t"));
+            signIn(new SpotifySignIn(system.auth().url()), ids);
+
+            Instant warmEnd = Instant.now().plus(period).plusSeconds(15);
+            while (Instant.now().isBefore(warmEnd)) {
+                say("warm-up (first polls back-fill up to 50 plays each): " + archivedPlays(system) + " plays archived");
+                TimeUnit.SECONDS.sleep(10);
+            }
+            Map<String, Long> pids = pids(system);
+            Map<String, ProcessStats.Sample> before = sample(pids);
+            Instant from = Instant.now();
+            Instant to = from.plus(measure);
+            while (Instant.now().isBefore(to)) {
+                say("measuring, " + Duration.between(Instant.now(), to).toSeconds() + " s left: "
+                        + archivedPlays(system) + " plays archived");
+                TimeUnit.SECONDS.sleep(Math.min(10, Math.max(1, Duration.between(Instant.now(), to).toSeconds())));
+            }
+            Map<String, ProcessStats.Sample> after = sample(pids);
+            Instant measuredTo = Instant.now();
+            double seconds = Duration.between(from, measuredTo).toMillis() / 1000.0;
+
+            List<ArchiveOutcome> outcomes = new KafkaTally(system.kafkaBootstrap()).outcomes().stream()
+                    .filter(o -> !o.completedAt().isBefore(from) && o.completedAt().isBefore(measuredTo)).toList();
+            long failed = outcomes.stream().filter(o -> !o.succeeded()).count();
+            List<Long> latencies = outcomes.stream().filter(ArchiveOutcome::succeeded)
+                    .map(o -> Duration.between(o.scheduledFor(), o.completedAt()).toMillis()).sorted().toList();
+            long plays = playsArchivedBetween(system, from, measuredTo);
+
+            out.println();
+            out.println("==================== capacity benchmark ====================");
+            out.printf("machine: %d cores, %d MiB max heap for this JVM; every process on this machine%n",
+                    Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
+            out.printf("registered users            %10d%n", users);
+            out.printf("polling period              %10s  (target %.0f user-polls/s)%n", period,
+                    users / (double) period.toSeconds());
+            out.printf("measured for                %10.0f s%n", seconds);
+            out.printf("user-polls/s (sustained)    %10.1f  (%d polls, %d failed)%n", outcomes.size() / seconds,
+                    outcomes.size(), failed);
+            out.printf("plays archived/s            %10.1f  (%d plays)%n", plays / seconds, plays);
+            out.printf("slot -> archived p50        %10d ms%n", percentile(latencies, 0.50));
+            out.printf("slot -> archived p99        %10d ms%n", percentile(latencies, 0.99));
+            out.println("process              CPU (cores used)   RSS MiB");
+            for (String name : pids.keySet()) {
+                out.printf("  %-20s %10.2f %10d%n", name,
+                        (after.get(name).cpuSeconds() - before.get(name).cpuSeconds()) / seconds,
+                        after.get(name).rssKib() >> 10);
+            }
+            baselines(system, from, measuredTo);
+            out.println("=============================================================");
+        }
+    }
+
+    /** The plays of the window written one row per statement (the seed's approach) and by COPY (the limit). */
+    private void baselines(LocalSystem system, Instant from, Instant to) throws SQLException {
+        try (Connection connection = system.openDatabase(); Statement statement = connection.createStatement()) {
+            String schema = "bench_" + Long.toString(System.nanoTime(), 36);
+            statement.execute("CREATE SCHEMA " + schema);
+            statement.execute("CREATE TABLE " + schema + ".per_row (LIKE archive.play_events INCLUDING ALL)");
+            statement.execute("CREATE TABLE " + schema + ".copied (LIKE archive.play_events INCLUDING ALL)");
+            List<Object[]> rows = new ArrayList<>();
+            StringBuilder csv = new StringBuilder();
+            try (PreparedStatement select = connection.prepareStatement("SELECT user_id, played_at, track_id, "
+                    + "ms_played FROM archive.play_events WHERE archived_at >= ? AND archived_at < ?")) {
+                select.setTimestamp(1, Timestamp.from(from));
+                select.setTimestamp(2, Timestamp.from(to));
+                try (ResultSet result = select.executeQuery()) {
+                    while (result.next()) {
+                        Timestamp playedAt = result.getTimestamp(2);
+                        rows.add(new Object[] {result.getString(1), playedAt, result.getString(3), result.getLong(4)});
+                        csv.append(result.getString(1)).append(',').append(playedAt.toInstant()).append(',')
+                                .append(result.getString(3)).append(',').append(result.getLong(4)).append(",POLL\n");
+                    }
+                }
+            }
+            if (rows.isEmpty()) {
+                out.println("no plays archived in the window: baselines skipped");
+                return;
+            }
+            long start = System.nanoTime();
+            connection.setAutoCommit(true);
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO " + schema + ".per_row "
+                    + "(user_id, played_at, track_id, ms_played, source) VALUES (?, ?, ?, ?, 'POLL') "
+                    + "ON CONFLICT (user_id, played_at) DO NOTHING")) {
+                for (Object[] row : rows) {
+                    insert.setString(1, (String) row[0]);
+                    insert.setTimestamp(2, (Timestamp) row[1]);
+                    insert.setString(3, (String) row[2]);
+                    insert.setLong(4, (Long) row[3]);
+                    insert.executeUpdate();
+                }
+            }
+            double perRow = rows.size() / ((System.nanoTime() - start) / 1e9);
+            start = System.nanoTime();
+            try {
+                connection.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + schema + ".copied (user_id, "
+                        + "played_at, track_id, ms_played, source) FROM STDIN WITH (FORMAT csv)",
+                        new StringReader(csv.toString()));
+            } catch (java.io.IOException e) {
+                throw new SQLException("COPY failed: " + e.getMessage(), e);
+            }
+            double copy = rows.size() / ((System.nanoTime() - start) / 1e9);
+            out.printf("same %d plays, one row per statement   %10.0f rows/s%n", rows.size(), perRow);
+            out.printf("same %d plays, raw COPY                %10.0f rows/s%n", rows.size(), copy);
+            statement.execute("DROP SCHEMA " + schema + " CASCADE");
+        }
+    }
+
+    private void signIn(SpotifySignIn signIn, List<String> ids) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        AtomicInteger done = new AtomicInteger();
+        Instant start = Instant.now();
+        try {
+            List<Future<Boolean>> results = new ArrayList<>();
+            for (String id : ids) {
+                results.add(pool.submit(() -> {
+                    boolean ok = signIn.signIn(id).isPresent();
+                    int count = done.incrementAndGet();
+                    if (count % 1000 == 0) {
+                        say(count + " of " + ids.size() + " users signed in");
+                    }
+                    return ok;
+                }));
+            }
+            for (Future<Boolean> result : results) {
+                if (!result.get()) {
+                    throw new IllegalStateException("A sign-in did not end at the frontend");
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        say(String.format("%d users signed in through the OAuth flow in %d s", ids.size(),
+                Duration.between(start, Instant.now()).toSeconds()));
+    }
+
+    private static Map<String, Long> pids(LocalSystem system) throws java.io.IOException {
+        Map<String, Long> pids = new LinkedHashMap<>();
+        pids.put("spotify-emulator", system.emulator().pid());
+        pids.put("kafka", system.kafkaPid());
+        pids.put("auth-service", system.auth().pid());
+        pids.put("scheduler-service", system.scheduler().pid());
+        for (ServiceProcess worker : system.workers()) {
+            pids.put(worker.name(), worker.pid());
+        }
+        pids.put("api-service", system.api().pid());
+        return pids;
+    }
+
+    private static Map<String, ProcessStats.Sample> sample(Map<String, Long> pids) {
+        Map<String, ProcessStats.Sample> samples = new LinkedHashMap<>();
+        pids.forEach((name, pid) -> samples.put(name, ProcessStats.of(List.of(pid))));
+        samples.put("postgresql (all)", ProcessStats.of(ProcessStats.named("postgres")));
+        samples.put("redis", ProcessStats.of(ProcessStats.named("redis-server")));
+        return samples;
+    }
+
+    private static long percentile(List<Long> sorted, double quantile) {
+        return sorted.isEmpty() ? -1 : sorted.get((int) Math.min(sorted.size() - 1, Math.floor(quantile * sorted.size())));
+    }
+
+    private static long archivedPlays(LocalSystem system) throws SQLException {
+        try (Connection connection = system.openDatabase(); Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery("SELECT count(*) FROM archive.play_events")) {
+            result.next();
+            return result.getLong(1);
+        }
+    }
+
+    private static long playsArchivedBetween(LocalSystem system, Instant from, Instant to) throws SQLException {
+        try (Connection connection = system.openDatabase(); PreparedStatement statement = connection.prepareStatement(
+                "SELECT count(*) FROM archive.play_events WHERE archived_at >= ? AND archived_at < ?")) {
+            statement.setTimestamp(1, Timestamp.from(from));
+            statement.setTimestamp(2, Timestamp.from(to));
+            try (ResultSet result = statement.executeQuery()) {
+                result.next();
+                return result.getLong(1);
+            }
+        }
+    }
+
+    private void say(String line) {
+        out.println("[capacity-benchmark] " + line);
+        out.flush();
+    }
+}

@@ -1,0 +1,313 @@
+package io.audiospective.systemtest;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import io.audiospective.testing.TcpForwarder;
+
+/**
+ * The whole system on this machine as separate processes: a KRaft broker ({@code deploy/kafka.sh}, own state
+ * directory and ports), the Spotify emulator and the four packaged services, against the local PostgreSQL (a fresh
+ * database, dropped on close) and Redis. PostgreSQL and Redis are reached through {@link TcpForwarder}s so a run
+ * can interrupt them. Every port is picked free, so it runs beside {@code deploy/run-local.sh} and other builds.
+ */
+public final class LocalSystem implements AutoCloseable {
+
+    /**
+     * @param pollingPeriod how often each user is polled (compressed runs use seconds)
+     * @param workers archive-worker instances (one consumer group)
+     * @param schedulerEnvironment extra settings of the scheduler (backoffs scaled to the period, for example)
+     * @param workerEnvironment extra settings of the workers (concurrency, rate budget)
+     * @param emulatorEnvironment extra settings of the emulator (default users, late plays)
+     */
+    public record Options(Duration pollingPeriod, Duration scheduleWindow, int workers, int memberCap,
+            Map<String, String> schedulerEnvironment, Map<String, String> workerEnvironment,
+            Map<String, String> emulatorEnvironment) {
+    }
+
+    private static final Duration READY_TIMEOUT = Duration.ofMinutes(4);
+
+    private final Path root;
+    private final Path runDir;
+    private final String database;
+    private final TcpForwarder postgres;
+    private final TcpForwarder redis;
+    private final Map<String, String> kafkaEnvironment = new HashMap<>();
+    private final String kafkaBootstrap;
+    private final ServiceProcess emulator;
+    private final ServiceProcess auth;
+    private final ServiceProcess scheduler;
+    private final List<ServiceProcess> workers = new ArrayList<>();
+    private final ServiceProcess api;
+    private boolean kafkaRunning;
+
+    private LocalSystem(Options options) throws IOException {
+        root = projectRoot();
+        for (String jar : List.of("deploy/spotify-emulator", "auth-service", "scheduler-service", "archive-worker",
+                "api-service")) {
+            if (!Files.isRegularFile(jarOf(jar))) {
+                throw new IllegalStateException(jar + " is not packaged; run ./mvnw -B install -DskipTests first");
+            }
+        }
+        String runId = Long.toString(System.currentTimeMillis(), 36);
+        runDir = root.resolve("system-tests/target/runs/" + runId);
+        Files.createDirectories(runDir);
+        database = "system_" + runId;
+
+        postgres = TcpForwarder.start(TcpForwarder.freePort(), Infrastructure.postgresHost(),
+                Infrastructure.postgresPort());
+        redis = TcpForwarder.start(TcpForwarder.freePort(), Infrastructure.redisHost(), Infrastructure.redisPort());
+        int kafkaPort = TcpForwarder.freePort();
+        kafkaBootstrap = "127.0.0.1:" + kafkaPort;
+        kafkaEnvironment.put("AUDIOSPECTIVE_HOME", runDir.toString());
+        kafkaEnvironment.put("KAFKA_PORT", Integer.toString(kafkaPort));
+        kafkaEnvironment.put("KAFKA_CONTROLLER_PORT", Integer.toString(TcpForwarder.freePort()));
+
+        int emulatorPort = TcpForwarder.freePort();
+        Map<String, String> emulatorEnv = new LinkedHashMap<>(options.emulatorEnvironment());
+        emulatorEnv.put("EMULATOR_HOST", "127.0.0.1");
+        emulatorEnv.put("EMULATOR_PORT", Integer.toString(emulatorPort));
+        emulatorEnv.put("EMULATOR_REDIRECT_URIS", "http://127.0.0.1/login/spotify");
+        emulator = java("spotify-emulator", emulatorPort, jarOf("deploy/spotify-emulator"), emulatorEnv,
+                "/emulator/settings");
+
+        int authPort = TcpForwarder.freePort();
+        int apiPort = TcpForwarder.freePort();
+        Map<String, String> common = new LinkedHashMap<>();
+        common.put("DB_HOST", "127.0.0.1");
+        common.put("DB_PORT", Integer.toString(postgres.port()));
+        common.put("DB_NAME", database);
+        common.put("DB_USER", Infrastructure.postgresUser());
+        common.put("DB_PASSWORD", Infrastructure.postgresPassword());
+        common.put("REDIS_URL", "redis://127.0.0.1:" + redis.port());
+        common.put("KAFKA_BOOTSTRAP_SERVERS", kafkaBootstrap);
+        common.put("POLLING_PERIOD", options.pollingPeriod().toString());
+        common.put("SCHEDULE_WINDOW", options.scheduleWindow().toString());
+        common.put("SPOTIFY_ACCOUNTS_URL", emulator.url().toString());
+        common.put("SPOTIFY_API_URL", emulator.url().toString());
+        common.put("API_TOKEN_ISSUER", "http://127.0.0.1:" + authPort);
+        common.put("AUTH_SERVICE_URL", "http://127.0.0.1:" + authPort);
+        common.put("FRONTEND_URL", "http://127.0.0.1:" + apiPort + "/");
+        common.put("MEMBER_CAP", Integer.toString(options.memberCap()));
+        // generated per run, handed to the children only, never written anywhere
+        common.put("SERVICE_TOKEN", randomSecret());
+        common.put("VAULT_KEYS", "run1:" + randomSecret());
+        common.put("VAULT_ACTIVE_KEY_ID", "run1");
+        common.put("OIDC_STATE_SECRET", randomSecret());
+
+        auth = java("auth-service", authPort, jarOf("auth-service"), common, "/q/health/ready");
+        Map<String, String> schedulerEnv = new LinkedHashMap<>(common);
+        schedulerEnv.putAll(options.schedulerEnvironment());
+        scheduler = java("scheduler-service", TcpForwarder.freePort(), jarOf("scheduler-service"), schedulerEnv,
+                "/q/health/ready");
+        Map<String, String> workerEnv = new LinkedHashMap<>(common);
+        workerEnv.putAll(options.workerEnvironment());
+        for (int i = 1; i <= options.workers(); i++) {
+            workers.add(java("archive-worker-" + i, TcpForwarder.freePort(), jarOf("archive-worker"), workerEnv,
+                    "/q/health/ready"));
+        }
+        api = java("api-service", apiPort, jarOf("api-service"), common, "/q/health/ready");
+    }
+
+    /** Starts everything and returns once every process reports ready. */
+    public static LocalSystem start(Options options) throws IOException, InterruptedException {
+        LocalSystem system = new LocalSystem(options);
+        try {
+            system.createDatabase();
+            system.startKafka();
+            system.emulator.start();
+            system.emulator.awaitReady(READY_TIMEOUT);
+            for (ServiceProcess service : system.services()) {
+                service.start();
+            }
+            for (ServiceProcess service : system.services()) {
+                service.awaitReady(READY_TIMEOUT);
+            }
+            return system;
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            system.close();
+            throw e;
+        }
+    }
+
+    public Path runDirectory() {
+        return runDir;
+    }
+
+    public ServiceProcess emulator() {
+        return emulator;
+    }
+
+    public ServiceProcess auth() {
+        return auth;
+    }
+
+    public ServiceProcess scheduler() {
+        return scheduler;
+    }
+
+    public ServiceProcess api() {
+        return api;
+    }
+
+    public List<ServiceProcess> workers() {
+        return List.copyOf(workers);
+    }
+
+    public String kafkaBootstrap() {
+        return kafkaBootstrap;
+    }
+
+    /** The broker's process id, from the pid file deploy/kafka.sh keeps. */
+    public long kafkaPid() throws IOException {
+        return Long.parseLong(Files.readString(runDir.resolve("kafka/kafka.pid")).strip());
+    }
+
+    /** The link every service reaches PostgreSQL through. */
+    public TcpForwarder postgresLink() {
+        return postgres;
+    }
+
+    /** The link every service reaches Redis through. */
+    public TcpForwarder redisLink() {
+        return redis;
+    }
+
+    /** A JDBC connection to this run's database (directly, not through the interruptible link). */
+    public Connection openDatabase() throws SQLException {
+        return DriverManager.getConnection(Infrastructure.jdbcUrl(database), Infrastructure.postgresUser(),
+                Infrastructure.postgresPassword());
+    }
+
+    /** A crash: SIGKILL, no shutdown hooks, in-flight batches abandoned. */
+    public void kill(ServiceProcess process) throws InterruptedException {
+        process.kill();
+    }
+
+    public void restart(ServiceProcess process) throws IOException, InterruptedException {
+        process.stop();
+        process.start();
+        process.awaitReady(READY_TIMEOUT);
+    }
+
+    public void stopKafka() throws IOException, InterruptedException {
+        kafka("stop");
+        kafkaRunning = false;
+    }
+
+    public void startKafka() throws IOException, InterruptedException {
+        kafka("start");
+        kafkaRunning = true;
+    }
+
+    @Override
+    public void close() {
+        List<ServiceProcess> all = new ArrayList<>(services());
+        all.add(emulator);
+        for (ServiceProcess process : all) {
+            try {
+                process.stop();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                // not started
+            }
+        }
+        try {
+            if (kafkaRunning) {
+                stopKafka();
+            }
+        } catch (IOException | InterruptedException e) {
+            System.err.println("Could not stop the broker: " + e.getMessage());
+        }
+        postgres.close();
+        redis.close();
+        dropDatabase();
+    }
+
+    private List<ServiceProcess> services() {
+        List<ServiceProcess> services = new ArrayList<>(List.of(auth, scheduler));
+        services.addAll(workers);
+        services.add(api);
+        return services;
+    }
+
+    private ServiceProcess java(String name, int port, Path jar, Map<String, String> environment, String ready) {
+        Map<String, String> env = new LinkedHashMap<>(environment);
+        env.put("HTTP_PORT", Integer.toString(port));
+        String javaBin = ProcessHandle.current().info().command().orElse("java");
+        return new ServiceProcess(name, port,
+                List.of(javaBin, "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar.toString()),
+                env, runDir.resolve(name + ".log"), ready);
+    }
+
+    private Path jarOf(String module) {
+        return root.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
+    }
+
+    private void kafka(String command) throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder("bash", root.resolve("deploy/kafka.sh").toString(), command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(runDir.resolve("kafka.sh.log").toFile()));
+        builder.environment().putAll(kafkaEnvironment);
+        Process process = builder.start();
+        if (!process.waitFor(2, TimeUnit.MINUTES) || process.exitValue() != 0) {
+            throw new IllegalStateException("deploy/kafka.sh " + command + " failed; see "
+                    + runDir.resolve("kafka.sh.log"));
+        }
+    }
+
+    private void createDatabase() {
+        adminStatement("CREATE DATABASE \"" + database + "\"");
+    }
+
+    private void dropDatabase() {
+        try {
+            adminStatement("DROP DATABASE IF EXISTS \"" + database + "\" WITH (FORCE)");
+        } catch (IllegalStateException e) {
+            System.err.println(e.getMessage());
+        }
+    }
+
+    private static void adminStatement(String sql) {
+        try (Connection connection = DriverManager.getConnection(Infrastructure.jdbcUrl("postgres"),
+                Infrastructure.postgresUser(), Infrastructure.postgresPassword());
+                Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException("PostgreSQL refused " + sql + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String randomSecret() {
+        byte[] bytes = new byte[32];
+        new SecureRandom().nextBytes(bytes);
+        return Base64.getEncoder().encodeToString(bytes);
+    }
+
+    private static Path projectRoot() {
+        String configured = System.getProperty("audiospective.root");
+        Path candidate = Path.of(configured != null ? configured : "").toAbsolutePath();
+        for (Path dir = candidate; dir != null; dir = dir.getParent()) {
+            if (Files.isRegularFile(dir.resolve("deploy/kafka.sh"))) {
+                return dir;
+            }
+        }
+        throw new IllegalStateException("Run from the Audiospective checkout (deploy/kafka.sh not found above "
+                + candidate + ")");
+    }
+}

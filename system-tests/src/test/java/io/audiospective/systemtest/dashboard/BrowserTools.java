@@ -1,0 +1,110 @@
+package io.audiospective.systemtest.dashboard;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What the browser tests need on a fresh machine, installed by the test itself: Debian's Chromium (apt-get, as
+ * root) and playwright-core, pinned, from the npm registry into this module's target directory. Playwright's own
+ * browser download is never used (it cannot work here); Chromium is launched from /usr/bin/chromium.
+ */
+final class BrowserTools {
+
+    static final String PLAYWRIGHT_VERSION = "1.65.1";
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+
+    private BrowserTools() {
+    }
+
+    /** Root of the project (surefire passes it; otherwise found from the working directory). */
+    static Path projectRoot() {
+        String configured = System.getProperty("audiospective.root");
+        Path dir = configured != null ? Path.of(configured) : Path.of("").toAbsolutePath();
+        while (dir != null && !Files.isDirectory(dir.resolve("system-tests"))) {
+            dir = dir.getParent();
+        }
+        if (dir == null) {
+            throw new IllegalStateException("Cannot find the project root (no system-tests directory above "
+                    + Path.of("").toAbsolutePath() + ")");
+        }
+        return dir;
+    }
+
+    static Path moduleDir() {
+        return projectRoot().resolve("system-tests");
+    }
+
+    /** Installs Debian's chromium when it is missing. */
+    static Path chromium() throws IOException, InterruptedException {
+        if (Files.isExecutable(CHROMIUM)) {
+            return CHROMIUM;
+        }
+        Map<String, String> env = Map.of("DEBIAN_FRONTEND", "noninteractive");
+        if (run(List.of("apt-get", "install", "-y", "-q", "chromium"), null, env, 900) != 0) {
+            run(List.of("apt-get", "update", "-q"), null, env, 600);
+            int code = run(List.of("apt-get", "install", "-y", "-q", "chromium"), null, env, 900);
+            if (code != 0) {
+                throw new IllegalStateException("apt-get install chromium failed (" + code + "); the browser tests "
+                        + "need Debian's chromium at " + CHROMIUM);
+            }
+        }
+        if (!Files.isExecutable(CHROMIUM)) {
+            throw new IllegalStateException("chromium was installed but " + CHROMIUM + " is missing");
+        }
+        return CHROMIUM;
+    }
+
+    /** playwright-core at the pinned version under target/playwright; returns that directory. */
+    static Path playwright() throws IOException, InterruptedException {
+        Path home = moduleDir().resolve("target/playwright");
+        Path installed = home.resolve("node_modules/playwright-core/package.json");
+        if (Files.isRegularFile(installed)
+                && Files.readString(installed).contains("\"version\": \"" + PLAYWRIGHT_VERSION + "\"")) {
+            return home;
+        }
+        Files.createDirectories(home);
+        int code = run(List.of("npm", "install", "--no-audit", "--no-fund", "--prefix", home.toString(),
+                "playwright-core@" + PLAYWRIGHT_VERSION), home, Map.of(), 600);
+        if (code != 0 || !Files.isRegularFile(installed)) {
+            throw new IllegalStateException("npm install playwright-core@" + PLAYWRIGHT_VERSION + " failed (" + code
+                    + ")");
+        }
+        return home;
+    }
+
+    /** Runs a command, echoing its output with a prefix; returns the exit code. */
+    static int run(List<String> command, Path dir, Map<String, String> env, long timeoutSeconds)
+            throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true);
+        if (dir != null) {
+            builder.directory(dir.toFile());
+        }
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        Thread pump = new Thread(() -> {
+            try (var reader = process.inputReader(StandardCharsets.UTF_8)) {
+                reader.lines().forEach(line -> System.out.println("  | " + line));
+            } catch (IOException e) {
+                // process gone
+            }
+        });
+        pump.setDaemon(true);
+        pump.start();
+        if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+            pump.join(2000);
+            throw new IllegalStateException(String.join(" ", command) + " did not finish within " + timeoutSeconds
+                    + " s");
+        }
+        pump.join(5000);
+        return process.exitValue();
+    }
+}

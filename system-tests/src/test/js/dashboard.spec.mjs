@@ -1,0 +1,278 @@
+// Browser test of the web dashboard against a running system (api-service with the dashboard, auth-service, the
+// Spotify emulator). Run by DashboardBrowserTest, or by hand:
+//   DASHBOARD_URL=http://127.0.0.1:8080 USER_ID=typical-1-1 PLAYWRIGHT_HOME=<dir with node_modules> \
+//   SCREENSHOTS=/tmp/shots node dashboard.spec.mjs
+// Environment: DASHBOARD_URL, USER_ID (synthetic user to sign in as), PLAYWRIGHT_HOME, SCREENSHOTS, optional
+// EMULATOR_URL (then an extended streaming history of the user's plays IMPORT_DAYS (default 30) days before the
+// last 7 days is made from the emulator's ground truth and uploaded), CHROMIUM (default /usr/bin/chromium),
+// EXPECT_ADMIN=true when the user has the admin role. Prints one line per check; exits 1 on the first failure.
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+const env = (name, fallback) => {
+  const value = process.env[name] ?? fallback;
+  if (value === undefined) throw new Error(`${name} is not set`);
+  return value;
+};
+const base = env('DASHBOARD_URL').replace(/\/$/, '');
+const userId = env('USER_ID');
+const shots = env('SCREENSHOTS');
+const emulator = (process.env.EMULATOR_URL || '').replace(/\/$/, '');
+const importDays = Number(process.env.IMPORT_DAYS || 30);
+const expectAdmin = process.env.EXPECT_ADMIN === 'true';
+const { chromium } = createRequire(path.join(env('PLAYWRIGHT_HOME'), 'noop.js'))('playwright-core');
+mkdirSync(shots, { recursive: true });
+
+const log = (...args) => console.log('[dashboard]', ...args);
+let token = null;
+
+async function apiGet(p) {
+  const response = await fetch(`${base}${p}`, { headers: { Authorization: `Bearer ${token}` } });
+  assert.equal(response.status, 200, `GET ${p} answered ${response.status}`);
+  return response.json();
+}
+
+async function until(what, fn, timeoutMs = 120000, everyMs = 1000) {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await fn();
+    if (value) return value;
+    if (Date.now() > end) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
+  log('screenshot', `${name}.png`);
+}
+
+async function ready(page) {
+  await page.waitForFunction(() => document.getElementById('main').getAttribute('aria-busy') === 'false'
+    && !document.querySelector('#main [role="status"].muted'));
+}
+
+async function go(page, hash) {
+  await page.evaluate((h) => { location.hash = h; }, hash);
+  await ready(page);
+}
+
+async function topRows(page) {
+  return page.$$eval('#top-table tbody tr', (rows) => rows.map((r) => ({
+    id: r.dataset.id, plays: Number(r.querySelector('.plays').textContent.replace(/[^0-9]/g, '')),
+  })));
+}
+
+async function checkTop(page, kind, apiQuery, label) {
+  await page.waitForSelector('#top-table, #top-result .notice');
+  const api = await apiGet(`/api/v1/me/stats/top/${kind}?limit=50&${apiQuery}`);
+  const rows = await topRows(page);
+  assert.deepEqual(rows, api.items.map((i) => ({ id: i.id, plays: i.plays })), `top ${kind} (${label}) differs from the API`);
+  log(`ok: top ${kind} ${label} matches the API (${rows.length} rows)`);
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync'],
+});
+let failed = false;
+try {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const consoleErrors = [];
+  page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+  page.on('pageerror', (e) => consoleErrors.push(String(e)));
+  page.on('response', (r) => { if (r.status() >= 400) consoleErrors.push(`${r.status()} ${r.request().method()} ${r.url()}`); });
+
+  // Sign in: dashboard -> auth-service /login -> emulator login page -> click the user -> back with a token.
+  await page.goto(`${base}/`);
+  await page.waitForSelector('#sign-in');
+  await shot(page, 'dashboard-sign-in');
+  await page.click('#sign-in');
+  const userLink = `a[href*="login_hint=${userId}"]`;
+  await page.waitForSelector(`${userLink}, a[href="/login/spotify"]`);
+  if (await page.$('a[href="/login/spotify"]')) {
+    // All founding seats taken: the waitlist page, where existing members still sign in.
+    await shot(page, 'dashboard-waitlist');
+    log('waitlist page shown (cap reached); signing in as an existing member');
+    await page.click('a[href="/login/spotify"]');
+  }
+  await page.waitForSelector(userLink);
+  await page.click(userLink);
+  await page.waitForURL((u) => u.toString().startsWith(`${base}/#/`), { timeout: 30000 });
+  await ready(page);
+  token = await page.evaluate(() => localStorage.getItem('audiospective.token'));
+  assert.ok(token, 'no token after sign-in');
+  assert.equal(await page.textContent('#who-name'), userId);
+  log('ok: signed in as', userId);
+
+  // Plays arrive from the first poll.
+  await until('archived plays', async () => (await apiGet('/api/v1/me/plays?limit=1')).items.length > 0);
+
+  // Import an older history (made from the emulator's ground truth, as Spotify's download would have it) and watch
+  // its progress to the end.
+  if (emulator) {
+    const to = Date.now() - 7 * 86400000;
+    const truth = { plays: [] };
+    for (let from = to - importDays * 86400000; from < to; from += 90 * 86400000) {
+      const window = await (await fetch(`${emulator}/emulator/users/${userId}/plays?from=${from}&to=${Math.min(to, from + 90 * 86400000)}`)).json();
+      assert.ok(window.plays, `emulator ground truth: ${JSON.stringify(window)}`);
+      truth.plays.push(...window.plays);
+    }
+    const entries = truth.plays.map((p) => ({
+      ts: p.played_at.replace(/\.\d+Z$/, 'Z'), platform: 'test', ms_played: p.ms_played, conn_country: 'DE',
+      master_metadata_track_name: p.track_name, master_metadata_album_artist_name: null,
+      master_metadata_album_album_name: null, spotify_track_uri: `spotify:track:${p.track_id}`, episode_name: null,
+      reason_start: 'trackdone', reason_end: 'trackdone', shuffle: false, skipped: !p.counted, offline: false,
+      offline_timestamp: null, incognito_mode: false,
+    }));
+    const importFile = path.join(shots, '..', 'Streaming_History_Audio_dashboard_test.json');
+    writeFileSync(importFile, JSON.stringify(entries));
+    log(`import file: ${entries.length} entries (${truth.plays.filter((p) => p.counted).length} counted plays)`);
+    await go(page, '#/data');
+    await page.setInputFiles('#import-file', importFile);
+    await page.click('#import-submit');
+    await page.waitForSelector('#import-job');
+    const seen = new Set();
+    await until('the import to finish', async () => {
+      const status = await page.getAttribute('#import-job', 'data-status');
+      seen.add(status);
+      return status === 'DONE' || status === 'FAILED';
+    }, 180000, 250);
+    await shot(page, 'dashboard-import');
+    assert.equal(await page.getAttribute('#import-job', 'data-status'), 'DONE', 'the import did not finish');
+    const imported = Number((await page.textContent('[data-stat="imported"]')).replace(/[^0-9]/g, ''));
+    assert.ok(imported > 0, 'nothing imported');
+    log('ok: import progress shown through', [...seen].join(' -> '), `(${imported} plays imported)`);
+  }
+
+  // Home: archive status matches the API; timed as the first page after a reload.
+  const started = Date.now();
+  await page.goto(`${base}/#/`);
+  await ready(page);
+  await page.waitForSelector('[data-stat="plays"]');
+  const homeMs = Date.now() - started;
+  const me = await apiGet('/api/v1/me');
+  const shownArchived = Number((await page.textContent('[data-stat="plays-archived"]')).replace(/[^0-9]/g, ''));
+  assert.ok(shownArchived > 0 && shownArchived <= me.archive.playsArchived, 'plays archived not shown');
+  log(`ok: home rendered in ${homeMs} ms (reload to data on screen)`);
+  await shot(page, 'dashboard-home');
+
+  // History: first page and the pages loaded by scrolling match the API's pages.
+  await go(page, '#/history');
+  await page.waitForSelector('.play');
+  let expected = [];
+  let cursor = null;
+  for (let i = 0; i < 3; i++) {
+    const p = await apiGet(`/api/v1/me/plays?limit=50${cursor ? `&cursor=${cursor}` : ''}`);
+    expected = expected.concat(p.items.map((x) => x.playedAt));
+    cursor = p.nextCursor;
+    if (!cursor) break;
+  }
+  await until('history pages to load while scrolling', async () => {
+    await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+    return (await page.$$('.play')).length >= expected.length;
+  }, 30000, 300);
+  const shown = await page.$$eval('.play', (els) => els.map((e) => e.dataset.playedAt));
+  assert.deepEqual(shown.slice(0, expected.length), expected, 'history differs from the API');
+  log(`ok: history matches the API over ${expected.length} plays (infinite scroll)`);
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await shot(page, 'dashboard-history');
+
+  // Top lists, then other periods: a preset, all time, a custom range.
+  await go(page, '#/top');
+  await checkTop(page, 'tracks', 'period=month', 'this month');
+  await shot(page, 'dashboard-top');
+  await page.selectOption('#period-select', 'all');
+  await page.waitForURL(/period=all/);
+  await ready(page);
+  await checkTop(page, 'tracks', 'period=all', 'all time');
+  await page.click('a[data-kind="artists"]');
+  await page.waitForURL(/kind=artists/);
+  await ready(page);
+  await checkTop(page, 'artists', 'period=all', 'all time');
+  const today = new Date().toISOString().slice(0, 10);
+  const from = new Date(Date.now() - 400 * 86400000).toISOString().slice(0, 10);
+  await page.selectOption('#period-select', 'custom');
+  await page.fill('#period-from', from);
+  await page.fill('#period-to', today);
+  await page.click('form[aria-label="Period"] button[type="submit"]');
+  await page.waitForURL(/period=custom/);
+  await ready(page);
+  await checkTop(page, 'artists', `period=custom&from=${from}&to=${today}`, `custom ${from}..${today}`);
+  await page.click('a[data-kind="albums"]');
+  await page.waitForURL(/kind=albums/);
+  await ready(page);
+  await checkTop(page, 'albums', `period=custom&from=${from}&to=${today}`, 'custom');
+  await page.selectOption('#period-select', 'week');
+  await page.waitForURL(/period=week/);
+  await ready(page);
+  await checkTop(page, 'albums', 'period=week', 'this week');
+
+  // The chart pages render.
+  await go(page, '#/clock?period=all');
+  await page.waitForSelector('#clock');
+  const clockTotal = await page.$$eval('#clock td[data-plays]', (tds) => tds.reduce((a, td) => a + Number(td.dataset.plays), 0));
+  const clock = await apiGet('/api/v1/me/stats/clock?period=all');
+  assert.equal(clockTotal, clock.cells.reduce((a, c) => a + c.plays, 0), 'clock differs from the API');
+  log('ok: listening clock matches the API');
+  await shot(page, 'dashboard-clock');
+  await go(page, '#/timeline?period=all&granularity=day');
+  await page.waitForSelector('#timeline-chart canvas');
+  await shot(page, 'dashboard-timeline');
+  log('ok: plays-per-day chart drawn');
+  await go(page, `#/year/${new Date().getFullYear()}`);
+  await page.waitForSelector('[data-stat="plays"], #main .notice');
+  await shot(page, 'dashboard-year');
+  await go(page, '#/settings');
+  await page.waitForSelector('#time-zone');
+  await shot(page, 'dashboard-settings');
+
+  // Admin: refused for members without the role (page and API), shown to admins.
+  const adminStatus = (await fetch(`${base}/api/v1/admin/overview`, { headers: { Authorization: `Bearer ${token}` } })).status;
+  await go(page, '#/admin');
+  if (expectAdmin) {
+    assert.equal(adminStatus, 200);
+    await page.waitForSelector('#users-by-state');
+    await shot(page, 'dashboard-admin');
+    log('ok: admin page shown to an admin');
+  } else {
+    assert.equal(adminStatus, 403, 'the admin API must refuse a member');
+    assert.equal(await page.isVisible('#nav-admin'), false, 'the admin link must be hidden');
+    await page.waitForSelector('[data-refused="true"]');
+    assert.match(await page.textContent('#main h1'), /Admins only/);
+    await shot(page, 'dashboard-admin-refused');
+    log('ok: a member cannot open the admin page (page refused, API 403)');
+  }
+
+  // Phone width: the home page still fits.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await go(page, '#/');
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 1, `home is ${overflow}px wider than a phone screen`);
+  await shot(page, 'dashboard-phone');
+  log('ok: home fits a 390 px wide screen');
+  await page.setViewportSize({ width: 1280, height: 900 });
+
+  // Sign out: back to the sign-in page, token gone and no longer renewable.
+  await page.click('#sign-out');
+  await page.waitForSelector('#sign-in');
+  assert.equal(await page.evaluate(() => localStorage.getItem('audiospective.token')), null);
+  const config = await (await fetch(`${base}/dashboard/config`)).json();
+  const renew = await fetch(`${config.authUrl}/api/v1/auth/token`, { method: 'POST', headers: { Authorization: `Bearer ${token}` } });
+  assert.equal(renew.status, 401, 'a signed-out token must not renew');
+  await shot(page, 'dashboard-signed-out');
+  log('ok: signed out');
+
+  assert.deepEqual(consoleErrors, [], 'the browser console reported errors');
+  log('ALL CHECKS PASSED');
+} catch (e) {
+  failed = true;
+  console.error('[dashboard] FAILED:', e.stack || e);
+} finally {
+  await browser.close();
+}
+process.exit(failed ? 1 : 0);
