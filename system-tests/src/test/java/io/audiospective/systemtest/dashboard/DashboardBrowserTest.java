@@ -40,7 +40,7 @@ class DashboardBrowserTest {
         Path module = BrowserTools.moduleDir();
 
         try (LocalSystem system = LocalSystem.start(new LocalSystem.Options(Duration.ofMinutes(2),
-                Duration.ofSeconds(5), 1, 5, Map.of(), Map.of()))) {
+                Duration.ofSeconds(5), 1, 5, Map.of(), Map.of(), Map.of()))) {
             // The member exists and has had a first poll before the browser signs in again, so that there is
             // something to look at.
             String token = new SpotifySignIn(system.auth().url()).signIn(USER)
