@@ -71,7 +71,7 @@ export function todayIso() {
 }
 
 export const PERIODS = [
-  ['week', 'This week'], ['month', 'This month'], ['year', 'This year'], ['all', 'All time'], ['custom', 'Custom'],
+  ['week', 'Week'], ['month', 'Month'], ['year', 'Year'], ['all', 'All time'], ['custom', 'Custom range'],
 ];
 
 /** Window parameters for the API from the page's parameters. */
@@ -93,7 +93,7 @@ export function periodPicker(params, onChange, fallback = 'month') {
   const date = h('input', { type: 'date', id: id('date'), name: 'date', value: w.date || '' });
   const from = h('input', { type: 'date', id: id('from'), name: 'from', value: w.from || '', required: true });
   const to = h('input', { type: 'date', id: id('to'), name: 'to', value: w.to || '', required: true });
-  const dateField = h('div', { class: 'field' }, h('label', { for: id('date') }, 'Around (optional)'), date);
+  const dateField = h('div', { class: 'field' }, h('label', { for: id('date') }, 'Containing the day (default today)'), date);
   const fromField = h('div', { class: 'field' }, h('label', { for: id('from') }, 'From'), from);
   const toField = h('div', { class: 'field' }, h('label', { for: id('to') }, 'To'), to);
   const apply = h('button', { type: 'submit' }, 'Show');
@@ -150,9 +150,14 @@ export function loadChartLibrary() {
 }
 
 /** A bar chart of values over days (x = unix seconds); redraws on resize; returns a cleanup function. */
-export async function barChart(container, xs, ys, { label, title, color = '#0a6b4c' }) {
+export async function barChart(container, xs, ys, { label, title, color = '#0a6b4c', pad = 86400 }) {
   const uPlot = await loadChartLibrary();
   container.replaceChildren();
+  if (xs.length === 1) {
+    // one bar alone: empty neighbours a day (or the given pad) away, so the axis does not span years
+    xs = [xs[0] - pad, xs[0], xs[0] + pad];
+    ys = [null, ys[0], null];
+  }
   const width = () => Math.max(280, container.clientWidth - 16);
   const chart = new uPlot({
     title,
@@ -162,7 +167,8 @@ export async function barChart(container, xs, ys, { label, title, color = '#0a6b
     legend: { show: true },
     cursor: { drag: { x: true, y: false } },
     scales: { x: { time: true } },
-    axes: [{ stroke: '#53585e', grid: { stroke: '#e6e8ea' } }, { stroke: '#53585e', grid: { stroke: '#e6e8ea' } }],
+    axes: [{ stroke: '#53585e', grid: { stroke: '#e6e8ea' } },
+      { stroke: '#53585e', grid: { stroke: '#e6e8ea' }, size: 64 }],
     series: [{}, {
       label, stroke: color, fill: `${color}cc`, width: 0,
       paths: uPlot.paths.bars({ size: [0.9, 24] }), points: { show: false },

@@ -14,10 +14,10 @@ function refuse(view) {
 function mapTable(id, caption, map, { keyLabel, valueLabel, highlight }) {
   const entries = Object.entries(map || {}).sort((a, b) => b[1] - a[1]);
   return h('section', { class: 'card' }, h('h2', { id: `${id}-title` }, caption),
-    entries.length ? h('table', { id, 'aria-labelledby': `${id}-title` },
+    entries.length ? h('div', { class: 'scroll' }, h('table', { id, 'aria-labelledby': `${id}-title` },
       h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, keyLabel), h('th', { scope: 'col', class: 'num' }, valueLabel))),
-      h('tbody', {}, entries.map(([k, v]) => h('tr', { class: highlight && highlight(k, v) ? 'notice bad' : null },
-        h('th', { scope: 'row' }, k), h('td', { class: 'num', 'data-key': k }, num(v))))))
+      h('tbody', {}, entries.map(([k, v]) => h('tr', { class: highlight && highlight(k, v) ? 'row-bad' : null },
+        h('th', { scope: 'row' }, k), h('td', { class: 'num', 'data-key': k }, num(v)))))))
       : h('p', { class: 'sub' }, 'Nothing to show.'));
 }
 
@@ -114,14 +114,14 @@ export async function render(view, { session, isCurrent }) {
         ['Consumer lag (records)', num(lagTotal), 'lag'], ['Dead letters', num(dlqTotal), 'dlq'],
         ['Read model generation', num(overview.readModelGeneration), 'generation']]
         .map(([k, v, id]) => h('div', { class: 'stat' }, h('dt', {}, k), h('dd', { 'data-stat': id }, v)))),
-    h('div', { class: 'grid' },
+    h('div', { class: 'grid wide' },
       mapTable('users-by-state', 'Members by state', overview.usersByState, { keyLabel: 'State', valueLabel: 'Members' }),
       mapTable('failures-by-kind', 'Poll outcomes, last hour', polls,
         { keyLabel: 'Outcome', valueLabel: 'Polls', highlight: (k) => k !== 'OK' }),
       mapTable('consumer-lag', 'Consumer lag', overview.consumerLag, { keyLabel: 'Topic', valueLabel: 'Records behind' }),
       mapTable('dlq-sizes', 'Dead-letter topics', overview.dlqSizes,
         { keyLabel: 'Topic', valueLabel: 'Records', highlight: (k, v) => v > 0 })),
-    h('section', { class: 'card' }, h('h2', {}, 'Plays archived per hour'), perHour.length ? chart : h('p', { class: 'sub' }, 'None yet.')),
+    h('section', { class: 'card' }, h('h2', {}, 'Plays archived per hour (UTC)'), perHour.length ? chart : h('p', { class: 'sub' }, 'None yet.')),
     h('section', { class: 'card' }, h('h2', {}, 'Replay'),
       h('p', {}, 'Reads the whole plays topic again into new tables and switches over when caught up; the API keeps answering meanwhile.'),
       h('p', {}, sure, ' ', h('label', { for: 'replay-sure' }, 'I want to rebuild the read model')),
@@ -133,7 +133,7 @@ export async function render(view, { session, isCurrent }) {
   let destroyChart = null;
   if (perHour.length) {
     try {
-      destroyChart = await barChart(chart, perHour.map((c) => Date.parse(c.start) / 1000), perHour.map((c) => c.plays), { label: 'Plays' });
+      destroyChart = await barChart(chart, perHour.map((c) => Date.parse(c.start) / 1000), perHour.map((c) => c.plays), { label: 'Plays', pad: 3 * 3600 });
     } catch (e) {
       chart.replaceChildren(notice(e.message, 'bad'));
     }
