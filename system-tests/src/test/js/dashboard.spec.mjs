@@ -7,7 +7,7 @@
 // last 7 days is made from the emulator's ground truth and uploaded), CHROMIUM (default /usr/bin/chromium),
 // EXPECT_ADMIN=true when the user has the admin role. Prints one line per check; exits 1 on the first failure.
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
@@ -22,7 +22,9 @@ const shots = env('SCREENSHOTS');
 const emulator = (process.env.EMULATOR_URL || '').replace(/\/$/, '');
 const importDays = Number(process.env.IMPORT_DAYS || 30);
 const expectAdmin = process.env.EXPECT_ADMIN === 'true';
-const { chromium } = createRequire(path.join(env('PLAYWRIGHT_HOME'), 'noop.js'))('playwright-core');
+const requireTool = createRequire(path.join(env('PLAYWRIGHT_HOME'), 'noop.js'));
+const { chromium } = requireTool('playwright-core');
+const axeSource = readFileSync(requireTool.resolve('axe-core/axe.min.js'), 'utf8');
 mkdirSync(shots, { recursive: true });
 
 const log = (...args) => console.log('[dashboard]', ...args);
@@ -59,6 +61,17 @@ async function go(page, hash) {
   await ready(page);
 }
 
+/** axe-core's WCAG 2 A/AA rules on the page as it is; any violation fails the run. */
+async function accessible(page, name) {
+  if (!(await page.evaluate(() => !!window.axe))) await page.addScriptTag({ content: axeSource });
+  const violations = await page.evaluate(async () => {
+    const result = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa'] } });
+    return result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+  });
+  assert.deepEqual(violations, [], `accessibility violations on ${name}`);
+  log(`ok: no WCAG A/AA violations found by axe on ${name}`);
+}
+
 async function topRows(page) {
   return page.$$eval('#top-table tbody tr', (rows) => rows.map((r) => ({
     id: r.dataset.id, plays: Number(r.querySelector('.plays').textContent.replace(/[^0-9]/g, '')),
@@ -93,6 +106,7 @@ try {
   await page.goto(`${base}/`);
   await page.waitForSelector('#sign-in');
   await shot(page, 'dashboard-sign-in');
+  await accessible(page, 'sign-in');
   await page.click('#sign-in');
   const userLink = `a[href*="login_hint=${userId}"]`;
   await page.waitForSelector(`${userLink}, a[href="/login/spotify"]`);
@@ -145,6 +159,7 @@ try {
       return status === 'DONE' || status === 'FAILED';
     }, 180000, 250);
     await shot(page, 'dashboard-import');
+    await accessible(page, 'import & export');
     assert.equal(await page.getAttribute('#import-job', 'data-status'), 'DONE', 'the import did not finish');
     const imported = Number((await page.textContent('[data-stat="imported"]')).replace(/[^0-9]/g, ''));
     assert.ok(imported > 0, 'nothing imported');
@@ -162,6 +177,14 @@ try {
   assert.ok(shownArchived > 0 && shownArchived <= me.archive.playsArchived, 'plays archived not shown');
   log(`ok: home rendered in ${homeMs} ms (reload to data on screen)`);
   await shot(page, 'dashboard-home');
+  await accessible(page, 'home');
+  // Keyboard: the first Tab reaches the skip link, which moves focus to the content without changing the page.
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'skip');
+  await page.keyboard.press('Enter');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'main');
+  assert.equal(await page.evaluate(() => location.hash), '#/');
+  log('ok: skip link works from the keyboard');
 
   // History: first page and the pages loaded by scrolling match the API's pages.
   await go(page, '#/history');
@@ -183,11 +206,13 @@ try {
   log(`ok: history matches the API over ${expected.length} plays (infinite scroll)`);
   await page.evaluate(() => window.scrollTo(0, 0));
   await shot(page, 'dashboard-history');
+  await accessible(page, 'history');
 
   // Top lists, then other periods: a preset, all time, a custom range.
   await go(page, '#/top');
   await checkTop(page, 'tracks', 'period=month', 'this month');
   await shot(page, 'dashboard-top');
+  await accessible(page, 'top tracks');
   await page.selectOption('#period-select', 'all');
   await page.waitForURL(/period=all/);
   await ready(page);
@@ -222,16 +247,20 @@ try {
   assert.equal(clockTotal, clock.cells.reduce((a, c) => a + c.plays, 0), 'clock differs from the API');
   log('ok: listening clock matches the API');
   await shot(page, 'dashboard-clock');
+  await accessible(page, 'listening clock');
   await go(page, '#/timeline?period=all&granularity=day');
   await page.waitForSelector('#timeline-chart canvas');
   await shot(page, 'dashboard-timeline');
   log('ok: plays-per-day chart drawn');
+  await accessible(page, 'plays per day');
   await go(page, `#/year/${new Date().getFullYear()}`);
   await page.waitForSelector('[data-stat="plays"], #main .notice');
   await shot(page, 'dashboard-year');
+  await accessible(page, 'year in review');
   await go(page, '#/settings');
   await page.waitForSelector('#time-zone');
   await shot(page, 'dashboard-settings');
+  await accessible(page, 'settings');
 
   // Admin: refused for members without the role (page and API), shown to admins.
   const adminStatus = (await fetch(`${base}/api/v1/admin/overview`, { headers: { Authorization: `Bearer ${token}` } })).status;
@@ -240,6 +269,7 @@ try {
     assert.equal(adminStatus, 200);
     await page.waitForSelector('#users-by-state');
     await shot(page, 'dashboard-admin');
+    await accessible(page, 'admin');
     log('ok: admin page shown to an admin');
   } else {
     assert.equal(adminStatus, 403, 'the admin API must refuse a member');

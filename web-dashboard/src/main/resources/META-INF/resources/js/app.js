@@ -123,6 +123,11 @@ async function start() {
   restoreSession();
   await loadConfig();
   document.getElementById('sign-out').addEventListener('click', signOut);
+  // The skip link must not change the hash: that is the router's.
+  document.getElementById('skip').addEventListener('click', (e) => {
+    e.preventDefault();
+    main.focus();
+  });
   let signedIn = !!session();
   onSessionChange((s) => {
     if (signedIn && !s) {

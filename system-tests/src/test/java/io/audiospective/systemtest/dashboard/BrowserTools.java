@@ -12,11 +12,14 @@ import java.util.concurrent.TimeUnit;
 /**
  * What the browser tests need on a fresh machine, installed by the test itself: Debian's Chromium (apt-get, as
  * root) and playwright-core, pinned, from the npm registry into this module's target directory. Playwright's own
- * browser download is never used (it cannot work here); Chromium is launched from /usr/bin/chromium.
+ * browser download is never used (it cannot work here); Chromium is launched from /usr/bin/chromium. axe-core, also
+ * pinned, checks each page against WCAG A/AA.
  */
 final class BrowserTools {
 
     static final String PLAYWRIGHT_VERSION = "1.65.1";
+    /** The accessibility checker the browser script injects into each page. */
+    static final String AXE_VERSION = "4.14.1";
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
 
     private BrowserTools() {
@@ -60,22 +63,27 @@ final class BrowserTools {
         return CHROMIUM;
     }
 
-    /** playwright-core at the pinned version under target/playwright; returns that directory. */
+    /** playwright-core and axe-core at the pinned versions under target/playwright; returns that directory. */
     static Path playwright() throws IOException, InterruptedException {
         Path home = moduleDir().resolve("target/playwright");
-        Path installed = home.resolve("node_modules/playwright-core/package.json");
-        if (Files.isRegularFile(installed)
-                && Files.readString(installed).contains("\"version\": \"" + PLAYWRIGHT_VERSION + "\"")) {
+        if (installed(home, "playwright-core", PLAYWRIGHT_VERSION) && installed(home, "axe-core", AXE_VERSION)) {
             return home;
         }
         Files.createDirectories(home);
-        int code = run(List.of("npm", "install", "--no-audit", "--no-fund", "--prefix", home.toString(),
-                "playwright-core@" + PLAYWRIGHT_VERSION), home, Map.of(), 600);
-        if (code != 0 || !Files.isRegularFile(installed)) {
-            throw new IllegalStateException("npm install playwright-core@" + PLAYWRIGHT_VERSION + " failed (" + code
-                    + ")");
+        List<String> command = List.of("npm", "install", "--no-audit", "--no-fund", "--prefix", home.toString(),
+                "playwright-core@" + PLAYWRIGHT_VERSION, "axe-core@" + AXE_VERSION);
+        int code = run(command, home, Map.of(), 600);
+        if (code != 0 || !installed(home, "playwright-core", PLAYWRIGHT_VERSION)
+                || !installed(home, "axe-core", AXE_VERSION)) {
+            throw new IllegalStateException(String.join(" ", command) + " failed (" + code + ")");
         }
         return home;
+    }
+
+    private static boolean installed(Path home, String name, String version) throws IOException {
+        Path manifest = home.resolve("node_modules").resolve(name).resolve("package.json");
+        return Files.isRegularFile(manifest)
+                && Files.readString(manifest).replace(" ", "").contains("\"version\":\"" + version + "\"");
     }
 
     /** Runs a command, echoing its output with a prefix; returns the exit code. */
