@@ -153,11 +153,18 @@ try {
     await page.click('#import-submit');
     await page.waitForSelector('#import-job');
     const seen = new Set();
-    await until('the import to finish', async () => {
-      const status = await page.getAttribute('#import-job', 'data-status');
-      seen.add(status);
-      return status === 'DONE' || status === 'FAILED';
-    }, 180000, 250);
+    try {
+      await until('the import to finish', async () => {
+        const status = await page.getAttribute('#import-job', 'data-status');
+        seen.add(status);
+        return status === 'DONE' || status === 'FAILED';
+      }, 240000, 250);
+    } catch (e) {
+      await shot(page, 'dashboard-import-unfinished');
+      const id = await page.evaluate(() => localStorage.getItem('audiospective.lastImport'));
+      log('import job as the API has it:', JSON.stringify(await apiGet(`/api/v1/me/imports/${id}`)));
+      throw e;
+    }
     await shot(page, 'dashboard-import');
     await accessible(page, 'import & export');
     assert.equal(await page.getAttribute('#import-job', 'data-status'), 'DONE', 'the import did not finish');

@@ -19,19 +19,20 @@ export class ApiError extends Error {
   }
 }
 
-export async function loadConfig() {
-  if (!config) {
-    try {
-      const response = await fetch('/dashboard/config');
-      config = response.ok ? await response.json() : {};
-    } catch (e) {
-      config = {};
-    }
-    if (!config.authUrl) {
-      config.authUrl = `${location.protocol}//${location.hostname}:8081`;
-    }
+let configLoading = null;
+
+/** Where auth-service is (api-service's /dashboard/config); fetched once. */
+export function loadConfig() {
+  if (!configLoading) {
+    configLoading = fetch('/dashboard/config')
+      .then((response) => (response.ok ? response.json() : {}))
+      .catch(() => ({}))
+      .then((body) => {
+        config = { ...body, authUrl: body.authUrl || `${location.protocol}//${location.hostname}:8081` };
+        return config;
+      });
   }
-  return config;
+  return configLoading;
 }
 
 export function authUrl() {
@@ -105,10 +106,10 @@ export function forget() {
 export function renew() {
   if (!token) return Promise.reject(new ApiError(401, 'Not signed in'));
   if (!renewing) {
-    renewing = fetch(`${authUrl()}/api/v1/auth/token`, {
+    renewing = loadConfig().then(() => fetch(`${authUrl()}/api/v1/auth/token`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${token.jwt}` },
-    }).then(async (response) => {
+    })).then(async (response) => {
       if (!response.ok) {
         setToken(null);
         throw new ApiError(401, 'Your session has ended; please sign in again.');
@@ -161,6 +162,7 @@ export async function api(path, options = {}) {
 
 /** JSON from auth-service (account, sign-out, deletion). */
 export async function auth(path, options = {}) {
+  await loadConfig();
   const response = await authedFetch(`${authUrl()}${path}`, options);
   if (!response.ok) throw await errorOf(response);
   if (response.status === 204) return null;

@@ -73,6 +73,8 @@ async function render() {
   main.setAttribute('aria-busy', 'true');
   const { page, rest, params } = parseRoute();
   if (!session()) {
+    await loadConfig();
+    if (count !== renderCount) return;
     main.replaceChildren(signInPage());
     main.setAttribute('aria-busy', 'false');
     return;
@@ -121,7 +123,10 @@ async function signOut() {
 
 async function start() {
   restoreSession();
-  await loadConfig();
+  // Signed in, the first page needs only api-service: auth-service's address (/dashboard/config) is fetched
+  // meanwhile. Signed out, the sign-in link needs it first.
+  const config = loadConfig();
+  if (!session()) await config;
   document.getElementById('sign-out').addEventListener('click', signOut);
   // The skip link must not change the hash: that is the router's.
   document.getElementById('skip').addEventListener('click', (e) => {

@@ -1,5 +1,5 @@
 // Home: archive status (since, plays archived, last poll, reconnect-by, needs re-auth) and all-time totals.
-import { api, authUrl } from '../api.js';
+import { api, authUrl, loadConfig } from '../api.js';
 import { dateTime, day, h, minutes, notice, num, stat, statGrid } from '../ui.js';
 
 const STATES = {
@@ -16,6 +16,7 @@ export async function render(view) {
     api('/api/v1/me/stats/streaks?period=all').catch(() => null),
   ]);
   const archive = me.archive || {};
+  if (archive.needsReauth || archive.reconnectBy) await loadConfig();
   if (me.displayName) view.querySelector('h1').textContent = `${me.displayName}'s archive`;
   if (archive.needsReauth) {
     view.append(h('div', { class: 'notice bad', role: 'alert' },
