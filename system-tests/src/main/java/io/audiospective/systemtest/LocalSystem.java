@@ -93,7 +93,9 @@ public final class LocalSystem implements AutoCloseable {
         common.put("DB_NAME", database);
         common.put("DB_USER", Infrastructure.postgresUser());
         common.put("DB_PASSWORD", Infrastructure.postgresPassword());
-        common.put("REDIS_URL", "redis://127.0.0.1:" + redis.port());
+        // a Redis database of its own (1-15), so the worker's shared rate-limit pause and idempotency keys are not
+        // those of the test suite (database 0) or of a run beside it
+        common.put("REDIS_URL", "redis://127.0.0.1:" + redis.port() + "/" + (1 + Math.floorMod(runId.hashCode(), 15)));
         common.put("KAFKA_BOOTSTRAP_SERVERS", kafkaBootstrap);
         common.put("POLLING_PERIOD", options.pollingPeriod().toString());
         common.put("SCHEDULE_WINDOW", options.scheduleWindow().toString());
