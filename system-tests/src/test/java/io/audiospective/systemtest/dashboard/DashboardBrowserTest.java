@@ -52,7 +52,7 @@ class DashboardBrowserTest {
             env.put("DASHBOARD_URL", system.api().url().toString());
             env.put("EMULATOR_URL", system.emulator().url().toString());
             env.put("USER_ID", USER);
-            env.put("IMPORT_DAYS", "30");
+            env.put("IMPORT_DAYS", "14");
             env.put("PLAYWRIGHT_HOME", playwright.toString());
             env.put("CHROMIUM", chromium.toString());
             env.put("SCREENSHOTS", module.resolve("target/screenshots").toString());
