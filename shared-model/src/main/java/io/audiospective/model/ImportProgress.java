@@ -1,5 +1,8 @@
 package io.audiospective.model;
 
+import java.util.Map;
+import java.util.TreeMap;
+
 /**
  * Topic {@value Topics#IMPORTS_PROGRESS}, key {@code userId}: the worker's totals for one import job after it
  * processed a chunk or completed entries that waited for track metadata. Totals, not deltas, so a redelivered or
@@ -11,9 +14,11 @@ package io.audiospective.model;
  * @param duplicates entries that matched a play already archived (polled or imported before)
  * @param pendingMetadata entries kept until their track's metadata can be fetched from Spotify
  * @param failed entries that could not be archived (Spotify does not know the track)
+ * @param unmatched entries of account-data files (names only) that matched no track, by reason; kept by the
+ *        worker, never dropped. Added compatibly: absent in older reports, read as empty
  */
 public record ImportProgress(int schemaVersion, String importId, String userId, long sequence, int chunksProcessed,
-        long imported, long duplicates, long pendingMetadata, long failed) {
+        long imported, long duplicates, long pendingMetadata, long failed, Map<String, Long> unmatched) {
 
     public static final int CURRENT_VERSION = 1;
 
@@ -27,5 +32,22 @@ public record ImportProgress(int schemaVersion, String importId, String userId, 
         Contracts.requireNotNegative(duplicates, "duplicates");
         Contracts.requireNotNegative(pendingMetadata, "pendingMetadata");
         Contracts.requireNotNegative(failed, "failed");
+        unmatched = unmatched == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(unmatched));
+        unmatched.forEach((reason, count) -> {
+            Contracts.requireText(reason, "unmatched reason");
+            Contracts.requireNotNegative(count == null ? -1 : count, "unmatched count");
+        });
+    }
+
+    /** A report without unmatched entries (extended history only). */
+    public ImportProgress(int schemaVersion, String importId, String userId, long sequence, int chunksProcessed,
+            long imported, long duplicates, long pendingMetadata, long failed) {
+        this(schemaVersion, importId, userId, sequence, chunksProcessed, imported, duplicates, pendingMetadata,
+                failed, null);
+    }
+
+    /** All unmatched entries, whatever the reason. */
+    public long unmatchedTotal() {
+        return unmatched.values().stream().mapToLong(Long::longValue).sum();
     }
 }
