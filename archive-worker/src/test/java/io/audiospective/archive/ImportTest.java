@@ -32,6 +32,9 @@ import io.audiospective.model.ArchiveBatch;
 import io.audiospective.model.BatchReason;
 import io.audiospective.model.ImportChunk;
 import io.audiospective.model.ImportEntry;
+import io.audiospective.model.PlayEvent;
+import io.audiospective.model.PlaySource;
+import io.audiospective.model.TrackRef;
 import io.audiospective.model.Topics;
 import io.audiospective.model.codec.MessageCodec;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -49,6 +52,8 @@ class ImportTest {
     private static final Duration WAIT = Duration.ofSeconds(180);
     private static final int ENTRIES = Integer.getInteger("import.entries", 20_000);
     private static final String UNKNOWN_TO_SPOTIFY = "0000000000000000000000";
+    /** Entries per chunk, as api-service sends them (at most 5,000, fewer when they carry long names). */
+    private static final int CHUNK = 5_000;
 
     @Inject
     EntityManager entityManager;
@@ -133,13 +138,14 @@ class ImportTest {
         assertThat(playsOf(user)).hasSize(archived.size());
 
         double copySeconds = rawCopy(entries);
+        publishedImportsMatchPolledOnes(user, first);
         // the worker alone: from the start of the first chunk's transaction to the start of the last one's
         double workerSeconds = QuarkusTransaction.requiringNew().call(() -> ((Number) entityManager.createNativeQuery(
                 "SELECT extract(epoch FROM max(done_at) - min(done_at)) FROM import_chunks_done WHERE import_id = :id")
                 .setParameter("id", first).getSingleResult()).doubleValue());
         double perChunk = workerSeconds / Math.max(1, chunks - 1);
-        System.out.printf("IMPORT BENCHMARK (worker only): %.1f ms per chunk of 1,000 = %.0f entries/s%n",
-                perChunk * 1000, 1000 / perChunk);
+        System.out.printf("IMPORT BENCHMARK (worker only): %.1f ms per chunk of %,d = %.0f entries/s%n",
+                perChunk * 1000, CHUNK, CHUNK / perChunk);
         System.out.printf("IMPORT BENCHMARK: %d entries (%d new plays with known metadata) through Kafka and archived"
                 + " in %.2f s = %.0f entries/s; raw COPY of the same rows: %.0f rows/s%n", entries.size(),
                 archivedByChunks, seconds, entries.size() / seconds, entries.size() / copySeconds);
@@ -170,6 +176,150 @@ class ImportTest {
         assertThat(playsOf(user)).hasSize(entries.size());
     }
 
+    /**
+     * The outbox rows of imported plays are written by PostgreSQL (JSON built in the merge statement): the events
+     * on {@code plays} must decode to exactly what the Java codec would have written, i.e. the same track (album,
+     * artists in order) as the polled plays of that track carry.
+     */
+    private void publishedImportsMatchPolledOnes(String user, String importId) {
+        var consumer = kafka.consume(String.class, byte[].class).withGroupId("check-" + run())
+                .withOffsetReset(org.apache.kafka.clients.consumer.OffsetResetStrategy.EARLIEST)
+                .fromTopics(Topics.PLAYS);
+        try {
+            int sample = Math.min(ENTRIES, 2_000);
+            await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() -> events(consumer, user).stream()
+                    .filter(e -> importId.equals(e.importId())).count() >= sample);
+            List<PlayEvent> events = events(consumer, user);
+            Map<String, TrackRef> polledTracks = new java.util.HashMap<>();
+            events.stream().filter(e -> e.source() == PlaySource.POLL)
+                    .forEach(e -> polledTracks.put(e.track().id(), e.track()));
+            List<PlayEvent> imported = events.stream().filter(e -> importId.equals(e.importId())).toList();
+            assertThat(polledTracks).isNotEmpty();
+            Set<Instant> archivedAt = new HashSet<>();
+            playsOf(user).forEach(r -> archivedAt.add((Instant) r[0]));
+            for (PlayEvent event : imported) {
+                assertThat(event.source()).isEqualTo(PlaySource.IMPORT);
+                assertThat(event.userId()).isEqualTo(user);
+                assertThat(event.msPlayed()).isEqualTo(180_000);
+                assertThat(archivedAt).contains(event.playedAt());
+                if (polledTracks.containsKey(event.track().id())) {
+                    assertThat(event.track()).isEqualTo(polledTracks.get(event.track().id()));
+                }
+            }
+            assertThat(imported).anyMatch(e -> polledTracks.containsKey(e.track().id()));
+        } finally {
+            consumer.close();
+        }
+    }
+
+    private static List<PlayEvent> events(io.smallrye.reactive.messaging.kafka.companion.ConsumerTask<String,
+            byte[]> consumer, String user) {
+        return consumer.getRecords().stream().filter(r -> user.equals(r.key()))
+                .map(r -> MessageCodec.decode(r.value(), PlayEvent.class)).toList();
+    }
+
+    /**
+     * Account-data entries (names and the minute only): the user's polled plays again are duplicates (same names
+     * within the minute, whatever the case and spacing of the names), known names become plays of minute precision
+     * in the middle of their minute, two plays ending in one minute both count, names the catalogue lacks are kept
+     * as unmatched with the reason; a re-import adds nothing, and an extended-history entry of a play imported from
+     * account data is recognised as the same play.
+     */
+    @Test
+    void accountDataIsMatchedByNameAgainstArchivedPlaysAndTheCatalogue() {
+        String user = Emulator.createUsers(run() + "acct", "heavy", 1).get(0);
+        poller.poll(ArchiveBatch.of("b-" + run(), Instant.now(), BatchReason.MANUAL, List.of(user)), user);
+        List<Object[]> polled = playsOf(user);
+        assertThat(polled).isNotEmpty();
+        Map<String, String[]> names = trackNames(polled.stream().map(r -> (String) r[1]).distinct().toList());
+
+        List<ImportEntry> entries = new ArrayList<>();
+        for (Object[] play : polled) {
+            String[] n = names.get((String) play[1]);
+            entries.add(named(((Instant) play[0]).truncatedTo(ChronoUnit.MINUTES), "  " + n[0].toUpperCase() + " ",
+                    n[1].replace(" ", "   ")));
+        }
+        Instant oldest = polled.stream().map(r -> (Instant) r[0]).min(Instant::compareTo).orElseThrow()
+                .truncatedTo(ChronoUnit.MINUTES);
+        List<String> trackIds = new ArrayList<>(names.keySet());
+        int fresh = 30;
+        for (int i = 1; i <= fresh; i++) {
+            String[] n = names.get(trackIds.get(i % trackIds.size()));
+            entries.add(named(oldest.minusSeconds(3600L * i), n[0], n[1]));
+        }
+        // a second play ending in the same minute as the last one
+        String[] other = names.get(trackIds.get(0));
+        entries.add(named(oldest.minusSeconds(3600L * fresh), other[0], other[1] + " "));
+        entries.add(named(oldest.minusSeconds(7 * 24 * 3600L), "A Song Nobody Has", "Nobody"));
+
+        String first = "imp-" + run();
+        send(first, user, entries);
+        Map<String, Number> counts = awaitDone(first, 1);
+        assertThat(counts.get("duplicates").longValue()).isEqualTo(polled.size());
+        assertThat(counts.get("imported").longValue()).isEqualTo(fresh + 1);
+        assertThat(counts.get("failed").longValue()).isZero();
+        assertThat(unmatched(first)).isEqualTo("{\"no catalogue match\": 1}");
+        assertThat(playsOf(user)).hasSize(polled.size() + fresh + 1);
+        List<Object[]> minutePlays = QuarkusTransaction.requiringNew().call(() -> entityManager.createNativeQuery(
+                "SELECT played_at FROM play_events WHERE import_id = :id AND minute_precision ORDER BY played_at")
+                .setParameter("id", first).getResultList().stream().map(o -> new Object[] { o }).toList());
+        assertThat(minutePlays).hasSize(fresh + 1);
+        minutePlays.forEach(r -> assertThat(ImportRepositoryInstants.secondOfMinute(r[0])).isEqualTo(30));
+        assertThat(QuarkusTransaction.requiringNew().call(() -> ((Number) entityManager.createNativeQuery(
+                "SELECT count(*) FROM import_unmatched WHERE import_id = :id AND track_name = 'A Song Nobody Has'"
+                        + " AND reason = 'no catalogue match'").setParameter("id", first).getSingleResult())
+                .longValue())).isEqualTo(1);
+
+        String again = "imp-" + run();
+        send(again, user, entries);
+        Map<String, Number> second = awaitDone(again, 1);
+        assertThat(second.get("imported").longValue()).isZero();
+        assertThat(second.get("duplicates").longValue()).isEqualTo(polled.size() + fresh + 1);
+        assertThat(playsOf(user)).hasSize(polled.size() + fresh + 1);
+
+        // the same plays in extended history (track id, second precision, anywhere in their minute): duplicates
+        List<ImportEntry> extended = new ArrayList<>();
+        for (int i = 1; i <= fresh; i++) {
+            extended.add(entry(oldest.minusSeconds(3600L * i).plusSeconds(i % 60), trackIds.get(i % trackIds.size())));
+        }
+        String third = "imp-" + run();
+        send(third, user, extended);
+        Map<String, Number> thirdCounts = awaitDone(third, 1);
+        assertThat(thirdCounts.get("imported").longValue()).isZero();
+        assertThat(thirdCounts.get("duplicates").longValue()).isEqualTo(fresh);
+    }
+
+    private static ImportEntry named(Instant minute, String track, String artist) {
+        return new ImportEntry(minute, 200_000, null, track, artist, null, null, null, null, null);
+    }
+
+    /** Track id -> {track name, first artist's name}. */
+    @SuppressWarnings("unchecked")
+    private Map<String, String[]> trackNames(List<String> ids) {
+        List<Object[]> rows = QuarkusTransaction.requiringNew().call(() -> entityManager.createNativeQuery("""
+                SELECT t.id, t.name, ar.name FROM tracks t JOIN track_artists ta ON ta.track_id = t.id
+                JOIN artists ar ON ar.id = ta.artist_id WHERE t.id = ANY(CAST(:ids AS text[])) ORDER BY t.id, ta.position
+                """).setParameter("ids", ids.toArray(String[]::new)).getResultList());
+        Map<String, String[]> names = new java.util.LinkedHashMap<>();
+        rows.forEach(r -> names.putIfAbsent((String) r[0], new String[] { (String) r[1], (String) r[2] }));
+        return names;
+    }
+
+    private String unmatched(String importId) {
+        return QuarkusTransaction.requiringNew().call(() -> (String) entityManager.createNativeQuery(
+                "SELECT CAST(unmatched AS text) FROM import_counts WHERE import_id = :id").setParameter("id", importId)
+                .getSingleResult());
+    }
+
+    /** Reads a timestamp column value whatever type the driver gives. */
+    private static final class ImportRepositoryInstants {
+        static int secondOfMinute(Object value) {
+            Instant instant = value instanceof java.sql.Timestamp t ? t.toInstant()
+                    : value instanceof java.time.OffsetDateTime o ? o.toInstant() : (Instant) value;
+            return instant.atZone(java.time.ZoneOffset.UTC).getSecond();
+        }
+    }
+
     private static ImportEntry entry(Instant endedAt, String trackId) {
         return new ImportEntry(endedAt, 180_000, "spotify:track:" + trackId, null, null, null, "trackdone",
                 "trackdone", false, false);
@@ -177,7 +327,7 @@ class ImportTest {
 
     private int send(String importId, String user, List<ImportEntry> entries) {
         List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
-        int size = 1_000;
+        int size = CHUNK;
         int chunks = (entries.size() + size - 1) / size;
         for (int c = 0; c < chunks; c++) {
             ImportChunk chunk = new ImportChunk(1, importId, user, c, c == chunks - 1,

@@ -1,39 +1,50 @@
 package io.audiospective.archive.imports;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.TreeMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
 import io.audiospective.archive.imports.ImportRepository.Entry;
-import io.audiospective.archive.repository.OutboxRepository;
+import io.audiospective.archive.imports.ImportRepository.Merged;
+import io.audiospective.archive.imports.ImportRepository.NameMatch;
+import io.audiospective.archive.imports.ImportRepository.Named;
 import io.audiospective.model.ImportChunk;
 import io.audiospective.model.ImportEntry;
 import io.audiospective.model.ImportProgress;
-import io.audiospective.model.PlayEvent;
-import io.audiospective.model.PlaySource;
-import io.audiospective.model.TrackRef;
 
 /**
  * Archives imported entries exactly like polled plays (same {@code play_events}, same outbox, so the same
  * {@code plays} events), with source IMPORT. The chunk claim, the merge, the pending rows, the outbox rows and the
  * totals are one transaction: a chunk is archived wholly once or not at all.
+ * <p>
+ * Entries with a track URI are merged by track id (see {@link ImportRepository#merge}). Entries of account-data
+ * files carry names only: they are matched by name, first against the user's archived plays of that minute (a
+ * duplicate), then against the catalogue; a match is stored in the middle of its minute with minute precision, and
+ * entries matching no track are kept in {@code import_unmatched} and counted as unmatched with the reason.
  */
 @ApplicationScoped
 public class ImportArchiver {
 
     private static final String TRACK_URI = "spotify:track:";
+    /** Reason of account-data entries whose names match no track of the catalogue. */
+    public static final String NO_CATALOGUE_MATCH = "no catalogue match";
+    private static final Duration MID_MINUTE = Duration.ofSeconds(30);
+    private static final Duration SAME_PLAY = Duration.ofSeconds(10);
+    private static final int PLACEMENT_TRIES = 5;
 
     private final ImportRepository imports;
-    private final OutboxRepository outbox;
 
-    ImportArchiver(ImportRepository imports, OutboxRepository outbox) {
+    ImportArchiver(ImportRepository imports) {
         this.imports = imports;
-        this.outbox = outbox;
     }
 
     /** @return the import's totals after this chunk, null when the chunk was archived before */
@@ -42,27 +53,92 @@ public class ImportArchiver {
         if (!imports.claimChunk(chunk.importId(), chunk.sequence())) {
             return null;
         }
-        List<Entry> entries = new ArrayList<>();
+        imports.withoutJit();
+        List<Entry> byId = new ArrayList<>(chunk.entries().size());
+        List<Named> byName = new ArrayList<>();
         long failed = 0;
         for (ImportEntry entry : chunk.entries()) {
             String trackId = trackId(entry.trackUri());
-            if (trackId == null) {
-                failed++;
+            if (trackId != null) {
+                byId.add(new Entry(chunk.userId(), entry.endedAt(), trackId, entry.msPlayed()));
+            } else if (entry.trackUri() == null && hasText(entry.trackName()) && hasText(entry.artistName())) {
+                byName.add(new Named(entry.endedAt().truncatedTo(ChronoUnit.MINUTES), entry.trackName(),
+                        entry.artistName(), entry.msPlayed()));
             } else {
-                entries.add(new Entry(chunk.userId(), entry.endedAt(), trackId, entry.msPlayed()));
+                failed++;
             }
         }
-        Set<String> ids = new HashSet<>();
-        entries.forEach(e -> ids.add(e.trackId()));
-        Map<String, TrackRef> known = imports.knownTracks(ids);
-        List<Entry> ready = entries.stream().filter(e -> known.containsKey(e.trackId())).toList();
-        List<Entry> waiting = entries.stream().filter(e -> !known.containsKey(e.trackId())).toList();
+        List<Entry> distinct = withoutRepeats(byId);
+        Merged merged = imports.merge(chunk.importId(), chunk.userId(), distinct, false);
+        long imported = merged.inserted();
+        long duplicates = merged.duplicates() + (byId.size() - distinct.size());
+        Map<String, Long> unmatched = new TreeMap<>();
+        if (!byName.isEmpty()) {
+            long[] named = archiveNamed(chunk.importId(), chunk.userId(), byName, unmatched);
+            imported += named[0];
+            duplicates += named[1];
+        }
+        return imports.addCounts(chunk.importId(), chunk.userId(), 1, imported, duplicates, merged.pendingAdded(),
+                failed, unmatched);
+    }
 
-        List<Entry> fresh = imports.insertUnmatched(chunk.importId(), ready);
-        outbox.addPlays(events(chunk.importId(), fresh, known));
-        int pending = imports.addPending(chunk.importId(), waiting);
-        long duplicates = ready.size() - fresh.size() + (waiting.size() - pending);
-        return imports.addCounts(chunk.importId(), chunk.userId(), 1, fresh.size(), duplicates, pending, failed);
+    /**
+     * Entries of one chunk that repeat an earlier entry of the same chunk (same track within 10 s) are duplicates:
+     * the set-based merge compares entries with archived rows, not with each other.
+     */
+    static List<Entry> withoutRepeats(List<Entry> entries) {
+        List<Entry> sorted = new ArrayList<>(entries);
+        sorted.sort(Comparator.comparing(Entry::trackId).thenComparing(Entry::playedAt));
+        List<Entry> kept = new ArrayList<>(sorted.size());
+        Entry last = null;
+        for (Entry entry : sorted) {
+            if (last != null && last.trackId().equals(entry.trackId())
+                    && !entry.playedAt().isAfter(last.playedAt().plus(SAME_PLAY))) {
+                continue;
+            }
+            kept.add(entry);
+            last = entry;
+        }
+        return kept;
+    }
+
+    /** @return {imported, duplicates}; unmatched entries are kept and added to {@code unmatched} by reason */
+    private long[] archiveNamed(String importId, String userId, List<Named> entries, Map<String, Long> unmatched) {
+        List<NameMatch> matches = imports.matchNames(userId, entries);
+        List<Named> notFound = new ArrayList<>();
+        List<Entry> toInsert = new ArrayList<>();
+        Map<Instant, Integer> perMinute = new HashMap<>();
+        long duplicates = 0;
+        for (int i = 0; i < entries.size(); i++) {
+            Named entry = entries.get(i);
+            NameMatch match = matches.get(i);
+            if (match.duplicate()) {
+                duplicates++;
+            } else if (match.trackId() == null) {
+                notFound.add(entry);
+            } else {
+                // several plays ending in the same minute get distinct instants (1 ms apart) in the middle of it
+                int k = perMinute.merge(entry.minute(), 1, Integer::sum) - 1;
+                toInsert.add(new Entry(userId, entry.minute().plus(MID_MINUTE).plusMillis(k), match.trackId(),
+                        entry.msPlayed()));
+            }
+        }
+        long imported = 0;
+        for (int round = 1; round <= PLACEMENT_TRIES && !toInsert.isEmpty(); round++) {
+            Merged merged = imports.merge(importId, userId, toInsert, true);
+            imported += merged.inserted();
+            long shift = 100L * round;
+            // not inserted: the instant was taken by another play (try a little later) or the probe found the play
+            toInsert = toInsert.stream().filter(e -> !merged.insertedAt().contains(e.playedAt()))
+                    .map(e -> new Entry(e.userId(), e.playedAt().plusMillis(shift), e.trackId(), e.msPlayed()))
+                    .toList();
+        }
+        duplicates += toInsert.size();
+        imports.addUnmatched(importId, userId, notFound, NO_CATALOGUE_MATCH);
+        if (!notFound.isEmpty()) {
+            unmatched.merge(NO_CATALOGUE_MATCH, (long) notFound.size(), Long::sum);
+        }
+        return new long[] { imported, duplicates };
     }
 
     /** Archives pending entries whose track the catalogue knows now; returns one report per import touched. */
@@ -72,8 +148,9 @@ public class ImportArchiver {
         if (rows.isEmpty()) {
             return List.of();
         }
-        Map<String, List<Entry>> byImport = new java.util.TreeMap<>();
-        Map<String, String> users = new java.util.HashMap<>();
+        imports.withoutJit();
+        Map<String, List<Entry>> byImport = new TreeMap<>();
+        Map<String, String> users = new HashMap<>();
         for (Object[] row : rows) {
             Entry entry = new Entry((String) row[0], ImportRepository.toInstant(row[1]), (String) row[2],
                     ((Number) row[3]).longValue());
@@ -84,14 +161,10 @@ public class ImportArchiver {
         for (Map.Entry<String, List<Entry>> group : byImport.entrySet()) {
             String importId = group.getKey();
             List<Entry> entries = group.getValue();
-            Set<String> ids = new HashSet<>();
-            entries.forEach(e -> ids.add(e.trackId()));
-            Map<String, TrackRef> known = imports.knownTracks(ids);
             imports.deletePending(entries);
-            List<Entry> fresh = imports.insertUnmatched(importId, entries);
-            outbox.addPlays(events(importId, fresh, known));
-            reports.add(imports.addCounts(importId, users.get(importId), 0, fresh.size(),
-                    entries.size() - fresh.size(), -entries.size(), 0));
+            Merged merged = imports.merge(importId, users.get(importId), entries, false);
+            reports.add(imports.addCounts(importId, users.get(importId), 0, merged.inserted(),
+                    entries.size() - merged.inserted(), -entries.size(), 0));
         }
         return reports;
     }
@@ -101,9 +174,8 @@ public class ImportArchiver {
         return imports.failTrack(trackId);
     }
 
-    private static List<PlayEvent> events(String importId, List<Entry> fresh, Map<String, TrackRef> tracks) {
-        return fresh.stream().map(e -> new PlayEvent(PlayEvent.CURRENT_VERSION, e.userId(), e.playedAt(),
-                tracks.get(e.trackId()), e.msPlayed(), PlaySource.IMPORT, importId)).toList();
+    private static boolean hasText(String value) {
+        return value != null && !value.isBlank();
     }
 
     /** The id of a {@code spotify:track:<id>} URI, null for anything else (episodes, local files, garbage). */
@@ -112,6 +184,15 @@ public class ImportArchiver {
             return null;
         }
         String id = uri.substring(TRACK_URI.length());
-        return id.matches("[0-9A-Za-z]{1,64}") ? id : null;
+        if (id.isEmpty() || id.length() > 64) {
+            return null;
+        }
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z')) {
+                return null;
+            }
+        }
+        return id;
     }
 }

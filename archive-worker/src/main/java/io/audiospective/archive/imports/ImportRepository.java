@@ -2,19 +2,15 @@ package io.audiospective.archive.imports;
 
 import java.sql.Timestamp;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 
-import io.audiospective.model.AlbumRef;
-import io.audiospective.model.ArtistRef;
 import io.audiospective.model.ImportProgress;
-import io.audiospective.model.TrackRef;
+import io.audiospective.model.Topics;
 
 /** Set-based SQL of imports: one statement per step whatever the number of entries. */
 @ApplicationScoped
@@ -22,6 +18,14 @@ public class ImportRepository {
 
     /** An imported entry and a play already archived are the same play within this distance (see README). */
     public static final String MATCH_TOLERANCE = "10 seconds";
+    /**
+     * The same for rows of minute precision (account-data files), stored at minute + 30 s: 40 s either side covers
+     * [minute - 10 s, minute + 70 s], the minute plus the usual tolerance.
+     */
+    public static final String MINUTE_TOLERANCE = "40 seconds";
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper COUNTS =
+            new com.fasterxml.jackson.databind.ObjectMapper();
 
     private final EntityManager entityManager;
 
@@ -37,77 +41,200 @@ public class ImportRepository {
                 """).setParameter("importId", importId).setParameter("sequence", sequence).executeUpdate() == 1;
     }
 
-    /** The catalogue's tracks among {@code ids}, with album and artists. */
-    @SuppressWarnings("unchecked")
-    public Map<String, TrackRef> knownTracks(Collection<String> ids) {
-        if (ids.isEmpty()) {
-            return Map.of();
+    /**
+     * Turns off PostgreSQL's JIT compiler for the rest of the transaction: the merge's cost estimate (a range probe
+     * per entry) is high enough to trigger JIT, whose compilation took longer than executing the whole merge.
+     */
+    public void withoutJit() {
+        entityManager.createNativeQuery("SELECT set_config('jit', 'off', true)").getSingleResult();
+    }
+
+    /** What {@link #merge} did with a list of entries. */
+    public record Merged(long known, long inserted, long pendingAdded, long unknown,
+            java.util.Set<java.time.Instant> insertedAt) {
+
+        /** Entries with a known track that matched an archived play, plus unknown ones already pending. */
+        public long duplicates() {
+            return known - inserted + unknown - pendingAdded;
         }
-        List<Object[]> rows = entityManager.createNativeQuery("""
-                SELECT t.id, t.name, t.duration_ms, t.isrc, al.id, al.name, al.release_date, al.image_url,
-                       ar.id, ar.name
-                FROM tracks t JOIN albums al ON al.id = t.album_id
-                LEFT JOIN track_artists ta ON ta.track_id = t.id LEFT JOIN artists ar ON ar.id = ta.artist_id
-                WHERE t.id = ANY(CAST(:ids AS text[]))
-                ORDER BY t.id, ta.position
-                """).setParameter("ids", ids.toArray(String[]::new)).getResultList();
-        Map<String, Object[]> trackRows = new LinkedHashMap<>();
-        Map<String, List<ArtistRef>> artists = new HashMap<>();
-        for (Object[] row : rows) {
-            String id = (String) row[0];
-            trackRows.putIfAbsent(id, row);
-            List<ArtistRef> list = artists.computeIfAbsent(id, k -> new ArrayList<>());
-            if (row[8] != null) {
-                list.add(new ArtistRef((String) row[8], (String) row[9]));
-            }
-        }
-        Map<String, TrackRef> tracks = new HashMap<>();
-        trackRows.forEach((id, row) -> tracks.put(id, new TrackRef(id, (String) row[1],
-                ((Number) row[2]).longValue(), (String) row[3],
-                new AlbumRef((String) row[4], (String) row[5], (String) row[6], (String) row[7]),
-                artists.get(id))));
-        return tracks;
     }
 
     /**
-     * Archives the entries that match no archived play: same user, same track, played_at within
-     * {@link #MATCH_TOLERANCE}; an exact (user, played_at) clash with another track also counts as archived.
+     * The whole merge of one user's entries in ONE statement (one round trip, nothing per row in Java): entries whose
+     * track the catalogue knows and that match no archived play are inserted into {@code play_events} (rule below)
+     * and, in the same statement, into the outbox as {@code PlayEvent} JSON built by PostgreSQL from the catalogue
+     * (the same document {@code MessageCodec} writes); entries of unknown tracks are parked in
+     * {@code import_pending}.
+     * <p>
+     * Match: same user, same track, {@code played_at} within {@link #MATCH_TOLERANCE}; when either side has minute
+     * precision (account-data files, stored in the middle of their minute) within {@link #MINUTE_TOLERANCE}. An
+     * exact (user, played_at) clash with another track also counts as archived.
      *
-     * @return the archived entries
+     * @param minutePrecision the entries come from an account-data file (stored at minute + 30 s); then the result
+     *        also says which {@code played_at} were inserted
      */
     @SuppressWarnings("unchecked")
-    public List<Entry> insertUnmatched(String importId, List<Entry> entries) {
+    public Merged merge(String importId, String userId, List<Entry> entries, boolean minutePrecision) {
         if (entries.isEmpty()) {
-            return List.of();
+            return new Merged(0, 0, 0, 0, java.util.Set.of());
         }
-        List<Object[]> rows = entityManager.createNativeQuery("""
-                INSERT INTO play_events (user_id, played_at, track_id, ms_played, source, import_id)
-                SELECT e.user_id, e.played_at, e.track_id, e.ms_played, 'IMPORT', :importId
-                FROM unnest(CAST(:userIds AS text[]), CAST(:playedAts AS timestamptz[]), CAST(:trackIds AS text[]),
-                            CAST(:msPlayed AS bigint[])) AS e(user_id, played_at, track_id, ms_played)
-                -- a LATERAL probe with LIMIT: one primary-key range scan per entry, never a hash of the user's
-                -- whole history (which a NOT EXISTS anti-join may choose, making each chunk cost O(history))
-                LEFT JOIN LATERAL (
-                    SELECT 1 AS hit FROM play_events p
-                    WHERE p.user_id = e.user_id
-                      AND p.played_at BETWEEN e.played_at - CAST(:tolerance AS interval)
-                                          AND e.played_at + CAST(:tolerance AS interval)
-                      AND p.track_id = e.track_id
-                    LIMIT 1) m ON true
-                WHERE m.hit IS NULL
-                ON CONFLICT (user_id, played_at) DO NOTHING
-                RETURNING user_id, played_at, track_id, ms_played
+        Object[] row = (Object[]) entityManager.createNativeQuery("""
+                WITH e AS (
+                    SELECT * FROM unnest(CAST(:playedAts AS timestamptz[]), CAST(:trackIds AS text[]),
+                                         CAST(:msPlayed AS bigint[])) AS e(played_at, track_id, ms_played)),
+                known AS (SELECT e.* FROM e WHERE EXISTS (SELECT 1 FROM tracks t WHERE t.id = e.track_id)),
+                ins AS (
+                    INSERT INTO play_events (user_id, played_at, track_id, ms_played, source, import_id,
+                                             minute_precision)
+                    SELECT :userId, k.played_at, k.track_id, k.ms_played, 'IMPORT', :importId,
+                           CAST(:minutePrecision AS boolean)
+                    FROM known k
+                    -- a LATERAL probe with LIMIT: one primary-key range scan per entry, never a hash of the user's
+                    -- whole history (which an anti-join may choose, making each chunk cost O(history))
+                    LEFT JOIN LATERAL (
+                        SELECT 1 AS hit FROM play_events p
+                        WHERE p.user_id = :userId
+                          AND p.played_at BETWEEN k.played_at - CAST(:wide AS interval)
+                                              AND k.played_at + CAST(:wide AS interval)
+                          AND p.track_id = k.track_id
+                          AND (CAST(:minutePrecision AS boolean) OR p.minute_precision
+                               OR p.played_at BETWEEN k.played_at - CAST(:tolerance AS interval)
+                                                  AND k.played_at + CAST(:tolerance AS interval))
+                        LIMIT 1) m ON true
+                    WHERE m.hit IS NULL
+                    ON CONFLICT (user_id, played_at) DO NOTHING
+                    RETURNING played_at, track_id, ms_played),
+                pending AS (
+                    INSERT INTO import_pending (user_id, played_at, track_id, ms_played, import_id)
+                    SELECT :userId, e.played_at, e.track_id, e.ms_played, :importId FROM e
+                    WHERE NOT EXISTS (SELECT 1 FROM tracks t WHERE t.id = e.track_id)
+                    ON CONFLICT DO NOTHING
+                    RETURNING 1),
+                -- each distinct track's JSON once, as one jsonb object keyed by track id (an in-memory lookup
+                -- per row; a join with a CTE of tracks is misestimated, the INSERT's RETURNING looking like 25 rows)
+                track_json AS (
+                    SELECT jsonb_object_agg(t.id, jsonb_build_object('id', t.id, 'name', t.name,
+                        'durationMs', t.duration_ms, 'isrc', t.isrc,
+                        'album', jsonb_build_object('id', al.id, 'name', al.name, 'releaseDate', al.release_date,
+                                                    'imageUrl', al.image_url),
+                        'artists', (SELECT jsonb_agg(jsonb_build_object('id', ar.id, 'name', ar.name)
+                                                     ORDER BY ta.position, ar.id)
+                                    FROM track_artists ta JOIN artists ar ON ar.id = ta.artist_id
+                                    WHERE ta.track_id = t.id))) AS tracks
+                    FROM tracks t JOIN albums al ON al.id = t.album_id
+                    WHERE t.id IN (SELECT DISTINCT track_id FROM known)),
+                published AS (
+                    INSERT INTO outbox (topic, message_key, payload)
+                    SELECT :topic, :userId, convert_to('{"schemaVersion":1,"userId":' || to_json(CAST(:userId AS text))
+                        || ',"playedAt":"'
+                        || to_char(i.played_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
+                        || '","track":' || CAST(j.tracks -> i.track_id AS text)
+                        || ',"msPlayed":' || i.ms_played
+                        || ',"source":"IMPORT","importId":' || to_json(CAST(:importId AS text)) || '}', 'UTF8')
+                    FROM ins i CROSS JOIN track_json j
+                    ORDER BY i.played_at
+                    RETURNING 1)
+                SELECT (SELECT count(*) FROM known), (SELECT count(*) FROM e),
+                       (SELECT count(*) FROM pending), (SELECT count(*) FROM ins), (SELECT count(*) FROM published),
+                       CASE WHEN CAST(:minutePrecision AS boolean)
+                            THEN (SELECT string_agg(CAST(CAST(extract(epoch FROM played_at) * 1000000 AS bigint) AS text),
+                                                    ',') FROM ins) END
                 """)
                 .setParameter("importId", importId)
+                .setParameter("userId", userId)
+                .setParameter("topic", Topics.PLAYS)
+                .setParameter("minutePrecision", minutePrecision)
                 .setParameter("tolerance", MATCH_TOLERANCE)
-                .setParameter("userIds", entries.stream().map(Entry::userId).toArray(String[]::new))
+                .setParameter("wide", MINUTE_TOLERANCE)
                 .setParameter("playedAts", entries.stream().map(e -> Timestamp.from(e.playedAt()))
                         .toArray(Timestamp[]::new))
                 .setParameter("trackIds", entries.stream().map(Entry::trackId).toArray(String[]::new))
                 .setParameter("msPlayed", entries.stream().map(Entry::msPlayed).toArray(Long[]::new))
+                .getSingleResult();
+        long known = ((Number) row[0]).longValue();
+        long all = ((Number) row[1]).longValue();
+        long pendingAdded = ((Number) row[2]).longValue();
+        long inserted = ((Number) row[3]).longValue();
+        if (((Number) row[4]).longValue() != inserted) {
+            throw new IllegalStateException("Import " + importId + ": " + inserted + " plays archived but "
+                    + row[4] + " published");
+        }
+        java.util.Set<java.time.Instant> insertedAt = new java.util.HashSet<>();
+        if (row[5] != null) {
+            for (String micros : ((String) row[5]).split(",")) {
+                insertedAt.add(java.time.Instant.EPOCH.plus(Long.parseLong(micros), java.time.temporal.ChronoUnit.MICROS));
+            }
+        }
+        return new Merged(known, inserted, pendingAdded, all - known, insertedAt);
+    }
+
+
+    /** An account-data entry: names and the minute its stream ended in. */
+    public record Named(java.time.Instant minute, String trackName, String artistName, long msPlayed) {
+    }
+
+    /** For one {@link Named} entry: whether the user already has that play, else the catalogue's track, if any. */
+    public record NameMatch(boolean duplicate, String trackId) {
+    }
+
+    /**
+     * Matches account-data entries by name (keys from {@code import_name_key}: NFKC, case-folded, whitespace
+     * collapsed). Duplicate: the user has a play whose track has the same name and one of whose artists has the
+     * same name, with {@code played_at} in [minute - 10 s, minute + 70 s). Otherwise the catalogue's track with
+     * that name and artist (the artist listed first wins, then the smallest id), null when there is none.
+     */
+    @SuppressWarnings("unchecked")
+    public List<NameMatch> matchNames(String userId, List<Named> entries) {
+        if (entries.isEmpty()) {
+            return List.of();
+        }
+        List<Object[]> rows = entityManager.createNativeQuery("""
+                WITH k AS (
+                    SELECT ord, minute, import_name_key(track_name) AS tk, import_name_key(artist_name) AS ak
+                    FROM unnest(CAST(:minutes AS timestamptz[]), CAST(:tracks AS text[]), CAST(:artists AS text[]))
+                         WITH ORDINALITY AS e(minute, track_name, artist_name, ord))
+                SELECT k.ord,
+                       EXISTS (SELECT 1 FROM play_events p JOIN tracks t ON t.id = p.track_id
+                               WHERE p.user_id = :userId
+                                 AND p.played_at >= k.minute - CAST(:tolerance AS interval)
+                                 AND p.played_at < k.minute + interval '1 minute' + CAST(:tolerance AS interval)
+                                 AND import_name_key(t.name) = k.tk
+                                 AND EXISTS (SELECT 1 FROM track_artists ta JOIN artists ar ON ar.id = ta.artist_id
+                                             WHERE ta.track_id = t.id AND import_name_key(ar.name) = k.ak)),
+                       (SELECT t.id FROM tracks t JOIN track_artists ta ON ta.track_id = t.id
+                                JOIN artists ar ON ar.id = ta.artist_id
+                        WHERE import_name_key(t.name) = k.tk AND import_name_key(ar.name) = k.ak
+                        ORDER BY ta.position, t.id LIMIT 1)
+                FROM k ORDER BY k.ord
+                """)
+                .setParameter("userId", userId)
+                .setParameter("tolerance", MATCH_TOLERANCE)
+                .setParameter("minutes", entries.stream().map(e -> Timestamp.from(e.minute()))
+                        .toArray(Timestamp[]::new))
+                .setParameter("tracks", entries.stream().map(Named::trackName).toArray(String[]::new))
+                .setParameter("artists", entries.stream().map(Named::artistName).toArray(String[]::new))
                 .getResultList();
-        return rows.stream().map(r -> new Entry((String) r[0], toInstant(r[1]),
-                (String) r[2], ((Number) r[3]).longValue())).toList();
+        return rows.stream().map(r -> new NameMatch(Boolean.TRUE.equals(r[1]), (String) r[2])).toList();
+    }
+
+    /** Keeps account-data entries that matched no track, with the reason. */
+    public void addUnmatched(String importId, String userId, List<Named> entries, String reason) {
+        if (entries.isEmpty()) {
+            return;
+        }
+        entityManager.createNativeQuery("""
+                INSERT INTO import_unmatched (import_id, user_id, ended_at, track_name, artist_name, ms_played, reason)
+                SELECT :importId, :userId, m, t, a, ms, :reason
+                FROM unnest(CAST(:minutes AS timestamptz[]), CAST(:tracks AS text[]), CAST(:artists AS text[]),
+                            CAST(:msPlayed AS bigint[])) AS e(m, t, a, ms)
+                """)
+                .setParameter("importId", importId).setParameter("userId", userId).setParameter("reason", reason)
+                .setParameter("minutes", entries.stream().map(e -> Timestamp.from(e.minute()))
+                        .toArray(Timestamp[]::new))
+                .setParameter("tracks", entries.stream().map(Named::trackName).toArray(String[]::new))
+                .setParameter("artists", entries.stream().map(Named::artistName).toArray(String[]::new))
+                .setParameter("msPlayed", entries.stream().map(Named::msPlayed).toArray(Long[]::new))
+                .executeUpdate();
     }
 
     /** Keeps entries whose track is unknown; returns how many were new to the pending table. */
@@ -133,21 +260,54 @@ public class ImportRepository {
     /** Adds to an import's totals and returns them as the next progress report. */
     public ImportProgress addCounts(String importId, String userId, int chunks, long imported, long duplicates,
             long pending, long failed) {
+        return addCounts(importId, userId, chunks, imported, duplicates, pending, failed, Map.of());
+    }
+
+    /** Adds to an import's totals (unmatched per reason too) and returns them as the next progress report. */
+    @SuppressWarnings("unchecked")
+    public ImportProgress addCounts(String importId, String userId, int chunks, long imported, long duplicates,
+            long pending, long failed, Map<String, Long> unmatched) {
         Object[] row = (Object[]) entityManager.createNativeQuery("""
-                INSERT INTO import_counts AS c (import_id, user_id, version, chunks, imported, duplicates, pending, failed)
-                VALUES (:importId, :userId, 1, :chunks, :imported, :duplicates, :pending, :failed)
+                INSERT INTO import_counts AS c (import_id, user_id, version, chunks, imported, duplicates, pending, failed,
+                                                unmatched)
+                VALUES (:importId, :userId, 1, :chunks, :imported, :duplicates, :pending, :failed,
+                        CAST(:unmatched AS jsonb))
                 ON CONFLICT (import_id) DO UPDATE SET version = c.version + 1, chunks = c.chunks + EXCLUDED.chunks,
                     imported = c.imported + EXCLUDED.imported, duplicates = c.duplicates + EXCLUDED.duplicates,
-                    pending = c.pending + EXCLUDED.pending, failed = c.failed + EXCLUDED.failed
-                RETURNING version, chunks, imported, duplicates, pending, failed
+                    pending = c.pending + EXCLUDED.pending, failed = c.failed + EXCLUDED.failed,
+                    unmatched = (SELECT coalesce(jsonb_object_agg(reason, n), '{}')
+                                 FROM (SELECT reason, sum(CAST(n AS bigint)) AS n
+                                       FROM (SELECT * FROM jsonb_each_text(c.unmatched)
+                                             UNION ALL SELECT * FROM jsonb_each_text(EXCLUDED.unmatched)) AS u(reason, n)
+                                       GROUP BY reason) AS s)
+                RETURNING version, chunks, imported, duplicates, pending, failed, CAST(unmatched AS text)
                 """)
                 .setParameter("importId", importId).setParameter("userId", userId).setParameter("chunks", chunks)
                 .setParameter("imported", imported).setParameter("duplicates", duplicates)
                 .setParameter("pending", pending).setParameter("failed", failed)
+                .setParameter("unmatched", json(unmatched))
                 .getSingleResult();
         return new ImportProgress(ImportProgress.CURRENT_VERSION, importId, userId, ((Number) row[0]).longValue(),
                 ((Number) row[1]).intValue(), ((Number) row[2]).longValue(), ((Number) row[3]).longValue(),
-                ((Number) row[4]).longValue(), ((Number) row[5]).longValue());
+                ((Number) row[4]).longValue(), ((Number) row[5]).longValue(), parseCounts((String) row[6]));
+    }
+
+    private static String json(Map<String, Long> counts) {
+        try {
+            return COUNTS.writeValueAsString(counts);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static Map<String, Long> parseCounts(String json) {
+        try {
+            return COUNTS.readValue(json, new com.fasterxml.jackson.core.type.TypeReference<java.util.TreeMap<String,
+                    Long>>() {
+            });
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Tracks that pending entries wait for and that the catalogue still lacks, with a user to ask as. */
