@@ -109,27 +109,32 @@ class ImportUploadTest {
     void aHistoryFileIsCheckedSplitIntoChunksAndFollowedToTheEnd() {
         String user = fresh();
         JsonPath job = given().auth().oauth2(tokens.user(user)).contentType("application/json")
-                .queryParam("name", "Streaming_History_Audio_2023.json").body(extendedHistory(2_500, 0))
+                .queryParam("name", "Streaming_History_Audio_2023.json").body(extendedHistory(9_000, 0))
                 .when().post("/api/v1/me/imports").then().statusCode(202).extract().jsonPath();
         String id = job.getString("id");
-        assertThat(job.getLong("entriesRead")).isEqualTo(2_500);
-        assertThat(job.getLong("playsSent")).isEqualTo(1_500);
-        assertThat(job.getMap("skipped")).isEqualTo(Map.of("podcast", 250, "under 30 s", 250, "incognito", 250,
-                "local file", 250));
-        assertThat(job.getInt("chunksSent")).isEqualTo(2);
+        assertThat(job.getLong("entriesRead")).isEqualTo(9_000);
+        assertThat(job.getLong("playsSent")).isEqualTo(5_400);
+        assertThat(job.getMap("skipped")).isEqualTo(Map.of("podcast", 900, "under 30 s", 900, "incognito", 900,
+                "local file", 900));
+        int chunkCount = job.getInt("chunksSent");
+        // at most 5,000 entries and well under Kafka's 1 MB per chunk: these entries carry names, so 3 chunks
+        assertThat(chunkCount).isBetween(2, 4);
         assertThat(job.getString("status")).isEqualTo("IMPORTING");
 
-        await().atMost(WAIT).until(() -> chunksOf(user).size() == 2);
+        await().atMost(WAIT).until(() -> chunksOf(user).size() == chunkCount);
+        assertThat(chunks.getRecords().stream().filter(r -> user.equals(r.key())))
+                .allMatch(r -> r.value().length < 1_000_000);
         List<ImportChunk> sent = chunksOf(user);
+        assertThat(sent).allMatch(c -> c.entries().size() <= 5_000);
         List<ImportEntry> entries = sent.stream().flatMap(c -> c.entries().stream()).toList();
-        assertThat(entries).hasSize(1_500);
+        assertThat(entries).hasSize(5_400);
         assertThat(entries.get(0).endedAt()).isEqualTo(BASE.plusSeconds(240L * 4));
         assertThat(entries).allMatch(e -> e.trackUri().startsWith("spotify:track:") && e.msPlayed() >= 30_000);
 
         progress(user, id, 1, 1, 900, 80, 20, 0);
         await().atMost(WAIT).until(() -> job(user, id).getLong("imported") == 900);
-        progress(user, id, 3, 2, 1_300, 180, 0, 20);
-        progress(user, id, 2, 2, 1_290, 180, 10, 20); // older report, arrives late: ignored
+        progress(user, id, 3, chunkCount, 1_300, 180, 0, 20);
+        progress(user, id, 2, chunkCount, 1_290, 180, 10, 20); // older report, arrives late: ignored
         await().atMost(WAIT).until(() -> "DONE".equals(job(user, id).getString("status")));
         JsonPath done = job(user, id);
         assertThat(done.getLong("imported")).isEqualTo(1_300);
@@ -142,7 +147,7 @@ class ImportUploadTest {
     }
 
     @Test
-    void aZipIsReadEntryByEntryAndAccountDataIsCountedAsNoTrackId() throws Exception {
+    void aZipIsReadEntryByEntryAndAccountDataIsSentWithItsNames() throws Exception {
         String user = fresh();
         byte[] zip = zip(Map.of(
                 "Spotify Extended Streaming History/Streaming_History_Audio_2023_0.json", extendedHistory(1_000, 0),
@@ -156,9 +161,80 @@ class ImportUploadTest {
                 .statusCode(202).extract().jsonPath();
         assertThat(job.getList("files")).hasSize(3);
         assertThat(job.getLong("entriesRead")).isEqualTo(2_001);
-        assertThat(job.getLong("playsSent")).isEqualTo(1_200);
-        assertThat(job.getMap("skipped")).containsEntry("no track id", 1);
-        await().atMost(WAIT).until(() -> chunksOf(user).stream().mapToInt(c -> c.entries().size()).sum() == 1_200);
+        assertThat(job.getLong("playsSent")).isEqualTo(1_201);
+        assertThat(job.getMap("skipped")).doesNotContainKey("no track id");
+        await().atMost(WAIT).until(() -> chunksOf(user).stream().mapToInt(c -> c.entries().size()).sum() == 1_201);
+        ImportEntry named = chunksOf(user).stream().flatMap(c -> c.entries().stream())
+                .filter(e -> e.trackUri() == null).findFirst().orElseThrow();
+        assertThat(named.trackName()).isEqualTo("T");
+        assertThat(named.artistName()).isEqualTo("A");
+        assertThat(named.endedAt()).isEqualTo(Instant.parse("2023-03-01T10:04:00Z"));
+        assertThat(named.msPlayed()).isEqualTo(200_000);
+    }
+
+    /** Account data: names and the minute only; podcasts, nameless and short entries are skipped by reason. */
+    @Test
+    void accountDataEntriesArePlaysWithNamesOrSkippedWithTheirReason() {
+        String user = fresh();
+        String file = """
+                [{"endTime":"2023-03-01 10:04","artistName":"Röyksopp","trackName":"Eple","msPlayed":185000},
+                 {"endTime":"2023-03-01 10:05","artistName":"Röyksopp","trackName":"So Easy","msPlayed":12000},
+                 {"endTime":"2023-03-01 10:07","artistName":"","trackName":"Unknown","msPlayed":60000},
+                 {"endTime":"2023-03-01 10:40","podcastName":"A Show","episodeName":"#12","msPlayed":1900000},
+                 {"endTime":"2023-03-01 10:44","artistName":"Daft Punk","trackName":"One More Time","msPlayed":320000}]
+                """;
+        JsonPath job = given().auth().oauth2(tokens.user(user)).contentType("application/json")
+                .queryParam("name", "StreamingHistory_music_0.json").body(file).when().post("/api/v1/me/imports")
+                .then().statusCode(202).extract().jsonPath();
+        assertThat(job.getLong("entriesRead")).isEqualTo(5);
+        assertThat(job.getLong("playsSent")).isEqualTo(2);
+        assertThat(job.getMap("skipped")).isEqualTo(Map.of("under 30 s", 1, "no track name", 1, "podcast", 1));
+        await().atMost(WAIT).until(() -> chunksOf(user).size() == 1);
+        assertThat(chunksOf(user).get(0).entries()).extracting(ImportEntry::trackName)
+                .containsExactly("Eple", "One More Time");
+
+        String id = job.getString("id");
+        kafka.produce(String.class, byte[].class).fromRecords(new ProducerRecord<>(Topics.IMPORTS_PROGRESS, user,
+                MessageCodec.encode(new ImportProgress(1, id, user, 1, 1, 1, 0, 0, 0,
+                        Map.of("no catalogue match", 1L))))).awaitCompletion(WAIT);
+        await().atMost(WAIT).until(() -> "DONE".equals(job(user, id).getString("status")));
+        assertThat(job(user, id).getMap("unmatched")).isEqualTo(Map.of("no catalogue match", 1));
+    }
+
+    /** A browser form: several file fields, written to disk part by part, become one job. */
+    @Test
+    void aMultipartFormWithSeveralFilesBecomesOneJob() throws Exception {
+        String user = fresh();
+        byte[] zip = zip(Map.of("Spotify Extended Streaming History/Streaming_History_Audio_2023_0.json",
+                extendedHistory(1_000, 0)));
+        String accountData = "[{\"endTime\":\"2023-03-01 10:04\",\"artistName\":\"A\",\"trackName\":\"T\","
+                + "\"msPlayed\":200000}]";
+        JsonPath job = given().auth().oauth2(tokens.user(user))
+                .multiPart("file", "my_spotify_data.zip", zip, "application/zip")
+                .multiPart("file", "Streaming_History_Audio_2024.json",
+                        extendedHistory(500, 1_000).getBytes(StandardCharsets.UTF_8), "application/json")
+                .multiPart("file", "StreamingHistory_music_0.json", accountData.getBytes(StandardCharsets.UTF_8),
+                        "application/octet-stream")
+                .when().post("/api/v1/me/imports").then().statusCode(202).extract().jsonPath();
+        assertThat(job.getList("files", String.class)).containsExactly(
+                "Spotify Extended Streaming History/Streaming_History_Audio_2023_0.json",
+                "Streaming_History_Audio_2024.json", "StreamingHistory_music_0.json");
+        assertThat(job.getLong("entriesRead")).isEqualTo(1_501);
+        assertThat(job.getLong("playsSent")).isEqualTo(901);
+        await().atMost(WAIT).until(() -> chunksOf(user).stream().mapToInt(c -> c.entries().size()).sum() == 901);
+
+        // a bad part fails the whole form, naming the file; nothing is sent
+        String other = fresh();
+        given().auth().oauth2(tokens.user(other))
+                .multiPart("file", "Streaming_History_Audio_2023.json",
+                        extendedHistory(10, 0).getBytes(StandardCharsets.UTF_8), "application/json")
+                .multiPart("file", "endsong_1.json", "[{\"ts\":".getBytes(StandardCharsets.UTF_8),
+                        "application/json")
+                .when().post("/api/v1/me/imports").then().statusCode(422).contentType("application/problem+json")
+                .body("detail", containsString("endsong_1.json: not valid JSON"));
+        given().auth().oauth2(tokens.user(other)).multiPart("note", "no file here").when()
+                .post("/api/v1/me/imports").then().statusCode(400).contentType("application/problem+json");
+        assertThat(chunksOf(other)).isEmpty();
     }
 
     @Test

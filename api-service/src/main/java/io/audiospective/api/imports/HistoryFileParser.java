@@ -28,8 +28,10 @@ import io.audiospective.model.ImportEntry;
  * 30 s played ({@code ms_played}) and not incognito. {@code skipped=true} with 30 s or more is still a play (Spotify
  * counts a stream at 30 s). Podcasts (episode fields), audiobooks and local files (no URI but a track name) are
  * skipped with their reason.</li>
- * <li>Account data ({@code StreamingHistory_music_*.json}: endTime, artistName, trackName, msPlayed): no track id,
- * so every entry is skipped as "no track id".</li>
+ * <li>Account data ({@code StreamingHistory_music_*.json}: endTime, artistName, trackName, msPlayed): no track id;
+ * an entry with both names and at least 30 s is a play sent with its names and the minute ({@code endTime} is
+ * minute precision) for the worker to match by name. Podcast entries ({@code podcastName}/{@code episodeName}) and
+ * entries without names are skipped with their reason.</li>
  * </ul>
  */
 public final class HistoryFileParser {
@@ -126,14 +128,35 @@ public final class HistoryFileParser {
             return extended(file, index, f, counts);
         }
         if (f.containsKey("endTime") && f.containsKey("msPlayed")) {
-            instant(file, index, "endTime", f.get("endTime"), true);
-            number(file, index, "msPlayed", f.get("msPlayed"));
-            counts.skip("no track id");
-            return null;
+            return accountData(file, index, f, counts);
         }
         throw new ImportFileException(file, "not a Spotify streaming history file: entry " + index
                 + " has neither ts/ms_played (extended history) nor endTime/msPlayed (account data); its fields are "
                 + new java.util.TreeSet<>(f.keySet()));
+    }
+
+    /**
+     * Account data: names only, {@code endTime} the minute the stream ended in (UTC). A play needs 30 s and both
+     * names; the worker matches it by name (catalogue and the user's archived plays of that minute).
+     */
+    private static ImportEntry accountData(String file, int index, Map<String, Object> f, Counts counts) {
+        Instant endedAt = instant(file, index, "endTime", f.get("endTime"), true);
+        long msPlayed = number(file, index, "msPlayed", f.get("msPlayed"));
+        String trackName = text(f.get("trackName"));
+        String artistName = text(f.get("artistName"));
+        if (text(f.get("episodeName")) != null || text(f.get("podcastName")) != null) {
+            counts.skip("podcast");
+            return null;
+        }
+        if (trackName == null || artistName == null) {
+            counts.skip("no track name");
+            return null;
+        }
+        if (msPlayed < MIN_MS_PLAYED) {
+            counts.skip("under 30 s");
+            return null;
+        }
+        return new ImportEntry(endedAt, msPlayed, null, trackName, artistName, null, null, null, null, null);
     }
 
     private static ImportEntry extended(String file, int index, Map<String, Object> f, Counts counts) {

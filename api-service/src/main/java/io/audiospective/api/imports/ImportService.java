@@ -47,8 +47,11 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 public class ImportService {
 
     private static final Logger LOG = Logger.getLogger(ImportService.class);
-    public static final int CHUNK_SIZE = 1_000;
-    private static final int IN_FLIGHT = 32;
+    /** At most this many entries per chunk ... */
+    public static final int CHUNK_SIZE = 5_000;
+    /** ... and at most about this many bytes of JSON, so a chunk stays under Kafka's default 1 MB message limit. */
+    static final int CHUNK_BYTES = 900_000;
+    private static final int IN_FLIGHT = 8;
 
     private final Db db;
     private final MutinyEmitter<ImportChunk> chunks;
@@ -63,43 +66,76 @@ public class ImportService {
     public record Job(String id, String userId, String status, java.time.Instant createdAt,
             java.time.Instant finishedAt, List<String> files, long entriesRead, long playsSent,
             Map<String, Long> skipped, int chunksSent, int chunksProcessed, long imported, long duplicates,
-            long pendingMetadata, long failed, String error) {
+            long pendingMetadata, long failed, Map<String, Long> unmatched, String error) {
     }
 
-    /** Imports an upload; {@code name} is the uploaded file's name, {@code zip} whether it is a zip. */
+    /**
+     * One uploaded file already on disk (a spool file or a multipart part written by the HTTP layer).
+     *
+     * @param name the file's name as uploaded
+     * @param zip whether it is a zip of history files (else one JSON history file)
+     */
+    public record Upload(String name, boolean zip, Path file) {
+    }
+
+    /** Imports a raw body: spooled to a temporary file first (streamed, never held in memory). */
     public Job upload(String userId, String name, boolean zip, InputStream body) {
         Path spool = null;
         try {
             spool = Files.createTempFile("import-", zip ? ".zip" : ".json");
             Files.copy(body, spool, StandardCopyOption.REPLACE_EXISTING);
+            return upload(userId, List.of(new Upload(name, zip, spool)));
+        } catch (IOException e) {
+            throw new ProblemException(400, "urn:audiospective:problem:bad-import-file",
+                    name + ": the upload could not be read: " + e.getMessage());
+        } finally {
+            delete(spool);
+        }
+    }
+
+    /**
+     * Imports files already on disk as one job: every file is checked completely first (a bad one fails the whole
+     * upload and nothing is sent), then read again and sent. The caller owns (and deletes) the files.
+     */
+    public Job upload(String userId, List<Upload> uploads) {
+        if (uploads.isEmpty()) {
+            throw ProblemException.badRequest("The upload holds no file");
+        }
+        try {
             HistoryFileParser.Counts counts = new HistoryFileParser.Counts();
-            List<String> files = read(spool, name, zip, counts, entry -> {
-            });
+            List<String> files = new ArrayList<>();
+            for (Upload upload : uploads) {
+                files.addAll(read(upload, counts, entry -> {
+                }));
+            }
             String id = UUID.randomUUID().toString();
             db.update("""
                     INSERT INTO imports (id, user_id, status, files, entries_read, plays_sent, skipped)
                     VALUES (?, ?, 'SENDING', ?, ?, ?, CAST(? AS jsonb))
                     """, id, userId, files, counts.read, counts.plays, json.writeValueAsString(counts.skipped));
-            send(spool, id, userId, name, zip);
+            send(uploads, id, userId);
             return job(userId, id).orElseThrow();
         } catch (ImportFileException e) {
             throw new ProblemException(422, "urn:audiospective:problem:bad-import-file", e.getMessage());
         } catch (IOException e) {
             throw new ProblemException(400, "urn:audiospective:problem:bad-import-file",
-                    name + ": the upload could not be read: " + e.getMessage());
-        } finally {
-            if (spool != null) {
-                try {
-                    Files.deleteIfExists(spool);
-                } catch (IOException e) {
-                    LOG.warnf("Could not delete %s", spool);
-                }
+                    "the upload could not be read: " + e.getMessage());
+        }
+    }
+
+    private static void delete(Path file) {
+        if (file != null) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                LOG.warnf("Could not delete %s", file);
             }
         }
     }
 
-    private void send(Path spool, String id, String userId, String name, boolean zip) throws IOException {
+    private void send(List<Upload> uploads, String id, String userId) throws IOException {
         List<ImportEntry> buffer = new ArrayList<>(CHUNK_SIZE);
+        long[] bufferBytes = {0};
         List<CompletableFuture<Void>> inFlight = new ArrayList<>();
         int[] sequence = {0};
         Consumer<List<ImportEntry>> flush = entries -> {
@@ -114,13 +150,23 @@ public class ImportService {
             }
         };
         try {
-            read(spool, name, zip, new HistoryFileParser.Counts(), entry -> {
-                buffer.add(entry);
-                if (buffer.size() == CHUNK_SIZE) {
-                    flush.accept(buffer);
-                    buffer.clear();
-                }
-            });
+            for (Upload upload : uploads) {
+                read(upload, new HistoryFileParser.Counts(), entry -> {
+                    long size = encodedSize(entry);
+                    if (!buffer.isEmpty() && bufferBytes[0] + size > CHUNK_BYTES) {
+                        flush.accept(buffer);
+                        buffer.clear();
+                        bufferBytes[0] = 0;
+                    }
+                    buffer.add(entry);
+                    bufferBytes[0] += size;
+                    if (buffer.size() == CHUNK_SIZE) {
+                        flush.accept(buffer);
+                        buffer.clear();
+                        bufferBytes[0] = 0;
+                    }
+                });
+            }
             if (!buffer.isEmpty()) {
                 flush.accept(buffer);
             }
@@ -139,11 +185,30 @@ public class ImportService {
         completeIfDone(id);
     }
 
+    /** An upper bound of an entry's JSON in a chunk: the fixed fields plus each text as UTF-8 with JSON escapes. */
+    static long encodedSize(ImportEntry entry) {
+        long size = 140;
+        for (String text : new String[] { entry.trackUri(), entry.trackName(), entry.artistName(),
+                entry.albumName(), entry.reasonStart(), entry.reasonEnd() }) {
+            if (text == null) {
+                continue;
+            }
+            size += 20;
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
+                size += c < 0x20 ? 6 : c == '"' || c == '\\' ? 2 : c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
+            }
+        }
+        return size;
+    }
+
     /** Every history file of the upload, in order; returns the names of the files read. */
-    private static List<String> read(Path spool, String name, boolean zip, HistoryFileParser.Counts counts,
-            Consumer<ImportEntry> plays) throws IOException {
+    private static List<String> read(Upload upload, HistoryFileParser.Counts counts, Consumer<ImportEntry> plays)
+            throws IOException {
+        String name = upload.name();
+        boolean zip = upload.zip();
         List<String> files = new ArrayList<>();
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(spool), 1 << 16)) {
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(upload.file()), 1 << 16)) {
             if (!zip) {
                 HistoryFileParser.parse(name, in, counts, plays);
                 files.add(name);
@@ -187,28 +252,39 @@ public class ImportService {
     public Optional<Job> job(String userId, String id) {
         return db.queryOne("SELECT * FROM imports WHERE id = ? AND user_id = ?", rs -> {
             try {
-                Map<String, Long> skipped = json.readValue(rs.getString("skipped"),
-                        new com.fasterxml.jackson.core.type.TypeReference<java.util.TreeMap<String, Long>>() {
-                        });
+                Map<String, Long> skipped = counts(rs.getString("skipped"));
+                Map<String, Long> unmatched = counts(rs.getString("unmatched"));
                 return new Job(rs.getString("id"), rs.getString("user_id"), rs.getString("status"),
                         Db.instant(rs, "created_at"), Db.instant(rs, "finished_at"), Db.strings(rs, "files"),
                         rs.getLong("entries_read"), rs.getLong("plays_sent"), skipped, rs.getInt("chunks_sent"),
                         rs.getInt("chunks_processed"), rs.getLong("imported"), rs.getLong("duplicates"),
-                        rs.getLong("pending_metadata"), rs.getLong("failed"), rs.getString("error"));
+                        rs.getLong("pending_metadata"), rs.getLong("failed"), unmatched, rs.getString("error"));
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
         }, id, userId);
     }
 
+    private Map<String, Long> counts(String text) throws IOException {
+        return json.readValue(text, new com.fasterxml.jackson.core.type.TypeReference<java.util.TreeMap<String,
+                Long>>() {
+        });
+    }
+
     /** The worker's totals; older or repeated reports are ignored. */
     public void apply(ImportProgress progress) {
+        String unmatched;
+        try {
+            unmatched = json.writeValueAsString(progress.unmatched());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
         db.update("""
                 UPDATE imports SET worker_sequence = ?, chunks_processed = ?, imported = ?, duplicates = ?,
-                    pending_metadata = ?, failed = ?
+                    pending_metadata = ?, failed = ?, unmatched = CAST(? AS jsonb)
                 WHERE id = ? AND user_id = ? AND worker_sequence < ?
                 """, progress.sequence(), progress.chunksProcessed(), progress.imported(), progress.duplicates(),
-                progress.pendingMetadata(), progress.failed(), progress.importId(), progress.userId(),
+                progress.pendingMetadata(), progress.failed(), unmatched, progress.importId(), progress.userId(),
                 progress.sequence());
         completeIfDone(progress.importId());
     }

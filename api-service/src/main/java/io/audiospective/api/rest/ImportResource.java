@@ -2,6 +2,7 @@ package io.audiospective.api.rest;
 
 import java.io.InputStream;
 import java.net.URI;
+import java.util.List;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -22,6 +23,8 @@ import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.multipart.FileUpload;
 
 import io.audiospective.api.ProblemException;
 import io.audiospective.api.imports.ImportService;
@@ -39,7 +42,8 @@ public class ImportResource {
             {"id":"0b7c2f8e-5d7a-4c1e-9a51-2f9f3b1c6d10","userId":"spotify-user-1","status":"IMPORTING",
              "createdAt":"2026-03-01T12:00:00Z","finishedAt":null,"files":["Streaming_History_Audio_2023.json"],
              "entriesRead":15872,"playsSent":12011,"skipped":{"podcast":420,"under 30 s":3441},"chunksSent":13,
-             "chunksProcessed":9,"imported":8400,"duplicates":610,"pendingMetadata":12,"failed":0,"error":null}""";
+             "chunksProcessed":9,"imported":8400,"duplicates":610,"pendingMetadata":12,"failed":0,
+             "unmatched":{},"error":null}""";
     static final String BAD_FILE = """
             {"type":"urn:audiospective:problem:bad-import-file","title":"Unprocessable Entity","status":422,
              "detail":"my_spotify_data.zip/Streaming_History_Audio_2023.json: not valid JSON (Unexpected end-of-input at line 1, column 18)"}""";
@@ -72,6 +76,36 @@ public class ImportResource {
                     + "(application/json)");
         }
         Job job = imports.upload(token.getSubject(), fileName, zip, body);
+        return Response.accepted(job).location(URI.create("/api/v1/me/imports/" + job.id())).build();
+    }
+
+    /**
+     * The same import from a browser form ({@code <input type="file" name="file" multiple>}): every file part is
+     * written to disk by the HTTP layer as it arrives (never held in memory) and all of them become one job.
+     */
+    @POST
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @Operation(summary = "Import Spotify history files posted by a form (multipart/form-data): one or more file "
+            + "fields, each a zip of the export or one history JSON file; all of them become one job")
+    @APIResponse(responseCode = "202", description = "Checked and sent to the worker; follow the job",
+            content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "job", value = JOB)))
+    @APIResponse(responseCode = "422", description = "A file is not JSON, has the wrong shape, is not a Spotify "
+            + "history file, or the zip is damaged; nothing was imported", content = @Content(
+                    mediaType = Problem.MEDIA_TYPE, examples = @ExampleObject(name = "bad file", value = BAD_FILE)))
+    public Response uploadForm(@RestForm(FileUpload.ALL) List<FileUpload> files) {
+        List<ImportService.Upload> uploads = files == null ? List.of() : files.stream()
+                .filter(f -> f.uploadedFile() != null)
+                .map(f -> {
+                    String name = f.fileName() == null || f.fileName().isBlank() ? f.name() : f.fileName();
+                    String type = f.contentType();
+                    boolean zip = (type != null && (type.startsWith("application/zip")
+                            || type.startsWith("application/x-zip"))) || name.toLowerCase().endsWith(".zip");
+                    return new ImportService.Upload(name, zip, f.uploadedFile());
+                }).toList();
+        if (uploads.isEmpty()) {
+            throw ProblemException.badRequest("The form holds no file: post the history files as file fields");
+        }
+        Job job = imports.upload(token.getSubject(), uploads);
         return Response.accepted(job).location(URI.create("/api/v1/me/imports/" + job.id())).build();
     }
 
