@@ -46,8 +46,8 @@ async function until(what, fn, timeoutMs = 120000, everyMs = 1000) {
   }
 }
 
-async function shot(page, name) {
-  await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
+async function shot(page, name, fullPage = true) {
+  await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage });
   log('screenshot', `${name}.png`);
 }
 
@@ -213,13 +213,13 @@ try {
   assert.deepEqual(shown.slice(0, expected.length), expected, 'history differs from the API');
   log(`ok: history matches the API over ${expected.length} plays (infinite scroll)`);
   await page.evaluate(() => window.scrollTo(0, 0));
-  await shot(page, 'dashboard-history');
+  await shot(page, 'dashboard-history', false);
   await accessible(page, 'history');
 
   // Top lists, then other periods: a preset, all time, a custom range.
   await go(page, '#/top');
   await checkTop(page, 'tracks', 'period=month', 'this month');
-  await shot(page, 'dashboard-top');
+  await shot(page, 'dashboard-top', false);
   await accessible(page, 'top tracks');
   await page.selectOption('#period-select', 'all');
   await page.waitForURL(/period=all/);
@@ -269,6 +269,12 @@ try {
   await page.waitForSelector('#time-zone');
   await shot(page, 'dashboard-settings');
   await accessible(page, 'settings');
+  await page.selectOption('#time-zone', 'Asia/Kolkata');
+  await page.click('#zone-form button[type="submit"]');
+  await page.waitForSelector('#zone-status .notice');
+  assert.match(await page.textContent('#zone-status'), /Asia\/Kolkata/);
+  assert.equal((await apiGet('/api/v1/me')).timeZone, 'Asia/Kolkata', 'the time zone was not saved');
+  log('ok: time zone changed to Asia/Kolkata');
 
   // Admin: refused for members without the role (page and API), shown to admins.
   const adminStatus = (await fetch(`${base}/api/v1/admin/overview`, { headers: { Authorization: `Bearer ${token}` } })).status;
@@ -306,6 +312,25 @@ try {
   assert.equal(renew.status, 401, 'a signed-out token must not renew');
   await shot(page, 'dashboard-signed-out');
   log('ok: signed out');
+
+  // Sign in again and delete the account: only after typing DELETE; then the API no longer knows the token's user.
+  await page.click('#sign-in');
+  await page.waitForSelector(`${userLink}, a[href="/login/spotify"]`);
+  if (await page.$('a[href="/login/spotify"]')) await page.click('a[href="/login/spotify"]');
+  await page.click(userLink);
+  await page.waitForURL((u) => u.toString().startsWith(`${base}/#/`), { timeout: 30000 });
+  await ready(page);
+  token = await page.evaluate(() => localStorage.getItem('audiospective.token'));
+  await go(page, '#/settings');
+  assert.equal(await page.isDisabled('#delete-account'), true, 'deletion must need the confirmation');
+  await page.fill('#delete-confirm', 'DELETE');
+  await page.click('#delete-account');
+  await page.waitForSelector('#sign-in');
+  assert.match(await page.textContent('#banner'), /deleted/);
+  await shot(page, 'dashboard-deleted');
+  const after = await fetch(`${config.authUrl}/api/v1/account`, { headers: { Authorization: `Bearer ${token}` } });
+  assert.notEqual(after.status, 200, 'the account still exists');
+  log(`ok: account deleted from the settings page (auth-service answers ${after.status} for it now)`);
 
   assert.deepEqual(consoleErrors, [], 'the browser console reported errors');
   log('ALL CHECKS PASSED');

@@ -20,8 +20,14 @@ const banner = document.getElementById('banner');
 let cleanup = null;
 let renderCount = 0;
 let notes = [];
+let leaving = false; // signing out or deleting on purpose: no "session ended" warning
 
 /** A message shown above the next page (e.g. after sign-out or deletion). */
+/** The member is leaving on purpose (sign-out, deletion): the end of the session is no surprise. */
+export function leave() {
+  leaving = true;
+}
+
 export function say(text, kind = '') {
   notes.push([text, kind]);
 }
@@ -110,13 +116,18 @@ async function render() {
 }
 
 async function signOut() {
+  let told = true;
   try {
     await auth('/api/v1/auth/logout', { method: 'POST' });
   } catch (e) {
-    // the token is dropped here whatever auth-service said
+    told = false;
   }
+  // the token is dropped here whatever auth-service said
+  leaving = true;
   forget();
-  say('You are signed out.');
+  say(told ? 'You are signed out.'
+    : 'You are signed out in this browser, but the server could not be told; your session ends by itself within 15 minutes.',
+  told ? '' : 'warn');
   location.hash = '#/';
   render();
 }
@@ -135,11 +146,12 @@ async function start() {
   });
   let signedIn = !!session();
   onSessionChange((s) => {
-    if (signedIn && !s) {
+    if (signedIn && !s && !leaving) {
       signedIn = false;
       say('Your session has ended; please sign in again.', 'warn');
       render();
     }
+    if (s) leaving = false;
     signedIn = !!s;
     updateChrome();
   });

@@ -1,6 +1,6 @@
 // Settings: time zone (every statistic follows it) and account deletion with an explicit confirmation.
 import { api, auth, forget } from '../api.js';
-import { say } from '../app.js';
+import { leave, say } from '../app.js';
 import { dateTime, h, notice } from '../ui.js';
 
 function zones(current) {
@@ -60,6 +60,7 @@ export async function render(view, { session }) {
     try {
       await auth('/api/v1/account', { method: 'DELETE' });
       say('Your account was deleted. Everything we kept about you is being removed.');
+      leave();
       forget();
       location.hash = '#/';
     } catch (err) {
