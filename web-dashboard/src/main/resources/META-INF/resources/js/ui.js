@@ -49,8 +49,8 @@ export function artists(list) {
   return (list || []).map((a) => a.name).join(', ');
 }
 
-export function stat(label, value, id) {
-  return h('div', { class: 'stat' }, h('dt', {}, label), h('dd', { 'data-stat': id }, value));
+export function stat(label, value, id, size = '') {
+  return h('div', { class: `stat ${size}` }, h('dt', {}, label), h('dd', { 'data-stat': id }, value));
 }
 
 export function statGrid(...stats) {

@@ -1,6 +1,6 @@
 // Home: archive status (since, plays archived, last poll, reconnect-by, needs re-auth) and all-time totals.
 import { api, authUrl, loadConfig } from '../api.js';
-import { dateTime, day, h, minutes, notice, num, stat, statGrid } from '../ui.js';
+import { artists, dateTime, day, h, minutes, notice, num, stat, statGrid } from '../ui.js';
 
 const STATES = {
   ACTIVE: 'Archiving', PENDING: 'Waiting for the first poll', NEEDS_REAUTH: 'Needs you to reconnect Spotify',
@@ -10,10 +10,12 @@ const STATES = {
 export async function render(view) {
   document.title = 'Home · Audiospective';
   view.append(h('h1', {}, 'Your archive'));
-  const [me, summary, streaks] = await Promise.all([
+  const [me, summary, streaks, tracks, artistsTop] = await Promise.all([
     api('/api/v1/me'),
     api('/api/v1/me/stats/summary?period=all'),
     api('/api/v1/me/stats/streaks?period=all').catch(() => null),
+    api('/api/v1/me/stats/top/tracks?period=month&limit=5').catch(() => null),
+    api('/api/v1/me/stats/top/artists?period=month&limit=5').catch(() => null),
   ]);
   const archive = me.archive || {};
   if (archive.needsReauth || archive.reconnectBy) await loadConfig();
@@ -33,10 +35,10 @@ export async function render(view) {
   }
   view.append(statGrid(
     stat('Status', STATES[archive.state] || archive.state || '–', 'state'),
-    stat('Archiving since', archive.archivingSince ? dateTime(archive.archivingSince) : 'Not yet', 'since'),
+    stat('Archiving since', archive.archivingSince ? dateTime(archive.archivingSince) : 'Not yet', 'since', 'small'),
     stat('Plays archived', num(archive.playsArchived), 'plays-archived'),
-    stat('Last successful poll', archive.lastSuccessfulPoll ? dateTime(archive.lastSuccessfulPoll) : 'Not yet', 'last-poll'),
-    stat('Reconnect by', archive.reconnectBy ? day(archive.reconnectBy) : '–', 'reconnect-by'),
+    stat('Last successful poll', archive.lastSuccessfulPoll ? dateTime(archive.lastSuccessfulPoll) : 'Not yet', 'last-poll', 'small'),
+    stat('Reconnect by', archive.reconnectBy ? day(archive.reconnectBy) : '–', 'reconnect-by', 'small'),
     stat('Time zone', me.timeZone || 'UTC', 'zone'),
   ));
   view.append(h('h2', {}, 'All time'));
@@ -52,6 +54,14 @@ export async function render(view) {
     view.append(notice('Nothing archived yet. New plays appear after the next poll; older ones come from an import of '
       + 'your Spotify data (Import & export).'));
   }
+  const top = (title, list, link, withArtists) => h('section', { class: 'card' }, h('h3', {}, title),
+    list && list.items.length ? h('ol', { class: 'rank' }, list.items.map((i) => h('li', {}, i.name,
+      withArtists && i.artists ? h('span', { class: 'sub' }, ` · ${artists(i.artists)}`) : null,
+      h('span', { class: 'sub' }, ` · ${num(i.plays)} plays`)))) : h('p', { class: 'sub' }, 'No plays this month yet.'),
+    h('p', {}, h('a', { href: link }, `All ${title.toLowerCase()}`)));
+  view.append(h('h2', {}, 'This month'), h('div', { class: 'grid wide' },
+    top('Top tracks', tracks, '#/top?kind=tracks&period=month', true),
+    top('Top artists', artistsTop, '#/top?kind=artists&period=month', false)));
   view.append(h('p', {}, h('a', { href: '#/history' }, 'See your history'), ' · ',
-    h('a', { href: '#/top' }, 'Your top tracks, artists and albums')));
+    h('a', { href: '#/timeline' }, 'Plays per day'), ' · ', h('a', { href: '#/clock' }, 'Listening clock')));
 }
