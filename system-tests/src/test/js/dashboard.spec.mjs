@@ -173,6 +173,17 @@ try {
     log('ok: import progress shown through', [...seen].join(' -> '), `(${imported} plays imported)`);
   }
 
+  // Export: the CSV download has one line per play of the whole history.
+  await go(page, '#/data');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-csv')]);
+  const csvPath = path.join(shots, '..', 'dashboard-export.csv');
+  await download.saveAs(csvPath);
+  const csvLines = readFileSync(csvPath, 'utf8').trim().split('\n').length - 1;
+  const allPlays = (await apiGet('/api/v1/me/stats/summary?period=all')).plays;
+  assert.equal(csvLines, allPlays, 'the CSV export does not hold every play');
+  assert.equal(download.suggestedFilename(), 'audiospective-plays.csv');
+  log(`ok: CSV export downloaded with ${csvLines} plays`);
+
   // Home: archive status matches the API; timed as the first page after a reload.
   await go(page, '#/');
   const started = Date.now();

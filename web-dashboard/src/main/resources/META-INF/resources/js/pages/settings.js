@@ -3,11 +3,20 @@ import { api, auth, forget } from '../api.js';
 import { leave, say } from '../app.js';
 import { dateTime, h, notice } from '../ui.js';
 
+// Browsers list some zones under their old ICU names; the server (PostgreSQL) knows both, people know the new ones.
+const RENAMED = {
+  'Asia/Calcutta': 'Asia/Kolkata', 'Asia/Katmandu': 'Asia/Kathmandu', 'Asia/Saigon': 'Asia/Ho_Chi_Minh',
+  'Asia/Rangoon': 'Asia/Yangon', 'Europe/Kiev': 'Europe/Kyiv', 'Atlantic/Faeroe': 'Atlantic/Faroe',
+  'America/Godthab': 'America/Nuuk', 'Pacific/Truk': 'Pacific/Chuuk', 'Pacific/Ponape': 'Pacific/Pohnpei',
+  'Pacific/Enderbury': 'Pacific/Kanton', 'America/Buenos_Aires': 'America/Argentina/Buenos_Aires',
+};
+const modern = (zone) => RENAMED[zone] || zone;
+
 function zones(current) {
   let list = [];
   try { list = Intl.supportedValuesOf('timeZone'); } catch (e) { list = []; }
-  const set = new Set(list);
-  for (const z of [current, 'UTC', Intl.DateTimeFormat().resolvedOptions().timeZone]) if (z) set.add(z);
+  const set = new Set(list.map(modern));
+  for (const z of [current, 'UTC', modern(Intl.DateTimeFormat().resolvedOptions().timeZone)]) if (z) set.add(z);
   return [...set].sort();
 }
 
@@ -16,7 +25,7 @@ export async function render(view, { session }) {
   view.append(h('h1', {}, 'Settings'));
   const [me, account] = await Promise.all([api('/api/v1/me'), auth('/api/v1/account').catch(() => null)]);
 
-  const browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const browserZone = modern(Intl.DateTimeFormat().resolvedOptions().timeZone);
   const select = h('select', { id: 'time-zone', name: 'timeZone' },
     zones(me.timeZone).map((z) => h('option', { value: z, selected: z === me.timeZone }, z)));
   const zoneStatus = h('div', { role: 'status', 'aria-live': 'polite', id: 'zone-status' });
