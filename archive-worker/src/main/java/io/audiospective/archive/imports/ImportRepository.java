@@ -111,8 +111,9 @@ public class ImportRepository {
                     ON CONFLICT DO NOTHING
                     RETURNING 1),
                 -- each distinct track's JSON once, as one jsonb object keyed by track id (an in-memory lookup
-                -- per row; a join with a CTE of tracks is misestimated, the INSERT's RETURNING looking like 25 rows)
-                track_json AS (
+                -- per row; a join with a CTE of tracks is misestimated, the INSERT's RETURNING looking like 25 rows).
+                -- MATERIALIZED: inlined, the generic plan of the prepared statement recomputed it for every row.
+                track_json AS MATERIALIZED (
                     SELECT jsonb_object_agg(t.id, jsonb_build_object('id', t.id, 'name', t.name,
                         'durationMs', t.duration_ms, 'isrc', t.isrc,
                         'album', jsonb_build_object('id', al.id, 'name', al.name, 'releaseDate', al.release_date,
