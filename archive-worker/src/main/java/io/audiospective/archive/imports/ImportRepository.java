@@ -80,8 +80,11 @@ public class ImportRepository {
         }
         Object[] row = (Object[]) entityManager.createNativeQuery("""
                 WITH e AS (
-                    SELECT * FROM unnest(CAST(:playedAts AS timestamptz[]), CAST(:trackIds AS text[]),
-                                         CAST(:msPlayed AS bigint[])) AS e(played_at, track_id, ms_played)),
+                    -- played_at as epoch microseconds: exact, and much cheaper to bind and parse than timestamps
+                    SELECT timestamptz 'epoch' + u.micros * interval '1 microsecond' AS played_at, u.track_id,
+                           u.ms_played
+                    FROM unnest(CAST(:playedAts AS bigint[]), CAST(:trackIds AS text[]),
+                                CAST(:msPlayed AS bigint[])) AS u(micros, track_id, ms_played)),
                 known AS (SELECT e.* FROM e WHERE EXISTS (SELECT 1 FROM tracks t WHERE t.id = e.track_id)),
                 ins AS (
                     INSERT INTO play_events (user_id, played_at, track_id, ms_played, source, import_id,
@@ -147,8 +150,7 @@ public class ImportRepository {
                 .setParameter("minutePrecision", minutePrecision)
                 .setParameter("tolerance", MATCH_TOLERANCE)
                 .setParameter("wide", MINUTE_TOLERANCE)
-                .setParameter("playedAts", entries.stream().map(e -> Timestamp.from(e.playedAt()))
-                        .toArray(Timestamp[]::new))
+                .setParameter("playedAts", entries.stream().map(e -> micros(e.playedAt())).toArray(Long[]::new))
                 .setParameter("trackIds", entries.stream().map(Entry::trackId).toArray(String[]::new))
                 .setParameter("msPlayed", entries.stream().map(Entry::msPlayed).toArray(Long[]::new))
                 .getSingleResult();
@@ -359,6 +361,10 @@ public class ImportRepository {
             reports.add(addCounts((String) row[0], (String) row[1], 0, 0, 0, -n, n));
         }
         return reports;
+    }
+
+    static long micros(java.time.Instant instant) {
+        return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000L), instant.getNano() / 1_000);
     }
 
     static java.time.Instant toInstant(Object value) {
