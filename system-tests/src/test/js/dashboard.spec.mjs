@@ -102,6 +102,13 @@ try {
   page.on('pageerror', (e) => consoleErrors.push(String(e)));
   page.on('response', (r) => { if (r.status() >= 400 && ours(r.url())) consoleErrors.push(`${r.status()} ${r.request().method()} ${r.url()}`); });
 
+  // The dashboard's files are revalidated on every load, so a new release is never mixed with cached old modules.
+  for (const file of ['/', '/js/app.js', '/app.css']) {
+    const cacheControl = (await fetch(`${base}${file}`)).headers.get('cache-control');
+    assert.equal(cacheControl, 'no-cache', `Cache-Control of ${file}`);
+  }
+  log('ok: dashboard files are served with Cache-Control: no-cache');
+
   // Sign in: dashboard -> auth-service /login -> emulator login page -> click the user -> back with a token.
   await page.goto(`${base}/`);
   await page.waitForSelector('#sign-in');
