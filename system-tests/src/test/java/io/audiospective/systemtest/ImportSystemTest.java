@@ -1,0 +1,223 @@
+package io.audiospective.systemtest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * An import across the services, each its own process: a browser-style multipart upload to api-service, chunks
+ * through Kafka to archive-worker (unknown tracks completed from the emulator at low priority), the merge with the
+ * member's polled plays, the plays published on {@code plays}, and api-service's read model answering with the
+ * union, once.
+ */
+class ImportSystemTest {
+
+    private static final String USER = "typical-1-2";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration WAIT = Duration.ofMinutes(6);
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @Test
+    @Timeout(value = 15, unit = TimeUnit.MINUTES)
+    void anUploadedExportReachesTheReadModelMergedWithPolledPlays() throws Exception {
+        try (LocalSystem system = LocalSystem.start(new LocalSystem.Options(Duration.ofHours(1),
+                Duration.ofSeconds(5), 1, 5, Map.of(),
+                Map.of("AUDIOSPECTIVE_ARCHIVE_IMPORT_METADATA_INTERVAL", "PT1S"), Map.of()))) {
+            URI api = system.api().url();
+            String token = new SpotifySignIn(system.auth().url()).signIn(USER)
+                    .orElseThrow(() -> new AssertionError("the sign-in of " + USER + " did not finish"));
+            pollNow(system.scheduler().url());
+            List<List<JsonNode>> previous = new ArrayList<>(List.of(List.of()));
+            List<JsonNode> polled = await("the first poll's plays in the read model", () -> {
+                // settled: the same non-empty history twice in a row (the relay publishes in batches)
+                List<JsonNode> plays = plays(api, token);
+                List<JsonNode> before = previous.set(0, plays);
+                return !plays.isEmpty() && plays.size() == before.size() ? plays : null;
+            });
+
+            // The download Spotify would give: two weeks of older history (tracks the catalogue mostly lacks) plus
+            // the polled plays again at second precision, a few seconds off; and account data naming polled plays.
+            Instant to = Instant.now().minus(7, ChronoUnit.DAYS);
+            List<EmulatorControl.TruePlay> older = new EmulatorControl(system.emulator().url())
+                    .plays(USER, to.minus(14, ChronoUnit.DAYS), to);
+            assertThat(older).isNotEmpty();
+            ArrayNode extended = JSON.createArrayNode();
+            older.forEach(p -> extended.add(extendedEntry(p.playedAt().truncatedTo(ChronoUnit.SECONDS), p.trackId())));
+            polled.forEach(p -> extended.add(extendedEntry(Instant.parse(p.get("playedAt").asText())
+                    .truncatedTo(ChronoUnit.SECONDS).plusSeconds(3), p.get("trackId").asText())));
+            ArrayNode accountData = JSON.createArrayNode();
+            List<JsonNode> named = polled.subList(0, Math.min(5, polled.size()));
+            named.forEach(p -> accountData.add(JSON.createObjectNode()
+                    .put("endTime", Instant.parse(p.get("playedAt").asText()).truncatedTo(ChronoUnit.MINUTES)
+                            .toString().replace("T", " ").replace(":00Z", ""))
+                    .put("artistName", p.get("artists").get(0).get("name").asText())
+                    .put("trackName", p.get("trackName").asText()).put("msPlayed", 200_000)));
+            accountData.add(JSON.createObjectNode().put("endTime", "2020-01-01 10:00")
+                    .put("artistName", "Nobody Anybody Knows").put("trackName", "No Such Song").put("msPlayed", 90_000));
+
+            Map<String, byte[]> files = new java.util.LinkedHashMap<>();
+            files.put("Streaming_History_Audio_2025.json", JSON.writeValueAsBytes(extended));
+            files.put("StreamingHistory_music_0.json", JSON.writeValueAsBytes(accountData));
+            JsonNode job = upload(api, token, files);
+            String id = job.get("id").asText();
+            assertThat(job.get("playsSent").asLong()).isEqualTo(older.size() + polled.size() + named.size() + 1);
+
+            JsonNode done = await("the import to finish", () -> {
+                JsonNode current = get(api, token, "/api/v1/me/imports/" + id);
+                return "DONE".equals(current.get("status").asText()) ? current : null;
+            });
+            assertThat(done.get("imported").asLong()).isEqualTo(older.size());
+            assertThat(done.get("duplicates").asLong()).isEqualTo(polled.size() + named.size());
+            assertThat(done.get("failed").asLong()).isZero();
+            assertThat(done.get("unmatched").get("no catalogue match").asLong()).isEqualTo(1);
+            System.out.printf("IMPORT SYSTEM TEST: %d older plays imported, %d polled + %d named entries duplicates,"
+                    + " 1 unmatched%n", older.size(), polled.size(), named.size());
+
+            // The read model: every older play once, as an import, next to the polled plays, nothing twice.
+            Set<String> expected = new HashSet<>();
+            older.forEach(p -> expected.add(p.playedAt().truncatedTo(ChronoUnit.SECONDS) + "|" + p.trackId()));
+            List<JsonNode> all = await("the imported plays in the read model", () -> {
+                List<JsonNode> plays = plays(api, token);
+                long imported = plays.stream().filter(p -> "IMPORT".equals(p.get("source").asText())).count();
+                return imported >= older.size() ? plays : null;
+            });
+            Set<String> importedKeys = new HashSet<>();
+            Map<String, List<Instant>> byTrack = new HashMap<>();
+            for (JsonNode play : all) {
+                Instant at = Instant.parse(play.get("playedAt").asText());
+                String track = play.get("trackId").asText();
+                if ("IMPORT".equals(play.get("source").asText())) {
+                    importedKeys.add(at + "|" + track);
+                }
+                byTrack.computeIfAbsent(track, k -> new ArrayList<>()).add(at);
+            }
+            assertThat(importedKeys).isEqualTo(expected);
+            byTrack.values().forEach(times -> {
+                times.sort(null);
+                for (int i = 1; i < times.size(); i++) {
+                    assertThat(Duration.between(times.get(i - 1), times.get(i))).isGreaterThan(Duration.ofSeconds(10));
+                }
+            });
+            // the stats read model counts the same plays (re-read together: a scheduled poll may add some)
+            await("stats that count every play", () -> {
+                long summary = get(api, token, "/api/v1/me/stats/summary?period=all").get("plays").asLong();
+                return summary == plays(api, token).size() ? summary : null;
+            });
+
+            // The same download again adds nothing.
+            String again = upload(api, token, files).get("id").asText();
+            JsonNode second = await("the second import to finish", () -> {
+                JsonNode current = get(api, token, "/api/v1/me/imports/" + again);
+                return "DONE".equals(current.get("status").asText()) ? current : null;
+            });
+            assertThat(second.get("imported").asLong()).isZero();
+            assertThat(second.get("duplicates").asLong()).isEqualTo(older.size() + polled.size() + named.size());
+            assertThat(plays(api, token).stream().filter(p -> "IMPORT".equals(p.get("source").asText())))
+                    .hasSize(older.size());
+        }
+    }
+
+    private static ObjectNode extendedEntry(Instant ts, String trackId) {
+        return JSON.createObjectNode().put("ts", ts.toString()).put("platform", "test").put("ms_played", 200_000)
+                .put("conn_country", "DE").put("spotify_track_uri", "spotify:track:" + trackId)
+                .put("reason_start", "trackdone").put("reason_end", "trackdone").put("skipped", false)
+                .put("incognito_mode", false);
+    }
+
+    /** A multipart/form-data POST as a browser form sends it: one file field per file. */
+    private JsonNode upload(URI api, String token, Map<String, byte[]> files) throws Exception {
+        String boundary = "----import" + UUID.randomUUID();
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        for (Map.Entry<String, byte[]> file : files.entrySet()) {
+            body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\""
+                    + file.getKey() + "\"\r\nContent-Type: application/json\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+            body.write(file.getValue());
+            body.write("\r\n".getBytes(StandardCharsets.UTF_8));
+        }
+        body.write(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(api.resolve("/api/v1/me/imports"))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).timeout(Duration.ofMinutes(2))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        return JSON.readTree(response.body());
+    }
+
+    /** The member's whole history from the read model, newest first. */
+    private List<JsonNode> plays(URI api, String token) throws Exception {
+        List<JsonNode> plays = new ArrayList<>();
+        String cursor = null;
+        do {
+            JsonNode page = get(api, token, "/api/v1/me/plays?limit=500" + (cursor == null ? "" : "&cursor=" + cursor));
+            page.get("items").forEach(plays::add);
+            cursor = page.hasNonNull("nextCursor") ? page.get("nextCursor").asText() : null;
+        } while (cursor != null);
+        return plays;
+    }
+
+    private JsonNode get(URI api, String token, String path) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(api.resolve(path))
+                .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(200);
+        return JSON.readTree(response.body());
+    }
+
+    /** Asks the scheduler for a poll now; it knows the member once it has read the REGISTERED event. */
+    private void pollNow(URI scheduler) throws Exception {
+        Instant end = Instant.now().plusSeconds(60);
+        while (true) {
+            HttpResponse<Void> response = http.send(HttpRequest.newBuilder(
+                    scheduler.resolve("/admin/users/" + USER + "/poll-now")).POST(HttpRequest.BodyPublishers.noBody())
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.discarding());
+            if (response.statusCode() / 100 == 2 || Instant.now().isAfter(end)) {
+                return;
+            }
+            Thread.sleep(500);
+        }
+    }
+
+    private interface Probe<T> {
+        T get() throws Exception;
+    }
+
+    private static <T> T await(String what, Probe<T> probe) throws Exception {
+        Instant end = Instant.now().plus(WAIT);
+        while (true) {
+            T value = probe.get();
+            if (value != null) {
+                return value;
+            }
+            if (Instant.now().isAfter(end)) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(1000);
+        }
+    }
+}
