@@ -10,6 +10,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 
 import io.audiospective.model.ImportProgress;
+import io.audiospective.model.PlayEvent;
+import io.audiospective.model.PlaySource;
 import io.audiospective.model.Topics;
 
 /** Set-based SQL of imports: one statement per step whatever the number of entries. */
@@ -81,11 +83,12 @@ public class ImportRepository {
         Object[] row = (Object[]) entityManager.createNativeQuery("""
                 WITH e AS (
                     -- played_at as epoch microseconds: exact, and much cheaper to bind and parse than timestamps
+                    -- and each entry's track looked up once: known (merge) or not (pending)
                     SELECT timestamptz 'epoch' + u.micros * interval '1 microsecond' AS played_at, u.track_id,
-                           u.ms_played
+                           u.ms_played, EXISTS (SELECT 1 FROM tracks t WHERE t.id = u.track_id) AS known
                     FROM unnest(CAST(:playedAts AS bigint[]), CAST(:trackIds AS text[]),
                                 CAST(:msPlayed AS bigint[])) AS u(micros, track_id, ms_played)),
-                known AS (SELECT e.* FROM e WHERE EXISTS (SELECT 1 FROM tracks t WHERE t.id = e.track_id)),
+                known AS (SELECT e.played_at, e.track_id, e.ms_played FROM e WHERE e.known),
                 ins AS (
                     INSERT INTO play_events (user_id, played_at, track_id, ms_played, source, import_id,
                                              minute_precision)
@@ -109,8 +112,7 @@ public class ImportRepository {
                     RETURNING played_at, track_id, ms_played),
                 pending AS (
                     INSERT INTO import_pending (user_id, played_at, track_id, ms_played, import_id)
-                    SELECT :userId, e.played_at, e.track_id, e.ms_played, :importId FROM e
-                    WHERE NOT EXISTS (SELECT 1 FROM tracks t WHERE t.id = e.track_id)
+                    SELECT :userId, e.played_at, e.track_id, e.ms_played, :importId FROM e WHERE NOT e.known
                     ON CONFLICT DO NOTHING
                     RETURNING 1),
                 -- each distinct track's JSON once, as one jsonb object keyed by track id (an in-memory lookup
@@ -129,12 +131,10 @@ public class ImportRepository {
                     WHERE t.id IN (SELECT DISTINCT track_id FROM known)),
                 published AS (
                     INSERT INTO outbox (topic, message_key, payload)
-                    SELECT :topic, :userId, convert_to('{"schemaVersion":1,"userId":' || to_json(CAST(:userId AS text))
-                        || ',"playedAt":"'
+                    SELECT :topic, :userId, convert_to(CAST(:eventHead AS text)
                         || to_char(i.played_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
                         || '","track":' || CAST(j.tracks -> i.track_id AS text)
-                        || ',"msPlayed":' || i.ms_played
-                        || ',"source":"IMPORT","importId":' || to_json(CAST(:importId AS text)) || '}', 'UTF8')
+                        || ',"msPlayed":' || i.ms_played || CAST(:eventTail AS text), 'UTF8')
                     FROM ins i CROSS JOIN track_json j
                     ORDER BY i.played_at
                     RETURNING 1)
@@ -147,6 +147,11 @@ public class ImportRepository {
                 .setParameter("importId", importId)
                 .setParameter("userId", userId)
                 .setParameter("topic", Topics.PLAYS)
+                // the PlayEvent's fixed parts, JSON-escaped here once
+                .setParameter("eventHead", "{\"schemaVersion\":" + PlayEvent.CURRENT_VERSION + ",\"userId\":"
+                        + jsonText(userId) + ",\"playedAt\":\"")
+                .setParameter("eventTail", ",\"source\":\"" + PlaySource.IMPORT + "\",\"importId\":"
+                        + jsonText(importId) + "}")
                 .setParameter("minutePrecision", minutePrecision)
                 .setParameter("tolerance", MATCH_TOLERANCE)
                 .setParameter("wide", MINUTE_TOLERANCE)
@@ -293,6 +298,14 @@ public class ImportRepository {
         return new ImportProgress(ImportProgress.CURRENT_VERSION, importId, userId, ((Number) row[0]).longValue(),
                 ((Number) row[1]).intValue(), ((Number) row[2]).longValue(), ((Number) row[3]).longValue(),
                 ((Number) row[4]).longValue(), ((Number) row[5]).longValue(), parseCounts((String) row[6]));
+    }
+
+    private static String jsonText(String text) {
+        try {
+            return COUNTS.writeValueAsString(text);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String json(Map<String, Long> counts) {
