@@ -166,7 +166,8 @@ export async function barChart(container, xs, ys, { label, title, color = '#0a6b
     height: 260,
     legend: { show: true },
     cursor: { drag: { x: true, y: false } },
-    scales: { x: { time: true } },
+    // bars start at zero, whatever the smallest value
+    scales: { x: { time: true }, y: { range: (u, min, max) => [0, max > 0 ? max * 1.05 : 1] } },
     axes: [{ stroke: '#53585e', grid: { stroke: '#e6e8ea' } },
       { stroke: '#53585e', grid: { stroke: '#e6e8ea' }, size: 64 }],
     series: [{}, {

@@ -31,10 +31,13 @@ export async function render(view, { params, isCurrent }) {
     result.replaceChildren(h('p', { class: 'sub' }, windowText(timeline.window)), notice('No plays in this period.'));
     return;
   }
+  const label = (start) => (grain === 'month'
+    ? new Date(`${start}T00:00:00Z`).toLocaleDateString(undefined, { month: 'long', year: 'numeric', timeZone: 'UTC' })
+    : grain === 'week' ? `the week of ${day(start)}` : day(start));
   const total = buckets.reduce((a, b) => a + b.plays, 0);
   const busiest = buckets.reduce((a, b) => (b.plays > a.plays ? b : a));
   const chart = h('div', { class: 'chart', id: 'timeline-chart', role: 'img',
-    'aria-label': `Bar chart of plays per ${grain}; busiest ${grain} ${day(busiest.start)} with ${busiest.plays} plays` });
+    'aria-label': `Bar chart of plays per ${grain}; busiest ${grain}: ${label(busiest.start)} with ${busiest.plays} plays` });
   const table = h('details', {}, h('summary', {}, 'Show the numbers as a table'),
     h('div', { class: 'scroll' }, h('table', { id: 'timeline-table' },
       h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, grain === 'day' ? 'Day' : `${grain[0].toUpperCase()}${grain.slice(1)} starting`),
@@ -43,7 +46,7 @@ export async function render(view, { params, isCurrent }) {
         h('td', { class: 'num' }, minutes(b.minutes))))))));
   result.replaceChildren(
     h('p', {}, `${windowText(timeline.window)}: ${num(total)} plays in ${num(buckets.length)} ${grain}s with plays; `
-      + `busiest ${grain}: ${day(busiest.start)} (${num(busiest.plays)} plays).`),
+      + `busiest ${grain}: ${label(busiest.start)} (${num(busiest.plays)} plays).`),
     chart, table);
   try {
     return await barChart(chart, buckets.map((b) => epochSeconds(b.start)), buckets.map((b) => b.plays), { label: 'Plays' });

@@ -52,7 +52,8 @@ export async function render(view, { rest, isCurrent }) {
       stat('Longest session', review.longestSession
         ? `${minutes(review.longestSession.minutes)}, ${num(review.longestSession.plays)} plays` : '–', 'session'),
     ),
-    review.longestSession ? h('p', { class: 'sub' }, `Longest session started ${dateTime(review.longestSession.start)}.`) : null,
+    h('p', { class: 'sub' }, review.longestSession
+      ? `Longest session started ${dateTime(review.longestSession.start)}.` : ''),
     h('div', { class: 'grid' },
       topList('Top tracks', review.topTracks, true),
       topList('Top artists', review.topArtists, false),
