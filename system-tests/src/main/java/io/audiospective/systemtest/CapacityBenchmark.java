@@ -69,7 +69,7 @@ public final class CapacityBenchmark {
         Map<String, String> workerEnvironment = Map.of(
                 // Spotify's own quota is a product limit, not the system's: the emulator has none here
                 "AUDIOSPECTIVE_ARCHIVE_SPOTIFY_REQUESTS_PER_WINDOW", "1000000",
-                "AUDIOSPECTIVE_ARCHIVE_USER_CONCURRENCY", "32");
+                "AUDIOSPECTIVE_ARCHIVE_USER_CONCURRENCY", "16");
         try (LocalSystem system = LocalSystem.start(new LocalSystem.Options(period, Duration.ofSeconds(5),
                 workerCount, users + 10, Map.of(), workerEnvironment, Map.of("EMULATOR_DEFAULT_USERS", "idle:1")))) {
             EmulatorControl emulator = new EmulatorControl(system.emulator().url());

@@ -54,6 +54,8 @@ public final class LocalSystem implements AutoCloseable {
     private final List<ServiceProcess> workers = new ArrayList<>();
     private final ServiceProcess api;
     private boolean kafkaRunning;
+    private Thread shutdownHook;
+    private boolean closed;
 
     private LocalSystem(Options options) throws IOException {
         root = projectRoot();
@@ -128,6 +130,10 @@ public final class LocalSystem implements AutoCloseable {
     /** Starts everything and returns once every process reports ready. */
     public static LocalSystem start(Options options) throws IOException, InterruptedException {
         LocalSystem system = new LocalSystem(options);
+        // Ctrl-C or a kill of the harness still stops every process it started
+        Thread stopOnExit = new Thread(system::close, "local-system-stop");
+        Runtime.getRuntime().addShutdownHook(stopOnExit);
+        system.shutdownHook = stopOnExit;
         try {
             system.createDatabase();
             system.startKafka();
@@ -217,7 +223,18 @@ public final class LocalSystem implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException e) {
+                // the JVM is already shutting down: the hook is running this
+            }
+        }
         List<ServiceProcess> all = new ArrayList<>(services());
         all.add(emulator);
         for (ServiceProcess process : all) {

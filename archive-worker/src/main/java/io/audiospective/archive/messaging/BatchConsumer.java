@@ -33,7 +33,9 @@ public class BatchConsumer {
             maxDuration = ConsumerRetry.MAX_MINUTES, durationUnit = ChronoUnit.MINUTES,
             abortOn = {IllegalArgumentException.class, MessageFormatException.class})
     @ExponentialBackoff(maxDelay = ConsumerRetry.MAX_DELAY_SECONDS, maxDelayUnit = ChronoUnit.SECONDS)
-    @Blocking
+    // batches are independent (idempotency keys per user and window): several run at once and share the pool of
+    // user polls, so one slow user does not hold back the next batch
+    @Blocking(ordered = false)
     public void consume(ArchiveBatch batch) {
         processor.process(batch);
     }
