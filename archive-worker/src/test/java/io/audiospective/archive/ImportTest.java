@@ -144,6 +144,19 @@ class ImportTest {
                 "SELECT extract(epoch FROM max(done_at) - min(done_at)) FROM import_chunks_done WHERE import_id = :id")
                 .setParameter("id", first).getSingleResult()).doubleValue());
         double perChunk = workerSeconds / Math.max(1, chunks - 1);
+        // does a chunk cost more as the history grows? the first and the last quarter of the chunks
+        List<Object> stamps = QuarkusTransaction.requiringNew().call(() -> entityManager.createNativeQuery(
+                "SELECT extract(epoch FROM done_at) FROM import_chunks_done WHERE import_id = :id ORDER BY done_at")
+                .setParameter("id", first).getResultList());
+        if (stamps.size() >= 8) {
+            int quarter = stamps.size() / 4;
+            double firstQuarter = (((Number) stamps.get(quarter)).doubleValue()
+                    - ((Number) stamps.get(0)).doubleValue()) / quarter;
+            double lastQuarter = (((Number) stamps.get(stamps.size() - 1)).doubleValue()
+                    - ((Number) stamps.get(stamps.size() - 1 - quarter)).doubleValue()) / quarter;
+            System.out.printf("IMPORT BENCHMARK (worker only): first quarter %.1f ms per chunk, last quarter %.1f ms"
+                    + " per chunk%n", firstQuarter * 1000, lastQuarter * 1000);
+        }
         System.out.printf("IMPORT BENCHMARK (worker only): %.1f ms per chunk of %,d = %.0f entries/s%n",
                 perChunk * 1000, CHUNK, CHUNK / perChunk);
         System.out.printf("IMPORT BENCHMARK: %d entries (%d new plays with known metadata) through Kafka and archived"
