@@ -114,6 +114,10 @@ public final class FaultHarness {
                     Duration.between(started, Instant.now()), result, kafka.playEvents(), kafka.pollsByOutcome(),
                     kafka.deadLetters(), reauth.size(), faultLog);
             report.print(out);
+            if (!report.passed()) {
+                system.dumpThreads();
+                say("thread dumps of every service written to their logs in " + system.runDirectory());
+            }
             return report;
         }
     }

@@ -201,6 +201,22 @@ public final class LocalSystem implements AutoCloseable {
                 Infrastructure.postgresPassword());
     }
 
+    /** SIGQUIT to every service: each JVM writes a thread dump into its log, for a run that went wrong. */
+    public void dumpThreads() {
+        for (ServiceProcess service : services()) {
+            if (service.isAlive()) {
+                try {
+                    new ProcessBuilder("kill", "-QUIT", Long.toString(service.pid())).start().waitFor();
+                } catch (IOException e) {
+                    System.err.println("No thread dump of " + service.name() + ": " + e.getMessage());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
     /** A crash: SIGKILL, no shutdown hooks, in-flight batches abandoned. */
     public void kill(ServiceProcess process) throws InterruptedException {
         process.kill();

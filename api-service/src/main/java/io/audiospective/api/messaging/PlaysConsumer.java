@@ -11,6 +11,7 @@ import io.audiospective.api.service.ReadModelService;
 import io.audiospective.model.PlayEvent;
 import io.audiospective.model.codec.MessageFormatException;
 import io.audiospective.support.messaging.ConsumerRetry;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.faulttolerance.api.ExponentialBackoff;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 
@@ -35,6 +36,7 @@ public class PlaysConsumer {
     @ExponentialBackoff(maxDelay = ConsumerRetry.MAX_DELAY_SECONDS, maxDelayUnit = ChronoUnit.SECONDS)
     @Blocking
     public void consume(PlayEvent play) {
-        readModel.applyLive(play);
+        // each attempt in a transaction of its own, never one a failed attempt left behind
+        QuarkusTransaction.requiringNew().call(() -> readModel.applyLive(play));
     }
 }

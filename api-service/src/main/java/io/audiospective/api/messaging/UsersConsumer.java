@@ -11,6 +11,7 @@ import io.audiospective.api.service.UserService;
 import io.audiospective.model.UserEvent;
 import io.audiospective.model.codec.MessageFormatException;
 import io.audiospective.support.messaging.ConsumerRetry;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.faulttolerance.api.ExponentialBackoff;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 
@@ -34,6 +35,7 @@ public class UsersConsumer {
     @ExponentialBackoff(maxDelay = ConsumerRetry.MAX_DELAY_SECONDS, maxDelayUnit = ChronoUnit.SECONDS)
     @Blocking
     public void consume(UserEvent event) {
-        users.apply(event);
+        // each attempt in a transaction of its own, never one a failed attempt left behind
+        QuarkusTransaction.requiringNew().run(() -> users.apply(event));
     }
 }

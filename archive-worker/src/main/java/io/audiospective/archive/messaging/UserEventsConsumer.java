@@ -12,6 +12,7 @@ import io.audiospective.model.UserEvent;
 import io.audiospective.model.UserEventType;
 import io.audiospective.model.codec.MessageFormatException;
 import io.audiospective.support.messaging.ConsumerRetry;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.faulttolerance.api.ExponentialBackoff;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 
@@ -33,7 +34,8 @@ public class UserEventsConsumer {
     @Blocking
     public void consume(UserEvent event) {
         if (event.type() == UserEventType.DELETED) {
-            writer.purge(event.userId());
+            // each attempt in a transaction of its own, never one a failed attempt left behind
+            QuarkusTransaction.requiringNew().run(() -> writer.purge(event.userId()));
         }
     }
 }

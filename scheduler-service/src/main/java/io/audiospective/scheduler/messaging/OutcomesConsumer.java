@@ -11,6 +11,7 @@ import io.audiospective.model.ArchiveOutcome;
 import io.audiospective.model.codec.MessageFormatException;
 import io.audiospective.scheduler.service.OutcomeService;
 import io.audiospective.support.messaging.ConsumerRetry;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.faulttolerance.api.ExponentialBackoff;
 
@@ -31,6 +32,7 @@ public class OutcomesConsumer {
     @ExponentialBackoff(maxDelay = ConsumerRetry.MAX_DELAY_SECONDS, maxDelayUnit = ChronoUnit.SECONDS)
     @Blocking
     public void consume(ArchiveOutcome outcome) {
-        outcomes.apply(outcome);
+        // each attempt in a transaction of its own, never one a failed attempt left behind
+        QuarkusTransaction.requiringNew().run(() -> outcomes.apply(outcome));
     }
 }
