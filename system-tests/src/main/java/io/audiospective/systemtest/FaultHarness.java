@@ -101,13 +101,27 @@ public final class FaultHarness {
                 TimeUnit.SECONDS.sleep(10);
                 missing = audit.stillMissing(windows, reauth, cutoff);
             }
-            Instant readModelDeadline = Instant.now().plus(Duration.ofMinutes(1));
+            // api-service folds plays in one at a time; after the outages it has a backlog. Wait while it shrinks,
+            // so a stalled read model fails fast and a slow one is reported with its rate.
+            Instant readModelStart = Instant.now();
+            Instant readModelDeadline = readModelStart.plus(Duration.ofMinutes(6));
             long behind = audit.readModelBehind(windows, reauth, cutoff);
-            while (behind > 0 && Instant.now().isBefore(readModelDeadline)) {
+            long behindAtStart = behind;
+            long lastBehind = behind;
+            Instant lastProgress = Instant.now();
+            while (behind > 0 && Instant.now().isBefore(readModelDeadline)
+                    && Duration.between(lastProgress, Instant.now()).compareTo(Duration.ofSeconds(45)) < 0) {
                 progress(system, "read model: " + behind + " plays behind the archive");
                 TimeUnit.SECONDS.sleep(5);
                 behind = audit.readModelBehind(windows, reauth, cutoff);
+                if (behind < lastBehind) {
+                    lastBehind = behind;
+                    lastProgress = Instant.now();
+                }
             }
+            long readModelSeconds = Math.max(1, Duration.between(readModelStart, Instant.now()).toSeconds());
+            say(String.format("read model caught up %d plays in %d s (%.0f plays/s)", behindAtStart - behind,
+                    readModelSeconds, (behindAtStart - behind) / (double) readModelSeconds));
             ArchiveAudit.Result result = audit.audit(windows, reauth, cutoff);
             KafkaTally kafka = new KafkaTally(system.kafkaBootstrap());
             HarnessReport report = new HarnessReport(mode.name(), users.size(), mode.pollingPeriod,
