@@ -58,7 +58,8 @@ cleanup() {
         kill -KILL "${started_pids[@]}" 2>/dev/null || true
     fi
     if $started_kafka; then
-        "$ROOT/deploy/kafka.sh" stop || true
+        # into the log: if our output pipe is gone, kafka.sh writing to it would die before the broker stops
+        "$ROOT/deploy/kafka.sh" stop >>"$LOG_DIR/kafka-stop.log" 2>&1 || true
     fi
     say "stopped"
 }
