@@ -69,7 +69,8 @@ public class ImportRepository {
      * {@code import_pending}.
      * <p>
      * Match: same user, same track, {@code played_at} within {@link #MATCH_TOLERANCE}; when either side has minute
-     * precision (account-data files, stored in the middle of their minute) within {@link #MINUTE_TOLERANCE}. An
+     * precision (account-data files, stored in the middle of their minute) within {@link #MINUTE_TOLERANCE}, and
+     * "same track" also means same normalised track and artist name, as the account-data side was found by name. An
      * exact (user, played_at) clash with another track also counts as archived.
      *
      * @param minutePrecision the entries come from an account-data file (stored at minute + 30 s); then the result
@@ -102,10 +103,21 @@ public class ImportRepository {
                         WHERE p.user_id = :userId
                           AND p.played_at BETWEEN k.played_at - CAST(:wide AS interval)
                                               AND k.played_at + CAST(:wide AS interval)
-                          AND p.track_id = k.track_id
-                          AND (CAST(:minutePrecision AS boolean) OR p.minute_precision
-                               OR p.played_at BETWEEN k.played_at - CAST(:tolerance AS interval)
-                                                  AND k.played_at + CAST(:tolerance AS interval))
+                          AND ((p.track_id = k.track_id
+                                AND (CAST(:minutePrecision AS boolean) OR p.minute_precision
+                                     OR p.played_at BETWEEN k.played_at - CAST(:tolerance AS interval)
+                                                        AND k.played_at + CAST(:tolerance AS interval)))
+                               -- a minute-precision play was matched by name: the catalogue may hold the same
+                               -- song under two ids (album and single), so names decide against it too
+                               OR ((CAST(:minutePrecision AS boolean) OR p.minute_precision)
+                                   AND EXISTS (SELECT 1 FROM tracks pt JOIN tracks kt
+                                                 ON import_name_key(kt.name) = import_name_key(pt.name)
+                                               JOIN track_artists pa ON pa.track_id = pt.id
+                                               JOIN artists par ON par.id = pa.artist_id
+                                               JOIN track_artists ka ON ka.track_id = kt.id
+                                               JOIN artists kar ON kar.id = ka.artist_id
+                                               WHERE pt.id = p.track_id AND kt.id = k.track_id
+                                                 AND import_name_key(kar.name) = import_name_key(par.name))))
                         LIMIT 1) m ON true
                     WHERE m.hit IS NULL
                     ON CONFLICT (user_id, played_at) DO NOTHING
