@@ -207,14 +207,22 @@ try {
     log('ok: import progress shown through', [...seen].join(' -> '), `(${imported} plays imported)`);
   }
 
-  // Export: the CSV download has one line per play of the whole history.
+  // Export: the CSV download has one line per play of the whole history. The import is DONE in the archive, but
+  // its plays (and newly polled ones) may still be on their way into the read model: compare until both agree.
   await go(page, '#/data');
-  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-csv')]);
   const csvPath = path.join(shots, '..', 'dashboard-export.csv');
-  await download.saveAs(csvPath);
-  const csvLines = readFileSync(csvPath, 'utf8').trim().split('\n').length - 1;
-  const allPlays = (await apiGet('/api/v1/me/stats/summary?period=all')).plays;
-  assert.equal(csvLines, allPlays, 'the CSV export does not hold every play');
+  let csvLines = -1;
+  let allPlays = -2;
+  let download = null;
+  await until('the CSV export to hold every play', async () => {
+    [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-csv')]);
+    await download.saveAs(csvPath);
+    csvLines = readFileSync(csvPath, 'utf8').trim().split('\n').length - 1;
+    allPlays = (await apiGet('/api/v1/me/stats/summary?period=all')).plays;
+    return csvLines === allPlays;
+  }, 90000, 3000).catch(() => {
+    assert.equal(csvLines, allPlays, 'the CSV export does not hold every play');
+  });
   assert.equal(download.suggestedFilename(), 'audiospective-plays.csv');
   log(`ok: CSV export downloaded with ${csvLines} plays`);
 
@@ -303,10 +311,19 @@ try {
 
   // The chart pages render.
   await go(page, '#/clock?period=all');
-  await page.waitForSelector('#clock');
-  const clockTotal = await page.$$eval('#clock td[data-plays]', (tds) => tds.reduce((a, td) => a + Number(td.dataset.plays), 0));
-  const clock = await apiGet('/api/v1/me/stats/clock?period=all');
-  assert.equal(clockTotal, clock.cells.reduce((a, c) => a + c.plays, 0), 'clock differs from the API');
+  let clockTotal = -1;
+  let apiClockTotal = -2;
+  await until('the listening clock to match the API', async () => {
+    await page.waitForSelector('#clock');
+    clockTotal = await page.$$eval('#clock td[data-plays]', (tds) => tds.reduce((a, td) => a + Number(td.dataset.plays), 0));
+    apiClockTotal = (await apiGet('/api/v1/me/stats/clock?period=all')).cells.reduce((a, c) => a + c.plays, 0);
+    if (clockTotal === apiClockTotal) return true;
+    await page.reload();
+    await ready(page);
+    return false;
+  }, 60000, 2000).catch(() => {
+    assert.equal(clockTotal, apiClockTotal, 'clock differs from the API');
+  });
   log('ok: listening clock matches the API');
   await shot(page, 'dashboard-clock');
   await accessible(page, 'listening clock');
