@@ -104,6 +104,7 @@ public final class FaultHarness {
             // api-service folds plays in one at a time; after the outages it has a backlog. Wait while it shrinks,
             // so a stalled read model fails fast and a slow one is reported with its rate.
             Instant readModelStart = Instant.now();
+            audit.settleReadModelAt(readModelStart);
             Instant readModelDeadline = readModelStart.plus(Duration.ofMinutes(6));
             long behind = audit.readModelBehind(windows, reauth, cutoff);
             long behindAtStart = behind;
