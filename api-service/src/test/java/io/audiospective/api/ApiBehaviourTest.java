@@ -47,8 +47,8 @@ class ApiBehaviourTest {
         String b = fresh();
         List<PlayEvent> aPlays = plays(a, "a", 4);
         List<PlayEvent> bPlays = plays(b, "b", 2);
-        aPlays.forEach(readModel::applyLive);
-        bPlays.forEach(readModel::applyLive);
+        readModel.applyLive(aPlays);
+        readModel.applyLive(bPlays);
 
         JsonPath aHistory = given().auth().oauth2(tokens.user(a)).when().get("/api/v1/me/plays")
                 .then().statusCode(200).extract().jsonPath();
@@ -70,7 +70,7 @@ class ApiBehaviourTest {
     @Test
     void adminRoutesNeedTheAdminRole() {
         String user = fresh();
-        readModel.applyLive(plays(user, "x", 1).get(0));
+        readModel.applyLive(plays(user, "x", 1));
         for (String path : List.of("/api/v1/admin/overview", "/api/v1/admin/users/" + user, "/api/v1/admin/replays")) {
             given().auth().oauth2(tokens.user(user)).when().get(path).then().statusCode(403);
         }
@@ -108,14 +108,14 @@ class ApiBehaviourTest {
     void statsAreCacheableAndRevalidatedByETag() {
         String user = fresh();
         String token = tokens.user(user);
-        readModel.applyLive(plays(user, "c", 1).get(0));
+        readModel.applyLive(plays(user, "c", 1));
         var first = given().auth().oauth2(token).when().get("/api/v1/me/stats/top/tracks").then().statusCode(200)
                 .header("Cache-Control", containsString("private")).extract();
         String etag = first.header("ETag");
         assertThat(etag).startsWith("W/");
         given().auth().oauth2(token).header("If-None-Match", etag).when().get("/api/v1/me/stats/top/tracks")
                 .then().statusCode(304);
-        readModel.applyLive(PlayEvent.polled(user, Instant.parse("2025-06-01T12:00:00Z"), track("c-new")));
+        readModel.applyLive(List.of(PlayEvent.polled(user, Instant.parse("2025-06-01T12:00:00Z"), track("c-new"))));
         given().auth().oauth2(token).header("If-None-Match", etag).when().get("/api/v1/me/stats/top/tracks")
                 .then().statusCode(200).header("ETag", org.hamcrest.Matchers.not(equalTo(etag)));
     }
@@ -125,7 +125,7 @@ class ApiBehaviourTest {
         String user = fresh();
         String token = tokens.user(user);
         List<PlayEvent> plays = plays(user, "h", 7);
-        plays.forEach(readModel::applyLive);
+        readModel.applyLive(plays);
         List<String> seen = new ArrayList<>();
         String cursor = null;
         int pages = 0;
@@ -159,7 +159,7 @@ class ApiBehaviourTest {
         String user = fresh();
         String token = tokens.user(user);
         List<PlayEvent> plays = plays(user, "e", 5);
-        plays.forEach(readModel::applyLive);
+        readModel.applyLive(plays);
         JsonPath json = given().auth().oauth2(token).queryParam("format", "json").when().get("/api/v1/me/export")
                 .then().statusCode(200).header("Content-Disposition", containsString("attachment"))
                 .extract().jsonPath();

@@ -78,11 +78,11 @@ class ApiServiceWiringTest {
         String userId = freshUser();
         PlayEvent play = PlayEvent.polled(userId, Instant.parse("2026-01-02T03:04:05.678Z"), track("t1"));
 
-        boolean first = readModel.applyLive(play);
-        boolean again = readModel.applyLive(play);
+        int first = readModel.applyLive(List.of(play));
+        int again = readModel.applyLive(List.of(play));
 
-        assertThat(first).isTrue();
-        assertThat(again).isFalse();
+        assertThat(first).isEqualTo(1);
+        assertThat(again).isZero();
         List<String> stored = db.query("SELECT track_name, artist_names FROM plays WHERE user_id = ? AND played_at = ?",
                 rs -> rs.getString(1) + "/" + Db.strings(rs, "artist_names"), userId, play.playedAt());
         assertThat(stored).containsExactly("Track t1/[Artist t1]");

@@ -119,7 +119,7 @@ public final class CapacityBenchmark {
             out.printf("slot -> archived p50        %10d ms%n", percentile(latencies, 0.50));
             out.printf("slot -> archived p99        %10d ms%n", percentile(latencies, 0.99));
             out.println("process              CPU (cores used)   RSS MiB");
-            for (String name : pids.keySet()) {
+            for (String name : after.keySet()) {
                 out.printf("  %-20s %10.2f %10d%n", name,
                         (after.get(name).cpuSeconds() - before.get(name).cpuSeconds()) / seconds,
                         after.get(name).rssKib() >> 10);

@@ -1,42 +1,71 @@
 package io.audiospective.api.messaging;
 
-import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.faulttolerance.Retry;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
 
-import io.audiospective.api.service.ReadModelService;
 import io.audiospective.model.PlayEvent;
+import io.audiospective.model.codec.MessageCodec;
 import io.audiospective.model.codec.MessageFormatException;
-import io.audiospective.support.messaging.ConsumerRetry;
-import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.smallrye.faulttolerance.api.ExponentialBackoff;
 import io.smallrye.reactive.messaging.annotations.Blocking;
+import io.smallrye.reactive.messaging.kafka.KafkaRecord;
+import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 
 /**
- * Folds the {@code plays} topic into the read model. Delivery is at least once and replays re-read everything,
- * so the write is idempotent on (user, played_at) and rollups only move for a play that was new. Failures are
- * not swallowed: a brief outage is retried in place, anything else goes to {@code plays.dlq} with the reason.
+ * Folds the {@code plays} topic into the read model, a polled batch of records per transaction. Delivery is at
+ * least once and replays re-read everything, so the write is idempotent on (user, played_at) and rollups only move
+ * for plays that were new. Failures are not swallowed: a malformed record goes to {@code plays.dlq} with the
+ * reason; a brief outage is retried in place ({@link PlaysApplier}); a batch still failing after that is applied
+ * play by play so only the plays that fail on their own are dead-lettered.
  */
 @ApplicationScoped
 public class PlaysConsumer {
 
-    private final ReadModelService readModel;
+    private static final Logger LOG = Logger.getLogger(PlaysConsumer.class);
 
-    PlaysConsumer(ReadModelService readModel) {
-        this.readModel = readModel;
+    private final PlaysApplier applier;
+
+    PlaysConsumer(PlaysApplier applier) {
+        this.applier = applier;
     }
 
     @Incoming(Channels.PLAYS)
-    @Retry(maxRetries = -1, delay = ConsumerRetry.DELAY_MILLIS, jitter = ConsumerRetry.JITTER_MILLIS,
-            maxDuration = ConsumerRetry.MAX_MINUTES, durationUnit = ChronoUnit.MINUTES,
-            abortOn = {IllegalArgumentException.class, MessageFormatException.class})
-    @ExponentialBackoff(maxDelay = ConsumerRetry.MAX_DELAY_SECONDS, maxDelayUnit = ChronoUnit.SECONDS)
     @Blocking
-    public void consume(PlayEvent play) {
-        // each attempt in a transaction of its own, never one a failed attempt left behind
-        QuarkusTransaction.requiringNew().call(() -> readModel.applyLive(play));
+    public CompletionStage<Void> consume(KafkaRecordBatch<String, byte[]> batch) {
+        List<CompletionStage<Void>> settled = new ArrayList<>();
+        Map<KafkaRecord<String, byte[]>, PlayEvent> plays = new LinkedHashMap<>();
+        for (KafkaRecord<String, byte[]> record : batch.getRecords()) {
+            try {
+                plays.put(record, MessageCodec.decode(record.getPayload(), PlayEvent.class));
+            } catch (MessageFormatException e) {
+                settled.add(record.nack(new MessageFormatException("Record on topic " + record.getTopic() + ": "
+                        + e.getMessage(), e)));
+            }
+        }
+        try {
+            applier.apply(List.copyOf(plays.values()));
+            plays.keySet().forEach(record -> settled.add(record.ack()));
+        } catch (RuntimeException batchFailure) {
+            LOG.warnf("A batch of %d plays failed (%s); applying them one by one", plays.size(),
+                    batchFailure.getMessage());
+            plays.forEach((record, play) -> {
+                try {
+                    applier.applyOnce(play);
+                    settled.add(record.ack());
+                } catch (RuntimeException e) {
+                    settled.add(record.nack(e));
+                }
+            });
+        }
+        return CompletableFuture.allOf(settled.stream().map(CompletionStage::toCompletableFuture)
+                .toArray(CompletableFuture[]::new));
     }
 }

@@ -2,34 +2,42 @@ package io.audiospective.api.repository;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import io.audiospective.api.ReadModelTables;
 import io.audiospective.api.config.ApiConfig;
-import io.audiospective.model.ArtistRef;
 import io.audiospective.model.PlayEvent;
+import io.audiospective.model.TrackRef;
 
 /**
- * Writes the read model: one play into one generation's tables, a user's day rollups rebuilt for a new time
- * zone, a user's whole read model purged. Every method must run inside a transaction that holds the user's
- * {@code user_settings} row lock ({@link #lockUser}), which serialises all writes of one user.
+ * Writes the read model: a batch of plays into one generation's tables, a user's day rollups rebuilt for a new
+ * time zone, a user's whole read model purged. Every method must run inside a transaction that holds the users'
+ * {@code user_settings} row locks ({@link #lockUser}, {@link #lockUsers}), which serialise all writes of a user.
  */
 @ApplicationScoped
 public class ReadModelWriter {
 
     private final Db db;
     private final ApiConfig config;
+    private final ObjectMapper json;
 
-    ReadModelWriter(Db db, ApiConfig config) {
+    ReadModelWriter(Db db, ApiConfig config, ObjectMapper json) {
         this.db = db;
         this.config = config;
+        this.json = json;
     }
 
     /** The generations to write: the active one and, while a replay runs, the one being built. */
@@ -46,8 +54,12 @@ public class ReadModelWriter {
                 }).orElseThrow();
     }
 
-    public boolean isDeleted(String userId) {
-        return db.queryOne("SELECT 1 FROM deleted_users WHERE user_id = ?", rs -> true, userId).isPresent();
+    /** The plays whose users have not deleted their account. */
+    public List<PlayEvent> withoutDeletedUsers(List<PlayEvent> plays) {
+        List<String> users = plays.stream().map(PlayEvent::userId).distinct().toList();
+        Set<String> deleted = new HashSet<>(db.query("SELECT user_id FROM deleted_users WHERE user_id = ANY(?)",
+                rs -> rs.getString(1), users));
+        return deleted.isEmpty() ? plays : plays.stream().filter(p -> !deleted.contains(p.userId())).toList();
     }
 
     /** Locks the user's settings row (creating it) and returns the user's time zone. */
@@ -59,116 +71,205 @@ public class ReadModelWriter {
                 """, rs -> rs.getString(1), userId, config.defaultTimeZone()).orElseThrow();
     }
 
-    public void upsertCatalogue(PlayEvent play) {
-        var track = play.track();
+    /** Locks the settings rows of the plays' users (creating them), in user order so writers never deadlock. */
+    public void lockUsers(List<PlayEvent> plays) {
+        List<String> users = plays.stream().map(PlayEvent::userId).distinct().sorted().toList();
+        db.update("""
+                INSERT INTO user_settings (user_id, time_zone)
+                SELECT u, ? FROM unnest(CAST(? AS text[])) AS u ORDER BY u
+                ON CONFLICT (user_id) DO UPDATE SET version = user_settings.version + 1
+                """, config.defaultTimeZone(), users);
+    }
+
+    /** The latest names of the plays' tracks, albums and artists; rows locked in key order. */
+    public void upsertCatalogue(List<PlayEvent> plays) {
+        Map<String, TrackRef> tracks = new TreeMap<>();
+        Map<String, String> albums = new TreeMap<>();
+        Map<String, String> artists = new TreeMap<>();
+        for (PlayEvent play : plays) {
+            TrackRef track = play.track();
+            tracks.put(track.id(), track);
+            albums.put(track.album().id(), track.album().name());
+            track.artists().forEach(artist -> artists.put(artist.id(), artist.name()));
+        }
+        ArrayNode trackRows = json.createArrayNode();
+        for (TrackRef track : tracks.values()) {
+            ObjectNode row = trackRows.addObject().put("track_id", track.id()).put("name", track.name())
+                    .put("album_id", track.album().id());
+            track.artists().forEach(artist -> row.withArray("artist_ids").add(artist.id()));
+            track.artists().forEach(artist -> row.withArray("artist_names").add(artist.name()));
+        }
         db.update("""
                 INSERT INTO catalogue_tracks (track_id, name, album_id, artist_ids, artist_names)
-                VALUES (?, ?, ?, ?, ?)
+                SELECT * FROM jsonb_to_recordset(CAST(? AS jsonb))
+                    AS t(track_id text, name text, album_id text, artist_ids text[], artist_names text[])
+                ORDER BY track_id
                 ON CONFLICT (track_id) DO UPDATE SET name = EXCLUDED.name, album_id = EXCLUDED.album_id,
                     artist_ids = EXCLUDED.artist_ids, artist_names = EXCLUDED.artist_names
                 WHERE (catalogue_tracks.name, catalogue_tracks.album_id, catalogue_tracks.artist_ids,
                        catalogue_tracks.artist_names)
                       IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.album_id, EXCLUDED.artist_ids, EXCLUDED.artist_names)
-                """, track.id(), track.name(), track.album().id(),
-                track.artists().stream().map(ArtistRef::id).toList(),
-                track.artists().stream().map(ArtistRef::name).toList());
+                """, trackRows.toString());
         db.update("""
-                INSERT INTO catalogue_albums (album_id, name) VALUES (?, ?)
+                INSERT INTO catalogue_albums (album_id, name)
+                SELECT * FROM unnest(CAST(? AS text[]), CAST(? AS text[])) AS a(album_id, name) ORDER BY album_id
                 ON CONFLICT (album_id) DO UPDATE SET name = EXCLUDED.name
                 WHERE catalogue_albums.name IS DISTINCT FROM EXCLUDED.name
-                """, track.album().id(), track.album().name());
-        // Sorted, so concurrent writers lock catalogue rows in the same order.
-        for (Map.Entry<String, String> artist : distinctArtists(play).entrySet()) {
-            db.update("""
-                    INSERT INTO catalogue_artists (artist_id, name) VALUES (?, ?)
-                    ON CONFLICT (artist_id) DO UPDATE SET name = EXCLUDED.name
-                    WHERE catalogue_artists.name IS DISTINCT FROM EXCLUDED.name
-                    """, artist.getKey(), artist.getValue());
-        }
-    }
-
-    /** Adds the play to one generation unless it is already there; returns whether it was new. */
-    public boolean apply(ReadModelTables t, PlayEvent play, String zone) {
-        var track = play.track();
-        int inserted = db.update(t.sql("""
-                INSERT INTO {plays} (user_id, played_at, track_id, track_name, album_id, album_name,
-                                     artist_ids, artist_names, ms_played, source)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (user_id, played_at) DO NOTHING
-                """), play.userId(), play.playedAt(), track.id(), track.name(), track.album().id(),
-                track.album().name(), track.artists().stream().map(ArtistRef::id).toList(),
-                track.artists().stream().map(ArtistRef::name).toList(), play.msPlayed(), play.source().name());
-        if (inserted == 0) {
-            return false;
-        }
-        String user = play.userId();
-        long ms = play.msPlayed();
-        Instant at = play.playedAt();
-        // Local day and hour by PostgreSQL's zone rules, the same rules the zone-change rebuild uses.
-        Object[] local = db.queryOne("""
-                SELECT (CAST(? AS timestamptz) AT TIME ZONE ?)::date,
-                       EXTRACT(HOUR FROM CAST(? AS timestamptz) AT TIME ZONE ?)::int
-                """, rs -> new Object[] {rs.getObject(1, LocalDate.class), rs.getInt(2)}, at, zone, at, zone)
-                .orElseThrow();
-        LocalDate day = (LocalDate) local[0];
-        short hour = (short) (int) (Integer) local[1];
-
-        String dayUpsert = """
-                INSERT INTO %s (user_id, day, %s, plays, ms) VALUES (?, ?, ?, 1, ?)
-                ON CONFLICT (user_id, day, %s) DO UPDATE SET plays = %s.plays + 1, ms = %s.ms + EXCLUDED.ms
-                """;
-        db.update(dayUpsert.formatted(t.trackDays(), "track_id", "track_id", t.trackDays(), t.trackDays()),
-                user, day, track.id(), ms);
-        db.update(dayUpsert.formatted(t.albumDays(), "album_id", "album_id", t.albumDays(), t.albumDays()),
-                user, day, track.album().id(), ms);
-        db.update(dayUpsert.formatted(t.hourDays(), "hour", "hour", t.hourDays(), t.hourDays()),
-                user, day, hour, ms);
-        String totalUpsert = """
-                INSERT INTO %1$s (user_id, %2$s, first_at, last_at, plays, ms) VALUES (?, ?, ?, ?, 1, ?)
-                ON CONFLICT (user_id, %2$s) DO UPDATE SET first_at = LEAST(%1$s.first_at, EXCLUDED.first_at),
-                    last_at = GREATEST(%1$s.last_at, EXCLUDED.last_at), plays = %1$s.plays + 1,
-                    ms = %1$s.ms + EXCLUDED.ms
-                """;
-        db.update(totalUpsert.formatted(t.trackTotals(), "track_id"), user, track.id(), at, at, ms);
-        db.update(totalUpsert.formatted(t.albumTotals(), "album_id"), user, track.album().id(), at, at, ms);
-        for (String artistId : distinctArtists(play).keySet()) {
-            db.update(dayUpsert.formatted(t.artistDays(), "artist_id", "artist_id", t.artistDays(),
-                    t.artistDays()), user, day, artistId, ms);
-            db.update(totalUpsert.formatted(t.artistTotals(), "artist_id"), user, artistId, at, at, ms);
-        }
-        mergeSession(t, user, at, ms);
-        return true;
+                """, albums.keySet(), albums.values());
+        db.update("""
+                INSERT INTO catalogue_artists (artist_id, name)
+                SELECT * FROM unnest(CAST(? AS text[]), CAST(? AS text[])) AS a(artist_id, name) ORDER BY artist_id
+                ON CONFLICT (artist_id) DO UPDATE SET name = EXCLUDED.name
+                WHERE catalogue_artists.name IS DISTINCT FROM EXCLUDED.name
+                """, artists.keySet(), artists.values());
     }
 
     /**
-     * A session is a maximal run of plays with consecutive {@code played_at} at most the gap apart. A new play
-     * joins (and may bridge) the sessions that reach within the gap of it, whatever order plays arrive in.
+     * Adds the plays to one generation, skipping those already there, and moves every rollup by the new ones in
+     * the same statement. Local day and hour follow PostgreSQL's zone rules, the rules the zone-change rebuild
+     * uses. Requires {@link #lockUsers} in this transaction.
+     *
+     * @return the plays that were new to this generation
      */
-    private void mergeSession(ReadModelTables t, String user, Instant at, long ms) {
-        Duration gap = config.sessionGap();
-        List<long[]> touching = new ArrayList<>();
-        List<Instant[]> bounds = new ArrayList<>();
-        db.query(t.sql("""
-                SELECT start_at, end_at, plays, ms FROM {sessions}
-                WHERE user_id = ? AND end_at >= ? AND start_at <= ?
-                """), rs -> {
-                    bounds.add(new Instant[] {Db.instant(rs, "start_at"), Db.instant(rs, "end_at")});
-                    touching.add(new long[] {rs.getLong("plays"), rs.getLong("ms")});
-                    return null;
-                }, user, at.minus(gap), at.plus(gap));
-        Instant start = at;
-        Instant end = at;
-        long plays = 1;
-        long total = ms;
-        for (int i = 0; i < bounds.size(); i++) {
-            start = bounds.get(i)[0].isBefore(start) ? bounds.get(i)[0] : start;
-            end = bounds.get(i)[1].isAfter(end) ? bounds.get(i)[1] : end;
-            plays += touching.get(i)[0];
-            total += touching.get(i)[1];
-            db.update(t.sql("DELETE FROM {sessions} WHERE user_id = ? AND start_at = ?"), user, bounds.get(i)[0]);
+    public List<PlayEvent> apply(ReadModelTables t, List<PlayEvent> plays) {
+        Map<PlayKey, PlayEvent> byKey = new LinkedHashMap<>();
+        ArrayNode rows = json.createArrayNode();
+        for (PlayEvent play : plays) {
+            if (byKey.putIfAbsent(new PlayKey(play.userId(), play.playedAt()), play) != null) {
+                continue;
+            }
+            TrackRef track = play.track();
+            ObjectNode row = rows.addObject().put("user_id", play.userId())
+                    .put("played_at", play.playedAt().toString()).put("track_id", track.id())
+                    .put("track_name", track.name()).put("album_id", track.album().id())
+                    .put("album_name", track.album().name()).put("ms_played", play.msPlayed())
+                    .put("source", play.source().name());
+            track.artists().forEach(artist -> row.withArray("artist_ids").add(artist.id()));
+            track.artists().forEach(artist -> row.withArray("artist_names").add(artist.name()));
         }
-        db.update(t.sql("INSERT INTO {sessions} (user_id, start_at, end_at, plays, ms) VALUES (?, ?, ?, ?, ?)"),
-                user, start, end, plays, total);
+        String dayRollup = """
+                , {table}_up AS (
+                    INSERT INTO {table} (user_id, day, {key}, plays, ms)
+                    SELECT user_id, day, {value}, count(*), sum(ms_played) FROM located {join} GROUP BY 1, 2, 3
+                    ON CONFLICT (user_id, day, {key})
+                    DO UPDATE SET plays = {table}.plays + EXCLUDED.plays, ms = {table}.ms + EXCLUDED.ms)
+                """;
+        String totalRollup = """
+                , {table}_up AS (
+                    INSERT INTO {table} (user_id, {key}, first_at, last_at, plays, ms)
+                    SELECT user_id, {value}, min(played_at), max(played_at), count(*), sum(ms_played)
+                    FROM located {join} GROUP BY 1, 2
+                    ON CONFLICT (user_id, {key}) DO UPDATE SET
+                        first_at = LEAST({table}.first_at, EXCLUDED.first_at),
+                        last_at = GREATEST({table}.last_at, EXCLUDED.last_at),
+                        plays = {table}.plays + EXCLUDED.plays, ms = {table}.ms + EXCLUDED.ms)
+                """;
+        String byArtist = "CROSS JOIN LATERAL (SELECT DISTINCT unnest(artist_ids) AS artist_id) a";
+        StringBuilder sql = new StringBuilder(t.sql("""
+                WITH fresh AS (
+                    INSERT INTO {plays} (user_id, played_at, track_id, track_name, album_id, album_name,
+                                         artist_ids, artist_names, ms_played, source)
+                    SELECT * FROM jsonb_to_recordset(CAST(? AS jsonb)) AS p(user_id text, played_at timestamptz,
+                        track_id text, track_name text, album_id text, album_name text, artist_ids text[],
+                        artist_names text[], ms_played bigint, source text)
+                    ON CONFLICT (user_id, played_at) DO NOTHING
+                    RETURNING user_id, played_at, track_id, album_id, artist_ids, ms_played
+                ), located AS (
+                    SELECT f.*, (f.played_at AT TIME ZONE s.time_zone)::date AS day,
+                           EXTRACT(HOUR FROM f.played_at AT TIME ZONE s.time_zone)::smallint AS hour
+                    FROM fresh f JOIN user_settings s USING (user_id)
+                )
+                """));
+        sql.append(rollup(dayRollup, t.trackDays(), "track_id", "track_id", ""));
+        sql.append(rollup(dayRollup, t.albumDays(), "album_id", "album_id", ""));
+        sql.append(rollup(dayRollup, t.hourDays(), "hour", "hour", ""));
+        sql.append(rollup(dayRollup, t.artistDays(), "artist_id", "a.artist_id", byArtist));
+        sql.append(rollup(totalRollup, t.trackTotals(), "track_id", "track_id", ""));
+        sql.append(rollup(totalRollup, t.albumTotals(), "album_id", "album_id", ""));
+        sql.append(rollup(totalRollup, t.artistTotals(), "artist_id", "a.artist_id", byArtist));
+        sql.append("SELECT user_id, played_at FROM located");
+        List<PlayEvent> fresh = db.query(sql.toString(),
+                rs -> byKey.get(new PlayKey(rs.getString(1), Db.instant(rs, "played_at"))), rows.toString());
+        mergeSessions(t, fresh);
+        return fresh;
+    }
+
+    private static String rollup(String template, String table, String key, String value, String join) {
+        return template.replace("{table}", table).replace("{key}", key).replace("{value}", value)
+                .replace("{join}", join);
+    }
+
+    /**
+     * A session is a maximal run of plays with consecutive {@code played_at} at most the gap apart. New plays
+     * join (and may bridge) the sessions that reach within the gap of them, whatever order plays arrive in.
+     */
+    private void mergeSessions(ReadModelTables t, List<PlayEvent> fresh) {
+        if (fresh.isEmpty()) {
+            return;
+        }
+        Duration gap = config.sessionGap();
+        Map<String, List<Session>> byUser = new TreeMap<>();
+        for (PlayEvent play : fresh) {
+            byUser.computeIfAbsent(play.userId(), u -> new ArrayList<>())
+                    .add(new Session(play.playedAt(), play.playedAt(), 1, play.msPlayed(), false));
+        }
+        ArrayNode ranges = json.createArrayNode();
+        byUser.forEach((user, plays) -> ranges.addObject().put("user_id", user)
+                .put("low", plays.stream().map(Session::start).min(Instant::compareTo).orElseThrow().minus(gap).toString())
+                .put("high", plays.stream().map(Session::start).max(Instant::compareTo).orElseThrow().plus(gap).toString()));
+        db.query(t.sql("""
+                SELECT s.user_id, s.start_at, s.end_at, s.plays, s.ms
+                FROM jsonb_to_recordset(CAST(? AS jsonb)) AS r(user_id text, low timestamptz, high timestamptz)
+                JOIN {sessions} s ON s.user_id = r.user_id AND s.end_at >= r.low AND s.start_at <= r.high
+                """), rs -> byUser.get(rs.getString(1)).add(new Session(Db.instant(rs, "start_at"),
+                        Db.instant(rs, "end_at"), rs.getLong(4), rs.getLong(5), true)), ranges.toString());
+
+        ArrayNode removed = json.createArrayNode();
+        ArrayNode merged = json.createArrayNode();
+        byUser.forEach((user, sessions) -> {
+            sessions.sort(Comparator.comparing(Session::start));
+            List<Session> run = new ArrayList<>();
+            Instant runEnd = null;
+            for (Session session : sessions) {
+                if (runEnd != null && session.start().isAfter(runEnd.plus(gap))) {
+                    writeRun(user, run, removed, merged);
+                    run.clear();
+                    runEnd = null;
+                }
+                run.add(session);
+                runEnd = runEnd == null || session.end().isAfter(runEnd) ? session.end() : runEnd;
+            }
+            writeRun(user, run, removed, merged);
+        });
+        db.update(t.sql("""
+                DELETE FROM {sessions} s USING jsonb_to_recordset(CAST(? AS jsonb)) AS d(user_id text, start_at timestamptz)
+                WHERE s.user_id = d.user_id AND s.start_at = d.start_at
+                """), removed.toString());
+        db.update(t.sql("""
+                INSERT INTO {sessions} (user_id, start_at, end_at, plays, ms)
+                SELECT * FROM jsonb_to_recordset(CAST(? AS jsonb))
+                    AS n(user_id text, start_at timestamptz, end_at timestamptz, plays bigint, ms bigint)
+                """), merged.toString());
+    }
+
+    /** A run holding a new play replaces its stored sessions by one; a run of one stored session stays. */
+    private static void writeRun(String user, List<Session> run, ArrayNode removed, ArrayNode merged) {
+        if (run.stream().allMatch(Session::stored)) {
+            return;
+        }
+        run.stream().filter(Session::stored)
+                .forEach(s -> removed.addObject().put("user_id", user).put("start_at", s.start().toString()));
+        merged.addObject().put("user_id", user)
+                .put("start_at", run.stream().map(Session::start).min(Instant::compareTo).orElseThrow().toString())
+                .put("end_at", run.stream().map(Session::end).max(Instant::compareTo).orElseThrow().toString())
+                .put("plays", run.stream().mapToLong(Session::plays).sum())
+                .put("ms", run.stream().mapToLong(Session::ms).sum());
+    }
+
+    private record PlayKey(String userId, Instant playedAt) {
+    }
+
+    private record Session(Instant start, Instant end, long plays, long ms, boolean stored) {
     }
 
     /** Rebuilds the user's day rollups of one generation from its plays for {@code zone}. */
@@ -241,18 +342,10 @@ public class ReadModelWriter {
         }
     }
 
-    public void countIngested(Instant now) {
+    public void countIngested(Instant now, int plays) {
         db.update("""
-                INSERT INTO plays_ingested_hourly (hour, plays) VALUES (date_trunc('hour', CAST(? AS timestamptz) AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', 1)
-                ON CONFLICT (hour) DO UPDATE SET plays = plays_ingested_hourly.plays + 1
-                """, now);
-    }
-
-    private static Map<String, String> distinctArtists(PlayEvent play) {
-        Map<String, String> artists = new TreeMap<>();
-        for (ArtistRef artist : play.track().artists()) {
-            artists.putIfAbsent(artist.id(), artist.name());
-        }
-        return new LinkedHashMap<>(artists);
+                INSERT INTO plays_ingested_hourly (hour, plays) VALUES (date_trunc('hour', CAST(? AS timestamptz) AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', ?)
+                ON CONFLICT (hour) DO UPDATE SET plays = plays_ingested_hourly.plays + EXCLUDED.plays
+                """, now, plays);
     }
 }

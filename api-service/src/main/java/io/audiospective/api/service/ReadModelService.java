@@ -27,39 +27,41 @@ public class ReadModelService {
     }
 
     /**
-     * A play from the live consumer: into the active generation and, while a replay runs, into the generation
+     * Plays from the live consumer: into the active generation and, while a replay runs, into the generation
      * being built too (so nothing that arrives during the replay is missing after the switch-over).
      *
-     * @return whether the play was new to the active generation
+     * @return how many plays were new to the active generation
      */
     @Transactional
-    public boolean applyLive(PlayEvent play) {
-        if (writer.isDeleted(play.userId())) {
-            return false;
+    public int applyLive(List<PlayEvent> plays) {
+        List<PlayEvent> kept = writer.withoutDeletedUsers(plays);
+        if (kept.isEmpty()) {
+            return 0;
         }
         List<ReadModelTables> generations = writer.lockGenerationsForWrite();
-        String zone = writer.lockUser(play.userId());
-        writer.upsertCatalogue(play);
-        boolean isNew = writer.apply(generations.get(0), play, zone);
+        writer.lockUsers(kept);
+        writer.upsertCatalogue(kept);
+        int fresh = writer.apply(generations.get(0), kept).size();
         for (int i = 1; i < generations.size(); i++) {
-            writer.apply(generations.get(i), play, zone);
+            writer.apply(generations.get(i), kept);
         }
-        if (isNew) {
-            writer.countIngested(clock.instant());
+        if (fresh > 0) {
+            writer.countIngested(clock.instant(), fresh);
         }
-        return isNew;
+        return fresh;
     }
 
-    /** A play read by a replay into the generation it builds. */
+    /** Plays read by a replay into the generation it builds. */
     @Transactional
-    public void applyReplayed(ReadModelTables target, PlayEvent play) {
-        if (writer.isDeleted(play.userId())) {
+    public void applyReplayed(ReadModelTables target, List<PlayEvent> plays) {
+        List<PlayEvent> kept = writer.withoutDeletedUsers(plays);
+        if (kept.isEmpty()) {
             return;
         }
         writer.lockGenerationsForWrite();
-        String zone = writer.lockUser(play.userId());
-        writer.upsertCatalogue(play);
-        writer.apply(target, play, zone);
+        writer.lockUsers(kept);
+        writer.upsertCatalogue(kept);
+        writer.apply(target, kept);
     }
 
     /** Sets the user's zone and rebuilds their day rollups in every live generation, atomically. */

@@ -3,6 +3,7 @@ package io.audiospective.api.service;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -138,17 +139,18 @@ public class ReplayService {
             }
             while (!stopping) {
                 ConsumerRecords<String, byte[]> batch = consumer.poll(Duration.ofMillis(500));
+                List<PlayEvent> plays = new ArrayList<>(batch.count());
                 for (ConsumerRecord<String, byte[]> record : batch) {
-                    PlayEvent play;
                     try {
-                        play = MessageCodec.decode(record.value(), PlayEvent.class);
+                        plays.add(MessageCodec.decode(record.value(), PlayEvent.class));
                     } catch (MessageFormatException e) {
                         // The live consumer sent it to plays.dlq already; a replay cannot do better.
-                        continue;
                     }
-                    readModel.applyReplayed(target, play);
-                    records++;
                 }
+                if (!plays.isEmpty()) {
+                    readModel.applyReplayed(target, plays);
+                }
+                records += plays.size();
                 consumer.commitSync();
                 long lag = 0;
                 Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
