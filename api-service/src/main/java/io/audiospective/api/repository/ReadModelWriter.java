@@ -81,7 +81,10 @@ public class ReadModelWriter {
                 """, config.defaultTimeZone(), users);
     }
 
-    /** The latest names of the plays' tracks, albums and artists; rows locked in key order. */
+    /**
+     * The latest names of the plays' tracks, albums and artists. Only rows whose values differ are updated, and so
+     * locked: an {@code ON CONFLICT DO UPDATE} would lock every shared row until commit even when nothing changes.
+     */
     public void upsertCatalogue(List<PlayEvent> plays) {
         Map<String, TrackRef> tracks = new TreeMap<>();
         Map<String, String> albums = new TreeMap<>();
@@ -99,29 +102,33 @@ public class ReadModelWriter {
             track.artists().forEach(artist -> row.withArray("artist_ids").add(artist.id()));
             track.artists().forEach(artist -> row.withArray("artist_names").add(artist.name()));
         }
+        String trackValues = """
+                jsonb_to_recordset(CAST(? AS jsonb))
+                    AS t(track_id text, name text, album_id text, artist_ids text[], artist_names text[])""";
+        db.update("INSERT INTO catalogue_tracks (track_id, name, album_id, artist_ids, artist_names) SELECT * FROM "
+                + trackValues + " ORDER BY track_id ON CONFLICT (track_id) DO NOTHING", trackRows.toString());
         db.update("""
-                INSERT INTO catalogue_tracks (track_id, name, album_id, artist_ids, artist_names)
-                SELECT * FROM jsonb_to_recordset(CAST(? AS jsonb))
-                    AS t(track_id text, name text, album_id text, artist_ids text[], artist_names text[])
-                ORDER BY track_id
-                ON CONFLICT (track_id) DO UPDATE SET name = EXCLUDED.name, album_id = EXCLUDED.album_id,
-                    artist_ids = EXCLUDED.artist_ids, artist_names = EXCLUDED.artist_names
-                WHERE (catalogue_tracks.name, catalogue_tracks.album_id, catalogue_tracks.artist_ids,
-                       catalogue_tracks.artist_names)
-                      IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.album_id, EXCLUDED.artist_ids, EXCLUDED.artist_names)
-                """, trackRows.toString());
+                UPDATE catalogue_tracks c SET name = t.name, album_id = t.album_id, artist_ids = t.artist_ids,
+                    artist_names = t.artist_names
+                FROM %s
+                WHERE c.track_id = t.track_id AND (c.name, c.album_id, c.artist_ids, c.artist_names)
+                      IS DISTINCT FROM (t.name, t.album_id, t.artist_ids, t.artist_names)
+                """.formatted(trackValues), trackRows.toString());
+        upsertName("catalogue_albums", "album_id", albums);
+        upsertName("catalogue_artists", "artist_id", artists);
+    }
+
+    private void upsertName(String table, String key, Map<String, String> names) {
         db.update("""
-                INSERT INTO catalogue_albums (album_id, name)
-                SELECT * FROM unnest(CAST(? AS text[]), CAST(? AS text[])) AS a(album_id, name) ORDER BY album_id
-                ON CONFLICT (album_id) DO UPDATE SET name = EXCLUDED.name
-                WHERE catalogue_albums.name IS DISTINCT FROM EXCLUDED.name
-                """, albums.keySet(), albums.values());
+                INSERT INTO %1$s (%2$s, name)
+                SELECT * FROM unnest(CAST(? AS text[]), CAST(? AS text[])) AS v(%2$s, name) ORDER BY %2$s
+                ON CONFLICT (%2$s) DO NOTHING
+                """.formatted(table, key), names.keySet(), names.values());
         db.update("""
-                INSERT INTO catalogue_artists (artist_id, name)
-                SELECT * FROM unnest(CAST(? AS text[]), CAST(? AS text[])) AS a(artist_id, name) ORDER BY artist_id
-                ON CONFLICT (artist_id) DO UPDATE SET name = EXCLUDED.name
-                WHERE catalogue_artists.name IS DISTINCT FROM EXCLUDED.name
-                """, artists.keySet(), artists.values());
+                UPDATE %1$s c SET name = v.name
+                FROM unnest(CAST(? AS text[]), CAST(? AS text[])) AS v(%2$s, name)
+                WHERE c.%2$s = v.%2$s AND c.name IS DISTINCT FROM v.name
+                """.formatted(table, key), names.keySet(), names.values());
     }
 
     /**

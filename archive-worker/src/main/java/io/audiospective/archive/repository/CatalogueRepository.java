@@ -17,9 +17,12 @@ import io.audiospective.model.ArtistRef;
 import io.audiospective.model.TrackRef;
 
 /**
- * Upserts artists, albums and tracks in bulk: one statement per table whatever the number of rows, and
- * {@code ON CONFLICT} so concurrent workers inserting the same track never fail each other. Rows go in id order,
- * so concurrent transactions lock shared rows in the same order and cannot deadlock.
+ * Upserts artists, albums and tracks in bulk, a fixed number of statements whatever the number of rows. Every poll
+ * writes the catalogue rows of its page, and popular artists are on most pages: an {@code ON CONFLICT DO UPDATE}
+ * would lock each of those rows until the poll's transaction ends, even when nothing changes, and serialise all
+ * polls on them. So new rows are inserted with {@code DO NOTHING} (concurrent workers inserting the same track
+ * never fail each other) and only rows whose values differ are updated, and so locked. Rows go in id order, so
+ * concurrent transactions meet shared rows in the same order.
  */
 @ApplicationScoped
 public class CatalogueRepository {
@@ -48,51 +51,65 @@ public class CatalogueRepository {
     }
 
     private void upsertArtists(Collection<ArtistRef> artists) {
+        String[] ids = artists.stream().map(ArtistRef::id).toArray(String[]::new);
+        String[] names = artists.stream().map(ArtistRef::name).toArray(String[]::new);
         entityManager.createNativeQuery("""
                 INSERT INTO artists (id, name)
                 SELECT * FROM unnest(CAST(:ids AS text[]), CAST(:names AS text[]))
-                ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name
-                    WHERE artists.name IS DISTINCT FROM EXCLUDED.name
-                """)
-                .setParameter("ids", artists.stream().map(ArtistRef::id).toArray(String[]::new))
-                .setParameter("names", artists.stream().map(ArtistRef::name).toArray(String[]::new))
-                .executeUpdate();
+                ON CONFLICT (id) DO NOTHING
+                """).setParameter("ids", ids).setParameter("names", names).executeUpdate();
+        entityManager.createNativeQuery("""
+                UPDATE artists a SET name = v.name
+                FROM unnest(CAST(:ids AS text[]), CAST(:names AS text[])) AS v(id, name)
+                WHERE a.id = v.id AND a.name IS DISTINCT FROM v.name
+                """).setParameter("ids", ids).setParameter("names", names).executeUpdate();
     }
 
     private void upsertAlbums(Collection<AlbumRef> albums) {
+        String[] ids = albums.stream().map(AlbumRef::id).toArray(String[]::new);
+        String[] names = albums.stream().map(AlbumRef::name).toArray(String[]::new);
+        String[] releaseDates = albums.stream().map(AlbumRef::releaseDate).toArray(String[]::new);
+        String[] imageUrls = albums.stream().map(AlbumRef::imageUrl).toArray(String[]::new);
         entityManager.createNativeQuery("""
                 INSERT INTO albums (id, name, release_date, image_url)
                 SELECT * FROM unnest(CAST(:ids AS text[]), CAST(:names AS text[]),
                                      CAST(:releaseDates AS text[]), CAST(:imageUrls AS text[]))
-                ON CONFLICT (id) DO UPDATE
-                    SET name = EXCLUDED.name, release_date = EXCLUDED.release_date, image_url = EXCLUDED.image_url
-                    WHERE (albums.name, albums.release_date, albums.image_url)
-                          IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.release_date, EXCLUDED.image_url)
-                """)
-                .setParameter("ids", albums.stream().map(AlbumRef::id).toArray(String[]::new))
-                .setParameter("names", albums.stream().map(AlbumRef::name).toArray(String[]::new))
-                .setParameter("releaseDates", albums.stream().map(AlbumRef::releaseDate).toArray(String[]::new))
-                .setParameter("imageUrls", albums.stream().map(AlbumRef::imageUrl).toArray(String[]::new))
-                .executeUpdate();
+                ON CONFLICT (id) DO NOTHING
+                """).setParameter("ids", ids).setParameter("names", names)
+                .setParameter("releaseDates", releaseDates).setParameter("imageUrls", imageUrls).executeUpdate();
+        entityManager.createNativeQuery("""
+                UPDATE albums a SET name = v.name, release_date = v.release_date, image_url = v.image_url
+                FROM unnest(CAST(:ids AS text[]), CAST(:names AS text[]), CAST(:releaseDates AS text[]),
+                            CAST(:imageUrls AS text[])) AS v(id, name, release_date, image_url)
+                WHERE a.id = v.id
+                  AND (a.name, a.release_date, a.image_url) IS DISTINCT FROM (v.name, v.release_date, v.image_url)
+                """).setParameter("ids", ids).setParameter("names", names)
+                .setParameter("releaseDates", releaseDates).setParameter("imageUrls", imageUrls).executeUpdate();
     }
 
     private void upsertTracks(Collection<TrackRef> tracks) {
+        String[] ids = tracks.stream().map(TrackRef::id).toArray(String[]::new);
+        String[] names = tracks.stream().map(TrackRef::name).toArray(String[]::new);
+        Long[] durations = tracks.stream().map(TrackRef::durationMs).toArray(Long[]::new);
+        String[] isrcs = tracks.stream().map(TrackRef::isrc).toArray(String[]::new);
+        String[] albumIds = tracks.stream().map(t -> t.album().id()).toArray(String[]::new);
         entityManager.createNativeQuery("""
                 INSERT INTO tracks (id, name, duration_ms, isrc, album_id)
                 SELECT * FROM unnest(CAST(:ids AS text[]), CAST(:names AS text[]), CAST(:durations AS bigint[]),
                                      CAST(:isrcs AS text[]), CAST(:albumIds AS text[]))
-                ON CONFLICT (id) DO UPDATE
-                    SET name = EXCLUDED.name, duration_ms = EXCLUDED.duration_ms, isrc = EXCLUDED.isrc,
-                        album_id = EXCLUDED.album_id
-                    WHERE (tracks.name, tracks.duration_ms, tracks.isrc, tracks.album_id)
-                          IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.duration_ms, EXCLUDED.isrc, EXCLUDED.album_id)
-                """)
-                .setParameter("ids", tracks.stream().map(TrackRef::id).toArray(String[]::new))
-                .setParameter("names", tracks.stream().map(TrackRef::name).toArray(String[]::new))
-                .setParameter("durations", tracks.stream().map(TrackRef::durationMs).toArray(Long[]::new))
-                .setParameter("isrcs", tracks.stream().map(TrackRef::isrc).toArray(String[]::new))
-                .setParameter("albumIds", tracks.stream().map(t -> t.album().id()).toArray(String[]::new))
-                .executeUpdate();
+                ON CONFLICT (id) DO NOTHING
+                """).setParameter("ids", ids).setParameter("names", names).setParameter("durations", durations)
+                .setParameter("isrcs", isrcs).setParameter("albumIds", albumIds).executeUpdate();
+        entityManager.createNativeQuery("""
+                UPDATE tracks t SET name = v.name, duration_ms = v.duration_ms, isrc = v.isrc, album_id = v.album_id
+                FROM unnest(CAST(:ids AS text[]), CAST(:names AS text[]), CAST(:durations AS bigint[]),
+                            CAST(:isrcs AS text[]), CAST(:albumIds AS text[]))
+                     AS v(id, name, duration_ms, isrc, album_id)
+                WHERE t.id = v.id
+                  AND (t.name, t.duration_ms, t.isrc, t.album_id)
+                      IS DISTINCT FROM (v.name, v.duration_ms, v.isrc, v.album_id)
+                """).setParameter("ids", ids).setParameter("names", names).setParameter("durations", durations)
+                .setParameter("isrcs", isrcs).setParameter("albumIds", albumIds).executeUpdate();
 
         List<String> trackIds = new ArrayList<>();
         List<String> artistIds = new ArrayList<>();

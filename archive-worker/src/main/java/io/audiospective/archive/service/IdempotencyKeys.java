@@ -1,5 +1,6 @@
 package io.audiospective.archive.service;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -15,7 +16,7 @@ import io.quarkus.redis.datasource.value.ValueCommands;
 
 /**
  * One Redis key per user and scheduled poll: {@code archive:{userId}:{yyyy-MM-dd-HH}} for the hourly poll (the
- * window is configurable; shorter windows add minutes), and {@code archive:{userId}:{batchId}} for extra polls
+ * window is configurable; shorter windows add minutes, or seconds), and {@code archive:{userId}:{batchId}} for extra polls
  * (heavy listeners, manual), which must not be swallowed by the hour's regular poll. While a worker polls, the key holds an in-progress
  * marker with a short TTL; afterwards a done marker for 24 h. Redelivered or duplicated batches skip users that
  * are done or being polled, and retry users whose in-progress marker expired (their worker died).
@@ -28,6 +29,8 @@ public class IdempotencyKeys {
     private static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("yyyy-MM-dd-HH").withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter MINUTE = DateTimeFormatter.ofPattern("yyyy-MM-dd-HH-mm")
             .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter SECOND = DateTimeFormatter.ofPattern("yyyy-MM-dd-HH-mm-ss")
+            .withZone(ZoneOffset.UTC);
 
     private final ValueCommands<String, String> values;
     private final ArchiveConfig.Idempotency config;
@@ -39,13 +42,17 @@ public class IdempotencyKeys {
 
     /** The key of this user's poll in this batch. */
     public String key(ArchiveBatch batch, String userId) {
+        return key(batch, userId, config.window());
+    }
+
+    static String key(ArchiveBatch batch, String userId, Duration window) {
         if (batch.reason() != BatchReason.SCHEDULED && batch.reason() != BatchReason.CATCH_UP) {
             return "archive:" + userId + ":" + batch.batchId();
         }
-        Instant scheduledFor = batch.scheduledFor();
-        long windowMs = config.window().toMillis();
-        Instant windowStart = Instant.ofEpochMilli(Math.floorDiv(scheduledFor.toEpochMilli(), windowMs) * windowMs);
-        DateTimeFormatter format = windowMs % 3_600_000 == 0 ? HOUR : MINUTE;
+        long windowMs = window.toMillis();
+        Instant windowStart = Instant.ofEpochMilli(Math.floorDiv(batch.scheduledFor().toEpochMilli(), windowMs)
+                * windowMs);
+        DateTimeFormatter format = windowMs % 3_600_000 == 0 ? HOUR : windowMs % 60_000 == 0 ? MINUTE : SECOND;
         return "archive:" + userId + ":" + format.format(windowStart);
     }
 

@@ -1,0 +1,88 @@
+package io.audiospective.archive;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+
+import org.junit.jupiter.api.Test;
+
+import io.audiospective.archive.repository.CatalogueRepository;
+import io.audiospective.model.AlbumRef;
+import io.audiospective.model.ArtistRef;
+import io.audiospective.model.TrackRef;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * Every poll writes its page's catalogue rows: changed names win, and unchanged rows are neither updated nor
+ * locked, so concurrent polls sharing popular artists never wait for each other.
+ */
+@QuarkusTest
+class CatalogueTest {
+
+    @Inject
+    CatalogueRepository catalogue;
+
+    @Inject
+    EntityManager entityManager;
+
+    @Test
+    void unchangedRowsAreLeftUntouchedAndChangedOnesTakeTheNewValues() {
+        String id = UUID.randomUUID().toString().substring(0, 12);
+        TrackRef track = new TrackRef("ct" + id, "Song", 200_000, "ISRC1",
+                new AlbumRef("cal" + id, "Album", "2024", null), List.of(new ArtistRef("car" + id, "Artist")));
+        QuarkusTransaction.requiringNew().run(() -> catalogue.upsert(List.of(track)));
+
+        // a poll holds its transaction open with the same (unchanged) rows written...
+        CountDownLatch written = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<Void> open = CompletableFuture.runAsync(() -> QuarkusTransaction.requiringNew().run(() -> {
+            catalogue.upsert(List.of(track));
+            written.countDown();
+            await(release);
+        }));
+        await(written);
+        // ...and another poll writing them too does not wait for it
+        try {
+            QuarkusTransaction.requiringNew().run(() -> {
+                entityManager.createNativeQuery("SELECT set_config('lock_timeout', '2s', true)").getSingleResult();
+                catalogue.upsert(List.of(track));
+            });
+        } finally {
+            release.countDown();
+        }
+        open.join();
+
+        TrackRef renamed = new TrackRef("ct" + id, "Song (Remastered)", 201_000, "ISRC1",
+                new AlbumRef("cal" + id, "Album (Deluxe)", "2024", "https://img/1"),
+                List.of(new ArtistRef("car" + id, "The Artist")));
+        QuarkusTransaction.requiringNew().run(() -> catalogue.upsert(List.of(renamed)));
+
+        assertThat(value("SELECT name || '/' || duration_ms FROM tracks WHERE id = ?1", "ct" + id))
+                .isEqualTo("Song (Remastered)/201000");
+        assertThat(value("SELECT name || '/' || image_url FROM albums WHERE id = ?1", "cal" + id))
+                .isEqualTo("Album (Deluxe)/https://img/1");
+        assertThat(value("SELECT name FROM artists WHERE id = ?1", "car" + id)).isEqualTo("The Artist");
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            assertThat(latch.await(30, TimeUnit.SECONDS)).isTrue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private String value(String sql, String id) {
+        return QuarkusTransaction.requiringNew().call(() -> (String) entityManager.createNativeQuery(sql)
+                .setParameter(1, id).getSingleResult());
+    }
+}
