@@ -1,6 +1,9 @@
 package io.audiospective.systemtest;
 
 import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -199,6 +202,18 @@ public final class LocalSystem implements AutoCloseable {
     public Connection openDatabase() throws SQLException {
         return DriverManager.getConnection(Infrastructure.jdbcUrl(database), Infrastructure.postgresUser(),
                 Infrastructure.postgresPassword());
+    }
+
+    /**
+     * Asks the scheduler to poll the member now. False until the scheduler knows the member (it has read the
+     * REGISTERED event), so callers retry.
+     */
+    public boolean pollNow(String userId) throws IOException, InterruptedException {
+        HttpResponse<Void> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                scheduler.url().resolve("/admin/users/" + userId + "/poll-now"))
+                .POST(HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.discarding());
+        return response.statusCode() / 100 == 2;
     }
 
     /** SIGQUIT to every service: each JVM writes a thread dump into its log, for a run that went wrong. */

@@ -16,10 +16,12 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -51,7 +53,8 @@ class ImportSystemTest {
             URI api = system.api().url();
             String token = new SpotifySignIn(system.auth().url()).signIn(USER)
                     .orElseThrow(() -> new AssertionError("the sign-in of " + USER + " did not finish"));
-            pollNow(system.scheduler().url());
+            Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> system.pollNow(USER));
             List<List<JsonNode>> previous = new ArrayList<>(List.of(List.of()));
             List<JsonNode> polled = await("the first poll's plays in the read model", () -> {
                 // settled: the same non-empty history twice in a row (the relay publishes in batches)
@@ -189,35 +192,13 @@ class ImportSystemTest {
         return JSON.readTree(response.body());
     }
 
-    /** Asks the scheduler for a poll now; it knows the member once it has read the REGISTERED event. */
-    private void pollNow(URI scheduler) throws Exception {
-        Instant end = Instant.now().plusSeconds(60);
-        while (true) {
-            HttpResponse<Void> response = http.send(HttpRequest.newBuilder(
-                    scheduler.resolve("/admin/users/" + USER + "/poll-now")).POST(HttpRequest.BodyPublishers.noBody())
-                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.discarding());
-            if (response.statusCode() / 100 == 2 || Instant.now().isAfter(end)) {
-                return;
-            }
-            Thread.sleep(500);
-        }
-    }
-
     private interface Probe<T> {
         T get() throws Exception;
     }
 
-    private static <T> T await(String what, Probe<T> probe) throws Exception {
-        Instant end = Instant.now().plus(WAIT);
-        while (true) {
-            T value = probe.get();
-            if (value != null) {
-                return value;
-            }
-            if (Instant.now().isAfter(end)) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(1000);
-        }
+    /** The probe's first non-null answer. */
+    private static <T> T await(String what, Probe<T> probe) {
+        return Awaitility.await(what).atMost(WAIT).pollInterval(Duration.ofSeconds(1)).until(probe::get,
+                Objects::nonNull);
     }
 }

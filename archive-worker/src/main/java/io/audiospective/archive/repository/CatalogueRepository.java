@@ -5,11 +5,15 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 import java.time.Instant;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 
 import io.audiospective.archive.client.ArtistDetails;
 import io.audiospective.model.AlbumRef;
@@ -27,27 +31,57 @@ import io.audiospective.model.TrackRef;
 @ApplicationScoped
 public class CatalogueRepository {
 
-    private final EntityManager entityManager;
+    /** Bounds {@link #committed}; past it the memory starts over, costing one write per track. */
+    static final int MAX_REMEMBERED_TRACKS = 200_000;
 
-    CatalogueRepository(EntityManager entityManager) {
+    private final EntityManager entityManager;
+    private final TransactionSynchronizationRegistry transactions;
+    /**
+     * Tracks as this worker last committed them, with their album and artists. Most of a page was on the user's
+     * previous page too: a track equal to its remembered version is in the catalogue already and is not written
+     * again. Catalogue rows are never deleted, so a remembered track cannot be missing.
+     */
+    private final Map<String, TrackRef> committed = new ConcurrentHashMap<>();
+
+    CatalogueRepository(EntityManager entityManager, TransactionSynchronizationRegistry transactions) {
         this.entityManager = entityManager;
+        this.transactions = transactions;
     }
 
+    /** Writes the tracks this worker has not committed in this form before; must run in a transaction. */
     public void upsert(Collection<TrackRef> tracks) {
-        if (tracks.isEmpty()) {
-            return;
-        }
         Map<String, ArtistRef> artists = new TreeMap<>();
         Map<String, AlbumRef> albums = new TreeMap<>();
         Map<String, TrackRef> uniqueTracks = new TreeMap<>();
         for (TrackRef track : tracks) {
+            if (track.equals(committed.get(track.id()))) {
+                continue;
+            }
             uniqueTracks.put(track.id(), track);
             albums.put(track.album().id(), track.album());
             track.artists().forEach(artist -> artists.put(artist.id(), artist));
         }
+        if (uniqueTracks.isEmpty()) {
+            return;
+        }
         upsertArtists(artists.values());
         upsertAlbums(albums.values());
         upsertTracks(uniqueTracks.values());
+        transactions.registerInterposedSynchronization(new Synchronization() {
+            @Override
+            public void beforeCompletion() {
+            }
+
+            @Override
+            public void afterCompletion(int status) {
+                if (status == Status.STATUS_COMMITTED) {
+                    if (committed.size() > MAX_REMEMBERED_TRACKS) {
+                        committed.clear();
+                    }
+                    committed.putAll(uniqueTracks);
+                }
+            }
+        });
     }
 
     private void upsertArtists(Collection<ArtistRef> artists) {

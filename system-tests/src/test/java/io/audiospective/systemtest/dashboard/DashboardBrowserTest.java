@@ -1,6 +1,7 @@
 package io.audiospective.systemtest.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -8,7 +9,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +46,8 @@ class DashboardBrowserTest {
             // something to look at.
             String token = new SpotifySignIn(system.auth().url()).signIn(USER)
                     .orElseThrow(() -> new AssertionError("the first sign-in of " + USER + " did not finish"));
-            pollNow(system.scheduler().url(), USER);
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> system.pollNow(USER));
             awaitPlays(system.api().url(), token);
 
             Map<String, String> env = new LinkedHashMap<>();
@@ -64,35 +65,14 @@ class DashboardBrowserTest {
         }
     }
 
-    /** Asks the scheduler for a poll now; it knows the member once it has read the REGISTERED event. */
-    private static void pollNow(URI scheduler, String user) throws Exception {
+    /** Waits for the member's first play to reach the read model. */
+    private static void awaitPlays(URI api, String token) {
         HttpClient http = HttpClient.newHttpClient();
-        Instant end = Instant.now().plusSeconds(60);
-        while (true) {
-            HttpResponse<Void> response = http.send(HttpRequest.newBuilder(
-                    scheduler.resolve("/admin/users/" + user + "/poll-now")).POST(HttpRequest.BodyPublishers.noBody())
-                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.discarding());
-            if (response.statusCode() / 100 == 2 || Instant.now().isAfter(end)) {
-                return;
-            }
-            Thread.sleep(500);
-        }
-    }
-
-    private static void awaitPlays(URI api, String token) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
-        Instant end = Instant.now().plusSeconds(240);
-        String last = "";
-        while (Instant.now().isBefore(end)) {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(api.resolve("/api/v1/me/plays?limit=1"))
-                    .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(10)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            last = response.statusCode() + " " + response.body();
-            if (response.statusCode() == 200 && response.body().contains("\"playedAt\"")) {
-                return;
-            }
-            Thread.sleep(1000);
-        }
-        throw new AssertionError("no plays archived for the member within 4 minutes; last answer: " + last);
+        await("the member's first plays in the read model").atMost(Duration.ofMinutes(4))
+                .pollInterval(Duration.ofSeconds(1)).until(() -> http.send(
+                        HttpRequest.newBuilder(api.resolve("/api/v1/me/plays?limit=1"))
+                                .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(10)).build(),
+                        HttpResponse.BodyHandlers.ofString()),
+                        response -> response.statusCode() == 200 && response.body().contains("\"playedAt\""));
     }
 }

@@ -1,6 +1,7 @@
-package io.audiospective.archive;
+package io.audiospective.archive.repository;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.UUID;
@@ -10,10 +11,10 @@ import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 
 import org.junit.jupiter.api.Test;
 
-import io.audiospective.archive.repository.CatalogueRepository;
 import io.audiospective.model.AlbumRef;
 import io.audiospective.model.ArtistRef;
 import io.audiospective.model.TrackRef;
@@ -22,7 +23,8 @@ import io.quarkus.test.junit.QuarkusTest;
 
 /**
  * Every poll writes its page's catalogue rows: changed names win, and unchanged rows are neither updated nor
- * locked, so concurrent polls sharing popular artists never wait for each other.
+ * locked, so concurrent polls sharing popular artists never wait for each other. A worker skips tracks it has
+ * committed unchanged before, and only what was committed.
  */
 @QuarkusTest
 class CatalogueTest {
@@ -32,6 +34,9 @@ class CatalogueTest {
 
     @Inject
     EntityManager entityManager;
+
+    @Inject
+    TransactionSynchronizationRegistry transactions;
 
     @Test
     void unchangedRowsAreLeftUntouchedAndChangedOnesTakeTheNewValues() {
@@ -49,11 +54,12 @@ class CatalogueTest {
             await(release);
         }));
         await(written);
-        // ...and another poll writing them too does not wait for it
+        // ...and another worker (which does not remember the track) writing them too does not wait for it
+        CatalogueRepository otherWorker = new CatalogueRepository(entityManager, transactions);
         try {
             QuarkusTransaction.requiringNew().run(() -> {
                 entityManager.createNativeQuery("SELECT set_config('lock_timeout', '2s', true)").getSingleResult();
-                catalogue.upsert(List.of(track));
+                otherWorker.upsert(List.of(track));
             });
         } finally {
             release.countDown();
@@ -70,6 +76,22 @@ class CatalogueTest {
         assertThat(value("SELECT name || '/' || image_url FROM albums WHERE id = ?1", "cal" + id))
                 .isEqualTo("Album (Deluxe)/https://img/1");
         assertThat(value("SELECT name FROM artists WHERE id = ?1", "car" + id)).isEqualTo("The Artist");
+    }
+
+    @Test
+    void aTrackWrittenInATransactionThatRolledBackIsWrittenAgain() {
+        String id = UUID.randomUUID().toString().substring(0, 12);
+        TrackRef track = new TrackRef("rt" + id, "Song", 200_000, null, new AlbumRef("ral" + id, "Album", "2024", null),
+                List.of(new ArtistRef("rar" + id, "Artist")));
+        assertThatThrownBy(() -> QuarkusTransaction.requiringNew().run(() -> {
+            catalogue.upsert(List.of(track));
+            throw new IllegalStateException("the poll failed after its catalogue write");
+        })).hasMessageContaining("the poll failed");
+
+        QuarkusTransaction.requiringNew().run(() -> catalogue.upsert(List.of(track)));
+
+        assertThat(value("SELECT name FROM tracks WHERE id = ?1", "rt" + id)).isEqualTo("Song");
+        assertThat(value("SELECT name FROM artists WHERE id = ?1", "rar" + id)).isEqualTo("Artist");
     }
 
     private static void await(CountDownLatch latch) {
