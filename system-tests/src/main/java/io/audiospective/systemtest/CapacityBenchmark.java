@@ -14,11 +14,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 
 import org.postgresql.PGConnection;
 
@@ -69,7 +71,8 @@ public final class CapacityBenchmark {
         Map<String, String> workerEnvironment = Map.of(
                 // Spotify's own quota is a product limit, not the system's: the emulator has none here
                 "AUDIOSPECTIVE_ARCHIVE_SPOTIFY_REQUESTS_PER_WINDOW", "1000000",
-                "AUDIOSPECTIVE_ARCHIVE_USER_CONCURRENCY", "16");
+                // the same 32 polls in flight whatever the number of workers
+                "AUDIOSPECTIVE_ARCHIVE_USER_CONCURRENCY", Integer.toString(Math.max(1, 32 / workerCount)));
         try (LocalSystem system = LocalSystem.start(new LocalSystem.Options(period, Duration.ofSeconds(5),
                 workerCount, users + 10, Map.of(), workerEnvironment, Map.of("EMULATOR_DEFAULT_USERS", "idle:1")))) {
             EmulatorControl emulator = new EmulatorControl(system.emulator().url());
@@ -115,6 +118,11 @@ public final class CapacityBenchmark {
             out.printf("measured for                %10.0f s%n", seconds);
             out.printf("user-polls/s (sustained)    %10.1f  (%d polls, %d failed)%n", outcomes.size() / seconds,
                     outcomes.size(), failed);
+            // failures by kind, each with one example of what the worker said
+            Map<String, List<ArchiveOutcome>> failures = new TreeMap<>(outcomes.stream()
+                    .filter(o -> !o.succeeded()).collect(Collectors.groupingBy(o -> o.failureKind().name())));
+            failures.forEach((kind, list) -> out.printf("  failed %-20s %10d  e.g. %s%n", kind, list.size(),
+                    list.get(0).detail()));
             out.printf("plays archived/s            %10.1f  (%d plays)%n", plays / seconds, plays);
             out.printf("slot -> archived p50        %10d ms%n", percentile(latencies, 0.50));
             out.printf("slot -> archived p99        %10d ms%n", percentile(latencies, 0.99));
