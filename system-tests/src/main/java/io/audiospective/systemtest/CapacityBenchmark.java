@@ -39,6 +39,9 @@ import io.audiospective.model.ArchiveOutcome;
  */
 public final class CapacityBenchmark {
 
+    /** Polls in flight across all workers. */
+    static final int POLLS_IN_FLIGHT = 32;
+
     private final int users;
     private final Duration period;
     private final Duration measure;
@@ -68,11 +71,13 @@ public final class CapacityBenchmark {
     void run() throws Exception {
         say(String.format("%d users polled every %s (target %.0f user-polls/s), %d workers", users, period,
                 users / (double) period.toSeconds(), workerCount));
+        String inFlight = Integer.toString(Math.max(1, POLLS_IN_FLIGHT / workerCount));
         Map<String, String> workerEnvironment = Map.of(
                 // Spotify's own quota is a product limit, not the system's: the emulator has none here
                 "AUDIOSPECTIVE_ARCHIVE_SPOTIFY_REQUESTS_PER_WINDOW", "1000000",
-                // the same 32 polls in flight whatever the number of workers
-                "AUDIOSPECTIVE_ARCHIVE_USER_CONCURRENCY", Integer.toString(Math.max(1, 32 / workerCount)));
+                // the same polls in flight whatever the number of workers, and Spotify calls allowed to match
+                "AUDIOSPECTIVE_ARCHIVE_USER_CONCURRENCY", inFlight,
+                "IO_AUDIOSPECTIVE_ARCHIVE_CLIENT_SPOTIFYCLIENT_RECENTLYPLAYED_BULKHEAD_VALUE", inFlight);
         try (LocalSystem system = LocalSystem.start(new LocalSystem.Options(period, Duration.ofSeconds(5),
                 workerCount, users + 10, Map.of(), workerEnvironment, Map.of("EMULATOR_DEFAULT_USERS", "idle:1")))) {
             EmulatorControl emulator = new EmulatorControl(system.emulator().url());

@@ -9,7 +9,10 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "audiospective.archive")
 public interface ArchiveConfig {
 
-    /** Users of one batch polled at the same time. */
+    /**
+     * Polls in flight in this worker, over all its batches. Above the bulkhead on Spotify calls (16, set with
+     * {@code io.audiospective.archive.client.SpotifyClient/recentlyPlayed/Bulkhead/value}) the extra polls fail.
+     */
     @WithDefault("8")
     int userConcurrency();
 
