@@ -235,6 +235,17 @@ class ImportUploadTest {
         given().auth().oauth2(tokens.user(other)).multiPart("note", "no file here").when()
                 .post("/api/v1/me/imports").then().statusCode(400).contentType("application/problem+json");
         assertThat(chunksOf(other)).isEmpty();
+
+        // the member's imports are listed newest first; refused forms left no job behind
+        JsonPath again = given().auth().oauth2(tokens.user(user))
+                .multiPart("file", "StreamingHistory_music_1.json", accountData.getBytes(StandardCharsets.UTF_8),
+                        "application/json")
+                .when().post("/api/v1/me/imports").then().statusCode(202).extract().jsonPath();
+        List<String> listed = given().auth().oauth2(tokens.user(user)).when().get("/api/v1/me/imports")
+                .then().statusCode(200).extract().jsonPath().getList("id", String.class);
+        assertThat(listed).containsExactly(again.getString("id"), job.getString("id"));
+        assertThat(given().auth().oauth2(tokens.user(other)).when().get("/api/v1/me/imports")
+                .then().statusCode(200).extract().jsonPath().getList("id", String.class)).isEmpty();
     }
 
     @Test

@@ -250,19 +250,27 @@ public class ImportService {
     }
 
     public Optional<Job> job(String userId, String id) {
-        return db.queryOne("SELECT * FROM imports WHERE id = ? AND user_id = ?", rs -> {
-            try {
-                Map<String, Long> skipped = counts(rs.getString("skipped"));
-                Map<String, Long> unmatched = counts(rs.getString("unmatched"));
-                return new Job(rs.getString("id"), rs.getString("user_id"), rs.getString("status"),
-                        Db.instant(rs, "created_at"), Db.instant(rs, "finished_at"), Db.strings(rs, "files"),
-                        rs.getLong("entries_read"), rs.getLong("plays_sent"), skipped, rs.getInt("chunks_sent"),
-                        rs.getInt("chunks_processed"), rs.getLong("imported"), rs.getLong("duplicates"),
-                        rs.getLong("pending_metadata"), rs.getLong("failed"), unmatched, rs.getString("error"));
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        }, id, userId);
+        return db.queryOne("SELECT * FROM imports WHERE id = ? AND user_id = ?", this::job, id, userId);
+    }
+
+    /** The user's imports, newest first. */
+    public List<Job> jobs(String userId, int limit) {
+        return db.query("SELECT * FROM imports WHERE user_id = ? ORDER BY created_at DESC, id LIMIT ?", this::job,
+                userId, limit);
+    }
+
+    private Job job(java.sql.ResultSet rs) throws java.sql.SQLException {
+        try {
+            Map<String, Long> skipped = counts(rs.getString("skipped"));
+            Map<String, Long> unmatched = counts(rs.getString("unmatched"));
+            return new Job(rs.getString("id"), rs.getString("user_id"), rs.getString("status"),
+                    Db.instant(rs, "created_at"), Db.instant(rs, "finished_at"), Db.strings(rs, "files"),
+                    rs.getLong("entries_read"), rs.getLong("plays_sent"), skipped, rs.getInt("chunks_sent"),
+                    rs.getInt("chunks_processed"), rs.getLong("imported"), rs.getLong("duplicates"),
+                    rs.getLong("pending_metadata"), rs.getLong("failed"), unmatched, rs.getString("error"));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private Map<String, Long> counts(String text) throws IOException {

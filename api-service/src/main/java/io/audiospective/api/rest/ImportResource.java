@@ -110,6 +110,14 @@ public class ImportResource {
     }
 
     @GET
+    @Operation(summary = "Your imports, newest first (at most the 100 latest), each with its progress")
+    @APIResponse(responseCode = "200", description = "The jobs", content = @Content(mediaType = "application/json",
+            examples = @ExampleObject(name = "jobs", value = "[" + JOB + "]")))
+    public List<Job> jobs() {
+        return imports.jobs(token.getSubject(), 100);
+    }
+
+    @GET
     @Path("/{id}")
     @Operation(summary = "An import's progress: entries read, sent, skipped by reason, imported, duplicates, "
             + "waiting for metadata, failed")
