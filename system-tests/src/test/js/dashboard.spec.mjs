@@ -205,6 +205,11 @@ try {
     const imported = Number((await page.textContent('[data-stat="imported"]')).replace(/[^0-9]/g, ''));
     assert.ok(imported > 0, 'nothing imported');
     log('ok: import progress shown through', [...seen].join(' -> '), `(${imported} plays imported)`);
+    const id = await page.evaluate(() => localStorage.getItem('audiospective.lastImport'));
+    await page.waitForSelector(`#past-imports tr[data-import="${id}"][data-status="DONE"]`);
+    assert.equal(await page.getAttribute('#past-imports tbody tr:first-child', 'data-import'), id,
+      'the finished import is not first in the list of imports');
+    log('ok: the finished import is listed first among the member\'s imports');
   }
 
   // Export: the CSV download has one line per play of the whole history. The import is DONE in the archive, but

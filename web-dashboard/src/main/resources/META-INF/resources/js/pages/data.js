@@ -50,6 +50,27 @@ function jobView(job) {
     job.error ? notice(job.error, 'bad') : null);
 }
 
+/** Every import of the member, newest first, as the API keeps them after they finish. */
+async function pastImports(section) {
+  try {
+    const jobs = await api('/api/v1/me/imports');
+    if (!jobs.length) {
+      section.replaceChildren(h('h2', {}, 'Your imports'), h('p', { class: 'sub' }, 'No imports yet.'));
+      return;
+    }
+    section.replaceChildren(h('h2', {}, 'Your imports'),
+      h('table', { id: 'past-imports' },
+        h('caption', { class: 'sub' }, 'Newest first'),
+        h('thead', {}, h('tr', {}, ['Started', 'Files', 'Status'].map((title) => h('th', { scope: 'col' }, title)),
+          ['Imported', 'Already archived'].map((title) => h('th', { scope: 'col', class: 'num' }, title)))),
+        h('tbody', {}, jobs.map((job) => h('tr', { 'data-import': job.id, 'data-status': job.status },
+          h('td', {}, dateTime(job.createdAt)), h('td', {}, (job.files || []).join(', ')), h('td', {}, job.status),
+          h('td', { class: 'num' }, num(job.imported)), h('td', { class: 'num' }, num(job.duplicates)))))));
+  } catch (e) {
+    section.replaceChildren(h('h2', {}, 'Your imports'), notice(e.message, 'bad'));
+  }
+}
+
 async function download(format, button, status) {
   button.disabled = true;
   status.textContent = `Preparing the ${format.toUpperCase()} file…`;
@@ -79,6 +100,7 @@ export async function render(view, { isCurrent }) {
   const uploadBar = h('progress', { id: 'upload-progress', max: 1, value: 0, hidden: true });
   const status = h('div', { id: 'import-status', role: 'status', 'aria-live': 'polite' });
   const job = h('div', { 'aria-live': 'polite' });
+  const past = h('section', { class: 'card', id: 'past-imports-card' });
   const form = h('form', { class: 'card', id: 'import-form' },
     h('h2', {}, 'Import your Spotify history'),
     h('p', {}, 'In Spotify\'s privacy settings, request your "Extended streaming history". Upload the zip you get '
@@ -93,6 +115,7 @@ export async function render(view, { isCurrent }) {
       if (!isCurrent()) return;
       job.replaceChildren(jobView(current));
       if (current.status === 'DONE' || current.status === 'FAILED') {
+        pastImports(past);
         status.textContent = current.status === 'DONE'
           ? `Import finished: ${num(current.imported)} plays added, ${num(current.duplicates)} already archived.`
           : 'The import failed. Uploading the same file again is safe.';
@@ -138,11 +161,12 @@ export async function render(view, { isCurrent }) {
   json.addEventListener('click', () => download('json', json, exportStatus));
   csv.addEventListener('click', () => download('csv', csv, exportStatus));
 
-  view.append(h('h1', {}, 'Import & export'), form,
+  view.append(h('h1', {}, 'Import & export'), form, past,
     h('section', { class: 'card' }, h('h2', {}, 'Export everything'),
       h('p', {}, 'Your whole history, oldest first, every play with track, album, artists and when you played it.'),
       h('p', { class: 'controls' }, json, csv), exportStatus));
 
+  pastImports(past);
   const last = localStorage.getItem(LAST_IMPORT);
   if (last) follow(last);
   return () => clearTimeout(timer);
