@@ -101,7 +101,7 @@ public final class FaultHarness {
                 TimeUnit.SECONDS.sleep(10);
                 missing = audit.stillMissing(windows, reauth, cutoff);
             }
-            // api-service folds plays in one at a time; after the outages it has a backlog. Wait while it shrinks,
+            // after the outages api-service's read model has a backlog of plays. Wait while it shrinks,
             // so a stalled read model fails fast and a slow one is reported with its rate.
             Instant readModelStart = Instant.now();
             audit.settleReadModelAt(readModelStart);

@@ -13,8 +13,8 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 import io.audiospective.model.PlayEvent;
-import io.audiospective.model.codec.MessageCodec;
 import io.audiospective.model.codec.MessageFormatException;
+import io.audiospective.model.codec.PlayEventDeserializer;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
@@ -31,6 +31,7 @@ public class PlaysConsumer {
 
     private static final Logger LOG = Logger.getLogger(PlaysConsumer.class);
 
+    private final PlayEventDeserializer decoder = new PlayEventDeserializer();
     private final PlaysApplier applier;
 
     PlaysConsumer(PlaysApplier applier) {
@@ -44,10 +45,9 @@ public class PlaysConsumer {
         Map<KafkaRecord<String, byte[]>, PlayEvent> plays = new LinkedHashMap<>();
         for (KafkaRecord<String, byte[]> record : batch.getRecords()) {
             try {
-                plays.put(record, MessageCodec.decode(record.getPayload(), PlayEvent.class));
+                plays.put(record, decoder.deserialize(record.getTopic(), record.getPayload()));
             } catch (MessageFormatException e) {
-                settled.add(record.nack(new MessageFormatException("Record on topic " + record.getTopic() + ": "
-                        + e.getMessage(), e)));
+                settled.add(record.nack(e));
             }
         }
         try {

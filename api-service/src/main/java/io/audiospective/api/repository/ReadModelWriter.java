@@ -99,8 +99,7 @@ public class ReadModelWriter {
         for (TrackRef track : tracks.values()) {
             ObjectNode row = trackRows.addObject().put("track_id", track.id()).put("name", track.name())
                     .put("album_id", track.album().id());
-            track.artists().forEach(artist -> row.withArray("artist_ids").add(artist.id()));
-            track.artists().forEach(artist -> row.withArray("artist_names").add(artist.name()));
+            putArtists(row, track);
         }
         String trackValues = """
                 jsonb_to_recordset(CAST(? AS jsonb))
@@ -151,8 +150,7 @@ public class ReadModelWriter {
                     .put("track_name", track.name()).put("album_id", track.album().id())
                     .put("album_name", track.album().name()).put("ms_played", play.msPlayed())
                     .put("source", play.source().name());
-            track.artists().forEach(artist -> row.withArray("artist_ids").add(artist.id()));
-            track.artists().forEach(artist -> row.withArray("artist_names").add(artist.name()));
+            putArtists(row, track);
         }
         String dayRollup = """
                 , {table}_up AS (
@@ -199,6 +197,15 @@ public class ReadModelWriter {
                 rs -> byKey.get(new PlayKey(rs.getString(1), Db.instant(rs, "played_at"))), rows.toString());
         mergeSessions(t, fresh);
         return fresh;
+    }
+
+    private static void putArtists(ObjectNode row, TrackRef track) {
+        ArrayNode ids = row.putArray("artist_ids");
+        ArrayNode names = row.putArray("artist_names");
+        track.artists().forEach(artist -> {
+            ids.add(artist.id());
+            names.add(artist.name());
+        });
     }
 
     private static String rollup(String template, String table, String key, String value, String join) {
