@@ -4,16 +4,21 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Forwards TCP connections from a loopback port to a real server, so a test can make a dependency appear at an
  * address the service was configured with, at a moment the test chooses.
  */
 public final class TcpForwarder implements AutoCloseable {
+
+    private static final int FIRST_PORT = 20_000;
+    private static final int PORTS = 12_000;
 
     private final ServerSocket server;
     private final String targetHost;
@@ -34,13 +39,22 @@ public final class TcpForwarder implements AutoCloseable {
         return forwarder;
     }
 
-    /** A loopback port that nothing listens on right now. */
+    /**
+     * A port that nothing listens on right now, for a process started next to bind. It is taken below Linux's
+     * ephemeral range (32768-60999): a port from that range can become the local port of some outgoing connection
+     * between this check and the process binding it (seen in CI: "Port ... seems to be in use").
+     */
     public static int freePort() {
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return probe.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException("No free loopback port", e);
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int port = FIRST_PORT + ThreadLocalRandom.current().nextInt(PORTS);
+            try (ServerSocket probe = new ServerSocket()) {
+                probe.bind(new InetSocketAddress(port));
+                return port;
+            } catch (IOException taken) {
+                // try another
+            }
         }
+        throw new IllegalStateException("No free port in " + FIRST_PORT + "-" + (FIRST_PORT + PORTS - 1));
     }
 
     private void acceptLoop() {
