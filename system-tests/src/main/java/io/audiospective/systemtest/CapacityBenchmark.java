@@ -79,7 +79,8 @@ public final class CapacityBenchmark {
                 "AUDIOSPECTIVE_ARCHIVE_USER_CONCURRENCY", inFlight,
                 "IO_AUDIOSPECTIVE_ARCHIVE_CLIENT_SPOTIFYCLIENT_RECENTLYPLAYED_BULKHEAD_VALUE", inFlight);
         try (LocalSystem system = LocalSystem.start(new LocalSystem.Options(period, Duration.ofSeconds(5),
-                workerCount, users + 10, Map.of(), workerEnvironment, Map.of("EMULATOR_DEFAULT_USERS", "idle:1")))) {
+                workerCount, users + 10, Map.of(), workerEnvironment, Map.of("EMULATOR_DEFAULT_USERS", "idle:1"),
+                LocalSystem.Profile.CAPACITY))) {
             EmulatorControl emulator = new EmulatorControl(system.emulator().url());
             String prefix = "cb" + Long.toString(System.currentTimeMillis(), 36);
             List<String> ids = new ArrayList<>();

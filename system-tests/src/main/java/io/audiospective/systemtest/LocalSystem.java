@@ -25,8 +25,9 @@ import io.audiospective.testing.TcpForwarder;
 /**
  * The whole system on this machine as separate processes: a KRaft broker ({@code deploy/kafka.sh}, own state
  * directory and ports), the Spotify emulator and the four packaged services, against the local PostgreSQL (a fresh
- * database, dropped on close) and Redis. PostgreSQL and Redis are reached through {@link TcpForwarder}s so a run
- * can interrupt them. Every port is picked free, so it runs beside {@code deploy/run-local.sh} and other builds.
+ * database, dropped on close) and Redis. In the {@link Profile#TEST} profile PostgreSQL and Redis are reached
+ * through {@link TcpForwarder}s so a run can interrupt them. Every port is picked free, so it runs beside
+ * {@code deploy/run-local.sh} and other builds.
  */
 public final class LocalSystem implements AutoCloseable {
 
@@ -39,7 +40,37 @@ public final class LocalSystem implements AutoCloseable {
      */
     public record Options(Duration pollingPeriod, Duration scheduleWindow, int workers, int memberCap,
             Map<String, String> schedulerEnvironment, Map<String, String> workerEnvironment,
-            Map<String, String> emulatorEnvironment) {
+            Map<String, String> emulatorEnvironment, Profile profile) {
+
+        public Options(Duration pollingPeriod, Duration scheduleWindow, int workers, int memberCap,
+                Map<String, String> schedulerEnvironment, Map<String, String> workerEnvironment,
+                Map<String, String> emulatorEnvironment) {
+            this(pollingPeriod, scheduleWindow, workers, memberCap, schedulerEnvironment, workerEnvironment,
+                    emulatorEnvironment, Profile.TEST);
+        }
+    }
+
+    /** How the processes run. */
+    public enum Profile {
+        /**
+         * For tests and the fault harness: PostgreSQL and Redis behind links a run can cut, and JVMs that start
+         * fast (C1 only: a run is minutes long, so the optimising compiler would cost more than it saves).
+         */
+        TEST(List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"), true),
+        /**
+         * For measuring: as in production, direct connections and the full JIT (the forwarders copy every
+         * PostgreSQL and Redis byte through this JVM, and C1-only code runs slower at steady state). The heap and
+         * collector are those a small container gets.
+         */
+        CAPACITY(List.of("-Xmx384m", "-XX:+UseSerialGC"), false);
+
+        private final List<String> jvmOptions;
+        private final boolean cuttableLinks;
+
+        Profile(List<String> jvmOptions, boolean cuttableLinks) {
+            this.jvmOptions = jvmOptions;
+            this.cuttableLinks = cuttableLinks;
+        }
     }
 
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(4);
@@ -49,6 +80,7 @@ public final class LocalSystem implements AutoCloseable {
     private final String database;
     private final TcpForwarder postgres;
     private final TcpForwarder redis;
+    private final Profile profile;
     private final Map<String, String> kafkaEnvironment = new HashMap<>();
     private final String kafkaBootstrap;
     private final ServiceProcess emulator;
@@ -73,9 +105,11 @@ public final class LocalSystem implements AutoCloseable {
         Files.createDirectories(runDir);
         database = "system_" + runId;
 
-        postgres = TcpForwarder.start(TcpForwarder.freePort(), Infrastructure.postgresHost(),
-                Infrastructure.postgresPort());
-        redis = TcpForwarder.start(TcpForwarder.freePort(), Infrastructure.redisHost(), Infrastructure.redisPort());
+        profile = options.profile();
+        postgres = profile.cuttableLinks ? TcpForwarder.start(TcpForwarder.freePort(), Infrastructure.postgresHost(),
+                Infrastructure.postgresPort()) : null;
+        redis = profile.cuttableLinks ? TcpForwarder.start(TcpForwarder.freePort(), Infrastructure.redisHost(),
+                Infrastructure.redisPort()) : null;
         int kafkaPort = TcpForwarder.freePort();
         kafkaBootstrap = "127.0.0.1:" + kafkaPort;
         kafkaEnvironment.put("AUDIOSPECTIVE_HOME", runDir.toString());
@@ -93,14 +127,16 @@ public final class LocalSystem implements AutoCloseable {
         int authPort = TcpForwarder.freePort();
         int apiPort = TcpForwarder.freePort();
         Map<String, String> common = new LinkedHashMap<>();
-        common.put("DB_HOST", "127.0.0.1");
-        common.put("DB_PORT", Integer.toString(postgres.port()));
+        common.put("DB_HOST", postgres == null ? Infrastructure.postgresHost() : "127.0.0.1");
+        common.put("DB_PORT", Integer.toString(postgres == null ? Infrastructure.postgresPort() : postgres.port()));
         common.put("DB_NAME", database);
         common.put("DB_USER", Infrastructure.postgresUser());
         common.put("DB_PASSWORD", Infrastructure.postgresPassword());
         // a Redis database of its own (1-15), so the worker's shared rate-limit pause and idempotency keys are not
         // those of the test suite (database 0) or of a run beside it
-        common.put("REDIS_URL", "redis://127.0.0.1:" + redis.port() + "/" + (1 + Math.floorMod(runId.hashCode(), 15)));
+        common.put("REDIS_URL", "redis://" + (redis == null ? Infrastructure.redisHost() : "127.0.0.1") + ":"
+                + (redis == null ? Infrastructure.redisPort() : redis.port()) + "/"
+                + (1 + Math.floorMod(runId.hashCode(), 15)));
         common.put("KAFKA_BOOTSTRAP_SERVERS", kafkaBootstrap);
         common.put("POLLING_PERIOD", options.pollingPeriod().toString());
         common.put("SCHEDULE_WINDOW", options.scheduleWindow().toString());
@@ -190,12 +226,19 @@ public final class LocalSystem implements AutoCloseable {
 
     /** The link every service reaches PostgreSQL through. */
     public TcpForwarder postgresLink() {
-        return postgres;
+        return link(postgres);
     }
 
     /** The link every service reaches Redis through. */
     public TcpForwarder redisLink() {
-        return redis;
+        return link(redis);
+    }
+
+    private TcpForwarder link(TcpForwarder forwarder) {
+        if (forwarder == null) {
+            throw new IllegalStateException("The " + profile + " profile connects the services directly");
+        }
+        return forwarder;
     }
 
     /** A JDBC connection to this run's database (directly, not through the interruptible link). */
@@ -284,8 +327,10 @@ public final class LocalSystem implements AutoCloseable {
         } catch (IOException | InterruptedException e) {
             System.err.println("Could not stop the broker: " + e.getMessage());
         }
-        postgres.close();
-        redis.close();
+        if (postgres != null) {
+            postgres.close();
+            redis.close();
+        }
         dropDatabase();
     }
 
@@ -300,9 +345,10 @@ public final class LocalSystem implements AutoCloseable {
         Map<String, String> env = new LinkedHashMap<>(environment);
         env.put("HTTP_PORT", Integer.toString(port));
         String javaBin = ProcessHandle.current().info().command().orElse("java");
-        return new ServiceProcess(name, port,
-                List.of(javaBin, "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar.toString()),
-                env, runDir.resolve(name + ".log"), ready);
+        List<String> command = new ArrayList<>(List.of(javaBin));
+        command.addAll(profile.jvmOptions);
+        command.addAll(List.of("-jar", jar.toString()));
+        return new ServiceProcess(name, port, command, env, runDir.resolve(name + ".log"), ready);
     }
 
     private Path jarOf(String module) {

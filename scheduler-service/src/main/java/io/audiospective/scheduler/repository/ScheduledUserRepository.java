@@ -5,9 +5,13 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
 
 import io.audiospective.model.FailureKind;
 import io.audiospective.scheduler.ExtraPollReason;
@@ -42,6 +46,14 @@ public class ScheduledUserRepository implements PanacheRepositoryBase<ScheduledU
                 .setParameter("status", status.name())
                 .setParameter("since", Timestamp.from(since))
                 .executeUpdate();
+    }
+
+    /** The users known among {@code userIds}, locked for update in id order, by id. */
+    public Map<String, ScheduledUser> lockAll(Collection<String> userIds) {
+        Map<String, ScheduledUser> locked = new HashMap<>();
+        find("userId in ?1 order by userId", new TreeSet<>(userIds)).withLock(LockModeType.PESSIMISTIC_WRITE).list()
+                .forEach(user -> locked.put(user.userId, user));
+        return locked;
     }
 
     /** Users that are not deleted and whose slot key is in the range: one index range scan. */

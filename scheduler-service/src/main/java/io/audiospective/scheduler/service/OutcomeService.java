@@ -1,10 +1,10 @@
 package io.audiospective.scheduler.service;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 
 import org.jboss.logging.Logger;
@@ -46,9 +46,19 @@ public class OutcomeService {
                 new BackoffPolicy.Step(table.rateLimited().base(), table.rateLimited().max())));
     }
 
+    /**
+     * Applies outcomes in their order; their users' rows are locked in one statement, in id order so that
+     * concurrent appliers cannot deadlock, and written back in one JDBC batch.
+     */
     @Transactional
-    public void apply(ArchiveOutcome outcome) {
-        ScheduledUser user = users.findById(outcome.userId(), LockModeType.PESSIMISTIC_WRITE);
+    public void apply(List<ArchiveOutcome> outcomes) {
+        Map<String, ScheduledUser> locked = users.lockAll(outcomes.stream().map(ArchiveOutcome::userId).toList());
+        for (ArchiveOutcome outcome : outcomes) {
+            apply(outcome, locked.get(outcome.userId()));
+        }
+    }
+
+    private void apply(ArchiveOutcome outcome, ScheduledUser user) {
         if (user == null) {
             LOG.debugf("Outcome for unknown user %s ignored", outcome.userId());
             metrics.outcome("unknown-user");
