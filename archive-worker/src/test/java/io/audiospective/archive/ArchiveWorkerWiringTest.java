@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 
 import io.audiospective.archive.messaging.OutcomePublisher;
 import io.audiospective.archive.repository.ArchivedPlayRepository;
-import io.audiospective.archive.repository.CatalogueRepository;
+import io.audiospective.archive.repository.PolledPageRepository;
+import io.audiospective.archive.service.ArchiveWriter;
 import io.audiospective.model.AlbumRef;
 import io.audiospective.model.ArchiveOutcome;
 import io.audiospective.model.ArtistRef;
@@ -41,10 +42,10 @@ import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 class ArchiveWorkerWiringTest {
 
     @Inject
-    CatalogueRepository catalogue;
+    ArchivedPlayRepository plays;
 
     @Inject
-    ArchivedPlayRepository plays;
+    ArchiveWriter writer;
 
     @Inject
     EntityManager entityManager;
@@ -81,17 +82,26 @@ class ArchiveWorkerWiringTest {
         List<PlayEvent> page = List.of(PlayEvent.polled(userId, at, first),
                 PlayEvent.polled(userId, at.plusSeconds(300), second));
 
-        int firstPoll = QuarkusTransaction.requiringNew().call(() -> {
-            catalogue.upsert(List.of(first, second));
-            return plays.insertNew(page).size();
-        });
-        int overlappingPoll = QuarkusTransaction.requiringNew().call(() -> {
-            catalogue.upsert(List.of(first, second));
-            return plays.insertNew(List.of(page.get(1), PlayEvent.polled(userId, at.plusSeconds(600), first))).size();
-        });
+        Instant polledAt = at.plusSeconds(900);
+        PolledPageRepository.Archived firstPoll = writer.write(userId, page, at.plusSeconds(300), polledAt);
+        List<PlayEvent> overlapping = List.of(page.get(1), PlayEvent.polled(userId, at.plusSeconds(600), first));
+        PolledPageRepository.Archived overlappingPoll = writer.write(userId, overlapping, at.plusSeconds(600),
+                polledAt.plusSeconds(60));
+        PolledPageRepository.Archived emptyPoll = writer.write(userId, List.of(), null, polledAt.plusSeconds(120));
 
-        assertThat(firstPoll).isEqualTo(2);
-        assertThat(overlappingPoll).isEqualTo(1);
+        assertThat(firstPoll.newPlays()).containsExactlyElementsOf(page);
+        assertThat(firstPoll.previousNewest()).isNull();
+        assertThat(overlappingPoll.newPlays()).containsExactly(overlapping.get(1));
+        assertThat(overlappingPoll.previousNewest()).isEqualTo(at.plusSeconds(300));
+        assertThat(emptyPoll.newPlays()).isEmpty();
+        // an empty page leaves the cursor where it was
+        assertThat(emptyPoll.previousNewest()).isEqualTo(at.plusSeconds(600));
+        // the outbox holds each new play once, as the event that reaches the plays topic
+        List<?> published = QuarkusTransaction.requiringNew().call(() -> entityManager
+                .createNativeQuery("SELECT payload FROM outbox WHERE message_key = :u ORDER BY id")
+                .setParameter("u", userId).getResultList());
+        assertThat(published.stream().map(p -> MessageCodec.decode((byte[]) p, PlayEvent.class)).toList())
+                .containsExactly(page.get(0), page.get(1), overlapping.get(1));
         assertThat(QuarkusTransaction.requiringNew().call(() -> plays.countForUser(userId))).isEqualTo(3);
         ArchivedPlay stored = QuarkusTransaction.requiringNew()
                 .call(() -> plays.findById(new ArchivedPlay.Key(userId, at)));

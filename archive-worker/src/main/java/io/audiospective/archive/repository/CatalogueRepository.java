@@ -48,6 +48,17 @@ public class CatalogueRepository {
         this.transactions = transactions;
     }
 
+    /** The tracks this worker has not committed in this form before, each once. */
+    public List<TrackRef> notCommittedBefore(Collection<TrackRef> tracks) {
+        Map<String, TrackRef> unknown = new TreeMap<>();
+        for (TrackRef track : tracks) {
+            if (!track.equals(committed.get(track.id()))) {
+                unknown.put(track.id(), track);
+            }
+        }
+        return List.copyOf(unknown.values());
+    }
+
     /** Writes the tracks this worker has not committed in this form before; must run in a transaction. */
     public void upsert(Collection<TrackRef> tracks) {
         Map<String, ArtistRef> artists = new TreeMap<>();

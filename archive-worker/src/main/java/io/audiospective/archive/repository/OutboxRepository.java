@@ -5,11 +5,7 @@ import java.util.List;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 
-import io.audiospective.model.PlayEvent;
-import io.audiospective.model.Topics;
-import io.audiospective.model.codec.MessageCodec;
-
-/** Plays waiting to be published to the {@code plays} topic. */
+/** Plays waiting to be published to the {@code plays} topic (written by {@link PolledPageRepository} and imports). */
 @ApplicationScoped
 public class OutboxRepository {
 
@@ -17,20 +13,6 @@ public class OutboxRepository {
 
     OutboxRepository(EntityManager entityManager) {
         this.entityManager = entityManager;
-    }
-
-    public void addPlays(List<PlayEvent> plays) {
-        if (plays.isEmpty()) {
-            return;
-        }
-        entityManager.createNativeQuery("""
-                INSERT INTO outbox (topic, message_key, payload)
-                SELECT :topic, k, p FROM unnest(CAST(:keys AS text[]), CAST(:payloads AS bytea[])) AS t(k, p)
-                """)
-                .setParameter("topic", Topics.PLAYS)
-                .setParameter("keys", plays.stream().map(PlayEvent::userId).toArray(String[]::new))
-                .setParameter("payloads", plays.stream().map(MessageCodec::encode).toArray(byte[][]::new))
-                .executeUpdate();
     }
 
     /** The oldest pending rows, locked so that concurrent relays (other replicas) take different ones. */

@@ -9,21 +9,30 @@ import jakarta.transaction.Transactional;
 import io.audiospective.archive.repository.ArchivedPlayRepository;
 import io.audiospective.archive.repository.CatalogueRepository;
 import io.audiospective.archive.repository.OutboxRepository;
+import io.audiospective.archive.repository.PolledPageRepository;
 import io.audiospective.archive.repository.UserCursorRepository;
 import io.audiospective.model.PlayEvent;
+import io.audiospective.model.TrackRef;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 
-/** Writes one poll's result in one transaction: catalogue, new plays, cursor and their outbox rows. */
+/**
+ * Writes one poll's result: first the catalogue rows this worker has not written before (their own transaction:
+ * catalogue rows are shared and never deleted, so committing them alone is harmless), then, atomically in one
+ * statement, the new plays, their outbox rows and the cursor.
+ */
 @ApplicationScoped
 public class ArchiveWriter {
 
     private final CatalogueRepository catalogue;
+    private final PolledPageRepository pages;
     private final ArchivedPlayRepository plays;
     private final UserCursorRepository cursors;
     private final OutboxRepository outbox;
 
-    ArchiveWriter(CatalogueRepository catalogue, ArchivedPlayRepository plays, UserCursorRepository cursors,
-            OutboxRepository outbox) {
+    ArchiveWriter(CatalogueRepository catalogue, PolledPageRepository pages, ArchivedPlayRepository plays,
+            UserCursorRepository cursors, OutboxRepository outbox) {
         this.catalogue = catalogue;
+        this.pages = pages;
         this.plays = plays;
         this.cursors = cursors;
         this.outbox = outbox;
@@ -33,14 +42,13 @@ public class ArchiveWriter {
      * @param newestPlayedAt the newest play of the page, null for an empty page
      * @return the plays that were new and the newest play archived before this poll
      */
-    @Transactional
-    public Written write(String userId, List<PlayEvent> page, Instant newestPlayedAt, Instant polledAt) {
-        Instant previousNewest = cursors.newestPlayedAt(userId);
-        catalogue.upsert(page.stream().map(PlayEvent::track).toList());
-        List<PlayEvent> fresh = plays.insertNew(page);
-        outbox.addPlays(fresh);
-        cursors.recordSuccess(userId, newestPlayedAt, polledAt);
-        return new Written(fresh, previousNewest);
+    public PolledPageRepository.Archived write(String userId, List<PlayEvent> page, Instant newestPlayedAt,
+            Instant polledAt) {
+        List<TrackRef> tracks = catalogue.notCommittedBefore(page.stream().map(PlayEvent::track).toList());
+        if (!tracks.isEmpty()) {
+            QuarkusTransaction.requiringNew().run(() -> catalogue.upsert(tracks));
+        }
+        return pages.archive(userId, page, newestPlayedAt, polledAt);
     }
 
     @Transactional
@@ -48,8 +56,5 @@ public class ArchiveWriter {
         plays.deleteForUser(userId);
         cursors.delete(userId);
         outbox.deleteForUser(userId);
-    }
-
-    public record Written(List<PlayEvent> newPlays, Instant previousNewest) {
     }
 }

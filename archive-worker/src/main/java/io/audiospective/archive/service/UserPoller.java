@@ -19,6 +19,7 @@ import io.audiospective.archive.client.SpotifyClient;
 import io.audiospective.archive.client.SpotifyRateBudget;
 import io.audiospective.archive.client.TransientFailureException;
 import io.audiospective.archive.config.ArchiveConfig;
+import io.audiospective.archive.repository.PolledPageRepository;
 import io.audiospective.model.ArchiveBatch;
 import io.audiospective.model.ArchiveOutcome;
 import io.audiospective.model.FailureKind;
@@ -94,7 +95,7 @@ public class UserPoller {
         RecentlyPlayedPage page = fetch(userId);
         Instant now = clock.instant();
         List<PlayEvent> plays = page.plays(userId);
-        ArchiveWriter.Written written = writer.write(userId, plays, page.newestPlayedAt(), now);
+        PolledPageRepository.Archived written = writer.write(userId, plays, page.newestPlayedAt(), now);
         metrics.counter("archive.plays.archived").increment(written.newPlays().size());
         boolean gap = page.full() && written.previousNewest() != null
                 && page.oldestPlayedAt().isAfter(written.previousNewest());
