@@ -27,11 +27,15 @@ import org.junit.jupiter.api.Test;
 import org.postgresql.PGConnection;
 
 import io.agroal.api.AgroalDataSource;
+import io.audiospective.archive.repository.CatalogueRepository;
 import io.audiospective.archive.service.UserPoller;
+import io.audiospective.model.AlbumRef;
+import io.audiospective.model.ArtistRef;
 import io.audiospective.model.ArchiveBatch;
 import io.audiospective.model.BatchReason;
 import io.audiospective.model.ImportChunk;
 import io.audiospective.model.ImportEntry;
+import io.audiospective.model.ImportProgress;
 import io.audiospective.model.PlayEvent;
 import io.audiospective.model.PlaySource;
 import io.audiospective.model.TrackRef;
@@ -66,6 +70,9 @@ class ImportTest {
 
     @Inject
     AgroalDataSource dataSource;
+
+    @Inject
+    CatalogueRepository catalogue;
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
@@ -300,6 +307,142 @@ class ImportTest {
         Map<String, Number> thirdCounts = awaitDone(third, 1);
         assertThat(thirdCounts.get("imported").longValue()).isZero();
         assertThat(thirdCounts.get("duplicates").longValue()).isEqualTo(fresh);
+    }
+
+    /**
+     * Account-data entries whose names the catalogue lacks stay unmatched until tracks with those names are added (as
+     * a poll adds them); the retry job then archives them as the first attempt would have: in the middle of their
+     * minute with minute precision (two plays ending in one minute both), published on {@code plays}, and an entry
+     * of a play archived meanwhile as a duplicate; the import's totals move from unmatched to imported and
+     * duplicates. A re-import of the same file, unmatched too, is retried after it (imports in turn, in id order):
+     * all duplicates, nothing archived twice. An entry whose name is still unknown stays.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void unmatchedAccountDataIsArchivedOnceTheCatalogueHasItsTracks() {
+        String run = run();
+        String user = "u-" + run + "-late";
+        String artist = "Late Artist " + run;
+        AlbumRef album = new AlbumRef(freshId(), "Late Album " + run, "2019", null);
+        ArtistRef artistRef = new ArtistRef(freshId(), artist);
+        List<TrackRef> tracks = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            tracks.add(new TrackRef(freshId(), "Late Song " + run + " " + i, 200_000, null, album, List.of(artistRef)));
+        }
+        Instant minute = Instant.parse("2019-03-04T08:15:00Z");
+        Instant hourLater = minute.plusSeconds(3600);
+        Instant twoHoursLater = minute.plusSeconds(7200);
+        List<ImportEntry> entries = List.of(
+                named(minute, " late SONG " + run + " 0 ", artist.toUpperCase()),
+                named(hourLater, tracks.get(1).name(), artist),
+                // a second play ending in the same minute
+                named(hourLater, tracks.get(1).name(), artist),
+                // a poll archives this play before the retry: a duplicate
+                named(twoHoursLater, tracks.get(2).name(), artist));
+        String importId = "imp-" + run + "-1";
+        String reimport = "imp-" + run + "-2";
+        String stillUnknown = "imp-" + run + "-3";
+
+        var reports = kafka.consume(String.class, byte[].class).withGroupId("retry-progress-" + run)
+                .withOffsetReset(org.apache.kafka.clients.consumer.OffsetResetStrategy.EARLIEST)
+                .fromTopics(Topics.IMPORTS_PROGRESS);
+        var plays = kafka.consume(String.class, byte[].class).withGroupId("retry-plays-" + run)
+                .withOffsetReset(org.apache.kafka.clients.consumer.OffsetResetStrategy.EARLIEST)
+                .fromTopics(Topics.PLAYS);
+        try {
+            send(importId, user, entries);
+            send(reimport, user, entries);
+            send(stillUnknown, user, List.of(named(minute.plusSeconds(10_800), "Still Unknown " + run, artist)));
+            assertThat(awaitDone(importId, 1).get("imported").longValue()).isZero();
+            assertThat(awaitDone(reimport, 1).get("imported").longValue()).isZero();
+            awaitDone(stillUnknown, 1);
+            assertThat(unmatchedCount(importId)).isEqualTo(entries.size());
+            assertThat(unmatchedCount(reimport)).isEqualTo(entries.size());
+            assertThat(keptUnmatched(user)).isEqualTo(2 * entries.size() + 1);
+
+            // the catalogue grows: a poll archives a play of track 2 ending in that minute, and the tracks with it
+            QuarkusTransaction.requiringNew().run(() -> {
+                catalogue.upsert(tracks);
+                entityManager.createNativeQuery("""
+                        INSERT INTO play_events (user_id, played_at, track_id, ms_played, source)
+                        VALUES (:user, :playedAt, :track, 200000, 'POLL')
+                        """).setParameter("user", user)
+                        .setParameter("playedAt", java.sql.Timestamp.from(twoHoursLater.plusSeconds(42)))
+                        .setParameter("track", tracks.get(2).id()).executeUpdate();
+            });
+
+            await().atMost(WAIT).pollInterval(Duration.ofMillis(200))
+                    .until(() -> unmatchedCount(importId) == 0 && unmatchedCount(reimport) == 0);
+            Map<String, Number> counts = counts(importId);
+            assertThat(counts.get("imported").longValue()).isEqualTo(3);
+            assertThat(counts.get("duplicates").longValue()).isEqualTo(1);
+            assertThat(counts.get("pending").longValue()).isZero();
+            assertThat(counts.get("failed").longValue()).isZero();
+            assertThat(unmatched(importId)).isEqualTo("{\"no catalogue match\": 0}");
+            Map<String, Number> again = counts(reimport);
+            assertThat(again.get("imported").longValue()).isZero();
+            assertThat(again.get("duplicates").longValue()).isEqualTo(entries.size());
+            assertThat(unmatched(reimport)).isEqualTo("{\"no catalogue match\": 0}");
+
+            List<String> archived = QuarkusTransaction.requiringNew().call(() -> entityManager.createNativeQuery("""
+                    SELECT source || ' ' || coalesce(import_id, '-') || ' ' || track_id || ' ' || minute_precision
+                           || ' ' || to_char(played_at AT TIME ZONE 'UTC', 'HH24:MI:SS.MS')
+                    FROM play_events WHERE user_id = :user ORDER BY played_at
+                    """).setParameter("user", user).getResultList());
+            assertThat(archived).containsExactly(
+                    "IMPORT " + importId + " " + tracks.get(0).id() + " true 08:15:30.000",
+                    "IMPORT " + importId + " " + tracks.get(1).id() + " true 09:15:30.000",
+                    "IMPORT " + importId + " " + tracks.get(1).id() + " true 09:15:30.001",
+                    "POLL - " + tracks.get(2).id() + " false 10:15:42.000");
+            // only the entry whose name no track has is still kept
+            assertThat(keptUnmatched(user)).isEqualTo(1);
+            assertThat(unmatched(stillUnknown)).isEqualTo("{\"no catalogue match\": 1}");
+
+            await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+                ImportProgress latest = latestReport(reports, user, importId);
+                assertThat(latest.imported()).isEqualTo(3);
+                assertThat(latest.duplicates()).isEqualTo(1);
+                assertThat(latest.unmatched()).containsEntry("no catalogue match", 0L);
+                ImportProgress latestAgain = latestReport(reports, user, reimport);
+                assertThat(latestAgain.imported()).isZero();
+                assertThat(latestAgain.duplicates()).isEqualTo(entries.size());
+                assertThat(latestAgain.unmatched()).containsEntry("no catalogue match", 0L);
+            });
+            await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> assertThat(
+                    events(plays, user).stream().filter(e -> importId.equals(e.importId()))
+                            .map(e -> e.source() + " " + e.track().id() + " " + e.playedAt()))
+                    .containsExactlyInAnyOrder(
+                            "IMPORT " + tracks.get(0).id() + " " + minute.plusSeconds(30),
+                            "IMPORT " + tracks.get(1).id() + " " + hourLater.plusSeconds(30),
+                            "IMPORT " + tracks.get(1).id() + " " + hourLater.plusSeconds(30).plusMillis(1)));
+        } finally {
+            reports.close();
+            plays.close();
+        }
+    }
+
+    private static ImportProgress latestReport(io.smallrye.reactive.messaging.kafka.companion.ConsumerTask<String,
+            byte[]> reports, String user, String importId) {
+        return reports.getRecords().stream().filter(r -> user.equals(r.key()))
+                .map(r -> MessageCodec.decode(r.value(), ImportProgress.class))
+                .filter(p -> importId.equals(p.importId()))
+                .max(java.util.Comparator.comparingLong(ImportProgress::sequence)).orElseThrow();
+    }
+
+    private long unmatchedCount(String importId) {
+        return QuarkusTransaction.requiringNew().call(() -> ((Number) entityManager.createNativeQuery(
+                "SELECT coalesce(CAST(unmatched ->> 'no catalogue match' AS bigint), 0) FROM import_counts"
+                        + " WHERE import_id = :id").setParameter("id", importId).getSingleResult()).longValue());
+    }
+
+    private long keptUnmatched(String user) {
+        return QuarkusTransaction.requiringNew().call(() -> ((Number) entityManager.createNativeQuery(
+                "SELECT count(*) FROM import_unmatched WHERE user_id = :user").setParameter("user", user)
+                .getSingleResult()).longValue());
+    }
+
+    private static String freshId() {
+        return UUID.randomUUID().toString().replace("-", "").substring(0, 22);
     }
 
     private static ImportEntry named(Instant minute, String track, String artist) {

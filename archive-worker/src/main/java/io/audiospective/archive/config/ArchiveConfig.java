@@ -70,6 +70,17 @@ public interface ArchiveConfig {
     @WithDefault("PT5S")
     Duration importMetadataInterval();
 
+    /** How often unmatched account-data entries are compared with the tracks added to the catalogue since. */
+    @WithDefault("PT30S")
+    Duration importUnmatchedInterval();
+
+    /**
+     * How old an added track must be before it is compared with unmatched entries: more than twice the longest
+     * transaction that adds tracks or keeps unmatched entries, so that both are committed by then.
+     */
+    @WithDefault("PT1M")
+    Duration importUnmatchedSettle();
+
     interface Outbox {
 
         @WithDefault("500")

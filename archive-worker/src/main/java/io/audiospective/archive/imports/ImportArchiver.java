@@ -29,7 +29,8 @@ import io.audiospective.model.ImportProgress;
  * Entries with a track URI are merged by track id (see {@link ImportRepository#merge}). Entries of account-data
  * files carry names only: they are matched by name, first against the user's archived plays of that minute (a
  * duplicate), then against the catalogue; a match is stored in the middle of its minute with minute precision, and
- * entries matching no track are kept in {@code import_unmatched} and counted as unmatched with the reason.
+ * entries matching no track are kept in {@code import_unmatched} and counted as unmatched with the reason, until a
+ * track with their names enters the catalogue ({@link #retryUnmatched}).
  */
 @ApplicationScoped
 public class ImportArchiver {
@@ -53,7 +54,7 @@ public class ImportArchiver {
         if (!imports.claimChunk(chunk.importId(), chunk.sequence())) {
             return null;
         }
-        imports.withoutJit();
+        imports.withoutJitLockingUser(chunk.userId());
         List<Entry> byId = new ArrayList<>(chunk.entries().size());
         List<Named> byName = new ArrayList<>();
         long failed = 0;
@@ -165,6 +166,42 @@ public class ImportArchiver {
             Merged merged = imports.merge(importId, users.get(importId), entries, false);
             reports.add(imports.addCounts(importId, users.get(importId), 0, merged.inserted(),
                     entries.size() - merged.inserted(), -entries.size(), 0));
+        }
+        return reports;
+    }
+
+    /**
+     * Archives unmatched account-data entries that were flagged because a track with their names entered the
+     * catalogue since, exactly as a first attempt would: the rows are taken out of {@code import_unmatched} and go
+     * through {@link #archiveNamed} again per import (duplicate check, mid-minute placement, outbox), so each becomes
+     * a play or a duplicate, and an entry that still matches nothing is kept again. Each import's unmatched count
+     * goes down by the entries taken. Returns one report per import touched.
+     */
+    @Transactional
+    public List<ImportProgress> retryUnmatched(int maxUsers, int limit) {
+        List<Object[]> rows = imports.lockRetriable(maxUsers, limit);
+        if (rows.isEmpty()) {
+            return List.of();
+        }
+        imports.withoutJit();
+        List<Long> ids = new ArrayList<>(rows.size());
+        Map<String, List<Named>> byImport = new TreeMap<>();
+        Map<String, String> users = new HashMap<>();
+        for (Object[] row : rows) {
+            ids.add(((Number) row[0]).longValue());
+            Named entry = new Named(ImportRepository.toInstant(row[3]), (String) row[4], (String) row[5],
+                    ((Number) row[6]).longValue());
+            byImport.computeIfAbsent((String) row[1], k -> new ArrayList<>()).add(entry);
+            users.put((String) row[1], (String) row[2]);
+        }
+        imports.deleteUnmatched(ids);
+        List<ImportProgress> reports = new ArrayList<>();
+        for (Map.Entry<String, List<Named>> group : byImport.entrySet()) {
+            String importId = group.getKey();
+            Map<String, Long> unmatched = new TreeMap<>();
+            long[] named = archiveNamed(importId, users.get(importId), group.getValue(), unmatched);
+            unmatched.merge(NO_CATALOGUE_MATCH, -(long) group.getValue().size(), Long::sum);
+            reports.add(imports.addCounts(importId, users.get(importId), 0, named[0], named[1], 0, 0, unmatched));
         }
         return reports;
     }

@@ -26,6 +26,9 @@ public class ImportRepository {
      */
     public static final String MINUTE_TOLERANCE = "40 seconds";
 
+    /** Key space of the per-user merge locks (PostgreSQL advisory locks, two-int form): "IMPT". */
+    private static final int USER_LOCK_SPACE = 0x494D5054;
+
     private static final com.fasterxml.jackson.databind.ObjectMapper COUNTS =
             new com.fasterxml.jackson.databind.ObjectMapper();
 
@@ -49,6 +52,17 @@ public class ImportRepository {
      */
     public void withoutJit() {
         entityManager.createNativeQuery("SELECT set_config('jit', 'off', true)").getSingleResult();
+    }
+
+    /**
+     * {@link #withoutJit} and, in the same round trip, the user's merge lock until commit: a chunk never merges while
+     * a retry of the same user's unmatched entries does (each would miss the other's new plays, so a play in both
+     * could be archived twice). Retries only try the lock, so nothing waits in a cycle.
+     */
+    public void withoutJitLockingUser(String userId) {
+        entityManager.createNativeQuery("""
+                SELECT set_config('jit', 'off', true) FROM (SELECT pg_advisory_xact_lock(:space, hashtext(:userId))) l
+                """).setParameter("space", USER_LOCK_SPACE).setParameter("userId", userId).getSingleResult();
     }
 
     /** What {@link #merge} did with a list of entries. */
@@ -255,6 +269,72 @@ public class ImportRepository {
                 .setParameter("artists", entries.stream().map(Named::artistName).toArray(String[]::new))
                 .setParameter("msPlayed", entries.stream().map(Named::msPlayed).toArray(Long[]::new))
                 .executeUpdate();
+    }
+
+    /**
+     * Flags the unmatched entries (of {@code reason}) that the next {@code tracks} tracks added to the catalogue match
+     * by name (the track's name key and one of its artists' name key) and moves the cursor past those tracks, in one
+     * statement: each new track is compared once, through an index, never with the whole table. Only tracks added at
+     * least {@code settle} ago are taken: by then the transaction that added a track, and any that kept entries
+     * without seeing it, have committed. The cursor row is locked with SKIP LOCKED: one replica at a time moves it,
+     * the others do nothing.
+     *
+     * @return how many tracks were compared; fewer than {@code tracks} when the cursor caught up (or was locked)
+     */
+    public int flagRetriable(int tracks, java.time.Duration settle, String reason) {
+        Number compared = (Number) entityManager.createNativeQuery("""
+                WITH c AS MATERIALIZED (SELECT added_at, track_id FROM import_unmatched_cursor FOR UPDATE SKIP LOCKED),
+                batch AS MATERIALIZED (
+                    -- the cursor as scalars: a row comparison with a parameter is an index condition, a join is not
+                    SELECT t.added_at, t.id, import_name_key(t.name) AS tk FROM tracks t
+                    WHERE (t.added_at, t.id) > ((SELECT added_at FROM c), (SELECT track_id FROM c))
+                      AND t.added_at <= now() - CAST(:settleMs AS bigint) * interval '1 millisecond'
+                    ORDER BY t.added_at, t.id LIMIT :tracks),
+                -- data-modifying CTEs run to completion whether the final SELECT reads them or not
+                flag AS (
+                    UPDATE import_unmatched u SET retry = true
+                    FROM (SELECT DISTINCT b.tk, import_name_key(ar.name) AS ak
+                          FROM batch b JOIN track_artists ta ON ta.track_id = b.id
+                          JOIN artists ar ON ar.id = ta.artist_id) n
+                    WHERE NOT u.retry AND u.reason = :reason AND u.track_key = n.tk
+                      AND import_name_key(u.artist_name) = n.ak),
+                moved AS (
+                    UPDATE import_unmatched_cursor SET added_at = l.added_at, track_id = l.id
+                    FROM (SELECT added_at, id FROM batch ORDER BY added_at DESC, id DESC LIMIT 1) l)
+                SELECT count(*) FROM batch
+                """)
+                .setParameter("settleMs", settle.toMillis())
+                .setParameter("tracks", tracks)
+                .setParameter("reason", reason)
+                .getSingleResult();
+        return compared.intValue();
+    }
+
+    /**
+     * Up to {@code limit} flagged unmatched entries, oldest first, locked (FOR UPDATE SKIP LOCKED), of users whose
+     * merge lock (see {@link #withoutJitLockingUser}) this transaction got, at most {@code users} of them: two
+     * replicas never retry one user's entries at once, and a user with a chunk in progress waits for a later round.
+     * Rows: id, import_id, user_id, ended_at, track_name, artist_name, ms_played.
+     */
+    @SuppressWarnings("unchecked")
+    public List<Object[]> lockRetriable(int users, int limit) {
+        return entityManager.createNativeQuery("""
+                WITH mine AS (
+                    SELECT user_id FROM (SELECT DISTINCT user_id FROM import_unmatched WHERE retry) d
+                    WHERE pg_try_advisory_xact_lock(:space, hashtext(user_id))
+                    LIMIT :users)
+                SELECT u.id, u.import_id, u.user_id, u.ended_at, u.track_name, u.artist_name, u.ms_played
+                FROM import_unmatched u
+                WHERE u.retry AND u.user_id IN (SELECT user_id FROM mine)
+                ORDER BY u.id LIMIT :limit
+                FOR UPDATE OF u SKIP LOCKED
+                """).setParameter("space", USER_LOCK_SPACE).setParameter("users", users)
+                .setParameter("limit", limit).getResultList();
+    }
+
+    public void deleteUnmatched(List<Long> ids) {
+        entityManager.createNativeQuery("DELETE FROM import_unmatched WHERE id = ANY(CAST(:ids AS bigint[]))")
+                .setParameter("ids", ids.toArray(Long[]::new)).executeUpdate();
     }
 
     /** Keeps entries whose track is unknown; returns how many were new to the pending table. */
