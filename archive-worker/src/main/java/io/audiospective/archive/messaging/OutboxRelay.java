@@ -15,6 +15,7 @@ import io.audiospective.archive.config.ArchiveConfig;
 import io.audiospective.archive.repository.OutboxRepository;
 import io.audiospective.support.messaging.KeyedSender;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 
 /**
@@ -43,6 +44,9 @@ public class OutboxRelay {
         while (publishBatch() == batchSize) {
             // a full batch means more may be waiting
         }
+        // once per round, not per batch: while an import fills the outbox, counting it after every batch scanned
+        // the whole backlog hundreds of times
+        pending.set(QuarkusTransaction.requiringNew().call(outbox::pending));
     }
 
     /** Publishes up to one batch of pending rows; returns how many were published. */
@@ -59,7 +63,6 @@ public class OutboxRelay {
         if (!ids.isEmpty()) {
             outbox.delete(ids);
         }
-        pending.set(outbox.pending());
         return rows.size();
     }
 }
