@@ -19,8 +19,8 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 
 /**
- * Publishes outbox rows to {@code plays} and deletes them once Kafka acknowledged them (at least once: a crash
- * after sending and before deleting sends them again, and consumers de-duplicate on user and played_at).
+ * Publishes outbox rows to {@code plays}; their deletion commits once Kafka acknowledged them (at least once: a
+ * crash after sending and before the commit sends them again, and consumers de-duplicate on user and played_at).
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -44,25 +44,20 @@ public class OutboxRelay {
         while (publishBatch() == batchSize) {
             // a full batch means more may be waiting
         }
-        // once per round, not per batch: while an import fills the outbox, counting it after every batch scanned
-        // the whole backlog hundreds of times
+        // once per round, not per batch
         pending.set(QuarkusTransaction.requiringNew().call(outbox::pending));
     }
 
     /** Publishes up to one batch of pending rows; returns how many were published. */
     @Transactional
     public int publishBatch() {
-        List<Object[]> rows = outbox.lockOldest(batchSize);
-        List<CompletableFuture<Void>> sent = new ArrayList<>();
-        List<Long> ids = new ArrayList<>();
+        List<Object[]> rows = outbox.takeOldest(batchSize);
+        List<CompletableFuture<Void>> sent = new ArrayList<>(rows.size());
         for (Object[] row : rows) {
-            ids.add(((Number) row[0]).longValue());
-            sent.add(KeyedSender.send(plays, (String) row[2], (byte[]) row[3]).toCompletableFuture());
+            sent.add(KeyedSender.send(plays, (String) row[1], (byte[]) row[2]).toCompletableFuture());
         }
+        // a send that fails throws here and rolls the deletion back: the rows are published by a later round
         CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).join();
-        if (!ids.isEmpty()) {
-            outbox.delete(ids);
-        }
         return rows.size();
     }
 }
