@@ -8,7 +8,6 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
@@ -51,7 +50,7 @@ public class ScheduledUserRepository implements PanacheRepositoryBase<ScheduledU
     /** The users known among {@code userIds}, locked for update in id order, by id. */
     public Map<String, ScheduledUser> lockAll(Collection<String> userIds) {
         Map<String, ScheduledUser> locked = new HashMap<>();
-        find("userId in ?1 order by userId", new TreeSet<>(userIds)).withLock(LockModeType.PESSIMISTIC_WRITE).list()
+        find("userId in ?1 order by userId", userIds).withLock(LockModeType.PESSIMISTIC_WRITE).list()
                 .forEach(user -> locked.put(user.userId, user));
         return locked;
     }
