@@ -184,7 +184,7 @@ class ArchivingTest {
     @Test
     void aLongRetryAfterEndsThePollAsRateLimitedAndQuotaIsToldApart() {
         String run = run();
-        List<String> users = Emulator.createUsers(run + "long", "typical", 2);
+        List<String> users = Emulator.createUsers(run + "long", "typical", 3);
         Emulator.settings(Map.of("too_many_requests_rate", 1.0, "retry_after_seconds", 120));
         ArchiveBatch batch = ArchiveBatch.of("batch-" + run, Instant.now(), BatchReason.SCHEDULED,
                 List.of(users.get(0)));
@@ -202,6 +202,14 @@ class ArchivingTest {
         ArchiveOutcome exceeded = awaitOutcomes(quota, List.of(users.get(1))).get(users.get(1));
         assertThat(exceeded.failureKind()).isEqualTo(FailureKind.RATE_LIMITED);
         assertThat(exceeded.detail()).contains("quota");
+
+        // while the quota pause lasts Spotify is not asked again, and a refused poll still says why
+        Emulator.resetSettings();
+        long callsBefore = Emulator.recentlyPlayedCalls();
+        ArchiveOutcome refused = poller.poll(manual(run + "-during", users.get(2)), users.get(2));
+        assertThat(refused.failureKind()).isEqualTo(FailureKind.RATE_LIMITED);
+        assertThat(refused.detail()).contains("quota");
+        assertThat(Emulator.recentlyPlayedCalls()).isEqualTo(callsBefore);
     }
 
     @Test

@@ -23,7 +23,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 /**
  * Spotify Web API calls, guarded by timeout, retry with backoff (5xx, timeouts, unreachable), circuit breaker and
  * bulkhead. A 429 is not retried here: it pauses every worker through the shared {@link SpotifyRateBudget}, and
- * the poller waits it out or gives up as RATE_LIMITED. QUOTA_EXCEEDED is a RATE_LIMITED failure straight away.
+ * the poller waits it out or gives up as RATE_LIMITED. QUOTA_EXCEEDED is a RATE_LIMITED failure straight away,
+ * for every poll while its pause lasts.
  */
 @ApplicationScoped
 public class SpotifyClient {
@@ -61,13 +62,7 @@ public class SpotifyClient {
                 throw new ExpiredAccessTokenException();
             }
             if (status == 429) {
-                Duration retryAfter = retryAfter(response);
-                budget.pause(retryAfter);
-                if (response.readEntity(String.class).contains("QUOTA_EXCEEDED")) {
-                    throw new PollFailedException(FailureKind.RATE_LIMITED, retryAfter.toSeconds(),
-                            "Spotify quota exceeded");
-                }
-                throw new RateLimitedException(retryAfter);
+                throw rateLimited(response);
             }
             if (status >= 500) {
                 throw new TransientFailureException("Spotify answered " + status);
@@ -142,14 +137,21 @@ public class SpotifyClient {
                 return response.readEntity(type);
             }
             if (status == 429) {
-                budget.pause(retryAfter(response));
-                throw new RateLimitedException(retryAfter(response));
+                throw rateLimited(response);
             }
             if (status >= 500) {
                 throw new TransientFailureException("Spotify answered " + status);
             }
             throw new PollFailedException(FailureKind.UNKNOWN, null, "Spotify answered " + status);
         }
+    }
+
+    /** Pauses every worker for the 429's Retry-After and says whether it was for the quota. */
+    private RateLimitedException rateLimited(Response response) {
+        Duration retryAfter = retryAfter(response);
+        boolean quotaExceeded = response.hasEntity() && response.readEntity(String.class).contains("QUOTA_EXCEEDED");
+        budget.pause(retryAfter, quotaExceeded);
+        return new RateLimitedException(retryAfter, quotaExceeded);
     }
 
     private static Duration retryAfter(Response response) {

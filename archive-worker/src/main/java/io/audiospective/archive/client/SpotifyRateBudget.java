@@ -21,6 +21,8 @@ import io.quarkus.redis.datasource.value.ValueCommands;
 public class SpotifyRateBudget {
 
     static final String PAUSE_KEY = "spotify:rate:pause-until";
+    /** The end of the last quota pause: the pending pause is for the quota when it ends at that same instant. */
+    static final String QUOTA_KEY = "spotify:rate:pause-quota";
     private static final String WINDOW_KEY = "spotify:rate:window:";
     private static final long WINDOW_MS = 30_000;
     /**
@@ -74,7 +76,8 @@ public class SpotifyRateBudget {
                 Duration pause = Duration.ofMillis(-answer);
                 if (pause.compareTo(maxWait) > 0) {
                     // whole seconds, rounded up: the scheduler must not come back before the pause is over
-                    throw new RateLimitedException(Duration.ofSeconds((pause.toMillis() + 999) / 1000));
+                    throw new RateLimitedException(Duration.ofSeconds((pause.toMillis() + 999) / 1000),
+                            isQuotaPause());
                 }
                 waits.increment();
                 Thread.sleep(pause.toMillis());
@@ -94,12 +97,23 @@ public class SpotifyRateBudget {
         return pauseRemaining().isZero() && (used == null || used < requestsPerWindow / 2);
     }
 
-    /** Every worker waits {@code retryAfter} from now (a later pause already set is kept). */
-    public void pause(Duration retryAfter) {
+    /**
+     * Every worker waits {@code retryAfter} from now (a later pause already set is kept). A quota pause is marked
+     * as such, so that calls refused during it report the quota, not a rate limit.
+     */
+    public void pause(Duration retryAfter, boolean quotaExceeded) {
         long until = clock.millis() + retryAfter.toMillis();
         Long current = values.get(PAUSE_KEY);
         if (current == null || current < until) {
+            if (quotaExceeded) {
+                values.set(QUOTA_KEY, until, new SetArgs().px(retryAfter.toMillis()));
+            }
             values.set(PAUSE_KEY, until, new SetArgs().px(retryAfter.toMillis()));
         }
+    }
+
+    private boolean isQuotaPause() {
+        Long quotaUntil = values.get(QUOTA_KEY);
+        return quotaUntil != null && quotaUntil.equals(values.get(PAUSE_KEY));
     }
 }

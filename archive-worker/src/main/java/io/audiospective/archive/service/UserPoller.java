@@ -126,7 +126,7 @@ public class UserPoller {
                 }
                 renewedToken = true;
             } catch (RateLimitedException e) {
-                if (++rateLimitRounds > MAX_RATE_LIMIT_ROUNDS
+                if (++rateLimitRounds > MAX_RATE_LIMIT_ROUNDS || e.quotaExceeded()
                         || e.retryAfter().compareTo(config.spotify().maxRateLimitWait()) > 0) {
                     throw new PollFailedException(FailureKind.RATE_LIMITED, e.retryAfter().toSeconds(),
                             e.getMessage());
