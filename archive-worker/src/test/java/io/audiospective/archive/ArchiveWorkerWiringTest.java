@@ -2,6 +2,7 @@ package io.audiospective.archive;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
@@ -111,6 +112,28 @@ class ArchiveWorkerWiringTest {
                 .createNativeQuery("SELECT position FROM track_artists WHERE track_id = :t AND artist_id = :a")
                 .setParameter("t", second.id()).setParameter("a", "guest-" + run).getSingleResult());
         assertThat(guestPosition.intValue()).isEqualTo(1);
+    }
+
+    @Test
+    void aPlayMustNameACatalogueTrackAndTheCatalogueIsNeverDeletedFrom() {
+        String run = UUID.randomUUID().toString();
+        TrackRef track = new TrackRef("track-" + run, "Kept", 180_000, null, album(run),
+                List.of(new ArtistRef("artist-" + run, "Artist")));
+        writer.write("user-" + run, List.of(PlayEvent.polled("user-" + run, Instant.now(), track)), Instant.now(),
+                Instant.now());
+
+        // one good row and one of an unknown track in one statement: the whole statement is refused
+        assertThatThrownBy(() -> QuarkusTransaction.requiringNew().run(() -> entityManager.createNativeQuery("""
+                INSERT INTO play_events (user_id, played_at, track_id, ms_played, source)
+                VALUES (:u, now(), :known, 1000, 'POLL'), (:u, now() + interval '1 second', :unknown, 1000, 'POLL')
+                """).setParameter("u", "other-" + run).setParameter("known", track.id())
+                .setParameter("unknown", "missing-" + run).executeUpdate()))
+                .hasStackTraceContaining("track missing-" + run + " is not in the catalogue");
+        assertThat(QuarkusTransaction.requiringNew().call(() -> plays.countForUser("other-" + run))).isZero();
+        assertThatThrownBy(() -> QuarkusTransaction.requiringNew().run(() -> entityManager
+                .createNativeQuery("DELETE FROM tracks WHERE id = :t").setParameter("t", track.id()).executeUpdate()))
+                .hasStackTraceContaining("the catalogue is append-only");
+        assertThat(QuarkusTransaction.requiringNew().call(() -> plays.countForUser("user-" + run))).isEqualTo(1);
     }
 
     @Test

@@ -10,8 +10,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 
 import io.audiospective.model.ImportProgress;
-import io.audiospective.model.PlayEvent;
-import io.audiospective.model.PlaySource;
 import io.audiospective.model.Topics;
 
 /** Set-based SQL of imports: one statement per step whatever the number of entries. */
@@ -78,9 +76,8 @@ public class ImportRepository {
     /**
      * The whole merge of one user's entries in ONE statement (one round trip, nothing per row in Java): entries whose
      * track the catalogue knows and that match no archived play are inserted into {@code play_events} (rule below)
-     * and, in the same statement, into the outbox as {@code PlayEvent} JSON built by PostgreSQL from the catalogue
-     * (the same document {@code MessageCodec} writes); entries of unknown tracks are parked in
-     * {@code import_pending}.
+     * and, in the same statement, referred to by one outbox row (the relay builds their events, see
+     * {@code OutboxRepository}); entries of unknown tracks are parked in {@code import_pending}.
      * <p>
      * Match: same user, same track, {@code played_at} within {@link #MATCH_TOLERANCE}; when either side has minute
      * precision (account-data files, stored in the middle of their minute) within {@link #MINUTE_TOLERANCE}, and
@@ -141,31 +138,16 @@ public class ImportRepository {
                     SELECT :userId, e.played_at, e.track_id, e.ms_played, :importId FROM e WHERE NOT e.known
                     ON CONFLICT DO NOTHING
                     RETURNING 1),
-                -- each distinct track's JSON once, as one jsonb object keyed by track id (an in-memory lookup
-                -- per row; a join with a CTE of tracks is misestimated, the INSERT's RETURNING looking like 25 rows).
-                -- MATERIALIZED: inlined, the generic plan of the prepared statement recomputed it for every row.
-                track_json AS MATERIALIZED (
-                    SELECT jsonb_object_agg(t.id, jsonb_build_object('id', t.id, 'name', t.name,
-                        'durationMs', t.duration_ms, 'isrc', t.isrc,
-                        'album', jsonb_build_object('id', al.id, 'name', al.name, 'releaseDate', al.release_date,
-                                                    'imageUrl', al.image_url),
-                        'artists', (SELECT jsonb_agg(jsonb_build_object('id', ar.id, 'name', ar.name)
-                                                     ORDER BY ta.position, ar.id)
-                                    FROM track_artists ta JOIN artists ar ON ar.id = ta.artist_id
-                                    WHERE ta.track_id = t.id))) AS tracks
-                    FROM tracks t JOIN albums al ON al.id = t.album_id
-                    WHERE t.id IN (SELECT DISTINCT track_id FROM known)),
+                -- one outbox row referring to the new plays: the relay builds their events when it publishes them
                 published AS (
-                    INSERT INTO outbox (topic, message_key, payload)
-                    SELECT :topic, :userId, convert_to(CAST(:eventHead AS text)
-                        || to_char(i.played_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
-                        || '","track":' || CAST(j.tracks -> i.track_id AS text)
-                        || ',"msPlayed":' || i.ms_played || CAST(:eventTail AS text), 'UTF8')
-                    FROM ins i CROSS JOIN track_json j
-                    ORDER BY i.played_at
-                    RETURNING 1)
+                    INSERT INTO outbox (topic, message_key, played_ats, events)
+                    SELECT :topic, :userId, array_agg(CAST(extract(epoch FROM i.played_at) * 1000000 AS bigint)
+                                                      ORDER BY i.played_at), count(*)
+                    FROM ins i HAVING count(*) > 0
+                    RETURNING events)
                 SELECT (SELECT count(*) FROM known), (SELECT count(*) FROM e),
-                       (SELECT count(*) FROM pending), (SELECT count(*) FROM ins), (SELECT count(*) FROM published),
+                       (SELECT count(*) FROM pending), (SELECT count(*) FROM ins),
+                       (SELECT coalesce(sum(events), 0) FROM published),
                        CASE WHEN CAST(:minutePrecision AS boolean)
                             THEN (SELECT string_agg(CAST(CAST(extract(epoch FROM played_at) * 1000000 AS bigint) AS text),
                                                     ',') FROM ins) END
@@ -173,11 +155,6 @@ public class ImportRepository {
                 .setParameter("importId", importId)
                 .setParameter("userId", userId)
                 .setParameter("topic", Topics.PLAYS)
-                // the PlayEvent's fixed parts, JSON-escaped here once
-                .setParameter("eventHead", "{\"schemaVersion\":" + PlayEvent.CURRENT_VERSION + ",\"userId\":"
-                        + jsonText(userId) + ",\"playedAt\":\"")
-                .setParameter("eventTail", ",\"source\":\"" + PlaySource.IMPORT + "\",\"importId\":"
-                        + jsonText(importId) + "}")
                 .setParameter("minutePrecision", minutePrecision)
                 .setParameter("tolerance", MATCH_TOLERANCE)
                 .setParameter("wide", MINUTE_TOLERANCE)
@@ -390,14 +367,6 @@ public class ImportRepository {
         return new ImportProgress(ImportProgress.CURRENT_VERSION, importId, userId, ((Number) row[0]).longValue(),
                 ((Number) row[1]).intValue(), ((Number) row[2]).longValue(), ((Number) row[3]).longValue(),
                 ((Number) row[4]).longValue(), ((Number) row[5]).longValue(), parseCounts((String) row[6]));
-    }
-
-    private static String jsonText(String text) {
-        try {
-            return COUNTS.writeValueAsString(text);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static String json(Map<String, Long> counts) {

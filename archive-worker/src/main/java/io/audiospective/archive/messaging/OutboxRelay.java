@@ -10,6 +10,7 @@ import jakarta.transaction.Transactional;
 
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
 import io.audiospective.archive.config.ArchiveConfig;
 import io.audiospective.archive.repository.OutboxRepository;
@@ -25,12 +26,17 @@ import io.quarkus.scheduler.Scheduled;
 @ApplicationScoped
 public class OutboxRelay {
 
+    /** Messages sent before waiting for their acknowledgements: a row of imported plays stands for thousands. */
+    private static final int IN_FLIGHT = 4096;
+
     private final OutboxRepository outbox;
     private final Emitter<byte[]> plays;
     private final int batchSize;
     private final AtomicLong pending = new AtomicLong();
 
-    OutboxRelay(OutboxRepository outbox, @Channel(Channels.PLAYS) Emitter<byte[]> plays, ArchiveConfig config,
+    OutboxRelay(OutboxRepository outbox,
+            @Channel(Channels.PLAYS) @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = IN_FLIGHT)
+            Emitter<byte[]> plays, ArchiveConfig config,
             MeterRegistry metrics) {
         this.outbox = outbox;
         this.plays = plays;
@@ -41,23 +47,26 @@ public class OutboxRelay {
     @Scheduled(every = "${audiospective.archive.outbox.interval:PT1S}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void relay() {
-        while (publishBatch() == batchSize) {
+        while (publishBatch() >= batchSize) {
             // a full batch means more may be waiting
         }
         // once per round, not per batch
         pending.set(QuarkusTransaction.requiringNew().call(outbox::pending));
     }
 
-    /** Publishes up to one batch of pending rows; returns how many were published. */
+    /** Publishes about one batch of pending messages; returns how many were published. */
     @Transactional
     public int publishBatch() {
-        List<Object[]> rows = outbox.takeOldest(batchSize);
-        List<CompletableFuture<Void>> sent = new ArrayList<>(rows.size());
-        for (Object[] row : rows) {
-            sent.add(KeyedSender.send(plays, (String) row[1], (byte[]) row[2]).toCompletableFuture());
+        List<OutboxRepository.Message> messages = outbox.takeOldest(batchSize);
+        for (int from = 0; from < messages.size(); from += IN_FLIGHT) {
+            List<OutboxRepository.Message> slice = messages.subList(from, Math.min(messages.size(), from + IN_FLIGHT));
+            List<CompletableFuture<Void>> sent = new ArrayList<>(slice.size());
+            for (OutboxRepository.Message message : slice) {
+                sent.add(KeyedSender.send(plays, message.key(), message.payload()).toCompletableFuture());
+            }
+            // a send that fails throws here and rolls the deletion back: the rows are published by a later round
+            CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).join();
         }
-        // a send that fails throws here and rolls the deletion back: the rows are published by a later round
-        CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).join();
-        return rows.size();
+        return messages.size();
     }
 }
