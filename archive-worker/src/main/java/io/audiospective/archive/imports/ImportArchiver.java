@@ -6,6 +6,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -23,7 +24,7 @@ import io.audiospective.model.ImportProgress;
 
 /**
  * Archives imported entries exactly like polled plays (same {@code play_events}, same outbox, so the same
- * {@code plays} events), with source IMPORT. The chunk claim, the merge, the pending rows, the outbox rows and the
+ * {@code plays} events), with source IMPORT. The chunk claims, the merge, the pending rows, the outbox rows and the
  * totals are one transaction: a chunk is archived wholly once or not at all.
  * <p>
  * Entries with a track URI are merged by track id (see {@link ImportRepository#merge}). Entries of account-data
@@ -48,44 +49,63 @@ public class ImportArchiver {
         this.imports = imports;
     }
 
-    /** @return the import's totals after this chunk, null when the chunk was archived before */
+    /**
+     * Archives polled chunks together: the chunks not archived before are claimed, and each import's chunks of the
+     * batch are merged as one (one statement for all their entries, one update of the totals).
+     *
+     * @return one report per import touched: its totals after these chunks
+     */
     @Transactional
-    public ImportProgress archive(ImportChunk chunk) {
-        if (!imports.claimChunk(chunk.importId(), chunk.sequence())) {
-            return null;
+    public List<ImportProgress> archive(List<ImportChunk> chunks) {
+        Map<String, List<ImportChunk>> byImport = new LinkedHashMap<>();
+        for (ImportChunk chunk : imports.claimChunks(chunks)) {
+            byImport.computeIfAbsent(chunk.importId(), id -> new ArrayList<>()).add(chunk);
         }
-        imports.withoutJitLockingUser(chunk.userId());
-        List<Entry> byId = new ArrayList<>(chunk.entries().size());
+        // each user's merge lock, in one order for every replica: two batches never wait for each other in a cycle
+        byImport.values().stream().map(group -> group.get(0).userId()).distinct().sorted()
+                .forEach(imports::withoutJitLockingUser);
+        List<ImportProgress> reports = new ArrayList<>(byImport.size());
+        byImport.values().forEach(group -> reports.add(archiveImported(group)));
+        return reports;
+    }
+
+    /** The chunks of one import, claimed: merged as one list of entries. */
+    private ImportProgress archiveImported(List<ImportChunk> chunks) {
+        String importId = chunks.get(0).importId();
+        String userId = chunks.get(0).userId();
+        List<Entry> byId = new ArrayList<>();
         List<Named> byName = new ArrayList<>();
         long failed = 0;
-        for (ImportEntry entry : chunk.entries()) {
-            String trackId = trackId(entry.trackUri());
-            if (trackId != null) {
-                byId.add(new Entry(chunk.userId(), entry.endedAt(), trackId, entry.msPlayed()));
-            } else if (entry.trackUri() == null && hasText(entry.trackName()) && hasText(entry.artistName())) {
-                byName.add(new Named(entry.endedAt().truncatedTo(ChronoUnit.MINUTES), entry.trackName(),
-                        entry.artistName(), entry.msPlayed()));
-            } else {
-                failed++;
+        for (ImportChunk chunk : chunks) {
+            for (ImportEntry entry : chunk.entries()) {
+                String trackId = trackId(entry.trackUri());
+                if (trackId != null) {
+                    byId.add(new Entry(userId, entry.endedAt(), trackId, entry.msPlayed()));
+                } else if (entry.trackUri() == null && hasText(entry.trackName()) && hasText(entry.artistName())) {
+                    byName.add(new Named(entry.endedAt().truncatedTo(ChronoUnit.MINUTES), entry.trackName(),
+                            entry.artistName(), entry.msPlayed()));
+                } else {
+                    failed++;
+                }
             }
         }
         List<Entry> distinct = withoutRepeats(byId);
-        Merged merged = imports.merge(chunk.importId(), chunk.userId(), distinct, false);
+        Merged merged = imports.merge(importId, userId, distinct, false);
         long imported = merged.inserted();
         long duplicates = merged.duplicates() + (byId.size() - distinct.size());
         Map<String, Long> unmatched = new TreeMap<>();
         if (!byName.isEmpty()) {
-            long[] named = archiveNamed(chunk.importId(), chunk.userId(), byName, unmatched);
+            long[] named = archiveNamed(importId, userId, byName, unmatched);
             imported += named[0];
             duplicates += named[1];
         }
-        return imports.addCounts(chunk.importId(), chunk.userId(), 1, imported, duplicates, merged.pendingAdded(),
-                failed, unmatched);
+        return imports.addCounts(importId, userId, chunks.size(), imported, duplicates, merged.pendingAdded(), failed,
+                unmatched);
     }
 
     /**
-     * Entries of one chunk that repeat an earlier entry of the same chunk (same track within 10 s) are duplicates:
-     * the set-based merge compares entries with archived rows, not with each other.
+     * Entries that repeat an earlier entry of the same merge (same track within 10 s) are duplicates: the set-based
+     * merge compares entries with archived rows, not with each other.
      */
     static List<Entry> withoutRepeats(List<Entry> entries) {
         List<Entry> sorted = new ArrayList<>(entries);

@@ -3,12 +3,14 @@ package io.audiospective.archive.imports;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 
+import io.audiospective.model.ImportChunk;
 import io.audiospective.model.ImportProgress;
 import io.audiospective.model.Topics;
 
@@ -36,12 +38,24 @@ public class ImportRepository {
         this.entityManager = entityManager;
     }
 
-    /** Claims a chunk; false when it was archived before (a redelivery). */
-    public boolean claimChunk(String importId, int sequence) {
-        return entityManager.createNativeQuery("""
-                INSERT INTO import_chunks_done (import_id, sequence) VALUES (:importId, :sequence)
+    /** Claims chunks; returns those not archived before (not redeliveries), each once, in the order given. */
+    @SuppressWarnings("unchecked")
+    public List<ImportChunk> claimChunks(List<ImportChunk> chunks) {
+        Map<String, ImportChunk> byKey = new LinkedHashMap<>();
+        chunks.forEach(chunk -> byKey.putIfAbsent(chunk.importId() + "#" + chunk.sequence(), chunk));
+        List<ImportChunk> distinct = List.copyOf(byKey.values());
+        List<Object[]> claimed = entityManager.createNativeQuery("""
+                INSERT INTO import_chunks_done (import_id, sequence)
+                SELECT * FROM unnest(CAST(:importIds AS text[]), CAST(:sequences AS int[]))
                 ON CONFLICT DO NOTHING
-                """).setParameter("importId", importId).setParameter("sequence", sequence).executeUpdate() == 1;
+                RETURNING import_id, sequence
+                """)
+                .setParameter("importIds", distinct.stream().map(ImportChunk::importId).toArray(String[]::new))
+                .setParameter("sequences", distinct.stream().map(ImportChunk::sequence).toArray(Integer[]::new))
+                .getResultList();
+        java.util.Set<String> keys = new java.util.HashSet<>();
+        claimed.forEach(row -> keys.add(row[0] + "#" + row[1]));
+        return distinct.stream().filter(chunk -> keys.contains(chunk.importId() + "#" + chunk.sequence())).toList();
     }
 
     /**
