@@ -62,10 +62,10 @@ public class OutboxRepository {
     List<byte[]> eventsOf(String userId, long[] playedAtMicros) {
         return entityManager.createNativeQuery("""
                 WITH r AS MATERIALIZED (
-                    SELECT p.played_at, p.track_id, p.ms_played, p.source, p.import_id, r.ord
-                    FROM unnest(CAST(:playedAts AS bigint[])) WITH ORDINALITY AS r(micros, ord)
+                    SELECT p.played_at, p.track_id, p.ms_played, p.source, p.import_id, a.ord
+                    FROM unnest(CAST(:playedAts AS bigint[])) WITH ORDINALITY AS a(micros, ord)
                     JOIN play_events p ON p.user_id = :userId
-                                      AND p.played_at = timestamptz 'epoch' + r.micros * interval '1 microsecond'),
+                                      AND p.played_at = timestamptz 'epoch' + a.micros * interval '1 microsecond'),
                 -- one jsonb object keyed by track id: a lookup per row (a join with a CTE of tracks is misestimated)
                 track_json AS MATERIALIZED (
                     SELECT jsonb_object_agg(t.id, jsonb_build_object('id', t.id, 'name', t.name,
