@@ -1,7 +1,6 @@
 package io.audiospective.archive.repository;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 
@@ -47,7 +46,7 @@ public class OutboxRepository {
             if (row[2] != null) {
                 messages.add(new Message(key, (byte[]) row[2]));
             } else {
-                eventsOf(key, playedAts(row[3])).forEach(payload -> messages.add(new Message(key, payload)));
+                eventsOf(key, (Long[]) row[3]).forEach(payload -> messages.add(new Message(key, payload)));
             }
         }
         return messages;
@@ -59,7 +58,7 @@ public class OutboxRepository {
      * built once. Used for imported plays: 5,000 of them cost one outbox row, not 5,000 rows of about 600 bytes.
      */
     @SuppressWarnings("unchecked")
-    List<byte[]> eventsOf(String userId, long[] playedAtMicros) {
+    List<byte[]> eventsOf(String userId, Long[] playedAtMicros) {
         return entityManager.createNativeQuery("""
                 WITH r AS MATERIALIZED (
                     SELECT p.played_at, p.track_id, p.ms_played, p.source, p.import_id, a.ord
@@ -89,25 +88,8 @@ public class OutboxRepository {
                 """)
                 .setParameter("userId", userId)
                 .setParameter("version", PlayEvent.CURRENT_VERSION)
-                .setParameter("playedAts", Arrays.stream(playedAtMicros).boxed().toArray(Long[]::new))
+                .setParameter("playedAts", playedAtMicros)
                 .getResultList();
-    }
-
-    private static long[] playedAts(Object column) {
-        if (column instanceof long[] micros) {
-            return micros;
-        }
-        if (column instanceof Long[] boxed) {
-            return Arrays.stream(boxed).mapToLong(Long::longValue).toArray();
-        }
-        if (column instanceof java.sql.Array array) {
-            try {
-                return Arrays.stream((Long[]) array.getArray()).mapToLong(Long::longValue).toArray();
-            } catch (java.sql.SQLException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-        throw new IllegalStateException("Not a bigint[]: " + column);
     }
 
     public void deleteForUser(String userId) {
