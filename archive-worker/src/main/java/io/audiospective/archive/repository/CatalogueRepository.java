@@ -2,6 +2,7 @@ package io.audiospective.archive.repository;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -57,6 +58,32 @@ public class CatalogueRepository {
             }
         }
         return List.copyOf(unknown.values());
+    }
+
+    /** The catalogue's current version of these tracks, with album and artists (in their order), by id. */
+    @SuppressWarnings("unchecked")
+    public Map<String, TrackRef> tracks(Collection<String> ids) {
+        List<Object[]> rows = entityManager.createNativeQuery("""
+                SELECT t.id, t.name, t.duration_ms, t.isrc, al.id, al.name, al.release_date, al.image_url,
+                       array_agg(ar.id ORDER BY ta.position, ar.id), array_agg(ar.name ORDER BY ta.position, ar.id)
+                FROM tracks t JOIN albums al ON al.id = t.album_id
+                JOIN track_artists ta ON ta.track_id = t.id JOIN artists ar ON ar.id = ta.artist_id
+                WHERE t.id = ANY(CAST(:ids AS text[]))
+                GROUP BY t.id, al.id
+                """).setParameter("ids", ids.toArray(String[]::new)).getResultList();
+        Map<String, TrackRef> tracks = new HashMap<>(rows.size() * 2);
+        for (Object[] row : rows) {
+            String[] artistIds = (String[]) row[8];
+            String[] artistNames = (String[]) row[9];
+            List<ArtistRef> artists = new ArrayList<>(artistIds.length);
+            for (int i = 0; i < artistIds.length; i++) {
+                artists.add(new ArtistRef(artistIds[i], artistNames[i]));
+            }
+            tracks.put((String) row[0], new TrackRef((String) row[0], (String) row[1], ((Number) row[2]).longValue(),
+                    (String) row[3], new AlbumRef((String) row[4], (String) row[5], (String) row[6], (String) row[7]),
+                    artists));
+        }
+        return tracks;
     }
 
     /** Writes the tracks this worker has not committed in this form before; must run in a transaction. */

@@ -1,22 +1,32 @@
 package io.audiospective.archive.repository;
 
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 
 import io.audiospective.model.PlayEvent;
+import io.audiospective.model.PlaySource;
+import io.audiospective.model.TrackRef;
+import io.audiospective.model.codec.MessageCodec;
 
 /** Plays waiting to be published to the {@code plays} topic (written by {@link PolledPageRepository} and imports). */
 @ApplicationScoped
 public class OutboxRepository {
 
     private final EntityManager entityManager;
+    private final CatalogueRepository catalogue;
 
-    OutboxRepository(EntityManager entityManager) {
+    OutboxRepository(EntityManager entityManager, CatalogueRepository catalogue) {
         this.entityManager = entityManager;
+        this.catalogue = catalogue;
     }
 
     /** One message to publish: the user it is keyed by and the encoded {@code PlayEvent}. */
@@ -53,43 +63,33 @@ public class OutboxRepository {
     }
 
     /**
-     * The {@code PlayEvent}s of a user's archived plays, as JSON built by PostgreSQL from {@code play_events} and the
-     * catalogue (the same document {@code MessageCodec} writes), in the order given. Each distinct track's JSON is
-     * built once. Used for imported plays: 5,000 of them cost one outbox row, not 5,000 rows of about 600 bytes.
+     * The encoded {@code PlayEvent}s of a user's archived plays, in the order given: the plays from
+     * {@code play_events}, their tracks as the catalogue has them now (each distinct track read once). Used for
+     * imported plays: 5,000 of them cost one outbox row, not 5,000 rows of about 600 bytes.
      */
     @SuppressWarnings("unchecked")
     List<byte[]> eventsOf(String userId, Long[] playedAtMicros) {
-        return entityManager.createNativeQuery("""
-                WITH r AS MATERIALIZED (
-                    SELECT p.played_at, p.track_id, p.ms_played, p.source, p.import_id, a.ord
-                    FROM unnest(CAST(:playedAts AS bigint[])) WITH ORDINALITY AS a(micros, ord)
-                    JOIN play_events p ON p.user_id = :userId
-                                      AND p.played_at = timestamptz 'epoch' + a.micros * interval '1 microsecond'),
-                -- one jsonb object keyed by track id: a lookup per row (a join with a CTE of tracks is misestimated)
-                track_json AS MATERIALIZED (
-                    SELECT jsonb_object_agg(t.id, jsonb_build_object('id', t.id, 'name', t.name,
-                        'durationMs', t.duration_ms, 'isrc', t.isrc,
-                        'album', jsonb_build_object('id', al.id, 'name', al.name, 'releaseDate', al.release_date,
-                                                    'imageUrl', al.image_url),
-                        'artists', (SELECT jsonb_agg(jsonb_build_object('id', ar.id, 'name', ar.name)
-                                                     ORDER BY ta.position, ar.id)
-                                    FROM track_artists ta JOIN artists ar ON ar.id = ta.artist_id
-                                    WHERE ta.track_id = t.id))) AS tracks
-                    FROM tracks t JOIN albums al ON al.id = t.album_id
-                    WHERE t.id IN (SELECT DISTINCT track_id FROM r))
-                SELECT convert_to('{"schemaVersion":' || CAST(:version AS int) || ',"userId":'
-                    || CAST(to_jsonb(CAST(:userId AS text)) AS text) || ',"playedAt":"'
-                    || to_char(r.played_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
-                    || '","track":' || CAST(j.tracks -> r.track_id AS text)
-                    || ',"msPlayed":' || r.ms_played || ',"source":"' || r.source || '","importId":'
-                    || coalesce(CAST(to_jsonb(r.import_id) AS text), 'null') || '}', 'UTF8')
-                FROM r CROSS JOIN track_json j
-                ORDER BY r.ord
+        List<Object[]> plays = entityManager.createNativeQuery("""
+                SELECT a.micros, p.track_id, p.ms_played, p.source, p.import_id
+                FROM unnest(CAST(:playedAts AS bigint[])) WITH ORDINALITY AS a(micros, ord)
+                JOIN play_events p ON p.user_id = :userId
+                                  AND p.played_at = timestamptz 'epoch' + a.micros * interval '1 microsecond'
+                ORDER BY a.ord
                 """)
                 .setParameter("userId", userId)
-                .setParameter("version", PlayEvent.CURRENT_VERSION)
                 .setParameter("playedAts", playedAtMicros)
                 .getResultList();
+        Set<String> trackIds = new HashSet<>();
+        plays.forEach(play -> trackIds.add((String) play[1]));
+        Map<String, TrackRef> tracks = catalogue.tracks(trackIds);
+        List<byte[]> events = new ArrayList<>(plays.size());
+        for (Object[] play : plays) {
+            long micros = ((Number) play[0]).longValue();
+            events.add(MessageCodec.encode(new PlayEvent(PlayEvent.CURRENT_VERSION, userId,
+                    Instant.EPOCH.plus(micros, ChronoUnit.MICROS), tracks.get((String) play[1]),
+                    ((Number) play[2]).longValue(), PlaySource.valueOf((String) play[3]), (String) play[4])));
+        }
+        return events;
     }
 
     public void deleteForUser(String userId) {
