@@ -27,8 +27,9 @@ import io.smallrye.reactive.messaging.kafka.KafkaClientService;
  * <p>
  * Records go straight to the {@code plays} channel's Kafka producer (its configuration, acks=all): an import puts
  * hundreds of thousands of plays through here, and the reactive path of an {@link Emitter} (a message with metadata,
- * context capture, retry operator and tracing span per record) took most of the relay's CPU, about a third of the
- * worker's during an import. The records carry no trace context: an outbox row outlives the request that wrote it.
+ * context capture, retry operator and tracing span per record) was most of the relay's CPU: in profiles of a
+ * 200,000-entry import its producer's I/O thread took 295 samples through the emitter, 53 without. The records carry
+ * no trace context: an outbox row outlives the request that wrote it.
  */
 @ApplicationScoped
 public class OutboxRelay {
