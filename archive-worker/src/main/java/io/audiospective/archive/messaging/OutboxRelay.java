@@ -51,8 +51,10 @@ public class OutboxRelay {
         metrics.gauge("archive.outbox.pending", pending);
     }
 
+    /** Skipped until startup is over: the first round must not create this bean before the channels are wired. */
     @Scheduled(every = "${audiospective.archive.outbox.interval:PT1S}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void relay() {
         while (publishBatch() >= batchSize) {
             // a full batch means more may be waiting
