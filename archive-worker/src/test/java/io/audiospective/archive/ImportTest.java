@@ -192,7 +192,7 @@ class ImportTest {
     void aMalformedChunkIsDeadLetteredWithItsReasonAndTheChunksAroundItAreArchived() {
         String user = "u-" + run() + "-dlq";
         String importId = "imp-" + run();
-        String polled = catalogueTrack();
+        String polled = catalogueTracks(1).get(0);
         Instant at = Instant.parse("2018-05-06T07:08:09Z");
         byte[] malformed = ("{\"schemaVersion\":1,\"userId\":\"" + user + "\",\"sequence\":1,\"lastChunk\":false,"
                 + "\"entries\":[]}")
@@ -219,6 +219,37 @@ class ImportTest {
         } finally {
             deadLetters.close();
         }
+    }
+
+    /**
+     * One play per instant: an entry at the very instant of an archived play of another track, and the second of two
+     * entries at one instant, are duplicates (the merge has no ON CONFLICT to fall back on); a re-import adds nothing.
+     */
+    @Test
+    void entriesAtTheInstantOfAnotherPlayAreDuplicates() {
+        String user = "u-" + run() + "-instant";
+        List<String> tracks = catalogueTracks(2);
+        Instant archivedAt = Instant.parse("2017-02-03T04:05:06Z");
+        Instant sharedAt = archivedAt.plusSeconds(3600);
+        String first = "imp-" + run();
+        send(first, user, List.of(entry(archivedAt, tracks.get(0))));
+        assertThat(awaitDone(first, 1).get("imported").longValue()).isEqualTo(1);
+
+        List<ImportEntry> clashing = List.of(entry(archivedAt, tracks.get(1)), entry(sharedAt, tracks.get(0)),
+                entry(sharedAt, tracks.get(1)));
+        String second = "imp-" + run();
+        send(second, user, clashing);
+        Map<String, Number> counts = awaitDone(second, 1);
+        assertThat(counts.get("imported").longValue()).isEqualTo(1);
+        assertThat(counts.get("duplicates").longValue()).isEqualTo(2);
+        List<Object[]> plays = playsOf(user);
+        assertThat(plays).extracting(r -> r[0]).containsExactly(archivedAt, sharedAt);
+        assertThat(plays.get(0)[1]).isEqualTo(tracks.get(0));
+
+        String again = "imp-" + run();
+        send(again, user, clashing);
+        assertThat(awaitDone(again, 1).get("duplicates").longValue()).isEqualTo(3);
+        assertThat(playsOf(user)).hasSize(2);
     }
 
     @Test
@@ -634,16 +665,18 @@ class ImportTest {
         return rows;
     }
 
-    /** A track the catalogue has (written by an earlier test or run, else by a poll now). */
-    private String catalogueTrack() {
-        List<?> ids = QuarkusTransaction.requiringNew().call(() -> entityManager
-                .createNativeQuery("SELECT id FROM tracks ORDER BY added_at DESC LIMIT 1").getResultList());
-        if (!ids.isEmpty()) {
-            return (String) ids.get(0);
+    /** Tracks the catalogue has (written by an earlier test or run, else by a poll now). */
+    @SuppressWarnings("unchecked")
+    private List<String> catalogueTracks(int count) {
+        List<String> ids = QuarkusTransaction.requiringNew().call(() -> entityManager
+                .createNativeQuery("SELECT id FROM tracks ORDER BY added_at DESC LIMIT :n").setParameter("n", count)
+                .getResultList());
+        if (ids.size() == count) {
+            return ids;
         }
         String user = Emulator.createUsers(run() + "cat", "heavy", 1).get(0);
         poller.poll(ArchiveBatch.of("b-" + run(), Instant.now(), BatchReason.MANUAL, List.of(user)), user);
-        return (String) playsOf(user).get(0)[1];
+        return playsOf(user).stream().map(r -> (String) r[1]).distinct().limit(count).toList();
     }
 
     @SuppressWarnings("unchecked")

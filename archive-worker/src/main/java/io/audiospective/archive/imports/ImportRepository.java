@@ -78,33 +78,40 @@ public class ImportRepository {
     }
 
     /** What {@link #merge} did with a list of entries. */
-    public record Merged(long known, long inserted, long pendingAdded, long unknown,
+    public record Merged(long repeated, long known, long inserted, long pendingAdded, long unknown,
             java.util.Set<java.time.Instant> insertedAt) {
 
-        /** Entries with a known track that matched an archived play, plus unknown ones already pending. */
+        /**
+         * Entries at the instant of an earlier entry of the list, entries with a known track that matched an archived
+         * play, and unknown ones already pending.
+         */
         public long duplicates() {
-            return known - inserted + unknown - pendingAdded;
+            return repeated + known - inserted + unknown - pendingAdded;
         }
     }
 
     /**
      * The whole merge of one user's entries in ONE statement (one round trip, nothing per row in Java): entries whose
      * track the catalogue knows and that match no archived play are inserted into {@code play_events} (rule below)
-     * and, in the same statement, referred to by one outbox row (the relay builds their events, see
-     * {@code OutboxRepository}); entries of unknown tracks are parked in {@code import_pending}.
+     * and, in the same statement, listed in one outbox row (instants, tracks, ms played: the relay builds their
+     * events, see {@code OutboxRepository}); entries of unknown tracks are parked in {@code import_pending}.
      * <p>
      * Match: same user, same track, {@code played_at} within {@link #MATCH_TOLERANCE}; when either side has minute
      * precision (account-data files, stored in the middle of their minute) within {@link #MINUTE_TOLERANCE}, and
      * "same track" also means same normalised track and artist name, as the account-data side was found by name. An
-     * exact (user, played_at) clash with another track also counts as archived.
+     * exact (user, played_at) clash with another track also counts as archived, and so does an entry at the instant
+     * of an earlier entry of the list (one play per instant: the key of {@code play_events}).
      *
      * @param minutePrecision the entries come from an account-data file (stored at minute + 30 s); then the result
      *        also says which {@code played_at} were inserted
      */
     @SuppressWarnings("unchecked")
-    public Merged merge(String importId, String userId, List<Entry> entries, boolean minutePrecision) {
+    public Merged merge(String importId, String userId, List<Entry> listed, boolean minutePrecision) {
+        java.util.Set<java.time.Instant> instants = new java.util.HashSet<>();
+        List<Entry> entries = listed.stream().filter(entry -> instants.add(entry.playedAt())).toList();
+        long repeated = listed.size() - entries.size();
         if (entries.isEmpty()) {
-            return new Merged(0, 0, 0, 0, java.util.Set.of());
+            return new Merged(repeated, 0, 0, 0, 0, java.util.Set.of());
         }
         Object[] row = (Object[]) entityManager.createNativeQuery("""
                 WITH e AS (
@@ -128,7 +135,9 @@ public class ImportRepository {
                         WHERE p.user_id = :userId
                           AND p.played_at BETWEEN k.played_at - CAST(:wide AS interval)
                                               AND k.played_at + CAST(:wide AS interval)
-                          AND ((p.track_id = k.track_id
+                          -- a play at the very instant, whatever its track, is the same key: archived
+                          AND (p.played_at = k.played_at
+                               OR (p.track_id = k.track_id
                                 AND (CAST(:minutePrecision AS boolean) OR p.minute_precision
                                      OR p.played_at BETWEEN k.played_at - CAST(:tolerance AS interval)
                                                         AND k.played_at + CAST(:tolerance AS interval)))
@@ -144,19 +153,22 @@ public class ImportRepository {
                                                WHERE pt.id = p.track_id AND kt.id = k.track_id
                                                  AND import_name_key(kar.name) = import_name_key(par.name))))
                         LIMIT 1) m ON true
+                    -- no ON CONFLICT (its speculative insertion was a fifth of the merge): the probe sees every
+                    -- committed play at the instant, the entries' instants are distinct, and a play another
+                    -- transaction inserts at the same instant meanwhile fails this one, whose retry sees it
                     WHERE m.hit IS NULL
-                    ON CONFLICT (user_id, played_at) DO NOTHING
                     RETURNING played_at, track_id, ms_played),
                 pending AS (
                     INSERT INTO import_pending (user_id, played_at, track_id, ms_played, import_id)
                     SELECT :userId, e.played_at, e.track_id, e.ms_played, :importId FROM e WHERE NOT e.known
                     ON CONFLICT DO NOTHING
                     RETURNING 1),
-                -- one outbox row referring to the new plays: the relay builds their events when it publishes them
+                -- one outbox row with the new plays: the relay builds their events from it and the catalogue
                 published AS (
-                    INSERT INTO outbox (topic, message_key, played_ats, events)
-                    SELECT :topic, :userId, array_agg(CAST(extract(epoch FROM i.played_at) * 1000000 AS bigint)
-                                                      ORDER BY i.played_at), count(*)
+                    INSERT INTO outbox (topic, message_key, import_id, played_ats, track_ids, ms_played, events)
+                    SELECT :topic, :userId, :importId,
+                           array_agg(CAST(extract(epoch FROM i.played_at) * 1000000 AS bigint)),
+                           array_agg(i.track_id), array_agg(i.ms_played), count(*)
                     FROM ins i HAVING count(*) > 0
                     RETURNING events)
                 SELECT (SELECT count(*) FROM known), (SELECT count(*) FROM e),
@@ -190,7 +202,7 @@ public class ImportRepository {
                 insertedAt.add(java.time.Instant.EPOCH.plus(Long.parseLong(micros), java.time.temporal.ChronoUnit.MICROS));
             }
         }
-        return new Merged(known, inserted, pendingAdded, all - known, insertedAt);
+        return new Merged(repeated, known, inserted, pendingAdded, all - known, insertedAt);
     }
 
 

@@ -3,11 +3,11 @@ package io.audiospective.archive.repository;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -37,7 +37,7 @@ public class OutboxRepository {
      * Deletes the oldest pending rows, about {@code maxMessages} messages' worth (at least one row), and returns their
      * messages, oldest first: the deletion commits only with the caller's transaction, after Kafka acknowledged them,
      * and a failure rolls it back. SKIP LOCKED lets concurrent relays (other replicas) take different rows. A row
-     * referring to imported plays becomes one message per play, built here (see {@link #eventsOf}).
+     * of imported plays becomes one message per play, built here (see {@link #importedEvents}).
      */
     @SuppressWarnings("unchecked")
     public List<Message> takeOldest(int maxMessages) {
@@ -47,7 +47,7 @@ public class OutboxRepository {
                                     FROM (SELECT id, events FROM outbox ORDER BY id LIMIT :limit
                                           FOR UPDATE SKIP LOCKED) o) w
                     WHERE upto - events < :limit)
-                RETURNING id, message_key, payload, played_ats
+                RETURNING id, message_key, payload, import_id, played_ats, track_ids, ms_played
                 """).setParameter("limit", maxMessages).getResultList());
         rows.sort(Comparator.comparingLong(row -> ((Number) row[0]).longValue()));
         List<Message> messages = new ArrayList<>();
@@ -56,38 +56,29 @@ public class OutboxRepository {
             if (row[2] != null) {
                 messages.add(new Message(key, (byte[]) row[2]));
             } else {
-                eventsOf(key, (Long[]) row[3]).forEach(payload -> messages.add(new Message(key, payload)));
+                importedEvents(key, (String) row[3], (Long[]) row[4], (String[]) row[5], (Long[]) row[6])
+                        .forEach(payload -> messages.add(new Message(key, payload)));
             }
         }
         return messages;
     }
 
     /**
-     * The encoded {@code PlayEvent}s of a user's archived plays, in the order given: the plays from
-     * {@code play_events}, their tracks as the catalogue has them now (each distinct track read once). Used for
-     * imported plays: 5,000 of them cost one outbox row, not 5,000 rows of about 600 bytes.
+     * The encoded {@code PlayEvent}s of a row of imported plays, oldest first: the row holds each play's instant
+     * (epoch microseconds), track and ms played; the tracks are the catalogue's now (each distinct track read once).
+     * 5,000 imported plays cost one outbox row, not 5,000 rows of about 600 bytes.
      */
-    @SuppressWarnings("unchecked")
-    List<byte[]> eventsOf(String userId, Long[] playedAtMicros) {
-        List<Object[]> plays = entityManager.createNativeQuery("""
-                SELECT a.micros, p.track_id, p.ms_played, p.source, p.import_id
-                FROM unnest(CAST(:playedAts AS bigint[])) WITH ORDINALITY AS a(micros, ord)
-                JOIN play_events p ON p.user_id = :userId
-                                  AND p.played_at = timestamptz 'epoch' + a.micros * interval '1 microsecond'
-                ORDER BY a.ord
-                """)
-                .setParameter("userId", userId)
-                .setParameter("playedAts", playedAtMicros)
-                .getResultList();
-        Set<String> trackIds = new HashSet<>();
-        plays.forEach(play -> trackIds.add((String) play[1]));
-        Map<String, TrackRef> tracks = catalogue.tracks(trackIds);
-        List<byte[]> events = new ArrayList<>(plays.size());
-        for (Object[] play : plays) {
-            long micros = ((Number) play[0]).longValue();
+    List<byte[]> importedEvents(String userId, String importId, Long[] playedAtMicros, String[] trackIds,
+            Long[] msPlayed) {
+        Map<String, TrackRef> tracks = catalogue.tracks(new HashSet<>(Arrays.asList(trackIds)));
+        Integer[] oldestFirst = new Integer[playedAtMicros.length];
+        Arrays.setAll(oldestFirst, i -> i);
+        Arrays.sort(oldestFirst, Comparator.comparingLong(i -> playedAtMicros[i]));
+        List<byte[]> events = new ArrayList<>(oldestFirst.length);
+        for (int i : oldestFirst) {
             events.add(MessageCodec.encode(new PlayEvent(PlayEvent.CURRENT_VERSION, userId,
-                    Instant.EPOCH.plus(micros, ChronoUnit.MICROS), tracks.get((String) play[1]),
-                    ((Number) play[2]).longValue(), PlaySource.valueOf((String) play[3]), (String) play[4])));
+                    Instant.EPOCH.plus(playedAtMicros[i], ChronoUnit.MICROS), tracks.get(trackIds[i]), msPlayed[i],
+                    PlaySource.IMPORT, importId)));
         }
         return events;
     }
