@@ -171,16 +171,16 @@ class ImportTest {
                     - ((Number) stamps.get(0)).doubleValue()) / quarter;
             double lastQuarter = (((Number) stamps.get(stamps.size() - 1)).doubleValue()
                     - ((Number) stamps.get(stamps.size() - 1 - quarter)).doubleValue()) / quarter;
-            System.out.printf("IMPORT BENCHMARK (worker only): first quarter %.1f ms per chunk, last quarter %.1f ms"
-                    + " per chunk%n", firstQuarter * 1000, lastQuarter * 1000);
+            report("IMPORT BENCHMARK (worker only): first quarter %.1f ms per chunk, last quarter %.1f ms"
+                    + " per chunk", firstQuarter * 1000, lastQuarter * 1000);
         }
-        System.out.printf("IMPORT BENCHMARK (worker only): %.1f ms per chunk of %,d = %.0f entries/s%n",
+        report("IMPORT BENCHMARK (worker only): %.1f ms per chunk of %,d = %.0f entries/s",
                 perChunk * 1000, CHUNK, CHUNK / perChunk);
-        System.out.printf("IMPORT BENCHMARK: %d entries (%d new plays with known metadata) through Kafka and archived"
-                + " in %.2f s = %.0f entries/s (JIT compiling %.2f s of it); raw COPY of the same rows: %.0f rows/s%n",
+        report("IMPORT BENCHMARK: %d entries (%d new plays with known metadata) through Kafka and archived"
+                + " in %.2f s = %.0f entries/s (JIT compiling %.2f s of it); raw COPY of the same rows: %.0f rows/s",
                 entries.size(), archivedByChunks, seconds, entries.size() / seconds, compiling,
                 entries.size() / copySeconds);
-        System.out.printf("IMPORT BENCHMARK: their %d plays published to %s by %.2f s = %.0f plays/s%n",
+        report("IMPORT BENCHMARK: their %d plays published to %s by %.2f s = %.0f plays/s",
                 archivedByChunks, Topics.PLAYS, publishedSeconds, archivedByChunks / publishedSeconds);
     }
 
@@ -596,8 +596,8 @@ class ImportTest {
             long compilingBefore = compilingMillis();
             double seconds = warmUpRound(tracks, round);
             double compiling = (compilingMillis() - compilingBefore) / 1e3;
-            System.out.printf("IMPORT BENCHMARK: warm-up %d: %d entries archived in %.2f s = %.0f entries/s; JIT"
-                    + " compiling %.2f s of it%n", round, ENTRIES, seconds, ENTRIES / seconds, compiling);
+            report("IMPORT BENCHMARK: warm-up %d: %d entries archived in %.2f s = %.0f entries/s; JIT"
+                    + " compiling %.2f s of it", round, ENTRIES, seconds, ENTRIES / seconds, compiling);
             if (compiling < seconds / 10) {
                 return;
             }
@@ -626,6 +626,11 @@ class ImportTest {
     /** Time the JIT compiler threads spent compiling so far in this JVM (they run beside the worker's threads). */
     private static long compilingMillis() {
         return ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+    }
+
+    /** One benchmark line, written at once: the log handler writes to the same console from other threads. */
+    private static void report(String format, Object... args) {
+        System.out.println(String.format(format, args));
     }
 
     private long outboxRowsOf(String user) {
