@@ -177,7 +177,7 @@ class ImportTest {
         report("IMPORT BENCHMARK (worker only): %.1f ms per chunk of %,d = %.0f entries/s",
                 perChunk * 1000, CHUNK, CHUNK / perChunk);
         report("IMPORT BENCHMARK: %d entries (%d new plays with known metadata) through Kafka and archived"
-                + " in %.2f s = %.0f entries/s (JIT compiling %.2f s of it); raw COPY of the same rows: %.0f rows/s",
+                + " in %.2f s = %.0f entries/s (JIT compile time %.2f s); raw COPY of the same rows: %.0f rows/s",
                 entries.size(), archivedByChunks, seconds, entries.size() / seconds, compiling,
                 entries.size() / copySeconds);
         report("IMPORT BENCHMARK: their %d plays published to %s by %.2f s = %.0f plays/s",
@@ -587,18 +587,21 @@ class ImportTest {
      * are archived and published first, until the JIT compiler is quiet. On two cores its one C2 thread lags far
      * behind: after one warm-up import it was still compiling Kafka's producer and PostgreSQL's driver (hot since
      * the warm-up's start) during the measured import, about a quarter of the CPU. Each round prints its rate and the
-     * compiler's time; the rounds stop when the compiler took under a tenth of a round, or after
-     * {@code import.warm-ups} rounds (default 4).
+     * compiler's time; the rounds stop when the compiler took under a tenth of a round (until its plays were
+     * published), or after {@code import.warm-ups} rounds (default 4).
      */
     private void warmUp(List<String> tracks) {
         int maxRounds = Integer.getInteger("import.warm-ups", 4);
         for (int round = 1; round <= maxRounds; round++) {
             long compilingBefore = compilingMillis();
+            long roundStarted = System.nanoTime();
             double seconds = warmUpRound(tracks, round);
+            double roundSeconds = (System.nanoTime() - roundStarted) / 1e9;
             double compiling = (compilingMillis() - compilingBefore) / 1e3;
-            report("IMPORT BENCHMARK: warm-up %d: %d entries archived in %.2f s = %.0f entries/s; JIT"
-                    + " compiling %.2f s of it", round, ENTRIES, seconds, ENTRIES / seconds, compiling);
-            if (compiling < seconds / 10) {
+            report("IMPORT BENCHMARK: warm-up %d: %d entries archived in %.2f s = %.0f entries/s; JIT compile"
+                    + " time %.2f s in the %.2f s until published", round, ENTRIES, seconds, ENTRIES / seconds, compiling,
+                    roundSeconds);
+            if (compiling < roundSeconds / 10) {
                 return;
             }
         }
@@ -623,7 +626,10 @@ class ImportTest {
         return seconds;
     }
 
-    /** Time the JIT compiler threads spent compiling so far in this JVM (they run beside the worker's threads). */
+    /**
+     * The JIT compilers' time so far in this JVM: each compilation's elapsed time, added over the compiler threads
+     * (two here), so it can exceed the wall time of a window; they run beside the worker's threads.
+     */
     private static long compilingMillis() {
         return ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
     }
