@@ -278,9 +278,9 @@ class ImportTest {
     }
 
     /**
-     * The events of imported plays are built by the relay from {@code play_events} and the catalogue (the outbox row
-     * only names them): on {@code plays} they must carry the same track (album, artists in order) as the polled
-     * plays of that track do.
+     * The events of imported plays are built by the relay from their outbox row (instants, track ids, ms played) and
+     * the catalogue: on {@code plays} they must carry the same track (album, artists in order) as the polled plays of
+     * that track do.
      */
     private void publishedImportsMatchPolledOnes(String user, String importId) {
         // only the user's records are kept: the topic holds the warm-up imports' plays too
