@@ -12,13 +12,20 @@ import java.util.TreeMap;
  * @param chunksProcessed chunks of {@link ImportChunk} the worker has archived so far
  * @param imported entries archived as new plays
  * @param duplicates entries that matched a play already archived (polled or imported before)
- * @param pendingMetadata entries kept until their track's metadata can be fetched from Spotify
- * @param failed entries that could not be archived (Spotify does not know the track)
+ * @param pendingMetadata entries not archived yet: their track is unknown and the file does not name it, so they
+ *        wait until Spotify describes it
+ * @param failed entries that could not be archived: invalid ones, and unnamed ones whose track Spotify does not know
  * @param unmatched entries of account-data files (names only) that matched no track, by reason; kept by the
  *        worker, never dropped. Added compatibly: absent in older reports, read as empty
+ * @param awaitingCatalogue plays archived (and counted in {@code imported}) under the names the file gives, whose
+ *        track Spotify has not described yet: the catalogue completion still has to look them up. Absent in older
+ *        reports: 0
+ * @param withoutCatalogue plays archived (and counted in {@code imported}) that keep the file's names for good,
+ *        because Spotify does not know their track (removed from the catalogue). Absent in older reports: 0
  */
 public record ImportProgress(int schemaVersion, String importId, String userId, long sequence, int chunksProcessed,
-        long imported, long duplicates, long pendingMetadata, long failed, Map<String, Long> unmatched) {
+        long imported, long duplicates, long pendingMetadata, long failed, Map<String, Long> unmatched,
+        Long awaitingCatalogue, Long withoutCatalogue) {
 
     public static final int CURRENT_VERSION = 1;
 
@@ -37,13 +44,24 @@ public record ImportProgress(int schemaVersion, String importId, String userId, 
             Contracts.requireText(reason, "unmatched reason");
             Contracts.requireNotNegative(count == null ? -1 : count, "unmatched count");
         });
+        awaitingCatalogue = Contracts.requireNotNegative(awaitingCatalogue == null ? 0 : awaitingCatalogue,
+                "awaitingCatalogue");
+        withoutCatalogue = Contracts.requireNotNegative(withoutCatalogue == null ? 0 : withoutCatalogue,
+                "withoutCatalogue");
+    }
+
+    /** A report without catalogue completion (account data, or every track known). */
+    public ImportProgress(int schemaVersion, String importId, String userId, long sequence, int chunksProcessed,
+            long imported, long duplicates, long pendingMetadata, long failed, Map<String, Long> unmatched) {
+        this(schemaVersion, importId, userId, sequence, chunksProcessed, imported, duplicates, pendingMetadata,
+                failed, unmatched, 0L, 0L);
     }
 
     /** A report without unmatched entries (extended history only). */
     public ImportProgress(int schemaVersion, String importId, String userId, long sequence, int chunksProcessed,
             long imported, long duplicates, long pendingMetadata, long failed) {
         this(schemaVersion, importId, userId, sequence, chunksProcessed, imported, duplicates, pendingMetadata,
-                failed, null);
+                failed, null, 0L, 0L);
     }
 
     /** All unmatched entries, whatever the reason. */

@@ -25,4 +25,16 @@ class ImportProgressCompatibilityTest {
         assertThat(MessageCodec.decode(MessageCodec.encode(current), ImportProgress.class)).isEqualTo(current);
         assertThat(current.unmatchedTotal()).isEqualTo(7);
     }
+
+    @Test
+    void catalogueCompletionCountsAreZeroInOlderReportsAndRoundTrip() {
+        String old = "{\"schemaVersion\":1,\"importId\":\"i\",\"userId\":\"u\",\"sequence\":3,\"chunksProcessed\":2,"
+                + "\"imported\":10,\"duplicates\":1,\"pendingMetadata\":0,\"failed\":0,\"unmatched\":{}}";
+        ImportProgress decoded = MessageCodec.decode(old.getBytes(StandardCharsets.UTF_8), ImportProgress.class);
+        assertThat(decoded.awaitingCatalogue()).isZero();
+        assertThat(decoded.withoutCatalogue()).isZero();
+
+        ImportProgress current = new ImportProgress(1, "i", "u", 4, 2, 10, 1, 0, 0, Map.of(), 6L, 2L);
+        assertThat(MessageCodec.decode(MessageCodec.encode(current), ImportProgress.class)).isEqualTo(current);
+    }
 }
