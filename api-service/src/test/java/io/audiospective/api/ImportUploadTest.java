@@ -116,6 +116,7 @@ class ImportUploadTest {
         assertThat(job.getLong("playsSent")).isEqualTo(5_400);
         assertThat(job.getMap("skipped")).isEqualTo(Map.of("podcast", 900, "under 30 s", 900, "incognito", 900,
                 "local file", 900));
+        assertThat(job.getList("rejected")).isEmpty();
         int chunkCount = job.getInt("chunksSent");
         // at most 5,000 entries and well under Kafka's 1 MB per chunk: these entries carry names, so 3 chunks
         assertThat(chunkCount).isBetween(2, 4);

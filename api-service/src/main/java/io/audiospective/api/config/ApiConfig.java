@@ -2,6 +2,7 @@ package io.audiospective.api.config;
 
 import java.time.Duration;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -36,4 +37,33 @@ public interface ApiConfig {
     /** How long the tables of a replaced read-model generation stay before they are dropped. */
     @WithDefault("10s")
     Duration dropReplacedAfter();
+
+    /** Limits of imports of Spotify history files ({@code audiospective.api.imports.*}). */
+    Imports imports();
+
+    /** Each limit refuses the whole upload with a problem before anything is sent to the worker. */
+    interface Imports {
+
+        /**
+         * Bytes one upload may hold once decompressed: a plain JSON file's size, every file of a zip (read or
+         * not) as inflated. Counted while reading, so a zip bomb stops at the limit (413).
+         */
+        @WithDefault("2G")
+        MemorySize maxDecompressedSize();
+
+        /** Entries (plays, podcasts, skipped ones alike) one upload may hold (413). */
+        @WithDefault("3000000")
+        long maxEntries();
+
+        /**
+         * Distinct tracks of one upload's plays that the catalogue does not know yet (the worker fetches each
+         * one's details from Spotify, at low priority) (422).
+         */
+        @WithDefault("100000")
+        long maxUnknownTracks();
+
+        /** Imports of one member that may be SENDING or IMPORTING at the same time (429). */
+        @WithDefault("2")
+        int maxRunningPerMember();
+    }
 }

@@ -7,6 +7,8 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
@@ -32,6 +34,10 @@ import io.audiospective.model.ImportEntry;
  * an entry with both names and at least 30 s is a play sent with its names and the minute ({@code endTime} is
  * minute precision) for the worker to match by name. Podcast entries ({@code podcastName}/{@code episodeName}) and
  * entries without names are skipped with their reason.</li>
+ * <li>Either kind: an entry whose values cannot be real ({@link EntryRules}: when it ended, how long it played, a
+ * malformed track id) is skipped as {@code invalid: ...}, and the first {@link #REJECTED_EXAMPLES} of them are kept
+ * with file and line. Only a file that is not a history file at all (not JSON, wrong shape, a timestamp or number
+ * that is not one) fails the upload.</li>
  * </ul>
  */
 public final class HistoryFileParser {
@@ -41,18 +47,43 @@ public final class HistoryFileParser {
             .build();
     private static final DateTimeFormatter END_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
 
-    /** Counts of one parse. */
+    /** How many examples of invalid entries an upload keeps (with file and line) next to their counts. */
+    public static final int REJECTED_EXAMPLES = 20;
+
+    /** Counts of one pass over an upload (all its files). */
     public static final class Counts {
+        private final long maxEntries;
         public long read;
         public long plays;
         public final Map<String, Long> skipped = new TreeMap<>();
+        /** The first {@link #REJECTED_EXAMPLES} invalid entries. */
+        public final List<RejectedEntry> rejected = new ArrayList<>();
+
+        /** @param maxEntries entries over this many refuse the upload (413) */
+        public Counts(long maxEntries) {
+            this.maxEntries = maxEntries;
+        }
 
         void skip(String reason) {
             skipped.merge(reason, 1L, Long::sum);
         }
+
+        void reject(RejectedEntry entry) {
+            skip(entry.reason());
+            if (rejected.size() < REJECTED_EXAMPLES) {
+                rejected.add(entry);
+            }
+        }
     }
 
-    private HistoryFileParser() {
+    private final String file;
+    private final EntryRules rules;
+    private final Counts counts;
+
+    private HistoryFileParser(String file, EntryRules rules, Counts counts) {
+        this.file = file;
+        this.rules = rules;
+        this.counts = counts;
     }
 
     /** Whether a file name (inside a zip or uploaded) is one of the history files this importer reads. */
@@ -62,7 +93,16 @@ public final class HistoryFileParser {
                 || base.startsWith("StreamingHistory_music_") || base.startsWith("StreamingHistory"));
     }
 
-    public static void parse(String file, InputStream in, Counts counts, Consumer<ImportEntry> plays) {
+    /**
+     * Reads one file: plays go to {@code plays}, the rest is counted by reason. A file that is not a history file
+     * (not JSON, wrong shape) throws {@link ImportFileException}; an upload over the entries limit a 413 problem.
+     */
+    public static void parse(String file, InputStream in, EntryRules rules, Counts counts,
+            Consumer<ImportEntry> plays) {
+        new HistoryFileParser(file, rules, counts).parse(in, plays);
+    }
+
+    private void parse(InputStream in, Consumer<ImportEntry> plays) {
         try (JsonParser parser = JSON.createParser(in)) {
             JsonToken first = parser.nextToken();
             if (first == null) {
@@ -82,9 +122,12 @@ public final class HistoryFileParser {
                     throw new ImportFileException(file, "entry " + index + " is " + describe(token)
                             + ", expected an object");
                 }
+                int line = parser.currentTokenLocation().getLineNr();
                 Map<String, Object> fields = readObject(parser);
-                counts.read++;
-                ImportEntry play = classify(file, index, fields, counts);
+                if (++counts.read > counts.maxEntries) {
+                    throw ImportLimits.tooManyEntries(file, counts.maxEntries);
+                }
+                ImportEntry play = classify(index, line, fields);
                 if (play != null) {
                     counts.plays++;
                     plays.accept(play);
@@ -109,7 +152,9 @@ public final class HistoryFileParser {
             JsonToken value = parser.nextToken();
             switch (value) {
                 case VALUE_STRING -> fields.put(name, parser.getText());
-                case VALUE_NUMBER_INT -> fields.put(name, parser.getLongValue());
+                // beyond a long (only in garbage): saturated, so the range rules see it as out of range
+                case VALUE_NUMBER_INT -> fields.put(name, parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+                        ? (long) parser.getDoubleValue() : parser.getLongValue());
                 case VALUE_NUMBER_FLOAT -> fields.put(name, (long) parser.getDoubleValue());
                 case VALUE_TRUE -> fields.put(name, Boolean.TRUE);
                 case VALUE_FALSE -> fields.put(name, Boolean.FALSE);
@@ -123,12 +168,12 @@ public final class HistoryFileParser {
         return fields;
     }
 
-    private static ImportEntry classify(String file, int index, Map<String, Object> f, Counts counts) {
+    private ImportEntry classify(int index, int line, Map<String, Object> f) {
         if (f.containsKey("ts") && f.containsKey("ms_played")) {
-            return extended(file, index, f, counts);
+            return extended(index, line, f);
         }
         if (f.containsKey("endTime") && f.containsKey("msPlayed")) {
-            return accountData(file, index, f, counts);
+            return accountData(index, line, f);
         }
         throw new ImportFileException(file, "not a Spotify streaming history file: entry " + index
                 + " has neither ts/ms_played (extended history) nor endTime/msPlayed (account data); its fields are "
@@ -139,9 +184,13 @@ public final class HistoryFileParser {
      * Account data: names only, {@code endTime} the minute the stream ended in (UTC). A play needs 30 s and both
      * names; the worker matches it by name (catalogue and the user's archived plays of that minute).
      */
-    private static ImportEntry accountData(String file, int index, Map<String, Object> f, Counts counts) {
-        Instant endedAt = instant(file, index, "endTime", f.get("endTime"), true);
-        long msPlayed = number(file, index, "msPlayed", f.get("msPlayed"));
+    private ImportEntry accountData(int index, int line, Map<String, Object> f) {
+        Instant endedAt = instant(index, "endTime", f.get("endTime"), true);
+        long msPlayed = number(index, "msPlayed", f.get("msPlayed"));
+        if (invalid(index, line, rules.endedAt("endTime", endedAt))
+                || invalid(index, line, rules.msPlayed("msPlayed", msPlayed))) {
+            return null;
+        }
         String trackName = text(f.get("trackName"));
         String artistName = text(f.get("artistName"));
         if (text(f.get("episodeName")) != null || text(f.get("podcastName")) != null) {
@@ -159,11 +208,16 @@ public final class HistoryFileParser {
         return new ImportEntry(endedAt, msPlayed, null, trackName, artistName, null, null, null, null, null);
     }
 
-    private static ImportEntry extended(String file, int index, Map<String, Object> f, Counts counts) {
-        Instant endedAt = instant(file, index, "ts", f.get("ts"), false);
-        long msPlayed = number(file, index, "ms_played", f.get("ms_played"));
-        if (f.get("offline_timestamp") != null) {
-            number(file, index, "offline_timestamp", f.get("offline_timestamp"));
+    private ImportEntry extended(int index, int line, Map<String, Object> f) {
+        Instant endedAt = instant(index, "ts", f.get("ts"), false);
+        long msPlayed = number(index, "ms_played", f.get("ms_played"));
+        Object offline = f.get("offline_timestamp");
+        if (offline != null && number(index, "offline_timestamp", offline) < 0) {
+            throw new ImportFileException(file, "entry " + index + ": offline_timestamp is negative");
+        }
+        if (invalid(index, line, rules.endedAt("ts", endedAt))
+                || invalid(index, line, rules.msPlayed("ms_played", msPlayed))) {
+            return null;
         }
         String uri = text(f.get("spotify_track_uri"));
         String trackName = text(f.get("master_metadata_track_name"));
@@ -179,8 +233,11 @@ public final class HistoryFileParser {
             counts.skip(trackName != null ? "local file" : "no track id");
             return null;
         }
-        if (!uri.startsWith("spotify:track:")) {
+        if (!uri.startsWith(EntryRules.TRACK_URI_PREFIX)) {
             counts.skip("not a track");
+            return null;
+        }
+        if (invalid(index, line, rules.trackUri(uri))) {
             return null;
         }
         if (Boolean.TRUE.equals(f.get("incognito_mode"))) {
@@ -196,7 +253,16 @@ public final class HistoryFileParser {
                 text(f.get("reason_end")), bool(f.get("skipped")), bool(f.get("incognito_mode")));
     }
 
-    private static Instant instant(String file, int index, String field, Object value, boolean accountData) {
+    /** Whether a rule found the entry invalid ({@code reason} not null); if so it is counted and maybe kept. */
+    private boolean invalid(int index, int line, String reason) {
+        if (reason == null) {
+            return false;
+        }
+        counts.reject(new RejectedEntry(file, index, line, reason));
+        return true;
+    }
+
+    private Instant instant(int index, String field, Object value, boolean accountData) {
         if (!(value instanceof String text)) {
             throw new ImportFileException(file, "entry " + index + ": " + field + " is not a timestamp text");
         }
@@ -208,11 +274,12 @@ public final class HistoryFileParser {
         }
     }
 
-    private static long number(String file, int index, String field, Object value) {
-        if (value instanceof Long number && number >= 0) {
+    /** A number field: its range is a rule of its own (an invalid entry), not being a number breaks the file. */
+    private long number(int index, String field, Object value) {
+        if (value instanceof Long number) {
             return number;
         }
-        throw new ImportFileException(file, "entry " + index + ": " + field + " is not a non-negative number");
+        throw new ImportFileException(file, "entry " + index + ": " + field + " is not a number");
     }
 
     private static String text(Object value) {

@@ -2,13 +2,13 @@ package io.audiospective.api.imports;
 
 import java.io.BufferedInputStream;
 import java.io.EOFException;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,20 +28,23 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.audiospective.api.ProblemException;
+import io.audiospective.api.config.ApiConfig;
 import io.audiospective.api.messaging.Channels;
 import io.audiospective.api.repository.Db;
 import io.audiospective.model.ImportChunk;
 import io.audiospective.model.ImportEntry;
 import io.audiospective.model.ImportProgress;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
 /**
  * An upload becomes an import job: the body is spooled to a temporary file (streamed, never held in memory),
- * checked completely (every file, every entry) so that a bad file fails the upload before anything is sent, then
- * read again and sent to {@code imports} in chunks keyed by user. The worker reports its totals on
- * {@code imports.progress}, which {@link #apply(ImportProgress)} folds into the job row.
+ * checked completely (every file, every entry, the import limits of {@link ApiConfig.Imports}) so that a bad file or
+ * an upload over a limit fails before anything is sent, then read again and sent to {@code imports} in chunks keyed
+ * by user. The worker reports its totals on {@code imports.progress}, which {@link #apply(ImportProgress)} folds
+ * into the job row.
  */
 @ApplicationScoped
 public class ImportService {
@@ -52,21 +55,29 @@ public class ImportService {
     /** ... and at most about this many bytes of JSON, so a chunk stays under Kafka's default 1 MB message limit. */
     static final int CHUNK_BYTES = 900_000;
     private static final int IN_FLIGHT = 8;
+    /** Key space of the per-member upload locks (PostgreSQL advisory locks, two-int form): "IMUP". */
+    private static final int MEMBER_LOCK_SPACE = 0x494D5550;
 
     private final Db db;
     private final MutinyEmitter<ImportChunk> chunks;
     private final ObjectMapper json;
+    private final ApiConfig.Imports limits;
+    private final Clock clock;
 
-    ImportService(Db db, @Channel(Channels.IMPORTS) MutinyEmitter<ImportChunk> chunks, ObjectMapper json) {
+    ImportService(Db db, @Channel(Channels.IMPORTS) MutinyEmitter<ImportChunk> chunks, ObjectMapper json,
+            ApiConfig config, Clock clock) {
         this.db = db;
         this.chunks = chunks;
         this.json = json;
+        this.limits = config.imports();
+        this.clock = clock;
     }
 
     public record Job(String id, String userId, String status, java.time.Instant createdAt,
             java.time.Instant finishedAt, List<String> files, long entriesRead, long playsSent,
-            Map<String, Long> skipped, int chunksSent, int chunksProcessed, long imported, long duplicates,
-            long pendingMetadata, long failed, Map<String, Long> unmatched, String error) {
+            Map<String, Long> skipped, List<RejectedEntry> rejected, int chunksSent, int chunksProcessed,
+            long imported, long duplicates, long pendingMetadata, long failed, Map<String, Long> unmatched,
+            String error) {
     }
 
     /**
@@ -80,11 +91,12 @@ public class ImportService {
 
     /** Imports a raw body: spooled to a temporary file first (streamed, never held in memory). */
     public Job upload(String userId, String name, boolean zip, InputStream body) {
+        requireRoomForAnotherImport(userId); // before spooling what would be refused anyway
         Path spool = null;
         try {
             spool = Files.createTempFile("import-", zip ? ".zip" : ".json");
             Files.copy(body, spool, StandardCopyOption.REPLACE_EXISTING);
-            return upload(userId, List.of(new Upload(name, zip, spool)));
+            return importFiles(userId, List.of(new Upload(name, zip, spool)));
         } catch (IOException e) {
             throw new ProblemException(400, "urn:audiospective:problem:bad-import-file",
                     name + ": the upload could not be read: " + e.getMessage());
@@ -101,19 +113,34 @@ public class ImportService {
         if (uploads.isEmpty()) {
             throw ProblemException.badRequest("The upload holds no file");
         }
+        requireRoomForAnotherImport(userId);
+        return importFiles(userId, uploads);
+    }
+
+    private Job importFiles(String userId, List<Upload> uploads) {
         try {
-            HistoryFileParser.Counts counts = new HistoryFileParser.Counts();
+            EntryRules rules = new EntryRules(clock.instant());
+            HistoryFileParser.Counts counts = new HistoryFileParser.Counts(limits.maxEntries());
+            UnknownTracks unknownTracks = new UnknownTracks(limits.maxUnknownTracks(), this::knownInCatalogue);
+            DecompressedBytes bytes = new DecompressedBytes(limits.maxDecompressedSize().asLongValue());
             List<String> files = new ArrayList<>();
             for (Upload upload : uploads) {
-                files.addAll(read(upload, counts, entry -> {
-                }));
+                files.addAll(read(upload, rules, bytes, counts, unknownTracks::add));
             }
+            unknownTracks.check();
             String id = UUID.randomUUID().toString();
-            db.update("""
-                    INSERT INTO imports (id, user_id, status, files, entries_read, plays_sent, skipped)
-                    VALUES (?, ?, 'SENDING', ?, ?, ?, CAST(? AS jsonb))
-                    """, id, userId, files, counts.read, counts.plays, json.writeValueAsString(counts.skipped));
-            send(uploads, id, userId);
+            String skipped = json.writeValueAsString(counts.skipped);
+            String rejected = json.writeValueAsString(counts.rejected);
+            QuarkusTransaction.requiringNew().run(() -> {
+                // one upload of a member at a time passes this point, so two at once cannot both take the last room
+                db.query("SELECT pg_advisory_xact_lock(?, hashtext(?))", rs -> null, MEMBER_LOCK_SPACE, userId);
+                requireRoomForAnotherImport(userId);
+                db.update("""
+                        INSERT INTO imports (id, user_id, status, files, entries_read, plays_sent, skipped, rejected)
+                        VALUES (?, ?, 'SENDING', ?, ?, ?, CAST(? AS jsonb), CAST(? AS jsonb))
+                        """, id, userId, files, counts.read, counts.plays, skipped, rejected);
+            });
+            send(uploads, rules, id, userId);
             return job(userId, id).orElseThrow();
         } catch (ImportFileException e) {
             throw new ProblemException(422, "urn:audiospective:problem:bad-import-file", e.getMessage());
@@ -121,6 +148,22 @@ public class ImportService {
             throw new ProblemException(400, "urn:audiospective:problem:bad-import-file",
                     "the upload could not be read: " + e.getMessage());
         }
+    }
+
+    /** Refuses (429) a member who already has as many imports running as allowed. */
+    private void requireRoomForAnotherImport(String userId) {
+        long running = db.queryOne("""
+                SELECT count(*) FROM imports WHERE user_id = ? AND status IN ('SENDING', 'IMPORTING')
+                """, rs -> rs.getLong(1), userId).orElseThrow();
+        if (running >= limits.maxRunningPerMember()) {
+            throw ImportLimits.tooManyRunning(limits.maxRunningPerMember(), running);
+        }
+    }
+
+    /** How many of the given track ids the read model's catalogue knows. */
+    private long knownInCatalogue(List<String> trackIds) {
+        return db.queryOne("SELECT count(*) FROM catalogue_tracks WHERE track_id = ANY (?)", rs -> rs.getLong(1),
+                trackIds).orElseThrow();
     }
 
     private static void delete(Path file) {
@@ -133,7 +176,7 @@ public class ImportService {
         }
     }
 
-    private void send(List<Upload> uploads, String id, String userId) throws IOException {
+    private void send(List<Upload> uploads, EntryRules rules, String id, String userId) throws IOException {
         List<ImportEntry> buffer = new ArrayList<>(CHUNK_SIZE);
         long[] bufferBytes = {0};
         List<CompletableFuture<Void>> inFlight = new ArrayList<>();
@@ -149,23 +192,26 @@ public class ImportService {
                 inFlight.clear();
             }
         };
+        Consumer<ImportEntry> chunker = entry -> {
+            long size = encodedSize(entry);
+            if (!buffer.isEmpty() && bufferBytes[0] + size > CHUNK_BYTES) {
+                flush.accept(buffer);
+                buffer.clear();
+                bufferBytes[0] = 0;
+            }
+            buffer.add(entry);
+            bufferBytes[0] += size;
+            if (buffer.size() == CHUNK_SIZE) {
+                flush.accept(buffer);
+                buffer.clear();
+                bufferBytes[0] = 0;
+            }
+        };
         try {
             for (Upload upload : uploads) {
-                read(upload, new HistoryFileParser.Counts(), entry -> {
-                    long size = encodedSize(entry);
-                    if (!buffer.isEmpty() && bufferBytes[0] + size > CHUNK_BYTES) {
-                        flush.accept(buffer);
-                        buffer.clear();
-                        bufferBytes[0] = 0;
-                    }
-                    buffer.add(entry);
-                    bufferBytes[0] += size;
-                    if (buffer.size() == CHUNK_SIZE) {
-                        flush.accept(buffer);
-                        buffer.clear();
-                        bufferBytes[0] = 0;
-                    }
-                });
+                // the first pass found the upload within the limits, and the same files read the same way still are
+                read(upload, rules, new DecompressedBytes(Long.MAX_VALUE),
+                        new HistoryFileParser.Counts(Long.MAX_VALUE), chunker);
             }
             if (!buffer.isEmpty()) {
                 flush.accept(buffer);
@@ -203,14 +249,15 @@ public class ImportService {
     }
 
     /** Every history file of the upload, in order; returns the names of the files read. */
-    private static List<String> read(Upload upload, HistoryFileParser.Counts counts, Consumer<ImportEntry> plays)
-            throws IOException {
+    private static List<String> read(Upload upload, EntryRules rules, DecompressedBytes bytes,
+            HistoryFileParser.Counts counts, Consumer<ImportEntry> plays) throws IOException {
         String name = upload.name();
         boolean zip = upload.zip();
         List<String> files = new ArrayList<>();
         try (InputStream in = new BufferedInputStream(Files.newInputStream(upload.file()), 1 << 16)) {
             if (!zip) {
-                HistoryFileParser.parse(name, in, counts, plays);
+                bytes.addFile(name, Files.size(upload.file()));
+                HistoryFileParser.parse(name, in, rules, counts, plays);
                 files.add(name);
                 return files;
             }
@@ -220,15 +267,14 @@ public class ImportService {
             try {
                 while ((entry = entries.getNextEntry()) != null) {
                     current = entry.getName();
+                    String path = name + "/" + current;
+                    // every entry is inflated through the count, also those skipped: a bomb hides anywhere
+                    InputStream inflated = bytes.count(path, entries);
                     if (entry.isDirectory() || !HistoryFileParser.isHistoryFile(current)) {
+                        inflated.transferTo(OutputStream.nullOutputStream());
                         continue;
                     }
-                    HistoryFileParser.parse(name + "/" + current, new FilterInputStream(entries) {
-                        @Override
-                        public void close() {
-                            // the zip stream stays open for the next entry
-                        }
-                    }, counts, plays);
+                    HistoryFileParser.parse(path, inflated, rules, counts, plays);
                     files.add(current);
                 }
             } catch (ZipException | EOFException e) {
@@ -262,12 +308,16 @@ public class ImportService {
     private Job job(java.sql.ResultSet rs) throws java.sql.SQLException {
         try {
             Map<String, Long> skipped = counts(rs.getString("skipped"));
+            List<RejectedEntry> rejected = json.readValue(rs.getString("rejected"),
+                    new com.fasterxml.jackson.core.type.TypeReference<List<RejectedEntry>>() {
+                    });
             Map<String, Long> unmatched = counts(rs.getString("unmatched"));
             return new Job(rs.getString("id"), rs.getString("user_id"), rs.getString("status"),
                     Db.instant(rs, "created_at"), Db.instant(rs, "finished_at"), Db.strings(rs, "files"),
-                    rs.getLong("entries_read"), rs.getLong("plays_sent"), skipped, rs.getInt("chunks_sent"),
-                    rs.getInt("chunks_processed"), rs.getLong("imported"), rs.getLong("duplicates"),
-                    rs.getLong("pending_metadata"), rs.getLong("failed"), unmatched, rs.getString("error"));
+                    rs.getLong("entries_read"), rs.getLong("plays_sent"), skipped, rejected,
+                    rs.getInt("chunks_sent"), rs.getInt("chunks_processed"), rs.getLong("imported"),
+                    rs.getLong("duplicates"), rs.getLong("pending_metadata"), rs.getLong("failed"), unmatched,
+                    rs.getString("error"));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
