@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.audiospective.api.ReadModelTables;
 import io.audiospective.api.config.ApiConfig;
 import io.audiospective.model.PlayEvent;
+import io.audiospective.model.PlaySource;
 import io.audiospective.model.TrackRef;
 
 /**
@@ -29,6 +30,26 @@ import io.audiospective.model.TrackRef;
  */
 @ApplicationScoped
 public class ReadModelWriter {
+
+    /** Adds the plays of CTE {@code located} to a day rollup ({@code {key}} the item, {@code {value}} its column). */
+    private static final String DAY_ROLLUP = """
+            , {table}_up AS (
+                INSERT INTO {table} (user_id, day, {key}, plays, ms)
+                SELECT user_id, day, {value}, count(*), sum(ms_played) FROM located {join} GROUP BY 1, 2, 3
+                ON CONFLICT (user_id, day, {key})
+                DO UPDATE SET plays = {table}.plays + EXCLUDED.plays, ms = {table}.ms + EXCLUDED.ms)
+            """;
+    /** Adds the plays of CTE {@code located} to an all-time rollup. */
+    private static final String TOTAL_ROLLUP = """
+            , {table}_up AS (
+                INSERT INTO {table} (user_id, {key}, first_at, last_at, plays, ms)
+                SELECT user_id, {value}, min(played_at), max(played_at), count(*), sum(ms_played)
+                FROM located {join} GROUP BY 1, 2
+                ON CONFLICT (user_id, {key}) DO UPDATE SET
+                    first_at = LEAST({table}.first_at, EXCLUDED.first_at),
+                    last_at = GREATEST({table}.last_at, EXCLUDED.last_at),
+                    plays = {table}.plays + EXCLUDED.plays, ms = {table}.ms + EXCLUDED.ms)
+            """;
 
     private final Db db;
     private final ApiConfig config;
@@ -84,6 +105,7 @@ public class ReadModelWriter {
     /**
      * The latest names of the plays' tracks, albums and artists. Only rows whose values differ are updated, and so
      * locked: an {@code ON CONFLICT DO UPDATE} would lock every shared row until commit even when nothing changes.
+     * A provisional track (known only from an imported file) never replaces what is stored of a track.
      */
     public void upsertCatalogue(List<PlayEvent> plays) {
         Map<String, TrackRef> tracks = new TreeMap<>();
@@ -96,10 +118,14 @@ public class ReadModelWriter {
             track.artists().forEach(artist -> artists.put(artist.id(), artist.name()));
         }
         ArrayNode trackRows = json.createArrayNode();
+        ArrayNode completeTrackRows = json.createArrayNode();
         for (TrackRef track : tracks.values()) {
             ObjectNode row = trackRows.addObject().put("track_id", track.id()).put("name", track.name())
                     .put("album_id", track.album().id());
             putArtists(row, track);
+            if (!track.provisional()) {
+                completeTrackRows.add(row);
+            }
         }
         String trackValues = """
                 jsonb_to_recordset(CAST(? AS jsonb))
@@ -112,7 +138,7 @@ public class ReadModelWriter {
                 FROM %s
                 WHERE c.track_id = t.track_id AND (c.name, c.album_id, c.artist_ids, c.artist_names)
                       IS DISTINCT FROM (t.name, t.album_id, t.artist_ids, t.artist_names)
-                """.formatted(trackValues), trackRows.toString());
+                """.formatted(trackValues), completeTrackRows.toString());
         upsertName("catalogue_albums", "album_id", albums);
         upsertName("catalogue_artists", "artist_id", artists);
     }
@@ -149,34 +175,17 @@ public class ReadModelWriter {
                     .put("played_at", play.playedAt().toString()).put("track_id", track.id())
                     .put("track_name", track.name()).put("album_id", track.album().id())
                     .put("album_name", track.album().name()).put("ms_played", play.msPlayed())
-                    .put("source", play.source().name());
+                    .put("source", play.source().name()).put("provisional", track.provisional());
             putArtists(row, track);
         }
-        String dayRollup = """
-                , {table}_up AS (
-                    INSERT INTO {table} (user_id, day, {key}, plays, ms)
-                    SELECT user_id, day, {value}, count(*), sum(ms_played) FROM located {join} GROUP BY 1, 2, 3
-                    ON CONFLICT (user_id, day, {key})
-                    DO UPDATE SET plays = {table}.plays + EXCLUDED.plays, ms = {table}.ms + EXCLUDED.ms)
-                """;
-        String totalRollup = """
-                , {table}_up AS (
-                    INSERT INTO {table} (user_id, {key}, first_at, last_at, plays, ms)
-                    SELECT user_id, {value}, min(played_at), max(played_at), count(*), sum(ms_played)
-                    FROM located {join} GROUP BY 1, 2
-                    ON CONFLICT (user_id, {key}) DO UPDATE SET
-                        first_at = LEAST({table}.first_at, EXCLUDED.first_at),
-                        last_at = GREATEST({table}.last_at, EXCLUDED.last_at),
-                        plays = {table}.plays + EXCLUDED.plays, ms = {table}.ms + EXCLUDED.ms)
-                """;
         String byArtist = "CROSS JOIN LATERAL (SELECT DISTINCT unnest(artist_ids) AS artist_id) a";
         StringBuilder sql = new StringBuilder(t.sql("""
                 WITH fresh AS (
                     INSERT INTO {plays} (user_id, played_at, track_id, track_name, album_id, album_name,
-                                         artist_ids, artist_names, ms_played, source)
+                                         artist_ids, artist_names, ms_played, source, provisional)
                     SELECT * FROM jsonb_to_recordset(CAST(? AS jsonb)) AS p(user_id text, played_at timestamptz,
                         track_id text, track_name text, album_id text, album_name text, artist_ids text[],
-                        artist_names text[], ms_played bigint, source text)
+                        artist_names text[], ms_played bigint, source text, provisional boolean)
                     ON CONFLICT (user_id, played_at) DO NOTHING
                     RETURNING user_id, played_at, track_id, album_id, artist_ids, ms_played
                 ), located AS (
@@ -185,18 +194,131 @@ public class ReadModelWriter {
                     FROM fresh f JOIN user_settings s USING (user_id)
                 )
                 """));
-        sql.append(rollup(dayRollup, t.trackDays(), "track_id", "track_id", ""));
-        sql.append(rollup(dayRollup, t.albumDays(), "album_id", "album_id", ""));
-        sql.append(rollup(dayRollup, t.hourDays(), "hour", "hour", ""));
-        sql.append(rollup(dayRollup, t.artistDays(), "artist_id", "a.artist_id", byArtist));
-        sql.append(rollup(totalRollup, t.trackTotals(), "track_id", "track_id", ""));
-        sql.append(rollup(totalRollup, t.albumTotals(), "album_id", "album_id", ""));
-        sql.append(rollup(totalRollup, t.artistTotals(), "artist_id", "a.artist_id", byArtist));
+        sql.append(rollup(DAY_ROLLUP, t.trackDays(), "track_id", "track_id", ""));
+        sql.append(rollup(DAY_ROLLUP, t.albumDays(), "album_id", "album_id", ""));
+        sql.append(rollup(DAY_ROLLUP, t.hourDays(), "hour", "hour", ""));
+        sql.append(rollup(DAY_ROLLUP, t.artistDays(), "artist_id", "a.artist_id", byArtist));
+        sql.append(rollup(TOTAL_ROLLUP, t.trackTotals(), "track_id", "track_id", ""));
+        sql.append(rollup(TOTAL_ROLLUP, t.albumTotals(), "album_id", "album_id", ""));
+        sql.append(rollup(TOTAL_ROLLUP, t.artistTotals(), "artist_id", "a.artist_id", byArtist));
         sql.append("SELECT user_id, played_at FROM located");
         List<PlayEvent> fresh = db.query(sql.toString(),
                 rs -> byKey.get(new PlayKey(rs.getString(1), Db.instant(rs, "played_at"))), rows.toString());
         mergeSessions(t, fresh);
+        complete(t, plays);
         return fresh;
+    }
+
+    /**
+     * Imported plays that arrive complete (Spotify described their track) for a play this generation holds as
+     * provisional (under the names of the import's file): the play takes the real album and artists, and their
+     * rollups move from the provisional ids to the real ones in the same statement (disjoint keys, so no row is
+     * written twice). Track, hour and session rollups stay: the track id, instant and ms are the same. Polled plays
+     * are never provisional, so live polling never pays for this.
+     */
+    private void complete(ReadModelTables t, List<PlayEvent> plays) {
+        Map<PlayKey, PlayEvent> completions = new LinkedHashMap<>();
+        for (PlayEvent play : plays) {
+            if (play.source() == PlaySource.IMPORT && !play.track().provisional()) {
+                completions.put(new PlayKey(play.userId(), play.playedAt()), play);
+            }
+        }
+        if (completions.isEmpty()) {
+            return;
+        }
+        ArrayNode rows = json.createArrayNode();
+        for (PlayEvent play : completions.values()) {
+            TrackRef track = play.track();
+            ObjectNode row = rows.addObject().put("user_id", play.userId())
+                    .put("played_at", play.playedAt().toString()).put("track_id", track.id())
+                    .put("track_name", track.name()).put("album_id", track.album().id())
+                    .put("album_name", track.album().name());
+            putArtists(row, track);
+        }
+        String moveOut = """
+                , {table}_out AS (
+                    UPDATE {table} r SET plays = r.plays - d.plays, ms = r.ms - d.ms
+                    FROM (SELECT user_id, {group}, count(*) AS plays, sum(ms_played) AS ms
+                          FROM located_old {join} GROUP BY {groups}) d
+                    WHERE r.user_id = d.user_id AND {match})
+                """;
+        String byArtist = "CROSS JOIN LATERAL (SELECT DISTINCT unnest(artist_ids) AS artist_id) a";
+        StringBuilder sql = new StringBuilder(t.sql("""
+                WITH i AS (
+                    SELECT * FROM jsonb_to_recordset(CAST(? AS jsonb)) AS i(user_id text, played_at timestamptz,
+                        track_id text, track_name text, album_id text, album_name text, artist_ids text[],
+                        artist_names text[])),
+                old AS (
+                    SELECT p.user_id, p.played_at, p.album_id, p.artist_ids, p.ms_played
+                    FROM {plays} p JOIN i ON i.user_id = p.user_id AND i.played_at = p.played_at
+                    WHERE p.provisional AND p.track_id = i.track_id),
+                completed AS (
+                    UPDATE {plays} p SET track_name = i.track_name, album_id = i.album_id, album_name = i.album_name,
+                        artist_ids = i.artist_ids, artist_names = i.artist_names, provisional = false
+                    FROM i WHERE i.user_id = p.user_id AND i.played_at = p.played_at AND p.provisional
+                      AND p.track_id = i.track_id
+                    RETURNING p.user_id, p.played_at, p.album_id, p.artist_ids, p.ms_played),
+                located_old AS (
+                    SELECT o.*, (o.played_at AT TIME ZONE s.time_zone)::date AS day
+                    FROM old o JOIN user_settings s USING (user_id)),
+                located AS (
+                    SELECT c.*, (c.played_at AT TIME ZONE s.time_zone)::date AS day
+                    FROM completed c JOIN user_settings s USING (user_id))
+                """));
+        sql.append(rollup(moveOut.replace("{group}", "day, album_id").replace("{groups}", "1, 2, 3")
+                .replace("{match}", "r.day = d.day AND r.album_id = d.album_id"), t.albumDays(), "", "", ""));
+        sql.append(rollup(moveOut.replace("{group}", "day, a.artist_id").replace("{groups}", "1, 2, 3")
+                .replace("{match}", "r.day = d.day AND r.artist_id = d.artist_id"), t.artistDays(), "", "", byArtist));
+        sql.append(rollup(moveOut.replace("{group}", "album_id").replace("{groups}", "1, 2")
+                .replace("{match}", "r.album_id = d.album_id"), t.albumTotals(), "", "", ""));
+        sql.append(rollup(moveOut.replace("{group}", "a.artist_id").replace("{groups}", "1, 2")
+                .replace("{match}", "r.artist_id = d.artist_id"), t.artistTotals(), "", "", byArtist));
+        sql.append(rollup(DAY_ROLLUP, t.albumDays(), "album_id", "album_id", ""));
+        sql.append(rollup(DAY_ROLLUP, t.artistDays(), "artist_id", "a.artist_id", byArtist));
+        sql.append(rollup(TOTAL_ROLLUP, t.albumTotals(), "album_id", "album_id", ""));
+        sql.append(rollup(TOTAL_ROLLUP, t.artistTotals(), "artist_id", "a.artist_id", byArtist));
+        sql.append("SELECT DISTINCT user_id, album_id, artist_ids FROM located_old");
+        ArrayNode left = json.createArrayNode();
+        db.query(sql.toString(), rs -> {
+            left.addObject().put("user_id", rs.getString(1)).put("album_id", rs.getString(2))
+                    .set("artist_ids", json.valueToTree(Db.strings(rs, "artist_ids")));
+            return null;
+        }, rows.toString());
+        if (!left.isEmpty()) {
+            settleProvisional(t, left.toString());
+        }
+    }
+
+    /**
+     * The provisional albums and artists plays were moved from: rows left without plays go; the others' first and
+     * last play are read again from the plays (a move can take the earliest or latest), so the rollups equal what
+     * a rebuild from the plays gives.
+     */
+    private void settleProvisional(ReadModelTables t, String moved) {
+        String keys = """
+                WITH m AS (SELECT * FROM jsonb_to_recordset(CAST(? AS jsonb)) AS m(user_id text, album_id text,
+                                                                                   artist_ids text[])),
+                k AS (SELECT DISTINCT user_id, album_id AS item FROM m
+                      UNION SELECT DISTINCT user_id, unnest(artist_ids) FROM m)
+                """;
+        for (String[] table : new String[][] { { t.albumDays(), "album_id" }, { t.artistDays(), "artist_id" },
+                { t.albumTotals(), "album_id" }, { t.artistTotals(), "artist_id" } }) {
+            db.update(keys + "DELETE FROM %1$s r USING k WHERE r.user_id = k.user_id AND r.%2$s = k.item AND r.plays <= 0"
+                    .formatted(table[0], table[1]), moved);
+        }
+        db.update(t.sql(keys + """
+                UPDATE {album_totals} r SET first_at = f.first_at, last_at = f.last_at
+                FROM (SELECT p.user_id, p.album_id, min(p.played_at) AS first_at, max(p.played_at) AS last_at
+                      FROM {plays} p JOIN k ON k.user_id = p.user_id AND k.item = p.album_id GROUP BY 1, 2) f
+                WHERE r.user_id = f.user_id AND r.album_id = f.album_id
+                """), moved);
+        db.update(t.sql(keys + """
+                UPDATE {artist_totals} r SET first_at = f.first_at, last_at = f.last_at
+                FROM (SELECT p.user_id, k.item AS artist_id, min(p.played_at) AS first_at,
+                             max(p.played_at) AS last_at
+                      FROM {plays} p JOIN k ON k.user_id = p.user_id AND k.item = ANY(p.artist_ids) GROUP BY 1, 2) f
+                WHERE r.user_id = f.user_id AND r.artist_id = f.artist_id
+                """), moved);
     }
 
     private static void putArtists(ObjectNode row, TrackRef track) {
