@@ -62,6 +62,10 @@ public record RecentlyPlayedPage(List<Item> items) {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
+    /** The answer of {@code GET /v1/tracks?ids=}: null for ids Spotify does not know. */
+    public record Tracks(List<Track> tracks) {
+    }
+
     public record Album(String id, String name, @JsonProperty("release_date") String releaseDate,
             List<Image> images) {
 

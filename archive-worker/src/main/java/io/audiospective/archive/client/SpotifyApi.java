@@ -31,6 +31,11 @@ interface SpotifyApi {
     Response track(@PathParam("id") String id, @HeaderParam("Authorization") String authorization);
 
     @GET
+    @Path("/v1/tracks")
+    @Produces(MediaType.APPLICATION_JSON)
+    Response tracks(@QueryParam("ids") String ids, @HeaderParam("Authorization") String authorization);
+
+    @GET
     @Path("/v1/artists")
     @Produces(MediaType.APPLICATION_JSON)
     Response artists(@QueryParam("ids") String ids, @HeaderParam("Authorization") String authorization);

@@ -1,5 +1,6 @@
 package io.audiospective.archive.imports;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -14,10 +15,14 @@ import java.util.TreeMap;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
+import io.audiospective.archive.imports.ImportRepository.Counts;
+import io.audiospective.archive.imports.ImportRepository.Described;
 import io.audiospective.archive.imports.ImportRepository.Entry;
 import io.audiospective.archive.imports.ImportRepository.Merged;
 import io.audiospective.archive.imports.ImportRepository.NameMatch;
 import io.audiospective.archive.imports.ImportRepository.Named;
+import io.audiospective.archive.repository.CatalogueRepository;
+import io.audiospective.archive.repository.CatalogueRepository.NamedTrack;
 import io.audiospective.model.ImportChunk;
 import io.audiospective.model.ImportEntry;
 import io.audiospective.model.ImportProgress;
@@ -27,7 +32,9 @@ import io.audiospective.model.ImportProgress;
  * {@code plays} events), with source IMPORT. The chunk claims, the merge, the pending rows, the outbox rows and the
  * totals are one transaction: a chunk is archived wholly once or not at all.
  * <p>
- * Entries with a track URI are merged by track id (see {@link ImportRepository#merge}). Entries of account-data
+ * Entries with a track URI are merged by track id (see {@link ImportRepository#merge}); a track the catalogue does
+ * not know yet is added as the file names it (provisional album and artist), so its plays are archived and visible at
+ * once, and {@link ImportMetadataJob} completes it from Spotify later ({@link #publishDescribed}). Entries of account-data
  * files carry names only: they are matched by name, first against the user's archived plays of that minute (a
  * duplicate), then against the catalogue; a match is stored in the middle of its minute with minute precision, and
  * entries matching no track are kept in {@code import_unmatched} and counted as unmatched with the reason, until a
@@ -42,11 +49,22 @@ public class ImportArchiver {
     private static final Duration MID_MINUTE = Duration.ofSeconds(30);
     private static final Duration SAME_PLAY = Duration.ofSeconds(10);
     private static final int PLACEMENT_TRIES = 5;
+    /** Spotify's launch: no stream can have ended before it. */
+    static final Instant SPOTIFY_LAUNCH = Instant.parse("2008-10-07T00:00:00Z");
+    /** Clocks of the devices that wrote the history may run a little ahead. */
+    static final Duration FUTURE_TOLERANCE = Duration.ofDays(1);
+    static final long MAX_MS_PLAYED = Duration.ofHours(24).toMillis();
+    private static final String UNKNOWN_ARTIST = "(unknown artist)";
+    private static final String UNKNOWN_ALBUM = "(unknown album)";
 
     private final ImportRepository imports;
+    private final CatalogueRepository catalogue;
+    private final Clock clock;
 
-    ImportArchiver(ImportRepository imports) {
+    ImportArchiver(ImportRepository imports, CatalogueRepository catalogue, Clock clock) {
         this.imports = imports;
+        this.catalogue = catalogue;
+        this.clock = clock;
     }
 
     /**
@@ -75,12 +93,23 @@ public class ImportArchiver {
         String userId = chunks.get(0).userId();
         List<Entry> byId = new ArrayList<>();
         List<Named> byName = new ArrayList<>();
+        Map<String, NamedTrack> namedTracks = new HashMap<>();
         long failed = 0;
+        Instant latest = clock.instant().plus(FUTURE_TOLERANCE);
         for (ImportChunk chunk : chunks) {
             for (ImportEntry entry : chunk.entries()) {
                 String trackId = trackId(entry.trackUri());
-                if (trackId != null) {
+                // checked again here, whoever produced the chunk: such a play would poison every consumer
+                if (entry.endedAt().isBefore(SPOTIFY_LAUNCH) || entry.endedAt().isAfter(latest)
+                        || entry.msPlayed() > MAX_MS_PLAYED) {
+                    failed++;
+                } else if (trackId != null) {
                     byId.add(new Entry(userId, entry.endedAt(), trackId, entry.msPlayed()));
+                    if (hasText(entry.trackName())) {
+                        namedTracks.putIfAbsent(trackId, new NamedTrack(trackId, entry.trackName(),
+                                hasText(entry.artistName()) ? entry.artistName() : UNKNOWN_ARTIST,
+                                hasText(entry.albumName()) ? entry.albumName() : UNKNOWN_ALBUM));
+                    }
                 } else if (entry.trackUri() == null && hasText(entry.trackName()) && hasText(entry.artistName())) {
                     byName.add(new Named(entry.endedAt().truncatedTo(ChronoUnit.MINUTES), entry.trackName(),
                             entry.artistName(), entry.msPlayed()));
@@ -90,17 +119,22 @@ public class ImportArchiver {
             }
         }
         List<Entry> distinct = withoutRepeats(byId);
+        catalogue.addFromFile(namedTracks.values());
         Merged merged = imports.merge(importId, userId, distinct, false);
         long imported = merged.inserted();
         long duplicates = merged.duplicates() + (byId.size() - distinct.size());
+        long awaiting = merged.awaitingCatalogue();
+        long without = merged.withoutCatalogue();
         Map<String, Long> unmatched = new TreeMap<>();
         if (!byName.isEmpty()) {
-            long[] named = archiveNamed(importId, userId, byName, unmatched);
-            imported += named[0];
-            duplicates += named[1];
+            NamedArchived named = archiveNamed(importId, userId, byName, unmatched);
+            imported += named.inserted();
+            duplicates += named.duplicates();
+            awaiting += named.awaitingCatalogue();
+            without += named.withoutCatalogue();
         }
-        return imports.addCounts(importId, userId, chunks.size(), imported, duplicates, merged.pendingAdded(), failed,
-                unmatched);
+        return imports.addCounts(importId, userId, Counts.of(chunks.size(), imported, duplicates,
+                merged.pendingAdded(), failed).withUnmatched(unmatched).withCatalogue(awaiting, without));
     }
 
     /**
@@ -123,8 +157,12 @@ public class ImportArchiver {
         return kept;
     }
 
-    /** @return {imported, duplicates}; unmatched entries are kept and added to {@code unmatched} by reason */
-    private long[] archiveNamed(String importId, String userId, List<Named> entries, Map<String, Long> unmatched) {
+    /**
+     * @return the plays archived ({@code inserted}, and of those awaiting or without the catalogue) and the
+     *         duplicates; unmatched entries are kept and added to {@code unmatched} by reason
+     */
+    private NamedArchived archiveNamed(String importId, String userId, List<Named> entries,
+            Map<String, Long> unmatched) {
         List<NameMatch> matches = imports.matchNames(userId, entries);
         List<Named> notFound = new ArrayList<>();
         List<Entry> toInsert = new ArrayList<>();
@@ -145,9 +183,13 @@ public class ImportArchiver {
             }
         }
         long imported = 0;
+        long awaiting = 0;
+        long without = 0;
         for (int round = 1; round <= PLACEMENT_TRIES && !toInsert.isEmpty(); round++) {
             Merged merged = imports.merge(importId, userId, toInsert, true);
             imported += merged.inserted();
+            awaiting += merged.awaitingCatalogue();
+            without += merged.withoutCatalogue();
             long shift = 100L * round;
             // not inserted: the instant was taken by another play (try a little later) or the probe found the play
             toInsert = toInsert.stream().filter(e -> !merged.insertedAt().contains(e.playedAt()))
@@ -159,7 +201,11 @@ public class ImportArchiver {
         if (!notFound.isEmpty()) {
             unmatched.merge(NO_CATALOGUE_MATCH, (long) notFound.size(), Long::sum);
         }
-        return new long[] { imported, duplicates };
+        return new NamedArchived(imported, duplicates, awaiting, without);
+    }
+
+    /** What {@link #archiveNamed} did: plays archived (of those, awaiting or without the catalogue), duplicates. */
+    private record NamedArchived(long inserted, long duplicates, long awaitingCatalogue, long withoutCatalogue) {
     }
 
     /** Archives pending entries whose track the catalogue knows now; returns one report per import touched. */
@@ -184,8 +230,35 @@ public class ImportArchiver {
             List<Entry> entries = group.getValue();
             imports.deletePending(entries);
             Merged merged = imports.merge(importId, users.get(importId), entries, false);
-            reports.add(imports.addCounts(importId, users.get(importId), 0, merged.inserted(),
-                    entries.size() - merged.inserted(), -entries.size(), 0));
+            reports.add(imports.addCounts(importId, users.get(importId), Counts.of(0, merged.inserted(),
+                    entries.size() - merged.inserted(), -entries.size(), 0)));
+        }
+        return reports;
+    }
+
+    /**
+     * Settles archived plays of tracks described since ({@link ImportRepository#takeDescribed}): plays of a track
+     * Spotify described are published again, complete (consumers replace the provisional version of each play);
+     * plays of a track Spotify does not know keep the file's names and are counted so. Returns one report per import
+     * touched.
+     */
+    @Transactional
+    public List<ImportProgress> publishDescribed(int tracks, Duration settle) {
+        List<Described> plays = imports.takeDescribed(tracks, settle);
+        Map<String, List<Described>> byImport = new TreeMap<>();
+        plays.forEach(play -> byImport.computeIfAbsent(play.importId(), k -> new ArrayList<>()).add(play));
+        List<ImportProgress> reports = new ArrayList<>();
+        for (List<Described> group : byImport.values()) {
+            String importId = group.get(0).importId();
+            String userId = group.get(0).userId();
+            List<Entry> complete = group.stream().filter(play -> !play.unavailable())
+                    .map(play -> new Entry(userId, play.playedAt(), play.trackId(), play.msPlayed())).toList();
+            if (!complete.isEmpty()) {
+                imports.republish(userId, importId, complete);
+            }
+            long unavailable = group.size() - complete.size();
+            reports.add(imports.addCounts(importId, userId,
+                    Counts.of(0, 0, 0, 0, 0).withCatalogue(-group.size(), unavailable)));
         }
         return reports;
     }
@@ -219,15 +292,22 @@ public class ImportArchiver {
         for (Map.Entry<String, List<Named>> group : byImport.entrySet()) {
             String importId = group.getKey();
             Map<String, Long> unmatched = new TreeMap<>();
-            long[] named = archiveNamed(importId, users.get(importId), group.getValue(), unmatched);
+            NamedArchived named = archiveNamed(importId, users.get(importId), group.getValue(), unmatched);
             unmatched.merge(NO_CATALOGUE_MATCH, -(long) group.getValue().size(), Long::sum);
-            reports.add(imports.addCounts(importId, users.get(importId), 0, named[0], named[1], 0, 0, unmatched));
+            reports.add(imports.addCounts(importId, users.get(importId), Counts.of(0, named.inserted(),
+                    named.duplicates(), 0, 0).withUnmatched(unmatched)
+                    .withCatalogue(named.awaitingCatalogue(), named.withoutCatalogue())));
         }
         return reports;
     }
 
+    /**
+     * Spotify does not know the track: archived plays keep the file's names ({@link #publishDescribed} counts them),
+     * entries not archived because their file does not name the track fail.
+     */
     @Transactional
-    public List<ImportProgress> failTrack(String trackId) {
+    public List<ImportProgress> unavailableTrack(String trackId) {
+        catalogue.markUnavailable(trackId);
         return imports.failTrack(trackId);
     }
 

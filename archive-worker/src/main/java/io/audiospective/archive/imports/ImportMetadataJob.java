@@ -1,6 +1,9 @@
 package io.audiospective.archive.imports;
 
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -10,24 +13,40 @@ import org.jboss.logging.Logger;
 import io.audiospective.archive.client.RateLimitedException;
 import io.audiospective.archive.client.SpotifyClient;
 import io.audiospective.archive.client.SpotifyRateBudget;
+import io.audiospective.archive.config.ArchiveConfig;
 import io.audiospective.archive.repository.CatalogueRepository;
 import io.audiospective.archive.service.AccessTokenCache;
+import io.audiospective.model.ImportProgress;
 import io.audiospective.model.TrackRef;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
+import io.audiospective.support.BeforeSchemaMigrated;
 
 /**
- * Completes imported entries whose track was not in the catalogue: per-id {@code GET /v1/tracks/{id}} at low
- * priority (only while the shared rate budget has spare capacity, so live polling is never starved), then archives
- * the waiting entries. A 429 pauses every worker through the budget; the entries simply wait, none is dropped.
- * Tracks Spotify does not know (400/404) make their entries count as failed.
+ * Completes the catalogue for imports, at low priority: only while the shared rate budget has spare capacity, so live
+ * polling and sign-in are never starved, and through {@code budget.acquire()} like every Spotify call. Two kinds of
+ * tracks are looked up, each once:
+ * <ul>
+ * <li>tracks known only from a file (metadata FILE): their plays are archived already, under the file's names; once
+ * Spotify describes the track they are published again complete ({@link ImportArchiver#publishDescribed}), and a track
+ * Spotify does not know (400/404) keeps the file's names for good;</li>
+ * <li>tracks of entries whose file does not name them: those wait unarchived in {@code import_pending} and count as
+ * failed when Spotify does not know the track.</li>
+ * </ul>
+ * With the batch endpoints (extended quota) up to 50 tracks cost one call; in development mode one call per track.
+ * A 429 pauses every worker through the budget; 5xx and timeouts leave the tracks for a later round.
  */
 @ApplicationScoped
 public class ImportMetadataJob {
 
     private static final Logger LOG = Logger.getLogger(ImportMetadataJob.class);
-    private static final int TRACKS_PER_ROUND = 20;
+    private static final int UNNAMED_TRACKS_PER_ROUND = 20;
+    private static final int FILE_TRACKS_PER_CLAIM = 50;
     private static final int RESOLVE_BATCH = 5_000;
+    private static final int DESCRIBED_TRACKS_PER_TRANSACTION = 500;
+    /** A claimed track not looked up within this (the worker died) may be claimed again. */
+    private static final Duration CLAIM_LEASE = Duration.ofMinutes(5);
+    private static final int BATCH_ENDPOINT_IDS = 50;
 
     private final ImportRepository imports;
     private final ImportArchiver archiver;
@@ -36,10 +55,11 @@ public class ImportMetadataJob {
     private final SpotifyRateBudget budget;
     private final AccessTokenCache accessTokens;
     private final ImportProgressPublisher progress;
+    private final ArchiveConfig config;
 
     ImportMetadataJob(ImportRepository imports, ImportArchiver archiver, CatalogueRepository catalogue,
             SpotifyClient spotify, SpotifyRateBudget budget, AccessTokenCache accessTokens,
-            ImportProgressPublisher progress) {
+            ImportProgressPublisher progress, ArchiveConfig config) {
         this.imports = imports;
         this.archiver = archiver;
         this.catalogue = catalogue;
@@ -47,47 +67,110 @@ public class ImportMetadataJob {
         this.budget = budget;
         this.accessTokens = accessTokens;
         this.progress = progress;
+        this.config = config;
     }
 
     @Scheduled(every = "${audiospective.archive.import-metadata-interval:PT5S}", delayed = "3s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = BeforeSchemaMigrated.class)
     void round() {
-        fetchSome();
-        List<?> reports;
+        try {
+            describeFileTracks();
+            describeUnnamedTracks();
+        } catch (RateLimitedException e) {
+            LOG.infof("Import metadata paused: %s", e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        } catch (RuntimeException e) {
+            // what was not described is tried again next round
+            LOG.infof("Import metadata not fetched this round: %s", e.toString());
+        }
+        List<ImportProgress> reports;
         do {
-            var batch = archiver.resolvePending(RESOLVE_BATCH);
-            progress.publish(batch);
-            reports = batch;
+            reports = archiver.resolvePending(RESOLVE_BATCH);
+            progress.publish(reports);
+        } while (!reports.isEmpty());
+        do {
+            reports = archiver.publishDescribed(DESCRIBED_TRACKS_PER_TRANSACTION, config.importUnmatchedSettle());
+            progress.publish(reports);
         } while (!reports.isEmpty());
     }
 
-    private void fetchSome() {
-        List<Object[]> missing = QuarkusTransaction.requiringNew().call(() -> imports.missingTracks(TRACKS_PER_ROUND));
+    /** Claims tracks known only from files and describes them while the budget has room; releases the rest. */
+    private void describeFileTracks() throws InterruptedException {
+        while (budget.hasSpareCapacity()) {
+            List<Object[]> claimed = QuarkusTransaction.requiringNew()
+                    .call(() -> catalogue.claimFileTracks(FILE_TRACKS_PER_CLAIM, CLAIM_LEASE));
+            if (claimed.isEmpty()) {
+                return;
+            }
+            List<Object[]> left = new ArrayList<>(claimed);
+            try {
+                while (!left.isEmpty() && budget.hasSpareCapacity()) {
+                    int n = config.spotify().batchEndpoints() ? Math.min(BATCH_ENDPOINT_IDS, left.size()) : 1;
+                    List<Object[]> call = List.copyOf(left.subList(0, n));
+                    describe(call);
+                    left.subList(0, n).clear();
+                }
+            } finally {
+                if (!left.isEmpty()) {
+                    List<String> ids = left.stream().map(row -> (String) row[0]).toList();
+                    QuarkusTransaction.requiringNew().run(() -> catalogue.releaseClaims(ids));
+                }
+            }
+        }
+    }
+
+    /** One Spotify call for these tracks (one, or up to 50 with the batch endpoint), as the first track's user. */
+    private void describe(List<Object[]> tracks) throws InterruptedException {
+        budget.acquire();
+        String token = accessTokens.accessToken((String) tracks.get(0)[1]);
+        List<String> ids = tracks.stream().map(row -> (String) row[0]).toList();
+        Map<String, TrackRef> found;
+        if (ids.size() == 1) {
+            found = spotify.track(ids.get(0), token).map(track -> Map.of(ids.get(0), track)).orElse(Map.of());
+        } else {
+            found = spotify.tracks(ids, token);
+        }
+        List<TrackRef> described = found.entrySet().stream().map(e -> asId(e.getValue(), e.getKey())).toList();
+        List<String> unknown = ids.stream().filter(id -> !found.containsKey(id)).toList();
+        List<ImportProgress> reports = QuarkusTransaction.requiringNew().call(() -> {
+            if (!described.isEmpty()) {
+                catalogue.upsert(described);
+            }
+            List<ImportProgress> failed = new ArrayList<>();
+            unknown.forEach(id -> failed.addAll(archiver.unavailableTrack(id)));
+            return failed;
+        });
+        progress.publish(reports);
+    }
+
+    /** Tracks of entries whose file does not name them: looked up one by one, as before they can be archived. */
+    private void describeUnnamedTracks() throws InterruptedException {
+        List<Object[]> missing = QuarkusTransaction.requiringNew()
+                .call(() -> imports.missingTracks(UNNAMED_TRACKS_PER_ROUND));
         for (Object[] row : missing) {
             if (!budget.hasSpareCapacity()) {
                 return;
             }
             String trackId = (String) row[0];
-            try {
-                budget.acquire();
-                String token = accessTokens.accessToken((String) row[1]);
-                Optional<TrackRef> track = spotify.track(trackId, token);
-                if (track.isPresent()) {
-                    QuarkusTransaction.requiringNew().run(() -> catalogue.upsert(List.of(track.get())));
-                } else {
-                    progress.publish(archiver.failTrack(trackId));
-                }
-            } catch (RateLimitedException e) {
-                LOG.infof("Import metadata paused: %s", e.getMessage());
-                return;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (RuntimeException e) {
-                // the entries stay pending and are tried again next round
-                LOG.infof("Import metadata not fetched this round: %s", e.toString());
-                return;
+            budget.acquire();
+            Optional<TrackRef> track = spotify.track(trackId, accessTokens.accessToken((String) row[1]));
+            if (track.isPresent()) {
+                QuarkusTransaction.requiringNew().run(() -> catalogue.upsert(List.of(asId(track.get(), trackId))));
+            } else {
+                progress.publish(QuarkusTransaction.requiringNew().call(() -> archiver.unavailableTrack(trackId)));
             }
         }
+    }
+
+    /**
+     * The track under the id it was asked for: Spotify may answer with a relinked track of another id, and the plays
+     * and the catalogue know it by the id of the file.
+     */
+    private static TrackRef asId(TrackRef track, String id) {
+        return track.id().equals(id) ? track
+                : new TrackRef(id, track.name(), track.durationMs(), track.isrc(), track.album(), track.artists());
     }
 }

@@ -79,7 +79,7 @@ public class ImportRepository {
 
     /** What {@link #merge} did with a list of entries. */
     public record Merged(long repeated, long known, long inserted, long pendingAdded, long unknown,
-            java.util.Set<java.time.Instant> insertedAt) {
+            long awaitingCatalogue, long withoutCatalogue, java.util.Set<java.time.Instant> insertedAt) {
 
         /**
          * Entries at the instant of an earlier entry of the list, entries with a known track that matched an archived
@@ -111,17 +111,18 @@ public class ImportRepository {
         List<Entry> entries = listed.stream().filter(entry -> instants.add(entry.playedAt())).toList();
         long repeated = listed.size() - entries.size();
         if (entries.isEmpty()) {
-            return new Merged(repeated, 0, 0, 0, 0, java.util.Set.of());
+            return new Merged(repeated, 0, 0, 0, 0, 0, 0, java.util.Set.of());
         }
         Object[] row = (Object[]) entityManager.createNativeQuery("""
                 WITH e AS (
                     -- played_at as epoch microseconds: exact, and much cheaper to bind and parse than timestamps
-                    -- and each entry's track looked up once: known (merge) or not (pending)
+                    -- and each entry's track looked up once: known (merge, and how it is described) or not
+                    -- (pending)
                     SELECT timestamptz 'epoch' + u.micros * interval '1 microsecond' AS played_at, u.track_id,
-                           u.ms_played, EXISTS (SELECT 1 FROM tracks t WHERE t.id = u.track_id) AS known
+                           u.ms_played, (SELECT t.metadata FROM tracks t WHERE t.id = u.track_id) AS metadata
                     FROM unnest(CAST(:playedAts AS bigint[]), CAST(:trackIds AS text[]),
                                 CAST(:msPlayed AS bigint[])) AS u(micros, track_id, ms_played)),
-                known AS (SELECT e.played_at, e.track_id, e.ms_played FROM e WHERE e.known),
+                known AS (SELECT e.played_at, e.track_id, e.ms_played FROM e WHERE e.metadata IS NOT NULL),
                 ins AS (
                     INSERT INTO play_events (user_id, played_at, track_id, ms_played, source, import_id,
                                              minute_precision)
@@ -160,7 +161,16 @@ public class ImportRepository {
                     RETURNING played_at, track_id, ms_played),
                 pending AS (
                     INSERT INTO import_pending (user_id, played_at, track_id, ms_played, import_id)
-                    SELECT :userId, e.played_at, e.track_id, e.ms_played, :importId FROM e WHERE NOT e.known
+                    SELECT :userId, e.played_at, e.track_id, e.ms_played, :importId FROM e WHERE e.metadata IS NULL
+                    ON CONFLICT DO NOTHING
+                    RETURNING 1),
+                -- new plays of tracks known only from a file: published again, complete, once Spotify described them
+                described AS (SELECT i.played_at, i.track_id, i.ms_played, e.metadata
+                              FROM ins i JOIN e ON e.played_at = i.played_at WHERE e.metadata <> 'SPOTIFY'),
+                awaiting AS (
+                    INSERT INTO import_pending (user_id, played_at, track_id, ms_played, import_id, archived)
+                    SELECT :userId, d.played_at, d.track_id, d.ms_played, :importId, true FROM described d
+                    WHERE d.metadata = 'FILE'
                     ON CONFLICT DO NOTHING
                     RETURNING 1),
                 -- one outbox row with the new plays: the relay builds their events from it and the catalogue
@@ -176,7 +186,9 @@ public class ImportRepository {
                        (SELECT coalesce(sum(events), 0) FROM published),
                        CASE WHEN CAST(:minutePrecision AS boolean)
                             THEN (SELECT string_agg(CAST(CAST(extract(epoch FROM played_at) * 1000000 AS bigint) AS text),
-                                                    ',') FROM ins) END
+                                                    ',') FROM ins) END,
+                       (SELECT count(*) FROM awaiting),
+                       (SELECT count(*) FROM described WHERE metadata = 'UNAVAILABLE')
                 """)
                 .setParameter("importId", importId)
                 .setParameter("userId", userId)
@@ -202,7 +214,8 @@ public class ImportRepository {
                 insertedAt.add(java.time.Instant.EPOCH.plus(Long.parseLong(micros), java.time.temporal.ChronoUnit.MICROS));
             }
         }
-        return new Merged(repeated, known, inserted, pendingAdded, all - known, insertedAt);
+        return new Merged(repeated, known, inserted, pendingAdded, all - known, ((Number) row[6]).longValue(),
+                ((Number) row[7]).longValue(), insertedAt);
     }
 
 
@@ -340,59 +353,60 @@ public class ImportRepository {
                 .setParameter("ids", ids.toArray(Long[]::new)).executeUpdate();
     }
 
-    /** Keeps entries whose track is unknown; returns how many were new to the pending table. */
-    public int addPending(String importId, List<Entry> entries) {
-        if (entries.isEmpty()) {
-            return 0;
+    /**
+     * A change of an import's totals.
+     *
+     * @param awaitingCatalogue plays archived under the file's names that Spotify has still to describe
+     * @param withoutCatalogue plays archived that keep the file's names because Spotify does not know their track
+     */
+    public record Counts(int chunks, long imported, long duplicates, long pending, long failed,
+            Map<String, Long> unmatched, long awaitingCatalogue, long withoutCatalogue) {
+
+        public static Counts of(int chunks, long imported, long duplicates, long pending, long failed) {
+            return new Counts(chunks, imported, duplicates, pending, failed, Map.of(), 0, 0);
         }
-        return entityManager.createNativeQuery("""
-                INSERT INTO import_pending (user_id, played_at, track_id, ms_played, import_id)
-                SELECT u, p, t, m, :importId FROM unnest(CAST(:userIds AS text[]), CAST(:playedAts AS timestamptz[]),
-                    CAST(:trackIds AS text[]), CAST(:msPlayed AS bigint[])) AS e(u, p, t, m)
-                ON CONFLICT DO NOTHING
-                """)
-                .setParameter("importId", importId)
-                .setParameter("userIds", entries.stream().map(Entry::userId).toArray(String[]::new))
-                .setParameter("playedAts", entries.stream().map(e -> Timestamp.from(e.playedAt()))
-                        .toArray(Timestamp[]::new))
-                .setParameter("trackIds", entries.stream().map(Entry::trackId).toArray(String[]::new))
-                .setParameter("msPlayed", entries.stream().map(Entry::msPlayed).toArray(Long[]::new))
-                .executeUpdate();
+
+        public Counts withUnmatched(Map<String, Long> byReason) {
+            return new Counts(chunks, imported, duplicates, pending, failed, byReason, awaitingCatalogue,
+                    withoutCatalogue);
+        }
+
+        public Counts withCatalogue(long awaiting, long without) {
+            return new Counts(chunks, imported, duplicates, pending, failed, unmatched, awaiting, without);
+        }
     }
 
     /** Adds to an import's totals and returns them as the next progress report. */
-    public ImportProgress addCounts(String importId, String userId, int chunks, long imported, long duplicates,
-            long pending, long failed) {
-        return addCounts(importId, userId, chunks, imported, duplicates, pending, failed, Map.of());
-    }
-
-    /** Adds to an import's totals (unmatched per reason too) and returns them as the next progress report. */
     @SuppressWarnings("unchecked")
-    public ImportProgress addCounts(String importId, String userId, int chunks, long imported, long duplicates,
-            long pending, long failed, Map<String, Long> unmatched) {
+    public ImportProgress addCounts(String importId, String userId, Counts delta) {
         Object[] row = (Object[]) entityManager.createNativeQuery("""
                 INSERT INTO import_counts AS c (import_id, user_id, version, chunks, imported, duplicates, pending, failed,
-                                                unmatched)
+                                                unmatched, awaiting_catalogue, without_catalogue)
                 VALUES (:importId, :userId, 1, :chunks, :imported, :duplicates, :pending, :failed,
-                        CAST(:unmatched AS jsonb))
+                        CAST(:unmatched AS jsonb), :awaiting, :without)
                 ON CONFLICT (import_id) DO UPDATE SET version = c.version + 1, chunks = c.chunks + EXCLUDED.chunks,
                     imported = c.imported + EXCLUDED.imported, duplicates = c.duplicates + EXCLUDED.duplicates,
                     pending = c.pending + EXCLUDED.pending, failed = c.failed + EXCLUDED.failed,
+                    awaiting_catalogue = c.awaiting_catalogue + EXCLUDED.awaiting_catalogue,
+                    without_catalogue = c.without_catalogue + EXCLUDED.without_catalogue,
                     unmatched = (SELECT coalesce(jsonb_object_agg(reason, n), '{}')
                                  FROM (SELECT reason, sum(CAST(n AS bigint)) AS n
                                        FROM (SELECT * FROM jsonb_each_text(c.unmatched)
                                              UNION ALL SELECT * FROM jsonb_each_text(EXCLUDED.unmatched)) AS u(reason, n)
                                        GROUP BY reason) AS s)
-                RETURNING version, chunks, imported, duplicates, pending, failed, CAST(unmatched AS text)
+                RETURNING version, chunks, imported, duplicates, pending, failed, CAST(unmatched AS text),
+                          awaiting_catalogue, without_catalogue
                 """)
-                .setParameter("importId", importId).setParameter("userId", userId).setParameter("chunks", chunks)
-                .setParameter("imported", imported).setParameter("duplicates", duplicates)
-                .setParameter("pending", pending).setParameter("failed", failed)
-                .setParameter("unmatched", json(unmatched))
+                .setParameter("importId", importId).setParameter("userId", userId)
+                .setParameter("chunks", delta.chunks()).setParameter("imported", delta.imported())
+                .setParameter("duplicates", delta.duplicates()).setParameter("pending", delta.pending())
+                .setParameter("failed", delta.failed()).setParameter("unmatched", json(delta.unmatched()))
+                .setParameter("awaiting", delta.awaitingCatalogue()).setParameter("without", delta.withoutCatalogue())
                 .getSingleResult();
         return new ImportProgress(ImportProgress.CURRENT_VERSION, importId, userId, ((Number) row[0]).longValue(),
                 ((Number) row[1]).intValue(), ((Number) row[2]).longValue(), ((Number) row[3]).longValue(),
-                ((Number) row[4]).longValue(), ((Number) row[5]).longValue(), parseCounts((String) row[6]));
+                ((Number) row[4]).longValue(), ((Number) row[5]).longValue(), parseCounts((String) row[6]),
+                ((Number) row[7]).longValue(), ((Number) row[8]).longValue());
     }
 
     private static String json(Map<String, Long> counts) {
@@ -413,24 +427,78 @@ public class ImportRepository {
         }
     }
 
-    /** Tracks that pending entries wait for and that the catalogue still lacks, with a user to ask as. */
+    /**
+     * Tracks that entries not archived yet (their file does not name the track) wait for and that the catalogue
+     * still lacks, with a user to ask as.
+     */
     @SuppressWarnings("unchecked")
     public List<Object[]> missingTracks(int limit) {
         return entityManager.createNativeQuery("""
                 SELECT DISTINCT ON (p.track_id) p.track_id, p.user_id FROM import_pending p
-                WHERE NOT EXISTS (SELECT 1 FROM tracks t WHERE t.id = p.track_id)
+                WHERE NOT p.archived AND NOT EXISTS (SELECT 1 FROM tracks t WHERE t.id = p.track_id)
                 ORDER BY p.track_id LIMIT :limit
                 """).setParameter("limit", limit).getResultList();
     }
 
-    /** Pending entries whose track is in the catalogue now, locked so that other replicas take others. */
+    /**
+     * Entries not archived yet whose track is in the catalogue now (as Spotify describes it), locked so that other
+     * replicas take others.
+     */
     @SuppressWarnings("unchecked")
     public List<Object[]> lockResolvable(int limit) {
         return entityManager.createNativeQuery("""
                 SELECT p.user_id, p.played_at, p.track_id, p.ms_played, p.import_id FROM import_pending p
-                WHERE EXISTS (SELECT 1 FROM tracks t WHERE t.id = p.track_id)
+                WHERE NOT p.archived AND EXISTS (SELECT 1 FROM tracks t WHERE t.id = p.track_id AND t.metadata = 'SPOTIFY')
                 ORDER BY p.import_id LIMIT :limit FOR UPDATE OF p SKIP LOCKED
                 """).setParameter("limit", limit).getResultList();
+    }
+
+    /** Archived plays of tracks described since they were archived, taken out of {@code import_pending}. */
+    public record Described(String userId, String importId, java.time.Instant playedAt, String trackId,
+            long msPlayed, boolean unavailable) {
+    }
+
+    /**
+     * Takes the archived plays waiting for the {@code tracks} tracks described longest ago ({@code
+     * catalogue_described}, locked with SKIP LOCKED so replicas take different tracks) out of {@code import_pending};
+     * a track leaves the queue once it was described more than {@code settle} ago, so plays a merge archived while it
+     * still saw the track as FILE are taken by a later round.
+     */
+    @SuppressWarnings("unchecked")
+    public List<Described> takeDescribed(int tracks, java.time.Duration settle) {
+        List<Object[]> rows = entityManager.createNativeQuery("""
+                WITH q AS (SELECT track_id, described_at FROM catalogue_described ORDER BY described_at
+                           LIMIT :tracks FOR UPDATE SKIP LOCKED),
+                taken AS (DELETE FROM import_pending p USING q WHERE p.track_id = q.track_id AND p.archived
+                          RETURNING p.user_id, p.import_id, p.played_at, p.track_id, p.ms_played),
+                settled AS (DELETE FROM catalogue_described c USING q
+                            WHERE c.track_id = q.track_id
+                              AND q.described_at < now() - CAST(:settleMs AS bigint) * interval '1 millisecond')
+                SELECT t.user_id, t.import_id, CAST(extract(epoch FROM t.played_at) * 1000000 AS bigint), t.track_id,
+                       t.ms_played, k.metadata = 'UNAVAILABLE'
+                FROM taken t JOIN tracks k ON k.id = t.track_id
+                """).setParameter("tracks", tracks).setParameter("settleMs", settle.toMillis()).getResultList();
+        return rows.stream().map(r -> new Described((String) r[0], (String) r[1],
+                java.time.Instant.EPOCH.plus(((Number) r[2]).longValue(), java.time.temporal.ChronoUnit.MICROS),
+                (String) r[3], ((Number) r[4]).longValue(), (Boolean) r[5])).toList();
+    }
+
+    /**
+     * Queues archived plays to be published on {@code plays} again: one outbox row, whose events the relay builds
+     * from the catalogue as it is then.
+     */
+    public void republish(String userId, String importId, List<Entry> plays) {
+        entityManager.createNativeQuery("""
+                INSERT INTO outbox (topic, message_key, import_id, played_ats, track_ids, ms_played, events)
+                VALUES (:topic, :userId, :importId, CAST(:playedAts AS bigint[]), CAST(:trackIds AS text[]),
+                        CAST(:msPlayed AS bigint[]), :events)
+                """)
+                .setParameter("topic", Topics.PLAYS).setParameter("userId", userId).setParameter("importId", importId)
+                .setParameter("playedAts", plays.stream().map(e -> micros(e.playedAt())).toArray(Long[]::new))
+                .setParameter("trackIds", plays.stream().map(Entry::trackId).toArray(String[]::new))
+                .setParameter("msPlayed", plays.stream().map(Entry::msPlayed).toArray(Long[]::new))
+                .setParameter("events", plays.size())
+                .executeUpdate();
     }
 
     public void deletePending(List<Entry> entries) {
@@ -446,19 +514,22 @@ public class ImportRepository {
                 .executeUpdate();
     }
 
-    /** Spotify does not know the track: its pending entries are counted as failed. Returns the imports touched. */
+    /**
+     * Spotify does not know the track: its entries that could not be archived (their file does not name it) are
+     * counted as failed. Returns the imports touched.
+     */
     @SuppressWarnings("unchecked")
     public List<ImportProgress> failTrack(String trackId) {
         List<Object[]> rows = entityManager.createNativeQuery("""
-                SELECT import_id, min(user_id), count(*) FROM import_pending WHERE track_id = :trackId
+                SELECT import_id, min(user_id), count(*) FROM import_pending WHERE track_id = :trackId AND NOT archived
                 GROUP BY import_id
                 """).setParameter("trackId", trackId).getResultList();
-        entityManager.createNativeQuery("DELETE FROM import_pending WHERE track_id = :trackId")
+        entityManager.createNativeQuery("DELETE FROM import_pending WHERE track_id = :trackId AND NOT archived")
                 .setParameter("trackId", trackId).executeUpdate();
         List<ImportProgress> reports = new ArrayList<>();
         for (Object[] row : rows) {
             long n = ((Number) row[2]).longValue();
-            reports.add(addCounts((String) row[0], (String) row[1], 0, 0, 0, -n, n));
+            reports.add(addCounts((String) row[0], (String) row[1], Counts.of(0, 0, 0, -n, n)));
         }
         return reports;
     }

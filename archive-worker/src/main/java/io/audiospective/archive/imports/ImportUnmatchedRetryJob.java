@@ -9,6 +9,7 @@ import org.jboss.logging.Logger;
 import io.audiospective.archive.config.ArchiveConfig;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
+import io.audiospective.support.BeforeSchemaMigrated;
 
 /**
  * Retries account-data entries that matched no track once the catalogue has tracks with their names (polls and the
@@ -43,7 +44,7 @@ public class ImportUnmatchedRetryJob {
     }
 
     @Scheduled(every = "${audiospective.archive.import-unmatched-interval:PT30S}", delayed = "5s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = BeforeSchemaMigrated.class)
     void round() {
         try {
             for (int i = 0; i < STATEMENTS_PER_ROUND; i++) {

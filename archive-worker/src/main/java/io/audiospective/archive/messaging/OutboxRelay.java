@@ -19,6 +19,7 @@ import io.audiospective.model.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
+import io.audiospective.support.BeforeSchemaMigrated;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 
 /**
@@ -51,10 +52,10 @@ public class OutboxRelay {
         metrics.gauge("archive.outbox.pending", pending);
     }
 
-    /** Skipped until startup is over: the first round must not create this bean before the channels are wired. */
+    /** Skipped until startup is over (the first round must not create this bean before the channels are wired) and the schema is migrated. */
     @Scheduled(every = "${audiospective.archive.outbox.interval:PT1S}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
-            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+            skipExecutionIf = BeforeSchemaMigrated.class)
     void relay() {
         while (publishBatch() >= batchSize) {
             // a full batch means more may be waiting

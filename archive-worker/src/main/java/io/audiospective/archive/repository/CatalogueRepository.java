@@ -19,6 +19,7 @@ import jakarta.transaction.TransactionSynchronizationRegistry;
 import io.audiospective.archive.client.ArtistDetails;
 import io.audiospective.model.AlbumRef;
 import io.audiospective.model.ArtistRef;
+import io.audiospective.model.ProvisionalIds;
 import io.audiospective.model.TrackRef;
 
 /**
@@ -60,12 +61,17 @@ public class CatalogueRepository {
         return List.copyOf(unknown.values());
     }
 
-    /** The catalogue's current version of these tracks, with album and artists (in their order), by id. */
+    /**
+     * The catalogue's current version of these tracks, with album and artists (in their order), by id; a track
+     * Spotify has not described is {@link TrackRef#provisional() provisional}.
+     */
     @SuppressWarnings("unchecked")
     public Map<String, TrackRef> tracks(Collection<String> ids) {
         List<Object[]> rows = entityManager.createNativeQuery("""
                 SELECT t.id, t.name, t.duration_ms, t.isrc, al.id, al.name, al.release_date, al.image_url,
-                       array_agg(ar.id ORDER BY ta.position, ar.id), array_agg(ar.name ORDER BY ta.position, ar.id)
+                       array_agg(ar.id ORDER BY ta.position, ar.id), array_agg(ar.name ORDER BY ta.position, ar.id),
+                       t.metadata <> 'SPOTIFY'
+
                 FROM tracks t JOIN albums al ON al.id = t.album_id
                 JOIN track_artists ta ON ta.track_id = t.id JOIN artists ar ON ar.id = ta.artist_id
                 WHERE t.id = ANY(CAST(:ids AS text[]))
@@ -81,7 +87,7 @@ public class CatalogueRepository {
             }
             tracks.put((String) row[0], new TrackRef((String) row[0], (String) row[1], ((Number) row[2]).longValue(),
                     (String) row[3], new AlbumRef((String) row[4], (String) row[5], (String) row[6], (String) row[7]),
-                    artists));
+                    artists, (Boolean) row[10]));
         }
         return tracks;
     }
@@ -159,6 +165,93 @@ public class CatalogueRepository {
                 .setParameter("releaseDates", releaseDates).setParameter("imageUrls", imageUrls).executeUpdate();
     }
 
+    /** A track as an imported file names it: its id (from the URI) and the names of the track, album and artist. */
+    public record NamedTrack(String id, String name, String artistName, String albumName) {
+    }
+
+    /**
+     * Adds the tracks the catalogue does not have yet as the file names them (metadata FILE), so that their plays can
+     * be archived at once: the album and the artist get provisional ids derived from the names ({@link
+     * ProvisionalIds}), shared by every file naming them the same way. Provisional artists are marked as having their
+     * details, so that nobody asks Spotify for an id it cannot know. One statement; tracks another transaction adds
+     * meanwhile are left as that one writes them.
+     *
+     * @return how many tracks were added
+     */
+    public int addFromFile(Collection<NamedTrack> tracks) {
+        if (tracks.isEmpty()) {
+            return 0;
+        }
+        List<NamedTrack> sorted = tracks.stream().sorted(java.util.Comparator.comparing(NamedTrack::id)).toList();
+        Number added = (Number) entityManager.createNativeQuery("""
+                WITH f AS (
+                    SELECT * FROM unnest(CAST(:ids AS text[]), CAST(:names AS text[]), CAST(:albumIds AS text[]),
+                                         CAST(:albumNames AS text[]), CAST(:artistIds AS text[]),
+                                         CAST(:artistNames AS text[]))
+                        AS f(id, name, album_id, album_name, artist_id, artist_name)
+                    WHERE NOT EXISTS (SELECT 1 FROM tracks t WHERE t.id = f.id)),
+                ar AS (INSERT INTO artists (id, name, details_fetched_at)
+                       SELECT DISTINCT ON (artist_id) artist_id, artist_name, now() FROM f ORDER BY artist_id
+                       ON CONFLICT (id) DO NOTHING),
+                al AS (INSERT INTO albums (id, name)
+                       SELECT DISTINCT ON (album_id) album_id, album_name FROM f ORDER BY album_id
+                       ON CONFLICT (id) DO NOTHING),
+                tr AS (INSERT INTO tracks (id, name, duration_ms, album_id, metadata)
+                       SELECT id, name, 0, album_id, 'FILE' FROM f ORDER BY id
+                       ON CONFLICT (id) DO NOTHING
+                       RETURNING id),
+                ta AS (INSERT INTO track_artists (track_id, artist_id, position)
+                       SELECT f.id, f.artist_id, 0 FROM f JOIN tr ON tr.id = f.id)
+                SELECT count(*) FROM tr
+                """)
+                .setParameter("ids", sorted.stream().map(NamedTrack::id).toArray(String[]::new))
+                .setParameter("names", sorted.stream().map(NamedTrack::name).toArray(String[]::new))
+                .setParameter("albumIds", sorted.stream().map(t -> ProvisionalIds.album(t.artistName(), t.albumName()))
+                        .toArray(String[]::new))
+                .setParameter("albumNames", sorted.stream().map(NamedTrack::albumName).toArray(String[]::new))
+                .setParameter("artistIds", sorted.stream().map(t -> ProvisionalIds.artist(t.artistName()))
+                        .toArray(String[]::new))
+                .setParameter("artistNames", sorted.stream().map(NamedTrack::artistName).toArray(String[]::new))
+                .getSingleResult();
+        return added.intValue();
+    }
+
+    /** Spotify does not know the track: it keeps the file's names for good, and its archived plays are settled. */
+    public void markUnavailable(String trackId) {
+        entityManager.createNativeQuery("""
+                WITH marked AS (UPDATE tracks SET metadata = 'UNAVAILABLE' WHERE id = :id AND metadata = 'FILE'
+                                RETURNING id)
+                INSERT INTO catalogue_described (track_id) SELECT id FROM marked
+                ON CONFLICT (track_id) DO UPDATE SET described_at = now()
+                """).setParameter("id", trackId).executeUpdate();
+    }
+
+    /**
+     * Claims up to {@code limit} tracks known only from files, with a user whose plays of them wait (to ask Spotify
+     * as): each is claimed for {@code lease}, so that replicas never look one track up twice. Rows: track id, user id.
+     */
+    @SuppressWarnings("unchecked")
+    public List<Object[]> claimFileTracks(int limit, java.time.Duration lease) {
+        return entityManager.createNativeQuery("""
+                WITH claimed AS (
+                    UPDATE tracks SET lookup_claimed_at = now()
+                    WHERE id IN (SELECT t.id FROM tracks t
+                                 WHERE t.metadata = 'FILE'
+                                   AND (t.lookup_claimed_at IS NULL
+                                        OR t.lookup_claimed_at < now() - CAST(:leaseMs AS bigint) * interval '1 millisecond')
+                                   AND EXISTS (SELECT 1 FROM import_pending p WHERE p.track_id = t.id)
+                                 ORDER BY t.id LIMIT :limit FOR UPDATE SKIP LOCKED)
+                    RETURNING id)
+                SELECT c.id, (SELECT p.user_id FROM import_pending p WHERE p.track_id = c.id LIMIT 1) FROM claimed c
+                """).setParameter("limit", limit).setParameter("leaseMs", lease.toMillis()).getResultList();
+    }
+
+    /** Claims of tracks a round had no budget left for: any replica may take them at once. */
+    public void releaseClaims(List<String> trackIds) {
+        entityManager.createNativeQuery("UPDATE tracks SET lookup_claimed_at = NULL WHERE id = ANY(CAST(:ids AS text[]))")
+                .setParameter("ids", trackIds.toArray(String[]::new)).executeUpdate();
+    }
+
     private void upsertTracks(Collection<TrackRef> tracks) {
         String[] ids = tracks.stream().map(TrackRef::id).toArray(String[]::new);
         String[] names = tracks.stream().map(TrackRef::name).toArray(String[]::new);
@@ -172,14 +265,23 @@ public class CatalogueRepository {
                 ON CONFLICT (id) DO NOTHING
                 """).setParameter("ids", ids).setParameter("names", names).setParameter("durations", durations)
                 .setParameter("isrcs", isrcs).setParameter("albumIds", albumIds).executeUpdate();
+        // a track known only from a file (or not to Spotify's look-up) is described now: its provisional artists go,
+        // and its archived imported plays are queued to be published again, complete
         entityManager.createNativeQuery("""
-                UPDATE tracks t SET name = v.name, duration_ms = v.duration_ms, isrc = v.isrc, album_id = v.album_id
+                WITH described AS (SELECT id FROM tracks WHERE id = ANY(CAST(:ids AS text[])) AND metadata <> 'SPOTIFY'),
+                queued AS (INSERT INTO catalogue_described (track_id) SELECT id FROM described
+                           ON CONFLICT (track_id) DO UPDATE SET described_at = now())
+                DELETE FROM track_artists ta USING described d WHERE ta.track_id = d.id
+                """).setParameter("ids", ids).executeUpdate();
+        entityManager.createNativeQuery("""
+                UPDATE tracks t SET name = v.name, duration_ms = v.duration_ms, isrc = v.isrc, album_id = v.album_id,
+                    metadata = 'SPOTIFY'
                 FROM unnest(CAST(:ids AS text[]), CAST(:names AS text[]), CAST(:durations AS bigint[]),
                             CAST(:isrcs AS text[]), CAST(:albumIds AS text[]))
                      AS v(id, name, duration_ms, isrc, album_id)
                 WHERE t.id = v.id
-                  AND (t.name, t.duration_ms, t.isrc, t.album_id)
-                      IS DISTINCT FROM (v.name, v.duration_ms, v.isrc, v.album_id)
+                  AND (t.name, t.duration_ms, t.isrc, t.album_id, t.metadata)
+                      IS DISTINCT FROM (v.name, v.duration_ms, v.isrc, v.album_id, 'SPOTIFY')
                 """).setParameter("ids", ids).setParameter("names", names).setParameter("durations", durations)
                 .setParameter("isrcs", isrcs).setParameter("albumIds", albumIds).executeUpdate();
 

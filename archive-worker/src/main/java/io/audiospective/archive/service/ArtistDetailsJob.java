@@ -15,6 +15,7 @@ import io.audiospective.archive.config.ArchiveConfig;
 import io.audiospective.archive.repository.CatalogueRepository;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
+import io.audiospective.support.BeforeSchemaMigrated;
 
 /**
  * Fills artist details that recently-played lacks (images, genres where Spotify still gives them), once per
@@ -43,7 +44,7 @@ public class ArtistDetailsJob {
     }
 
     @Scheduled(every = "${audiospective.archive.artist-details-interval:PT30S}", delayed = "5s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = BeforeSchemaMigrated.class)
     void fillSome() {
         Optional<String> token = accessTokens.anyValidToken();
         if (token.isEmpty() || !budget.hasSpareCapacity()) {

@@ -5,6 +5,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import io.quarkus.scheduler.Scheduled;
+import io.audiospective.support.BeforeSchemaMigrated;
 
 /** Spotify refresh tokens die a fixed time after authorisation: such members are told to reconnect. */
 @ApplicationScoped
@@ -19,7 +20,7 @@ public class AuthorisationExpiryJob {
     }
 
     @Scheduled(every = "${audiospective.auth.expiry-check-interval:1h}", delayed = "1m",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = BeforeSchemaMigrated.class)
     void expireAuthorisations() {
         int expired = accessTokens.expireAuthorisations();
         if (expired > 0) {
