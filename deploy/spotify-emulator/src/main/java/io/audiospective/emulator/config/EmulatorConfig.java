@@ -69,6 +69,13 @@ public interface EmulatorConfig {
     interface Catalogue {
         @WithDefault("1500")
         int artists();
+
+        /**
+         * Share (0..1) of the tracks that Spotify no longer serves, though users played them. Which ones depends
+         * on the seed and the track id.
+         */
+        @WithDefault("0")
+        double removedShare();
     }
 
     interface Listening {

@@ -21,6 +21,8 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
 
 import io.audiospective.emulator.ListeningProfile;
 import io.audiospective.emulator.Play;
@@ -35,6 +37,7 @@ import io.audiospective.emulator.service.RateLimiter;
 import io.audiospective.emulator.service.RecentlyPlayed;
 import io.audiospective.emulator.service.Settings;
 import io.audiospective.emulator.service.SpotifyJson;
+import io.audiospective.emulator.service.StreamingHistoryExport;
 import io.audiospective.emulator.service.TokenService;
 import io.audiospective.emulator.service.UserRegistry;
 
@@ -44,6 +47,8 @@ import io.audiospective.emulator.service.UserRegistry;
 public class ControlResource {
 
     private static final long MAX_GROUND_TRUTH_WINDOW_MS = Duration.ofDays(93).toMillis();
+    /** Longer than Spotify has existed: an export is a member's whole history. */
+    private static final long MAX_EXPORT_WINDOW_MS = Duration.ofDays(20 * 366).toMillis();
 
     public record CreateUsers(Integer count, String profile, Long seed, String prefix) {
     }
@@ -57,7 +62,7 @@ public class ControlResource {
     }
 
     public record PlayView(String playedAt, long playedAtMs, String trackId, String trackName, String albumId,
-            List<String> artistIds, int durationMs, int msPlayed, boolean counted, String contextType,
+            List<String> artistIds, int durationMs, int msPlayed, boolean counted, boolean removed, String contextType,
             String visibleAt, long visibleAtMs, boolean inRecentlyPlayed) {
     }
 
@@ -70,7 +75,7 @@ public class ControlResource {
     public record SettingsUpdate(LatencyUpdate latency, Double serverErrorRate, Double tooManyRequestsRate,
             Integer retryAfterSeconds, Boolean quotaExceeded, Boolean batchEndpoints, String appMode,
             Integer rateLimitPerWindow, Long visibilityLagMs, Double lateShare, Long lateMaxDelayMs,
-            Boolean faultsOnAccounts) {
+            Boolean faultsOnAccounts, Double removedShare) {
     }
 
     public record ClockView(long nowMs, String now, long offsetMs) {
@@ -105,6 +110,9 @@ public class ControlResource {
 
     @Inject
     RecentlyPlayed recentlyPlayed;
+
+    @Inject
+    StreamingHistoryExport streamingHistory;
 
     @Inject
     EmulatorConfig config;
@@ -177,8 +185,7 @@ public class ControlResource {
         }
         Settings.Snapshot s = settings.get();
         Set<Long> inRecent = new HashSet<>();
-        for (Play p : recentlyPlayed.visible(user, now,
-                new RecentlyPlayed.Visibility(s.visibilityLagMs(), s.lateShare(), s.lateMaxDelayMs()),
+        for (Play p : recentlyPlayed.visible(user, now, RecentlyPlayed.Visibility.of(s),
                 config.listening().lookback().toMillis())) {
             inRecent.add(p.playedAtMs());
         }
@@ -189,11 +196,36 @@ public class ControlResource {
             out.add(new PlayView(SpotifyJson.PLAYED_AT.format(Instant.ofEpochMilli(p.playedAtMs())), p.playedAtMs(),
                     t.id(), t.name(), catalogue.album(t.albumIndex()).id(),
                     t.artistIndexes().stream().map(i -> catalogue.artist(i).id()).toList(), t.durationMs(),
-                    p.msPlayed(), p.counted(), p.contextType(),
+                    p.msPlayed(), p.counted(), catalogue.removed(p.trackIndex(), s.removedShare()), p.contextType(),
                     SpotifyJson.PLAYED_AT.format(Instant.ofEpochMilli(visibleAt)), visibleAt,
                     p.counted() && inRecent.contains(p.playedAtMs())));
         }
         return new GroundTruth(id, fromMs, toMs, now, out.size(), out);
+    }
+
+    /**
+     * The user's streams (plays and skips) with their end in [from, to) as Spotify's Extended Streaming History
+     * file, generated while it is sent. Defaults: {@code to} now, {@code from} a year before {@code to}; plays
+     * after the emulator's now have not happened yet and are left out.
+     */
+    @GET
+    @Path("/users/{id}/streaming-history")
+    public Response streamingHistory(@PathParam("id") String id, @QueryParam("from") String from,
+            @QueryParam("to") String to, @QueryParam("unknown_share") String unknownShareParam) {
+        SyntheticUser user = require(id);
+        long now = clock.nowMs();
+        long toMs = to == null ? now : instant(to, "to");
+        long fromMs = from == null ? toMs - Duration.ofDays(365).toMillis() : instant(from, "from");
+        if (toMs < fromMs || toMs - fromMs > MAX_EXPORT_WINDOW_MS) {
+            throw new IllegalArgumentException("need from <= to and a window of at most 20 years");
+        }
+        double unknownShare = share(unknownShareParam, "unknown_share");
+        long endMs = Math.min(toMs, now);
+        StreamingOutput body = out -> streamingHistory.write(user, fromMs, endMs, unknownShare, out);
+        return Response.ok(body, MediaType.APPLICATION_JSON)
+                .header("Content-Disposition", "attachment; filename=\""
+                        + StreamingHistoryExport.fileName(fromMs, endMs) + "\"")
+                .build();
     }
 
     // ---- catalogue
@@ -255,7 +287,8 @@ public class ControlResource {
                     or(u.retryAfterSeconds(), s.retryAfterSeconds()), or(u.quotaExceeded(), s.quotaExceeded()),
                     batch, or(u.rateLimitPerWindow(), s.rateLimitPerWindow()),
                     or(u.visibilityLagMs(), s.visibilityLagMs()), or(u.lateShare(), s.lateShare()),
-                    or(u.lateMaxDelayMs(), s.lateMaxDelayMs()), or(u.faultsOnAccounts(), s.faultsOnAccounts()));
+                    or(u.lateMaxDelayMs(), s.lateMaxDelayMs()), or(u.faultsOnAccounts(), s.faultsOnAccounts()),
+                    or(u.removedShare(), s.removedShare()));
         });
     }
 
@@ -350,6 +383,22 @@ public class ControlResource {
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(name + " must be unix ms or an ISO-8601 instant");
         }
+    }
+
+    private static double share(String s, String name) {
+        if (s == null) {
+            return 0;
+        }
+        double v;
+        try {
+            v = Double.parseDouble(s);
+        } catch (NumberFormatException e) {
+            v = Double.NaN;
+        }
+        if (!(v >= 0 && v <= 1)) {
+            throw new IllegalArgumentException(name + " must be a number between 0 and 1");
+        }
+        return v;
     }
 
     private static <T> T or(T value, T fallback) {

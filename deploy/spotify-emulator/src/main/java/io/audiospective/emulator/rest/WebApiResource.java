@@ -19,6 +19,7 @@ import jakarta.ws.rs.core.UriInfo;
 
 import io.audiospective.emulator.Play;
 import io.audiospective.emulator.SyntheticUser;
+import io.audiospective.emulator.Track;
 import io.audiospective.emulator.config.EmulatorConfig;
 import io.audiospective.emulator.service.Catalogue;
 import io.audiospective.emulator.service.EmulatorClock;
@@ -95,10 +96,8 @@ public class WebApiResource {
                 return gate.error(400, "Only one of after and before may be specified");
             }
             SyntheticUser user = users.find(grant.userId());
-            Settings.Snapshot s = settings.get();
             List<Play> visible = recentlyPlayed.visible(user, clock.nowMs(),
-                    new RecentlyPlayed.Visibility(s.visibilityLagMs(), s.lateShare(), s.lateMaxDelayMs()),
-                    config.listening().lookback().toMillis());
+                    RecentlyPlayed.Visibility.of(settings.get()), config.listening().lookback().toMillis());
             List<Play> page = RecentlyPlayed.page(visible, after, before, limit);
             String base = gate.base(uriInfo);
             String path = base + "/v1/me/player/recently-played";
@@ -119,7 +118,7 @@ public class WebApiResource {
     public Uni<Response> track(@HeaderParam("Authorization") String authorization, @PathParam("id") String id,
             @Context UriInfo uriInfo) {
         return gate.web("GET /v1/tracks/{id}", authorization,
-                grant -> one(id, catalogue::trackById, t -> json.track(gate.base(uriInfo), t.index())));
+                grant -> one(id, this::servedTrack, t -> json.track(gate.base(uriInfo), t.index())));
     }
 
     @GET
@@ -143,7 +142,7 @@ public class WebApiResource {
     public Uni<Response> tracks(@HeaderParam("Authorization") String authorization, @QueryParam("ids") String ids,
             @Context UriInfo uriInfo) {
         return gate.web("GET /v1/tracks", authorization, grant -> many("tracks", ids, 50, id -> {
-            var t = catalogue.trackById(id);
+            var t = servedTrack(id);
             return t == null ? null : json.track(gate.base(uriInfo), t.index());
         }));
     }
@@ -166,6 +165,12 @@ public class WebApiResource {
             var a = catalogue.albumById(id);
             return a == null ? null : json.album(gate.base(uriInfo), a.index());
         }));
+    }
+
+    /** The track with this id, or null when the catalogue never had it or it counts as removed. */
+    private Track servedTrack(String id) {
+        Track t = catalogue.trackById(id);
+        return t == null || catalogue.removed(t.index(), settings.get().removedShare()) ? null : t;
     }
 
     private <T> Response one(String id, Function<String, T> find, Function<T, String> render) {

@@ -51,6 +51,8 @@ public final class Catalogue {
     private final Map<String, Artist> artistsById = new HashMap<>();
     private final Map<String, Album> albumsById = new HashMap<>();
     private final Map<String, Track> tracksById = new HashMap<>();
+    /** Per track a uniform value in [0, 1): the track counts as removed when it is below the removed share. */
+    private final double[] removalRank;
 
     private Catalogue(long seed, List<Artist> artists, List<Album> albums, List<Track> tracks,
             List<int[]> tracksByArtist) {
@@ -62,6 +64,10 @@ public final class Catalogue {
         artists.forEach(a -> artistsById.put(a.id(), a));
         albums.forEach(a -> albumsById.put(a.id(), a));
         tracks.forEach(t -> tracksById.put(t.id(), t));
+        this.removalRank = new double[tracks.size()];
+        for (Track t : tracks) {
+            removalRank[t.index()] = Hashing.unit(Hashing.mix(seed, 0x4E30EDL, Hashing.of(t.id())));
+        }
     }
 
     public static Catalogue generate(long seed, int artistCount) {
@@ -219,5 +225,14 @@ public final class Catalogue {
 
     public Track trackById(String id) {
         return tracksById.get(id);
+    }
+
+    /**
+     * Whether a track counts as removed from Spotify's catalogue when a share {@code removedShare} (0..1) of the
+     * catalogue is removed. It depends on the seed and the track id alone, so it is stable across restarts, and a
+     * larger share removes a superset of the tracks a smaller one removes.
+     */
+    public boolean removed(int trackIndex, double removedShare) {
+        return removalRank[trackIndex] < removedShare;
     }
 }

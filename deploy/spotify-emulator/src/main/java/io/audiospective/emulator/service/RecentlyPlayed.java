@@ -9,20 +9,27 @@ import io.audiospective.emulator.SyntheticUser;
 
 /**
  * What {@code GET /me/player/recently-played} shows at a given moment: the 50 most recent plays (by played_at)
- * among those already visible, newest first; cursors are exclusive and page within those 50.
+ * among those already visible, newest first; cursors are exclusive and page within those 50. Plays of tracks
+ * removed from the catalogue are not shown: Spotify no longer serves those tracks anywhere.
  */
 public final class RecentlyPlayed {
 
     public static final int CAPACITY = 50;
 
     /** Visibility parameters in force for one request. */
-    public record Visibility(long lagMs, double lateShare, long lateMaxDelayMs) {
+    public record Visibility(long lagMs, double lateShare, long lateMaxDelayMs, double removedShare) {
+
+        public static Visibility of(Settings.Snapshot s) {
+            return new Visibility(s.visibilityLagMs(), s.lateShare(), s.lateMaxDelayMs(), s.removedShare());
+        }
     }
 
     private final ListeningGenerator generator;
+    private final Catalogue catalogue;
 
-    public RecentlyPlayed(ListeningGenerator generator) {
+    public RecentlyPlayed(ListeningGenerator generator, Catalogue catalogue) {
         this.generator = generator;
+        this.catalogue = catalogue;
     }
 
     /** The plays recently-played can show at {@code nowMs}, newest first, at most 50. */
@@ -33,7 +40,7 @@ public final class RecentlyPlayed {
             List<Play> streams = generator.streamsInHour(user, h);
             for (int i = streams.size() - 1; i >= 0; i--) {
                 Play p = streams.get(i);
-                if (p.counted() && p.playedAtMs() <= nowMs
+                if (p.counted() && p.playedAtMs() <= nowMs && !catalogue.removed(p.trackIndex(), v.removedShare())
                         && ListeningGenerator.visibleAt(p, v.lagMs(), v.lateShare(), v.lateMaxDelayMs()) <= nowMs) {
                     found.add(p);
                 }

@@ -49,16 +49,20 @@ public class Settings {
      * @param batchEndpoints the {@code ?ids=} forms exist (extended quota) or not (development mode)
      * @param rateLimitPerWindow accepted requests per client per rolling 30 s; 0 = unlimited
      * @param faultsOnAccounts latency and 5xx also hit {@code POST /api/token}
+     * @param removedShare share (0..1) of the catalogue's tracks Spotify no longer serves
+     *        ({@link Catalogue#removed(int, double)})
      */
     public record Snapshot(Latency latency, double serverErrorRate, double tooManyRequestsRate,
             int retryAfterSeconds, boolean quotaExceeded, boolean batchEndpoints, int rateLimitPerWindow,
-            long visibilityLagMs, double lateShare, long lateMaxDelayMs, boolean faultsOnAccounts) {
+            long visibilityLagMs, double lateShare, long lateMaxDelayMs, boolean faultsOnAccounts,
+            double removedShare) {
 
         void check() {
             latency.check();
             rate("server_error_rate", serverErrorRate);
             rate("too_many_requests_rate", tooManyRequestsRate);
             rate("late_share", lateShare);
+            rate("removed_share", removedShare);
             if (retryAfterSeconds < 0 || rateLimitPerWindow < 0 || visibilityLagMs < 0 || lateMaxDelayMs < 0) {
                 throw new IllegalArgumentException("durations, counts and retry_after_seconds must be >= 0");
             }
@@ -79,7 +83,7 @@ public class Settings {
         this.defaults = new Snapshot(Latency.NONE, 0, 0, 1, false,
                 !"development".equalsIgnoreCase(config.appMode().trim()), config.rateLimitPerWindow(),
                 config.listening().visibilityLag().toMillis(), config.listening().lateShare(),
-                config.listening().lateMaxDelay().toMillis(), false);
+                config.listening().lateMaxDelay().toMillis(), false, config.catalogue().removedShare());
         defaults.check();
         this.current = defaults;
     }

@@ -23,7 +23,7 @@ public class WorldProducer {
 
     @Produces
     @Singleton
-    RecentlyPlayed recentlyPlayed(ListeningGenerator generator) {
-        return new RecentlyPlayed(generator);
+    RecentlyPlayed recentlyPlayed(ListeningGenerator generator, Catalogue catalogue) {
+        return new RecentlyPlayed(generator, catalogue);
     }
 }

@@ -195,15 +195,48 @@ class ListeningGeneratorTest {
     @Test
     void recentlyPlayedShowsTheNewestFiftyVisiblePlays() {
         SyntheticUser u = user("recent-1", ListeningProfile.HEAVY);
-        RecentlyPlayed rp = new RecentlyPlayed(GENERATOR);
+        RecentlyPlayed rp = new RecentlyPlayed(GENERATOR, CATALOGUE);
         long now = (START_HOUR + 24 * 5) * ListeningGenerator.HOUR_MS + 1234;
-        RecentlyPlayed.Visibility v = new RecentlyPlayed.Visibility(30_000, 0.1, 7_200_000);
+        RecentlyPlayed.Visibility v = new RecentlyPlayed.Visibility(30_000, 0.1, 7_200_000, 0);
         List<Play> visible = rp.visible(u, now, v, 21L * 24 * ListeningGenerator.HOUR_MS);
         assertThat(visible).hasSize(50);
         List<Play> truth = GENERATOR.plays(u, now - 21L * 24 * ListeningGenerator.HOUR_MS, now + 1).stream()
                 .filter(p -> ListeningGenerator.visibleAt(p, 30_000, 0.1, 7_200_000) <= now)
                 .sorted(java.util.Comparator.comparingLong(Play::playedAtMs).reversed()).limit(50).toList();
         assertThat(visible).isEqualTo(truth);
+    }
+
+    @Test
+    void removedTracksAreAStableHashChosenShareOfTheCatalogue() {
+        int n = CATALOGUE.tracks().size();
+        long removed = CATALOGUE.tracks().stream().filter(t -> CATALOGUE.removed(t.index(), 0.2)).count();
+        assertThat((double) removed / n).isBetween(0.19, 0.21);
+        Catalogue again = Catalogue.generate(7, 1500);
+        for (Track t : CATALOGUE.tracks()) {
+            assertThat(again.removed(t.index(), 0.2)).isEqualTo(CATALOGUE.removed(t.index(), 0.2));
+            // a larger share only adds tracks
+            if (CATALOGUE.removed(t.index(), 0.1)) {
+                assertThat(CATALOGUE.removed(t.index(), 0.2)).isTrue();
+            }
+            assertThat(CATALOGUE.removed(t.index(), 0)).isFalse();
+            assertThat(CATALOGUE.removed(t.index(), 1)).isTrue();
+        }
+    }
+
+    @Test
+    void recentlyPlayedLeavesOutRemovedTracks() {
+        SyntheticUser u = user("recent-2", ListeningProfile.HEAVY);
+        RecentlyPlayed rp = new RecentlyPlayed(GENERATOR, CATALOGUE);
+        long now = (START_HOUR + 24 * 6) * ListeningGenerator.HOUR_MS + 4321;
+        long lookback = 21L * 24 * ListeningGenerator.HOUR_MS;
+        List<Play> visible = rp.visible(u, now, new RecentlyPlayed.Visibility(30_000, 0, 0, 0.3), lookback);
+        assertThat(visible).hasSize(50).noneMatch(p -> CATALOGUE.removed(p.trackIndex(), 0.3));
+        List<Play> truth = GENERATOR.plays(u, now - lookback, now + 1).stream()
+                .filter(p -> p.playedAtMs() + 30_000 <= now && !CATALOGUE.removed(p.trackIndex(), 0.3))
+                .sorted(java.util.Comparator.comparingLong(Play::playedAtMs).reversed()).limit(50).toList();
+        assertThat(visible).isEqualTo(truth);
+        assertThat(rp.visible(u, now, new RecentlyPlayed.Visibility(30_000, 0, 0, 0), lookback))
+                .anyMatch(p -> CATALOGUE.removed(p.trackIndex(), 0.3));
     }
 
     @Test
