@@ -134,7 +134,8 @@ class ImportUploadTest {
 
         progress(user, id, 1, 1, 900, 80, 20, 0);
         await().atMost(WAIT).until(() -> job(user, id).getLong("imported") == 900);
-        progress(user, id, 3, chunkCount, 1_300, 180, 0, 20);
+        // every chunk archived: DONE, while the catalogue of its plays is still being completed
+        progress(user, new ImportProgress(1, id, user, 3, chunkCount, 1_300, 180, 0, 20, Map.of(), 700L, 0L));
         progress(user, id, 2, chunkCount, 1_290, 180, 10, 20); // older report, arrives late: ignored
         await().atMost(WAIT).until(() -> "DONE".equals(job(user, id).getString("status")));
         JsonPath done = job(user, id);
@@ -142,6 +143,11 @@ class ImportUploadTest {
         assertThat(done.getLong("duplicates")).isEqualTo(180);
         assertThat(done.getLong("failed")).isEqualTo(20);
         assertThat(done.getLong("pendingMetadata")).isZero();
+        assertThat(done.getLong("awaitingCatalogue")).isEqualTo(700);
+        progress(user, new ImportProgress(1, id, user, 4, chunkCount, 1_300, 180, 0, 20, Map.of(), 0L, 12L));
+        await().atMost(WAIT).until(() -> job(user, id).getLong("awaitingCatalogue") == 0);
+        assertThat(job(user, id).getLong("withoutCatalogue")).isEqualTo(12);
+        assertThat(job(user, id).getLong("imported")).isEqualTo(1_300);
 
         given().auth().oauth2(tokens.user(fresh())).when().get("/api/v1/me/imports/" + id).then().statusCode(404)
                 .contentType("application/problem+json");
@@ -285,6 +291,11 @@ class ImportUploadTest {
         kafka.produce(String.class, byte[].class).fromRecords(new ProducerRecord<>(Topics.IMPORTS_PROGRESS, user,
                 MessageCodec.encode(new ImportProgress(1, id, user, sequence, chunksProcessed, imported, duplicates,
                         pending, failed)))).awaitCompletion(WAIT);
+    }
+
+    private void progress(String user, ImportProgress report) {
+        kafka.produce(String.class, byte[].class).fromRecords(new ProducerRecord<>(Topics.IMPORTS_PROGRESS, user,
+                MessageCodec.encode(report))).awaitCompletion(WAIT);
     }
 
     private JsonPath job(String user, String id) {

@@ -27,13 +27,14 @@ import io.audiospective.model.TrackRef;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
- * Imported plays arrive first under the names of their file (a provisional track: album and artist ids derived from
- * the names) and later complete, once Spotify described the track. Whatever the batches, order and duplicates, the
- * read model ends exactly where a read model fed the complete plays from the start would be: no artist or album
- * counted under both identities, and the incremental rollups equal a rebuild from the plays.
+ * The read model's side of an import's life. Imported plays arrive first under the names of their file (a
+ * provisional track: album and artist ids derived from the names) and later complete, once Spotify described the
+ * track; an undone import's plays are removed. Whatever the batches, order and duplicates, the read model ends
+ * exactly where a read model fed only the final plays would be, and its incremental rollups equal a rebuild from the
+ * plays.
  */
 @QuarkusTest
-class ProvisionalPlaysTest {
+class ImportedPlaysFoldTest {
 
     @Inject
     ReadModelService readModel;
@@ -84,6 +85,71 @@ class ProvisionalPlaysTest {
                 rs -> rs.getString(1), user)).as("seed %d", seed).containsExactlyInAnyOrderElementsOf(
                         history.stream().map(p -> p.track().id()).filter(unavailable::contains)
                                 .collect(java.util.stream.Collectors.toSet()));
+    }
+
+    /**
+     * An undone import's plays are removed ({@link PlayEvent#removed()}), with every rollup and session they were in:
+     * the member's read model ends as if that import never happened, polled plays and another import's untouched; a
+     * play of the undone import imported again later by a new import is back.
+     */
+    @Test
+    void removingAnUndoneImportLeavesTheReadModelAsIfItNeverHappened() {
+        long seed = System.nanoTime();
+        Random random = new Random(seed);
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String user = "undo-" + run;
+        String reference = "kept-" + run;
+        List<TrackRef> catalogue = Histories.catalogue(random, run + "-");
+        List<PlayEvent> history = Histories.history(random, user, catalogue, 16);
+        List<PlayEvent> polled = new ArrayList<>();
+        List<PlayEvent> undone = new ArrayList<>();
+        List<PlayEvent> kept = new ArrayList<>();
+        for (PlayEvent play : history) {
+            int kind = random.nextInt(3);
+            (kind == 0 ? polled : kind == 1 ? undone : kept).add(kind == 0 ? play
+                    : new PlayEvent(1, user, play.playedAt(), play.track(), play.msPlayed(), PlaySource.IMPORT,
+                            kind == 1 ? "import-a" : "import-b"));
+        }
+        List<PlayEvent> deliveries = new ArrayList<>(history.size());
+        deliveries.addAll(polled);
+        deliveries.addAll(undone);
+        deliveries.addAll(kept);
+        fold(random, deliveries);
+
+        // the removals, some delivered twice; a play of the undone import imported again later by import C
+        List<PlayEvent> removals = new ArrayList<>();
+        for (PlayEvent play : undone) {
+            removals.add(removal(play));
+            if (random.nextInt(4) == 0) {
+                removals.add(removal(play));
+            }
+        }
+        Collections.shuffle(removals, random);
+        PlayEvent again = new PlayEvent(1, user, undone.get(0).playedAt(), undone.get(0).track(),
+                undone.get(0).msPlayed(), PlaySource.IMPORT, "import-c");
+        removals.add(again);
+        for (int from = 0; from < removals.size();) {
+            int to = Math.min(removals.size(), from + 1 + random.nextInt(40));
+            readModel.applyLive(removals.subList(from, to));
+            from = to;
+        }
+
+        List<PlayEvent> expected = new ArrayList<>();
+        polled.forEach(play -> expected.add(as(reference, play)));
+        kept.forEach(play -> expected.add(as(reference, play)));
+        expected.add(as(reference, again));
+        readModel.applyLive(expected);
+        assertThat(rollups(user)).as("seed %d: after the undo vs never imported", seed).isEqualTo(rollups(reference));
+        Map<String, List<String>> incremental = rollups(user);
+        readModel.rebuildUser(user);
+        assertThat(incremental).as("seed %d: incremental vs rebuilt from the plays", seed).isEqualTo(rollups(user));
+        assertThat(db.query("SELECT count(*) FROM plays WHERE user_id = ?", rs -> rs.getLong(1), user).get(0))
+                .isEqualTo(polled.size() + kept.size() + 1L);
+    }
+
+    private static PlayEvent removal(PlayEvent play) {
+        return new PlayEvent(1, play.userId(), play.playedAt(), play.track(), play.msPlayed(), PlaySource.IMPORT,
+                play.importId(), true);
     }
 
     private void fold(Random random, List<PlayEvent> deliveries) {

@@ -25,6 +25,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.audiospective.archive.service.UserPoller;
+import io.audiospective.model.ArchiveBatch;
+import io.audiospective.model.BatchReason;
 import io.audiospective.model.ImportChunk;
 import io.audiospective.model.ImportEntry;
 import io.audiospective.model.ImportProgress;
@@ -52,6 +55,9 @@ class FirstImportTest {
 
     @Inject
     EntityManager entityManager;
+
+    @Inject
+    UserPoller poller;
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
@@ -149,6 +155,101 @@ class FirstImportTest {
         }
     }
 
+    /**
+     * Undo removes exactly the plays that import added: never a polled play (an entry matching it was a duplicate),
+     * never another import's; their removal reaches {@code plays}; chunks of the undone import change nothing; the same
+     * entries imported again later are archived again.
+     */
+    @Test
+    void undoRemovesExactlyThePlaysOfThatImportEverywhere() {
+        String run = UUID.randomUUID().toString().substring(0, 6);
+        String user = Emulator.createUsers(run + "undo", "heavy", 1).get(0);
+        poller.poll(ArchiveBatch.of("b-" + run, Instant.now(), BatchReason.MANUAL, List.of(user)), user);
+        List<Object> polled = playedAts(user);
+        assertThat(polled).isNotEmpty();
+        Object[] polledPlay = firstPlay(user);
+        List<String> tracks = tracksNotInCatalogue(6);
+
+        Instant at = Instant.parse("2019-06-01T10:00:00Z");
+        List<ImportEntry> undone = new ArrayList<>();
+        List<ImportEntry> kept = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            (i % 2 == 0 ? undone : kept).add(named(at.plusSeconds(600L * i), tracks.get(i % tracks.size()),
+                    "Song " + i, "Artist", "Album"));
+        }
+        // the polled play again in the import to undo: a duplicate, so the undo must leave it
+        undone.add(new ImportEntry(((Instant) polledPlay[0]).plusSeconds(3), 180_000,
+                "spotify:track:" + polledPlay[1], "Polled", "Artist", "Album", null, null, false, false));
+        String first = "undo-" + run;
+        String second = "keep-" + run;
+        send(first, user, 0, undone);
+        send(second, user, 0, kept);
+        await().atMost(WAIT).until(() -> counts(first) != null && counts(second) != null
+                && counts(first).get("chunks").intValue() == 1 && counts(second).get("chunks").intValue() == 1);
+        assertThat(counts(first).get("imported").longValue()).isEqualTo(6);
+        assertThat(playedAts(user)).hasSize(polled.size() + 12);
+
+        ConsumerTask<String, byte[]> plays = kafka.consume(String.class, byte[].class).withGroupId("undo-" + run)
+                .withOffsetReset(OffsetResetStrategy.EARLIEST)
+                .fromTopics(Set.of(Topics.PLAYS), records -> records.select().where(r -> user.equals(r.key())));
+        try {
+            kafka.produce(String.class, byte[].class).fromRecords(new ProducerRecord<>(Topics.IMPORTS, user,
+                    MessageCodec.encode(ImportChunk.undo(first, user)))).awaitCompletion(WAIT);
+            Map<String, Number> afterUndo = await().atMost(WAIT).until(() -> counts(first),
+                    c -> c.get("undone").intValue() == 1);
+            assertThat(afterUndo.get("removed").longValue()).isEqualTo(6);
+            Set<Instant> left = instants(user);
+            assertThat(left).hasSize(polled.size() + 6).contains((Instant) polledPlay[0])
+                    .containsAll(kept.stream().map(ImportEntry::endedAt).toList())
+                    .doesNotContainAnyElementsOf(undone.subList(0, 6).stream().map(ImportEntry::endedAt).toList());
+            await().atMost(WAIT).until(() -> events(plays, user).stream().filter(PlayEvent::removed).count() == 6);
+            assertThat(events(plays, user).stream().filter(PlayEvent::removed))
+                    .allMatch(e -> first.equals(e.importId()))
+                    .extracting(PlayEvent::playedAt).containsExactlyInAnyOrderElementsOf(
+                            undone.subList(0, 6).stream().map(ImportEntry::endedAt).toList());
+
+            // a late chunk of the undone import changes nothing; the same entries under a new import count again
+            send(first, user, 1, undone);
+            String again = "again-" + run;
+            send(again, user, 0, undone.subList(0, 6));
+            await().atMost(WAIT).until(() -> counts(again) != null && counts(again).get("chunks").intValue() == 1);
+            assertThat(counts(again).get("imported").longValue()).isEqualTo(6);
+            assertThat(counts(first).get("chunks").intValue()).isEqualTo(1);
+            assertThat(instants(user)).hasSize(polled.size() + 12);
+        } finally {
+            plays.close();
+        }
+    }
+
+    private void send(String importId, String user, int sequence, List<ImportEntry> entries) {
+        kafka.produce(String.class, byte[].class).fromRecords(new ProducerRecord<>(Topics.IMPORTS, user,
+                MessageCodec.encode(new ImportChunk(1, importId, user, sequence, true, entries))))
+                .awaitCompletion(WAIT);
+    }
+
+    private static List<PlayEvent> events(ConsumerTask<String, byte[]> consumer, String user) {
+        return consumer.getRecords().stream().filter(r -> user.equals(r.key()))
+                .map(r -> MessageCodec.decode(r.value(), PlayEvent.class)).toList();
+    }
+
+    private Set<Instant> instants(String user) {
+        return playedAts(user).stream().map(FirstImportTest::instant).collect(Collectors.toSet());
+    }
+
+    private static Instant instant(Object value) {
+        return value instanceof java.sql.Timestamp t ? t.toInstant()
+                : value instanceof java.time.OffsetDateTime o ? o.toInstant() : (Instant) value;
+    }
+
+    @SuppressWarnings("unchecked")
+    private Object[] firstPlay(String user) {
+        Object[] row = (Object[]) QuarkusTransaction.requiringNew().call(() -> entityManager.createNativeQuery(
+                "SELECT played_at, track_id FROM play_events WHERE user_id = :u ORDER BY played_at LIMIT 1")
+                .setParameter("u", user).getSingleResult());
+        row[0] = instant(row[0]);
+        return row;
+    }
+
     private static ImportEntry named(Instant endedAt, String trackId, String track, String artist, String album) {
         return new ImportEntry(endedAt, 180_000, "spotify:track:" + trackId, track, artist, album, "trackdone",
                 "trackdone", false, false);
@@ -186,7 +287,8 @@ class FirstImportTest {
     @SuppressWarnings("unchecked")
     private Map<String, Number> counts(String importId) {
         List<Object[]> rows = QuarkusTransaction.requiringNew().call(() -> entityManager.createNativeQuery("""
-                SELECT chunks, imported, pending, failed, awaiting_catalogue, without_catalogue
+                SELECT chunks, imported, pending, failed, awaiting_catalogue, without_catalogue,
+                       CAST(undone AS int), removed
                 FROM import_counts WHERE import_id = :id
                 """).setParameter("id", importId).getResultList());
         if (rows.isEmpty()) {
@@ -194,7 +296,8 @@ class FirstImportTest {
         }
         Object[] r = rows.get(0);
         return Map.of("chunks", (Number) r[0], "imported", (Number) r[1], "pending", (Number) r[2],
-                "failed", (Number) r[3], "awaiting", (Number) r[4], "without", (Number) r[5]);
+                "failed", (Number) r[3], "awaiting", (Number) r[4], "without", (Number) r[5], "undone", (Number) r[6],
+                "removed", (Number) r[7]);
     }
 
     /** Ids of the right shape that no catalogue has (the emulator's are generated from its seed). */

@@ -22,10 +22,13 @@ import java.util.TreeMap;
  *        reports: 0
  * @param withoutCatalogue plays archived (and counted in {@code imported}) that keep the file's names for good,
  *        because Spotify does not know their track (removed from the catalogue). Absent in older reports: 0
+ * @param undone the member undid the import: every play it added was removed ({@code removed} of them) and its
+ *        chunks are ignored from now on. Absent in older reports: false
+ * @param removed plays the undo removed from the archive. Absent in older reports: 0
  */
 public record ImportProgress(int schemaVersion, String importId, String userId, long sequence, int chunksProcessed,
         long imported, long duplicates, long pendingMetadata, long failed, Map<String, Long> unmatched,
-        Long awaitingCatalogue, Long withoutCatalogue) {
+        Long awaitingCatalogue, Long withoutCatalogue, Boolean undone, Long removed) {
 
     public static final int CURRENT_VERSION = 1;
 
@@ -48,6 +51,16 @@ public record ImportProgress(int schemaVersion, String importId, String userId, 
                 "awaitingCatalogue");
         withoutCatalogue = Contracts.requireNotNegative(withoutCatalogue == null ? 0 : withoutCatalogue,
                 "withoutCatalogue");
+        undone = Boolean.TRUE.equals(undone);
+        removed = Contracts.requireNotNegative(removed == null ? 0 : removed, "removed");
+    }
+
+    /** A report of an import that was not undone. */
+    public ImportProgress(int schemaVersion, String importId, String userId, long sequence, int chunksProcessed,
+            long imported, long duplicates, long pendingMetadata, long failed, Map<String, Long> unmatched,
+            Long awaitingCatalogue, Long withoutCatalogue) {
+        this(schemaVersion, importId, userId, sequence, chunksProcessed, imported, duplicates, pendingMetadata,
+                failed, unmatched, awaitingCatalogue, withoutCatalogue, false, 0L);
     }
 
     /** A report without catalogue completion (account data, or every track known). */

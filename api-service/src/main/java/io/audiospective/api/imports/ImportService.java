@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -77,7 +78,7 @@ public class ImportService {
             java.time.Instant finishedAt, List<String> files, long entriesRead, long playsSent,
             Map<String, Long> skipped, List<RejectedEntry> rejected, int chunksSent, int chunksProcessed,
             long imported, long duplicates, long pendingMetadata, long failed, Map<String, Long> unmatched,
-            String error) {
+            long awaitingCatalogue, long withoutCatalogue, long removed, String error) {
     }
 
     /**
@@ -317,6 +318,7 @@ public class ImportService {
                     rs.getLong("entries_read"), rs.getLong("plays_sent"), skipped, rejected,
                     rs.getInt("chunks_sent"), rs.getInt("chunks_processed"), rs.getLong("imported"),
                     rs.getLong("duplicates"), rs.getLong("pending_metadata"), rs.getLong("failed"), unmatched,
+                    rs.getLong("awaiting_catalogue"), rs.getLong("without_catalogue"), rs.getLong("removed"),
                     rs.getString("error"));
         } catch (IOException e) {
             throw new IllegalStateException(e);
@@ -339,12 +341,39 @@ public class ImportService {
         }
         db.update("""
                 UPDATE imports SET worker_sequence = ?, chunks_processed = ?, imported = ?, duplicates = ?,
-                    pending_metadata = ?, failed = ?, unmatched = CAST(? AS jsonb)
+                    pending_metadata = ?, failed = ?, unmatched = CAST(? AS jsonb), awaiting_catalogue = ?,
+                    without_catalogue = ?, removed = ?,
+                    status = CASE WHEN ? THEN 'UNDONE' ELSE status END,
+                    finished_at = CASE WHEN ? THEN now() ELSE finished_at END
                 WHERE id = ? AND user_id = ? AND worker_sequence < ?
                 """, progress.sequence(), progress.chunksProcessed(), progress.imported(), progress.duplicates(),
-                progress.pendingMetadata(), progress.failed(), unmatched, progress.importId(), progress.userId(),
-                progress.sequence());
+                progress.pendingMetadata(), progress.failed(), unmatched, progress.awaitingCatalogue(),
+                progress.withoutCatalogue(), progress.removed(), progress.undone(), progress.undone(),
+                progress.importId(), progress.userId(), progress.sequence());
         completeIfDone(progress.importId());
+    }
+
+    /**
+     * The member undoes an import: the job becomes UNDOING and the undo goes to the worker on {@code imports}, keyed
+     * by the member like the import's chunks, so the worker sees it after every one of them; the worker's report
+     * makes the job UNDONE with the plays it removed. An import still being sent cannot be undone yet (chunks sent
+     * after the undo would be ignored, but the job would not say so). Asking again while UNDOING sends the undo again
+     * (the worker's undo is idempotent); an UNDONE job stays as it is.
+     */
+    public Job undo(String userId, String id) {
+        Job job = job(userId, id).orElseThrow(() -> ProblemException.notFound("No import " + id + " of yours"));
+        if ("SENDING".equals(job.status())) {
+            throw new ProblemException(409, "urn:audiospective:problem:import-still-sending", "Import " + id
+                    + " is still being sent to the archive; undo it once its status is IMPORTING or DONE");
+        }
+        if ("UNDONE".equals(job.status())) {
+            return job;
+        }
+        db.update("UPDATE imports SET status = 'UNDOING', finished_at = NULL WHERE id = ? AND user_id = ?", id, userId);
+        chunks.sendMessage(Message.of(ImportChunk.undo(id, userId)).addMetadata(
+                OutgoingKafkaRecordMetadata.<String>builder().withKey(userId).build()))
+                .await().atMost(Duration.ofSeconds(30));
+        return job(userId, id).orElseThrow();
     }
 
     private void completeIfDone(String id) {

@@ -175,17 +175,18 @@ public class ReadModelWriter {
                     .put("played_at", play.playedAt().toString()).put("track_id", track.id())
                     .put("track_name", track.name()).put("album_id", track.album().id())
                     .put("album_name", track.album().name()).put("ms_played", play.msPlayed())
-                    .put("source", play.source().name()).put("provisional", track.provisional());
+                    .put("source", play.source().name()).put("provisional", track.provisional())
+                    .put("import_id", play.importId());
             putArtists(row, track);
         }
         String byArtist = "CROSS JOIN LATERAL (SELECT DISTINCT unnest(artist_ids) AS artist_id) a";
         StringBuilder sql = new StringBuilder(t.sql("""
                 WITH fresh AS (
                     INSERT INTO {plays} (user_id, played_at, track_id, track_name, album_id, album_name,
-                                         artist_ids, artist_names, ms_played, source, provisional)
+                                         artist_ids, artist_names, ms_played, source, provisional, import_id)
                     SELECT * FROM jsonb_to_recordset(CAST(? AS jsonb)) AS p(user_id text, played_at timestamptz,
                         track_id text, track_name text, album_id text, album_name text, artist_ids text[],
-                        artist_names text[], ms_played bigint, source text, provisional boolean)
+                        artist_names text[], ms_played bigint, source text, provisional boolean, import_id text)
                     ON CONFLICT (user_id, played_at) DO NOTHING
                     RETURNING user_id, played_at, track_id, album_id, artist_ids, ms_played
                 ), located AS (
@@ -235,13 +236,6 @@ public class ReadModelWriter {
                     .put("album_name", track.album().name());
             putArtists(row, track);
         }
-        String moveOut = """
-                , {table}_out AS (
-                    UPDATE {table} r SET plays = r.plays - d.plays, ms = r.ms - d.ms
-                    FROM (SELECT user_id, {group}, count(*) AS plays, sum(ms_played) AS ms
-                          FROM located_old {join} GROUP BY {groups}) d
-                    WHERE r.user_id = d.user_id AND {match})
-                """;
         String byArtist = "CROSS JOIN LATERAL (SELECT DISTINCT unnest(artist_ids) AS artist_id) a";
         StringBuilder sql = new StringBuilder(t.sql("""
                 WITH i AS (
@@ -265,60 +259,201 @@ public class ReadModelWriter {
                     SELECT c.*, (c.played_at AT TIME ZONE s.time_zone)::date AS day
                     FROM completed c JOIN user_settings s USING (user_id))
                 """));
-        sql.append(rollup(moveOut.replace("{group}", "day, album_id").replace("{groups}", "1, 2, 3")
-                .replace("{match}", "r.day = d.day AND r.album_id = d.album_id"), t.albumDays(), "", "", ""));
-        sql.append(rollup(moveOut.replace("{group}", "day, a.artist_id").replace("{groups}", "1, 2, 3")
-                .replace("{match}", "r.day = d.day AND r.artist_id = d.artist_id"), t.artistDays(), "", "", byArtist));
-        sql.append(rollup(moveOut.replace("{group}", "album_id").replace("{groups}", "1, 2")
-                .replace("{match}", "r.album_id = d.album_id"), t.albumTotals(), "", "", ""));
-        sql.append(rollup(moveOut.replace("{group}", "a.artist_id").replace("{groups}", "1, 2")
-                .replace("{match}", "r.artist_id = d.artist_id"), t.artistTotals(), "", "", byArtist));
+        sql.append(moveOutOfDays(t.albumDays(), "album_id", "album_id", ""));
+        sql.append(moveOutOfDays(t.artistDays(), "artist_id", "a.artist_id", byArtist));
+        sql.append(moveOutOfTotals(t.albumTotals(), "album_id", "album_id", ""));
+        sql.append(moveOutOfTotals(t.artistTotals(), "artist_id", "a.artist_id", byArtist));
         sql.append(rollup(DAY_ROLLUP, t.albumDays(), "album_id", "album_id", ""));
         sql.append(rollup(DAY_ROLLUP, t.artistDays(), "artist_id", "a.artist_id", byArtist));
         sql.append(rollup(TOTAL_ROLLUP, t.albumTotals(), "album_id", "album_id", ""));
         sql.append(rollup(TOTAL_ROLLUP, t.artistTotals(), "artist_id", "a.artist_id", byArtist));
-        sql.append("SELECT DISTINCT user_id, album_id, artist_ids FROM located_old");
-        ArrayNode left = json.createArrayNode();
-        db.query(sql.toString(), rs -> {
-            left.addObject().put("user_id", rs.getString(1)).put("album_id", rs.getString(2))
-                    .set("artist_ids", json.valueToTree(Db.strings(rs, "artist_ids")));
-            return null;
-        }, rows.toString());
-        if (!left.isEmpty()) {
-            settleProvisional(t, left.toString());
+        sql.append(boundaries(t.albumTotals(), t.artistTotals()));
+        settleBoundaries(t, db.query(sql.toString(), ReadModelWriter::boundary, rows.toString()));
+    }
+
+    /** A total whose first or last play was moved or removed: its first/last must be read again from the plays. */
+    private record Boundary(String userId, String column, String item) {
+    }
+
+    private static Boundary boundary(java.sql.ResultSet rs) throws java.sql.SQLException {
+        return new Boundary(rs.getString(1), rs.getString(2), rs.getString(3));
+    }
+
+    /** The totals rows of a move-out statement whose first or last play left: user, key column, item. */
+    private static String boundaries(String... totals) {
+        StringBuilder kept = new StringBuilder();
+        for (String table : totals) {
+            kept.append(kept.isEmpty() ? "" : " UNION ALL ").append("SELECT * FROM ").append(table).append("_kept");
+        }
+        return "SELECT user_id, item_column, item FROM (" + kept + ") b WHERE b.boundary";
+    }
+
+    /**
+     * Subtracts the plays of CTE {@code located_old} from a day rollup: rows they empty are deleted, the others
+     * updated (disjoint rows, so one statement may also add to the same table for other keys).
+     */
+    private static String moveOutOfDays(String table, String key, String value, String join) {
+        return """
+                , %1$s_gone AS (SELECT user_id, day, %3$s AS item, count(*) AS plays, sum(ms_played) AS ms
+                                FROM located_old %4$s GROUP BY 1, 2, 3)
+                , %1$s_kept AS (UPDATE %1$s r SET plays = r.plays - g.plays, ms = r.ms - g.ms FROM %1$s_gone g
+                                WHERE r.user_id = g.user_id AND r.day = g.day AND r.%2$s = g.item AND r.plays > g.plays)
+                , %1$s_emptied AS (DELETE FROM %1$s r USING %1$s_gone g
+                                   WHERE r.user_id = g.user_id AND r.day = g.day AND r.%2$s = g.item
+                                     AND r.plays <= g.plays)
+                """.formatted(table, key, value, join);
+    }
+
+    /**
+     * The same for an all-time rollup; the rows kept say whether their first or last play was among those that left
+     * ({@code boundary}), for {@link #settleBoundaries}.
+     */
+    private static String moveOutOfTotals(String table, String key, String value, String join) {
+        return """
+                , %1$s_gone AS (SELECT user_id, %3$s AS item, count(*) AS plays, sum(ms_played) AS ms,
+                                       min(played_at) AS first_at, max(played_at) AS last_at
+                                FROM located_old %4$s GROUP BY 1, 2)
+                , %1$s_kept AS (UPDATE %1$s r SET plays = r.plays - g.plays, ms = r.ms - g.ms FROM %1$s_gone g
+                                WHERE r.user_id = g.user_id AND r.%2$s = g.item AND r.plays > g.plays
+                                RETURNING r.user_id, '%2$s' AS item_column, r.%2$s AS item,
+                                          g.first_at <= r.first_at OR g.last_at >= r.last_at AS boundary)
+                , %1$s_emptied AS (DELETE FROM %1$s r USING %1$s_gone g
+                                   WHERE r.user_id = g.user_id AND r.%2$s = g.item AND r.plays <= g.plays)
+                """.formatted(table, key, value, join);
+    }
+
+    /**
+     * Reads first and last play again from the plays for the totals whose first or last play left: only those, so a
+     * move or removal that leaves both ends in place costs nothing more. Tracks go through the plays' track index;
+     * albums and artists read the member's plays once per statement.
+     */
+    private void settleBoundaries(ReadModelTables t, List<Boundary> boundaries) {
+        if (boundaries.isEmpty()) {
+            return;
+        }
+        ArrayNode keys = json.createArrayNode();
+        boundaries.forEach(b -> keys.addObject().put("user_id", b.userId()).put("item_column", b.column())
+                .put("item", b.item()));
+        String k = """
+                WITH k AS (SELECT * FROM jsonb_to_recordset(CAST(? AS jsonb))
+                               AS k(user_id text, item_column text, item text))
+                """;
+        if (boundaries.stream().anyMatch(b -> b.column().equals("track_id"))) {
+            db.update(t.sql(k + """
+                    UPDATE {track_totals} r SET first_at = f.first_at, last_at = f.last_at
+                    FROM (SELECT p.user_id, p.track_id, min(p.played_at) AS first_at, max(p.played_at) AS last_at
+                          FROM {plays} p JOIN k ON k.item_column = 'track_id' AND k.user_id = p.user_id
+                                                AND k.item = p.track_id GROUP BY 1, 2) f
+                    WHERE r.user_id = f.user_id AND r.track_id = f.track_id
+                    """), keys.toString());
+        }
+        if (boundaries.stream().anyMatch(b -> b.column().equals("album_id"))) {
+            db.update(t.sql(k + """
+                    UPDATE {album_totals} r SET first_at = f.first_at, last_at = f.last_at
+                    FROM (SELECT p.user_id, p.album_id, min(p.played_at) AS first_at, max(p.played_at) AS last_at
+                          FROM {plays} p JOIN k ON k.item_column = 'album_id' AND k.user_id = p.user_id
+                                                AND k.item = p.album_id GROUP BY 1, 2) f
+                    WHERE r.user_id = f.user_id AND r.album_id = f.album_id
+                    """), keys.toString());
+        }
+        if (boundaries.stream().anyMatch(b -> b.column().equals("artist_id"))) {
+            db.update(t.sql(k + """
+                    UPDATE {artist_totals} r SET first_at = f.first_at, last_at = f.last_at
+                    FROM (SELECT p.user_id, k.item AS artist_id, min(p.played_at) AS first_at,
+                                 max(p.played_at) AS last_at
+                          FROM {plays} p JOIN k ON k.item_column = 'artist_id' AND k.user_id = p.user_id
+                                                AND k.item = ANY(p.artist_ids) GROUP BY 1, 2) f
+                    WHERE r.user_id = f.user_id AND r.artist_id = f.artist_id
+                    """), keys.toString());
         }
     }
 
     /**
-     * The provisional albums and artists plays were moved from: rows left without plays go; the others' first and
-     * last play are read again from the plays (a move can take the earliest or latest), so the rollups equal what
-     * a rebuild from the plays gives.
+     * Removes imported plays whose import the member undid ({@link PlayEvent#removed()}): only a play of that import
+     * at that instant (a play another import or a poll archived there later stays), with every rollup moved back by
+     * it in the same statement; then the items and sessions it touched are settled, so the rollups equal a rebuild
+     * from the plays. Requires {@link #lockUsers} in this transaction.
+     *
+     * @return how many plays were removed from this generation
      */
-    private void settleProvisional(ReadModelTables t, String moved) {
-        String keys = """
-                WITH m AS (SELECT * FROM jsonb_to_recordset(CAST(? AS jsonb)) AS m(user_id text, album_id text,
-                                                                                   artist_ids text[])),
-                k AS (SELECT DISTINCT user_id, album_id AS item FROM m
-                      UNION SELECT DISTINCT user_id, unnest(artist_ids) FROM m)
-                """;
-        for (String[] table : new String[][] { { t.albumDays(), "album_id" }, { t.artistDays(), "artist_id" },
-                { t.albumTotals(), "album_id" }, { t.artistTotals(), "artist_id" } }) {
-            db.update(keys + "DELETE FROM %1$s r USING k WHERE r.user_id = k.user_id AND r.%2$s = k.item AND r.plays <= 0"
-                    .formatted(table[0], table[1]), moved);
+    public int remove(ReadModelTables t, List<PlayEvent> removals) {
+        ArrayNode rows = json.createArrayNode();
+        for (PlayEvent play : removals) {
+            rows.addObject().put("user_id", play.userId()).put("played_at", play.playedAt().toString())
+                    .put("import_id", play.importId());
         }
-        db.update(t.sql(keys + """
-                UPDATE {album_totals} r SET first_at = f.first_at, last_at = f.last_at
-                FROM (SELECT p.user_id, p.album_id, min(p.played_at) AS first_at, max(p.played_at) AS last_at
-                      FROM {plays} p JOIN k ON k.user_id = p.user_id AND k.item = p.album_id GROUP BY 1, 2) f
-                WHERE r.user_id = f.user_id AND r.album_id = f.album_id
-                """), moved);
-        db.update(t.sql(keys + """
-                UPDATE {artist_totals} r SET first_at = f.first_at, last_at = f.last_at
-                FROM (SELECT p.user_id, k.item AS artist_id, min(p.played_at) AS first_at,
-                             max(p.played_at) AS last_at
-                      FROM {plays} p JOIN k ON k.user_id = p.user_id AND k.item = ANY(p.artist_ids) GROUP BY 1, 2) f
-                WHERE r.user_id = f.user_id AND r.artist_id = f.artist_id
-                """), moved);
+        String byArtist = "CROSS JOIN LATERAL (SELECT DISTINCT unnest(artist_ids) AS artist_id) a";
+        StringBuilder sql = new StringBuilder(t.sql("""
+                WITH r AS (SELECT DISTINCT * FROM jsonb_to_recordset(CAST(? AS jsonb))
+                               AS r(user_id text, played_at timestamptz, import_id text)),
+                gone AS (
+                    DELETE FROM {plays} p USING r
+                    WHERE p.user_id = r.user_id AND p.played_at = r.played_at AND p.source = 'IMPORT'
+                      AND (p.import_id IS NULL OR p.import_id = r.import_id)
+                    RETURNING p.user_id, p.played_at, p.track_id, p.album_id, p.artist_ids, p.ms_played),
+                located_old AS (
+                    SELECT g.*, (g.played_at AT TIME ZONE s.time_zone)::date AS day,
+                           EXTRACT(HOUR FROM g.played_at AT TIME ZONE s.time_zone)::smallint AS hour
+                    FROM gone g JOIN user_settings s USING (user_id))
+                """));
+        sql.append(moveOutOfDays(t.trackDays(), "track_id", "track_id", ""));
+        sql.append(moveOutOfDays(t.albumDays(), "album_id", "album_id", ""));
+        sql.append(moveOutOfDays(t.hourDays(), "hour", "hour", ""));
+        sql.append(moveOutOfDays(t.artistDays(), "artist_id", "a.artist_id", byArtist));
+        sql.append(moveOutOfTotals(t.trackTotals(), "track_id", "track_id", ""));
+        sql.append(moveOutOfTotals(t.albumTotals(), "album_id", "album_id", ""));
+        sql.append(moveOutOfTotals(t.artistTotals(), "artist_id", "a.artist_id", byArtist));
+        sql.append(", b AS (").append(boundaries(t.trackTotals(), t.albumTotals(), t.artistTotals())).append(")")
+                .append("""
+                        SELECT user_id, item_column, item FROM b
+                        UNION ALL SELECT user_id, 'played_at', CAST(played_at AS text) FROM located_old
+                        """);
+        // the rows are boundaries of totals, and the removed plays' instants (column "played_at") for the sessions
+        List<Boundary> found = db.query(sql.toString(), ReadModelWriter::boundary, rows.toString());
+        List<Boundary> boundaries = found.stream().filter(b -> !b.column().equals("played_at")).toList();
+        ArrayNode instants = json.createArrayNode();
+        found.stream().filter(b -> b.column().equals("played_at")).forEach(b -> instants.addObject()
+                .put("user_id", b.userId()).put("played_at", b.item()));
+        settleBoundaries(t, boundaries);
+        if (!instants.isEmpty()) {
+            splitSessions(t, instants.toString());
+        }
+        return instants.size();
+    }
+
+    /**
+     * The sessions that held removed plays are computed again from the plays left in their span: removing plays can
+     * only split a session or shorten it, never join it to another.
+     */
+    private void splitSessions(ReadModelTables t, String removed) {
+        ArrayNode spans = json.createArrayNode();
+        db.query(t.sql("""
+                DELETE FROM {sessions} s USING jsonb_to_recordset(CAST(? AS jsonb)) AS r(user_id text, played_at timestamptz)
+                WHERE s.user_id = r.user_id AND r.played_at BETWEEN s.start_at AND s.end_at
+                RETURNING s.user_id, s.start_at, s.end_at
+                """), rs -> {
+            spans.addObject().put("user_id", rs.getString(1)).put("start_at", Db.instant(rs, "start_at").toString())
+                    .put("end_at", Db.instant(rs, "end_at").toString());
+            return null;
+        }, removed);
+        if (spans.isEmpty()) {
+            return;
+        }
+        db.update(t.sql("""
+                INSERT INTO {sessions} (user_id, start_at, end_at, plays, ms)
+                SELECT user_id, min(played_at), max(played_at), count(*), sum(ms_played)
+                FROM (SELECT user_id, span, played_at, ms_played,
+                             sum(brk) OVER (PARTITION BY user_id, span ORDER BY played_at) AS grp
+                      FROM (SELECT p.user_id, sp.start_at AS span, p.played_at, p.ms_played,
+                                   CASE WHEN p.played_at - lag(p.played_at)
+                                             OVER (PARTITION BY p.user_id, sp.start_at ORDER BY p.played_at)
+                                             <= CAST(? AS interval) THEN 0 ELSE 1 END AS brk
+                            FROM (SELECT DISTINCT * FROM jsonb_to_recordset(CAST(? AS jsonb))
+                                      AS sp(user_id text, start_at timestamptz, end_at timestamptz)) sp
+                            JOIN {plays} p ON p.user_id = sp.user_id AND p.played_at BETWEEN sp.start_at AND sp.end_at) o
+                     ) g
+                GROUP BY user_id, span, grp
+                """), config.sessionGap().toSeconds() + " seconds", spans.toString());
     }
 
     private static void putArtists(ObjectNode row, TrackRef track) {

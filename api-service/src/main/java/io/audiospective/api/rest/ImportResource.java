@@ -6,6 +6,7 @@ import java.util.List;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -49,7 +50,7 @@ public class ImportResource {
                           "reason":"invalid: ts before 2008-10-07"}],
              "chunksSent":13,
              "chunksProcessed":9,"imported":8400,"duplicates":610,"pendingMetadata":12,"failed":0,
-             "unmatched":{},"error":null}""";
+             "unmatched":{},"awaitingCatalogue":2150,"withoutCatalogue":31,"removed":0,"error":null}""";
     static final String BAD_FILE = """
             {"type":"urn:audiospective:problem:bad-import-file","title":"Unprocessable Entity","status":422,
              "detail":"my_spotify_data.zip/Streaming_History_Audio_2023.json: not valid JSON (Unexpected end-of-input at line 1, column 18)"}""";
@@ -150,10 +151,26 @@ public class ImportResource {
         return imports.jobs(token.getSubject(), 100);
     }
 
+    @DELETE
+    @Path("/{id}")
+    @Operation(summary = "Undo an import: every play it added is removed from the archive, the statistics and the "
+            + "plays topic (never a polled play or another import's); follow the job until UNDONE")
+    @APIResponse(responseCode = "202", description = "The undo was sent; the job is UNDOING, then UNDONE with the "
+            + "plays removed", content = @Content(mediaType = "application/json",
+                    examples = @ExampleObject(name = "job", value = JOB)))
+    @APIResponse(responseCode = "404", description = "No such import of yours", content = @Content(
+            mediaType = Problem.MEDIA_TYPE))
+    @APIResponse(responseCode = "409", description = "The import is still being sent; undo it once it is IMPORTING",
+            content = @Content(mediaType = Problem.MEDIA_TYPE))
+    public Response undo(@PathParam("id") String id) {
+        return Response.accepted(imports.undo(token.getSubject(), id)).build();
+    }
+
     @GET
     @Path("/{id}")
     @Operation(summary = "An import's progress: entries read, sent, skipped by reason, imported, duplicates, "
-            + "waiting for metadata, failed")
+            + "waiting for metadata, failed; imported plays still shown under the file's names until Spotify "
+            + "describes their track (awaitingCatalogue) and those Spotify does not know (withoutCatalogue)")
     @APIResponse(responseCode = "200", description = "The job", content = @Content(mediaType = "application/json",
             examples = @ExampleObject(name = "job", value = JOB)))
     @APIResponse(responseCode = "404", description = "No such import of yours", content = @Content(

@@ -40,11 +40,7 @@ public class ReadModelService {
         }
         List<ReadModelTables> generations = writer.lockGenerationsForWrite();
         writer.lockUsers(kept);
-        writer.upsertCatalogue(kept);
-        int fresh = writer.apply(generations.get(0), kept).size();
-        for (int i = 1; i < generations.size(); i++) {
-            writer.apply(generations.get(i), kept);
-        }
+        int fresh = fold(generations, kept);
         if (fresh > 0) {
             writer.countIngested(clock.instant(), fresh);
         }
@@ -60,8 +56,38 @@ public class ReadModelService {
         }
         writer.lockGenerationsForWrite();
         writer.lockUsers(kept);
-        writer.upsertCatalogue(kept);
-        writer.apply(target, kept);
+        fold(List.of(target), kept);
+    }
+
+    /**
+     * Plays and removals of plays (an undone import) in their order: each run of plays is applied, each run of
+     * removals removed, so a play removed and archived again later (another import) ends present, and one archived
+     * then removed ends absent, whatever the batch boundaries.
+     *
+     * @return how many plays were new to the first generation
+     */
+    private int fold(List<ReadModelTables> generations, List<PlayEvent> events) {
+        int fresh = 0;
+        int from = 0;
+        while (from < events.size()) {
+            boolean removals = events.get(from).removed();
+            int to = from;
+            while (to < events.size() && events.get(to).removed() == removals) {
+                to++;
+            }
+            List<PlayEvent> run = events.subList(from, to);
+            if (removals) {
+                generations.forEach(tables -> writer.remove(tables, run));
+            } else {
+                writer.upsertCatalogue(run);
+                fresh += writer.apply(generations.get(0), run).size();
+                for (int i = 1; i < generations.size(); i++) {
+                    writer.apply(generations.get(i), run);
+                }
+            }
+            from = to;
+        }
+        return fresh;
     }
 
     /** Sets the user's zone and rebuilds their day rollups in every live generation, atomically. */

@@ -75,15 +75,25 @@ public class ImportArchiver {
      */
     @Transactional
     public List<ImportProgress> archive(List<ImportChunk> chunks) {
+        List<ImportChunk> entries = chunks.stream().filter(chunk -> !chunk.undo()).toList();
+        List<ImportChunk> undos = chunks.stream().filter(ImportChunk::undo).toList();
         Map<String, List<ImportChunk>> byImport = new LinkedHashMap<>();
-        for (ImportChunk chunk : imports.claimChunks(chunks)) {
-            byImport.computeIfAbsent(chunk.importId(), id -> new ArrayList<>()).add(chunk);
+        if (!entries.isEmpty()) {
+            java.util.Set<String> undone = imports.undone(entries.stream().map(ImportChunk::importId).distinct()
+                    .toList());
+            for (ImportChunk chunk : imports.claimChunks(entries)) {
+                if (!undone.contains(chunk.importId())) {
+                    byImport.computeIfAbsent(chunk.importId(), id -> new ArrayList<>()).add(chunk);
+                }
+            }
         }
         // each user's merge lock, in one order for every replica: two batches never wait for each other in a cycle
-        byImport.values().stream().map(group -> group.get(0).userId()).distinct().sorted()
-                .forEach(imports::withoutJitLockingUser);
-        List<ImportProgress> reports = new ArrayList<>(byImport.size());
+        java.util.stream.Stream.concat(byImport.values().stream().map(group -> group.get(0).userId()),
+                undos.stream().map(ImportChunk::userId)).distinct().sorted().forEach(imports::withoutJitLockingUser);
+        List<ImportProgress> reports = new ArrayList<>(byImport.size() + undos.size());
         byImport.values().forEach(group -> reports.add(archiveImported(group)));
+        // after the chunks: an undo follows every chunk of its import on the topic, so it comes last in a batch too
+        undos.forEach(undo -> reports.add(imports.undo(undo.importId(), undo.userId())));
         return reports;
     }
 

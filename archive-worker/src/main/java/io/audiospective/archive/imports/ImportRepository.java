@@ -395,7 +395,7 @@ public class ImportRepository {
                                              UNION ALL SELECT * FROM jsonb_each_text(EXCLUDED.unmatched)) AS u(reason, n)
                                        GROUP BY reason) AS s)
                 RETURNING version, chunks, imported, duplicates, pending, failed, CAST(unmatched AS text),
-                          awaiting_catalogue, without_catalogue
+                          awaiting_catalogue, without_catalogue, undone, removed
                 """)
                 .setParameter("importId", importId).setParameter("userId", userId)
                 .setParameter("chunks", delta.chunks()).setParameter("imported", delta.imported())
@@ -403,10 +403,60 @@ public class ImportRepository {
                 .setParameter("failed", delta.failed()).setParameter("unmatched", json(delta.unmatched()))
                 .setParameter("awaiting", delta.awaitingCatalogue()).setParameter("without", delta.withoutCatalogue())
                 .getSingleResult();
+        return progress(importId, userId, row);
+    }
+
+    /** A report from a row of {@code import_counts} as {@link #addCounts} and {@link #undo} return it. */
+    private static ImportProgress progress(String importId, String userId, Object[] row) {
         return new ImportProgress(ImportProgress.CURRENT_VERSION, importId, userId, ((Number) row[0]).longValue(),
                 ((Number) row[1]).intValue(), ((Number) row[2]).longValue(), ((Number) row[3]).longValue(),
                 ((Number) row[4]).longValue(), ((Number) row[5]).longValue(), parseCounts((String) row[6]),
-                ((Number) row[7]).longValue(), ((Number) row[8]).longValue());
+                ((Number) row[7]).longValue(), ((Number) row[8]).longValue(), (Boolean) row[9],
+                ((Number) row[10]).longValue());
+    }
+
+    /** The imports among these that were undone: their chunks change nothing any more. */
+    @SuppressWarnings("unchecked")
+    public java.util.Set<String> undone(java.util.Collection<String> importIds) {
+        return new java.util.HashSet<>(entityManager.createNativeQuery(
+                "SELECT import_id FROM import_counts WHERE undone AND import_id = ANY(CAST(:ids AS text[]))")
+                .setParameter("ids", importIds.toArray(String[]::new)).getResultList());
+    }
+
+    /**
+     * Undoes an import in one statement: its plays leave {@code play_events} (only that import's: a polled play or
+     * another import's play is never touched), with its waiting and unmatched entries and its events not published
+     * yet; one outbox row lists the removed plays so that consumers drop them; the import is marked undone (its
+     * chunks are ignored from now on). A repeated undo removes nothing more. Requires the user's merge lock.
+     *
+     * @return the import's totals after the undo
+     */
+    public ImportProgress undo(String importId, String userId) {
+        Object[] row = (Object[]) entityManager.createNativeQuery("""
+                WITH gone AS (
+                    DELETE FROM play_events WHERE user_id = :userId AND import_id = :importId AND source = 'IMPORT'
+                    RETURNING played_at, track_id, ms_played),
+                waiting AS (DELETE FROM import_pending WHERE user_id = :userId AND import_id = :importId),
+                unmatched AS (DELETE FROM import_unmatched WHERE user_id = :userId AND import_id = :importId),
+                unpublished AS (DELETE FROM outbox WHERE message_key = :userId AND import_id = :importId
+                                AND NOT removed),
+                removal AS (
+                    INSERT INTO outbox (topic, message_key, import_id, played_ats, track_ids, ms_played, events, removed)
+                    SELECT :topic, :userId, :importId,
+                           array_agg(CAST(extract(epoch FROM g.played_at) * 1000000 AS bigint)),
+                           array_agg(g.track_id), array_agg(g.ms_played), count(*), true
+                    FROM gone g HAVING count(*) > 0)
+                INSERT INTO import_counts AS c (import_id, user_id, version, undone, removed)
+                VALUES (:importId, :userId, 1, true, (SELECT count(*) FROM gone))
+                ON CONFLICT (import_id) DO UPDATE SET version = c.version + 1, undone = true,
+                    removed = c.removed + EXCLUDED.removed, pending = 0, awaiting_catalogue = 0,
+                    unmatched = '{}'
+                RETURNING version, chunks, imported, duplicates, pending, failed, CAST(unmatched AS text),
+                          awaiting_catalogue, without_catalogue, undone, removed
+                """)
+                .setParameter("importId", importId).setParameter("userId", userId).setParameter("topic", Topics.PLAYS)
+                .getSingleResult();
+        return progress(importId, userId, row);
     }
 
     private static String json(Map<String, Long> counts) {

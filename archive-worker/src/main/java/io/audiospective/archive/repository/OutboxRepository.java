@@ -47,7 +47,7 @@ public class OutboxRepository {
                                     FROM (SELECT id, events FROM outbox ORDER BY id LIMIT :limit
                                           FOR UPDATE SKIP LOCKED) o) w
                     WHERE upto - events < :limit)
-                RETURNING id, message_key, payload, import_id, played_ats, track_ids, ms_played
+                RETURNING id, message_key, payload, import_id, played_ats, track_ids, ms_played, removed
                 """).setParameter("limit", maxMessages).getResultList());
         rows.sort(Comparator.comparingLong(row -> ((Number) row[0]).longValue()));
         List<Message> messages = new ArrayList<>();
@@ -56,8 +56,8 @@ public class OutboxRepository {
             if (row[2] != null) {
                 messages.add(new Message(key, (byte[]) row[2]));
             } else {
-                importedEvents(key, (String) row[3], (Long[]) row[4], (String[]) row[5], (Long[]) row[6])
-                        .forEach(payload -> messages.add(new Message(key, payload)));
+                importedEvents(key, (String) row[3], (Long[]) row[4], (String[]) row[5], (Long[]) row[6],
+                        (Boolean) row[7]).forEach(payload -> messages.add(new Message(key, payload)));
             }
         }
         return messages;
@@ -66,10 +66,11 @@ public class OutboxRepository {
     /**
      * The encoded {@code PlayEvent}s of a row of imported plays, oldest first: the row holds each play's instant
      * (epoch microseconds), track and ms played; the tracks are the catalogue's now (each distinct track read once).
-     * 5,000 imported plays cost one outbox row, not 5,000 rows of about 600 bytes.
+     * 5,000 imported plays cost one outbox row, not 5,000 rows of about 600 bytes. {@code removed}: the row lists
+     * plays an undo took out of the archive, and the events say so.
      */
     List<byte[]> importedEvents(String userId, String importId, Long[] playedAtMicros, String[] trackIds,
-            Long[] msPlayed) {
+            Long[] msPlayed, boolean removed) {
         Map<String, TrackRef> tracks = catalogue.tracks(new HashSet<>(Arrays.asList(trackIds)));
         Integer[] oldestFirst = new Integer[playedAtMicros.length];
         Arrays.setAll(oldestFirst, i -> i);
@@ -78,7 +79,7 @@ public class OutboxRepository {
         for (int i : oldestFirst) {
             events.add(MessageCodec.encode(new PlayEvent(PlayEvent.CURRENT_VERSION, userId,
                     Instant.EPOCH.plus(playedAtMicros[i], ChronoUnit.MICROS), tracks.get(trackIds[i]), msPlayed[i],
-                    PlaySource.IMPORT, importId)));
+                    PlaySource.IMPORT, importId, removed)));
         }
         return events;
     }

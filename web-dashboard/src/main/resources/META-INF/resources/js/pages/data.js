@@ -44,6 +44,8 @@ function jobView(job) {
     h('dl', { class: 'grid' },
       [['Entries read', job.entriesRead, 'entries'], ['Plays sent', job.playsSent, 'sent'], ['Imported', job.imported, 'imported'],
         ['Already archived', job.duplicates, 'duplicates'], ['Waiting for track details', job.pendingMetadata, 'pending'],
+        ['Shown with the file\'s names until Spotify describes them', job.awaitingCatalogue, 'awaiting-catalogue'],
+        ['Unknown to Spotify, kept with the file\'s names', job.withoutCatalogue, 'without-catalogue'],
         ['Failed', job.failed, 'failed']]
         .map(([label, value, id]) => h('div', { class: 'stat' }, h('dt', {}, label), h('dd', { 'data-stat': id }, num(value))))),
     skipped.length ? h('p', { class: 'sub' }, `Skipped: ${skipped.map(([why, n]) => `${num(n)} ${why}`).join(', ')}.`) : null,
