@@ -10,6 +10,12 @@ BEGIN
              WHERE schemaname = current_schema() AND tablename ~ '^plays(_g[0-9]+)?$' LOOP
         EXECUTE format('ALTER TABLE %I ADD COLUMN provisional BOOLEAN NOT NULL DEFAULT false', t);
         EXECUTE format('ALTER TABLE %I ADD COLUMN import_id TEXT', t);
+        -- a provisional album's or artist's first and last play, read again when a move takes one of them: only
+        -- provisional plays are indexed (they have exactly one artist, the file's album artist)
+        EXECUTE format('CREATE INDEX %I ON %I (user_id, album_id, played_at) WHERE provisional',
+                       t || '_provisional_album', t);
+        EXECUTE format('CREATE INDEX %I ON %I (user_id, (artist_ids[1]), played_at) WHERE provisional',
+                       t || '_provisional_artist', t);
     END LOOP;
 END $$;
 

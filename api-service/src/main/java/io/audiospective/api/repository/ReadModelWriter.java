@@ -21,6 +21,7 @@ import io.audiospective.api.ReadModelTables;
 import io.audiospective.api.config.ApiConfig;
 import io.audiospective.model.PlayEvent;
 import io.audiospective.model.PlaySource;
+import io.audiospective.model.ProvisionalIds;
 import io.audiospective.model.TrackRef;
 
 /**
@@ -324,48 +325,44 @@ public class ReadModelWriter {
 
     /**
      * Reads first and last play again from the plays for the totals whose first or last play left: only those, so a
-     * move or removal that leaves both ends in place costs nothing more. Tracks go through the plays' track index;
-     * albums and artists read the member's plays once per statement.
+     * move or removal that leaves both ends in place costs nothing more. Tracks, and the provisional albums and
+     * artists a completion moves plays from, go through indexes (provisional plays have one artist, the file's);
+     * real albums and artists (an undo) read the member's plays once per statement.
      */
     private void settleBoundaries(ReadModelTables t, List<Boundary> boundaries) {
-        if (boundaries.isEmpty()) {
+        settle(t, boundaries, "track_id", false, "{track_totals}", "p.track_id", "");
+        settle(t, boundaries, "album_id", true, "{album_totals}", "p.album_id", "AND p.provisional");
+        settle(t, boundaries, "artist_id", true, "{artist_totals}", "p.artist_ids[1]", "AND p.provisional");
+        settle(t, boundaries, "album_id", false, "{album_totals}", "p.album_id", "");
+        settle(t, boundaries, "artist_id", false, "{artist_totals}", "a.artist_id", "");
+    }
+
+    /**
+     * One kind of {@link #settleBoundaries}: the boundaries of {@code column} whose item is (or is not) provisional,
+     * first and last play read from the plays whose {@code item} expression names it, with {@code filter}.
+     */
+    private void settle(ReadModelTables t, List<Boundary> boundaries, String column, boolean provisional,
+            String totals, String item, String filter) {
+        ArrayNode keys = json.createArrayNode();
+        boundaries.stream().filter(b -> b.column().equals(column))
+                .filter(b -> column.equals("track_id") || ProvisionalIds.isProvisional(b.item()) == provisional)
+                .forEach(b -> keys.addObject().put("user_id", b.userId()).put("item", b.item()));
+        if (keys.isEmpty()) {
             return;
         }
-        ArrayNode keys = json.createArrayNode();
-        boundaries.forEach(b -> keys.addObject().put("user_id", b.userId()).put("item_column", b.column())
-                .put("item", b.item()));
-        String k = """
-                WITH k AS (SELECT * FROM jsonb_to_recordset(CAST(? AS jsonb))
-                               AS k(user_id text, item_column text, item text))
-                """;
-        if (boundaries.stream().anyMatch(b -> b.column().equals("track_id"))) {
-            db.update(t.sql(k + """
-                    UPDATE {track_totals} r SET first_at = f.first_at, last_at = f.last_at
-                    FROM (SELECT p.user_id, p.track_id, min(p.played_at) AS first_at, max(p.played_at) AS last_at
-                          FROM {plays} p JOIN k ON k.item_column = 'track_id' AND k.user_id = p.user_id
-                                                AND k.item = p.track_id GROUP BY 1, 2) f
-                    WHERE r.user_id = f.user_id AND r.track_id = f.track_id
-                    """), keys.toString());
-        }
-        if (boundaries.stream().anyMatch(b -> b.column().equals("album_id"))) {
-            db.update(t.sql(k + """
-                    UPDATE {album_totals} r SET first_at = f.first_at, last_at = f.last_at
-                    FROM (SELECT p.user_id, p.album_id, min(p.played_at) AS first_at, max(p.played_at) AS last_at
-                          FROM {plays} p JOIN k ON k.item_column = 'album_id' AND k.user_id = p.user_id
-                                                AND k.item = p.album_id GROUP BY 1, 2) f
-                    WHERE r.user_id = f.user_id AND r.album_id = f.album_id
-                    """), keys.toString());
-        }
-        if (boundaries.stream().anyMatch(b -> b.column().equals("artist_id"))) {
-            db.update(t.sql(k + """
-                    UPDATE {artist_totals} r SET first_at = f.first_at, last_at = f.last_at
-                    FROM (SELECT p.user_id, k.item AS artist_id, min(p.played_at) AS first_at,
-                                 max(p.played_at) AS last_at
-                          FROM {plays} p JOIN k ON k.item_column = 'artist_id' AND k.user_id = p.user_id
-                                                AND k.item = ANY(p.artist_ids) GROUP BY 1, 2) f
-                    WHERE r.user_id = f.user_id AND r.artist_id = f.artist_id
-                    """), keys.toString());
-        }
+        String plays = item.startsWith("a.")
+                ? "(SELECT p.user_id, p.played_at, a.artist_id FROM {plays} p"
+                        + " CROSS JOIN LATERAL unnest(p.artist_ids) AS a(artist_id)"
+                        + " WHERE p.user_id IN (SELECT user_id FROM k)) p"
+                : "{plays} p";
+        String joined = item.startsWith("a.") ? "p.artist_id" : item;
+        db.update(t.sql("""
+                WITH k AS (SELECT * FROM jsonb_to_recordset(CAST(? AS jsonb)) AS k(user_id text, item text))
+                UPDATE %1$s r SET first_at = f.first_at, last_at = f.last_at
+                FROM (SELECT p.user_id, k.item, min(p.played_at) AS first_at, max(p.played_at) AS last_at
+                      FROM %2$s JOIN k ON k.user_id = p.user_id AND k.item = %3$s %4$s GROUP BY 1, 2) f
+                WHERE r.user_id = f.user_id AND r.%5$s = f.item
+                """.formatted(totals, plays, joined, filter, column)), keys.toString());
     }
 
     /**
