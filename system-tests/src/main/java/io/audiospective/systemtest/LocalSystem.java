@@ -88,6 +88,8 @@ public final class LocalSystem implements AutoCloseable {
     private final ServiceProcess scheduler;
     private final List<ServiceProcess> workers = new ArrayList<>();
     private final ServiceProcess api;
+    /** The credential of auth-service's /internal endpoints in this run; never printed. */
+    private final String serviceToken;
     private boolean kafkaRunning;
     private Thread shutdownHook;
     private boolean closed;
@@ -147,7 +149,8 @@ public final class LocalSystem implements AutoCloseable {
         common.put("FRONTEND_URL", "http://127.0.0.1:" + apiPort + "/");
         common.put("MEMBER_CAP", Integer.toString(options.memberCap()));
         // generated per run, handed to the children only, never written anywhere
-        common.put("SERVICE_TOKEN", randomSecret());
+        serviceToken = randomSecret();
+        common.put("SERVICE_TOKEN", serviceToken);
         common.put("VAULT_KEYS", "run1:" + randomSecret());
         common.put("VAULT_ACTIVE_KEY_ID", "run1");
         common.put("OIDC_STATE_SECRET", randomSecret());
@@ -257,6 +260,21 @@ public final class LocalSystem implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.discarding());
         return response.statusCode() / 100 == 2;
+    }
+
+    /**
+     * A Spotify access token of a signed-in member, from auth-service as the workers get theirs: for a tool that
+     * reads Spotify's (the emulator's) Web API as that member.
+     */
+    public String spotifyAccessToken(String userId) throws IOException, InterruptedException {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                auth.url().resolve("/internal/users/" + userId + "/access-token"))
+                .header("Authorization", "Bearer " + serviceToken).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IOException("No access token for " + userId + ": " + response.statusCode());
+        }
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body()).get("accessToken").asText();
     }
 
     /** SIGQUIT to every service: each JVM writes a thread dump into its log, for a run that went wrong. */

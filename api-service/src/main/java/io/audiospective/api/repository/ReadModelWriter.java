@@ -243,7 +243,9 @@ public class ReadModelWriter {
                     SELECT * FROM jsonb_to_recordset(CAST(? AS jsonb)) AS i(user_id text, played_at timestamptz,
                         track_id text, track_name text, album_id text, album_name text, artist_ids text[],
                         artist_names text[])),
-                old AS (
+                -- materialised: inlined into located_old, the planner probed the plays by user only (every
+                -- provisional play of the member per completed play)
+                old AS MATERIALIZED (
                     SELECT p.user_id, p.played_at, p.album_id, p.artist_ids, p.ms_played
                     FROM {plays} p JOIN i ON i.user_id = p.user_id AND i.played_at = p.played_at
                     WHERE p.provisional AND p.track_id = i.track_id),

@@ -43,6 +43,20 @@ class FirstImportFoldBenchmark {
         String run = UUID.randomUUID().toString().substring(0, 8);
         List<PlayEvent> complete = plays("first-" + run);
         List<PlayEvent> provisional = complete.stream().map(FirstImportFoldBenchmark::asFileNamesIt).toList();
+        if (Boolean.getBoolean("fold.interleaved")) {
+            // as a live import meets it: the catalogue completion publishes described tracks' plays again while the
+            // file's plays still arrive, about one complete play for every twenty new ones
+            List<PlayEvent> mixed = new ArrayList<>();
+            java.util.Random random = new java.util.Random(1);
+            for (int i = 0; i < provisional.size(); i++) {
+                mixed.add(provisional.get(i));
+                if (i % 20 == 19) {
+                    mixed.add(complete.get(random.nextInt(i)));
+                }
+            }
+            System.out.printf("FIRST IMPORT FOLD BENCHMARK: interleaved %,.0f plays/s%n", fold(mixed));
+            return;
+        }
         double provisionalRate = fold(provisional);
         // the completion publishes a described track's plays together, tracks one after another
         double completionRate = fold(complete.stream().sorted(java.util.Comparator.comparing(

@@ -64,13 +64,32 @@ async function pastImports(section) {
       h('table', { id: 'past-imports' },
         h('caption', { class: 'sub' }, 'Newest first'),
         h('thead', {}, h('tr', {}, ['Started', 'Files', 'Status'].map((title) => h('th', { scope: 'col' }, title)),
-          ['Imported', 'Already archived'].map((title) => h('th', { scope: 'col', class: 'num' }, title)))),
+          ['Imported', 'Already archived', 'Removed'].map((title) => h('th', { scope: 'col', class: 'num' }, title)),
+          h('th', { scope: 'col' }, 'Undo'))),
         h('tbody', {}, jobs.map((job) => h('tr', { 'data-import': job.id, 'data-status': job.status },
           h('td', {}, dateTime(job.createdAt)), h('td', {}, (job.files || []).join(', ')), h('td', {}, job.status),
-          h('td', { class: 'num' }, num(job.imported)), h('td', { class: 'num' }, num(job.duplicates)))))));
+          h('td', { class: 'num' }, num(job.imported)), h('td', { class: 'num' }, num(job.duplicates)),
+          h('td', { class: 'num' }, num(job.removed || 0)),
+          h('td', {}, ['IMPORTING', 'DONE', 'FAILED'].includes(job.status) ? undoButton(job, section) : null))))));
   } catch (e) {
     section.replaceChildren(h('h2', {}, 'Your imports'), notice(e.message, 'bad'));
   }
+}
+
+/** Undo removes every play the import added (never a polled play or another import's), after a confirmation. */
+function undoButton(job, section) {
+  const button = h('button', { type: 'button', 'aria-label': `Undo the import started ${dateTime(job.createdAt)}` }, 'Undo');
+  button.addEventListener('click', async () => {
+    if (!window.confirm('Remove every play this import added? Polled plays and other imports stay.')) return;
+    button.disabled = true;
+    try {
+      await api(`/api/v1/me/imports/${encodeURIComponent(job.id)}`, { method: 'DELETE' });
+      await pastImports(section);
+    } catch (e) {
+      button.replaceWith(notice(e.message, 'bad'));
+    }
+  });
+  return button;
 }
 
 async function download(format, button, status) {
