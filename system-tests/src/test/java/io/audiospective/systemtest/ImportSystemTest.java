@@ -210,7 +210,7 @@ class ImportSystemTest {
             });
             // the relay publishes the completed plays again in batches: equal once both settled
             for (String kind : List.of("artists", "albums", "tracks")) {
-                String top = "/api/v1/me/stats/top/" + kind + "?limit=1000&" + window;
+                String top = "/api/v1/me/stats/top/" + kind + "?limit=500&" + window;
                 JsonNode reference = get(api, secondToken, top);
                 await("top " + kind + " equal to a read model fed complete plays",
                         () -> get(api, firstToken, top).equals(reference) ? true : null);
