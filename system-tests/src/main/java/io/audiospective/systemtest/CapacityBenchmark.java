@@ -57,11 +57,7 @@ public final class CapacityBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> arguments = new LinkedHashMap<>();
-        for (String arg : args) {
-            String[] pair = arg.split("=", 2);
-            arguments.put(pair[0], pair.length > 1 ? pair[1] : "");
-        }
+        Map<String, String> arguments = ToolArguments.parse(args);
         new CapacityBenchmark(Integer.parseInt(arguments.getOrDefault("users", "18000")),
                 Duration.parse(arguments.getOrDefault("period", "PT1M")),
                 Duration.parse(arguments.getOrDefault("measure", "PT2M")),

@@ -71,11 +71,7 @@ public final class FirstImportBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> arguments = new LinkedHashMap<>();
-        for (String arg : args) {
-            String[] pair = arg.split("=", 2);
-            arguments.put(pair[0], pair.length > 1 ? pair[1] : "");
-        }
+        Map<String, String> arguments = ToolArguments.parse(args);
         new FirstImportBenchmark(Integer.parseInt(arguments.getOrDefault("entries", "200000")),
                 Integer.parseInt(arguments.getOrDefault("tracks", "30000")),
                 Integer.parseInt(arguments.getOrDefault("years", "10")),
