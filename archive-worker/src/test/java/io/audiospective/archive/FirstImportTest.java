@@ -104,6 +104,8 @@ class FirstImportTest {
                 .withOffsetReset(OffsetResetStrategy.EARLIEST)
                 .fromTopics(Set.of(Topics.PLAYS), records -> records.select().where(r -> user.equals(r.key())));
         try {
+            // the counters then count this import's look-ups only: none of another test's is waiting or under way
+            await().atMost(WAIT).until(() -> lookUpsWaiting() == 0);
             given().when().delete(Emulator.url() + "/emulator/counters").then().statusCode(200);
             kafka.produce(String.class, byte[].class).fromRecords(new ProducerRecord<>(Topics.IMPORTS, user,
                     MessageCodec.encode(new ImportChunk(1, importId, user, 0, true, entries)))).awaitCompletion(WAIT);
@@ -261,6 +263,16 @@ class FirstImportTest {
                 .map(r -> MessageCodec.decode(r.value(), PlayEvent.class))
                 .forEach(e -> latest.merge(e.playedAt(), e, (old, now) -> old.track().provisional() ? now : old));
         return latest;
+    }
+
+    /** Tracks the catalogue completion would still ask Spotify about, for plays or entries of any import. */
+    private long lookUpsWaiting() {
+        return QuarkusTransaction.requiringNew().call(() -> ((Number) entityManager.createNativeQuery("""
+                SELECT (SELECT count(*) FROM tracks t WHERE t.metadata = 'FILE'
+                          AND EXISTS (SELECT 1 FROM import_pending p WHERE p.track_id = t.id))
+                     + (SELECT count(*) FROM import_pending p WHERE NOT p.archived
+                          AND NOT EXISTS (SELECT 1 FROM tracks t WHERE t.id = p.track_id))
+                """).getSingleResult()).longValue());
     }
 
     private static long trackLookUps() {
