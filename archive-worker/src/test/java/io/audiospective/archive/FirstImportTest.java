@@ -265,11 +265,15 @@ class FirstImportTest {
         return latest;
     }
 
-    /** Tracks the catalogue completion would still ask Spotify about, for plays or entries of any import. */
+    /**
+     * Tracks the catalogue completion would still ask Spotify about, or has claimed to ask about now, for plays or
+     * entries of any import (an undone import's tracks may have been claimed before their plays went).
+     */
     private long lookUpsWaiting() {
         return QuarkusTransaction.requiringNew().call(() -> ((Number) entityManager.createNativeQuery("""
                 SELECT (SELECT count(*) FROM tracks t WHERE t.metadata = 'FILE'
-                          AND EXISTS (SELECT 1 FROM import_pending p WHERE p.track_id = t.id))
+                          AND (t.lookup_claimed_at IS NOT NULL
+                               OR EXISTS (SELECT 1 FROM import_pending p WHERE p.track_id = t.id)))
                      + (SELECT count(*) FROM import_pending p WHERE NOT p.archived
                           AND NOT EXISTS (SELECT 1 FROM tracks t WHERE t.id = p.track_id))
                 """).getSingleResult()).longValue());
