@@ -21,10 +21,12 @@ import java.util.function.Function;
 import io.audiospective.model.AlbumRef;
 import io.audiospective.model.ArtistRef;
 import io.audiospective.model.PlayEvent;
+import io.audiospective.model.PlaySource;
+import io.audiospective.model.ProvisionalIds;
 import io.audiospective.model.TrackRef;
 
 /** Random listening histories and the brute-force answers the API must give for them. */
-final class Histories {
+public final class Histories {
 
     private Histories() {
     }
@@ -63,6 +65,20 @@ final class Histories {
             }
         }
         return new ArrayList<>(plays.values());
+    }
+
+    /**
+     * The play as its imported file names it before Spotify described its track: the track's id and name, the
+     * album's name and the first (album) artist's name, under provisional ids.
+     */
+    public static PlayEvent asFileNamesIt(PlayEvent play) {
+        TrackRef track = play.track();
+        String artist = track.artists().get(0).name();
+        TrackRef named = new TrackRef(track.id(), track.name(), 0, null,
+                new AlbumRef(ProvisionalIds.album(artist, track.album().name()), track.album().name(), null, null),
+                List.of(new ArtistRef(ProvisionalIds.artist(artist), artist)), true);
+        return new PlayEvent(1, play.userId(), play.playedAt(), named, play.msPlayed(), PlaySource.IMPORT,
+                play.importId());
     }
 
     record Total(String id, long plays, long ms) {

@@ -18,8 +18,6 @@ import org.junit.jupiter.api.Test;
 
 import io.audiospective.api.repository.Db;
 import io.audiospective.api.service.ReadModelService;
-import io.audiospective.model.AlbumRef;
-import io.audiospective.model.ArtistRef;
 import io.audiospective.model.PlayEvent;
 import io.audiospective.model.PlaySource;
 import io.audiospective.model.ProvisionalIds;
@@ -55,7 +53,7 @@ class ImportedPlaysFoldTest {
         List<PlayEvent> history = imported(Histories.history(random, user, catalogue, 14));
 
         List<PlayEvent> deliveries = new ArrayList<>();
-        history.forEach(play -> deliveries.add(asFileNamesIt(play)));
+        history.forEach(play -> deliveries.add(Histories.asFileNamesIt(play)));
         fold(random, deliveries);
         assertThat(artistTotals(user).keySet()).as("seed %d: before completion every artist is provisional", seed)
                 .isNotEmpty().allMatch(ProvisionalIds::isProvisional);
@@ -67,14 +65,14 @@ class ImportedPlaysFoldTest {
                 // at-least-once delivery, and a provisional version re-sent after the complete one
                 if (random.nextInt(4) == 0) {
                     completions.add(play);
-                    completions.add(asFileNamesIt(play));
+                    completions.add(Histories.asFileNamesIt(play));
                 }
             }
         }
         fold(random, completions);
 
         List<PlayEvent> expected = history.stream().map(play -> unavailable.contains(play.track().id())
-                ? asFileNamesIt(play) : play).map(play -> as(reference, play)).toList();
+                ? Histories.asFileNamesIt(play) : play).map(play -> as(reference, play)).toList();
         readModel.applyLive(expected);
         assertThat(rollups(user)).as("seed %d: completed incrementally vs complete from the start", seed)
                 .isEqualTo(rollups(reference));
@@ -167,16 +165,6 @@ class ImportedPlaysFoldTest {
                 PlaySource.IMPORT, "import-1")).toList();
     }
 
-    /** The play as its file names it: the track's id and name, the album's name, the first (album) artist's name. */
-    private static PlayEvent asFileNamesIt(PlayEvent play) {
-        TrackRef track = play.track();
-        String artist = track.artists().get(0).name();
-        TrackRef named = new TrackRef(track.id(), track.name(), 0, null,
-                new AlbumRef(ProvisionalIds.album(artist, track.album().name()), track.album().name(), null, null),
-                List.of(new ArtistRef(ProvisionalIds.artist(artist), artist)), true);
-        return new PlayEvent(1, play.userId(), play.playedAt(), named, play.msPlayed(), PlaySource.IMPORT,
-                play.importId());
-    }
 
     private static PlayEvent as(String user, PlayEvent play) {
         return new PlayEvent(1, user, play.playedAt(), play.track(), play.msPlayed(), play.source(), play.importId());

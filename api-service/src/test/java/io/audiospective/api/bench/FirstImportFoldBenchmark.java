@@ -15,7 +15,6 @@ import io.audiospective.model.AlbumRef;
 import io.audiospective.model.ArtistRef;
 import io.audiospective.model.PlayEvent;
 import io.audiospective.model.PlaySource;
-import io.audiospective.model.ProvisionalIds;
 import io.audiospective.model.TrackRef;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -42,7 +41,7 @@ class FirstImportFoldBenchmark {
     void benchmark() {
         String run = UUID.randomUUID().toString().substring(0, 8);
         List<PlayEvent> complete = plays("first-" + run);
-        List<PlayEvent> provisional = complete.stream().map(FirstImportFoldBenchmark::asFileNamesIt).toList();
+        List<PlayEvent> provisional = complete.stream().map(io.audiospective.api.Histories::asFileNamesIt).toList();
         if (Boolean.getBoolean("fold.interleaved")) {
             // as a live import meets it: the catalogue completion publishes described tracks' plays again while the
             // file's plays still arrive, about one complete play for every twenty new ones
@@ -90,13 +89,4 @@ class FirstImportFoldBenchmark {
         return plays;
     }
 
-    private static PlayEvent asFileNamesIt(PlayEvent play) {
-        TrackRef track = play.track();
-        String artist = track.artists().get(0).name();
-        TrackRef named = new TrackRef(track.id(), track.name(), 0, null,
-                new AlbumRef(ProvisionalIds.album(artist, track.album().name()), track.album().name(), null, null),
-                List.of(new ArtistRef(ProvisionalIds.artist(artist), artist)), true);
-        return new PlayEvent(1, play.userId(), play.playedAt(), named, play.msPlayed(), PlaySource.IMPORT,
-                play.importId());
-    }
 }
