@@ -86,6 +86,33 @@ class ImportedPlaysFoldTest {
     }
 
     /**
+     * A play new to the read model whose provisional and complete versions arrive in one batch (a completion
+     * re-published before the consumer reached the first version) ends complete; complete plays new to the read model
+     * need no completion at all.
+     */
+    @Test
+    void bothVersionsOfANewPlayInOneBatchEndComplete() {
+        long seed = System.nanoTime();
+        Random random = new Random(seed);
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String user = "both-" + run;
+        String reference = "ref-" + run;
+        List<PlayEvent> history = imported(Histories.history(random, user, Histories.catalogue(random, run + "-"), 5));
+
+        List<PlayEvent> batch = new ArrayList<>();
+        history.forEach(play -> {
+            batch.add(Histories.asFileNamesIt(play));
+            batch.add(play);
+        });
+        readModel.applyLive(batch);
+        readModel.applyLive(history.stream().map(play -> as(reference, play)).toList());
+
+        assertThat(rollups(user)).as("seed %d", seed).isEqualTo(rollups(reference));
+        assertThat(db.query("SELECT count(*) FROM plays WHERE user_id = ? AND provisional", rs -> rs.getLong(1), user))
+                .as("seed %d", seed).containsExactly(0L);
+    }
+
+    /**
      * An undone import's plays are removed ({@link PlayEvent#removed()}), with every rollup and session they were in:
      * the member's read model ends as if that import never happened, polled plays and another import's untouched; a
      * play of the undone import imported again later by a new import is back.

@@ -120,6 +120,7 @@ public class ImportService {
 
     private Job importFiles(String userId, List<Upload> uploads) {
         try {
+            long started = System.nanoTime();
             EntryRules rules = new EntryRules(clock.instant());
             HistoryFileParser.Counts counts = new HistoryFileParser.Counts(limits.maxEntries());
             UnknownTracks unknownTracks = new UnknownTracks(limits.maxUnknownTracks(), this::knownInCatalogue);
@@ -141,7 +142,10 @@ public class ImportService {
                         VALUES (?, ?, 'SENDING', ?, ?, ?, CAST(? AS jsonb), CAST(? AS jsonb))
                         """, id, userId, files, counts.read, counts.plays, skipped, rejected);
             });
+            long checked = System.nanoTime();
             send(uploads, rules, id, userId);
+            LOG.infof("Import %s: %d entries checked in %d ms, %d plays sent in %d ms", id, counts.read,
+                    (checked - started) / 1_000_000, counts.plays, (System.nanoTime() - checked) / 1_000_000);
             return job(userId, id).orElseThrow();
         } catch (ImportFileException e) {
             throw new ProblemException(422, "urn:audiospective:problem:bad-import-file", e.getMessage());

@@ -3,8 +3,10 @@ package io.audiospective.api.repository;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -207,7 +209,10 @@ public class ReadModelWriter {
         List<PlayEvent> fresh = db.query(sql.toString(),
                 rs -> byKey.get(new PlayKey(rs.getString(1), Db.instant(rs, "played_at"))), rows.toString());
         mergeSessions(t, fresh);
-        complete(t, plays);
+        // a play inserted just now is as complete as it arrived; any other version of a play may complete it
+        Set<PlayEvent> inserted = Collections.newSetFromMap(new IdentityHashMap<>());
+        inserted.addAll(fresh);
+        complete(t, plays.stream().filter(play -> !inserted.contains(play)).toList());
         return fresh;
     }
 
