@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 import io.audiospective.testing.TcpForwarder;
 
@@ -275,6 +276,21 @@ public final class LocalSystem implements AutoCloseable {
             throw new IOException("No access token for " + userId + ": " + response.statusCode());
         }
         return new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body()).get("accessToken").asText();
+    }
+
+    /** The lines of every service's log (and the emulator's) that match, each prefixed by the process's name. */
+    public List<String> logLines(Predicate<String> matching) throws IOException {
+        List<ServiceProcess> all = new ArrayList<>(services());
+        all.add(emulator);
+        List<String> found = new ArrayList<>();
+        for (ServiceProcess process : all) {
+            if (Files.isRegularFile(process.log())) {
+                try (var lines = Files.lines(process.log())) {
+                    lines.filter(matching).forEach(line -> found.add(process.name() + ": " + line));
+                }
+            }
+        }
+        return found;
     }
 
     /** SIGQUIT to every service: each JVM writes a thread dump into its log, for a run that went wrong. */
