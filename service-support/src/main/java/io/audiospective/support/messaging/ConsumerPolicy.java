@@ -24,6 +24,7 @@ import org.eclipse.microprofile.health.Readiness;
 import org.jboss.logging.Logger;
 
 import io.audiospective.model.Topics;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.audiospective.support.SchemaMigration;
 import io.audiospective.support.messaging.Failures.Kind;
 import io.quarkus.runtime.ShutdownEvent;
@@ -54,6 +55,7 @@ public class ConsumerPolicy {
     private static final Duration DEAD_LETTER_SEND_TIMEOUT = Duration.ofSeconds(30);
 
     private final RecordProducer producer;
+    private final MeterRegistry meters;
     private final SchemaMigration migration;
     private final Duration firstDelay;
     private final Duration maxDelay;
@@ -61,13 +63,14 @@ public class ConsumerPolicy {
     private volatile boolean stopping;
 
     @Inject
-    public ConsumerPolicy(RecordProducer producer, @Readiness SchemaMigration migration,
+    public ConsumerPolicy(RecordProducer producer, MeterRegistry meters, @Readiness SchemaMigration migration,
             @ConfigProperty(name = "audiospective.consumers.retry.first-delay", defaultValue = "500ms")
             Duration firstDelay,
             @ConfigProperty(name = "audiospective.consumers.retry.max-delay", defaultValue = "20s") Duration maxDelay,
             @ConfigProperty(name = "audiospective.consumers.unknown-failure-attempts", defaultValue = "3")
             int unknownAttempts) {
         this.producer = producer;
+        this.meters = meters;
         this.migration = migration;
         this.firstDelay = firstDelay;
         this.maxDelay = maxDelay;
@@ -81,14 +84,15 @@ public class ConsumerPolicy {
     /** Decodes and applies one record; completes once it is applied or set aside. */
     public <T> CompletionStage<Void> consume(KafkaRecord<String, byte[]> record, Deserializer<T> decoder,
             Consumer<T> apply) {
+        // a malformed record fails for its content, so the policy sets it aside at once
+        return consumeRecord(record, raw -> apply.accept(decoder.deserialize(raw.getTopic(), raw.getPayload())));
+    }
+
+    /** Applies one record as it came (key, headers, bytes); completes once it is applied or set aside. */
+    public CompletionStage<Void> consumeRecord(KafkaRecord<String, byte[]> record,
+            Consumer<KafkaRecord<String, byte[]>> apply) {
         try {
-            T message;
-            try {
-                message = decoder.deserialize(record.getTopic(), record.getPayload());
-            } catch (RuntimeException malformed) {
-                return setAside(record, malformed);
-            }
-            Throwable failure = applyHolding(() -> apply.accept(message), "a record of " + record.getTopic());
+            Throwable failure = applyHolding(() -> apply.accept(record), "a record of " + record.getTopic());
             return failure == null ? record.ack() : setAside(record, failure);
         } catch (InterruptedException stopped) {
             return record.nack(stopped);
@@ -191,6 +195,9 @@ public class ConsumerPolicy {
             try {
                 producer.send(deadLetter).toCompletableFuture()
                         .get(DEAD_LETTER_SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                // what the dead-letter alert watches: audiospective_dead_letters_total{topic, reason}
+                meters.counter("audiospective.dead.letters", "topic", deadLetter.topic(), "reason",
+                        Failures.code(failure)).increment();
                 return record.ack();
             } catch (ExecutionException | TimeoutException e) {
                 LOG.warnf("Kafka did not take the dead letter of %s-%d@%d, retrying: %s", record.getTopic(),
