@@ -36,10 +36,19 @@ public final class Failures {
     /** Data exceptions (22: out of range, invalid format), integrity violations (23), syntax or access (42). */
     private static final Set<String> CONTENT_SQL_CLASSES = Set.of("22", "23", "42");
 
+    /** Jackson's exceptions are IOExceptions, but say that a document is wrong, not that a connection is. */
+    private static final String JSON_PROCESSING = "com.fasterxml.jackson.";
+
     private Failures() {
     }
 
     public static Kind classify(Throwable failure) {
+        for (Throwable t = failure; t != null; t = next(t)) {
+            if (t instanceof MessageFormatException) {
+                // whatever the codec's own cause (a parser's exception is an IOException)
+                return Kind.CONTENT;
+            }
+        }
         // An infrastructure cause anywhere in the chain wins: a refused connection often surfaces wrapped in an
         // exception that would otherwise look like the record's fault.
         for (Throwable t = failure; t != null; t = next(t)) {
@@ -96,7 +105,8 @@ public final class Failures {
             return sql instanceof SQLTransientException || sql instanceof SQLRecoverableException
                     || mentionsUnavailability(sql);
         }
-        return t instanceof IOException || t instanceof RetriableException
+        return (t instanceof IOException && !t.getClass().getName().startsWith(JSON_PROCESSING))
+                || t instanceof RetriableException
                 || t instanceof java.util.concurrent.TimeoutException
                 // Hibernate, Vert.x, Redis and fault-tolerance wrappers of lost connections and timeouts
                 || mentionsUnavailability(t);
