@@ -57,17 +57,24 @@ public class ReadModelService {
 
     /** A play outside the range plays can have is refused for its content (the consumer sets it aside). */
     private static void requirePlausible(PlayEvent play) {
-        if (play.playedAt().isBefore(EntryRules.SPOTIFY_LAUNCH) || !play.playedAt().isBefore(LATEST_PLAY)) {
+        if (!plausible(play)) {
             throw new IllegalArgumentException("Play of " + play.userId() + " at " + play.playedAt()
                     + " is outside the range a play can have (" + EntryRules.SPOTIFY_LAUNCH + " to " + LATEST_PLAY
                     + ")");
         }
     }
 
-    /** Plays read by a replay into the generation it builds. */
+    private static boolean plausible(PlayEvent play) {
+        return !play.playedAt().isBefore(EntryRules.SPOTIFY_LAUNCH) && play.playedAt().isBefore(LATEST_PLAY);
+    }
+
+    /**
+     * Plays read by a replay into the generation it builds. An implausible play is left out: the live consumer set it
+     * aside on {@code plays.dlq} already, and it must not fail the whole replay.
+     */
     @Transactional
     public void applyReplayed(ReadModelTables target, List<PlayEvent> plays) {
-        List<PlayEvent> kept = writer.withoutDeletedUsers(plays);
+        List<PlayEvent> kept = writer.withoutDeletedUsers(plays.stream().filter(ReadModelService::plausible).toList());
         if (kept.isEmpty()) {
             return;
         }

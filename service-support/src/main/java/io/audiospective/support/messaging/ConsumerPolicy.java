@@ -24,7 +24,6 @@ import org.eclipse.microprofile.health.Readiness;
 import org.jboss.logging.Logger;
 
 import io.audiospective.model.Topics;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.audiospective.support.SchemaMigration;
 import io.audiospective.support.messaging.Failures.Kind;
 import io.quarkus.runtime.ShutdownEvent;
@@ -55,7 +54,6 @@ public class ConsumerPolicy {
     private static final Duration DEAD_LETTER_SEND_TIMEOUT = Duration.ofSeconds(30);
 
     private final RecordProducer producer;
-    private final MeterRegistry meters;
     private final SchemaMigration migration;
     private final Duration firstDelay;
     private final Duration maxDelay;
@@ -63,14 +61,13 @@ public class ConsumerPolicy {
     private volatile boolean stopping;
 
     @Inject
-    public ConsumerPolicy(RecordProducer producer, MeterRegistry meters, @Readiness SchemaMigration migration,
+    public ConsumerPolicy(RecordProducer producer, @Readiness SchemaMigration migration,
             @ConfigProperty(name = "audiospective.consumers.retry.first-delay", defaultValue = "500ms")
             Duration firstDelay,
             @ConfigProperty(name = "audiospective.consumers.retry.max-delay", defaultValue = "20s") Duration maxDelay,
             @ConfigProperty(name = "audiospective.consumers.unknown-failure-attempts", defaultValue = "3")
             int unknownAttempts) {
         this.producer = producer;
-        this.meters = meters;
         this.migration = migration;
         this.firstDelay = firstDelay;
         this.maxDelay = maxDelay;
@@ -195,9 +192,6 @@ public class ConsumerPolicy {
             try {
                 producer.send(deadLetter).toCompletableFuture()
                         .get(DEAD_LETTER_SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                // what the dead-letter alert watches: audiospective_dead_letters_total{topic, reason}
-                meters.counter("audiospective.dead.letters", "topic", deadLetter.topic(), "reason",
-                        Failures.code(failure)).increment();
                 return record.ack();
             } catch (ExecutionException | TimeoutException e) {
                 LOG.warnf("Kafka did not take the dead letter of %s-%d@%d, retrying: %s", record.getTopic(),

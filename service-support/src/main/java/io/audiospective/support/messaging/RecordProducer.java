@@ -16,6 +16,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.smallrye.common.annotation.Identifier;
 
 /**
@@ -27,10 +29,13 @@ import io.smallrye.common.annotation.Identifier;
 public class RecordProducer {
 
     private final Map<String, Object> config = new HashMap<>();
+    private final MeterRegistry meters;
     private volatile KafkaProducer<String, byte[]> producer;
+    private KafkaClientMetrics metrics;
 
     @Inject
-    public RecordProducer(@Identifier("default-kafka-broker") Map<String, Object> kafkaConfig) {
+    public RecordProducer(@Identifier("default-kafka-broker") Map<String, Object> kafkaConfig, MeterRegistry meters) {
+        this.meters = meters;
         // Only producer settings: the shared map also carries consumer and channel settings.
         kafkaConfig.forEach((key, value) -> {
             if (ProducerConfig.configNames().contains(key)) {
@@ -61,7 +66,12 @@ public class RecordProducer {
         if (current == null) {
             synchronized (this) {
                 if (producer == null) {
-                    producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
+                    KafkaProducer<String, byte[]> created = new KafkaProducer<>(config, new StringSerializer(),
+                            new ByteArraySerializer());
+                    // kafka_producer_topic_record_send_total{topic="<topic>.dlq"}: what the dead-letter alert watches
+                    metrics = new KafkaClientMetrics(created);
+                    metrics.bindTo(meters);
+                    producer = created;
                 }
                 current = producer;
             }
@@ -72,6 +82,7 @@ public class RecordProducer {
     @PreDestroy
     void close() {
         if (producer != null) {
+            metrics.close();
             producer.close(Duration.ofSeconds(5));
         }
     }
