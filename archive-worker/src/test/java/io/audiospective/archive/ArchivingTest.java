@@ -271,6 +271,38 @@ class ArchivingTest {
     }
 
     @Test
+    void anOutboxRowKafkaRefusesIsSetAsideWithItsReasonAndTheRowsAfterItArePublished() {
+        String user = "too-large-" + run();
+        PlayEvent play = PlayEvent.polled(user, Instant.parse("2026-06-02T10:00:00.456Z"),
+                new io.audiospective.model.TrackRef("t-" + user, "Track", 200_000, null,
+                        new io.audiospective.model.AlbumRef("a-" + user, "Album", null, null),
+                        List.of(new io.audiospective.model.ArtistRef("r-" + user, "Artist"))));
+        // above the producer's max.request.size (1 MB): Kafka refuses it every time, whoever retries
+        byte[] tooLarge = new byte[2 * 1024 * 1024];
+        QuarkusTransaction.requiringNew().run(() -> {
+            insertOutboxRow(user, tooLarge);
+            insertOutboxRow(user, MessageCodec.encode(play));
+        });
+
+        await().atMost(WAIT).until(() -> publishedPlays(List.of(user)).contains(user + "@"
+                + play.playedAt().toEpochMilli()));
+        // the published row's deletion commits after Kafka acknowledged it
+        await().atMost(WAIT).until(() -> QuarkusTransaction.requiringNew().call(() -> ((Number) entityManager
+                .createNativeQuery("SELECT count(*) FROM outbox WHERE message_key = :key").setParameter("key", user)
+                .getSingleResult()).intValue()) == 1);
+        String reason = QuarkusTransaction.requiringNew().call(() -> (String) entityManager.createNativeQuery(
+                "SELECT set_aside_reason FROM outbox WHERE message_key = :key").setParameter("key", user)
+                .getSingleResult());
+        assertThat(reason).contains("Kafka refused its event").contains("RecordTooLargeException");
+    }
+
+    private void insertOutboxRow(String key, byte[] payload) {
+        entityManager.createNativeQuery(
+                "INSERT INTO outbox (topic, message_key, payload) VALUES ('plays', :key, :payload)")
+                .setParameter("key", key).setParameter("payload", payload).executeUpdate();
+    }
+
+    @Test
     void aMalformedBatchGoesToTheDeadLetterTopicAndTheNextIsProcessed() {
         String run = run();
         String user = Emulator.createUsers(run + "dlq", "typical", 1).get(0);

@@ -3,22 +3,31 @@ package io.audiospective.api.rest;
 import java.util.List;
 
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.audiospective.api.ProblemException;
+import io.audiospective.api.config.ApiConfig;
+import io.audiospective.api.service.DeadLetterService;
+import io.audiospective.api.service.DeadLetterService.DeadLetter;
+import io.audiospective.api.service.DeadLetterService.Redrive;
+import io.audiospective.api.service.DeadLetterService.Redriven;
 import io.audiospective.api.service.AdminService;
 import io.audiospective.api.service.ReplayService;
 import io.audiospective.api.service.ReplayService.Replay;
@@ -33,10 +42,14 @@ public class AdminResource {
 
     private final AdminService admin;
     private final ReplayService replays;
+    private final DeadLetterService deadLetters;
+    private final ApiConfig config;
 
-    AdminResource(AdminService admin, ReplayService replays) {
+    AdminResource(AdminService admin, ReplayService replays, DeadLetterService deadLetters, ApiConfig config) {
         this.admin = admin;
         this.replays = replays;
+        this.deadLetters = deadLetters;
+        this.config = config;
     }
 
     @GET
@@ -97,5 +110,38 @@ public class AdminResource {
                      "detail":"No replay 7"}""")))
     public Replay replay(@PathParam("generation") int generation) {
         return replays.find(generation).orElseThrow(() -> ProblemException.notFound("No replay " + generation));
+    }
+
+    @GET
+    @Path("/dead-letters")
+    @Operation(summary = "Dead letters of one source topic not re-driven yet, oldest first: where each record was, "
+            + "why it was set aside")
+    @APIResponse(responseCode = "200", description = "Dead letters", content = @Content(
+            mediaType = "application/json", examples = @ExampleObject(name = "list",
+                    value = "[" + Examples.DEAD_LETTER + "]")))
+    public List<DeadLetter> deadLetters(
+            @Parameter(description = "source topic, e.g. plays") @QueryParam("topic") String topic,
+            @Parameter(description = "only this reason code") @QueryParam("reason") String reason,
+            @Parameter(description = "page size") @QueryParam("limit") String limit) {
+        return deadLetters.pending(topic, reason, QueryParameters.limit(limit, config.defaultPageSize(), config.maxPageSize()));
+    }
+
+    @POST
+    @Path("/dead-letters/redrive")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Put dead letters back on their source topic once their cause is fixed: all of a topic's, "
+            + "those of one reason code, or one record by its source partition and offset. Consumers apply them "
+            + "idempotently; one failing again becomes a new dead letter")
+    @APIResponse(responseCode = "200", description = "How many were re-driven", content = @Content(
+            mediaType = "application/json", examples = @ExampleObject(name = "redriven",
+                    value = "{\"topic\":\"plays\",\"redriven\":12}")))
+    @APIResponse(responseCode = "400", description = "No topic, or a partition without an offset", content = @Content(
+            mediaType = Problem.MEDIA_TYPE, examples = @ExampleObject(name = "no topic", value = """
+                    {"type":"urn:audiospective:problem:invalid-request","title":"Bad Request","status":400,
+                     "detail":"topic is required: the source topic whose dead letters to re-drive"}""")))
+    public Redriven redrive(@RequestBody(content = @Content(mediaType = "application/json",
+            examples = @ExampleObject(name = "one reason", value = "{\"topic\":\"plays\",\"reason\":\"sqlstate-22009\"}")))
+            Redrive request) {
+        return deadLetters.redrive(request);
     }
 }

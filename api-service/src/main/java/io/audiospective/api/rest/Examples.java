@@ -79,7 +79,13 @@ final class Examples {
              "playsArchivedPerHour":[{"start":"2026-03-01T12:00:00Z","plays":410}],
              "playsArchivedPerDay":[{"start":"2026-03-01T00:00:00Z","plays":8120}],
              "consumerLag":{"plays":0,"users":0,"archive.outcomes":3},"dlqSizes":{"plays.dlq":1,"users.dlq":0,
-             "archive.outcomes.dlq":0},"readModelGeneration":2}""";
+             "archive.outcomes.dlq":0,"archive.batches.dlq":0,"imports.dlq":0,"imports.progress.dlq":0},
+             "deadLetters":{"plays":{"IllegalArgumentException":1}},"readModelGeneration":2}""";
+
+    static final String DEAD_LETTER = """
+            {"topic":"plays","partition":1,"offset":4211,"key":"spotify-user-1","reasonCode":"IllegalArgumentException",
+             "reason":"IllegalArgumentException: Play of spotify-user-1 at +290000-01-01T00:00:00Z is outside the range a play can have (2008-10-07T00:00:00Z to 2100-01-01T00:00:00Z)",
+             "kind":"CONTENT","deadLetteredAt":"2026-03-01T12:00:00Z"}""";
 
     static final String ADMIN_USER = """
             {"me":{"userId":"spotify-user-1","displayName":"Ada","timeZone":"UTC","archive":{"state":"NEEDS_REAUTH",

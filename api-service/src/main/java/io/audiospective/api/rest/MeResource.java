@@ -113,14 +113,11 @@ public class MeResource {
             mediaType = Problem.MEDIA_TYPE, examples = @ExampleObject(name = "bad period", value = Examples.PROBLEM)))
     public Response plays(@QueryParam("period") String period, @QueryParam("date") String date,
             @QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("artist") String artist,
-            @QueryParam("track") String track, @QueryParam("limit") Integer limit,
+            @QueryParam("track") String track, @QueryParam("limit") String limit,
             @QueryParam("cursor") String cursor, @Context UriInfo uri) {
         UserView user = stats.user(token.getSubject());
         StatsWindow window = stats.window(user, period, date, from, to);
-        int size = limit == null ? config.defaultPageSize() : limit;
-        if (size < 1 || size > config.maxPageSize()) {
-            throw ProblemException.badRequest("limit must be between 1 and " + config.maxPageSize());
-        }
+        int size = QueryParameters.limit(limit, config.defaultPageSize(), config.maxPageSize());
         Instant before = cursor == null || cursor.isBlank() ? null : decodeCursor(cursor);
         List<PlayView> rows = history.page(user.tables(), user.userId(), user.zone(),
                 new HistoryRepository.Filter(window.start(), window.end(), blankToNull(artist), blankToNull(track),

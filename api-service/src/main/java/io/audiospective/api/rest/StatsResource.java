@@ -67,12 +67,9 @@ public class StatsResource {
             mediaType = Problem.MEDIA_TYPE, examples = @ExampleObject(name = "bad period", value = Examples.PROBLEM)))
     public Response top(@Parameter(description = "tracks, artists or albums") @PathParam("kind") String kind,
             @QueryParam("period") String period, @QueryParam("date") String date, @QueryParam("from") String from,
-            @QueryParam("to") String to, @QueryParam("limit") Integer limit) {
+            @QueryParam("to") String to, @QueryParam("limit") String limit) {
         Kind k = kind(kind);
-        int size = limit == null ? 10 : limit;
-        if (size < 1 || size > config.maxPageSize()) {
-            throw ProblemException.badRequest("limit must be between 1 and " + config.maxPageSize());
-        }
+        int size = QueryParameters.limit(limit, 10, config.maxPageSize());
         return answer(period, date, from, to, (user, window) -> stats.top(user, k, window, size));
     }
 
@@ -132,8 +129,14 @@ public class StatsResource {
             mediaType = "application/json", examples = @ExampleObject(name = "2026", value = Examples.YEAR)))
     @APIResponse(responseCode = "400", description = "Invalid year", content = @Content(
             mediaType = Problem.MEDIA_TYPE, examples = @ExampleObject(name = "bad year", value = Examples.PROBLEM)))
-    public Response yearInReview(@PathParam("year") int year) {
-        return answer(null, null, null, null, (user, window) -> stats.yearInReview(user, year));
+    public Response yearInReview(@PathParam("year") String year) {
+        int value;
+        try {
+            value = Integer.parseInt(year);
+        } catch (NumberFormatException e) {
+            throw ProblemException.badRequest("year '" + year + "' is not a year (yyyy)");
+        }
+        return answer(null, null, null, null, (user, window) -> stats.yearInReview(user, value));
     }
 
     @GET

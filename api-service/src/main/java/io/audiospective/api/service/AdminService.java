@@ -41,7 +41,7 @@ public class AdminService {
 
     public record Overview(Map<String, Long> usersByState, Map<String, Long> pollsLastHour,
             List<Count> playsArchivedPerHour, List<Count> playsArchivedPerDay, Map<String, Long> consumerLag,
-            Map<String, Long> dlqSizes, int readModelGeneration) {
+            Map<String, Long> dlqSizes, Map<String, Map<String, Long>> deadLetters, int readModelGeneration) {
     }
 
     public record UserDetail(Me me, String lastPollFailure, long distinctTracks, long sessions) {
@@ -53,9 +53,10 @@ public class AdminService {
     private final UserService users;
     private final StatsRepository stats;
     private final Clock clock;
+    private final DeadLetterService deadLetters;
     private final Admin admin;
 
-    AdminService(Db db, UserService users, StatsRepository stats, Clock clock,
+    AdminService(Db db, UserService users, StatsRepository stats, Clock clock, DeadLetterService deadLetters,
             @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
             @ConfigProperty(name = "mp.messaging.incoming.plays.group.id") String playsGroup,
             @ConfigProperty(name = "mp.messaging.incoming.users.group.id") String usersGroup,
@@ -64,6 +65,7 @@ public class AdminService {
         this.users = users;
         this.stats = stats;
         this.clock = clock;
+        this.deadLetters = deadLetters;
         this.groups = Map.of(Topics.PLAYS, playsGroup, Topics.USERS, usersGroup, Topics.ARCHIVE_OUTCOMES,
                 outcomesGroup);
         this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
@@ -89,7 +91,7 @@ public class AdminService {
                 FROM plays_ingested_hourly WHERE hour >= ? GROUP BY 1 ORDER BY 1
                 """, rs -> new Count(Db.instant(rs, "day"), rs.getLong("plays")),
                 now.truncatedTo(ChronoUnit.DAYS).minus(Duration.ofDays(29)));
-        return new Overview(byState, polls, perHour, perDay, consumerLag(), dlqSizes(),
+        return new Overview(byState, polls, perHour, perDay, consumerLag(), dlqSizes(), deadLetters.pendingCounts(),
                 stats.active().generation());
     }
 
@@ -133,7 +135,8 @@ public class AdminService {
 
     private Map<String, Long> dlqSizes() {
         Map<String, Long> sizes = new LinkedHashMap<>();
-        for (String topic : List.of(Topics.PLAYS, Topics.USERS, Topics.ARCHIVE_OUTCOMES)) {
+        for (String topic : List.of(Topics.PLAYS, Topics.USERS, Topics.ARCHIVE_OUTCOMES, Topics.ARCHIVE_BATCHES,
+                Topics.IMPORTS, Topics.IMPORTS_PROGRESS)) {
             String dlq = Topics.deadLetter(topic);
             try {
                 Set<String> existing = admin.listTopics().names().get(5, TimeUnit.SECONDS);

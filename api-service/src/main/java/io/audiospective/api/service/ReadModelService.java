@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
 import io.audiospective.api.ReadModelTables;
+import io.audiospective.api.imports.EntryRules;
 import io.audiospective.api.repository.Db;
 import io.audiospective.api.repository.ReadModelWriter;
 import io.audiospective.model.PlayEvent;
@@ -15,6 +16,12 @@ import io.audiospective.model.PlayEvent;
 /** The transactions that change the read model. */
 @ApplicationScoped
 public class ReadModelService {
+
+    /**
+     * No play is later than this: far beyond any real one, and far inside what PostgreSQL's timestamps and the
+     * rollups' time-zone arithmetic support (a play dated in the year 290000 failed the whole fold).
+     */
+    static final Instant LATEST_PLAY = Instant.parse("2100-01-01T00:00:00Z");
 
     private final ReadModelWriter writer;
     private final Db db;
@@ -34,6 +41,7 @@ public class ReadModelService {
      */
     @Transactional
     public int applyLive(List<PlayEvent> plays) {
+        plays.forEach(ReadModelService::requirePlausible);
         List<PlayEvent> kept = writer.withoutDeletedUsers(plays);
         if (kept.isEmpty()) {
             return 0;
@@ -47,10 +55,26 @@ public class ReadModelService {
         return fresh;
     }
 
-    /** Plays read by a replay into the generation it builds. */
+    /** A play outside the range plays can have is refused for its content (the consumer sets it aside). */
+    private static void requirePlausible(PlayEvent play) {
+        if (!plausible(play)) {
+            throw new IllegalArgumentException("Play of " + play.userId() + " at " + play.playedAt()
+                    + " is outside the range a play can have (" + EntryRules.SPOTIFY_LAUNCH + " to " + LATEST_PLAY
+                    + ")");
+        }
+    }
+
+    private static boolean plausible(PlayEvent play) {
+        return !play.playedAt().isBefore(EntryRules.SPOTIFY_LAUNCH) && play.playedAt().isBefore(LATEST_PLAY);
+    }
+
+    /**
+     * Plays read by a replay into the generation it builds. An implausible play is left out: the live consumer set it
+     * aside on {@code plays.dlq} already, and it must not fail the whole replay.
+     */
     @Transactional
     public void applyReplayed(ReadModelTables target, List<PlayEvent> plays) {
-        List<PlayEvent> kept = writer.withoutDeletedUsers(plays);
+        List<PlayEvent> kept = writer.withoutDeletedUsers(plays.stream().filter(ReadModelService::plausible).toList());
         if (kept.isEmpty()) {
             return;
         }

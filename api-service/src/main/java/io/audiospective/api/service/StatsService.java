@@ -35,6 +35,14 @@ import io.audiospective.api.repository.StatsRepository.Kind;
 @ApplicationScoped
 public class StatsService {
 
+    /**
+     * The dates a query may name: every play lies between them (the fold refuses plays before Spotify's launch or
+     * from 2100 on), and a date far outside, such as the year 290000, would only fail in PostgreSQL's time-zone
+     * arithmetic.
+     */
+    static final LocalDate EARLIEST_DATE = LocalDate.of(2000, 1, 1);
+    static final LocalDate LATEST_DATE = LocalDate.of(2099, 12, 31);
+
     /** The part of a user's settings that answers depend on. */
     public record UserView(String userId, ZoneId zone, long version, ReadModelTables tables) {
     }
@@ -180,8 +188,9 @@ public class StatsService {
     }
 
     public YearInReview yearInReview(UserView user, int year) {
-        if (year < 2000 || year > 9999) {
-            throw ProblemException.badRequest("year must be between 2000 and 9999");
+        if (year < EARLIEST_DATE.getYear() || year > LATEST_DATE.getYear()) {
+            throw ProblemException.badRequest("year must be between " + EARLIEST_DATE.getYear() + " and "
+                    + LATEST_DATE.getYear() + ", not " + year);
         }
         StatsWindow window = new StatsWindow("year", LocalDate.of(year, 1, 1), LocalDate.of(year, 12, 31),
                 user.zone());
@@ -226,10 +235,16 @@ public class StatsService {
     }
 
     private static LocalDate parseDate(String name, String value) {
+        LocalDate date;
         try {
-            return LocalDate.parse(value);
+            date = LocalDate.parse(value);
         } catch (DateTimeParseException e) {
             throw ProblemException.badRequest(name + " '" + value + "' is not a date (yyyy-MM-dd)");
         }
+        if (date.isBefore(EARLIEST_DATE) || date.isAfter(LATEST_DATE)) {
+            throw ProblemException.badRequest(name + " " + value + " is out of range: dates go from " + EARLIEST_DATE
+                    + " to " + LATEST_DATE);
+        }
+        return date;
     }
 }

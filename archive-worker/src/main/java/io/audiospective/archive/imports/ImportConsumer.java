@@ -1,5 +1,6 @@
 package io.audiospective.archive.imports;
 
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -9,31 +10,38 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import io.audiospective.archive.messaging.Channels;
 import io.audiospective.model.ImportChunk;
 import io.audiospective.model.codec.ImportChunkDeserializer;
-import io.audiospective.support.messaging.BatchSettler;
+import io.audiospective.support.messaging.ConsumerPolicy;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 
 /**
- * Takes import chunks from {@code imports} in polled batches, archived together (see {@link ImportArchiver#archive});
- * acknowledged once archived, so a crash means redelivery, which the chunk claims make harmless. Failures are settled
- * by {@link BatchSettler}: a malformed record goes to {@code imports.dlq} with the reason, a brief outage is retried
- * in place ({@link ImportChunksApplier}). Chunks never wait for Spotify: entries of unknown tracks are parked and
+ * Takes import chunks from {@code imports} in polled batches, archived together (see {@link ImportArchiver#archive})
+ * and reported; acknowledged once archived, so a crash means redelivery, which the chunk claims make harmless.
+ * Settled by {@link ConsumerPolicy}: a malformed chunk or one the archive refuses goes to {@code imports.dlq} alone,
+ * with the reason, an outage is waited out. Chunks never wait for Spotify: entries of unknown tracks are parked and
  * completed by {@link ImportMetadataJob}.
  */
 @ApplicationScoped
 public class ImportConsumer {
 
-    private final BatchSettler<ImportChunk> settler = new BatchSettler<>(new ImportChunkDeserializer(),
-            "import chunks");
-    private final ImportChunksApplier applier;
+    private final ImportChunkDeserializer decoder = new ImportChunkDeserializer();
+    private final ImportArchiver archiver;
+    private final ImportProgressPublisher progress;
+    private final ConsumerPolicy policy;
 
-    ImportConsumer(ImportChunksApplier applier) {
-        this.applier = applier;
+    ImportConsumer(ImportArchiver archiver, ImportProgressPublisher progress, ConsumerPolicy policy) {
+        this.archiver = archiver;
+        this.progress = progress;
+        this.policy = policy;
     }
 
     @Incoming(Channels.IMPORTS)
     @Blocking
     public CompletionStage<Void> consume(KafkaRecordBatch<String, byte[]> batch) {
-        return settler.settle(batch, applier::archive, applier::archiveOnce);
+        return policy.settle(batch, decoder, this::archive);
+    }
+
+    private void archive(List<ImportChunk> chunks) {
+        progress.publish(archiver.archive(chunks));
     }
 }

@@ -3,6 +3,7 @@ package io.audiospective.archive.messaging;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,6 +13,7 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.jboss.logging.Logger;
 
 import io.audiospective.archive.config.ArchiveConfig;
 import io.audiospective.archive.repository.OutboxRepository;
@@ -20,6 +22,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 import io.audiospective.support.BeforeSchemaMigrated;
+import io.audiospective.support.messaging.Failures;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 
 /**
@@ -31,14 +34,21 @@ import io.smallrye.reactive.messaging.kafka.KafkaClientService;
  * context capture, retry operator and tracing span per record) was most of the relay's CPU: in profiles of a
  * 200,000-entry import its producer's I/O thread took 295 samples through the emitter, 53 without. The records carry
  * no trace context: an outbox row outlives the request that wrote it.
+ * <p>
+ * A row that cannot be published as it is (its events cannot be encoded, or Kafka refuses one for what it is, such
+ * as too large) is set aside with the reason and the relay goes on with the rows after it; an unreachable Kafka is
+ * waited out, rows kept in order.
  */
 @ApplicationScoped
 public class OutboxRelay {
+
+    private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
 
     private final OutboxRepository outbox;
     private final KafkaClientService kafka;
     private final int batchSize;
     private final AtomicLong pending = new AtomicLong();
+    private final AtomicLong setAside = new AtomicLong();
 
     /**
      * {@code plays} is injected only so that the channel, and with it its producer, is wired (a channel without an
@@ -50,6 +60,7 @@ public class OutboxRelay {
         this.kafka = kafka;
         this.batchSize = config.outbox().batchSize();
         metrics.gauge("archive.outbox.pending", pending);
+        metrics.gauge("archive.outbox.set.aside", setAside);
     }
 
     /** Skipped until startup is over (the first round must not create this bean before the channels are wired) and the schema is migrated. */
@@ -57,11 +68,24 @@ public class OutboxRelay {
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = BeforeSchemaMigrated.class)
     void relay() {
-        while (publishBatch() >= batchSize) {
-            // a full batch means more may be waiting
+        while (true) {
+            try {
+                if (publishBatch() < batchSize) {
+                    break;
+                }
+                // a full batch means more may be waiting
+            } catch (OutboxRepository.UnpublishableRow row) {
+                // the batch rolled back (rows sent before it go again: consumers de-duplicate); without this row
+                // the next attempt goes through
+                LOG.warnf("Outbox row %d set aside: %s", row.rowId(), row.getMessage());
+                QuarkusTransaction.requiringNew().run(() -> outbox.setAside(row.rowId(), row.getMessage()));
+            }
         }
         // once per round, not per batch
-        pending.set(QuarkusTransaction.requiringNew().call(outbox::pending));
+        QuarkusTransaction.requiringNew().run(() -> {
+            pending.set(outbox.pending());
+            setAside.set(outbox.setAsideCount());
+        });
     }
 
     /** Publishes about one batch of pending messages; returns how many were published. */
@@ -84,8 +108,28 @@ public class OutboxRelay {
             });
             sent.add(acknowledged);
         }
-        // a send that fails throws here and rolls the deletion back: the rows are published by a later round
-        CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).join();
+        try {
+            CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).join();
+        } catch (CompletionException e) {
+            for (int i = 0; i < sent.size(); i++) {
+                Throwable failure = failure(sent.get(i));
+                if (failure != null && Failures.classify(failure) != Failures.Kind.INFRASTRUCTURE) {
+                    throw new OutboxRepository.UnpublishableRow(messages.get(i).rowId(),
+                            "Kafka refused its event: " + Failures.describe(failure), failure);
+                }
+            }
+            // Kafka unreachable or slow: the deletion rolls back and a later round publishes the rows
+            throw e;
+        }
         return messages.size();
+    }
+
+    private static Throwable failure(CompletableFuture<Void> send) {
+        try {
+            send.join();
+            return null;
+        } catch (CompletionException e) {
+            return e.getCause();
+        }
     }
 }

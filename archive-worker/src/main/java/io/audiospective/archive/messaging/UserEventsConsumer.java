@@ -1,41 +1,40 @@
 package io.audiospective.archive.messaging;
 
-import java.time.temporal.ChronoUnit;
+import java.util.concurrent.CompletionStage;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.faulttolerance.Retry;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 import io.audiospective.archive.service.ArchiveWriter;
-import io.audiospective.model.UserEvent;
 import io.audiospective.model.UserEventType;
-import io.audiospective.model.codec.MessageFormatException;
-import io.audiospective.support.messaging.ConsumerRetry;
+import io.audiospective.model.codec.UserEventDeserializer;
+import io.audiospective.support.messaging.ConsumerPolicy;
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.smallrye.faulttolerance.api.ExponentialBackoff;
 import io.smallrye.reactive.messaging.annotations.Blocking;
+import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 
-/** A deleted member's plays, cursor and unpublished plays are purged. */
+/** A deleted member's plays, cursor and unpublished plays are purged; settled by {@link ConsumerPolicy}. */
 @ApplicationScoped
 public class UserEventsConsumer {
 
+    private final UserEventDeserializer decoder = new UserEventDeserializer();
     private final ArchiveWriter writer;
+    private final ConsumerPolicy policy;
 
-    UserEventsConsumer(ArchiveWriter writer) {
+    UserEventsConsumer(ArchiveWriter writer, ConsumerPolicy policy) {
         this.writer = writer;
+        this.policy = policy;
     }
 
     @Incoming(Channels.USERS)
-    @Retry(maxRetries = -1, delay = ConsumerRetry.DELAY_MILLIS, jitter = ConsumerRetry.JITTER_MILLIS,
-            maxDuration = ConsumerRetry.MAX_MINUTES, durationUnit = ChronoUnit.MINUTES,
-            abortOn = {IllegalArgumentException.class, MessageFormatException.class})
-    @ExponentialBackoff(maxDelay = ConsumerRetry.MAX_DELAY_SECONDS, maxDelayUnit = ChronoUnit.SECONDS)
     @Blocking
-    public void consume(UserEvent event) {
-        if (event.type() == UserEventType.DELETED) {
-            // each attempt in a transaction of its own, never one a failed attempt left behind
-            QuarkusTransaction.requiringNew().run(() -> writer.purge(event.userId()));
-        }
+    public CompletionStage<Void> consume(KafkaRecord<String, byte[]> record) {
+        return policy.consume(record, decoder, event -> {
+            if (event.type() == UserEventType.DELETED) {
+                // each attempt in a transaction of its own, never one a failed attempt left behind
+                QuarkusTransaction.requiringNew().run(() -> writer.purge(event.userId()));
+            }
+        });
     }
 }

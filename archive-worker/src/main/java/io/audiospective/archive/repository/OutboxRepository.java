@@ -16,6 +16,7 @@ import io.audiospective.model.PlayEvent;
 import io.audiospective.model.PlaySource;
 import io.audiospective.model.TrackRef;
 import io.audiospective.model.codec.MessageCodec;
+import io.audiospective.support.messaging.Failures;
 
 /** Plays waiting to be published to the {@code plays} topic (written by {@link PolledPageRepository} and imports). */
 @ApplicationScoped
@@ -29,22 +30,39 @@ public class OutboxRepository {
         this.catalogue = catalogue;
     }
 
-    /** One message to publish: the user it is keyed by and the encoded {@code PlayEvent}. */
-    public record Message(String key, byte[] payload) {
+    /** One message to publish: its outbox row, the user it is keyed by and the encoded {@code PlayEvent}. */
+    public record Message(long rowId, String key, byte[] payload) {
+    }
+
+    /** An outbox row that cannot be published as it is: the relay sets it aside with the reason. */
+    public static class UnpublishableRow extends RuntimeException {
+
+        private final long rowId;
+
+        public UnpublishableRow(long rowId, String reason, Throwable cause) {
+            super(reason, cause);
+            this.rowId = rowId;
+        }
+
+        public long rowId() {
+            return rowId;
+        }
     }
 
     /**
      * Deletes the oldest pending rows, about {@code maxMessages} messages' worth (at least one row), and returns their
      * messages, oldest first: the deletion commits only with the caller's transaction, after Kafka acknowledged them,
      * and a failure rolls it back. SKIP LOCKED lets concurrent relays (other replicas) take different rows. A row
-     * of imported plays becomes one message per play, built here (see {@link #importedEvents}).
+     * of imported plays becomes one message per play, built here (see {@link #importedEvents}); a row set aside is
+     * skipped, and a row whose events cannot be built throws {@link UnpublishableRow}.
      */
     @SuppressWarnings("unchecked")
     public List<Message> takeOldest(int maxMessages) {
         List<Object[]> rows = new ArrayList<>(entityManager.createNativeQuery("""
                 DELETE FROM outbox WHERE id IN (
                     SELECT id FROM (SELECT id, events, sum(events) OVER (ORDER BY id) AS upto
-                                    FROM (SELECT id, events FROM outbox ORDER BY id LIMIT :limit
+                                    FROM (SELECT id, events FROM outbox WHERE set_aside_reason IS NULL
+                                          ORDER BY id LIMIT :limit
                                           FOR UPDATE SKIP LOCKED) o) w
                     WHERE upto - events < :limit)
                 RETURNING id, message_key, payload, import_id, played_ats, track_ids, ms_played, removed
@@ -52,15 +70,37 @@ public class OutboxRepository {
         rows.sort(Comparator.comparingLong(row -> ((Number) row[0]).longValue()));
         List<Message> messages = new ArrayList<>();
         for (Object[] row : rows) {
+            long id = ((Number) row[0]).longValue();
             String key = (String) row[1];
             if (row[2] != null) {
-                messages.add(new Message(key, (byte[]) row[2]));
-            } else {
-                importedEvents(key, (String) row[3], (Long[]) row[4], (String[]) row[5], (Long[]) row[6],
-                        (Boolean) row[7]).forEach(payload -> messages.add(new Message(key, payload)));
+                messages.add(new Message(id, key, (byte[]) row[2]));
+                continue;
             }
+            List<byte[]> events;
+            try {
+                events = importedEvents(key, (String) row[3], (Long[]) row[4], (String[]) row[5], (Long[]) row[6],
+                        (Boolean) row[7]);
+            } catch (RuntimeException e) {
+                if (Failures.classify(e) == Failures.Kind.INFRASTRUCTURE) {
+                    throw e;
+                }
+                throw new UnpublishableRow(id, "its events cannot be encoded: " + Failures.describe(e), e);
+            }
+            events.forEach(payload -> messages.add(new Message(id, key, payload)));
         }
         return messages;
+    }
+
+    /** The relay skips the row from now on; {@code reason} says why, for whoever fixes the cause. */
+    public void setAside(long rowId, String reason) {
+        entityManager.createNativeQuery(
+                "UPDATE outbox SET set_aside_reason = :reason, set_aside_at = now() WHERE id = :id")
+                .setParameter("reason", reason).setParameter("id", rowId).executeUpdate();
+    }
+
+    public long setAsideCount() {
+        return ((Number) entityManager.createNativeQuery(
+                "SELECT count(*) FROM outbox WHERE set_aside_reason IS NOT NULL").getSingleResult()).longValue();
     }
 
     /**
@@ -95,7 +135,8 @@ public class OutboxRepository {
      * a rolled-back insert used, or rows purged from the middle, make it a little high until the relay passes them.
      */
     public long pending() {
-        return ((Number) entityManager.createNativeQuery("SELECT coalesce(max(id) - min(id) + 1, 0) FROM outbox")
+        return ((Number) entityManager.createNativeQuery("""
+                SELECT coalesce(max(id) - min(id) + 1, 0) FROM outbox WHERE set_aside_reason IS NULL""")
                 .getSingleResult()).longValue();
     }
 }

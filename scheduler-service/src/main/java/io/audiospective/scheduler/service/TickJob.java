@@ -4,12 +4,11 @@ import java.time.Clock;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.health.Readiness;
 import org.jboss.logging.Logger;
 
 import io.audiospective.scheduler.TickReport;
 import io.audiospective.scheduler.config.SchedulerConfig;
-import io.audiospective.support.SchemaMigration;
+import io.audiospective.support.BeforeSchemaMigrated;
 import io.quarkus.scheduler.Scheduled;
 
 /** Runs this replica's tick every {@code audiospective.scheduler.tick-interval}. */
@@ -19,21 +18,19 @@ public class TickJob {
     private static final Logger LOG = Logger.getLogger(TickJob.class);
 
     private final TickService ticks;
-    private final SchemaMigration migration;
     private final SchedulerConfig config;
     private final Clock clock;
 
-    TickJob(TickService ticks, @Readiness SchemaMigration migration, SchedulerConfig config, Clock clock) {
+    TickJob(TickService ticks, SchedulerConfig config, Clock clock) {
         this.ticks = ticks;
-        this.migration = migration;
         this.config = config;
         this.clock = clock;
     }
 
     @Scheduled(identity = "scheduler-tick", every = "${audiospective.scheduler.tick-interval:PT5S}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = BeforeSchemaMigrated.class)
     void tick() {
-        if (!config.tickEnabled() || !migration.isMigrated()) {
+        if (!config.tickEnabled()) {
             return;
         }
         try {

@@ -52,7 +52,10 @@ export async function render(view, { session, isCurrent }) {
   const perDay = overview.playsArchivedPerDay || [];
   const users = Object.values(overview.usersByState || {}).reduce((a, b) => a + b, 0);
   const lagTotal = Object.values(overview.consumerLag || {}).reduce((a, b) => a + Math.max(0, b), 0);
-  const dlqTotal = Object.values(overview.dlqSizes || {}).reduce((a, b) => a + b, 0);
+  // dead letters not re-driven yet, per source topic and reason code (POST /api/v1/admin/dead-letters/redrive)
+  const waiting = Object.fromEntries(Object.entries(overview.deadLetters || {})
+    .flatMap(([topic, reasons]) => Object.entries(reasons).map(([reason, n]) => [`${topic} · ${reason}`, n])));
+  const dlqTotal = Object.values(waiting).reduce((a, b) => a + b, 0);
   const chart = h('div', { class: 'chart', id: 'admin-chart', role: 'img', 'aria-label': 'Plays archived per hour' });
 
   const replayBox = h('div', { 'aria-live': 'polite' });
@@ -119,6 +122,8 @@ export async function render(view, { session, isCurrent }) {
       mapTable('failures-by-kind', 'Poll outcomes, last hour', polls,
         { keyLabel: 'Outcome', valueLabel: 'Polls', highlight: (k) => k !== 'OK' }),
       mapTable('consumer-lag', 'Consumer lag', overview.consumerLag, { keyLabel: 'Topic', valueLabel: 'Records behind' }),
+      mapTable('dead-letters', 'Dead letters waiting for a re-drive', waiting,
+        { keyLabel: 'Topic · reason', valueLabel: 'Records', highlight: (k, v) => v > 0 }),
       mapTable('dlq-sizes', 'Dead-letter topics', overview.dlqSizes,
         { keyLabel: 'Topic', valueLabel: 'Records', highlight: (k, v) => v > 0 })),
     h('section', { class: 'card' }, h('h2', {}, 'Plays archived per hour (UTC)'), perHour.length ? chart : h('p', { class: 'sub' }, 'None yet.')),
