@@ -71,7 +71,18 @@ public interface AuthConfig {
         @WithDefault("PT15M")
         Duration lifetime();
 
-        /** PKCS#8 PEM RSA private key; without it a key pair is generated at start (tokens die on restart). */
+        /** Every token names this audience (aud), and every verifier (api-service, scheduler-service) requires it. */
+        @WithDefault("audiospective-api")
+        String audience();
+
+        /**
+         * PKCS#8 PEM RSA private key. Without it a key pair is generated at start, so tokens die on restart and
+         * replicas refuse each other's tokens: allowed only where {@link #signingKeyRequired()} is off.
+         */
         Optional<String> signingKey();
+
+        /** Refuse to start without {@link #signingKey()}: on in production, off in dev mode and tests. */
+        @WithDefault("true")
+        boolean signingKeyRequired();
     }
 }
