@@ -59,7 +59,8 @@ class RequestBodyLimitsTest {
     @Test
     void aBodyOfUnknownLengthOutsideTheUploadIsRefused() throws Exception {
         byte[] body = "{\"timeZone\":\"Europe/Paris\"}".getBytes(StandardCharsets.UTF_8);
-        HttpResponse<String> response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(HttpRequest.newBuilder(timeZone)
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(timeZone)
                 .header("Authorization", "Bearer " + tokens.user("limits-" + UUID.randomUUID()))
                 .header("Content-Type", "application/json")
                 // a stream publisher has no length: the body goes chunked

@@ -347,7 +347,8 @@ class ManifestsTest {
             }
         }
         assertThat(authSelected).isTrue();
-        assertThat(allowedToAuth).containsExactlyInAnyOrder("archive-worker", "api-service", "ns:ingress-nginx", "ns:monitoring");
+        assertThat(allowedToAuth).containsExactlyInAnyOrder("archive-worker", "api-service", "scheduler-service",
+                "ns:ingress-nginx", "ns:monitoring");
     }
 
     static boolean routes(String type, String path, String request) {
