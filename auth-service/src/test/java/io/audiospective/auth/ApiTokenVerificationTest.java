@@ -62,6 +62,7 @@ class ApiTokenVerificationTest {
     }
 
     private static JsonNode json(String base64Url) throws Exception {
-        return new ObjectMapper().readTree(new String(Base64.getUrlDecoder().decode(base64Url), StandardCharsets.UTF_8));
+        return new ObjectMapper().readTree(
+                new String(Base64.getUrlDecoder().decode(base64Url), StandardCharsets.UTF_8));
     }
 }

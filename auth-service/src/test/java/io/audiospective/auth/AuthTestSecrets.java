@@ -34,6 +34,8 @@ public class AuthTestSecrets implements QuarkusTestResourceLifecycleManager {
                 "audiospective.auth.vault.active-key-id", "k1",
                 "quarkus.oidc.authentication.state-secret", random(32),
                 "audiospective.auth.admin-user-ids", adminPrefix + "-1-1",
+                // waitlist counters of this run only: runs beside each other share Redis and sign up from 127.0.0.1
+                "audiospective.auth.waitlist.key-prefix", "auth:waitlist:" + adminPrefix + ":",
                 ADMIN_PREFIX, adminPrefix);
     }
 

@@ -27,6 +27,8 @@ public interface AuthConfig {
 
     Spotify spotify();
 
+    Waitlist waitlist();
+
     Vault vault();
 
     ApiToken apiToken();
@@ -51,6 +53,21 @@ public interface AuthConfig {
         /** From when before that date the user is asked to reconnect. */
         @WithDefault("P14D")
         Duration reconnectWarning();
+    }
+
+    /** Sign-ups to the waitlist per client address (X-Forwarded-For of a trusted proxy, else the peer). */
+    interface Waitlist {
+
+        /** Sign-ups one client may make per window; more are answered 429 with Retry-After. */
+        @WithDefault("5")
+        int maxPerClient();
+
+        @WithDefault("PT10M")
+        Duration window();
+
+        /** Redis keys of the counters (deployments sharing a Redis keep apart by it). */
+        @WithDefault("auth:waitlist:")
+        String keyPrefix();
     }
 
     interface Vault {
