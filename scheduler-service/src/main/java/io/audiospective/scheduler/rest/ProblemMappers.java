@@ -8,10 +8,10 @@ import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import io.audiospective.scheduler.messaging.BatchPublisher.PublishException;
-import io.quarkus.security.ForbiddenException;
-import io.quarkus.security.UnauthorizedException;
 import io.audiospective.scheduler.service.UserNotFoundException;
 import io.audiospective.scheduler.service.UserNotPollableException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
 
 /** Every error as application/problem+json with a useful message; never a stack trace. */
 public class ProblemMappers {
