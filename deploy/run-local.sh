@@ -11,7 +11,8 @@
 # POLLING_PERIOD (how often each user is polled, default PT1H; e.g. PT2M compresses an hour into two minutes)
 # and SCHEDULE_WINDOW (the scheduler's publishing window, default PT1M, PT5S when the period is shorter).
 # Local secrets (service credential, token vault key, OIDC state secret) are generated once into
-# $AUDIOSPECTIVE_HOME/secrets.env (mode 600) and never printed.
+# $AUDIOSPECTIVE_HOME/secrets.env, and the key signing API tokens into $AUDIOSPECTIVE_HOME/api-token-signing-key.pem
+# (both mode 600, never printed), so a restart keeps members signed in. Every service listens on 127.0.0.1 only.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -98,6 +99,28 @@ SECRETS
     # shellcheck disable=SC1090
     source "$secrets"
     set +a
+    # auth-service runs in the prod profile, which refuses to start without a signing key
+    local signing_key="$STATE_DIR/api-token-signing-key.pem"
+    if [[ ! -f "$signing_key" ]]; then
+        say "generating the API token signing key in $signing_key"
+        (umask 077 && openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$signing_key" 2>/dev/null)
+    fi
+    export API_TOKEN_SIGNING_KEY="$(cat "$signing_key")"
+}
+
+b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
+
+# An API token with the admin role, signed with the local signing key as auth-service signs its tokens (its key id
+# read from auth-service's JWKS): the scheduler's admin endpoints take nothing else.
+admin_token() {
+    local kid header payload now
+    kid=$(curl -fsS "http://127.0.0.1:8081/.well-known/jwks.json" | grep -o '"kid":"[^"]*"' | cut -d'"' -f4)
+    now=$(date +%s)
+    header=$(printf '{"alg":"RS256","typ":"JWT","kid":"%s"}' "$kid" | b64url)
+    payload=$(printf '{"iss":"http://127.0.0.1:8081","aud":"audiospective-api","sub":"run-local","groups":["admin"],"iat":%d,"exp":%d}' \
+        "$now" "$((now + 300))" | b64url)
+    printf '%s.%s.%s' "$header" "$payload" \
+        "$(printf '%s.%s' "$header" "$payload" | openssl dgst -sha256 -sign "$STATE_DIR/api-token-signing-key.pem" | b64url)"
 }
 
 ensure_database() {
@@ -168,9 +191,12 @@ sign_in_demo_users() {
     done
     say "signed in $signed_in of $(wc -w <<<"$users") demo users through the emulator"
     # A first poll right away, so the demo users' plays show up now rather than at their slot in the period.
+    local token
+    token=$(admin_token)
     for user in $users; do
         for _ in $(seq 1 20); do
-            curl -fsS -o /dev/null -X POST "http://127.0.0.1:8082/admin/users/$user/poll-now" && break
+            curl -fsS -o /dev/null -X POST -H "Authorization: Bearer $token" \
+                "http://127.0.0.1:8082/admin/users/$user/poll-now" && break
             sleep 0.5
         done
     done

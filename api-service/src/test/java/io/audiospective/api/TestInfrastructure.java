@@ -1,5 +1,6 @@
 package io.audiospective.api;
 
+import io.audiospective.testing.ApiTokenIssuerTestResource;
 import io.audiospective.testing.KafkaBrokerTestResource;
 import io.audiospective.testing.PostgresTestDatabase;
 import io.quarkus.test.common.TestResourceScope;
@@ -8,7 +9,7 @@ import io.quarkus.test.common.WithTestResource;
 /** The real infrastructure every {@code @QuarkusTest} of this module runs against, started once. */
 @WithTestResource(value = KafkaBrokerTestResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = PostgresTestDatabase.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = FakeTokenIssuer.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = ApiTokenIssuerTestResource.class, scope = TestResourceScope.GLOBAL)
 public final class TestInfrastructure {
 
     private TestInfrastructure() {

@@ -1,13 +1,20 @@
 package io.audiospective.auth;
 
+import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Map;
 import java.util.UUID;
 
+import io.audiospective.testing.ApiTokenIssuerTestResource;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
-/** Secrets generated for one test run, so none is ever written into a file; plus a fresh admin user id. */
+/**
+ * Secrets generated for one test run, so none is ever written into a file; plus a fresh admin user id. The API
+ * token signing key is configured as in production, and handed to the tests (test-support's {@code ApiTokens}) so
+ * they can mint the tokens a verifier must refuse.
+ */
 public class AuthTestSecrets implements QuarkusTestResourceLifecycleManager {
 
     public static final String SERVICE_TOKEN = "audiospective.auth.service-token";
@@ -16,17 +23,34 @@ public class AuthTestSecrets implements QuarkusTestResourceLifecycleManager {
     @Override
     public Map<String, String> start() {
         String adminPrefix = "admin" + UUID.randomUUID().toString().substring(0, 8);
+        byte[] signingKey = rsaKey();
         return Map.of(
+                "audiospective.auth.api-token.signing-key", "-----BEGIN PRIVATE KEY-----\n"
+                        + Base64.getMimeEncoder().encodeToString(signingKey) + "\n-----END PRIVATE KEY-----",
+                ApiTokenIssuerTestResource.SIGNING_KEY, Base64.getEncoder().encodeToString(signingKey),
+                ApiTokenIssuerTestResource.ISSUER, "http://127.0.0.1:8081",
                 SERVICE_TOKEN, random(32),
                 "audiospective.auth.vault.keys", "k1:" + random(32) + ",k0:" + random(32),
                 "audiospective.auth.vault.active-key-id", "k1",
                 "quarkus.oidc.authentication.state-secret", random(32),
                 "audiospective.auth.admin-user-ids", adminPrefix + "-1-1",
+                // waitlist counters of this run only: runs beside each other share Redis and sign up from 127.0.0.1
+                "audiospective.auth.waitlist.key-prefix", "auth:waitlist:" + adminPrefix + ":",
                 ADMIN_PREFIX, adminPrefix);
     }
 
     @Override
     public void stop() {
+    }
+
+    private static byte[] rsaKey() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            return generator.generateKeyPair().getPrivate().getEncoded();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String random(int bytes) {

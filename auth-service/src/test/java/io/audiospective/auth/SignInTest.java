@@ -79,6 +79,7 @@ class SignInTest {
                 .setVerificationKeyResolver(new JwksVerificationKeyResolver(new JsonWebKeySet(jwks).getJsonWebKeys()))
                 .setExpectedIssuer(given().when().get("/.well-known/openid-configuration").then().statusCode(200)
                         .extract().path("issuer"))
+                .setExpectedAudience("audiospective-api")
                 .build().processToClaims(result.apiToken());
         assertThat(claims.getSubject()).isEqualTo(userId);
         assertThat(claims.getStringListClaimValue("groups")).containsExactly("user");

@@ -1,11 +1,13 @@
 package io.audiospective.scheduler;
 
+import static io.audiospective.scheduler.AdminRequests.asAdmin;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 
 import java.time.Duration;
@@ -15,14 +17,16 @@ import java.util.UUID;
 import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jose4j.jws.AlgorithmIdentifiers;
 import org.junit.jupiter.api.Test;
 
 import io.audiospective.model.BatchReason;
 import io.audiospective.scheduler.repository.ScheduledUserRepository;
+import io.audiospective.testing.ApiTokens;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 
-/** /admin/users/{id}/schedule and /admin/users/{id}/poll-now. */
+/** /admin/users/{id}/schedule and /admin/users/{id}/poll-now, for admins only. */
 @QuarkusTest
 class AdminEndpointTest {
 
@@ -33,12 +37,41 @@ class AdminEndpointTest {
     String bootstrapServers;
 
     @Test
+    void onlyAdminsOfOurIssuerMaySeeASchedule() {
+        String userId = user(ScheduleStatus.ACTIVE);
+        ApiTokens tokens = ApiTokens.ofTestIssuer();
+
+        given().when().get("/admin/users/{id}/schedule", userId).then().statusCode(401)
+                .contentType("application/problem+json");
+        given().auth().oauth2(tokens.user("member")).when().get("/admin/users/{id}/schedule", userId).then()
+                .statusCode(403).contentType("application/problem+json");
+        given().auth().oauth2(tokens.foreignIssuer("admin")).when().get("/admin/users/{id}/schedule", userId)
+                .then().statusCode(401);
+        given().auth().oauth2(tokens.audience(null, "admin")).when().get("/admin/users/{id}/schedule", userId)
+                .then().statusCode(401);
+        given().auth().oauth2(tokens.algorithm(AlgorithmIdentifiers.RSA_USING_SHA512, "admin")).when()
+                .get("/admin/users/{id}/schedule", userId).then().statusCode(401);
+        asAdmin().when().get("/admin/users/{id}/schedule", userId).then().statusCode(200);
+    }
+
+    @Test
+    void pollNowNeedsAnAdminToken() {
+        String userId = user(ScheduleStatus.ACTIVE);
+
+        given().when().post("/admin/users/{id}/poll-now", userId).then().statusCode(401);
+        given().auth().oauth2(ApiTokens.ofTestIssuer().user(userId)).when().post("/admin/users/{id}/poll-now", userId)
+                .then().statusCode(403);
+        asAdmin().when().get("/admin/users/{id}/schedule", userId).then().statusCode(200)
+                .body("lastBatchId", nullValue());
+    }
+
+    @Test
     void theScheduleShowsTheSlotAndTheNextPollWithinThePeriod() {
         String userId = user(ScheduleStatus.ACTIVE);
         long key = QuarkusTransaction.requiringNew().call(() -> users.findById(userId).slotKey);
         Instant before = Instant.now();
 
-        String nextPoll = given().when().get("/admin/users/{id}/schedule", userId).then().statusCode(200)
+        String nextPoll = asAdmin().when().get("/admin/users/{id}/schedule", userId).then().statusCode(200)
                 .body("userId", equalTo(userId))
                 .body("status", equalTo("ACTIVE"))
                 .body("pollingPeriod", equalTo("PT1H"))
@@ -55,7 +88,7 @@ class AdminEndpointTest {
     void pollNowPublishesAManualBatchForTheUser() {
         String userId = user(ScheduleStatus.ACTIVE);
 
-        String batchId = given().when().post("/admin/users/{id}/poll-now", userId).then().statusCode(202)
+        String batchId = asAdmin().when().post("/admin/users/{id}/poll-now", userId).then().statusCode(202)
                 .body("userId", equalTo(userId))
                 .body("reason", equalTo("MANUAL"))
                 .body("batchId", startsWith("manual:" + userId + ":"))
@@ -69,7 +102,7 @@ class AdminEndpointTest {
                         assertThat(keyed.batch().userIds()).containsExactly(userId);
                     });
         }
-        given().when().get("/admin/users/{id}/schedule", userId).then().statusCode(200)
+        asAdmin().when().get("/admin/users/{id}/schedule", userId).then().statusCode(200)
                 .body("lastPublishedReason", equalTo("MANUAL"))
                 .body("lastBatchId", equalTo(batchId))
                 .body("lastPublishedAt", notNullValue());
@@ -80,13 +113,13 @@ class AdminEndpointTest {
     @Test
     void anUnknownUserIsAProblemNotAStackTrace() {
         String userId = "nobody-" + UUID.randomUUID();
-        given().when().get("/admin/users/{id}/schedule", userId).then().statusCode(404)
+        asAdmin().when().get("/admin/users/{id}/schedule", userId).then().statusCode(404)
                 .contentType("application/problem+json")
                 .body("status", equalTo(404))
                 .body("title", equalTo("User not found"))
                 .body("detail", containsString(userId))
                 .body(not(containsString("Exception")));
-        given().when().post("/admin/users/{id}/poll-now", userId).then().statusCode(404)
+        asAdmin().when().post("/admin/users/{id}/poll-now", userId).then().statusCode(404)
                 .contentType("application/problem+json");
     }
 
@@ -95,18 +128,18 @@ class AdminEndpointTest {
         String deleted = user(ScheduleStatus.DELETED);
         String reauth = user(ScheduleStatus.NEEDS_REAUTH);
 
-        given().when().post("/admin/users/{id}/poll-now", deleted).then().statusCode(409)
+        asAdmin().when().post("/admin/users/{id}/poll-now", deleted).then().statusCode(409)
                 .contentType("application/problem+json")
                 .body("detail", containsString("deleted"))
                 .body("instance", equalTo("/admin/users/" + deleted + "/poll-now"));
-        given().when().post("/admin/users/{id}/poll-now", reauth).then().statusCode(409)
+        asAdmin().when().post("/admin/users/{id}/poll-now", reauth).then().statusCode(409)
                 .contentType("application/problem+json")
                 .body("detail", containsString("re-authorise"));
     }
 
     @Test
     void aWrongMethodIsAProblemToo() {
-        given().when().delete("/admin/users/{id}/schedule", "x").then().statusCode(405)
+        asAdmin().when().delete("/admin/users/{id}/schedule", "x").then().statusCode(405)
                 .contentType("application/problem+json")
                 .body("status", equalTo(405));
     }

@@ -1,5 +1,6 @@
 package io.audiospective.scheduler;
 
+import static io.audiospective.scheduler.AdminRequests.asAdmin;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -57,7 +58,7 @@ class HeavyListenersAndStatusTest {
             send(ArchiveOutcome.success("b", userId, slot, polledAt, 50, signal.fullPage(), signal.gap(),
                     signal.listening()));
             Instant extra = polledAt.plus(Duration.ofMinutes(10));
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when()
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> asAdmin().when()
                     .get("/admin/users/{id}/schedule", userId).then().statusCode(200)
                     .body("extraPollAt", equalTo(extra.toString()))
                     .body("extraPollReason", equalTo("HEAVY_LISTENER")));
@@ -76,19 +77,19 @@ class HeavyListenersAndStatusTest {
                 String id = batches.get(0).batchId();
                 topic.awaitBatches(batch -> batch.batchId().equals(id), found -> found.size() == 1);
             }
-            given().when().get("/admin/users/{id}/schedule", userId).then().statusCode(200)
+            asAdmin().when().get("/admin/users/{id}/schedule", userId).then().statusCode(200)
                     .body("extraPollAt", nullValue())
                     .body("lastPublishedReason", equalTo("HEAVY_LISTENER"));
 
             // Still listening after the extra poll: another one; a quiet poll ends them.
             Instant secondPoll = extra.plusSeconds(40);
             send(ArchiveOutcome.success("b", userId, extra, secondPoll, 12, false, false, true));
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when()
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> asAdmin().when()
                     .get("/admin/users/{id}/schedule", userId).then()
                     .body("extraPollAt", equalTo(secondPoll.plus(Duration.ofMinutes(10)).toString())));
             Instant quiet = secondPoll.plus(Duration.ofMinutes(10)).plusSeconds(40);
             send(ArchiveOutcome.success("b", userId, extra, quiet, 0, false, false, false));
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when()
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> asAdmin().when()
                     .get("/admin/users/{id}/schedule", userId).then()
                     .body("lastOutcomeAt", equalTo(quiet.toString()))
                     .body("extraPollAt", nullValue()));
@@ -108,10 +109,10 @@ class HeavyListenersAndStatusTest {
         TestMessages.userEvent(bootstrapServers, reauth, UserEventType.NEEDS_REAUTH, registered.plusSeconds(60));
         TestMessages.userEvent(bootstrapServers, deleted, UserEventType.DELETED, registered.plusSeconds(60));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            given().when().get("/admin/users/{id}/schedule", active).then().body("status", equalTo("ACTIVE"));
-            given().when().get("/admin/users/{id}/schedule", reauth).then().body("status", equalTo("NEEDS_REAUTH"))
+            asAdmin().when().get("/admin/users/{id}/schedule", active).then().body("status", equalTo("ACTIVE"));
+            asAdmin().when().get("/admin/users/{id}/schedule", reauth).then().body("status", equalTo("NEEDS_REAUTH"))
                     .body("nextPoll", nullValue());
-            given().when().get("/admin/users/{id}/schedule", deleted).then().body("status", equalTo("DELETED"))
+            asAdmin().when().get("/admin/users/{id}/schedule", deleted).then().body("status", equalTo("DELETED"))
                     .body("nextPoll", nullValue());
         });
 
@@ -141,7 +142,7 @@ class HeavyListenersAndStatusTest {
             // Re-authorised: polled again from their next slot on.
             TestMessages.userEvent(bootstrapServers, reauth, UserEventType.REAUTHORIZED,
                     registered.plusSeconds(120));
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when()
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> asAdmin().when()
                     .get("/admin/users/{id}/schedule", reauth).then().body("status", equalTo("ACTIVE")));
             Instant nextWindowEnd = Slots.floor(reauthSlot.plus(HOUR), MINUTE).plus(MINUTE);
             List<WindowResult> nextHour = new ArrayList<>();

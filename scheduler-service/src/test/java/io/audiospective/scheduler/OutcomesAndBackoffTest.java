@@ -1,5 +1,6 @@
 package io.audiospective.scheduler;
 
+import static io.audiospective.scheduler.AdminRequests.asAdmin;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -80,7 +81,7 @@ class OutcomesAndBackoffTest {
                 send(ArchiveOutcome.failure("b", userId, at, at, step.kind(), step.retryAfter(), "failed"));
             }
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-                var response = given().when().get("/admin/users/{id}/schedule", userId).then().statusCode(200)
+                var response = asAdmin().when().get("/admin/users/{id}/schedule", userId).then().statusCode(200)
                         .body("lastOutcomeAt", equalTo(at.toString()))
                         .body("consecutiveFailures", equalTo(step.failures()));
                 if (step.kind() == null) {
@@ -108,7 +109,7 @@ class OutcomesAndBackoffTest {
         send(ArchiveOutcome.success("b", userId, BASE, BASE, 1, false, false, false));
         send(ArchiveOutcome.failure("b", userId, t3, t3, FailureKind.NETWORK, null, "timeout"));
 
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when()
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> asAdmin().when()
                 .get("/admin/users/{id}/schedule", userId).then().statusCode(200)
                 .body("lastOutcomeAt", equalTo(t3.toString()))
                 .body("consecutiveFailures", equalTo(2))
@@ -122,7 +123,7 @@ class OutcomesAndBackoffTest {
         Instant slot = Slots.slotInPeriodOf(key, BASE.plus(Duration.ofHours(5)), Duration.ofHours(1));
         Instant failedAt = slot.minus(minutes(5));
         send(ArchiveOutcome.failure("b", userId, failedAt, failedAt, FailureKind.NETWORK, null, "HTTP 503"));
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when()
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> asAdmin().when()
                 .get("/admin/users/{id}/schedule", userId).then()
                 .body("backoffUntil", equalTo(slot.plus(minutes(5)).toString())));
 
@@ -146,7 +147,7 @@ class OutcomesAndBackoffTest {
             assertThat(topic.awaitBatches(batch -> batch.batchId().equals(retryId), found -> !found.isEmpty()))
                     .singleElement().satisfies(keyed -> assertThat(keyed.batch().userIds()).contains(userId));
         }
-        given().when().get("/admin/users/{id}/schedule", userId).then().statusCode(200)
+        asAdmin().when().get("/admin/users/{id}/schedule", userId).then().statusCode(200)
                 .body("extraPollAt", nullValue())
                 .body("lastPublishedReason", equalTo("SCHEDULED"));
         given().when().get("/q/metrics").then().statusCode(200)
@@ -176,7 +177,7 @@ class OutcomesAndBackoffTest {
         String userId = activeUser();
         Instant at = BASE.plus(minutes(7));
         send(ArchiveOutcome.failure("b", userId, at, at, FailureKind.UNKNOWN, null, "odd"));
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when()
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> asAdmin().when()
                 .get("/admin/users/{id}/schedule", userId).then().body("failureKind", equalTo("UNKNOWN")));
     }
 

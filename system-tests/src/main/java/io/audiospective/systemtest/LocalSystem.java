@@ -6,7 +6,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.security.interfaces.RSAPublicKey;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -20,6 +24,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+
+import org.jose4j.jwk.RsaJsonWebKey;
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.lang.JoseException;
 
 import io.audiospective.testing.TcpForwarder;
 
@@ -91,6 +101,9 @@ public final class LocalSystem implements AutoCloseable {
     private final ServiceProcess api;
     /** The credential of auth-service's /internal endpoints in this run; never printed. */
     private final String serviceToken;
+    /** auth-service's API token signing key in this run, so the harness can act as an admin; never printed. */
+    private final KeyPair signingKey;
+    private final String issuer;
     private boolean kafkaRunning;
     private Thread shutdownHook;
     private boolean closed;
@@ -155,6 +168,12 @@ public final class LocalSystem implements AutoCloseable {
         common.put("VAULT_KEYS", "run1:" + randomSecret());
         common.put("VAULT_ACTIVE_KEY_ID", "run1");
         common.put("OIDC_STATE_SECRET", randomSecret());
+        // the services run in the prod profile, where auth-service refuses to start without a signing key
+        signingKey = rsaKey();
+        common.put("API_TOKEN_SIGNING_KEY", "-----BEGIN PRIVATE KEY-----\n"
+                + Base64.getMimeEncoder().encodeToString(signingKey.getPrivate().getEncoded())
+                + "\n-----END PRIVATE KEY-----");
+        issuer = "http://127.0.0.1:" + authPort;
 
         auth = java("auth-service", authPort, jarOf("auth-service"), common, "/q/health/ready");
         Map<String, String> schedulerEnv = new LinkedHashMap<>(common);
@@ -258,9 +277,35 @@ public final class LocalSystem implements AutoCloseable {
     public boolean pollNow(String userId) throws IOException, InterruptedException {
         HttpResponse<Void> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 scheduler.url().resolve("/admin/users/" + userId + "/poll-now"))
+                .header("Authorization", "Bearer " + adminToken())
                 .POST(HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.discarding());
         return response.statusCode() / 100 == 2;
+    }
+
+    /**
+     * An API token with the admin role, signed with this run's key exactly as auth-service signs its tokens (key id =
+     * the key's JWK thumbprint), for the scheduler's admin endpoints.
+     */
+    public String adminToken() {
+        RsaJsonWebKey jwk = new RsaJsonWebKey((RSAPublicKey) signingKey.getPublic());
+        JwtClaims claims = new JwtClaims();
+        claims.setIssuer(issuer);
+        claims.setAudience("audiospective-api");
+        claims.setSubject("local-system");
+        claims.setStringListClaim("groups", "user", "admin");
+        claims.setIssuedAtToNow();
+        claims.setExpirationTimeMinutesInTheFuture(5);
+        JsonWebSignature jws = new JsonWebSignature();
+        jws.setPayload(claims.toJson());
+        jws.setKey(signingKey.getPrivate());
+        jws.setKeyIdHeaderValue(jwk.calculateBase64urlEncodedThumbprint("SHA-256"));
+        jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
+        try {
+            return jws.getCompactSerialization();
+        } catch (JoseException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /**
@@ -420,6 +465,16 @@ public final class LocalSystem implements AutoCloseable {
             statement.execute(sql);
         } catch (SQLException e) {
             throw new IllegalStateException("PostgreSQL refused " + sql + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static KeyPair rsaKey() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            return generator.generateKeyPair();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

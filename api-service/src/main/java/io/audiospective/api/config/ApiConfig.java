@@ -38,6 +38,14 @@ public interface ApiConfig {
     @WithDefault("10s")
     Duration dropReplacedAfter();
 
+    /**
+     * The largest request body of every route but the import upload (which takes up to
+     * {@code quarkus.http.limits.max-body-size}): JSON bodies are a few hundred bytes, and RESTEasy holds them in
+     * memory.
+     */
+    @WithDefault("64K")
+    MemorySize maxBodySize();
+
     /** Limits of imports of Spotify history files ({@code audiospective.api.imports.*}). */
     Imports imports();
 

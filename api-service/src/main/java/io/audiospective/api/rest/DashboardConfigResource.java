@@ -12,8 +12,9 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
- * What the web dashboard (module web-dashboard, served at /) needs before anyone signs in: where auth-service
- * is, i.e. the issuer of the API tokens this service accepts. Public, nothing secret.
+ * What the web dashboard (module web-dashboard, served at /) needs before anyone signs in: where browsers reach
+ * auth-service, i.e. the issuer of the API tokens this service accepts (its public URL, not the in-cluster address
+ * the JWKS is fetched from). Public, nothing secret.
  */
 @Path("/dashboard/config")
 @PermitAll
@@ -22,7 +23,7 @@ public class DashboardConfigResource {
 
     private final String authUrl;
 
-    DashboardConfigResource(@ConfigProperty(name = "quarkus.oidc.auth-server-url") String authUrl) {
+    DashboardConfigResource(@ConfigProperty(name = "quarkus.oidc.token.issuer") String authUrl) {
         this.authUrl = authUrl.endsWith("/") ? authUrl.substring(0, authUrl.length() - 1) : authUrl;
     }
 

@@ -192,14 +192,19 @@ public class MeResource {
                 .header("Cache-Control", "private, no-store").build();
     }
 
+    /**
+     * One CSV cell. Names come from Spotify and from uploaded files, so a cell that a spreadsheet would read as a
+     * formula (starting with = + - @, a tab or a carriage return) is prefixed with an apostrophe (OWASP CSV injection).
+     */
     static String csv(String value) {
         if (value == null) {
             return "";
         }
-        if (value.contains(",") || value.contains("\"") || value.contains("\n") || value.contains("\r")) {
-            return '"' + value.replace("\"", "\"\"") + '"';
+        String cell = !value.isEmpty() && "=+-@\t\r".indexOf(value.charAt(0)) >= 0 ? "'" + value : value;
+        if (cell.contains(",") || cell.contains("\"") || cell.contains("\n") || cell.contains("\r")) {
+            return '"' + cell.replace("\"", "\"\"") + '"';
         }
-        return value;
+        return cell;
     }
 
     private static String blankToNull(String value) {

@@ -29,6 +29,7 @@ import io.audiospective.api.Views.Me;
 import io.audiospective.api.repository.Db;
 import io.audiospective.api.repository.StatsRepository;
 import io.audiospective.model.Topics;
+import io.smallrye.common.annotation.Identifier;
 
 /** What operators see: users by state, polls, ingestion, Kafka lag and dead letters. */
 @ApplicationScoped
@@ -57,7 +58,7 @@ public class AdminService {
     private final Admin admin;
 
     AdminService(Db db, UserService users, StatsRepository stats, Clock clock, DeadLetterService deadLetters,
-            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+            @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig,
             @ConfigProperty(name = "mp.messaging.incoming.plays.group.id") String playsGroup,
             @ConfigProperty(name = "mp.messaging.incoming.users.group.id") String usersGroup,
             @ConfigProperty(name = "mp.messaging.incoming.archive-outcomes.group.id") String outcomesGroup) {
@@ -68,10 +69,17 @@ public class AdminService {
         this.deadLetters = deadLetters;
         this.groups = Map.of(Topics.PLAYS, playsGroup, Topics.USERS, usersGroup, Topics.ARCHIVE_OUTCOMES,
                 outcomesGroup);
-        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.CLIENT_ID_CONFIG, "api-service-admin",
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000));
+        // the shared kafka.* settings an admin client takes: bootstrap servers and, in Kubernetes, the SASL credentials
+        Map<String, Object> adminConfig = new HashMap<>();
+        kafkaConfig.forEach((key, value) -> {
+            if (AdminClientConfig.configNames().contains(key)) {
+                adminConfig.put(key, value);
+            }
+        });
+        adminConfig.put(AdminClientConfig.CLIENT_ID_CONFIG, "api-service-admin");
+        adminConfig.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000);
+        adminConfig.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000);
+        this.admin = Admin.create(adminConfig);
     }
 
     public Overview overview() {

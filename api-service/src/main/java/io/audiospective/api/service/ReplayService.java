@@ -24,7 +24,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.audiospective.api.ProblemException;
@@ -35,6 +34,7 @@ import io.audiospective.model.Topics;
 import io.audiospective.model.codec.MessageCodec;
 import io.audiospective.model.codec.MessageFormatException;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.smallrye.common.annotation.Identifier;
 
 /**
  * Backfill by replay: re-reads {@code plays} from the earliest offset with a fresh consumer group into a new
@@ -55,7 +55,7 @@ public class ReplayService {
     private final Db db;
     private final ReadModelService readModel;
     private final Clock clock;
-    private final String bootstrapServers;
+    private final Map<String, Object> kafkaConfig = new HashMap<>();
     private final Duration dropAfter;
     private final AtomicBoolean running = new AtomicBoolean();
     private volatile boolean stopping;
@@ -66,12 +66,17 @@ public class ReplayService {
     });
 
     ReplayService(Db db, ReadModelService readModel, Clock clock,
-            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+            @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig,
             io.audiospective.api.config.ApiConfig config) {
         this.db = db;
         this.readModel = readModel;
         this.clock = clock;
-        this.bootstrapServers = bootstrapServers;
+        // the shared kafka.* settings a consumer takes: bootstrap servers and, in Kubernetes, the SASL credentials
+        kafkaConfig.forEach((key, value) -> {
+            if (ConsumerConfig.configNames().contains(key)) {
+                this.kafkaConfig.put(key, value);
+            }
+        });
         this.dropAfter = config.dropReplacedAfter();
     }
 
@@ -121,7 +126,7 @@ public class ReplayService {
         ReadModelTables target = new ReadModelTables(generation);
         long records = 0;
         Map<String, Object> props = new HashMap<>();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.putAll(kafkaConfig);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);

@@ -27,6 +27,8 @@ public interface AuthConfig {
 
     Spotify spotify();
 
+    Waitlist waitlist();
+
     Vault vault();
 
     ApiToken apiToken();
@@ -53,6 +55,21 @@ public interface AuthConfig {
         Duration reconnectWarning();
     }
 
+    /** Sign-ups to the waitlist per client address (X-Forwarded-For of a trusted proxy, else the peer). */
+    interface Waitlist {
+
+        /** Sign-ups one client may make per window; more are answered 429 with Retry-After. */
+        @WithDefault("5")
+        int maxPerClient();
+
+        @WithDefault("PT10M")
+        Duration window();
+
+        /** Redis keys of the counters (deployments sharing a Redis keep apart by it). */
+        @WithDefault("auth:waitlist:")
+        String keyPrefix();
+    }
+
     interface Vault {
 
         /** Comma-separated {@code keyId:base64AesKey} pairs; old keys stay to read old values. */
@@ -71,7 +88,18 @@ public interface AuthConfig {
         @WithDefault("PT15M")
         Duration lifetime();
 
-        /** PKCS#8 PEM RSA private key; without it a key pair is generated at start (tokens die on restart). */
+        /** Every token names this audience (aud), and every verifier (api-service, scheduler-service) requires it. */
+        @WithDefault("audiospective-api")
+        String audience();
+
+        /**
+         * PKCS#8 PEM RSA private key. Without it a key pair is generated at start, so tokens die on restart and
+         * replicas refuse each other's tokens: allowed only where {@link #signingKeyRequired()} is off.
+         */
         Optional<String> signingKey();
+
+        /** Refuse to start without {@link #signingKey()}: on in production, off in dev mode and tests. */
+        @WithDefault("true")
+        boolean signingKeyRequired();
     }
 }

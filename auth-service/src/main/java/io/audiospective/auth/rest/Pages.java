@@ -3,22 +3,27 @@ package io.audiospective.auth.rest;
 /** The few HTML pages auth-service serves itself. */
 final class Pages {
 
+    /** The pages' only style, inline: the Content-Security-Policy admits exactly this text by its hash. */
+    static final String STYLE = """
+            body{font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem;
+            color:#111;background:#fff}a,button{font-size:1rem}input{font-size:1rem;padding:.4rem;width:100%}
+            button{margin-top:.6rem;padding:.5rem 1rem;background:#1d4ed8;color:#fff;border:0;border-radius:.3rem}
+            .note{color:#7c2d12}""";
+
     private static final String HEAD = """
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <title>Audiospective</title>
-            <style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem;
-            color:#111;background:#fff}a,button{font-size:1rem}input{font-size:1rem;padding:.4rem;width:100%%}
-            button{margin-top:.6rem;padding:.5rem 1rem;background:#1d4ed8;color:#fff;border:0;border-radius:.3rem}
-            .note{color:#7c2d12}</style></head><body>
+            <style>""" + STYLE + """
+            </style></head><body>
             """;
 
     private Pages() {
     }
 
     static String waitlist(String note) {
-        return HEAD.formatted() + """
+        return HEAD + """
                 <h1>All founding seats are taken</h1>
                 %s
                 <p>Audiospective is full for now. Leave your e-mail address and we will let you know when a seat
@@ -34,7 +39,7 @@ final class Pages {
     }
 
     static String onWaitlist() {
-        return HEAD.formatted() + """
+        return HEAD + """
                 <h1>You are on the waitlist</h1>
                 <p role="status">Thank you. We will write to you when a seat opens.</p>
                 </body></html>

@@ -1,5 +1,6 @@
 package io.audiospective.auth.rest;
 
+import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 
@@ -29,6 +30,19 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response spotifyTimeout(TimeoutException e) {
         return Problem.response(Response.Status.SERVICE_UNAVAILABLE, "Spotify accounts did not answer in time");
+    }
+
+    /**
+     * A path or query parameter that is not of its type (an id that is no number): RESTEasy calls it 404, but the
+     * request is malformed, not aimed at something missing.
+     */
+    @ServerExceptionMapper
+    public Response notFound(NotFoundException e) {
+        if (e.getCause() instanceof IllegalArgumentException) {
+            return Problem.response(Response.Status.BAD_REQUEST, "A parameter of this request is not valid: "
+                    + e.getCause().getMessage());
+        }
+        return webApplication(e);
     }
 
     @ServerExceptionMapper

@@ -19,8 +19,10 @@ import java.util.Set;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
+import org.jose4j.jwa.AlgorithmConstraints;
 import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jwk.RsaJsonWebKey;
+import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.MalformedClaimException;
 import org.jose4j.jwt.consumer.InvalidJwtException;
@@ -28,12 +30,15 @@ import org.jose4j.jwt.consumer.JwtConsumer;
 import org.jose4j.jwt.consumer.JwtConsumerBuilder;
 
 import io.audiospective.auth.config.AuthConfig;
+import io.quarkus.runtime.Startup;
 import io.smallrye.jwt.build.Jwt;
 
 /**
  * Issues and verifies the signed API tokens (RS256 JWT) that frontends send to api-service. The public key is
- * published as JWKS, so verifiers need no shared secret.
+ * published as JWKS, so verifiers need no shared secret. Created at start, so a production replica without the
+ * shared signing key refuses to start instead of signing tokens the others reject.
  */
+@Startup
 @ApplicationScoped
 public class ApiTokenService {
 
@@ -49,6 +54,10 @@ public class ApiTokenService {
         this.config = config;
         this.clock = clock;
         KeyPair keys = config.apiToken().signingKey().map(ApiTokenService::fromPem).orElseGet(() -> {
+            if (config.apiToken().signingKeyRequired()) {
+                throw new IllegalStateException("API_TOKEN_SIGNING_KEY is not set: every replica must sign API tokens"
+                        + " with the same key (a PKCS#8 PEM RSA private key from a secret)");
+            }
             LOG.warn("No API token signing key configured (API_TOKEN_SIGNING_KEY): using a key generated at start,"
                     + " so API tokens stop verifying when the service restarts");
             return generate();
@@ -60,6 +69,10 @@ public class ApiTokenService {
         publicJwk.setKeyId(publicJwk.calculateBase64urlEncodedThumbprint("SHA-256"));
         this.consumer = new JwtConsumerBuilder()
                 .setExpectedIssuer(config.apiToken().issuer())
+                .setExpectedAudience(config.apiToken().audience())
+                // the algorithm is ours to choose, never the token's
+                .setJwsAlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT,
+                        AlgorithmIdentifiers.RSA_USING_SHA256)
                 .setVerificationKey(keys.getPublic())
                 .setRequireExpirationTime()
                 .setRequireSubject()
@@ -73,6 +86,7 @@ public class ApiTokenService {
         Instant now = clock.instant();
         Instant expiresAt = now.plus(config.apiToken().lifetime());
         String token = Jwt.issuer(config.apiToken().issuer())
+                .audience(config.apiToken().audience())
                 .subject(userId)
                 .upn(userId)
                 .groups(roles)

@@ -1,5 +1,6 @@
 package io.audiospective.scheduler.rest;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -16,10 +17,11 @@ import io.audiospective.scheduler.ScheduleState;
 import io.audiospective.scheduler.service.ScheduleAdminService;
 
 /**
- * Operator view of one user's schedule. Not authenticated yet: admin endpoints get auth-service's JWTs (admin
- * role) once auth-service issues them; until then /admin/... must not be exposed outside the cluster.
+ * Operator view of one user's schedule and a poll on demand, for holders of an API token with the admin role: the
+ * schedule shows a member's listening activity, and a manual poll ignores backoff and spends the Spotify budget.
  */
 @Path("/admin/users/{userId}")
+@RolesAllowed("admin")
 @Tag(name = "admin")
 @Produces(MediaType.APPLICATION_JSON)
 public class AdminScheduleResource {

@@ -10,6 +10,8 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import io.audiospective.scheduler.messaging.BatchPublisher.PublishException;
 import io.audiospective.scheduler.service.UserNotFoundException;
 import io.audiospective.scheduler.service.UserNotPollableException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
 
 /** Every error as application/problem+json with a useful message; never a stack trace. */
 public class ProblemMappers {
@@ -31,6 +33,17 @@ public class ProblemMappers {
     public Response kafkaUnavailable(PublishException e, UriInfo uri) {
         LOG.warnf("Admin request %s failed: %s", uri.getPath(), e.getMessage());
         return problem(503, "Kafka unavailable", "The batch could not be published: " + e.getMessage(), uri);
+    }
+
+    @ServerExceptionMapper
+    public Response unauthorized(UnauthorizedException e, UriInfo uri) {
+        return problem(401, "Unauthorized",
+                "Send an API token from auth-service with the admin role as 'Authorization: Bearer <token>'", uri);
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e, UriInfo uri) {
+        return problem(403, "Forbidden", "Your API token does not have the admin role", uri);
     }
 
     @ServerExceptionMapper

@@ -23,7 +23,7 @@ import java.util.Map;
  * <li>Kubernetes' own kinds: fabric8 {@code kubernetes-model-*}, generated from the Kubernetes OpenAPI description;</li>
  * <li>ServiceMonitor, PrometheusRule: fabric8 {@code openshift-model-monitoring}, generated from the Prometheus
  * operator's CRDs;</li>
- * <li>Kafka, KafkaNodePool, KafkaTopic: Strimzi's {@code io.strimzi:api}, the model Strimzi generates its CRDs
+ * <li>Kafka, KafkaNodePool, KafkaTopic, KafkaUser: Strimzi's {@code io.strimzi:api}, the model Strimzi generates its CRDs
  * from.</li>
  * </ul>
  * These models keep unknown fields in an "additional properties" map; here that escape hatch is removed, so a field
@@ -50,7 +50,8 @@ final class ApiSchemas {
                     io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule.class),
             model("Kafka", "kafka.strimzi.io/v1beta2", io.strimzi.api.kafka.model.kafka.Kafka.class),
             model("KafkaNodePool", "kafka.strimzi.io/v1beta2", io.strimzi.api.kafka.model.nodepool.KafkaNodePool.class),
-            model("KafkaTopic", "kafka.strimzi.io/v1beta2", io.strimzi.api.kafka.model.topic.KafkaTopic.class));
+            model("KafkaTopic", "kafka.strimzi.io/v1beta2", io.strimzi.api.kafka.model.topic.KafkaTopic.class),
+            model("KafkaUser", "kafka.strimzi.io/v1beta2", io.strimzi.api.kafka.model.user.KafkaUser.class));
 
     private static Map.Entry<String, Map.Entry<String, Class<?>>> model(String kind, String apiVersion, Class<?> type) {
         return Map.entry(kind, Map.entry(apiVersion, type));

@@ -61,8 +61,10 @@ class ManifestsTest {
             Map.entry("Deployment", "apps/v1"), Map.entry("StatefulSet", "apps/v1"),
             Map.entry("PodDisruptionBudget", "policy/v1"), Map.entry("Ingress", "networking.k8s.io/v1"),
             Map.entry("NetworkPolicy", "networking.k8s.io/v1"), Map.entry("ScaledObject", "keda.sh/v1alpha1"),
+            Map.entry("TriggerAuthentication", "keda.sh/v1alpha1"),
             Map.entry("Kafka", "kafka.strimzi.io/v1beta2"), Map.entry("KafkaNodePool", "kafka.strimzi.io/v1beta2"),
-            Map.entry("KafkaTopic", "kafka.strimzi.io/v1beta2"), Map.entry("Cluster", "postgresql.cnpg.io/v1"),
+            Map.entry("KafkaTopic", "kafka.strimzi.io/v1beta2"), Map.entry("KafkaUser", "kafka.strimzi.io/v1beta2"),
+            Map.entry("Cluster", "postgresql.cnpg.io/v1"),
             Map.entry("ServiceMonitor", "monitoring.coreos.com/v1"), Map.entry("PrometheusRule", "monitoring.coreos.com/v1"));
 
     static final Map<String, List<String>> REQUIRED = Map.ofEntries(
@@ -89,6 +91,12 @@ class ManifestsTest {
                     "spec.maxReplicaCount:int", "spec.triggers:array", "spec.triggers[].type:string",
                     "spec.triggers[].metadata.topic:string", "spec.triggers[].metadata.consumerGroup:string",
                     "spec.triggers[].metadata.bootstrapServers:string", "spec.triggers[].metadata.lagThreshold:string")),
+            Map.entry("TriggerAuthentication", List.of("spec.secretTargetRef:array",
+                    "spec.secretTargetRef[].parameter:string", "spec.secretTargetRef[].name:string",
+                    "spec.secretTargetRef[].key:string")),
+            Map.entry("KafkaUser", List.of("metadata.labels.strimzi\\.io/cluster:string",
+                    "spec.authentication.type:string", "spec.authorization.type:string",
+                    "spec.authorization.acls:array")),
             Map.entry("Kafka", List.of("spec.kafka.version:string", "spec.kafka.listeners:array",
                     "spec.kafka.listeners[].name:string", "spec.kafka.listeners[].port:int",
                     "spec.kafka.listeners[].type:string", "spec.kafka.listeners[].tls:boolean", "spec.entityOperator:object",
@@ -212,8 +220,6 @@ class ManifestsTest {
                     }
                 }
             }
-            assertThat(env.get("DB_USER")).isEqualTo("secret:audiospective-db-app/username");
-            assertThat(env.get("DB_PASSWORD")).isEqualTo("secret:audiospective-db-app/password");
         }
         // Every replica of auth-service must sign API tokens with the same key.
         assertThat(environment(objects, container(objects, "auth-service"))).containsKey("API_TOKEN_SIGNING_KEY");
@@ -302,16 +308,20 @@ class ManifestsTest {
                     String path = p.path("path").asText();
                     String type = p.path("pathType").asText();
                     assertThat(type).isIn("Prefix", "Exact");
-                    for (String secret : List.of("/internal/users/x/access-token", "/q/health/ready", "/q/metrics", "/")) {
-                        boolean routed = type.equals("Exact") ? path.equals(secret)
-                                : secret.equals(path) || secret.startsWith(path.endsWith("/") ? path : path + "/");
-                        assertThat(routed).as(svc + " path " + path + " must not route " + secret).isFalse();
+                    for (String secret : List.of("/internal/users/x/access-token", "/q/health/ready", "/q/metrics",
+                            "/admin/users/x/schedule", "/anything-else")) {
+                        assertThat(routes(type, path, secret)).as(svc + " path " + path + " must not route " + secret)
+                                .isFalse();
                     }
+                    // "/" only ever as the dashboard's page, never as a prefix of everything
+                    assertThat(!path.equals("/") || type.equals("Exact") && svc.equals("api-service"))
+                            .as("/ routed only Exact, to the dashboard").isTrue();
                     exposed.add(svc + path);
                 }
             }
         }
-        assertThat(exposed).contains("auth-service/login", "auth-service/.well-known", "api-service/api/v1");
+        assertThat(exposed).contains("auth-service/login", "auth-service/.well-known", "auth-service/waitlist",
+                "api-service/api/v1");
 
         Set<String> allowedToAuth = new TreeSet<>();
         boolean authSelected = false;
@@ -337,7 +347,241 @@ class ManifestsTest {
             }
         }
         assertThat(authSelected).isTrue();
-        assertThat(allowedToAuth).containsExactlyInAnyOrder("archive-worker", "api-service", "ns:ingress-nginx", "ns:monitoring");
+        assertThat(allowedToAuth).containsExactlyInAnyOrder("archive-worker", "api-service", "scheduler-service",
+                "ns:ingress-nginx", "ns:monitoring");
+    }
+
+    static boolean routes(String type, String path, String request) {
+        return type.equals("Exact") ? path.equals(request)
+                : request.equals(path) || request.startsWith(path.endsWith("/") ? path : path + "/");
+    }
+
+    static Set<String> routed(JsonNode ingress, String host, String service) {
+        Set<String> paths = new TreeSet<>();
+        for (JsonNode rule : ingress.path("spec").path("rules")) {
+            if (rule.path("host").asText().equals(host)) {
+                for (JsonNode p : rule.path("http").path("paths")) {
+                    if (p.path("backend").path("service").path("name").asText().equals(service)) {
+                        paths.add(p.path("pathType").asText() + " " + p.path("path").asText());
+                    }
+                }
+            }
+        }
+        return paths;
+    }
+
+    static boolean routedTo(JsonNode ingress, String host, String service, String request) {
+        return routed(ingress, host, service).stream().map(r -> r.split(" ", 2))
+                .anyMatch(r -> routes(r[0], r[1], request));
+    }
+
+    /**
+     * The dashboard's host (FRONTEND_URL) serves every dashboard file and the API it calls on its own origin, and the
+     * dashboard is told auth-service's public URL (API_TOKEN_ISSUER, which api-service hands it at /dashboard/config),
+     * never an address inside the cluster.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"base", "overlays/small", "overlays/production"})
+    void theDashboardIsRoutedAndSentToThePublicAuthService(String dir) throws IOException {
+        List<ObjectNode> objects = render(dir);
+        JsonNode ingress = Kustomize.find(objects, "Ingress", "audiospective");
+        Map<String, String> api = environment(objects, container(objects, "api-service"));
+        java.net.URI frontend = java.net.URI.create(api.get("FRONTEND_URL"));
+        for (String request : List.of("/", "/index.html", "/app.css", "/js/app.js", "/js/pages/home.js",
+                "/vendor/uplot/uPlot.iife.min.js", "/dashboard/config", "/api/v1/me")) {
+            assertThat(routedTo(ingress, frontend.getHost(), "api-service", request))
+                    .as("the dashboard's host routes " + request).isTrue();
+        }
+        java.net.URI issuer = java.net.URI.create(api.get("API_TOKEN_ISSUER"));
+        assertThat(issuer.getScheme()).isEqualTo("https");
+        assertThat(routedTo(ingress, issuer.getHost(), "auth-service", "/login")).as("issuer is public").isTrue();
+        assertThat(routedTo(ingress, issuer.getHost(), "auth-service", "/api/v1/auth/token")).isTrue();
+        assertThat(properties("api-service").getProperty("quarkus.oidc.token.issuer")).contains("${API_TOKEN_ISSUER");
+        assertThat(Files.readString(ROOT.resolve(
+                "api-service/src/main/java/io/audiospective/api/rest/DashboardConfigResource.java")))
+                .as("the dashboard is told the issuer").contains("@ConfigProperty(name = \"quarkus.oidc.token.issuer\")");
+        assertThat(api.get("DASHBOARD_ORIGINS")).contains(frontend.getScheme() + "://" + frontend.getHost());
+        assertThat(ingress.path("spec").path("tls").get(0).path("hosts").toString()).contains(frontend.getHost(),
+                issuer.getHost());
+    }
+
+    /** api-service spools uploads to /tmp: an emptyDir with a size limit, so uploads cannot fill the node's disk. */
+    @ParameterizedTest
+    @ValueSource(strings = {"base", "overlays/small", "overlays/production"})
+    void uploadsSpoolToABoundedTmp(String dir) throws IOException {
+        List<ObjectNode> objects = render(dir);
+        JsonNode pod = Kustomize.find(objects, "Deployment", "api-service").path("spec").path("template").path("spec");
+        String volume = null;
+        for (JsonNode mount : pod.path("containers").get(0).path("volumeMounts")) {
+            if (mount.path("mountPath").asText().equals("/tmp")) {
+                volume = mount.path("name").asText();
+            }
+        }
+        assertThat(volume).as("/tmp is a volume").isNotNull();
+        for (JsonNode v : pod.path("volumes")) {
+            if (v.path("name").asText().equals(volume)) {
+                assertThat(v.path("emptyDir").path("sizeLimit").asText()).as("/tmp sizeLimit").matches("[0-9]+[GM]i");
+                return;
+            }
+        }
+        throw new AssertionError("no volume " + volume);
+    }
+
+    // ---------------------------------------------------------------- credentials per service
+
+    /** Service -> the schema it owns (quarkus.flyway.schemas). */
+    static String schema(String service) throws IOException {
+        return properties(service).getProperty("quarkus.flyway.schemas");
+    }
+
+    /**
+     * The ACLs a service needs, from its own configuration: Read on every topic and consumer group it consumes, Write
+     * on every topic it produces to, dead-letter topics included; as "type:patternType:name:operation".
+     */
+    static Set<String> neededAcls(String service) throws IOException {
+        Properties props = properties(service);
+        Set<String> acls = new TreeSet<>();
+        for (String key : props.stringPropertyNames()) {
+            String value = props.getProperty(key);
+            if (key.startsWith("%") || !key.startsWith("mp.messaging.")) {
+                continue;
+            }
+            if (key.startsWith("mp.messaging.incoming.") && key.endsWith(".dead-letter-queue.topic")) {
+                acls.add("topic:literal:" + value + ":Write");
+            } else if (key.startsWith("mp.messaging.incoming.") && key.endsWith(".topic")) {
+                acls.add("topic:literal:" + value + ":Read");
+            } else if (key.startsWith("mp.messaging.incoming.") && key.endsWith(".group.id")) {
+                acls.add("group:literal:" + value + ":Read");
+            } else if (key.startsWith("mp.messaging.outgoing.") && key.endsWith(".topic")) {
+                acls.add("topic:literal:" + value + ":Write");
+            }
+        }
+        if (service.equals("api-service")) {
+            // a replay reads plays with a fresh consumer group per generation
+            assertThat(Files.readString(ROOT.resolve(
+                    "api-service/src/main/java/io/audiospective/api/service/ReplayService.java")))
+                    .contains("\"api-service-replay-\" + generation");
+            acls.add("group:prefix:api-service-replay-:Read");
+        }
+        return acls;
+    }
+
+    static Set<String> grantedAcls(JsonNode user) {
+        Set<String> acls = new TreeSet<>();
+        for (JsonNode acl : user.path("spec").path("authorization").path("acls")) {
+            JsonNode resource = acl.path("resource");
+            for (JsonNode operation : acl.path("operations")) {
+                acls.add(resource.path("type").asText() + ":" + resource.path("patternType").asText("literal") + ":"
+                        + resource.path("name").asText() + ":" + operation.asText());
+            }
+        }
+        return acls;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"base", "overlays/small", "overlays/production"})
+    void kafkaAuthenticatesEveryClientAndEachServiceMayUseOnlyItsTopicsAndGroups(String dir) throws IOException {
+        List<ObjectNode> objects = render(dir);
+        JsonNode kafka = Kustomize.find(objects, "Kafka", "audiospective").path("spec").path("kafka");
+        for (JsonNode listener : kafka.path("listeners")) {
+            assertThat(listener.path("authentication").path("type").asText()).as("listener " + listener.path("name"))
+                    .isIn("scram-sha-512", "tls");
+        }
+        assertThat(kafka.path("authorization").path("type").asText()).as("ACLs enforced").isEqualTo("simple");
+        assertThat(Kustomize.find(objects, "Kafka", "audiospective").path("spec").path("entityOperator")
+                .has("userOperator")).as("Strimzi's user operator manages the KafkaUsers").isTrue();
+        Map<String, String> config = new HashMap<>();
+        Kustomize.find(objects, "ConfigMap", "audiospective-config").path("data").fields()
+                .forEachRemaining(e -> config.put(e.getKey(), e.getValue().asText()));
+
+        for (String service : SERVICES.keySet()) {
+            JsonNode user = Kustomize.find(objects, "KafkaUser", service);
+            assertThat(user.path("metadata").path("labels").path("strimzi.io/cluster").asText()).isEqualTo("audiospective");
+            assertThat(user.path("spec").path("authentication").path("type").asText()).isEqualTo("scram-sha-512");
+            assertThat(user.path("spec").path("authorization").path("type").asText()).isEqualTo("simple");
+            assertThat(grantedAcls(user)).as(service + " may use exactly the topics and groups it uses")
+                    .containsExactlyInAnyOrderElementsOf(neededAcls(service));
+
+            Properties props = properties(service);
+            assertThat(props.getProperty("kafka.security.protocol")).startsWith("${KAFKA_SECURITY_PROTOCOL:");
+            assertThat(props.getProperty("kafka.sasl.mechanism")).startsWith("${KAFKA_SASL_MECHANISM:");
+            assertThat(props.getProperty("kafka.sasl.jaas.config")).startsWith("${KAFKA_SASL_JAAS_CONFIG");
+            Map<String, String> env = environment(objects, container(objects, service));
+            assertThat(env.get("KAFKA_SECURITY_PROTOCOL")).isEqualTo("SASL_PLAINTEXT");
+            assertThat(env.get("KAFKA_SASL_MECHANISM")).isEqualTo("SCRAM-SHA-512");
+            assertThat(env.get("KAFKA_SASL_JAAS_CONFIG")).as(service + " signs in as its own Kafka user")
+                    .isEqualTo("secret:" + service + "/sasl.jaas.config");
+        }
+        assertThat(config.get("KAFKA_SECURITY_PROTOCOL")).isEqualTo("SASL_PLAINTEXT");
+
+        // KEDA reads the worker group's lag and nothing else, with credentials from a Secret
+        JsonNode trigger = Kustomize.find(objects, "ScaledObject", "archive-worker").path("spec").path("triggers").get(0);
+        JsonNode auth = Kustomize.find(objects, "TriggerAuthentication",
+                trigger.path("authenticationRef").path("name").asText());
+        assertThat(auth.path("spec").path("secretTargetRef").findValuesAsText("parameter"))
+                .containsExactlyInAnyOrder("sasl", "username", "password");
+        JsonNode keda = Kustomize.find(objects, "KafkaUser", "keda");
+        assertThat(keda.path("spec").path("authentication").path("password").path("valueFrom").path("secretKeyRef")
+                .path("name").asText()).isEqualTo(auth.path("spec").path("secretTargetRef").get(0).path("name").asText());
+        assertThat(grantedAcls(keda)).containsExactlyInAnyOrder(
+                "topic:literal:" + trigger.path("metadata").path("topic").asText() + ":Describe",
+                "group:literal:" + trigger.path("metadata").path("consumerGroup").asText() + ":Describe");
+        assertThat(ofKind(objects, "KafkaUser")).hasSize(SERVICES.size() + 1);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"base", "overlays/small", "overlays/production"})
+    void eachServiceSignsInToPostgresAsARoleOwningOnlyItsSchema(String dir) throws IOException {
+        List<ObjectNode> objects = render(dir);
+        JsonNode db = Kustomize.find(objects, "Cluster", "audiospective-db").path("spec");
+        List<String> sql = new ArrayList<>();
+        db.path("bootstrap").path("initdb").path("postInitApplicationSQL").forEach(n -> sql.add(n.asText()));
+        Map<String, JsonNode> roles = new HashMap<>();
+        db.path("managed").path("roles").forEach(r -> roles.put(r.path("name").asText(), r));
+        Set<String> secrets = new HashSet<>();
+        for (String service : SERVICES.keySet()) {
+            String schema = schema(service);
+            Map<String, String> env = environment(objects, container(objects, service));
+            String secret = env.get("DB_USER").replaceFirst("^secret:", "").replaceFirst("/username$", "");
+            assertThat(env.get("DB_PASSWORD")).isEqualTo("secret:" + secret + "/password");
+            assertThat(secrets.add(secret)).as(service + " has credentials of its own").isTrue();
+            JsonNode role = roles.values().stream()
+                    .filter(r -> r.path("passwordSecret").path("name").asText().equals(secret)).findFirst()
+                    .orElseThrow(() -> new AssertionError("no managed role with the password of " + secret));
+            String name = role.path("name").asText();
+            assertThat(role.path("login").asBoolean()).isTrue();
+            assertThat(role.path("ensure").asText()).isEqualTo("present");
+            assertThat(role.path("superuser").asBoolean(false)).isFalse();
+            assertThat(role.path("inRoles").isMissingNode() || role.path("inRoles").isEmpty()).isTrue();
+            assertThat(sql).as(service + ": schema " + schema + " owned by " + name)
+                    .contains("CREATE SCHEMA " + schema + " AUTHORIZATION " + name);
+            assertThat(sql.stream().filter(q -> q.contains(" " + name) && q.startsWith("GRANT")))
+                    .as(name + " is granted nothing but CONNECT").allMatch(q -> q.startsWith("GRANT CONNECT ON DATABASE"));
+        }
+        assertThat(sql).contains("REVOKE CREATE ON SCHEMA public FROM PUBLIC");
+        assertThat(roles).hasSize(SERVICES.size());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"base", "overlays/small", "overlays/production"})
+    void redisWantsAPasswordFromASecretAndEveryServiceSendsIt(String dir) throws IOException {
+        List<ObjectNode> objects = render(dir);
+        JsonNode redis = Kustomize.find(objects, "StatefulSet", "redis").path("spec").path("template").path("spec")
+                .path("containers").get(0);
+        List<String> args = new ArrayList<>();
+        redis.path("args").forEach(a -> args.add(a.asText()));
+        int i = args.indexOf("--requirepass");
+        assertThat(i).as("redis --requirepass").isNotNegative();
+        Matcher m = Pattern.compile("\\$\\(([A-Z_]+)\\)").matcher(args.get(i + 1));
+        assertThat(m.matches()).as("the password comes from an env var").isTrue();
+        String secret = environment(objects, redis).get(m.group(1));
+        assertThat(secret).as("Redis' password").startsWith("secret:");
+        assertThat(environment(objects, redis).get("REDISCLI_AUTH")).as("the probe's redis-cli").isEqualTo(secret);
+        for (String service : SERVICES.keySet()) {
+            assertThat(properties(service).getProperty("quarkus.redis.password")).startsWith("${REDIS_PASSWORD");
+            assertThat(environment(objects, container(objects, service)).get("REDIS_PASSWORD")).as(service)
+                    .isEqualTo(secret);
+        }
     }
 
     // ---------------------------------------------------------------- Kafka

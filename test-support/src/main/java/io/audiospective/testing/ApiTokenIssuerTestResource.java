@@ -1,8 +1,7 @@
-package io.audiospective.api;
+package io.audiospective.testing;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -13,19 +12,26 @@ import java.security.interfaces.RSAPublicKey;
 import java.util.Base64;
 import java.util.Map;
 
+import org.jose4j.jwk.JsonWebKey;
+import org.jose4j.jwk.JsonWebKeySet;
+import org.jose4j.jwk.RsaJsonWebKey;
+import org.jose4j.jws.AlgorithmIdentifiers;
+
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
- * Stands in for auth-service's token issuer: an RSA key pair, and its discovery document and JWKS served on a
- * random loopback port. The private key goes to the tests as a config value so they can mint API tokens with
- * the claims auth-service puts in them.
+ * Stands in for auth-service's token issuer in the tests of the services that verify API tokens: an RSA key pair,
+ * its discovery document and JWKS served on a random loopback port. The private key goes to the tests as a config
+ * value ({@value #SIGNING_KEY}), so {@link ApiTokens} can mint tokens with the claims auth-service puts in them.
  */
-public class FakeTokenIssuer implements QuarkusTestResourceLifecycleManager {
+public class ApiTokenIssuerTestResource implements QuarkusTestResourceLifecycleManager {
 
     public static final String KEY_ID = "test-key";
+    public static final String ISSUER = "audiospective.test.issuer";
+    public static final String SIGNING_KEY = "audiospective.test.signing-key";
 
     private HttpServer server;
 
@@ -35,13 +41,14 @@ public class FakeTokenIssuer implements QuarkusTestResourceLifecycleManager {
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         } catch (IOException e) {
-            throw new IllegalStateException("Cannot start the fake token issuer", e);
+            throw new IllegalStateException("Cannot start the test token issuer", e);
         }
         String issuer = "http://127.0.0.1:" + server.getAddress().getPort();
-        RSAPublicKey publicKey = (RSAPublicKey) keys.getPublic();
-        String jwks = "{\"keys\":[{\"kty\":\"RSA\",\"use\":\"sig\",\"alg\":\"RS256\",\"kid\":\"" + KEY_ID
-                + "\",\"n\":\"" + base64Url(publicKey.getModulus()) + "\",\"e\":\""
-                + base64Url(publicKey.getPublicExponent()) + "\"}]}";
+        RsaJsonWebKey jwk = new RsaJsonWebKey((RSAPublicKey) keys.getPublic());
+        jwk.setKeyId(KEY_ID);
+        jwk.setUse("sig");
+        jwk.setAlgorithm(AlgorithmIdentifiers.RSA_USING_SHA256);
+        String jwks = new JsonWebKeySet(jwk).toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY);
         String discovery = "{\"issuer\":\"" + issuer + "\",\"jwks_uri\":\"" + issuer + "/.well-known/jwks.json\","
                 + "\"id_token_signing_alg_values_supported\":[\"RS256\"],\"subject_types_supported\":[\"public\"],"
                 + "\"response_types_supported\":[\"code\"]}";
@@ -49,9 +56,9 @@ public class FakeTokenIssuer implements QuarkusTestResourceLifecycleManager {
         server.createContext("/.well-known/jwks.json", exchange -> send(exchange, jwks));
         server.start();
         return Map.of("quarkus.oidc.auth-server-url", issuer,
-                "audiospective.test.issuer", issuer,
-                "audiospective.test.signing-key",
-                Base64.getEncoder().encodeToString(keys.getPrivate().getEncoded()));
+                "quarkus.oidc.token.issuer", issuer,
+                ISSUER, issuer,
+                SIGNING_KEY, Base64.getEncoder().encodeToString(keys.getPrivate().getEncoded()));
     }
 
     @Override
@@ -68,14 +75,6 @@ public class FakeTokenIssuer implements QuarkusTestResourceLifecycleManager {
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(bytes);
         }
-    }
-
-    private static String base64Url(BigInteger value) {
-        byte[] bytes = value.toByteArray();
-        if (bytes.length > 1 && bytes[0] == 0) {
-            bytes = java.util.Arrays.copyOfRange(bytes, 1, bytes.length);
-        }
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     private static KeyPair generate() {

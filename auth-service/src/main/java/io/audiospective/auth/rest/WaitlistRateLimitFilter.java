@@ -1,0 +1,37 @@
+package io.audiospective.auth.rest;
+
+import jakarta.ws.rs.HttpMethod;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Response;
+
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+
+import io.audiospective.auth.service.WaitlistRateLimit;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerRequest;
+
+/**
+ * {@code POST /waitlist} is public and writes a row: each client gets a few sign-ups per window, then 429 with
+ * Retry-After. The client is the address Quarkus resolved (X-Forwarded-For only from TRUSTED_PROXIES).
+ */
+public class WaitlistRateLimitFilter {
+
+    private final WaitlistRateLimit limit;
+
+    WaitlistRateLimitFilter(WaitlistRateLimit limit) {
+        this.limit = limit;
+    }
+
+    @ServerRequestFilter
+    public Uni<Response> limit(ContainerRequestContext request, HttpServerRequest http) {
+        if (!HttpMethod.POST.equals(request.getMethod()) || !"/waitlist".equals(http.path())) {
+            return Uni.createFrom().nullItem();
+        }
+        return limit.retryAfter(http.remoteAddress().hostAddress()).map(wait -> wait.isZero() ? null
+                : Response.status(Response.Status.TOO_MANY_REQUESTS).type(Problem.MEDIA_TYPE)
+                        .header("Retry-After", wait.toSeconds())
+                        .entity(new Problem("urn:audiospective:problem:rate-limited", "Too Many Requests", 429,
+                                "Too many sign-ups from your address: try again in " + wait.toSeconds() + " s"))
+                        .build());
+    }
+}
