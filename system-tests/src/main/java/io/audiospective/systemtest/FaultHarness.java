@@ -49,11 +49,15 @@ public final class FaultHarness {
         }
     }
 
+    private static final Duration POSTGRES_OUTAGE = Duration.ofMinutes(6);
+
     private final Mode mode;
     private final PrintStream out;
     private final Map<String, ArchiveAudit.ReauthPeriod> reauth = new ConcurrentHashMap<>();
     private final List<String> faultLog = new ArrayList<>();
     private Instant loadStart;
+    /** How much later than planned the steps after a long outage run. */
+    private Duration delay = Duration.ZERO;
 
     FaultHarness(Mode mode, PrintStream out) {
         this.mode = mode;
@@ -90,7 +94,8 @@ public final class FaultHarness {
             Map<String, Instant> windows = audit.windowStarts(users, Instant.now());
             loadStart = Instant.now();
             List<String> typical = users.stream().filter(u -> u.startsWith(prefix + "t")).toList();
-            injectFaults(system, emulator, signIn, typical, heavy);
+            PoisonFaults poison = new PoisonFaults(system, typical.get(typical.size() - 1), signIn, this::say);
+            injectFaults(system, emulator, signIn, typical, heavy, poison);
 
             Instant cutoff = Instant.now();
             say("faults over; waiting for the system to archive every play visible by " + cutoff);
@@ -127,7 +132,7 @@ public final class FaultHarness {
             KafkaTally kafka = new KafkaTally(system.kafkaBootstrap());
             HarnessReport report = new HarnessReport(mode.name(), users.size(), mode.pollingPeriod,
                     Duration.between(started, Instant.now()), result, kafka.playEvents(), kafka.pollsByOutcome(),
-                    kafka.deadLetters(), reauth.size(), faultLog);
+                    kafka.deadLetters(), reauth.size(), faultLog, poison.outcome());
             report.print(out);
             if (!report.passed()) {
                 system.dumpThreads();
@@ -149,12 +154,13 @@ public final class FaultHarness {
         // late plays arrive behind newer ones, within the run
         emulator.put("EMULATOR_LATE_SHARE", "0.1");
         emulator.put("EMULATOR_LATE_MAX_DELAY", mode.pollingPeriod.multipliedBy(3).toString());
+        // two archive-workers, two schedulers and two api-services: the replicas share the work and take over
         return new LocalSystem.Options(mode.pollingPeriod, Duration.ofSeconds(5), 2, 100_000, scheduler, Map.of(),
-                emulator);
+                emulator, LocalSystem.Profile.TEST, 2);
     }
 
     private void injectFaults(LocalSystem system, EmulatorControl emulator, SpotifySignIn signIn,
-            List<String> typical, List<String> heavy) throws Exception {
+            List<String> typical, List<String> heavy, PoisonFaults poison) throws Exception {
         List<String> revoked = new ArrayList<>(typical.subList(0, 6));
         revoked.addAll(heavy.subList(0, 2));
         List<String> expired = new ArrayList<>(typical.subList(6, 9));
@@ -163,6 +169,10 @@ public final class FaultHarness {
         at(system, 20, "Spotify: latency 20-300 ms and 15% 5xx", () -> emulator.settings(Map.of(
                 "latency", Map.of("distribution", "uniform", "min_ms", 20, "max_ms", 300),
                 "server_error_rate", 0.15)));
+        at(system, 30, "a poison import uploaded (true plays and entries dated year 290000 or played -1 ms)",
+                poison::uploadImport);
+        at(system, 40, "poison records written straight onto plays (one year 290000, one not JSON)",
+                poison::writeRecords);
         at(system, 45, "archive-worker-1 killed with SIGKILL", () -> system.kill(system.workers().get(0)));
         at(system, 60, "refresh tokens revoked for " + revoked.size() + " users, expired for " + expired.size(), () -> {
             Instant now = Instant.now();
@@ -178,14 +188,25 @@ public final class FaultHarness {
             }
         });
         at(system, 75, "archive-worker-1 restarted", () -> system.restart(system.workers().get(0)));
+        at(system, 85, "api-service-2 killed with SIGKILL while folding", () -> system.kill(system.apis().get(1)));
         at(system, 100, "Spotify: 5xx off, 429 storm (30% of requests, Retry-After 3 s)", () -> emulator.settings(
                 Map.of("server_error_rate", 0.0, "too_many_requests_rate", 0.3, "retry_after_seconds", 3)));
+        at(system, 105, "api-service-2 restarted", () -> system.restart(system.apis().get(1)));
+        at(system, 115, "scheduler-service (the leader) killed with SIGKILL",
+                () -> system.kill(system.schedulers().get(0)));
         at(system, 130, "Spotify healthy again; Kafka broker stopped", () -> {
             emulator.resetSettings();
             system.stopKafka();
         });
         at(system, 150, "Kafka broker started again", system::startKafka);
-        at(system, 175, "PostgreSQL connections cut", () -> system.postgresLink().interrupt());
+        at(system, 155, "scheduler-service restarted", () -> system.restart(system.schedulers().get(0)));
+        at(system, 165, "Redis flushed (idempotency keys, cached tokens, rate-limit pause gone)", system::flushRedis);
+        // longer than any retry budget: consumers must hold their position, not dead-letter, until it is back;
+        // every later step moves by the outage's length
+        at(system, 175, "PostgreSQL connections cut for " + POSTGRES_OUTAGE.toMinutes() + " minutes", () -> {
+            system.postgresLink().interrupt();
+            delay = POSTGRES_OUTAGE.minusMillis((long) (15_000 * mode.stretch));
+        });
         at(system, 190, "PostgreSQL reachable again", () -> system.postgresLink().restore());
         at(system, 205, "Redis connections cut", () -> system.redisLink().interrupt());
         at(system, 220, "Redis reachable again", () -> system.redisLink().restore());
@@ -203,7 +224,7 @@ public final class FaultHarness {
 
     /** Runs {@code fault} at {@code seconds} (stretched by the mode) after the load started, showing progress. */
     private void at(LocalSystem system, int seconds, String what, Step fault) throws Exception {
-        Instant when = loadStart.plusMillis((long) (seconds * 1000 * mode.stretch));
+        Instant when = loadStart.plusMillis((long) (seconds * 1000 * mode.stretch)).plus(delay);
         while (Instant.now().isBefore(when)) {
             progress(system, "next: " + what + " in " + Duration.between(Instant.now(), when).toSeconds() + " s");
             TimeUnit.MILLISECONDS.sleep(Math.min(10_000, Math.max(1, Duration.between(Instant.now(), when)
@@ -265,7 +286,7 @@ public final class FaultHarness {
         }
     }
 
-    private void say(String line) {
+    void say(String line) {
         out.println("[fault-harness] " + line);
         out.flush();
     }

@@ -5,13 +5,26 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import io.audiospective.model.Topics;
+
 /** What a fault-harness run found, printed as the run's report. */
 record HarnessReport(String mode, int users, Duration pollingPeriod, Duration took, ArchiveAudit.Result audit,
         long playEvents, Map<String, Long> pollsByOutcome, Map<String, Long> deadLetters, int reauthorisedUsers,
-        List<String> faults) {
+        List<String> faults, PoisonFaults.Outcome poison) {
 
     boolean passed() {
-        return audit.exact();
+        return audit.exact() && poison.handled() && unexpectedDeadLetters() == 0;
+    }
+
+    /**
+     * Dead-letter records other than the poison the run wrote onto {@code plays}: an outage, however long, or a
+     * killed process must never dead-letter a record.
+     */
+    long unexpectedDeadLetters() {
+        long onPlays = deadLetters.entrySet().stream().filter(e -> e.getKey().startsWith(Topics.PLAYS + ".dlq:"))
+                .mapToLong(Map.Entry::getValue).sum();
+        long all = deadLetters.values().stream().mapToLong(Long::longValue).sum();
+        return all - onPlays + Math.abs(onPlays - poison.records());
     }
 
     void print(PrintStream out) {
@@ -31,10 +44,18 @@ record HarnessReport(String mode, int users, Duration pollingPeriod, Duration to
                 audit.readModelExtra(), playEvents);
         out.println("polls by outcome:");
         pollsByOutcome.forEach((kind, count) -> out.printf("  %-14s %8d%n", kind, count));
-        out.println("dead-letter records: " + (deadLetters.isEmpty() ? "none" : ""));
+        out.printf("poison import: %s, %d plays sent, skipped %s (%d impossible entries, %d expected)%n",
+                poison.importStatus(), poison.importPlaysSent(), poison.importSkipped(),
+                poison.invalidEntriesSkipped(), PoisonFaults.INVALID_ENTRIES);
+        out.printf("poison records on plays: %d, passed by the read model after %s (target under %d s)%n",
+                poison.records(), poison.setAsideAfter() == null ? "never"
+                        : String.format("%.1f s", poison.setAsideAfter().toMillis() / 1000.0),
+                PoisonFaults.SET_ASIDE_TARGET.toSeconds());
+        out.println("dead-letter records (set aside, with their reason): " + (deadLetters.isEmpty() ? "none" : ""));
         deadLetters.forEach((reason, count) -> out.printf("  %6d  %s%n", count, reason));
+        out.printf("dead-letter records the run did not plant: %d%n", unexpectedDeadLetters());
         audit.missing().stream().limit(20).forEach(play -> out.println("  MISSING " + play));
-        out.println("result: " + (passed() ? "PASS (0 missing, 0 duplicated)" : "FAIL"));
+        out.println("result: " + (passed() ? "PASS (0 missing, 0 duplicated, poison set aside alone)" : "FAIL"));
         out.println("=====================================================================");
         out.flush();
     }

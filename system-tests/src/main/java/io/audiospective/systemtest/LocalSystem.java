@@ -1,9 +1,13 @@
 package io.audiospective.systemtest;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.Socket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -48,10 +52,18 @@ public final class LocalSystem implements AutoCloseable {
      * @param schedulerEnvironment extra settings of the scheduler (backoffs scaled to the period, for example)
      * @param workerEnvironment extra settings of the workers (concurrency, rate budget)
      * @param emulatorEnvironment extra settings of the emulator (default users, late plays)
+     * @param replicas scheduler-service and api-service instances (each service one consumer group)
      */
     public record Options(Duration pollingPeriod, Duration scheduleWindow, int workers, int memberCap,
             Map<String, String> schedulerEnvironment, Map<String, String> workerEnvironment,
-            Map<String, String> emulatorEnvironment, Profile profile) {
+            Map<String, String> emulatorEnvironment, Profile profile, int replicas) {
+
+        public Options(Duration pollingPeriod, Duration scheduleWindow, int workers, int memberCap,
+                Map<String, String> schedulerEnvironment, Map<String, String> workerEnvironment,
+                Map<String, String> emulatorEnvironment, Profile profile) {
+            this(pollingPeriod, scheduleWindow, workers, memberCap, schedulerEnvironment, workerEnvironment,
+                    emulatorEnvironment, profile, 1);
+        }
 
         public Options(Duration pollingPeriod, Duration scheduleWindow, int workers, int memberCap,
                 Map<String, String> schedulerEnvironment, Map<String, String> workerEnvironment,
@@ -96,9 +108,10 @@ public final class LocalSystem implements AutoCloseable {
     private final String kafkaBootstrap;
     private final ServiceProcess emulator;
     private final ServiceProcess auth;
-    private final ServiceProcess scheduler;
+    private final List<ServiceProcess> schedulers = new ArrayList<>();
     private final List<ServiceProcess> workers = new ArrayList<>();
-    private final ServiceProcess api;
+    private final List<ServiceProcess> apis = new ArrayList<>();
+    private final String redisUrl;
     /** The credential of auth-service's /internal endpoints in this run; never printed. */
     private final String serviceToken;
     /** auth-service's API token signing key in this run, so the harness can act as an admin; never printed. */
@@ -150,9 +163,10 @@ public final class LocalSystem implements AutoCloseable {
         common.put("DB_PASSWORD", Infrastructure.postgresPassword());
         // a Redis database of its own (1-15), so the worker's shared rate-limit pause and idempotency keys are not
         // those of the test suite (database 0) or of a run beside it
-        common.put("REDIS_URL", "redis://" + (redis == null ? Infrastructure.redisHost() : "127.0.0.1") + ":"
+        redisUrl = "redis://" + (redis == null ? Infrastructure.redisHost() : "127.0.0.1") + ":"
                 + (redis == null ? Infrastructure.redisPort() : redis.port()) + "/"
-                + (1 + Math.floorMod(runId.hashCode(), 15)));
+                + (1 + Math.floorMod(runId.hashCode(), 15));
+        common.put("REDIS_URL", redisUrl);
         common.put("KAFKA_BOOTSTRAP_SERVERS", kafkaBootstrap);
         common.put("POLLING_PERIOD", options.pollingPeriod().toString());
         common.put("SCHEDULE_WINDOW", options.scheduleWindow().toString());
@@ -178,15 +192,20 @@ public final class LocalSystem implements AutoCloseable {
         auth = java("auth-service", authPort, jarOf("auth-service"), common, "/q/health/ready");
         Map<String, String> schedulerEnv = new LinkedHashMap<>(common);
         schedulerEnv.putAll(options.schedulerEnvironment());
-        scheduler = java("scheduler-service", TcpForwarder.freePort(), jarOf("scheduler-service"), schedulerEnv,
-                "/q/health/ready");
+        for (int i = 1; i <= options.replicas(); i++) {
+            schedulers.add(java(i == 1 ? "scheduler-service" : "scheduler-service-" + i, TcpForwarder.freePort(),
+                    jarOf("scheduler-service"), schedulerEnv, "/q/health/ready"));
+        }
         Map<String, String> workerEnv = new LinkedHashMap<>(common);
         workerEnv.putAll(options.workerEnvironment());
         for (int i = 1; i <= options.workers(); i++) {
             workers.add(java("archive-worker-" + i, TcpForwarder.freePort(), jarOf("archive-worker"), workerEnv,
                     "/q/health/ready"));
         }
-        api = java("api-service", apiPort, jarOf("api-service"), common, "/q/health/ready");
+        for (int i = 1; i <= options.replicas(); i++) {
+            apis.add(java(i == 1 ? "api-service" : "api-service-" + i, i == 1 ? apiPort : TcpForwarder.freePort(),
+                    jarOf("api-service"), common, "/q/health/ready"));
+        }
     }
 
     /** Starts everything and returns once every process reports ready. */
@@ -226,12 +245,22 @@ public final class LocalSystem implements AutoCloseable {
         return auth;
     }
 
+    /** The first scheduler-service, the one {@link #pollNow} asks. */
     public ServiceProcess scheduler() {
-        return scheduler;
+        return schedulers.get(0);
     }
 
+    public List<ServiceProcess> schedulers() {
+        return List.copyOf(schedulers);
+    }
+
+    /** The first api-service, the one members' clients call. */
     public ServiceProcess api() {
-        return api;
+        return apis.get(0);
+    }
+
+    public List<ServiceProcess> apis() {
+        return List.copyOf(apis);
     }
 
     public List<ServiceProcess> workers() {
@@ -276,7 +305,7 @@ public final class LocalSystem implements AutoCloseable {
      */
     public boolean pollNow(String userId) throws IOException, InterruptedException {
         HttpResponse<Void> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                scheduler.url().resolve("/admin/users/" + userId + "/poll-now"))
+                scheduler().url().resolve("/admin/users/" + userId + "/poll-now"))
                 .header("Authorization", "Bearer " + adminToken())
                 .POST(HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.discarding());
@@ -365,6 +394,28 @@ public final class LocalSystem implements AutoCloseable {
         process.awaitReady(READY_TIMEOUT);
     }
 
+    /**
+     * Empties the run's Redis database (idempotency keys, cached tokens, the shared rate-limit pause), as a Redis
+     * restart without persistence would; directly, not through the interruptible link.
+     */
+    public void flushRedis() throws IOException {
+        int index = Integer.parseInt(redisUrl.substring(redisUrl.lastIndexOf('/') + 1));
+        try (Socket socket = new Socket(Infrastructure.redisHost(), Infrastructure.redisPort())) {
+            socket.setSoTimeout(10_000);
+            String select = Integer.toString(index);
+            socket.getOutputStream().write(("*2\r\n$6\r\nSELECT\r\n$" + select.length() + "\r\n" + select
+                    + "\r\n*1\r\n$7\r\nFLUSHDB\r\n").getBytes(StandardCharsets.US_ASCII));
+            BufferedReader replies = new BufferedReader(new InputStreamReader(
+                    socket.getInputStream(), StandardCharsets.US_ASCII));
+            for (int i = 0; i < 2; i++) {
+                String reply = replies.readLine();
+                if (reply == null || !reply.startsWith("+OK")) {
+                    throw new IOException("Redis refused to flush database " + index + ": " + reply);
+                }
+            }
+        }
+    }
+
     public void stopKafka() throws IOException, InterruptedException {
         kafka("stop");
         kafkaRunning = false;
@@ -414,9 +465,10 @@ public final class LocalSystem implements AutoCloseable {
     }
 
     private List<ServiceProcess> services() {
-        List<ServiceProcess> services = new ArrayList<>(List.of(auth, scheduler));
+        List<ServiceProcess> services = new ArrayList<>(List.of(auth));
+        services.addAll(schedulers);
         services.addAll(workers);
-        services.add(api);
+        services.addAll(apis);
         return services;
     }
 

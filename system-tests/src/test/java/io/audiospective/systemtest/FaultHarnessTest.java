@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-/** The short fault harness, as CI runs it: the whole system under faults loses and doubles no play. */
+/**
+ * The short fault harness, as CI runs it: the whole system, two replicas of each service but auth, under faults
+ * and poison loses and doubles no play, sets poison aside alone and dead-letters nothing else.
+ */
 class FaultHarnessTest {
 
     @Test
@@ -18,6 +21,12 @@ class FaultHarnessTest {
         assertThat(report.audit().readModelMissing() + report.audit().readModelExtra())
                 .as("read model differences from the archive").isZero();
         assertThat(report.pollsByOutcome()).as("polls by outcome").containsKey("SUCCESS");
-        assertThat(report.faults()).as("faults injected").hasSizeGreaterThanOrEqualTo(12);
+        assertThat(report.poison().importStatus()).as("the poison import's job").isEqualTo("DONE");
+        assertThat(report.poison().invalidEntriesSkipped()).as("impossible entries skipped with their reason")
+                .isEqualTo(PoisonFaults.INVALID_ENTRIES);
+        assertThat(report.poison().setAsideAfter()).as("poison records on plays set aside").isNotNull()
+                .isLessThan(PoisonFaults.SET_ASIDE_TARGET);
+        assertThat(report.unexpectedDeadLetters()).as("records dead-lettered by outages or crashes").isZero();
+        assertThat(report.faults()).as("faults injected").hasSizeGreaterThanOrEqualTo(18);
     }
 }
