@@ -436,24 +436,39 @@ class ManifestsTest {
 
     /**
      * The ACLs a service needs, from its own configuration: Read on every topic and consumer group it consumes, Write
-     * on every topic it produces to, dead-letter topics included; as "type:patternType:name:operation".
+     * on every topic it produces to and on the {@code .dlq} of every topic it consumes (the consumer policy sets
+     * records aside there); a channel subscribed by pattern reads every dead-letter topic of the system that matches,
+     * and api-service, which re-drives dead letters, writes to their source topics. As
+     * "type:patternType:name:operation".
      */
     static Set<String> neededAcls(String service) throws IOException {
         Properties props = properties(service);
         Set<String> acls = new TreeSet<>();
+        Set<String> patterns = new TreeSet<>();
         for (String key : props.stringPropertyNames()) {
             String value = props.getProperty(key);
             if (key.startsWith("%") || !key.startsWith("mp.messaging.")) {
                 continue;
             }
-            if (key.startsWith("mp.messaging.incoming.") && key.endsWith(".dead-letter-queue.topic")) {
-                acls.add("topic:literal:" + value + ":Write");
-            } else if (key.startsWith("mp.messaging.incoming.") && key.endsWith(".topic")) {
-                acls.add("topic:literal:" + value + ":Read");
+            if (key.startsWith("mp.messaging.incoming.") && key.endsWith(".topic")) {
+                String channel = key.substring(0, key.length() - ".topic".length());
+                if (Boolean.parseBoolean(props.getProperty(channel + ".pattern"))) {
+                    patterns.add(value);
+                } else {
+                    acls.add("topic:literal:" + value + ":Read");
+                    acls.add("topic:literal:" + value + ".dlq:Write");
+                }
             } else if (key.startsWith("mp.messaging.incoming.") && key.endsWith(".group.id")) {
                 acls.add("group:literal:" + value + ":Read");
             } else if (key.startsWith("mp.messaging.outgoing.") && key.endsWith(".topic")) {
                 acls.add("topic:literal:" + value + ":Write");
+            }
+        }
+        for (String pattern : patterns) {
+            for (String source : consumedTopics()) {
+                if ((source + ".dlq").matches(pattern)) {
+                    acls.add("topic:literal:" + source + ".dlq:Read");
+                }
             }
         }
         if (service.equals("api-service")) {
@@ -462,8 +477,29 @@ class ManifestsTest {
                     "api-service/src/main/java/io/audiospective/api/service/ReplayService.java")))
                     .contains("\"api-service-replay-\" + generation");
             acls.add("group:prefix:api-service-replay-:Read");
+            // a re-drive puts dead letters back on the topic they came from
+            assertThat(Files.readString(ROOT.resolve(
+                    "api-service/src/main/java/io/audiospective/api/service/DeadLetterService.java")))
+                    .contains("redrive");
+            consumedTopics().forEach(source -> acls.add("topic:literal:" + source + ":Write"));
         }
         return acls;
+    }
+
+    /** Every topic some service consumes (by name, not by pattern): the topics that have a dead-letter topic. */
+    static Set<String> consumedTopics() throws IOException {
+        Set<String> topics = new TreeSet<>();
+        for (String service : SERVICES.keySet()) {
+            Properties props = properties(service);
+            for (String key : props.stringPropertyNames()) {
+                if (!key.startsWith("%") && key.startsWith("mp.messaging.incoming.") && key.endsWith(".topic")
+                        && !Boolean.parseBoolean(props.getProperty(key.substring(0, key.length() - ".topic".length())
+                                + ".pattern"))) {
+                    topics.add(props.getProperty(key));
+                }
+            }
+        }
+        return topics;
     }
 
     static Set<String> grantedAcls(JsonNode user) {
