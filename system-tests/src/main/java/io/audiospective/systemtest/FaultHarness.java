@@ -29,7 +29,7 @@ public final class FaultHarness {
 
     /** How big and how long a run is. */
     public enum Mode {
-        /** For CI: about 300 users, 30 s "hours", under 10 minutes in all. */
+        /** For CI: 300 users, 30 s "hours", about 15 minutes in all (6 of them a PostgreSQL outage). */
         SHORT(60, 180, 60, Duration.ofSeconds(30), 1.0),
         /** A soak run: 1,000 users, 1-minute "hours", the fault sequence stretched over about an hour. */
         LONG(200, 600, 200, Duration.ofMinutes(1), 12.0);

@@ -117,7 +117,9 @@ public final class Failures {
         String message = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
         return name.contains("connect") || name.contains("timeout") || name.contains("unavailable")
                 || message.contains("acquisition timeout") || message.contains("connection is closed")
-                || message.contains("connection refused") || message.contains("connection reset");
+                || message.contains("connection refused") || message.contains("connection reset")
+                // the Redis client's failure of a command whose connection went away (ErrorType: CONNECTION_CLOSED)
+                || message.contains("connection_closed") || message.contains("connection was closed");
     }
 
     private static boolean isContent(Throwable t) {

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.sql.SQLException;
 import java.time.DateTimeException;
+import java.util.concurrent.CompletionException;
 
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.TimeoutException;
@@ -48,6 +49,9 @@ class FailuresTest {
         assertThat(Failures.classify(new IllegalStateException(new ConnectException("Connection refused"))))
                 .isEqualTo(Kind.INFRASTRUCTURE);
         assertThat(Failures.classify(new TimeoutException("Expiring 3 record(s)"))).isEqualTo(Kind.INFRASTRUCTURE);
+        // Redis cut while a command was in flight, as the fault harness saw it dead-lettered
+        assertThat(Failures.classify(new CompletionException(new RuntimeException("CONNECTION_CLOSED"))))
+                .isEqualTo(Kind.INFRASTRUCTURE);
         // an outage wins over what wraps it
         assertThat(Failures.classify(new IllegalArgumentException("apply failed",
                 new SQLException("the database system is shutting down", "57P01")))).isEqualTo(Kind.INFRASTRUCTURE);
