@@ -95,6 +95,7 @@ public final class FaultHarness {
             loadStart = Instant.now();
             List<String> typical = users.stream().filter(u -> u.startsWith(prefix + "t")).toList();
             PoisonFaults poison = new PoisonFaults(system, typical.get(typical.size() - 1), signIn, this::say);
+            poison.prepare();
             injectFaults(system, emulator, signIn, typical, heavy, poison);
 
             Instant cutoff = Instant.now();

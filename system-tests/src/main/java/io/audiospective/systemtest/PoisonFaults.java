@@ -75,6 +75,7 @@ final class PoisonFaults {
     private final Consumer<String> say;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private String token;
+    private ArrayNode export;
     private String importId;
     private int records;
     private volatile Duration setAsideAfter;
@@ -87,13 +88,16 @@ final class PoisonFaults {
         this.say = say;
     }
 
-    /** The member's own history as Spotify would export it, plus two entries that cannot be true. */
-    void uploadImport() throws Exception {
+    /**
+     * Before the faults: the member signs in (the sign-in itself is not under test here, and Spotify's injected 5xx
+     * may fail it) and downloads their own history as Spotify would export it, with two entries that cannot be true.
+     */
+    void prepare() throws Exception {
         token = signIn.signIn(member).orElseThrow(() -> new IllegalStateException("No API token for " + member));
-        HttpResponse<String> export = http.send(HttpRequest.newBuilder(system.emulator().url()
+        HttpResponse<String> history = http.send(HttpRequest.newBuilder(system.emulator().url()
                 .resolve("/emulator/users/" + member + "/streaming-history")).timeout(Duration.ofMinutes(1)).build(),
                 HttpResponse.BodyHandlers.ofString());
-        ArrayNode entries = (ArrayNode) JSON.readTree(export.body());
+        ArrayNode entries = (ArrayNode) JSON.readTree(history.body());
         if (entries.isEmpty()) {
             throw new IllegalStateException(member + " has no history to export");
         }
@@ -103,6 +107,12 @@ final class PoisonFaults {
         negative.put("ms_played", -1);
         entries.insert(entries.size() / 2, farFuture);
         entries.add(negative);
+        export = entries;
+    }
+
+    /** The poisoned export uploaded as the member would. */
+    void uploadImport() throws Exception {
+        ArrayNode entries = export;
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(system.api().url()
                 .resolve("/api/v1/me/imports?name=Streaming_History_Audio_poison.json"))
                 .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
@@ -188,9 +198,15 @@ final class PoisonFaults {
         if (importId == null) {
             return new Outcome("NOT UPLOADED", 0, Map.of(), records, setAsideAfter);
         }
+        // the faults are over; the token from before them may have expired (API tokens live 15 minutes)
+        token = signIn.signIn(member).orElseThrow(() -> new IllegalStateException("No API token for " + member));
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(system.api().url()
                 .resolve("/api/v1/me/imports/" + importId)).header("Authorization", "Bearer " + token)
                 .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("The poison import's job answered " + response.statusCode() + ": "
+                    + response.body());
+        }
         JsonNode job = JSON.readTree(response.body());
         Map<String, Long> skipped = new TreeMap<>();
         job.path("skipped").fields().forEachRemaining(e -> skipped.put(e.getKey(), e.getValue().asLong()));
