@@ -65,7 +65,7 @@ public class ConsumerPolicy {
             @ConfigProperty(name = "audiospective.consumers.retry.first-delay", defaultValue = "500ms")
             Duration firstDelay,
             @ConfigProperty(name = "audiospective.consumers.retry.max-delay", defaultValue = "20s") Duration maxDelay,
-            @ConfigProperty(name = "audiospective.consumers.unknown-failure-attempts", defaultValue = "3")
+            @ConfigProperty(name = "audiospective.consumers.unknown-failure-attempts", defaultValue = "5")
             int unknownAttempts) {
         this.producer = producer;
         this.migration = migration;

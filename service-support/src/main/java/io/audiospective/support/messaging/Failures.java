@@ -36,6 +36,12 @@ public final class Failures {
     /** Data exceptions (22: out of range, invalid format), integrity violations (23), syntax or access (42). */
     private static final Set<String> CONTENT_SQL_CLASSES = Set.of("22", "23", "42");
 
+    /**
+     * Redis error replies of a server that is away, loading or busy (the Vert.x client reports a lost connection as
+     * the reply {@code CONNECTION_CLOSED}; the fault harness saw batches dead-lettered for it).
+     */
+    private static final Set<String> TRANSIENT_REDIS_ERRORS = Set.of("CONNECTION_CLOSED", "LOADING", "BUSY",
+            "TRYAGAIN", "CLUSTERDOWN", "MASTERDOWN", "NOREPLICAS");
     /** Jackson's exceptions are IOExceptions, but say that a document is wrong, not that a connection is. */
     private static final String JSON_PROCESSING = "com.fasterxml.jackson.";
 
@@ -114,12 +120,13 @@ public final class Failures {
 
     private static boolean mentionsUnavailability(Throwable t) {
         String name = t.getClass().getSimpleName().toLowerCase(Locale.ROOT);
-        String message = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
+        String message = String.valueOf(t.getMessage());
+        String lower = message.toLowerCase(Locale.ROOT);
         return name.contains("connect") || name.contains("timeout") || name.contains("unavailable")
-                || message.contains("acquisition timeout") || message.contains("connection is closed")
-                || message.contains("connection refused") || message.contains("connection reset")
-                // the Redis client's failure of a command whose connection went away (ErrorType: CONNECTION_CLOSED)
-                || message.contains("connection_closed") || message.contains("connection was closed");
+                || lower.contains("acquisition timeout")
+                || (lower.contains("connection") && (lower.contains("closed") || lower.contains("refused")
+                        || lower.contains("reset")))
+                || TRANSIENT_REDIS_ERRORS.contains(message.split("[\\s:]", 2)[0]);
     }
 
     private static boolean isContent(Throwable t) {

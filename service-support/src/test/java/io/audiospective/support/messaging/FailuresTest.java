@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.sql.SQLException;
 import java.time.DateTimeException;
-import java.util.concurrent.CompletionException;
 
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.TimeoutException;
@@ -49,17 +48,28 @@ class FailuresTest {
         assertThat(Failures.classify(new IllegalStateException(new ConnectException("Connection refused"))))
                 .isEqualTo(Kind.INFRASTRUCTURE);
         assertThat(Failures.classify(new TimeoutException("Expiring 3 record(s)"))).isEqualTo(Kind.INFRASTRUCTURE);
-        // Redis cut while a command was in flight, as the fault harness saw it dead-lettered
-        assertThat(Failures.classify(new CompletionException(new RuntimeException("CONNECTION_CLOSED"))))
+        // Vert.x Redis reports a lost connection as an error reply (seen in the fault harness)
+        assertThat(Failures.classify(new java.util.concurrent.CompletionException(
+                new RedisReply("CONNECTION_CLOSED")))).isEqualTo(Kind.INFRASTRUCTURE);
+        assertThat(Failures.classify(new RedisReply("LOADING Redis is loading the dataset in memory")))
                 .isEqualTo(Kind.INFRASTRUCTURE);
         // an outage wins over what wraps it
         assertThat(Failures.classify(new IllegalArgumentException("apply failed",
                 new SQLException("the database system is shutting down", "57P01")))).isEqualTo(Kind.INFRASTRUCTURE);
     }
 
+    /** Shaped like Vert.x Redis' error reply type: neither its name nor its type says "connection". */
+    private static final class RedisReply extends RuntimeException {
+        RedisReply(String message) {
+            super(message);
+        }
+    }
+
     @Test
     void anythingElseIsUnknown() {
         assertThat(Failures.classify(new NullPointerException())).isEqualTo(Kind.UNKNOWN);
+        assertThat(Failures.classify(new RedisReply("WRONGTYPE Operation against a key holding the wrong kind of value")))
+                .isEqualTo(Kind.UNKNOWN);
         assertThat(Failures.classify(new RecordTooLargeException("The message is 2097240 bytes")))
                 .isEqualTo(Kind.UNKNOWN);
         assertThat(Failures.code(new NullPointerException())).isEqualTo("NullPointerException");
