@@ -111,7 +111,8 @@ public final class LocalSystem implements AutoCloseable {
     private final List<ServiceProcess> schedulers = new ArrayList<>();
     private final List<ServiceProcess> workers = new ArrayList<>();
     private final List<ServiceProcess> apis = new ArrayList<>();
-    private final String redisUrl;
+    /** The run's own Redis database index (1-15). */
+    private final int redisDatabase;
     /** The credential of auth-service's /internal endpoints in this run; never printed. */
     private final String serviceToken;
     /** auth-service's API token signing key in this run, so the harness can act as an admin; never printed. */
@@ -163,10 +164,9 @@ public final class LocalSystem implements AutoCloseable {
         common.put("DB_PASSWORD", Infrastructure.postgresPassword());
         // a Redis database of its own (1-15), so the worker's shared rate-limit pause and idempotency keys are not
         // those of the test suite (database 0) or of a run beside it
-        redisUrl = "redis://" + (redis == null ? Infrastructure.redisHost() : "127.0.0.1") + ":"
-                + (redis == null ? Infrastructure.redisPort() : redis.port()) + "/"
-                + (1 + Math.floorMod(runId.hashCode(), 15));
-        common.put("REDIS_URL", redisUrl);
+        redisDatabase = 1 + Math.floorMod(runId.hashCode(), 15);
+        common.put("REDIS_URL", "redis://" + (redis == null ? Infrastructure.redisHost() : "127.0.0.1") + ":"
+                + (redis == null ? Infrastructure.redisPort() : redis.port()) + "/" + redisDatabase);
         common.put("KAFKA_BOOTSTRAP_SERVERS", kafkaBootstrap);
         common.put("POLLING_PERIOD", options.pollingPeriod().toString());
         common.put("SCHEDULE_WINDOW", options.scheduleWindow().toString());
@@ -399,10 +399,9 @@ public final class LocalSystem implements AutoCloseable {
      * restart without persistence would; directly, not through the interruptible link.
      */
     public void flushRedis() throws IOException {
-        int index = Integer.parseInt(redisUrl.substring(redisUrl.lastIndexOf('/') + 1));
         try (Socket socket = new Socket(Infrastructure.redisHost(), Infrastructure.redisPort())) {
             socket.setSoTimeout(10_000);
-            String select = Integer.toString(index);
+            String select = Integer.toString(redisDatabase);
             socket.getOutputStream().write(("*2\r\n$6\r\nSELECT\r\n$" + select.length() + "\r\n" + select
                     + "\r\n*1\r\n$7\r\nFLUSHDB\r\n").getBytes(StandardCharsets.US_ASCII));
             BufferedReader replies = new BufferedReader(new InputStreamReader(
@@ -410,7 +409,7 @@ public final class LocalSystem implements AutoCloseable {
             for (int i = 0; i < 2; i++) {
                 String reply = replies.readLine();
                 if (reply == null || !reply.startsWith("+OK")) {
-                    throw new IOException("Redis refused to flush database " + index + ": " + reply);
+                    throw new IOException("Redis refused to flush database " + redisDatabase + ": " + reply);
                 }
             }
         }

@@ -451,8 +451,7 @@ class ManifestsTest {
                 continue;
             }
             if (key.startsWith("mp.messaging.incoming.") && key.endsWith(".topic")) {
-                String channel = key.substring(0, key.length() - ".topic".length());
-                if (Boolean.parseBoolean(props.getProperty(channel + ".pattern"))) {
+                if (subscribesByPattern(props, key)) {
                     patterns.add(value);
                 } else {
                     acls.add("topic:literal:" + value + ":Read");
@@ -486,6 +485,11 @@ class ManifestsTest {
         return acls;
     }
 
+    /** Whether the channel of a {@code mp.messaging.incoming.<channel>.topic} key names its topics by a pattern. */
+    private static boolean subscribesByPattern(Properties props, String topicKey) {
+        return Boolean.parseBoolean(props.getProperty(topicKey.replaceFirst("\\.topic$", ".pattern")));
+    }
+
     /** Every topic some service consumes (by name, not by pattern): the topics that have a dead-letter topic. */
     static Set<String> consumedTopics() throws IOException {
         Set<String> topics = new TreeSet<>();
@@ -493,8 +497,7 @@ class ManifestsTest {
             Properties props = properties(service);
             for (String key : props.stringPropertyNames()) {
                 if (!key.startsWith("%") && key.startsWith("mp.messaging.incoming.") && key.endsWith(".topic")
-                        && !Boolean.parseBoolean(props.getProperty(key.substring(0, key.length() - ".topic".length())
-                                + ".pattern"))) {
+                        && !subscribesByPattern(props, key)) {
                     topics.add(props.getProperty(key));
                 }
             }
