@@ -70,7 +70,7 @@ final class Emulator {
                         + toMs)
                 .then().statusCode(200).extract().jsonPath().getList("plays");
         return plays.stream().map(p -> new Play(((Number) p.get("played_at_ms")).longValue(),
-                ((Number) p.get("visible_at_ms")).longValue())).toList();
+                ((Number) p.get("visible_at_ms")).longValue(), (String) p.get("track_id"))).toList();
     }
 
     /**
@@ -90,6 +90,6 @@ final class Emulator {
                 .map(Play::playedAtMs).collect(Collectors.toSet());
     }
 
-    record Play(long playedAtMs, long visibleAtMs) {
+    record Play(long playedAtMs, long visibleAtMs, String trackId) {
     }
 }

@@ -252,6 +252,33 @@ class ImportTest {
         assertThat(playsOf(user)).hasSize(2);
     }
 
+    /**
+     * An export fresher than the last poll (or uploaded while polls failed): its plays are archived from the file,
+     * second precision, and the poll that sees the same plays later, to the millisecond, must not archive them again.
+     */
+    @Test
+    void playsImportedBeforeTheirPollAreNotArchivedAgainByIt() {
+        String user = Emulator.createUsers(run() + "first", "heavy", 1).get(0);
+        long now = Emulator.nowMs();
+        Set<Long> visible = Emulator.newestVisible(Emulator.groundTruth(user, now), now);
+        List<Emulator.Play> recentlyPlayed = Emulator.groundTruth(user, now).stream()
+                .filter(play -> visible.contains(play.playedAtMs())).toList();
+        assertThat(recentlyPlayed).isNotEmpty();
+        List<ImportEntry> exported = recentlyPlayed.stream()
+                .map(play -> entry(Instant.ofEpochMilli(play.playedAtMs()).truncatedTo(ChronoUnit.SECONDS),
+                        play.trackId()))
+                .toList();
+        String importId = "imp-" + run();
+        send(importId, user, exported);
+        assertThat(awaitDone(importId, 1).get("imported").longValue()).isEqualTo(exported.size());
+        await().atMost(WAIT).until(() -> outboxRowsOf(user) == 0);
+
+        poller.poll(ArchiveBatch.of("b-" + run(), Instant.now(), BatchReason.MANUAL, List.of(user)), user);
+
+        assertThat(playsOf(user)).extracting(row -> ((Instant) row[0]).getNano() % 1_000_000_000)
+                .as("only the file's plays, at whole seconds").hasSize(exported.size()).containsOnly(0);
+    }
+
     @Test
     void aRateLimitStormPausesMetadataLookUpsAndTheImportFinishesLaterWithNothingLost() {
         String user = Emulator.createUsers(run() + "storm", "typical", 1).get(0);

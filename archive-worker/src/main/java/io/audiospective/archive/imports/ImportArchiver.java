@@ -225,7 +225,6 @@ public class ImportArchiver {
         if (rows.isEmpty()) {
             return List.of();
         }
-        imports.withoutJit();
         Map<String, List<Entry>> byImport = new TreeMap<>();
         Map<String, String> users = new HashMap<>();
         for (Object[] row : rows) {
@@ -234,6 +233,8 @@ public class ImportArchiver {
             byImport.computeIfAbsent((String) row[4], k -> new ArrayList<>()).add(entry);
             users.put((String) row[4], entry.userId());
         }
+        // a poll of the same user archiving the same play meanwhile would not see this merge's play, nor it the poll's
+        users.values().stream().distinct().sorted().forEach(imports::withoutJitLockingUser);
         List<ImportProgress> reports = new ArrayList<>();
         for (Map.Entry<String, List<Entry>> group : byImport.entrySet()) {
             String importId = group.getKey();

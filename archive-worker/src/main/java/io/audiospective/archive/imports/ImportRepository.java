@@ -10,6 +10,7 @@ import java.util.Map;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 
+import io.audiospective.archive.repository.UserArchiveLock;
 import io.audiospective.model.ImportChunk;
 import io.audiospective.model.ImportProgress;
 import io.audiospective.model.Topics;
@@ -25,9 +26,6 @@ public class ImportRepository {
      * [minute - 10 s, minute + 70 s], the minute plus the usual tolerance.
      */
     public static final String MINUTE_TOLERANCE = "40 seconds";
-
-    /** Key space of the per-user merge locks (PostgreSQL advisory locks, two-int form): "IMPT". */
-    private static final int USER_LOCK_SPACE = 0x494D5054;
 
     private static final com.fasterxml.jackson.databind.ObjectMapper COUNTS =
             new com.fasterxml.jackson.databind.ObjectMapper();
@@ -67,14 +65,14 @@ public class ImportRepository {
     }
 
     /**
-     * {@link #withoutJit} and, in the same round trip, the user's merge lock until commit: a chunk never merges while
-     * a retry of the same user's unmatched entries does (each would miss the other's new plays, so a play in both
-     * could be archived twice). Retries only try the lock, so nothing waits in a cycle.
+     * {@link #withoutJit} and, in the same round trip, the user's {@link UserArchiveLock} until commit: a chunk never
+     * merges while a poll of the user archives a page or a retry of the same user's unmatched entries merges (each
+     * would miss the other's new plays, so a play in both could be archived twice). Retries only try the lock, so nothing waits in a cycle.
      */
     public void withoutJitLockingUser(String userId) {
         entityManager.createNativeQuery("""
                 SELECT set_config('jit', 'off', true) FROM (SELECT pg_advisory_xact_lock(:space, hashtext(:userId))) l
-                """).setParameter("space", USER_LOCK_SPACE).setParameter("userId", userId).getSingleResult();
+                """).setParameter("space", UserArchiveLock.SPACE).setParameter("userId", userId).getSingleResult();
     }
 
     /** What {@link #merge} did with a list of entries. */
@@ -344,7 +342,7 @@ public class ImportRepository {
                 WHERE u.retry AND u.user_id IN (SELECT user_id FROM mine)
                 ORDER BY u.id LIMIT :limit
                 FOR UPDATE OF u SKIP LOCKED
-                """).setParameter("space", USER_LOCK_SPACE).setParameter("users", users)
+                """).setParameter("space", UserArchiveLock.SPACE).setParameter("users", users)
                 .setParameter("limit", limit).getResultList();
     }
 

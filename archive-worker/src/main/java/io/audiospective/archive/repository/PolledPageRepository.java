@@ -18,14 +18,15 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.postgresql.PGConnection;
 
+import io.audiospective.archive.imports.ImportRepository;
 import io.audiospective.model.PlayEvent;
 import io.audiospective.model.Topics;
 import io.audiospective.model.codec.MessageCodec;
 
 /**
- * Archives one polled page in ONE statement, and so one round trip and one implicit transaction: the page's new
- * plays into {@code play_events}, the same plays into the outbox, the user's cursor moved forward, and the cursor as
- * it was before. Plain JDBC on purpose: this runs for every poll, and going through Hibernate's native queries
+ * Archives one polled page in ONE statement after the user's {@link UserArchiveLock}: the page's new plays into
+ * {@code play_events} (a play an import archived already is not new), the same plays into the outbox, the user's
+ * cursor moved forward, and the cursor as it was before. Plain JDBC on purpose: this runs for every poll, and going through Hibernate's native queries
  * (parameter parsing, type resolution, a JTA transaction around four statements) cost more CPU than the SQL itself.
  */
 @ApplicationScoped
@@ -41,7 +42,15 @@ public class PolledPageRepository {
             previous AS (SELECT newest_played_at FROM user_cursors WHERE user_id = ?),
             inserted AS (
                 INSERT INTO play_events (user_id, played_at, track_id, ms_played, source)
-                SELECT ?, played_at, track_id, ms_played, 'POLL' FROM page
+                SELECT ?, page.played_at, page.track_id, page.ms_played, 'POLL' FROM page
+                -- a play an import archived first (its file's second or minute precision, see ImportRepository.merge)
+                WHERE NOT EXISTS (
+                    SELECT 1 FROM play_events i
+                    WHERE i.user_id = ? AND i.source = 'IMPORT' AND i.track_id = page.track_id
+                      AND i.played_at BETWEEN page.played_at - CAST(? AS interval) AND page.played_at + CAST(? AS interval)
+                      AND (i.minute_precision
+                           OR i.played_at BETWEEN page.played_at - CAST(? AS interval)
+                                              AND page.played_at + CAST(? AS interval)))
                 ON CONFLICT (user_id, played_at) DO NOTHING
                 RETURNING played_at),
             published AS (
@@ -95,25 +104,55 @@ public class PolledPageRepository {
             payloads[i] = MessageCodec.encode(entry.getValue());
             i++;
         }
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = connection.prepareStatement(ARCHIVE_PAGE)) {
-            PGConnection pg = connection.unwrap(PGConnection.class);
-            statement.setArray(1, pg.createArrayOf("int8", playedAts));
-            statement.setArray(2, pg.createArrayOf("text", trackIds));
-            statement.setArray(3, pg.createArrayOf("int8", msPlayed));
-            statement.setArray(4, pg.createArrayOf("bytea", payloads));
-            statement.setString(5, userId);
-            statement.setString(6, userId);
-            statement.setString(7, Topics.PLAYS);
-            statement.setString(8, userId);
-            statement.setString(9, userId);
-            if (newestOfPage == null) {
-                statement.setNull(10, java.sql.Types.BIGINT);
-            } else {
-                statement.setLong(10, micros(newestOfPage));
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                Archived archived = archive(connection, userId, byMicros, playedAts, trackIds, msPlayed, payloads,
+                        newestOfPage, polledAt);
+                connection.commit();
+                return archived;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
             }
-            statement.setLong(11, micros(polledAt));
-            statement.setLong(12, micros(polledAt));
+        } catch (SQLException e) {
+            throw new IllegalStateException("Archiving the page of user " + userId + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static Archived archive(Connection connection, String userId, Map<Long, PlayEvent> byMicros,
+            long[] playedAts, String[] trackIds, long[] msPlayed, byte[][] payloads, Instant newestOfPage,
+            Instant polledAt) throws SQLException {
+        try (PreparedStatement lock = connection.prepareStatement(UserArchiveLock.ACQUIRE)) {
+            lock.setString(1, userId);
+            lock.execute();
+        }
+        try (PreparedStatement statement = connection.prepareStatement(ARCHIVE_PAGE)) {
+            PGConnection pg = connection.unwrap(PGConnection.class);
+            int p = 0;
+            statement.setArray(++p, pg.createArrayOf("int8", playedAts));
+            statement.setArray(++p, pg.createArrayOf("text", trackIds));
+            statement.setArray(++p, pg.createArrayOf("int8", msPlayed));
+            statement.setArray(++p, pg.createArrayOf("bytea", payloads));
+            statement.setString(++p, userId);
+            statement.setString(++p, userId);
+            statement.setString(++p, userId);
+            statement.setString(++p, ImportRepository.MINUTE_TOLERANCE);
+            statement.setString(++p, ImportRepository.MINUTE_TOLERANCE);
+            statement.setString(++p, ImportRepository.MATCH_TOLERANCE);
+            statement.setString(++p, ImportRepository.MATCH_TOLERANCE);
+            statement.setString(++p, Topics.PLAYS);
+            statement.setString(++p, userId);
+            statement.setString(++p, userId);
+            if (newestOfPage == null) {
+                statement.setNull(++p, java.sql.Types.BIGINT);
+            } else {
+                statement.setLong(++p, micros(newestOfPage));
+            }
+            statement.setLong(++p, micros(polledAt));
+            statement.setLong(++p, micros(polledAt));
             try (ResultSet result = statement.executeQuery()) {
                 result.next();
                 long previous = result.getLong(1);
@@ -127,8 +166,6 @@ public class PolledPageRepository {
                 }
                 return new Archived(newPlays, previousNewest);
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("Archiving the page of user " + userId + " failed: " + e.getMessage(), e);
         }
     }
 
