@@ -1,12 +1,11 @@
 package io.audiospective.archive;
 
-import static io.restassured.RestAssured.given;
+import static io.audiospective.archive.ImportFixtures.WAIT;
+import static io.audiospective.archive.ImportFixtures.entry;
+import static io.audiospective.archive.ImportFixtures.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.StringReader;
-import java.lang.management.ManagementFactory;
-import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -25,9 +24,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.postgresql.PGConnection;
 
-import io.agroal.api.AgroalDataSource;
 import io.audiospective.archive.repository.CatalogueRepository;
 import io.audiospective.archive.service.UserPoller;
 import io.audiospective.model.AlbumRef;
@@ -49,16 +46,17 @@ import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 
 /**
  * Imports through the {@code imports} topic merged with polled history, against the emulator, PostgreSQL, Redis
- * and Kafka. {@code -Dimport.entries=200000} runs the must-show size (default 20,000).
+ * and Kafka. Their speed is {@code bench.ImportBenchmark}'s subject.
  */
 @QuarkusTest
 class ImportTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(180);
-    private static final int ENTRIES = Integer.getInteger("import.entries", 20_000);
+    /** Entries of known tracks in the overlap test: over a chunk's 5,000, so that one merge spans two chunks. */
+    private static final int ENTRIES = 6_000;
     private static final String UNKNOWN_TO_SPOTIFY = "0000000000000000000000";
-    /** Entries per chunk, as api-service sends them (at most 5,000, fewer when they carry long names). */
-    private static final int CHUNK = 5_000;
+
+    @Inject
+    ImportFixtures fixtures;
 
     @Inject
     EntityManager entityManager;
@@ -68,9 +66,6 @@ class ImportTest {
 
     @Inject
     RedisDataSource redis;
-
-    @Inject
-    AgroalDataSource dataSource;
 
     @Inject
     CatalogueRepository catalogue;
@@ -93,13 +88,13 @@ class ImportTest {
     }
 
     @Test
-    void anExportOverlappingPolledHistoryArchivesTheUnionOnceAndAReimportChangesNothing() throws Exception {
+    void anExportOverlappingPolledHistoryArchivesTheUnionOnceAndAReimportChangesNothing() {
         String user = Emulator.createUsers(run() + "imp", "heavy", 1).get(0);
         poller.poll(ArchiveBatch.of("b-" + run(), Instant.now(), BatchReason.MANUAL, List.of(user)), user);
-        List<Object[]> polled = playsOf(user);
+        List<Object[]> polled = fixtures.playsOf(user);
         assertThat(polled).isNotEmpty();
         List<String> knownTracks = polled.stream().map(r -> (String) r[1]).distinct().toList();
-        List<String> unknownTracks = tracksNotInCatalogue(25);
+        List<String> unknownTracks = fixtures.tracksNotInCatalogue(25);
 
         List<ImportEntry> entries = new ArrayList<>();
         // the polled plays again, as the export has them: second precision, and a few seconds off
@@ -119,69 +114,29 @@ class ImportTest {
         }
         entries.add(entry(older.minusSeconds(300L * 40), UNKNOWN_TO_SPOTIFY));
 
-        warmUp(knownTracks);
         String first = "imp-" + run();
-        List<ProducerRecord<String, byte[]>> records = records(first, user, entries);
-        int chunks = records.size();
-        long compilingBefore = compilingMillis();
-        long started = System.nanoTime();
-        kafka.produce(String.class, byte[].class).fromRecords(records).awaitCompletion(WAIT);
-        await().atMost(WAIT).pollInterval(Duration.ofMillis(20))
-                .until(() -> counts(first) != null && counts(first).get("chunks").intValue() == chunks);
-        double seconds = (System.nanoTime() - started) / 1e9;
-        double compiling = (compilingMillis() - compilingBefore) / 1e3;
-        // the worker alone: from the start of the first chunks' transaction until all were seen archived
-        double workerSeconds = QuarkusTransaction.requiringNew().call(() -> ((Number) entityManager.createNativeQuery(
-                "SELECT extract(epoch FROM clock_timestamp() - min(done_at)) FROM import_chunks_done"
-                        + " WHERE import_id = :id").setParameter("id", first).getSingleResult()).doubleValue());
-        long archivedByChunks = counts(first).get("imported").longValue();
-        Map<String, Number> counts = awaitDone(first, chunks);
-        // and until the relay published their events (the outbox holds none of the user's rows any more)
-        await().atMost(WAIT).pollInterval(Duration.ofMillis(20)).until(() -> outboxRowsOf(user) == 0);
-        double publishedSeconds = (System.nanoTime() - started) / 1e9;
+        int chunks = fixtures.send(first, user, entries);
+        Map<String, Number> counts = fixtures.awaitDone(first, chunks);
 
         long expectedNew = ENTRIES + unknownTracks.size();
+        assertThat(chunks).as("chunks, so that one merge spans several").isGreaterThan(1);
         assertThat(counts.get("imported").longValue()).isEqualTo(expectedNew);
         assertThat(counts.get("duplicates").longValue()).isEqualTo(polled.size());
         assertThat(counts.get("failed").longValue()).isEqualTo(1);
-        List<Object[]> archived = playsOf(user);
+        List<Object[]> archived = fixtures.playsOf(user);
         assertThat(archived).hasSize((int) (polled.size() + expectedNew));
         Set<String> keys = new HashSet<>();
         archived.forEach(r -> keys.add(r[0] + "|" + r[1]));
         polled.forEach(r -> assertThat(keys).contains(r[0] + "|" + r[1]));
 
         String again = "imp-" + run();
-        send(again, user, entries);
-        Map<String, Number> second = awaitDone(again, chunks);
+        fixtures.send(again, user, entries);
+        Map<String, Number> second = fixtures.awaitDone(again, chunks);
         assertThat(second.get("imported").longValue()).isZero();
         assertThat(second.get("duplicates").longValue()).isEqualTo(polled.size() + expectedNew);
-        assertThat(playsOf(user)).hasSize(archived.size());
+        assertThat(fixtures.playsOf(user)).hasSize(archived.size());
 
-        double copySeconds = rawCopy(entries);
         publishedImportsMatchPolledOnes(user, first);
-        double perChunk = workerSeconds / chunks;
-        // does a chunk cost more as the history grows? the first and the last quarter of the chunks (each chunk
-        // stamped with the start of the transaction that archived it, several chunks per transaction)
-        List<Object> stamps = QuarkusTransaction.requiringNew().call(() -> entityManager.createNativeQuery(
-                "SELECT extract(epoch FROM done_at) FROM import_chunks_done WHERE import_id = :id ORDER BY done_at")
-                .setParameter("id", first).getResultList());
-        if (stamps.size() >= 8) {
-            int quarter = stamps.size() / 4;
-            double firstQuarter = (((Number) stamps.get(quarter)).doubleValue()
-                    - ((Number) stamps.get(0)).doubleValue()) / quarter;
-            double lastQuarter = (((Number) stamps.get(stamps.size() - 1)).doubleValue()
-                    - ((Number) stamps.get(stamps.size() - 1 - quarter)).doubleValue()) / quarter;
-            report("IMPORT BENCHMARK (worker only): first quarter %.1f ms per chunk, last quarter %.1f ms"
-                    + " per chunk", firstQuarter * 1000, lastQuarter * 1000);
-        }
-        report("IMPORT BENCHMARK (worker only): %.1f ms per chunk of %,d = %.0f entries/s",
-                perChunk * 1000, CHUNK, CHUNK / perChunk);
-        report("IMPORT BENCHMARK: %d entries (%d new plays with known metadata) through Kafka and archived"
-                + " in %.2f s = %.0f entries/s (JIT compile time %.2f s); raw COPY of the same rows: %.0f rows/s",
-                entries.size(), archivedByChunks, seconds, entries.size() / seconds, compiling,
-                entries.size() / copySeconds);
-        report("IMPORT BENCHMARK: their %d plays published to %s by %.2f s = %.0f plays/s",
-                archivedByChunks, Topics.PLAYS, publishedSeconds, archivedByChunks / publishedSeconds);
     }
 
     /**
@@ -192,7 +147,7 @@ class ImportTest {
     void aMalformedChunkIsDeadLetteredWithItsReasonAndTheChunksAroundItAreArchived() {
         String user = "u-" + run() + "-dlq";
         String importId = "imp-" + run();
-        String polled = catalogueTracks(1).get(0);
+        String polled = fixtures.catalogueTracks(1).get(0);
         Instant at = Instant.parse("2018-05-06T07:08:09Z");
         byte[] malformed = ("{\"schemaVersion\":1,\"userId\":\"" + user + "\",\"sequence\":1,\"lastChunk\":false,"
                 + "\"entries\":[]}")
@@ -213,9 +168,9 @@ class ImportTest {
             assertThat(new String(dead.headers().lastHeader("dead-letter-reason").value(),
                     java.nio.charset.StandardCharsets.UTF_8)).contains("importId is required");
             assertThat(dead.value()).isEqualTo(malformed);
-            Map<String, Number> counts = awaitDone(importId, 2);
+            Map<String, Number> counts = fixtures.awaitDone(importId, 2);
             assertThat(counts.get("imported").longValue()).isEqualTo(2);
-            assertThat(playsOf(user)).hasSize(2);
+            assertThat(fixtures.playsOf(user)).hasSize(2);
         } finally {
             deadLetters.close();
         }
@@ -228,28 +183,28 @@ class ImportTest {
     @Test
     void entriesAtTheInstantOfAnotherPlayAreDuplicates() {
         String user = "u-" + run() + "-instant";
-        List<String> tracks = catalogueTracks(2);
+        List<String> tracks = fixtures.catalogueTracks(2);
         Instant archivedAt = Instant.parse("2017-02-03T04:05:06Z");
         Instant sharedAt = archivedAt.plusSeconds(3600);
         String first = "imp-" + run();
-        send(first, user, List.of(entry(archivedAt, tracks.get(0))));
-        assertThat(awaitDone(first, 1).get("imported").longValue()).isEqualTo(1);
+        fixtures.send(first, user, List.of(entry(archivedAt, tracks.get(0))));
+        assertThat(fixtures.awaitDone(first, 1).get("imported").longValue()).isEqualTo(1);
 
         List<ImportEntry> clashing = List.of(entry(archivedAt, tracks.get(1)), entry(sharedAt, tracks.get(0)),
                 entry(sharedAt, tracks.get(1)));
         String second = "imp-" + run();
-        send(second, user, clashing);
-        Map<String, Number> counts = awaitDone(second, 1);
+        fixtures.send(second, user, clashing);
+        Map<String, Number> counts = fixtures.awaitDone(second, 1);
         assertThat(counts.get("imported").longValue()).isEqualTo(1);
         assertThat(counts.get("duplicates").longValue()).isEqualTo(2);
-        List<Object[]> plays = playsOf(user);
+        List<Object[]> plays = fixtures.playsOf(user);
         assertThat(plays).extracting(r -> r[0]).containsExactly(archivedAt, sharedAt);
         assertThat(plays.get(0)[1]).isEqualTo(tracks.get(0));
 
         String again = "imp-" + run();
-        send(again, user, clashing);
-        assertThat(awaitDone(again, 1).get("duplicates").longValue()).isEqualTo(3);
-        assertThat(playsOf(user)).hasSize(2);
+        fixtures.send(again, user, clashing);
+        assertThat(fixtures.awaitDone(again, 1).get("duplicates").longValue()).isEqualTo(3);
+        assertThat(fixtures.playsOf(user)).hasSize(2);
     }
 
     /**
@@ -269,20 +224,20 @@ class ImportTest {
                         play.trackId()))
                 .toList();
         String importId = "imp-" + run();
-        send(importId, user, exported);
-        assertThat(awaitDone(importId, 1).get("imported").longValue()).isEqualTo(exported.size());
-        await().atMost(WAIT).until(() -> outboxRowsOf(user) == 0);
+        fixtures.send(importId, user, exported);
+        assertThat(fixtures.awaitDone(importId, 1).get("imported").longValue()).isEqualTo(exported.size());
+        await().atMost(WAIT).until(() -> fixtures.outboxRowsOf(user) == 0);
 
         poller.poll(ArchiveBatch.of("b-" + run(), Instant.now(), BatchReason.MANUAL, List.of(user)), user);
 
-        assertThat(playsOf(user)).extracting(row -> ((Instant) row[0]).getNano() % 1_000_000_000)
+        assertThat(fixtures.playsOf(user)).extracting(row -> ((Instant) row[0]).getNano() % 1_000_000_000)
                 .as("only the file's plays, at whole seconds").hasSize(exported.size()).containsOnly(0);
     }
 
     @Test
     void aRateLimitStormPausesMetadataLookUpsAndTheImportFinishesLaterWithNothingLost() {
         String user = Emulator.createUsers(run() + "storm", "typical", 1).get(0);
-        List<String> unknownTracks = tracksNotInCatalogue(10);
+        List<String> unknownTracks = fixtures.tracksNotInCatalogue(10);
         Instant base = Instant.parse("2020-05-01T10:00:00Z");
         List<ImportEntry> entries = new ArrayList<>();
         for (int i = 0; i < unknownTracks.size(); i++) {
@@ -290,18 +245,19 @@ class ImportTest {
         }
         Emulator.settings(Map.of("too_many_requests_rate", 1.0, "retry_after_seconds", 3600));
         String importId = "imp-" + run();
-        send(importId, user, entries);
+        fixtures.send(importId, user, entries);
 
-        await().atMost(WAIT).until(() -> counts(importId) != null && counts(importId).get("chunks").intValue() == 1
+        await().atMost(WAIT).until(() -> fixtures.counts(importId) != null
+                && fixtures.counts(importId).get("chunks").intValue() == 1
                 && redis.value(Long.class).get("spotify:rate:pause-until") != null);
-        assertThat(counts(importId).get("pending").longValue()).isEqualTo(entries.size());
-        assertThat(counts(importId).get("failed").longValue()).isZero();
+        assertThat(fixtures.counts(importId).get("pending").longValue()).isEqualTo(entries.size());
+        assertThat(fixtures.counts(importId).get("failed").longValue()).isZero();
 
         Emulator.resetSettings();
         redis.key().del("spotify:rate:pause-until");
-        Map<String, Number> done = awaitDone(importId, 1);
+        Map<String, Number> done = fixtures.awaitDone(importId, 1);
         assertThat(done.get("imported").longValue()).isEqualTo(entries.size());
-        assertThat(playsOf(user)).hasSize(entries.size());
+        assertThat(fixtures.playsOf(user)).hasSize(entries.size());
     }
 
     /**
@@ -325,7 +281,7 @@ class ImportTest {
             List<PlayEvent> imported = events.stream().filter(e -> importId.equals(e.importId())).toList();
             assertThat(polledTracks).isNotEmpty();
             Set<Instant> archivedAt = new HashSet<>();
-            playsOf(user).forEach(r -> archivedAt.add((Instant) r[0]));
+            fixtures.playsOf(user).forEach(r -> archivedAt.add((Instant) r[0]));
             for (PlayEvent event : imported) {
                 assertThat(event.source()).isEqualTo(PlaySource.IMPORT);
                 assertThat(event.userId()).isEqualTo(user);
@@ -358,7 +314,7 @@ class ImportTest {
     void accountDataIsMatchedByNameAgainstArchivedPlaysAndTheCatalogue() {
         String user = Emulator.createUsers(run() + "acct", "heavy", 1).get(0);
         poller.poll(ArchiveBatch.of("b-" + run(), Instant.now(), BatchReason.MANUAL, List.of(user)), user);
-        List<Object[]> polled = playsOf(user);
+        List<Object[]> polled = fixtures.playsOf(user);
         assertThat(polled).isNotEmpty();
         Map<String, String[]> names = trackNames(polled.stream().map(r -> (String) r[1]).distinct().toList());
 
@@ -382,13 +338,13 @@ class ImportTest {
         entries.add(named(oldest.minusSeconds(7 * 24 * 3600L), "A Song Nobody Has", "Nobody"));
 
         String first = "imp-" + run();
-        send(first, user, entries);
-        Map<String, Number> counts = awaitDone(first, 1);
+        fixtures.send(first, user, entries);
+        Map<String, Number> counts = fixtures.awaitDone(first, 1);
         assertThat(counts.get("duplicates").longValue()).isEqualTo(polled.size());
         assertThat(counts.get("imported").longValue()).isEqualTo(fresh + 1);
         assertThat(counts.get("failed").longValue()).isZero();
         assertThat(unmatched(first)).isEqualTo("{\"no catalogue match\": 1}");
-        assertThat(playsOf(user)).hasSize(polled.size() + fresh + 1);
+        assertThat(fixtures.playsOf(user)).hasSize(polled.size() + fresh + 1);
         List<Object[]> minutePlays = QuarkusTransaction.requiringNew().call(() -> entityManager.createNativeQuery(
                 "SELECT played_at FROM play_events WHERE import_id = :id AND minute_precision ORDER BY played_at")
                 .setParameter("id", first).getResultList().stream().map(o -> new Object[] { o }).toList());
@@ -400,11 +356,11 @@ class ImportTest {
                 .longValue())).isEqualTo(1);
 
         String again = "imp-" + run();
-        send(again, user, entries);
-        Map<String, Number> second = awaitDone(again, 1);
+        fixtures.send(again, user, entries);
+        Map<String, Number> second = fixtures.awaitDone(again, 1);
         assertThat(second.get("imported").longValue()).isZero();
         assertThat(second.get("duplicates").longValue()).isEqualTo(polled.size() + fresh + 1);
-        assertThat(playsOf(user)).hasSize(polled.size() + fresh + 1);
+        assertThat(fixtures.playsOf(user)).hasSize(polled.size() + fresh + 1);
 
         // the same plays in extended history (track id, second precision, anywhere in their minute): duplicates
         List<ImportEntry> extended = new ArrayList<>();
@@ -412,8 +368,8 @@ class ImportTest {
             extended.add(entry(oldest.minusSeconds(3600L * i).plusSeconds(i % 60), trackIds.get(i % trackIds.size())));
         }
         String third = "imp-" + run();
-        send(third, user, extended);
-        Map<String, Number> thirdCounts = awaitDone(third, 1);
+        fixtures.send(third, user, extended);
+        Map<String, Number> thirdCounts = fixtures.awaitDone(third, 1);
         assertThat(thirdCounts.get("imported").longValue()).isZero();
         assertThat(thirdCounts.get("duplicates").longValue()).isEqualTo(fresh);
     }
@@ -459,12 +415,12 @@ class ImportTest {
                 .withOffsetReset(org.apache.kafka.clients.consumer.OffsetResetStrategy.EARLIEST)
                 .fromTopics(Topics.PLAYS);
         try {
-            send(importId, user, entries);
-            send(reimport, user, entries);
-            send(stillUnknown, user, List.of(named(minute.plusSeconds(10_800), "Still Unknown " + run, artist)));
-            assertThat(awaitDone(importId, 1).get("imported").longValue()).isZero();
-            assertThat(awaitDone(reimport, 1).get("imported").longValue()).isZero();
-            awaitDone(stillUnknown, 1);
+            fixtures.send(importId, user, entries);
+            fixtures.send(reimport, user, entries);
+            fixtures.send(stillUnknown, user, List.of(named(minute.plusSeconds(10_800), "Still Unknown " + run, artist)));
+            assertThat(fixtures.awaitDone(importId, 1).get("imported").longValue()).isZero();
+            assertThat(fixtures.awaitDone(reimport, 1).get("imported").longValue()).isZero();
+            fixtures.awaitDone(stillUnknown, 1);
             assertThat(unmatchedCount(importId)).isEqualTo(entries.size());
             assertThat(unmatchedCount(reimport)).isEqualTo(entries.size());
             assertThat(keptUnmatched(user)).isEqualTo(2 * entries.size() + 1);
@@ -482,13 +438,13 @@ class ImportTest {
 
             await().atMost(WAIT).pollInterval(Duration.ofMillis(200))
                     .until(() -> unmatchedCount(importId) == 0 && unmatchedCount(reimport) == 0);
-            Map<String, Number> counts = counts(importId);
+            Map<String, Number> counts = fixtures.counts(importId);
             assertThat(counts.get("imported").longValue()).isEqualTo(3);
             assertThat(counts.get("duplicates").longValue()).isEqualTo(1);
             assertThat(counts.get("pending").longValue()).isZero();
             assertThat(counts.get("failed").longValue()).isZero();
             assertThat(unmatched(importId)).isEqualTo("{\"no catalogue match\": 0}");
-            Map<String, Number> again = counts(reimport);
+            Map<String, Number> again = fixtures.counts(reimport);
             assertThat(again.get("imported").longValue()).isZero();
             assertThat(again.get("duplicates").longValue()).isEqualTo(entries.size());
             assertThat(unmatched(reimport)).isEqualTo("{\"no catalogue match\": 0}");
@@ -583,171 +539,5 @@ class ImportTest {
                     : value instanceof java.time.OffsetDateTime o ? o.toInstant() : (Instant) value;
             return instant.atZone(java.time.ZoneOffset.UTC).getSecond();
         }
-    }
-
-    private static ImportEntry entry(Instant endedAt, String trackId) {
-        return new ImportEntry(endedAt, 180_000, "spotify:track:" + trackId, null, null, null, "trackdone",
-                "trackdone", false, false);
-    }
-
-    private int send(String importId, String user, List<ImportEntry> entries) {
-        List<ProducerRecord<String, byte[]>> records = records(importId, user, entries);
-        kafka.produce(String.class, byte[].class).fromRecords(records).awaitCompletion(WAIT);
-        return records.size();
-    }
-
-    /** An import's chunks as api-service sends them, encoded. */
-    private static List<ProducerRecord<String, byte[]>> records(String importId, String user,
-            List<ImportEntry> entries) {
-        List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
-        int chunks = (entries.size() + CHUNK - 1) / CHUNK;
-        for (int c = 0; c < chunks; c++) {
-            ImportChunk chunk = new ImportChunk(1, importId, user, c, c == chunks - 1,
-                    entries.subList(c * CHUNK, Math.min(entries.size(), (c + 1) * CHUNK)));
-            records.add(new ProducerRecord<>(Topics.IMPORTS, user, MessageCodec.encode(chunk)));
-        }
-        return records;
-    }
-
-    /**
-     * The benchmark measures a running worker, not a fresh JVM: imports of the same size (other users, same tracks)
-     * are archived and published first, until the JIT compiler is quiet. On two cores its one C2 thread lags far
-     * behind: after one warm-up import it was still compiling Kafka's producer and PostgreSQL's driver (hot since
-     * the warm-up's start) during the measured import, about a quarter of the CPU. Each round prints its rate and the
-     * compiler's time; the rounds stop when the compiler took under a tenth of a round (until its plays were
-     * published), or after {@code import.warm-ups} rounds (default 4).
-     */
-    private void warmUp(List<String> tracks) {
-        int maxRounds = Integer.getInteger("import.warm-ups", 4);
-        for (int round = 1; round <= maxRounds; round++) {
-            long compilingBefore = compilingMillis();
-            long roundStarted = System.nanoTime();
-            double seconds = warmUpRound(tracks, round);
-            double roundSeconds = (System.nanoTime() - roundStarted) / 1e9;
-            double compiling = (compilingMillis() - compilingBefore) / 1e3;
-            report("IMPORT BENCHMARK: warm-up %d: %d entries archived in %.2f s = %.0f entries/s; JIT compile"
-                    + " time %.2f s in the %.2f s until published", round, ENTRIES, seconds, ENTRIES / seconds, compiling,
-                    roundSeconds);
-            if (compiling < roundSeconds / 10) {
-                return;
-            }
-        }
-    }
-
-    /** @return seconds until archived; it also waits until the relay published the plays */
-    private double warmUpRound(List<String> tracks, int round) {
-        String user = "u-" + run() + "-warm";
-        Instant start = Instant.parse("2015-01-01T00:00:00Z");
-        List<ImportEntry> entries = new ArrayList<>();
-        for (int i = 0; i < ENTRIES; i++) {
-            entries.add(entry(start.plusSeconds(200L * i), tracks.get((i + round) % tracks.size())));
-        }
-        String importId = "imp-" + run() + "-warm";
-        List<ProducerRecord<String, byte[]>> records = records(importId, user, entries);
-        long started = System.nanoTime();
-        kafka.produce(String.class, byte[].class).fromRecords(records).awaitCompletion(WAIT);
-        Map<String, Number> counts = awaitDone(importId, records.size());
-        double seconds = (System.nanoTime() - started) / 1e9;
-        assertThat(counts.get("imported").longValue()).isEqualTo(entries.size());
-        await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).until(() -> outboxRowsOf(user) == 0);
-        return seconds;
-    }
-
-    /**
-     * The JIT compilers' time so far in this JVM: each compilation's elapsed time, added over the compiler threads
-     * (two here), so it can exceed the wall time of a window; they run beside the worker's threads.
-     */
-    private static long compilingMillis() {
-        return ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
-    }
-
-    /** One benchmark line, written at once: the log handler writes to the same console from other threads. */
-    private static void report(String format, Object... args) {
-        System.out.println(String.format(format, args));
-    }
-
-    private long outboxRowsOf(String user) {
-        return QuarkusTransaction.requiringNew().call(() -> ((Number) entityManager.createNativeQuery(
-                "SELECT count(*) FROM outbox WHERE message_key = :u").setParameter("u", user).getSingleResult())
-                .longValue());
-    }
-
-    private Map<String, Number> awaitDone(String importId, int chunks) {
-        await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> {
-            Map<String, Number> c = counts(importId);
-            return c != null && c.get("chunks").intValue() == chunks && c.get("pending").longValue() == 0;
-        });
-        return counts(importId);
-    }
-
-    @SuppressWarnings("unchecked")
-    private Map<String, Number> counts(String importId) {
-        List<Object[]> rows = QuarkusTransaction.requiringNew().call(() -> entityManager.createNativeQuery(
-                "SELECT chunks, imported, duplicates, pending, failed FROM import_counts WHERE import_id = :id")
-                .setParameter("id", importId).getResultList());
-        if (rows.isEmpty()) {
-            return null;
-        }
-        Object[] r = rows.get(0);
-        return Map.of("chunks", (Number) r[0], "imported", (Number) r[1], "duplicates", (Number) r[2],
-                "pending", (Number) r[3], "failed", (Number) r[4]);
-    }
-
-    @SuppressWarnings("unchecked")
-    private List<Object[]> playsOf(String user) {
-        List<Object[]> rows = QuarkusTransaction.requiringNew().call(() -> entityManager.createNativeQuery(
-                "SELECT played_at, track_id FROM play_events WHERE user_id = :u ORDER BY played_at")
-                .setParameter("u", user).getResultList());
-        rows.forEach(r -> r[0] = r[0] instanceof java.sql.Timestamp t ? t.toInstant()
-                : r[0] instanceof java.time.OffsetDateTime o ? o.toInstant() : r[0]);
-        return rows;
-    }
-
-    /** Tracks the catalogue has (written by an earlier test or run, else by a poll now). */
-    @SuppressWarnings("unchecked")
-    private List<String> catalogueTracks(int count) {
-        List<String> ids = QuarkusTransaction.requiringNew().call(() -> entityManager
-                .createNativeQuery("SELECT id FROM tracks ORDER BY added_at DESC LIMIT :n").setParameter("n", count)
-                .getResultList());
-        if (ids.size() == count) {
-            return ids;
-        }
-        String user = Emulator.createUsers(run() + "cat", "heavy", 1).get(0);
-        poller.poll(ArchiveBatch.of("b-" + run(), Instant.now(), BatchReason.MANUAL, List.of(user)), user);
-        return playsOf(user).stream().map(r -> (String) r[1]).distinct().limit(count).toList();
-    }
-
-    @SuppressWarnings("unchecked")
-    private List<String> tracksNotInCatalogue(int count) {
-        List<String> ids = given().when().get(Emulator.url() + "/emulator/catalogue?offset="
-                + (int) (Math.random() * 5_000) + "&limit=1000").then().statusCode(200).extract().jsonPath()
-                .getList("track_ids");
-        List<String> known = QuarkusTransaction.requiringNew().call(() -> entityManager.createNativeQuery(
-                "SELECT id FROM tracks WHERE id = ANY(CAST(:ids AS text[]))")
-                .setParameter("ids", ids.toArray(String[]::new)).getResultList());
-        return ids.stream().filter(id -> !known.contains(id)).limit(count).toList();
-    }
-
-    /** COPY of the same rows into a scratch table like play_events, for the benchmark's reference figure. */
-    private double rawCopy(List<ImportEntry> entries) throws Exception {
-        StringBuilder csv = new StringBuilder();
-        for (ImportEntry e : entries) {
-            csv.append("bench,").append(e.endedAt()).append(',').append(e.trackUri().substring(14)).append(',')
-                    .append(e.msPlayed()).append(",IMPORT,bench\n");
-        }
-        try (Connection connection = dataSource.getConnection()) {
-            connection.createStatement().execute("CREATE TEMP TABLE bench_copy (user_id text, played_at timestamptz,"
-                    + " track_id text, ms_played bigint, source text, import_id text)");
-            long started = System.nanoTime();
-            connection.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY bench_copy FROM STDIN (FORMAT csv)",
-                    new StringReader(csv.toString()));
-            double seconds = (System.nanoTime() - started) / 1e9;
-            connection.createStatement().execute("DROP TABLE bench_copy");
-            return seconds;
-        }
-    }
-
-    private static String run() {
-        return "r" + UUID.randomUUID().toString().substring(0, 6);
     }
 }

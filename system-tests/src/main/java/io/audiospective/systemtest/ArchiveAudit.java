@@ -32,7 +32,7 @@ final class ArchiveAudit {
     }
 
     record Result(long expected, long archived, List<String> missing, long unavoidable, long duplicated,
-            long unexpected, long readModelMissing, long readModelExtra) {
+            long unexpected, long readModelMissing, long readModelExtra, List<String> readModelDifferences) {
 
         boolean exact() {
             return missing.isEmpty() && duplicated == 0 && unexpected == 0 && readModelMissing == 0
@@ -89,13 +89,15 @@ final class ArchiveAudit {
 
     Result audit(Map<String, Instant> windowStarts, Map<String, ReauthPeriod> reauth, Instant cutoff)
             throws SQLException {
+        // polling goes on while this reads: what api-service serves is read first, since every play it serves was
+        // archived before, and a play archived and served between two reads must not look like an extra one
+        Map<String, Map<Long, String>> served = load("SELECT user_id, played_at, track_id FROM api.plays");
         Map<String, Map<Long, String>> archived = load("SELECT user_id, played_at, track_id FROM archive.play_events");
         Map<String, Map<Long, String>> imported = load("SELECT user_id, played_at, track_id FROM archive.play_events"
                 + " WHERE source = 'IMPORT'");
-        // polling goes on: plays archived after the read model's cut-off may still be on their way to api-service
+        // plays archived after the read model's cut-off may still be on their way to api-service
         Map<String, Map<Long, String>> settled = load("SELECT user_id, played_at, track_id FROM archive.play_events"
                 + " WHERE archived_at < timestamptz '" + readModelCutoff + "'");
-        Map<String, Map<Long, String>> served = load("SELECT user_id, played_at, track_id FROM api.plays");
         long expected = 0;
         long archivedCount = 0;
         long unavoidable = 0;
@@ -104,6 +106,7 @@ final class ArchiveAudit {
         long readModelMissing = 0;
         long readModelExtra = 0;
         List<String> missing = new ArrayList<>();
+        List<String> readModelDifferences = new ArrayList<>();
         Instant truthEnd = Instant.now();
         for (Map.Entry<String, Instant> entry : windowStarts.entrySet()) {
             String user = entry.getKey();
@@ -153,16 +156,20 @@ final class ArchiveAudit {
             for (Map.Entry<Long, String> row : inWindow(settled.get(user), from).entrySet()) {
                 if (!row.getValue().equals(userServed.get(row.getKey()))) {
                     readModelMissing++;
+                    readModelDifferences.add("NOT SERVED " + user + " " + Instant.ofEpochMilli(row.getKey()) + " "
+                            + row.getValue() + " (serves " + userServed.get(row.getKey()) + ")");
                 }
             }
             for (Map.Entry<Long, String> row : userServed.entrySet()) {
                 if (!row.getValue().equals(userArchive.get(row.getKey()))) {
                     readModelExtra++;
+                    readModelDifferences.add("SERVED, NOT ARCHIVED " + user + " " + Instant.ofEpochMilli(row.getKey())
+                            + " " + row.getValue() + " (archived " + userArchive.get(row.getKey()) + ")");
                 }
             }
         }
         return new Result(expected, archivedCount, missing, unavoidable, duplicated, unexpected, readModelMissing,
-                readModelExtra);
+                readModelExtra, readModelDifferences);
     }
 
     /**

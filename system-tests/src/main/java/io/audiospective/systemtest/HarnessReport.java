@@ -55,6 +55,7 @@ record HarnessReport(String mode, int users, Duration pollingPeriod, Duration to
         deadLetters.forEach((reason, count) -> out.printf("  %6d  %s%n", count, reason));
         out.printf("dead-letter records the run did not plant: %d%n", unexpectedDeadLetters());
         audit.missing().stream().limit(20).forEach(play -> out.println("  MISSING " + play));
+        audit.readModelDifferences().stream().limit(20).forEach(play -> out.println("  " + play));
         out.println("result: " + (passed() ? "PASS (0 missing, 0 duplicated, poison set aside alone)" : "FAIL"));
         out.println("=====================================================================");
         out.flush();
