@@ -163,7 +163,7 @@ start_emulator() {
 
 wait_ready() {
     local name="$1" port="$2" pid="$3" path="${4:-/q/health/ready}" deadline=$((SECONDS + READY_TIMEOUT))
-    until curl -fsS -o /dev/null "http://127.0.0.1:$port$path"; do
+    until curl -fs -o /dev/null "http://127.0.0.1:$port$path"; do
         if ! kill -0 "$pid" 2>/dev/null; then
             tail -n 20 "$LOG_DIR/$name.log" >&2
             fail "$name exited during start-up (log: $LOG_DIR/$name.log)"
