@@ -57,6 +57,9 @@ class FirstImportTest {
     EntityManager entityManager;
 
     @Inject
+    ImportFixtures fixtures;
+
+    @Inject
     UserPoller poller;
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
@@ -78,7 +81,7 @@ class FirstImportTest {
     void everyValidEntryIsArchivedAtOnceAndTheCatalogueIsCompletedOnceAfterwards() {
         String run = UUID.randomUUID().toString().substring(0, 6);
         String user = Emulator.createUsers(run + "first", "typical", 1).get(0);
-        List<String> knownToSpotify = tracksNotInCatalogue(30);
+        List<String> knownToSpotify = fixtures.tracksNotInCatalogue(30);
         List<String> unknownToSpotify = randomIds(15);
         List<String> tracks = new ArrayList<>(knownToSpotify);
         tracks.addAll(unknownToSpotify);
@@ -174,7 +177,7 @@ class FirstImportTest {
         List<Object> polled = playedAts(user);
         assertThat(polled).isNotEmpty();
         Object[] polledPlay = firstPlay(user);
-        List<String> tracks = tracksNotInCatalogue(6);
+        List<String> tracks = fixtures.tracksNotInCatalogue(6);
 
         Instant at = Instant.parse("2019-06-01T10:00:00Z");
         List<ImportEntry> undone = new ArrayList<>();
@@ -332,16 +335,5 @@ class FirstImportTest {
             ids.add(id.toString());
         }
         return ids;
-    }
-
-    @SuppressWarnings("unchecked")
-    private List<String> tracksNotInCatalogue(int count) {
-        List<String> ids = given().when().get(Emulator.url() + "/emulator/catalogue?offset="
-                + (int) (Math.random() * 20_000) + "&limit=1000").then().statusCode(200).extract().jsonPath()
-                .getList("track_ids");
-        List<String> known = QuarkusTransaction.requiringNew().call(() -> entityManager.createNativeQuery(
-                "SELECT id FROM tracks WHERE id = ANY(CAST(:ids AS text[]))")
-                .setParameter("ids", ids.toArray(String[]::new)).getResultList());
-        return ids.stream().filter(id -> !known.contains(id)).limit(count).toList();
     }
 }

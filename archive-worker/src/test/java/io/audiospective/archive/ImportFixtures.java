@@ -151,7 +151,7 @@ public class ImportFixtures {
     @SuppressWarnings("unchecked")
     public List<String> tracksNotInCatalogue(int count) {
         List<String> ids = given().when().get(Emulator.url() + "/emulator/catalogue?offset="
-                + (int) (Math.random() * 5_000) + "&limit=1000").then().statusCode(200).extract().jsonPath()
+                + (int) (Math.random() * 20_000) + "&limit=1000").then().statusCode(200).extract().jsonPath()
                 .getList("track_ids");
         List<String> known = QuarkusTransaction.requiringNew().call(() -> entityManager.createNativeQuery(
                 "SELECT id FROM tracks WHERE id = ANY(CAST(:ids AS text[]))")
