@@ -32,6 +32,8 @@ if [[ -z "${SCHEDULE_WINDOW:-}" && "$POLLING_PERIOD" != "PT1H" ]]; then
 fi
 # auth-service signs in against the emulator instead of Spotify
 export SPOTIFY_ACCOUNTS_URL="http://127.0.0.1:$EMULATOR_PORT" SPOTIFY_API_URL="http://127.0.0.1:$EMULATOR_PORT"
+# the app's client secret, registered at the emulator too: auth-service's app token for catalogue look-ups
+export SPOTIFY_CLIENT_SECRET="${SPOTIFY_CLIENT_SECRET:-audiospective-local-secret}"
 EMULATOR_JAR="$ROOT/deploy/spotify-emulator/target/quarkus-app/quarkus-run.jar"
 
 # name:port, in start order
@@ -154,7 +156,7 @@ start_service() {
 
 start_emulator() {
     EMULATOR_HOST=127.0.0.1 EMULATOR_PORT="$EMULATOR_PORT" \
-        EMULATOR_REDIRECT_URIS="http://127.0.0.1/login/spotify" \
+        EMULATOR_REDIRECT_URIS="http://127.0.0.1/login/spotify" EMULATOR_CLIENT_SECRET="$SPOTIFY_CLIENT_SECRET" \
         java -Xmx256m -jar "$EMULATOR_JAR" >"$LOG_DIR/spotify-emulator.log" 2>&1 &
     emulator_pid=$!
     started_pids+=("$emulator_pid")

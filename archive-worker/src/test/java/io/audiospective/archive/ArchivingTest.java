@@ -27,6 +27,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.audiospective.archive.service.AccessTokenCache;
 import io.audiospective.archive.service.UserPoller;
 import io.audiospective.model.ArchiveBatch;
 import io.audiospective.model.ArchiveOutcome;
@@ -54,6 +55,9 @@ class ArchivingTest {
 
     @Inject
     UserPoller poller;
+
+    @Inject
+    AccessTokenCache accessTokens;
 
     @Inject
     RedisDataSource redis;
@@ -337,10 +341,15 @@ class ArchivingTest {
                 MessageCodec.encode(deleted))).awaitCompletion(WAIT);
 
         await().atMost(WAIT).until(() -> archivedPlayedAtMs(user).isEmpty());
+        // the member's cached Spotify token went with them: asking for it again goes to auth-service
+        int asked = AuthServiceStub.tokenRequests(user);
+        accessTokens.accessToken(user);
+        assertThat(AuthServiceStub.tokenRequests(user)).isEqualTo(asked + 1);
     }
 
+    /** Catalogue look-ups carry no member's authorisation: they use the app's token, never a member's. */
     @Test
-    void artistDetailsAreFilledLaterOncePerArtist() {
+    void artistDetailsAreFilledLaterOncePerArtistWithTheAppsToken() {
         String run = run();
         String user = Emulator.createUsers(run + "art", "heavy", 1).get(0);
         awaitOutcomes(sendBatch(run, Instant.now(), List.of(user)), List.of(user));
@@ -351,6 +360,7 @@ class ArchivingTest {
                         JOIN play_events p ON p.track_id = ta.track_id
                         WHERE p.user_id = :u AND (a.details_fetched_at IS NULL OR a.image_url IS NULL)
                         """).setParameter("u", user).getSingleResult()).intValue()) == 0);
+        assertThat(AuthServiceStub.appTokenRequests()).isPositive();
     }
 
     private static ArchiveBatch manual(String id, String user) {

@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -32,7 +33,8 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  * Starts the Spotify emulator and, in front of it, a small stand-in for auth-service's internal access-token
  * endpoint (auth-service itself is proven in its own module). Tokens are real: the stand-in authorises each user
  * at the emulator once (PKCE, login_hint) and refreshes with rotation on every request, so a revoked user gets
- * the same 409 needs-reauth answer auth-service gives.
+ * the same 409 needs-reauth answer auth-service gives. The app token comes from the emulator's client-credentials
+ * flow, as auth-service gets it. Tests read how often each was asked for.
  */
 public class AuthServiceStub implements QuarkusTestResourceLifecycleManager {
 
@@ -41,6 +43,10 @@ public class AuthServiceStub implements QuarkusTestResourceLifecycleManager {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final SpotifyEmulatorTestResource emulator = new SpotifyEmulatorTestResource();
+    private static final String CLIENT_SECRET = "audiospective-local-secret";
+    private static final Map<String, AtomicInteger> TOKEN_REQUESTS = new ConcurrentHashMap<>();
+    private static final AtomicInteger APP_TOKEN_REQUESTS = new AtomicInteger();
+
     private final Map<String, String> refreshTokens = new ConcurrentHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
     private HttpServer server;
@@ -60,6 +66,7 @@ public class AuthServiceStub implements QuarkusTestResourceLifecycleManager {
         }
         server.setExecutor(Executors.newFixedThreadPool(8));
         server.createContext("/internal/users/", this::accessToken);
+        server.createContext("/internal/app-access-token", this::appAccessToken);
         server.start();
         Map<String, String> config = new HashMap<>();
         config.put(SpotifyEmulatorTestResource.URL_PROPERTY, emulatorUrl);
@@ -77,6 +84,40 @@ public class AuthServiceStub implements QuarkusTestResourceLifecycleManager {
         emulator.stop();
     }
 
+    /** How often the worker asked for this user's access token. */
+    static int tokenRequests(String userId) {
+        AtomicInteger n = TOKEN_REQUESTS.get(userId);
+        return n == null ? 0 : n.get();
+    }
+
+    /** How often the worker asked for the app token. */
+    static int appTokenRequests() {
+        return APP_TOKEN_REQUESTS.get();
+    }
+
+    private void appAccessToken(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            if (!("Bearer " + serviceToken).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+                respond(exchange, 401, "{}");
+                return;
+            }
+            APP_TOKEN_REQUESTS.incrementAndGet();
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(emulatorUrl + "/api/token"))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                            (CLIENT_ID + ":" + CLIENT_SECRET).getBytes(StandardCharsets.UTF_8)))
+                    .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            JsonNode grant = JSON.readTree(response.body());
+            Instant expiresAt = Instant.now().plusSeconds(grant.get("expires_in").asLong());
+            respond(exchange, 200, JSON.writeValueAsString(Map.of("accessToken", grant.get("access_token").asText(),
+                    "expiresAt", expiresAt.toString())));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            respond(exchange, 503, "{}");
+        }
+    }
+
     private void accessToken(HttpExchange exchange) throws IOException {
         try (exchange) {
             if (!("Bearer " + serviceToken).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
@@ -84,6 +125,7 @@ public class AuthServiceStub implements QuarkusTestResourceLifecycleManager {
                 return;
             }
             String userId = exchange.getRequestURI().getPath().split("/")[3];
+            TOKEN_REQUESTS.computeIfAbsent(userId, id -> new AtomicInteger()).incrementAndGet();
             JsonNode grant = refreshTokens.containsKey(userId) ? refresh(userId) : authorize(userId);
             if (grant.has("error")) {
                 refreshTokens.remove(userId);

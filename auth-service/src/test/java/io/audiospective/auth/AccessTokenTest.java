@@ -135,6 +135,80 @@ class AccessTokenTest {
     }
 
     @Test
+    void aRefreshWhoseAnswerIsSlowIsWaitedForAndTheRotatedTokenKept() {
+        String userId = signedInUser("slow");
+        String before = accessToken(userId).get("accessToken");
+        expireAccessTokenSoon(userId);
+        // Spotify rotates the refresh token at once and answers 7 s later (beyond the former 5 s timeout, after
+        // which the next refresh presented the spent token and the member had to sign in again)
+        putSettings("{\"faults_on_accounts\":true,\"latency\":{\"distribution\":\"fixed\",\"mean_ms\":7000}}");
+        try {
+            assertThat(accessToken(userId).get("accessToken")).isNotEqualTo(before);
+        } finally {
+            resetSettings();
+        }
+        expireAccessTokenSoon(userId);
+
+        accessToken(userId);
+        assertThat(QuarkusTransaction.requiringNew().call(() -> members.findById(userId)).status)
+                .isEqualTo(MemberStatus.ACTIVE);
+    }
+
+    @Test
+    void aRotatedRefreshTokenWhoseCommitFailedIsPresentedAtTheNextRefresh() {
+        String userId = signedInUser("uncommitted");
+        expireAccessTokenSoon(userId);
+        String trigger = "refuse_" + UUID.randomUUID().toString().replace("-", "");
+        // a real failed commit: PostgreSQL refuses this member's token update at COMMIT, after Spotify rotated
+        QuarkusTransaction.requiringNew().run(() -> {
+            entityManager.createNativeQuery("CREATE FUNCTION " + trigger + "() RETURNS trigger LANGUAGE plpgsql AS "
+                    + "$$ BEGIN RAISE EXCEPTION 'commit refused by the test'; END $$").executeUpdate();
+            entityManager.createNativeQuery("CREATE CONSTRAINT TRIGGER " + trigger + " AFTER UPDATE ON spotify_tokens"
+                    + " DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (NEW.user_id = '" + userId + "')"
+                    + " EXECUTE FUNCTION " + trigger + "()").executeUpdate();
+        });
+        long refreshes = tokenEndpointCalls();
+        try {
+            given().auth().oauth2(serviceToken).when().get("/internal/users/{id}/access-token", userId).then()
+                    .statusCode(500).contentType(containsString("application/problem+json"));
+        } finally {
+            QuarkusTransaction.requiringNew().run(() -> {
+                entityManager.createNativeQuery("DROP TRIGGER " + trigger + " ON spotify_tokens").executeUpdate();
+                entityManager.createNativeQuery("DROP FUNCTION " + trigger + "()").executeUpdate();
+            });
+        }
+        assertThat(tokenEndpointCalls()).isEqualTo(refreshes + 1);
+
+        // the database still holds the spent token and an access token about to expire: the next refresh must
+        // present the rotated one
+        assertThat(accessToken(userId).get("accessToken")).isNotNull();
+        assertThat(QuarkusTransaction.requiringNew().call(() -> members.findById(userId)).status)
+                .isEqualTo(MemberStatus.ACTIVE);
+        expireAccessTokenSoon(userId);
+        accessToken(userId);
+    }
+
+    @Test
+    void catalogueLookUpsGetTheAppsOwnTokenWhichReadsNoMembersData() {
+        String userId = signedInUser("catalogue");
+        String apiToken = SpotifySignIn.signIn(userId).apiToken();
+        given().when().get("/internal/app-access-token").then().statusCode(401);
+        given().auth().oauth2(apiToken).when().get("/internal/app-access-token").then().statusCode(403);
+
+        String app = given().auth().oauth2(serviceToken).when().get("/internal/app-access-token").then()
+                .statusCode(200).body("expiresAt", notNullValue()).extract().path("accessToken");
+        // the same token until it nears its expiry, whoever asks
+        given().auth().oauth2(serviceToken).when().get("/internal/app-access-token").then()
+                .statusCode(200).body("accessToken", equalTo(app));
+        assertThat(app).isNotEqualTo(accessToken(userId).get("accessToken"));
+        String artist = given().when().get(SpotifySignIn.emulatorBase() + "/emulator/catalogue?limit=1").then()
+                .statusCode(200).extract().jsonPath().getString("artist_ids[0]");
+        given().auth().oauth2(app).when().get(SpotifySignIn.emulatorBase() + "/v1/artists/" + artist).then()
+                .statusCode(200);
+        given().auth().oauth2(app).when().get(SpotifySignIn.emulatorBase() + "/v1/me").then().statusCode(401);
+    }
+
+    @Test
     void internalEndpointsNeedTheServiceCredential() {
         String userId = signedInUser("nosy");
         String apiToken = SpotifySignIn.signIn(userId).apiToken();
@@ -226,6 +300,15 @@ class AccessTokenTest {
                 + "/emulator/counters").then().statusCode(200).extract().jsonPath().getMap("$");
         return counters.getOrDefault("POST /api/token", Map.of()).values().stream().mapToLong(Number::longValue)
                 .sum();
+    }
+
+    private static void putSettings(String json) {
+        given().contentType(ContentType.JSON).body(json).when().put(SpotifySignIn.emulatorBase()
+                + "/emulator/settings").then().statusCode(200);
+    }
+
+    private static void resetSettings() {
+        given().when().post(SpotifySignIn.emulatorBase() + "/emulator/settings/reset").then().statusCode(200);
     }
 
     private static void post(String url) {

@@ -10,10 +10,14 @@ import io.audiospective.model.Topics;
 /** What a fault-harness run found, printed as the run's report. */
 record HarnessReport(String mode, int users, Duration pollingPeriod, Duration took, ArchiveAudit.Result audit,
         long playEvents, Map<String, Long> pollsByOutcome, Map<String, Long> deadLetters, int reauthorisedUsers,
-        List<String> faults, PoisonFaults.Outcome poison) {
+        List<String> faults, PoisonFaults.Outcome poison, List<String> needingReauth) {
 
+    /**
+     * Every member whose refresh token the run revoked or expired signed in again, so a member still in NEEDS_REAUTH
+     * at the end lost a refresh token the system should have kept (a refresh answer faulted, slow or not committed).
+     */
     boolean passed() {
-        return audit.exact() && poison.handled() && unexpectedDeadLetters() == 0;
+        return audit.exact() && poison.handled() && unexpectedDeadLetters() == 0 && needingReauth.isEmpty();
     }
 
     /**
@@ -54,9 +58,13 @@ record HarnessReport(String mode, int users, Duration pollingPeriod, Duration to
         out.println("dead-letter records (set aside, with their reason): " + (deadLetters.isEmpty() ? "none" : ""));
         deadLetters.forEach((reason, count) -> out.printf("  %6d  %s%n", count, reason));
         out.printf("dead-letter records the run did not plant: %d%n", unexpectedDeadLetters());
+        out.printf("members in NEEDS_REAUTH at the end (every one the run revoked signed in again): %d %s%n",
+                needingReauth.size(), needingReauth.isEmpty() ? "" : needingReauth);
         audit.missing().stream().limit(20).forEach(play -> out.println("  MISSING " + play));
         audit.readModelDifferences().stream().limit(20).forEach(play -> out.println("  " + play));
-        out.println("result: " + (passed() ? "PASS (0 missing, 0 duplicated, poison set aside alone)" : "FAIL"));
+        out.println("result: " + (passed()
+                ? "PASS (0 missing, 0 duplicated, poison set aside alone, no member wrongly in NEEDS_REAUTH)"
+                : "FAIL"));
         out.println("=====================================================================");
         out.flush();
     }

@@ -151,6 +151,9 @@ public final class LocalSystem implements AutoCloseable {
         emulatorEnv.put("EMULATOR_HOST", "127.0.0.1");
         emulatorEnv.put("EMULATOR_PORT", Integer.toString(emulatorPort));
         emulatorEnv.put("EMULATOR_REDIRECT_URIS", "http://127.0.0.1/login/spotify");
+        // the app's client secret, for auth-service's app token (catalogue look-ups); generated per run
+        String clientSecret = randomSecret();
+        emulatorEnv.put("EMULATOR_CLIENT_SECRET", clientSecret);
         emulator = java("spotify-emulator", emulatorPort, jarOf("deploy/spotify-emulator"), emulatorEnv,
                 "/emulator/settings");
 
@@ -189,7 +192,9 @@ public final class LocalSystem implements AutoCloseable {
                 + "\n-----END PRIVATE KEY-----");
         issuer = "http://127.0.0.1:" + authPort;
 
-        auth = java("auth-service", authPort, jarOf("auth-service"), common, "/q/health/ready");
+        Map<String, String> authEnv = new LinkedHashMap<>(common);
+        authEnv.put("SPOTIFY_CLIENT_SECRET", clientSecret);
+        auth = java("auth-service", authPort, jarOf("auth-service"), authEnv, "/q/health/ready");
         Map<String, String> schedulerEnv = new LinkedHashMap<>(common);
         schedulerEnv.putAll(options.schedulerEnvironment());
         for (int i = 1; i <= options.replicas(); i++) {

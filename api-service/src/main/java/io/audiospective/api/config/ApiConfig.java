@@ -49,6 +49,22 @@ public interface ApiConfig {
     /** Limits of imports of Spotify history files ({@code audiospective.api.imports.*}). */
     Imports imports();
 
+    /** How often a member may change their time zone ({@code audiospective.api.time-zone-changes.*}). */
+    TimeZoneChanges timeZoneChanges();
+
+    /**
+     * Each change of zone rebuilds all of the member's day rollups in one transaction that holds their lock (the
+     * fold of a batch with their plays waits for it): a member gets this many changes per window, then 429.
+     */
+    interface TimeZoneChanges {
+
+        @WithDefault("3")
+        int perWindow();
+
+        @WithDefault("PT1H")
+        Duration window();
+    }
+
     /** Each limit refuses the whole upload with a problem before anything is sent to the worker. */
     interface Imports {
 

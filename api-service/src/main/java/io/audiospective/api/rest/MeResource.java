@@ -93,13 +93,17 @@ public class MeResource {
             mediaType = "application/json", examples = @ExampleObject(name = "updated", value = Examples.ME)))
     @APIResponse(responseCode = "400", description = "Not an IANA zone id", content = @Content(
             mediaType = Problem.MEDIA_TYPE, examples = @ExampleObject(name = "bad zone", value = Examples.PROBLEM)))
+    @APIResponse(responseCode = "429", description = "Too many changes of zone this hour (each recomputes your "
+            + "statistics); Retry-After says when the next is possible", content = @Content(
+            mediaType = Problem.MEDIA_TYPE, examples = @ExampleObject(name = "too many", value = Examples.PROBLEM)))
     public Me setTimeZone(TimeZoneChange change) {
         String zone = change == null ? null : change.timeZone();
         StatsService.parseZone(zone);
         if (db.queryOne("SELECT 1 FROM pg_timezone_names WHERE name = ?", rs -> true, zone).isEmpty()) {
             throw ProblemException.badRequest("'" + zone + "' is not a time zone this server knows");
         }
-        readModel.changeTimeZone(token.getSubject(), zone);
+        readModel.memberChangesTimeZone(token.getSubject(), zone, config.timeZoneChanges().perWindow(),
+                config.timeZoneChanges().window());
         return users.me(token.getSubject());
     }
 

@@ -17,7 +17,12 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response problem(ProblemException e) {
-        return Problem.response(e.status(), e.type(), e.getMessage());
+        Response response = Problem.response(e.status(), e.type(), e.getMessage());
+        if (e.retryAfter() == null) {
+            return response;
+        }
+        long seconds = Math.max(1, (e.retryAfter().toMillis() + 999) / 1000);
+        return Response.fromResponse(response).header("Retry-After", seconds).build();
     }
 
     @ServerExceptionMapper

@@ -1,12 +1,14 @@
 package io.audiospective.api.service;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
+import io.audiospective.api.ProblemException;
 import io.audiospective.api.ReadModelTables;
 import io.audiospective.api.imports.EntryRules;
 import io.audiospective.api.repository.Db;
@@ -112,6 +114,41 @@ public class ReadModelService {
             from = to;
         }
         return fresh;
+    }
+
+    /**
+     * A member's own change of zone: as {@link #changeTimeZone}, but the same zone again changes nothing, and at most
+     * {@code perWindow} changes per {@code window} rebuild anything (counted under the member's lock, so concurrent
+     * requests cannot overshoot); more are refused with 429 and when to retry. Synchronous on purpose: every answer
+     * after this one is in the new zone, and every local day moves, so nothing short of a rebuild is right.
+     */
+    @Transactional
+    public void memberChangesTimeZone(String userId, String zone, int perWindow, Duration window) {
+        List<ReadModelTables> generations = writer.lockGenerationsForWrite();
+        writer.lockUser(userId);
+        record Changes(String zone, int count, Instant since) {
+        }
+        Changes changes = db.queryOne("SELECT time_zone, zone_changes, zone_changes_since FROM user_settings"
+                + " WHERE user_id = ?", rs -> new Changes(rs.getString(1), rs.getInt(2),
+                        Db.instant(rs, "zone_changes_since")), userId).orElseThrow();
+        if (changes.zone().equals(zone)) {
+            return;
+        }
+        Instant now = clock.instant();
+        boolean inWindow = changes.since() != null && changes.since().plus(window).isAfter(now);
+        if (inWindow && changes.count() >= perWindow) {
+            throw ProblemException.tooManyRequests("urn:audiospective:problem:too-many-time-zone-changes",
+                    "You changed your time zone " + changes.count() + " times since " + changes.since()
+                            + "; each change recomputes your statistics, so the next is possible from "
+                            + changes.since().plus(window),
+                    Duration.between(now, changes.since().plus(window)));
+        }
+        db.update("UPDATE user_settings SET zone_changes = ?, zone_changes_since = ? WHERE user_id = ?",
+                inWindow ? changes.count() + 1 : 1, inWindow ? changes.since() : now, userId);
+        db.update("UPDATE user_settings SET time_zone = ? WHERE user_id = ?", zone, userId);
+        for (ReadModelTables tables : generations) {
+            writer.rebuildDays(tables, userId, zone);
+        }
     }
 
     /** Sets the user's zone and rebuilds their day rollups in every live generation, atomically. */

@@ -13,11 +13,17 @@ import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
 /** auth-service's internal endpoint; statuses are read by {@link AuthClient}. */
 @RegisterRestClient(configKey = "auth-service")
-@Path("/internal/users/{userId}/access-token")
+@Path("/internal")
 interface AuthApi {
 
     @GET
+    @Path("/users/{userId}/access-token")
     @Produces(MediaType.APPLICATION_JSON)
     Response accessToken(@PathParam("userId") String userId, @QueryParam("rejected") String rejectedFingerprint,
             @HeaderParam("Authorization") String authorization);
+
+    @GET
+    @Path("/app-access-token")
+    @Produces(MediaType.APPLICATION_JSON)
+    Response appAccessToken(@HeaderParam("Authorization") String authorization);
 }

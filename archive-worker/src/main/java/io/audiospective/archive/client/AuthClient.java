@@ -53,4 +53,26 @@ public class AuthClient {
             };
         }
     }
+
+    /**
+     * The app's own access token (client credentials) for catalogue look-ups, which must not borrow a member's
+     * token. A {@link TransientFailureException} when auth-service has none to give (no client secret configured,
+     * Spotify unavailable).
+     */
+    @Timeout(value = 15, unit = ChronoUnit.SECONDS)
+    @Retry(maxRetries = 2, delay = 200, jitter = 100, retryOn = TransientFailureException.class)
+    public AccessToken appAccessToken() {
+        Response response;
+        try {
+            response = api.appAccessToken(credential);
+        } catch (ProcessingException e) {
+            throw new TransientFailureException("auth-service unreachable: " + e.getMessage());
+        }
+        try (response) {
+            if (response.getStatus() == 200) {
+                return response.readEntity(AccessToken.class);
+            }
+            throw new TransientFailureException("auth-service gave no app token: " + response.getStatus());
+        }
+    }
 }

@@ -13,6 +13,7 @@ import org.jboss.logging.Logger;
 import io.audiospective.archive.client.RateLimitedException;
 import io.audiospective.archive.client.SpotifyClient;
 import io.audiospective.archive.client.SpotifyRateBudget;
+import io.audiospective.archive.client.TransientFailureException;
 import io.audiospective.archive.config.ArchiveConfig;
 import io.audiospective.archive.repository.CatalogueRepository;
 import io.audiospective.archive.service.AccessTokenCache;
@@ -34,7 +35,9 @@ import io.audiospective.support.BeforeSchemaMigrated;
  * failed when Spotify does not know the track.</li>
  * </ul>
  * With the batch endpoints (extended quota) up to 50 tracks cost one call; in development mode one call per track.
- * A 429 pauses every worker through the budget; 5xx and timeouts leave the tracks for a later round.
+ * A 429 pauses every worker through the budget; 5xx and timeouts leave the tracks for a later round. Every look-up
+ * uses the app's own token (client credentials), never a member's: a batch mixes tracks of several members' imports.
+ * Without an app token nothing is looked up and the tracks wait.
  */
 @ApplicationScoped
 public class ImportMetadataJob {
@@ -100,33 +103,31 @@ public class ImportMetadataJob {
     /** Claims tracks known only from files and describes them while the budget has room; releases the rest. */
     private void describeFileTracks() throws InterruptedException {
         while (budget.hasSpareCapacity()) {
-            List<Object[]> claimed = QuarkusTransaction.requiringNew()
+            List<String> claimed = QuarkusTransaction.requiringNew()
                     .call(() -> catalogue.claimFileTracks(FILE_TRACKS_PER_CLAIM, CLAIM_LEASE));
             if (claimed.isEmpty()) {
                 return;
             }
-            List<Object[]> left = new ArrayList<>(claimed);
+            List<String> left = new ArrayList<>(claimed);
             try {
                 while (!left.isEmpty() && budget.hasSpareCapacity()) {
                     int n = config.spotify().batchEndpoints() ? Math.min(BATCH_ENDPOINT_IDS, left.size()) : 1;
-                    List<Object[]> call = List.copyOf(left.subList(0, n));
-                    describe(call);
+                    describe(List.copyOf(left.subList(0, n)));
                     left.subList(0, n).clear();
                 }
             } finally {
                 if (!left.isEmpty()) {
-                    List<String> ids = left.stream().map(row -> (String) row[0]).toList();
+                    List<String> ids = List.copyOf(left);
                     QuarkusTransaction.requiringNew().run(() -> catalogue.releaseClaims(ids));
                 }
             }
         }
     }
 
-    /** One Spotify call for these tracks (one, or up to 50 with the batch endpoint), as the first track's user. */
-    private void describe(List<Object[]> tracks) throws InterruptedException {
+    /** One Spotify call for these tracks (one, or up to 50 with the batch endpoint). */
+    private void describe(List<String> ids) throws InterruptedException {
+        String token = appToken();
         budget.acquire();
-        String token = accessTokens.accessToken((String) tracks.get(0)[1]);
-        List<String> ids = tracks.stream().map(row -> (String) row[0]).toList();
         Map<String, TrackRef> found;
         if (ids.size() == 1) {
             found = spotify.track(ids.get(0), token).map(track -> Map.of(ids.get(0), track)).orElse(Map.of());
@@ -148,21 +149,26 @@ public class ImportMetadataJob {
 
     /** Tracks of entries whose file does not name them: looked up one by one, as before they can be archived. */
     private void describeUnnamedTracks() throws InterruptedException {
-        List<Object[]> missing = QuarkusTransaction.requiringNew()
+        List<String> missing = QuarkusTransaction.requiringNew()
                 .call(() -> imports.missingTracks(UNNAMED_TRACKS_PER_ROUND));
-        for (Object[] row : missing) {
+        for (String trackId : missing) {
             if (!budget.hasSpareCapacity()) {
                 return;
             }
-            String trackId = (String) row[0];
+            String token = appToken();
             budget.acquire();
-            Optional<TrackRef> track = spotify.track(trackId, accessTokens.accessToken((String) row[1]));
+            Optional<TrackRef> track = spotify.track(trackId, token);
             if (track.isPresent()) {
                 QuarkusTransaction.requiringNew().run(() -> catalogue.upsert(List.of(asId(track.get(), trackId))));
             } else {
                 progress.publish(QuarkusTransaction.requiringNew().call(() -> archiver.unavailableTrack(trackId)));
             }
         }
+    }
+
+    /** The app token; without one the round stops here and what was not described waits for a later round. */
+    private String appToken() {
+        return accessTokens.appToken().orElseThrow(() -> new TransientFailureException("no app token"));
     }
 
     /**

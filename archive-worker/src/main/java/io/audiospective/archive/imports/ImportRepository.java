@@ -477,12 +477,12 @@ public class ImportRepository {
 
     /**
      * Tracks that entries not archived yet (their file does not name the track) wait for and that the catalogue
-     * still lacks, with a user to ask as.
+     * still lacks.
      */
     @SuppressWarnings("unchecked")
-    public List<Object[]> missingTracks(int limit) {
+    public List<String> missingTracks(int limit) {
         return entityManager.createNativeQuery("""
-                SELECT DISTINCT ON (p.track_id) p.track_id, p.user_id FROM import_pending p
+                SELECT DISTINCT p.track_id FROM import_pending p
                 WHERE NOT p.archived AND NOT EXISTS (SELECT 1 FROM tracks t WHERE t.id = p.track_id)
                 ORDER BY p.track_id LIMIT :limit
                 """).setParameter("limit", limit).getResultList();

@@ -6,6 +6,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
+import io.audiospective.archive.service.AccessTokenCache;
 import io.audiospective.archive.service.ArchiveWriter;
 import io.audiospective.model.UserEventType;
 import io.audiospective.model.codec.UserEventDeserializer;
@@ -14,16 +15,21 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 
-/** A deleted member's plays, cursor and unpublished plays are purged; settled by {@link ConsumerPolicy}. */
+/**
+ * A deleted member's plays, cursor and unpublished plays are purged and their cached Spotify token dropped; settled by
+ * {@link ConsumerPolicy}.
+ */
 @ApplicationScoped
 public class UserEventsConsumer {
 
     private final UserEventDeserializer decoder = new UserEventDeserializer();
     private final ArchiveWriter writer;
+    private final AccessTokenCache accessTokens;
     private final ConsumerPolicy policy;
 
-    UserEventsConsumer(ArchiveWriter writer, ConsumerPolicy policy) {
+    UserEventsConsumer(ArchiveWriter writer, AccessTokenCache accessTokens, ConsumerPolicy policy) {
         this.writer = writer;
+        this.accessTokens = accessTokens;
         this.policy = policy;
     }
 
@@ -32,6 +38,7 @@ public class UserEventsConsumer {
     public CompletionStage<Void> consume(KafkaRecord<String, byte[]> record) {
         return policy.consume(record, decoder, event -> {
             if (event.type() == UserEventType.DELETED) {
+                accessTokens.forget(event.userId());
                 // each attempt in a transaction of its own, never one a failed attempt left behind
                 QuarkusTransaction.requiringNew().run(() -> writer.purge(event.userId()));
             }

@@ -227,11 +227,11 @@ public class CatalogueRepository {
     }
 
     /**
-     * Claims up to {@code limit} tracks known only from files, with a user whose plays of them wait (to ask Spotify
-     * as): each is claimed for {@code lease}, so that replicas never look one track up twice. Rows: track id, user id.
+     * Claims up to {@code limit} tracks known only from files whose plays wait: each is claimed for {@code lease}, so
+     * that replicas never look one track up twice. Returns their ids.
      */
     @SuppressWarnings("unchecked")
-    public List<Object[]> claimFileTracks(int limit, java.time.Duration lease) {
+    public List<String> claimFileTracks(int limit, java.time.Duration lease) {
         return entityManager.createNativeQuery("""
                 WITH claimed AS (
                     UPDATE tracks SET lookup_claimed_at = now()
@@ -242,7 +242,7 @@ public class CatalogueRepository {
                                    AND EXISTS (SELECT 1 FROM import_pending p WHERE p.track_id = t.id)
                                  ORDER BY t.id LIMIT :limit FOR UPDATE SKIP LOCKED)
                     RETURNING id)
-                SELECT c.id, (SELECT p.user_id FROM import_pending p WHERE p.track_id = c.id LIMIT 1) FROM claimed c
+                SELECT id FROM claimed
                 """).setParameter("limit", limit).setParameter("leaseMs", lease.toMillis()).getResultList();
     }
 

@@ -2,20 +2,26 @@ package io.audiospective.archive.service;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.jboss.logging.Logger;
+
 import io.audiospective.archive.client.AccessToken;
 import io.audiospective.archive.client.AuthClient;
 import io.audiospective.model.TokenFingerprint;
 
-/** Reuses a user's access token until it is close to expiry, then asks auth-service for a fresh one. */
+/**
+ * Reuses a user's access token until it is close to expiry, then asks auth-service for a fresh one. Catalogue
+ * look-ups use the app's own token ({@link #appToken()}), never a member's.
+ */
 @ApplicationScoped
 public class AccessTokenCache {
+
+    private static final Logger LOG = Logger.getLogger(AccessTokenCache.class);
 
     private static final Duration MARGIN = Duration.ofMinutes(5);
 
@@ -23,6 +29,7 @@ public class AccessTokenCache {
     private final Clock clock;
     private final Map<String, AccessToken> tokens = new ConcurrentHashMap<>();
     private final Map<String, TokenFingerprint> rejectedTokens = new ConcurrentHashMap<>();
+    private volatile AccessToken appToken;
 
     AccessTokenCache(AuthClient auth, Clock clock) {
         this.auth = auth;
@@ -40,11 +47,29 @@ public class AccessTokenCache {
         return fresh.accessToken();
     }
 
-    /** Some user's token that is still valid, for calls that are not about a user (catalogue look-ups). */
-    public Optional<String> anyValidToken() {
-        Instant soonest = clock.instant().plus(MARGIN);
-        return tokens.values().stream().filter(t -> t.expiresAt().isAfter(soonest)).map(AccessToken::accessToken)
-                .findFirst();
+    /**
+     * The app's own token (client credentials) for calls that are not about a member (catalogue look-ups); empty
+     * while auth-service has none to give.
+     */
+    public Optional<String> appToken() {
+        AccessToken cached = appToken;
+        if (cached != null && cached.expiresAt().isAfter(clock.instant().plus(MARGIN))) {
+            return Optional.of(cached.accessToken());
+        }
+        try {
+            AccessToken fresh = auth.appAccessToken();
+            appToken = fresh;
+            return Optional.of(fresh.accessToken());
+        } catch (RuntimeException e) {
+            LOG.infof("No app token for catalogue look-ups: %s", e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** A deleted member's token is no longer kept. */
+    public void forget(String userId) {
+        tokens.remove(userId);
+        rejectedTokens.remove(userId);
     }
 
     /**

@@ -46,13 +46,16 @@ public class ArtistDetailsJob {
     @Scheduled(every = "${audiospective.archive.artist-details-interval:PT30S}", delayed = "5s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = BeforeSchemaMigrated.class)
     void fillSome() {
-        Optional<String> token = accessTokens.anyValidToken();
-        if (token.isEmpty() || !budget.hasSpareCapacity()) {
+        if (!budget.hasSpareCapacity()) {
             return;
         }
         List<String> ids = QuarkusTransaction.requiringNew()
                 .call(() -> catalogue.artistsWithoutDetails(config.artistDetailsBatchSize()));
         if (ids.isEmpty()) {
+            return;
+        }
+        Optional<String> token = accessTokens.appToken();
+        if (token.isEmpty()) {
             return;
         }
         try {

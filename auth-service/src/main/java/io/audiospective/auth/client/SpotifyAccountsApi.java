@@ -2,6 +2,7 @@ package io.audiospective.auth.client;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.FormParam;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -20,4 +21,10 @@ interface SpotifyAccountsApi {
     @Produces(MediaType.APPLICATION_JSON)
     Response refresh(@FormParam("grant_type") String grantType, @FormParam("refresh_token") String refreshToken,
             @FormParam("client_id") String clientId);
+
+    @POST
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Produces(MediaType.APPLICATION_JSON)
+    Response clientCredentials(@FormParam("grant_type") String grantType,
+            @HeaderParam("Authorization") String basicCredentials);
 }

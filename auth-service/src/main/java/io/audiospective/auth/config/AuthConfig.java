@@ -35,8 +35,14 @@ public interface AuthConfig {
 
     interface Spotify {
 
-        /** Spotify's client id of this app; refreshes use PKCE, so no client secret exists. */
+        /** Spotify's client id of this app; members' refreshes use PKCE and never send a secret. */
         String clientId();
+
+        /**
+         * The app's client secret, used only for the app token (client-credentials flow) that catalogue look-ups
+         * use instead of a member's token. Without it no app token is issued.
+         */
+        Optional<String> clientSecret();
 
         /** How long an access token lives (Spotify: one hour). */
         @WithDefault("PT1H")

@@ -18,6 +18,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import io.audiospective.auth.security.ApiTokenAuthenticationMechanism;
 import io.audiospective.auth.service.AccessTokenResult;
 import io.audiospective.auth.service.AccessTokenService;
+import io.audiospective.auth.service.AppTokenService;
 import io.audiospective.model.TokenFingerprint;
 
 /** Endpoints for the other services only (role {@code service}); users' API tokens are refused. */
@@ -26,9 +27,26 @@ import io.audiospective.model.TokenFingerprint;
 public class InternalResource {
 
     private final AccessTokenService accessTokens;
+    private final AppTokenService appTokens;
 
-    InternalResource(AccessTokenService accessTokens) {
+    InternalResource(AccessTokenService accessTokens, AppTokenService appTokens) {
         this.accessTokens = accessTokens;
+        this.appTokens = appTokens;
+    }
+
+    @GET
+    @Path("/app-access-token")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "The app's own Spotify access token (client credentials), for catalogue look-ups: it "
+            + "carries no member's authorisation and reads no member's data")
+    @APIResponse(responseCode = "200", description = "The token and when it expires")
+    @APIResponse(responseCode = "503", description = "No client secret configured, or Spotify accounts "
+            + "unavailable: retry later")
+    public Response appAccessToken() {
+        return appTokens.appToken()
+                .map(token -> Response.ok(new AccessToken(token.accessToken(), token.expiresAt())).build())
+                .orElseGet(() -> Problem.response(Response.Status.SERVICE_UNAVAILABLE,
+                        "No Spotify client secret is configured (SPOTIFY_CLIENT_SECRET), so there is no app token"));
     }
 
     @GET

@@ -9,6 +9,7 @@ import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import io.audiospective.auth.client.RefreshOutcomeUnknownException;
 import io.audiospective.auth.client.SpotifyUnavailableException;
 
 /** Every error leaves as problem details with a useful message and never with a stack trace. */
@@ -19,6 +20,11 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response spotifyUnavailable(SpotifyUnavailableException e) {
         return Problem.response(Response.Status.SERVICE_UNAVAILABLE, e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response refreshOutcomeUnknown(RefreshOutcomeUnknownException e) {
+        return Problem.response(Response.Status.SERVICE_UNAVAILABLE, "Spotify accounts did not answer in time");
     }
 
     @ServerExceptionMapper

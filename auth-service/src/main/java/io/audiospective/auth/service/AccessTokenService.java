@@ -22,7 +22,9 @@ import io.audiospective.model.TokenFingerprint;
 /**
  * Valid Spotify access tokens for the workers. A refresh happens under the user's token row lock: PKCE refresh
  * tokens are single-use, so concurrent callers (on any replica) queue, the first refreshes, and the others find
- * the fresh token when they get the lock.
+ * the fresh token when they get the lock. A token Spotify rotated to is kept in Redis ({@link RotatedRefreshTokens})
+ * before the database is written, so a failed commit does not cost the member their authorisation; an answer that
+ * did not arrive in time is reported as Spotify being unavailable, never as a refused token.
  */
 @ApplicationScoped
 public class AccessTokenService {
@@ -33,16 +35,19 @@ public class AccessTokenService {
     private final StoredTokensRepository tokens;
     private final MembershipService membership;
     private final SpotifyAccountsClient spotify;
+    private final RotatedRefreshTokens rotated;
     private final TokenVault vault;
     private final AuthConfig config;
     private final Clock clock;
 
     AccessTokenService(MemberRepository members, StoredTokensRepository tokens, MembershipService membership,
-            SpotifyAccountsClient spotify, TokenVault vault, AuthConfig config, Clock clock) {
+            SpotifyAccountsClient spotify, RotatedRefreshTokens rotated, TokenVault vault, AuthConfig config,
+            Clock clock) {
         this.members = members;
         this.tokens = tokens;
         this.membership = membership;
         this.spotify = spotify;
+        this.rotated = rotated;
         this.vault = vault;
         this.config = config;
         this.clock = clock;
@@ -82,17 +87,22 @@ public class AccessTokenService {
                 && !isRejected(userId, stored, rejected)) {
             return granted(userId, stored);
         }
+        String storedRefresh = vault.open(userId, new TokenVault.Sealed(stored.refreshKeyId, stored.refreshToken));
+        // the stored token is spent if an earlier refresh rotated it but its commit failed: present the newer one
+        String presented = rotated.newerThan(userId, storedRefresh).orElse(storedRefresh);
         TokenGrant grant;
         try {
-            grant = spotify.refresh(vault.open(userId, new TokenVault.Sealed(stored.refreshKeyId,
-                    stored.refreshToken)));
+            grant = spotify.refresh(presented);
         } catch (InvalidGrantException e) {
             LOG.infof("User %s needs to sign in again: %s", userId, e.getMessage());
             membership.markNeedsReauth(member);
             return new AccessTokenResult.NeedsReauth();
         }
-        membership.storeTokens(userId, grant.refreshToken(), grant.accessToken(),
-                now.plusSeconds(grant.expiresIn()), now);
+        String newest = grant.refreshToken() != null ? grant.refreshToken() : presented;
+        if (!newest.equals(storedRefresh)) {
+            rotated.keep(userId, storedRefresh, newest);
+        }
+        membership.storeTokens(userId, newest, grant.accessToken(), now.plusSeconds(grant.expiresIn()), now);
         return granted(userId, stored);
     }
 

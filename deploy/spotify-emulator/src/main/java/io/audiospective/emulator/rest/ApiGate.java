@@ -66,10 +66,14 @@ public class ApiGate {
     public Uni<Response> web(String endpoint, String authorization, Function<AccessGrant, Response> work) {
         Settings.Snapshot s = settings.get();
         Response response = decide(s, authorization, work);
-        return finish(endpoint, s, response, true);
+        return finish(endpoint, response, s.latency());
     }
 
-    /** An accounts call ({@code /api/token}): faults only when {@code faults_on_accounts} is set. */
+    /**
+     * An accounts call ({@code /api/token}): 5xx only when {@code faults_on_accounts} is set, answered before the
+     * request is processed; latency ({@link Settings.Snapshot#tokenLatency()}) holds back the answer of a processed
+     * one, so a refresh has rotated the refresh token before its slow answer arrives.
+     */
     public Uni<Response> accounts(String endpoint, Supplier<Response> work) {
         Settings.Snapshot s = settings.get();
         Response response;
@@ -80,7 +84,7 @@ public class ApiGate {
         } else {
             response = work.get();
         }
-        return finish(endpoint, s, response, s.faultsOnAccounts());
+        return finish(endpoint, response, s.tokenLatency());
     }
 
     private Response decide(Settings.Snapshot s, String authorization, Function<AccessGrant, Response> work) {
@@ -132,9 +136,9 @@ public class ApiGate {
         return Response.ok(body, MediaType.APPLICATION_JSON).build();
     }
 
-    private Uni<Response> finish(String endpoint, Settings.Snapshot s, Response response, boolean withLatency) {
+    private Uni<Response> finish(String endpoint, Response response, Settings.Latency latency) {
         counters.count(endpoint, response.getStatus());
-        long delay = withLatency ? s.latency().sample() : 0;
+        long delay = latency.sample();
         Uni<Response> uni = Uni.createFrom().item(response);
         return delay > 0 ? uni.onItem().delayIt().by(Duration.ofMillis(delay)) : uni;
     }

@@ -75,7 +75,7 @@ public class ControlResource {
     public record SettingsUpdate(LatencyUpdate latency, Double serverErrorRate, Double tooManyRequestsRate,
             Integer retryAfterSeconds, Boolean quotaExceeded, Boolean batchEndpoints, String appMode,
             Integer rateLimitPerWindow, Long visibilityLagMs, Double lateShare, Long lateMaxDelayMs,
-            Boolean faultsOnAccounts, Double removedShare) {
+            Boolean faultsOnAccounts, Double removedShare, LatencyUpdate accountsLatency) {
     }
 
     public record ClockView(long nowMs, String now, long offsetMs) {
@@ -264,13 +264,8 @@ public class ControlResource {
             throw new IllegalArgumentException("a JSON body is required");
         }
         return settings.update(s -> {
-            Settings.Latency l = s.latency();
-            if (u.latency() != null) {
-                LatencyUpdate lu = u.latency();
-                l = new Settings.Latency(lu.distribution() == null ? l.distribution() : lu.distribution(),
-                        lu.minMs() == null ? l.minMs() : lu.minMs(), lu.maxMs() == null ? l.maxMs() : lu.maxMs(),
-                        lu.meanMs() == null ? l.meanMs() : lu.meanMs());
-            }
+            Settings.Latency l = merged(s.latency(), u.latency());
+            Settings.Latency accounts = merged(s.accountsLatency(), u.accountsLatency());
             boolean batch = s.batchEndpoints();
             if (u.appMode() != null) {
                 batch = switch (u.appMode()) {
@@ -288,8 +283,17 @@ public class ControlResource {
                     batch, or(u.rateLimitPerWindow(), s.rateLimitPerWindow()),
                     or(u.visibilityLagMs(), s.visibilityLagMs()), or(u.lateShare(), s.lateShare()),
                     or(u.lateMaxDelayMs(), s.lateMaxDelayMs()), or(u.faultsOnAccounts(), s.faultsOnAccounts()),
-                    or(u.removedShare(), s.removedShare()));
+                    or(u.removedShare(), s.removedShare()), accounts);
         });
+    }
+
+    private static Settings.Latency merged(Settings.Latency l, LatencyUpdate lu) {
+        if (lu == null) {
+            return l;
+        }
+        return new Settings.Latency(lu.distribution() == null ? l.distribution() : lu.distribution(),
+                lu.minMs() == null ? l.minMs() : lu.minMs(), lu.maxMs() == null ? l.maxMs() : lu.maxMs(),
+                lu.meanMs() == null ? l.meanMs() : lu.meanMs());
     }
 
     /** Back to the configured defaults; also empties the rate-limit windows. */

@@ -36,6 +36,9 @@ public class WebApiResource {
 
     private static final Pattern ID = Pattern.compile("[0-9A-Za-z]{22}");
 
+    /** Spotify's answer when an app token (client credentials) asks for a user's data. */
+    private static final String APP_TOKEN_ON_USER_ENDPOINT = "Valid user authentication required";
+
     @Inject
     ApiGate gate;
 
@@ -64,6 +67,9 @@ public class WebApiResource {
     @Path("/me")
     public Uni<Response> me(@HeaderParam("Authorization") String authorization, @Context UriInfo uriInfo) {
         return gate.web("GET /v1/me", authorization, grant -> {
+            if (grant.userId() == null) {
+                return gate.error(401, APP_TOKEN_ON_USER_ENDPOINT);
+            }
             SyntheticUser user = users.find(grant.userId());
             return ApiGate.ok(json.me(gate.base(uriInfo), user));
         });
@@ -75,6 +81,9 @@ public class WebApiResource {
             @QueryParam("limit") String limitParam, @QueryParam("after") String afterParam,
             @QueryParam("before") String beforeParam, @Context UriInfo uriInfo) {
         return gate.web("GET /v1/me/player/recently-played", authorization, grant -> {
+            if (grant.userId() == null) {
+                return gate.error(401, APP_TOKEN_ON_USER_ENDPOINT);
+            }
             int limit;
             Long after;
             Long before;

@@ -51,14 +51,25 @@ public class Settings {
      * @param faultsOnAccounts latency and 5xx also hit {@code POST /api/token}
      * @param removedShare share (0..1) of the catalogue's tracks Spotify no longer serves
      *        ({@link Catalogue#removed(int, double)})
+     * @param accountsLatency how long {@code POST /api/token} answers are held back, alone (the Web API keeps
+     *        {@code latency}); when none, {@code latency} applies there only with {@code faultsOnAccounts}
      */
     public record Snapshot(Latency latency, double serverErrorRate, double tooManyRequestsRate,
             int retryAfterSeconds, boolean quotaExceeded, boolean batchEndpoints, int rateLimitPerWindow,
             long visibilityLagMs, double lateShare, long lateMaxDelayMs, boolean faultsOnAccounts,
-            double removedShare) {
+            double removedShare, Latency accountsLatency) {
+
+        /** The latency of {@code POST /api/token}. */
+        public Latency tokenLatency() {
+            if (!"none".equals(accountsLatency.distribution())) {
+                return accountsLatency;
+            }
+            return faultsOnAccounts ? latency : Latency.NONE;
+        }
 
         void check() {
             latency.check();
+            accountsLatency.check();
             rate("server_error_rate", serverErrorRate);
             rate("too_many_requests_rate", tooManyRequestsRate);
             rate("late_share", lateShare);
@@ -83,7 +94,7 @@ public class Settings {
         this.defaults = new Snapshot(Latency.NONE, 0, 0, 1, false,
                 !"development".equalsIgnoreCase(config.appMode().trim()), config.rateLimitPerWindow(),
                 config.listening().visibilityLag().toMillis(), config.listening().lateShare(),
-                config.listening().lateMaxDelay().toMillis(), false, config.catalogue().removedShare());
+                config.listening().lateMaxDelay().toMillis(), false, config.catalogue().removedShare(), Latency.NONE);
         defaults.check();
         this.current = defaults;
     }

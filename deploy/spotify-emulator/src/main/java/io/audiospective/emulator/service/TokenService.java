@@ -34,6 +34,7 @@ public class TokenService {
         }
     }
 
+    /** {@code userId} is null for an app token (client credentials), which no user endpoint accepts. */
     public record AccessGrant(String userId, String clientId, String scope, long expiresAtMs) {
     }
 
@@ -155,6 +156,9 @@ public class TokenService {
         return switch (grantType) {
             case "authorization_code" -> exchangeCode(form, clientId, confidential);
             case "refresh_token" -> refresh(form, clientId, confidential);
+            case "client_credentials" -> confidential
+                    ? success(null, clientId, "", null)
+                    : TokenResult.error("invalid_client", "Invalid client secret");
             default -> TokenResult.error("unsupported_grant_type",
                     "grant_type must be client_credentials, authorization_code or refresh_token");
         };
@@ -288,7 +292,7 @@ public class TokenService {
         long now = clock.nowMs();
         for (Map.Entry<String, AccessGrant> e : accessTokens.entrySet()) {
             AccessGrant g = e.getValue();
-            if (g.userId().equals(userId) && g.expiresAtMs() > now) {
+            if (userId.equals(g.userId()) && g.expiresAtMs() > now) {
                 e.setValue(new AccessGrant(g.userId(), g.clientId(), g.scope(), now));
                 n++;
             }

@@ -101,6 +101,24 @@ class FaultsAndLimitsTest {
     }
 
     @Test
+    void accountsLatencyHoldsBackTheAnswerOfARefreshThatAlreadyRotatedTheToken() {
+        String user = TestClient.createUsers("typical", 8107, 1, "fault-acc").get(0);
+        TestClient.Tokens t = TestClient.login(user);
+        TestClient.setSettings(Map.of("accounts_latency", Map.of("distribution", "fixed", "mean_ms", 600)));
+
+        long start = System.nanoTime();
+        Response refreshed = TestClient.refresh(t.refreshToken());
+        assertThat((System.nanoTime() - start) / 1_000_000).isGreaterThanOrEqualTo(590);
+        refreshed.then().statusCode(200);
+        given().header("Authorization", "Bearer " + refreshed.jsonPath().getString("access_token")).when()
+                .get("/v1/me").then().statusCode(200);
+        // the slow answer came after the rotation: the token it replaced is spent
+        TestClient.refresh(t.refreshToken()).then().statusCode(400).body("error", equalTo("invalid_grant"));
+        given().when().get("/emulator/settings").then().statusCode(200)
+                .body("accounts_latency.distribution", equalTo("fixed"));
+    }
+
+    @Test
     void batchEndpointsExistInExtendedModeOnly() {
         String user = TestClient.createUsers("typical", 8105, 1, "fault-batch").get(0);
         TestClient.Tokens t = TestClient.login(user);

@@ -126,6 +126,27 @@ class OAuthFlowTest {
     }
 
     @Test
+    void clientCredentialsGiveAnAppTokenForTheCatalogueAndNoUserData() {
+        Response token = given().auth().preemptive().basic(CLIENT_ID, CLIENT_SECRET).contentType(ContentType.URLENC)
+                .formParam("grant_type", "client_credentials").when().post("/api/token");
+        token.then().statusCode(200).body("token_type", equalTo("Bearer")).body("expires_in", equalTo(3600))
+                .body("refresh_token", nullValue());
+        String app = "Bearer " + token.jsonPath().getString("access_token");
+        String artist = given().when().get("/emulator/catalogue?limit=1").then().statusCode(200).extract()
+                .jsonPath().getString("artist_ids[0]");
+
+        given().header("Authorization", app).when().get("/v1/artists/" + artist).then().statusCode(200)
+                .body("id", equalTo(artist));
+        given().header("Authorization", app).when().get("/v1/me").then().statusCode(401)
+                .body("error.message", equalTo("Valid user authentication required"));
+        given().header("Authorization", app).when().get("/v1/me/player/recently-played").then().statusCode(401);
+        // a public client has no secret, so it gets no app token
+        given().contentType(ContentType.URLENC).formParam("grant_type", "client_credentials")
+                .formParam("client_id", CLIENT_ID).when().post("/api/token")
+                .then().statusCode(400).body("error", equalTo("invalid_client"));
+    }
+
+    @Test
     void wrongClientOrRedirectGetsAnErrorPageAndNoRedirect() {
         String user = TestClient.createUsers("idle", 9104, 1, "oauth-bad").get(0);
         for (String[] bad : new String[][] {{"someone-else", REDIRECT}, {CLIENT_ID, "http://127.0.0.1:43210/other"},
