@@ -32,6 +32,8 @@ if [[ -z "${SCHEDULE_WINDOW:-}" && "$POLLING_PERIOD" != "PT1H" ]]; then
 fi
 # auth-service signs in against the emulator instead of Spotify
 export SPOTIFY_ACCOUNTS_URL="http://127.0.0.1:$EMULATOR_PORT" SPOTIFY_API_URL="http://127.0.0.1:$EMULATOR_PORT"
+# plain HTTP on loopback: a Secure sign-in cookie would not come back
+export AUTH_SECURE_COOKIES=false
 EMULATOR_JAR="$ROOT/deploy/spotify-emulator/target/quarkus-app/quarkus-run.jar"
 
 # name:port, in start order
