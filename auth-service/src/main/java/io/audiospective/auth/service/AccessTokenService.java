@@ -79,13 +79,12 @@ public class AccessTokenService {
             return new AccessTokenResult.NeedsReauth();
         }
         if (stored.accessExpiresAt.isAfter(now.plus(config.spotify().refreshMargin()))
-                && !isRejected(userId, stored, rejected)) {
-            return granted(userId, stored);
+                && !isRejected(stored, rejected)) {
+            return granted(stored);
         }
         TokenGrant grant;
         try {
-            grant = spotify.refresh(vault.open(userId, new TokenVault.Sealed(stored.refreshKeyId,
-                    stored.refreshToken)));
+            grant = spotify.refresh(vault.openRefreshToken(stored));
         } catch (InvalidGrantException e) {
             LOG.infof("User %s needs to sign in again: %s", userId, e.getMessage());
             membership.markNeedsReauth(member);
@@ -93,7 +92,7 @@ public class AccessTokenService {
         }
         membership.storeTokens(userId, grant.refreshToken(), grant.accessToken(),
                 now.plusSeconds(grant.expiresIn()), now);
-        return granted(userId, stored);
+        return granted(stored);
     }
 
     /** Members whose Spotify authorisation has run out are marked NEEDS_REAUTH; returns how many. */
@@ -110,14 +109,12 @@ public class AccessTokenService {
                 && !member.authorizedAt.plus(config.spotify().authorizationLifetime()).isAfter(now);
     }
 
-    private boolean isRejected(String userId, StoredTokens stored, TokenFingerprint rejected) {
+    private boolean isRejected(StoredTokens stored, TokenFingerprint rejected) {
         return rejected != null
-                && rejected.matches(vault.open(userId, new TokenVault.Sealed(stored.accessKeyId, stored.accessToken)));
+                && rejected.matches(vault.openAccessToken(stored));
     }
 
-    private AccessTokenResult granted(String userId, StoredTokens stored) {
-        return new AccessTokenResult.Granted(
-                vault.open(userId, new TokenVault.Sealed(stored.accessKeyId, stored.accessToken)),
-                stored.accessExpiresAt);
+    private AccessTokenResult granted(StoredTokens stored) {
+        return new AccessTokenResult.Granted(vault.openAccessToken(stored), stored.accessExpiresAt);
     }
 }
