@@ -12,6 +12,7 @@ import java.util.UUID;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -30,12 +31,15 @@ class SignInCookieTest {
     @Inject
     EntityManager entityManager;
 
+    @ConfigProperty(name = "audiospective.auth.member-cap")
+    int cap;
+
     @BeforeEach
     void loopbackHostAndAFreeSeat() {
         RestAssured.baseURI = "http://127.0.0.1";
         QuarkusTransaction.requiringNew().run(() -> entityManager.createNativeQuery(
                 "UPDATE membership SET extra_seats = GREATEST(0, seats_taken - :cap + 1) WHERE id = 1")
-                .setParameter("cap", 0).executeUpdate());
+                .setParameter("cap", cap).executeUpdate());
     }
 
     @Test

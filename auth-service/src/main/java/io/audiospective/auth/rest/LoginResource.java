@@ -90,15 +90,15 @@ public class LoginResource {
     @Operation(summary = "Spotify authorisation (code flow with PKCE); completes the sign-in")
     public Response completeSignIn(@CookieParam(FRONTEND_STATE_COOKIE) String frontendState,
             @Context HttpServerResponse response) {
+        // The browser keeps no session: the Spotify tokens go to the vault and the API token is all it needs, so
+        // the next visit goes to Spotify again. quarkus-oidc has just added its session cookie to this answer;
+        // removed there (first, so an error below cannot send it either), it is never sent.
+        response.removeCookies(SESSION_COOKIE);
         String userId = userInfo.getString("id");
         String displayName = userInfo.getString("display_name");
         var refreshToken = spotifyAccessToken.getRefreshToken();
         SignInOutcome outcome = membership.signIn(userId, displayName,
                 refreshToken == null ? null : refreshToken.getToken(), spotifyAccessToken.getToken());
-        // The browser keeps no session: the Spotify tokens are in the vault and the API token is all it needs, so
-        // the next visit goes to Spotify again. quarkus-oidc has just added its session cookie to this answer;
-        // removing it there means it is never sent.
-        response.removeCookies(SESSION_COOKIE);
         Response.ResponseBuilder answer;
         if (outcome == SignInOutcome.WAITLISTED) {
             answer = Response.ok(Pages.waitlist("Sorry, the last founding seat was just taken."));
