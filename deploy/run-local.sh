@@ -34,6 +34,8 @@ fi
 export SPOTIFY_ACCOUNTS_URL="http://127.0.0.1:$EMULATOR_PORT" SPOTIFY_API_URL="http://127.0.0.1:$EMULATOR_PORT"
 # the app's client secret, registered at the emulator too: auth-service's app token for catalogue look-ups
 export SPOTIFY_CLIENT_SECRET="${SPOTIFY_CLIENT_SECRET:-audiospective-local-secret}"
+# plain HTTP on loopback: a Secure sign-in cookie would not come back
+export AUTH_SECURE_COOKIES=false
 EMULATOR_JAR="$ROOT/deploy/spotify-emulator/target/quarkus-app/quarkus-run.jar"
 
 # name:port, in start order

@@ -165,6 +165,21 @@ try {
   assert.equal(await page.textContent('#who-name'), userId);
   log('ok: signed in as', userId);
 
+  // Login CSRF: a link carrying a valid token from a sign-in this browser did not start (an attacker's own) signs
+  // nobody in, with or without a state.
+  const victim = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  for (const state of ['&state=forged0123456789abcdef', '']) {
+    const victimPage = await victim.newPage();
+    await victimPage.goto(`${base}/#access_token=${encodeURIComponent(token)}&token_type=Bearer${state}`);
+    await victimPage.waitForSelector('#sign-in');
+    assert.equal(await victimPage.evaluate(() => localStorage.getItem('audiospective.token')), null,
+      `a sign-in link this browser did not start was taken (${state || 'no state'})`);
+    assert.match(await victimPage.textContent('#banner'), /not started from this page/);
+    await victimPage.close();
+  }
+  await victim.close();
+  log('ok: a sign-in link this browser did not start is refused');
+
   // Plays arrive from the first poll.
   await until('archived plays', async () => (await apiGet('/api/v1/me/plays?limit=1')).items.length > 0);
 

@@ -22,11 +22,17 @@ public class StoredTokens {
     @Column(name = "refresh_token")
     public byte[] refreshToken;
 
+    @Column(name = "refresh_format")
+    public short refreshFormat;
+
     @Column(name = "access_key_id")
     public String accessKeyId;
 
     @Column(name = "access_token")
     public byte[] accessToken;
+
+    @Column(name = "access_format")
+    public short accessFormat;
 
     @Column(name = "access_expires_at")
     public Instant accessExpiresAt;

@@ -1,9 +1,14 @@
 package io.audiospective.auth;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 
@@ -24,19 +29,24 @@ public class AuthTestSecrets implements QuarkusTestResourceLifecycleManager {
     public Map<String, String> start() {
         String adminPrefix = "admin" + UUID.randomUUID().toString().substring(0, 8);
         byte[] signingKey = rsaKey();
-        return Map.of(
-                "audiospective.auth.api-token.signing-key", "-----BEGIN PRIVATE KEY-----\n"
-                        + Base64.getMimeEncoder().encodeToString(signingKey) + "\n-----END PRIVATE KEY-----",
-                ApiTokenIssuerTestResource.SIGNING_KEY, Base64.getEncoder().encodeToString(signingKey),
-                ApiTokenIssuerTestResource.ISSUER, "http://127.0.0.1:8081",
-                SERVICE_TOKEN, random(32),
-                "audiospective.auth.vault.keys", "k1:" + random(32) + ",k0:" + random(32),
-                "audiospective.auth.vault.active-key-id", "k1",
-                "quarkus.oidc.authentication.state-secret", random(32),
-                "audiospective.auth.admin-user-ids", adminPrefix + "-1-1",
-                // waitlist counters of this run only: runs beside each other share Redis and sign up from 127.0.0.1
-                "audiospective.auth.waitlist.key-prefix", "auth:waitlist:" + adminPrefix + ":",
-                ADMIN_PREFIX, adminPrefix);
+        // A port known before start: the public URL, which Spotify's redirect URI is built from, names it.
+        int port = freePort();
+        Map<String, String> config = new HashMap<>();
+        config.put("quarkus.http.test-port", String.valueOf(port));
+        config.put("audiospective.auth.public-url", "http://127.0.0.1:" + port);
+        config.put("audiospective.auth.api-token.signing-key", "-----BEGIN PRIVATE KEY-----\n"
+                + Base64.getMimeEncoder().encodeToString(signingKey) + "\n-----END PRIVATE KEY-----");
+        config.put(ApiTokenIssuerTestResource.SIGNING_KEY, Base64.getEncoder().encodeToString(signingKey));
+        config.put(ApiTokenIssuerTestResource.ISSUER, "http://127.0.0.1:8081");
+        config.put(SERVICE_TOKEN, random(32));
+        config.put("audiospective.auth.vault.keys", "k1:" + random(32) + ",k0:" + random(32));
+        config.put("audiospective.auth.vault.active-key-id", "k1");
+        config.put("quarkus.oidc.authentication.state-secret", random(32));
+        config.put("audiospective.auth.admin-user-ids", adminPrefix + "-1-1");
+        // waitlist counters of this run only: runs beside each other share Redis and sign up from 127.0.0.1
+        config.put("audiospective.auth.waitlist.key-prefix", "auth:waitlist:" + adminPrefix + ":");
+        config.put(ADMIN_PREFIX, adminPrefix);
+        return config;
     }
 
     @Override
@@ -50,6 +60,14 @@ public class AuthTestSecrets implements QuarkusTestResourceLifecycleManager {
             return generator.generateKeyPair().getPrivate().getEncoded();
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

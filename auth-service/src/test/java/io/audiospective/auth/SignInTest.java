@@ -69,7 +69,7 @@ class SignInTest {
         assertThat(member.authorizedAt).isNotNull();
 
         StoredTokens stored = QuarkusTransaction.requiringNew().call(() -> tokens.findById(userId));
-        String refreshToken = vault.open(userId, new TokenVault.Sealed(stored.refreshKeyId, stored.refreshToken));
+        String refreshToken = vault.openRefreshToken(stored);
         assertThat(refreshToken).isNotBlank();
         assertThat(new String(stored.refreshToken, StandardCharsets.ISO_8859_1)).doesNotContain(refreshToken);
         assertThat(stored.refreshKeyId).isEqualTo("k1");

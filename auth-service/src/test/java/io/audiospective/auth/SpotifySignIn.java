@@ -3,6 +3,7 @@ package io.audiospective.auth;
 import java.io.IOException;
 import java.net.CookieManager;
 import java.net.CookiePolicy;
+import java.net.HttpCookie;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.http.HttpClient;
@@ -42,19 +43,41 @@ final class SpotifySignIn {
     }
 
     static Result signIn(String spotifyUserId) {
-        HttpClient browser = HttpClient.newBuilder()
+        return signIn(browser(), spotifyUserId, authBase() + "/login/spotify");
+    }
+
+    /** A browser of its own: keeps its cookies ({@link #cookies}), follows no redirect. */
+    static HttpClient browser() {
+        return HttpClient.newBuilder()
                 .cookieHandler(new CookieManager(null, CookiePolicy.ACCEPT_ALL))
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(Duration.ofSeconds(5))
                 .build();
-        HttpResponse<String> start = send(browser, get(authBase() + "/login/spotify"));
-        expect(start, 302);
-        String authorize = start.headers().firstValue("Location").orElseThrow();
+    }
+
+    static List<HttpCookie> cookies(HttpClient browser) {
+        return ((CookieManager) browser.cookieHandler().orElseThrow()).getCookieStore().getCookies();
+    }
+
+    /** Signs in with {@code browser}, starting at {@code start} (auth-service's /login or /login/spotify). */
+    static Result signIn(HttpClient browser, String spotifyUserId, String start) {
+        HttpResponse<String> response = send(browser, get(start));
+        while (response.statusCode() == 303 && response.uri().getPath().equals("/login")) {
+            response = send(browser, get(response.uri().resolve(response.headers().firstValue("Location").orElseThrow()).toString()));
+        }
+        expect(response, 302);
+        String authorize = response.headers().firstValue("Location").orElseThrow();
         HttpResponse<String> approved = send(browser, get(authorize + "&login_hint=" + spotifyUserId));
         expect(approved, 302);
         String callback = approved.headers().firstValue("Location").orElseThrow();
         HttpResponse<String> done = send(browser, get(callback));
-        return new Result(done.statusCode(), done.headers().firstValue("Location").orElse(null), done.body());
+        return new Result(done.statusCode(), done.headers().firstValue("Location").orElse(null), done.body(),
+                done.headers().allValues("Set-Cookie"));
+    }
+
+    /** The first answer to a GET of {@code url} in {@code browser}. */
+    static HttpResponse<String> visit(HttpClient browser, String url) {
+        return send(browser, get(url));
     }
 
     private static HttpRequest get(String url) {
@@ -80,7 +103,7 @@ final class SpotifySignIn {
     }
 
     /** Where the sign-in ended: a redirect to the frontend carrying the API token, or a page. */
-    record Result(int status, String location, String body) {
+    record Result(int status, String location, String body, List<String> setCookies) {
 
         boolean signedIn() {
             return status == 303 && location != null && location.contains("#access_token=");
@@ -90,10 +113,17 @@ final class SpotifySignIn {
             if (!signedIn()) {
                 throw new AssertionError("Not signed in: " + status + " " + body);
             }
-            Map<String, String> fragment = java.util.Arrays.stream(location.substring(location.indexOf('#') + 1)
-                    .split("&")).map(part -> part.split("=", 2))
+            return fragment().get("access_token");
+        }
+
+        /** The parameters in the fragment of the redirect to the frontend. */
+        Map<String, String> fragment() {
+            if (!signedIn()) {
+                throw new AssertionError("Not signed in: " + status + " " + body);
+            }
+            return java.util.Arrays.stream(location.substring(location.indexOf('#') + 1).split("&"))
+                    .map(part -> part.split("=", 2))
                     .collect(Collectors.toMap(p -> p[0], p -> URLDecoder.decode(p[1], StandardCharsets.UTF_8)));
-            return fragment.get("access_token");
         }
     }
 }

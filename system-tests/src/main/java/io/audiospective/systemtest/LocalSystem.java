@@ -176,6 +176,8 @@ public final class LocalSystem implements AutoCloseable {
         common.put("SPOTIFY_ACCOUNTS_URL", emulator.url().toString());
         common.put("SPOTIFY_API_URL", emulator.url().toString());
         common.put("API_TOKEN_ISSUER", "http://127.0.0.1:" + authPort);
+        // plain HTTP on loopback: a Secure sign-in cookie would not come back
+        common.put("AUTH_SECURE_COOKIES", "false");
         common.put("AUTH_SERVICE_URL", "http://127.0.0.1:" + authPort);
         common.put("FRONTEND_URL", "http://127.0.0.1:" + apiPort + "/");
         common.put("MEMBER_CAP", Integer.toString(options.memberCap()));

@@ -1,8 +1,11 @@
 // Talking to api-service (same origin) and auth-service (its URL comes from /dashboard/config), and keeping the
-// API token. The token arrives once in the URL fragment after sign-in; it lives in localStorage until it expires,
-// is renewed at auth-service shortly before, and is dropped on sign-out or when renewal is refused.
+// API token. The token arrives once in the URL fragment after a sign-in this page started, with the state it
+// stored then; it lives in localStorage until it expires, is renewed at auth-service shortly before, and is
+// dropped on sign-out or when renewal is refused.
 
 const TOKEN_KEY = 'audiospective.token';
+const SIGN_IN_KEY = 'audiospective.signIn';
+const SIGN_IN_TTL_MS = 15 * 60 * 1000;
 const RENEW_BEFORE_MS = 3 * 60 * 1000;
 
 let config = null;
@@ -67,6 +70,44 @@ function fromJwt(jwt) {
   return claims && claims.sub && claims.exp ? { jwt, claims } : null;
 }
 
+/**
+ * Where a sign-in starts: auth-service's /login with a fresh random state, kept in this tab. The token coming back
+ * is taken only with that state, so a link carrying someone else's token (login CSRF) signs nobody in.
+ */
+export function signInUrl() {
+  const bytes = crypto.getRandomValues(new Uint8Array(24));
+  const state = btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  sessionStorage.setItem(SIGN_IN_KEY, JSON.stringify({ state, until: Date.now() + SIGN_IN_TTL_MS }));
+  return `${authUrl()}/login?state=${state}`;
+}
+
+/** Click handler of sign-in links: the state is made when the member signs in, not when the page is drawn. */
+export function startSignIn(event) {
+  event.preventDefault();
+  location.assign(signInUrl());
+}
+
+/** The state of the sign-in this tab started, if still pending; used once. */
+function takeSignInState() {
+  const pending = sessionStorage.getItem(SIGN_IN_KEY);
+  sessionStorage.removeItem(SIGN_IN_KEY);
+  try {
+    const { state, until } = JSON.parse(pending || 'null') || {};
+    return state && until > Date.now() ? state : null;
+  } catch (e) {
+    return null;
+  }
+}
+
+let refusedSignIn = false;
+
+/** True once after a token arrived that this tab did not ask for (and was ignored). */
+export function takeRefusedSignIn() {
+  const refused = refusedSignIn;
+  refusedSignIn = false;
+  return refused;
+}
+
 /** Takes a token from #access_token=... (sign-in redirect) or from storage. Returns true when signed in. */
 export function restoreSession() {
   const hash = location.hash;
@@ -74,7 +115,9 @@ export function restoreSession() {
     const params = new URLSearchParams(hash.slice(1));
     const value = fromJwt(params.get('access_token') || '');
     history.replaceState(null, '', location.pathname + location.search + '#/');
-    if (value) setToken(value);
+    const expected = takeSignInState();
+    if (value && expected && params.get('state') === expected) setToken(value);
+    else refusedSignIn = true;
   }
   if (!token) {
     const stored = localStorage.getItem(TOKEN_KEY);

@@ -1,6 +1,8 @@
 // The dashboard shell: signs in from the URL fragment, routes #/<page>?<params> to a page module loaded on
 // demand, marks the current page in the navigation, and moves focus to the new page's heading.
-import { auth, authUrl, forget, loadConfig, onSessionChange, restoreSession, session } from './api.js';
+import {
+  auth, authUrl, forget, loadConfig, onSessionChange, restoreSession, session, startSignIn, takeRefusedSignIn,
+} from './api.js';
 import { h, notice } from './ui.js';
 
 const PAGES = {
@@ -66,7 +68,8 @@ function signInPage() {
     h('h1', { id: 'signin-title' }, 'Your Spotify listening, kept forever'),
     h('p', {}, 'Spotify only remembers your last 50 plays. Audiospective archives every play from the moment you '
       + 'sign in, imports the history files you download from Spotify, and shows what your listening says.'),
-    h('p', {}, h('a', { class: 'button', href: `${authUrl()}/login`, id: 'sign-in' }, 'Sign in with Spotify')),
+    h('p', {}, h('a', { class: 'button', href: `${authUrl()}/login`, id: 'sign-in', onclick: startSignIn },
+      'Sign in with Spotify')),
     h('p', { class: 'sub' }, 'When all founding-member seats are taken, you can join the waitlist instead.'));
 }
 
@@ -132,8 +135,16 @@ async function signOut() {
   render();
 }
 
-async function start() {
+/** A token this tab did not ask for is ignored: say so, rather than silently showing the sign-in page. */
+function restore() {
   restoreSession();
+  if (takeRefusedSignIn()) {
+    say('That sign-in was not started from this page, so it was ignored. Please sign in here.', 'warn');
+  }
+}
+
+async function start() {
+  restore();
   // Signed in, the first page needs only api-service: auth-service's address (/dashboard/config) is fetched
   // meanwhile. Signed out, the sign-in link needs it first.
   const config = loadConfig();
@@ -157,7 +168,7 @@ async function start() {
   });
   window.addEventListener('hashchange', () => {
     if (!location.hash.startsWith('#access_token=')) render();
-    else { restoreSession(); render(); }
+    else { restore(); render(); }
   });
   render();
 }

@@ -18,6 +18,19 @@ public interface AuthConfig {
     /** Spotify user ids that get the admin role. */
     Optional<Set<String>> adminUserIds();
 
+    /**
+     * auth-service's public URL as browsers reach it (the Ingress in Kubernetes). Spotify's redirect URI is this
+     * plus {@code /login/spotify}, whatever Host header or scheme a request arrives with.
+     */
+    String publicUrl();
+
+    /**
+     * Cookies carry {@code Secure}: on everywhere browsers reach auth-service over HTTPS, which behind a TLS
+     * terminating Ingress the request itself does not show. Off only for plain-HTTP loopback runs.
+     */
+    @WithDefault("true")
+    boolean secureCookies();
+
     /** Where a signed-in browser is sent, with the API token in the URL fragment. */
     @WithDefault("http://127.0.0.1:8080/")
     String frontendUrl();

@@ -3,15 +3,20 @@ package io.audiospective.auth.rest;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.regex.Pattern;
 
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.CookieParam;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.NewCookie;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -21,46 +26,61 @@ import io.audiospective.auth.service.ApiTokenService;
 import io.audiospective.auth.service.MembershipService;
 import io.audiospective.auth.service.SignInOutcome;
 import io.quarkus.oidc.AccessTokenCredential;
-import io.quarkus.oidc.OidcSession;
 import io.quarkus.oidc.UserInfo;
 import io.quarkus.security.Authenticated;
+import io.vertx.core.http.HttpServerResponse;
 
 /**
  * Sign-in with Spotify. {@code /login} checks the founding-member cap before anyone is sent to Spotify;
  * {@code /login/spotify} runs the OAuth code flow with PKCE (quarkus-oidc) and is also its redirect URI, so the
- * Spotify tokens are at hand in the request that completes the flow.
+ * Spotify tokens are at hand in the request that completes the flow. A frontend that starts the sign-in with
+ * {@code /login?state=...} gets that state back beside the API token, so it can refuse a token from a sign-in it did
+ * not start (login CSRF).
  */
 @Path("/")
 public class LoginResource {
 
     private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
+    /** The value a frontend (the dashboard) passes to /login and gets back beside the API token. */
+    private static final Pattern FRONTEND_STATE = Pattern.compile("^[A-Za-z0-9_-]{16,128}$");
+    /** Carries the frontend's state through the Spotify round trip; read only by the callback. */
+    public static final String FRONTEND_STATE_COOKIE = "audiospective_frontend_state";
+    /** quarkus-oidc's session cookie (default name); a completed sign-in must not leave it behind. */
+    static final String SESSION_COOKIE = "q_session";
+    private static final String SIGN_IN_PATH = "/login/spotify";
 
     private final MembershipService membership;
     private final ApiTokenService apiTokens;
     private final AuthConfig config;
     private final UserInfo userInfo;
     private final AccessTokenCredential spotifyAccessToken;
-    private final OidcSession oidcSession;
 
     LoginResource(MembershipService membership, ApiTokenService apiTokens, AuthConfig config, UserInfo userInfo,
-            AccessTokenCredential spotifyAccessToken, OidcSession oidcSession) {
+            AccessTokenCredential spotifyAccessToken) {
         this.membership = membership;
         this.apiTokens = apiTokens;
         this.config = config;
         this.userInfo = userInfo;
         this.spotifyAccessToken = spotifyAccessToken;
-        this.oidcSession = oidcSession;
     }
 
     @GET
     @Path("login")
     @Produces(MediaType.TEXT_HTML)
     @Operation(summary = "Start signing in: to Spotify when a seat is free, else the waitlist page")
-    public Response login() {
-        if (membership.hasFreeSeat()) {
-            return Response.seeOther(URI.create("/login/spotify")).build();
+    public Response login(@QueryParam("state") String frontendState) {
+        if (frontendState != null && !FRONTEND_STATE.matcher(frontendState).matches()) {
+            return Problem.response(Response.Status.BAD_REQUEST,
+                    "state must be 16 to 128 characters of A-Z, a-z, 0-9, '-' and '_'");
         }
-        return Response.ok(Pages.waitlist(null)).build();
+        // without a seat the waitlist page's member link continues the same sign-in, so the cookie is set either way
+        Response.ResponseBuilder answer = membership.hasFreeSeat()
+                ? Response.seeOther(URI.create(SIGN_IN_PATH))
+                : Response.ok(Pages.waitlist(null));
+        if (frontendState != null) {
+            answer.cookie(frontendStateCookie(frontendState, Duration.ofMinutes(15)));
+        }
+        return answer.build();
     }
 
     @GET
@@ -68,21 +88,42 @@ public class LoginResource {
     @Authenticated
     @Produces(MediaType.TEXT_HTML)
     @Operation(summary = "Spotify authorisation (code flow with PKCE); completes the sign-in")
-    public Response completeSignIn() {
+    public Response completeSignIn(@CookieParam(FRONTEND_STATE_COOKIE) String frontendState,
+            @Context HttpServerResponse response) {
+        // The browser keeps no session: the Spotify tokens go to the vault and the API token is all it needs, so
+        // the next visit goes to Spotify again. quarkus-oidc has just added its session cookie to this answer;
+        // removed there (first, so an error below cannot send it either), it is never sent.
+        response.removeCookies(SESSION_COOKIE);
         String userId = userInfo.getString("id");
         String displayName = userInfo.getString("display_name");
         var refreshToken = spotifyAccessToken.getRefreshToken();
         SignInOutcome outcome = membership.signIn(userId, displayName,
                 refreshToken == null ? null : refreshToken.getToken(), spotifyAccessToken.getToken());
-        // The browser keeps no Spotify session: the tokens are in the vault, the API token is all it needs.
-        oidcSession.logout().await().indefinitely();
+        Response.ResponseBuilder answer;
         if (outcome == SignInOutcome.WAITLISTED) {
-            return Response.ok(Pages.waitlist("Sorry, the last founding seat was just taken.")).build();
+            answer = Response.ok(Pages.waitlist("Sorry, the last founding seat was just taken."));
+        } else {
+            ApiTokenService.IssuedToken token = apiTokens.issue(userId, membership.rolesOf(userId));
+            StringBuilder fragment = new StringBuilder("#access_token=")
+                    .append(URLEncoder.encode(token.token(), StandardCharsets.UTF_8))
+                    .append("&token_type=Bearer&expires_at=").append(token.expiresAt().getEpochSecond());
+            // the frontend accepts the token only with the state it stored when it started this sign-in
+            if (frontendState != null && FRONTEND_STATE.matcher(frontendState).matches()) {
+                fragment.append("&state=").append(frontendState);
+            }
+            answer = Response.seeOther(URI.create(config.frontendUrl() + fragment));
         }
-        ApiTokenService.IssuedToken token = apiTokens.issue(userId, membership.rolesOf(userId));
-        return Response.seeOther(URI.create(config.frontendUrl() + "#access_token="
-                + URLEncoder.encode(token.token(), StandardCharsets.UTF_8) + "&token_type=Bearer&expires_at="
-                + token.expiresAt().getEpochSecond())).build();
+        if (frontendState != null) {
+            answer.cookie(frontendStateCookie("", Duration.ZERO));
+        }
+        return answer.build();
+    }
+
+    private NewCookie frontendStateCookie(String value, Duration maxAge) {
+        return new NewCookie.Builder(FRONTEND_STATE_COOKIE).value(value).path(SIGN_IN_PATH)
+                .maxAge((int) maxAge.toSeconds()).httpOnly(true).secure(config.secureCookies())
+                // Lax: sent on the top-level navigation back from Spotify, never on cross-site subrequests
+                .sameSite(NewCookie.SameSite.LAX).build();
     }
 
     @POST

@@ -84,10 +84,10 @@ public class AccessTokenService {
             return new AccessTokenResult.NeedsReauth();
         }
         if (stored.accessExpiresAt.isAfter(now.plus(config.spotify().refreshMargin()))
-                && !isRejected(userId, stored, rejected)) {
-            return granted(userId, stored);
+                && !isRejected(stored, rejected)) {
+            return granted(stored);
         }
-        String storedRefresh = vault.open(userId, new TokenVault.Sealed(stored.refreshKeyId, stored.refreshToken));
+        String storedRefresh = vault.openRefreshToken(stored);
         // the stored token is spent if an earlier refresh rotated it but its commit failed: present the newer one
         String presented = rotated.newerThan(userId, storedRefresh).orElse(storedRefresh);
         TokenGrant grant;
@@ -103,7 +103,7 @@ public class AccessTokenService {
             rotated.keep(userId, storedRefresh, newest);
         }
         membership.storeTokens(userId, newest, grant.accessToken(), now.plusSeconds(grant.expiresIn()), now);
-        return granted(userId, stored);
+        return granted(stored);
     }
 
     /** Members whose Spotify authorisation has run out are marked NEEDS_REAUTH; returns how many. */
@@ -120,14 +120,12 @@ public class AccessTokenService {
                 && !member.authorizedAt.plus(config.spotify().authorizationLifetime()).isAfter(now);
     }
 
-    private boolean isRejected(String userId, StoredTokens stored, TokenFingerprint rejected) {
+    private boolean isRejected(StoredTokens stored, TokenFingerprint rejected) {
         return rejected != null
-                && rejected.matches(vault.open(userId, new TokenVault.Sealed(stored.accessKeyId, stored.accessToken)));
+                && rejected.matches(vault.openAccessToken(stored));
     }
 
-    private AccessTokenResult granted(String userId, StoredTokens stored) {
-        return new AccessTokenResult.Granted(
-                vault.open(userId, new TokenVault.Sealed(stored.accessKeyId, stored.accessToken)),
-                stored.accessExpiresAt);
+    private AccessTokenResult granted(StoredTokens stored) {
+        return new AccessTokenResult.Granted(vault.openAccessToken(stored), stored.accessExpiresAt);
     }
 }

@@ -170,13 +170,9 @@ public class MembershipService {
             stored.userId = userId;
         }
         if (refreshToken != null) {
-            TokenVault.Sealed refresh = vault.seal(userId, refreshToken);
-            stored.refreshKeyId = refresh.keyId();
-            stored.refreshToken = refresh.value();
+            vault.sealRefreshToken(stored, refreshToken);
         }
-        TokenVault.Sealed access = vault.seal(userId, accessToken);
-        stored.accessKeyId = access.keyId();
-        stored.accessToken = access.value();
+        vault.sealAccessToken(stored, accessToken);
         stored.accessExpiresAt = accessExpiresAt;
         stored.updatedAt = now;
         if (firstTokens) {

@@ -40,8 +40,8 @@ public class RotatedRefreshTokens {
      * is not kept (logged): the database commit that follows is then the token's only record.
      */
     public void keep(String userId, String replaced, String rotated) {
-        TokenVault.Sealed sealed = vault.seal(userId, rotated);
-        String value = TokenFingerprint.of(replaced).value() + ":" + sealed.keyId() + ":"
+        TokenVault.Sealed sealed = vault.seal(userId, TokenVault.Purpose.REFRESH_TOKEN, rotated);
+        String value = TokenFingerprint.of(replaced).value() + ":" + sealed.keyId() + ":" + sealed.format() + ":"
                 + Base64.getEncoder().encodeToString(sealed.value());
         try {
             values.setex(PREFIX + userId, KEEP.toSeconds(), value);
@@ -66,10 +66,11 @@ public class RotatedRefreshTokens {
         if (value == null) {
             return Optional.empty();
         }
-        String[] parts = value.split(":", 3);
-        if (parts.length != 3 || !TokenFingerprint.of(stored).value().equals(parts[0])) {
+        String[] parts = value.split(":", 4);
+        if (parts.length != 4 || !TokenFingerprint.of(stored).value().equals(parts[0])) {
             return Optional.empty();
         }
-        return Optional.of(vault.open(userId, new TokenVault.Sealed(parts[1], Base64.getDecoder().decode(parts[2]))));
+        return Optional.of(vault.open(userId, TokenVault.Purpose.REFRESH_TOKEN,
+                new TokenVault.Sealed(parts[1], Short.parseShort(parts[2]), Base64.getDecoder().decode(parts[3]))));
     }
 }

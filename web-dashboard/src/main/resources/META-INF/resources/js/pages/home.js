@@ -1,5 +1,5 @@
 // Home: archive status (since, plays archived, last poll, reconnect-by, needs re-auth) and all-time totals.
-import { api, authUrl, loadConfig } from '../api.js';
+import { api, authUrl, loadConfig, startSignIn } from '../api.js';
 import { artists, dateTime, day, h, minutes, notice, num, stat, statGrid } from '../ui.js';
 
 const STATES = {
@@ -23,14 +23,15 @@ export async function render(view) {
   if (archive.needsReauth) {
     view.append(h('div', { class: 'notice bad', role: 'alert' },
       h('p', {}, 'Spotify no longer lets us read your plays, so nothing new is archived. Reconnect to continue.'),
-      h('a', { class: 'button', href: `${authUrl()}/login`, id: 'reconnect' }, 'Reconnect Spotify')));
+      h('a', { class: 'button', href: `${authUrl()}/login`, id: 'reconnect', onclick: startSignIn },
+        'Reconnect Spotify')));
   } else if (archive.reconnectBy) {
     const left = (Date.parse(`${archive.reconnectBy}T00:00:00Z`) - Date.now()) / 86400000;
     if (left < 30) {
       view.append(h('div', { class: 'notice warn', role: 'status' },
         h('p', {}, `Spotify asks members to reconnect every six months. Please reconnect by ${day(archive.reconnectBy)}`
           + ' so your archive keeps growing.'),
-        h('a', { class: 'button', href: `${authUrl()}/login` }, 'Reconnect now')));
+        h('a', { class: 'button', href: `${authUrl()}/login`, onclick: startSignIn }, 'Reconnect now')));
     }
   }
   view.append(statGrid(

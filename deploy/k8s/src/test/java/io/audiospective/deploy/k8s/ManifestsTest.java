@@ -401,8 +401,45 @@ class ManifestsTest {
                 "api-service/src/main/java/io/audiospective/api/rest/DashboardConfigResource.java")))
                 .as("the dashboard is told the issuer").contains("@ConfigProperty(name = \"quarkus.oidc.token.issuer\")");
         assertThat(api.get("DASHBOARD_ORIGINS")).contains(frontend.getScheme() + "://" + frontend.getHost());
-        assertThat(ingress.path("spec").path("tls").get(0).path("hosts").toString()).contains(frontend.getHost(),
-                issuer.getHost());
+        assertThat(tlsHosts(ingress)).contains(frontend.getHost(), issuer.getHost());
+    }
+
+    /**
+     * Behind the TLS-terminating Ingress auth-service sees plain HTTP, so nothing about the sign-in may come from the
+     * request: Spotify's redirect URI is the public URL (API_TOKEN_ISSUER) plus /login/spotify, an HTTPS address the
+     * Ingress routes to auth-service, and the sign-in's cookies are Secure. Every host the Ingress serves has TLS.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"base", "overlays/small", "overlays/production"})
+    void signInIsBuiltFromThePublicHttpsUrlWithSecureCookies(String dir) throws IOException {
+        List<ObjectNode> objects = render(dir);
+        JsonNode ingress = Kustomize.find(objects, "Ingress", "audiospective");
+        Map<String, String> auth = environment(objects, container(objects, "auth-service"));
+        Properties props = properties("auth-service");
+
+        assertThat(props.getProperty("audiospective.auth.public-url")).startsWith("${API_TOKEN_ISSUER");
+        assertThat(props.getProperty("quarkus.oidc.authentication.redirect-path"))
+                .as("the redirect URI is absolute, from the public URL").isEqualTo("${audiospective.auth.public-url}/login/spotify");
+        java.net.URI redirect = java.net.URI.create(auth.get("API_TOKEN_ISSUER") + "/login/spotify");
+        assertThat(redirect.getScheme()).isEqualTo("https");
+        assertThat(routedTo(ingress, redirect.getHost(), "auth-service", redirect.getPath())).isTrue();
+
+        assertThat(props.getProperty("audiospective.auth.secure-cookies")).isEqualTo("${AUTH_SECURE_COOKIES:true}");
+        assertThat(auth.getOrDefault("AUTH_SECURE_COOKIES", "true")).as("AUTH_SECURE_COOKIES").isEqualTo("true");
+        assertThat(props.getProperty("quarkus.oidc.authentication.cookie-force-secure"))
+                .isEqualTo("${audiospective.auth.secure-cookies}");
+
+        List<String> hosts = new ArrayList<>();
+        ingress.path("spec").path("rules").forEach(rule -> hosts.add(rule.path("host").asText()));
+        assertThat(tlsHosts(ingress)).as("hosts with TLS").containsAll(hosts);
+        assertThat(ingress.path("metadata").path("annotations").path("nginx.ingress.kubernetes.io/ssl-redirect")
+                .asText("true")).as("plain HTTP is redirected to HTTPS").isEqualTo("true");
+    }
+
+    static List<String> tlsHosts(JsonNode ingress) {
+        List<String> hosts = new ArrayList<>();
+        ingress.path("spec").path("tls").forEach(tls -> tls.path("hosts").forEach(h -> hosts.add(h.asText())));
+        return hosts;
     }
 
     /** api-service spools uploads to /tmp: an emptyDir with a size limit, so uploads cannot fill the node's disk. */
