@@ -176,6 +176,30 @@ class ManifestsTest {
 
     static final Pattern ENV_REF = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)(?::([^}]*))?}");
 
+    /** Strimzi's Secret with the cluster CA of the Kafka cluster {@code audiospective}. */
+    static final String CLUSTER_CA_SECRET = "audiospective-cluster-ca-cert";
+
+    /** Where the container finds the Kafka cluster CA's certificate, mounted from Strimzi's Secret; null if nowhere. */
+    static String trustedCaFile(List<ObjectNode> objects, String service, JsonNode container) {
+        JsonNode pod = Kustomize.find(objects, "Deployment", service).path("spec").path("template").path("spec");
+        for (JsonNode volume : pod.path("volumes")) {
+            JsonNode secret = volume.path("secret");
+            if (!CLUSTER_CA_SECRET.equals(secret.path("secretName").asText())) {
+                continue;
+            }
+            for (JsonNode mount : container.path("volumeMounts")) {
+                if (mount.path("name").asText().equals(volume.path("name").asText())) {
+                    for (JsonNode item : secret.path("items")) {
+                        if (item.path("key").asText().equals("ca.crt")) {
+                            return mount.path("mountPath").asText() + "/" + item.path("path").asText();
+                        }
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
     static ObjectNode container(List<ObjectNode> objects, String service) {
         return (ObjectNode) Kustomize.find(objects, "Deployment", service)
                 .path("spec").path("template").path("spec").path("containers").get(0);
@@ -562,6 +586,8 @@ class ManifestsTest {
         for (JsonNode listener : kafka.path("listeners")) {
             assertThat(listener.path("authentication").path("type").asText()).as("listener " + listener.path("name"))
                     .isIn("scram-sha-512", "tls");
+            assertThat(listener.path("tls").asBoolean()).as("listener " + listener.path("name") + " encrypts")
+                    .isTrue();
         }
         assertThat(kafka.path("authorization").path("type").asText()).as("ACLs enforced").isEqualTo("simple");
         assertThat(Kustomize.find(objects, "Kafka", "audiospective").path("spec").path("entityOperator")
@@ -582,20 +608,33 @@ class ManifestsTest {
             assertThat(props.getProperty("kafka.security.protocol")).startsWith("${KAFKA_SECURITY_PROTOCOL:");
             assertThat(props.getProperty("kafka.sasl.mechanism")).startsWith("${KAFKA_SASL_MECHANISM:");
             assertThat(props.getProperty("kafka.sasl.jaas.config")).startsWith("${KAFKA_SASL_JAAS_CONFIG");
-            Map<String, String> env = environment(objects, container(objects, service));
-            assertThat(env.get("KAFKA_SECURITY_PROTOCOL")).isEqualTo("SASL_PLAINTEXT");
+            assertThat(props.getProperty("kafka.ssl.truststore.type")).startsWith("${KAFKA_SSL_TRUSTSTORE_TYPE:");
+            assertThat(props.getProperty("kafka.ssl.truststore.location"))
+                    .startsWith("${KAFKA_SSL_TRUSTSTORE_LOCATION:");
+            ObjectNode container = container(objects, service);
+            Map<String, String> env = environment(objects, container);
+            assertThat(env.get("KAFKA_SECURITY_PROTOCOL")).isEqualTo("SASL_SSL");
             assertThat(env.get("KAFKA_SASL_MECHANISM")).isEqualTo("SCRAM-SHA-512");
             assertThat(env.get("KAFKA_SASL_JAAS_CONFIG")).as(service + " signs in as its own Kafka user")
                     .isEqualTo("secret:" + service + "/sasl.jaas.config");
+            assertThat(env.get("KAFKA_SSL_TRUSTSTORE_TYPE")).isEqualTo("PEM");
+            assertThat(trustedCaFile(objects, service, container)).as(service + " trusts the cluster CA")
+                    .isEqualTo(env.get("KAFKA_SSL_TRUSTSTORE_LOCATION"));
         }
-        assertThat(config.get("KAFKA_SECURITY_PROTOCOL")).isEqualTo("SASL_PLAINTEXT");
+        assertThat(config.get("KAFKA_SECURITY_PROTOCOL")).isEqualTo("SASL_SSL");
 
         // KEDA reads the worker group's lag and nothing else, with credentials from a Secret
         JsonNode trigger = Kustomize.find(objects, "ScaledObject", "archive-worker").path("spec").path("triggers").get(0);
         JsonNode auth = Kustomize.find(objects, "TriggerAuthentication",
                 trigger.path("authenticationRef").path("name").asText());
         assertThat(auth.path("spec").path("secretTargetRef").findValuesAsText("parameter"))
-                .containsExactlyInAnyOrder("sasl", "username", "password");
+                .containsExactlyInAnyOrder("sasl", "username", "password", "tls", "ca");
+        for (JsonNode ref : auth.path("spec").path("secretTargetRef")) {
+            if (ref.path("parameter").asText().equals("ca")) {
+                assertThat(ref.path("name").asText() + "/" + ref.path("key").asText())
+                        .isEqualTo(CLUSTER_CA_SECRET + "/ca.crt");
+            }
+        }
         JsonNode keda = Kustomize.find(objects, "KafkaUser", "keda");
         assertThat(keda.path("spec").path("authentication").path("password").path("valueFrom").path("secretKeyRef")
                 .path("name").asText()).isEqualTo(auth.path("spec").path("secretTargetRef").get(0).path("name").asText());
