@@ -332,7 +332,7 @@ class ArchivingTest {
         awaitOutcomes(sendBatch(run, Instant.now(), List.of(user)), List.of(user));
         assertThat(archivedPlayedAtMs(user)).isNotEmpty();
 
-        UserEvent deleted = UserEvent.of(user, UserEventType.DELETED, Instant.now(), null, null);
+        UserEvent deleted = UserEvent.of(user, UserEventType.DELETED, 1, Instant.now(), null, null);
         kafka.produce(String.class, byte[].class).fromRecords(new ProducerRecord<>(Topics.USERS, user,
                 MessageCodec.encode(deleted))).awaitCompletion(WAIT);
 

@@ -55,10 +55,10 @@ class SchedulerServiceWiringTest {
         String userId = freshUser();
         Instant registered = Instant.parse("2026-05-01T10:00:00Z");
 
-        produce(UserEvent.of(userId, UserEventType.REGISTERED, registered, "Ada", null));
+        produce(UserEvent.of(userId, UserEventType.REGISTERED, 1, registered, "Ada", null));
         await().atMost(Duration.ofSeconds(30)).until(() -> status(userId) == ScheduleStatus.ACTIVE);
 
-        produce(UserEvent.of(userId, UserEventType.NEEDS_REAUTH, registered.plusSeconds(60), null, null));
+        produce(UserEvent.of(userId, UserEventType.NEEDS_REAUTH, 2, registered.plusSeconds(60), null, null));
         await().atMost(Duration.ofSeconds(30)).until(() -> status(userId) == ScheduleStatus.NEEDS_REAUTH);
     }
 

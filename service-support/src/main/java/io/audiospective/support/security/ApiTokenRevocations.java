@@ -126,7 +126,7 @@ public class ApiTokenRevocations {
                     Instant.ofEpochSecond(Long.parseLong(value.substring(colon + 1))));
         }
 
-        String encode() {
+        public String encode() {
             return minSession + ":" + expiresAt.getEpochSecond();
         }
 
