@@ -63,6 +63,25 @@ class SchedulerServiceWiringTest {
     }
 
     @Test
+    void auth_servicesSequenceOrdersAUsersEventsWhateverTheReplicasClocksSay() {
+        String userId = freshUser();
+        Instant noon = Instant.parse("2026-05-03T12:00:00Z");
+        QuarkusTransaction.requiringNew().run(() -> users.applyStatus(userId, ScheduleStatus.ACTIVE, noon, 10L));
+
+        // an older deletion, stamped by a replica whose clock ran an hour ahead, comes again
+        QuarkusTransaction.requiringNew().run(() -> users.applyStatus(userId, ScheduleStatus.DELETED,
+                noon.plusSeconds(3600), 9L));
+        assertThat(QuarkusTransaction.requiringNew().call(() -> users.findById(userId)).status)
+                .isEqualTo(ScheduleStatus.ACTIVE);
+
+        // the newest change, stamped by a replica whose clock runs an hour behind
+        QuarkusTransaction.requiringNew().run(() -> users.applyStatus(userId, ScheduleStatus.NEEDS_REAUTH,
+                noon.minusSeconds(3600), 11L));
+        assertThat(QuarkusTransaction.requiringNew().call(() -> users.findById(userId)).status)
+                .isEqualTo(ScheduleStatus.NEEDS_REAUTH);
+    }
+
+    @Test
     void anOlderEventNeverOverwritesANewerStatus() {
         String userId = freshUser();
         Instant deletedAt = Instant.parse("2026-05-02T10:00:00Z");
