@@ -63,7 +63,7 @@ class SchedulerServiceWiringTest {
     }
 
     @Test
-    void auth_servicesSequenceOrdersAUsersEventsWhateverTheReplicasClocksSay() {
+    void theSequenceOrdersAUsersEventsWhateverTheReplicasClocksSay() {
         String userId = freshUser();
         Instant noon = Instant.parse("2026-05-03T12:00:00Z");
         QuarkusTransaction.requiringNew().run(() -> users.applyStatus(userId, ScheduleStatus.ACTIVE, noon, 10L));
