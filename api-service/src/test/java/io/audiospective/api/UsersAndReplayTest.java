@@ -58,7 +58,7 @@ class UsersAndReplayTest {
         String user = "user-" + UUID.randomUUID();
         String token = tokens.user(user);
         Instant registered = Instant.parse("2026-01-10T09:00:00Z");
-        send(Topics.USERS, user, UserEvent.of(user, UserEventType.REGISTERED, registered, "Ada", "Asia/Kolkata"));
+        send(Topics.USERS, user, UserEvent.of(user, UserEventType.REGISTERED, 1, registered, "Ada", "Asia/Kolkata"));
         send(Topics.ARCHIVE_OUTCOMES, user, ArchiveOutcome.success("b1", user, registered.plusSeconds(3600),
                 registered.plusSeconds(3660), 3, false, false, false));
         List<PlayEvent> plays = ApiBehaviourTest.plays(user, "d", 3);
@@ -73,14 +73,14 @@ class UsersAndReplayTest {
                 .body("archive.reconnectBy", equalTo("2026-07-10"))
                 .body("archive.playsArchived", equalTo(3)));
 
-        send(Topics.USERS, user, UserEvent.of(user, UserEventType.NEEDS_REAUTH, registered.plusSeconds(7200), null, null));
+        send(Topics.USERS, user, UserEvent.of(user, UserEventType.NEEDS_REAUTH, 2, registered.plusSeconds(7200), null, null));
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().auth().oauth2(token)
                 .when().get("/api/v1/me").then().statusCode(200)
                 .body("archive.state", equalTo("NEEDS_REAUTH")).body("archive.needsReauth", equalTo(true)));
         given().auth().oauth2(tokens.admin("ops")).when().get("/api/v1/admin/overview").then().statusCode(200)
                 .body("usersByState.NEEDS_REAUTH", org.hamcrest.Matchers.greaterThanOrEqualTo(1));
 
-        send(Topics.USERS, user, UserEvent.of(user, UserEventType.DELETED, registered.plusSeconds(9000), null, null));
+        send(Topics.USERS, user, UserEvent.of(user, UserEventType.DELETED, 3, registered.plusSeconds(9000), null, null));
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().auth().oauth2(token)
                 .when().get("/api/v1/me").then().statusCode(200)
                 .body("archive.state", equalTo("DELETED")).body("archive.playsArchived", equalTo(0))

@@ -335,12 +335,36 @@ class ArchivingTest {
         String user = Emulator.createUsers(run + "del", "heavy", 1).get(0);
         awaitOutcomes(sendBatch(run, Instant.now(), List.of(user)), List.of(user));
         assertThat(archivedPlayedAtMs(user)).isNotEmpty();
+        String importId = "import-" + user;
+        QuarkusTransaction.requiringNew().run(() -> {
+            entityManager.createNativeQuery("INSERT INTO import_counts (import_id, user_id) VALUES (?1, ?2)")
+                    .setParameter(1, importId).setParameter(2, user).executeUpdate();
+            entityManager.createNativeQuery("INSERT INTO import_chunks_done (import_id, sequence) VALUES (?1, 0)")
+                    .setParameter(1, importId).executeUpdate();
+            entityManager.createNativeQuery("""
+                    INSERT INTO import_unmatched (import_id, user_id, ended_at, track_name, artist_name, ms_played,
+                                                  reason)
+                    VALUES (?1, ?2, now(), 'Song', 'Band', 1000, 'no catalogue match')
+                    """).setParameter(1, importId).setParameter(2, user).executeUpdate();
+            entityManager.createNativeQuery("""
+                    INSERT INTO import_pending (user_id, played_at, track_id, ms_played, import_id)
+                    VALUES (?1, now(), 'unknown-track', 1000, ?2)
+                    """).setParameter(1, user).setParameter(2, importId).executeUpdate();
+        });
 
-        UserEvent deleted = UserEvent.of(user, UserEventType.DELETED, Instant.now(), null, null);
+        UserEvent deleted = UserEvent.of(user, UserEventType.DELETED, 1, Instant.now(), null, null);
         kafka.produce(String.class, byte[].class).fromRecords(new ProducerRecord<>(Topics.USERS, user,
                 MessageCodec.encode(deleted))).awaitCompletion(WAIT);
 
         await().atMost(WAIT).until(() -> archivedPlayedAtMs(user).isEmpty());
+        for (String table : List.of("import_counts", "import_unmatched", "import_pending", "user_cursors")) {
+            assertThat(QuarkusTransaction.requiringNew().call(() -> ((Number) entityManager
+                    .createNativeQuery("SELECT count(*) FROM " + table + " WHERE user_id = ?1").setParameter(1, user)
+                    .getSingleResult()).intValue())).as(table).isZero();
+        }
+        assertThat(QuarkusTransaction.requiringNew().call(() -> ((Number) entityManager
+                .createNativeQuery("SELECT count(*) FROM import_chunks_done WHERE import_id = ?1")
+                .setParameter(1, importId).getSingleResult()).intValue())).isZero();
         // the member's cached Spotify token went with them: asking for it again goes to auth-service
         int asked = AuthServiceStub.tokenRequests(user);
         accessTokens.accessToken(user);

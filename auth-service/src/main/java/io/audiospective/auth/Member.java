@@ -36,8 +36,4 @@ public class Member {
     /** When the user last authorised this app at Spotify; their refresh token dies a fixed time after. */
     @Column(name = "authorized_at")
     public Instant authorizedAt;
-
-    /** API tokens issued before this are not renewed (the member signed out). */
-    @Column(name = "tokens_not_before")
-    public Instant tokensNotBefore;
 }

@@ -29,14 +29,14 @@ class SigningKeyRequiredTest {
 
     @Test
     void productionRefusesToStartWithoutTheSigningKey() throws IOException {
-        assertThatThrownBy(() -> new ApiTokenService(config("prod"), Clock.systemUTC()))
+        assertThatThrownBy(() -> new ApiTokenService(config("prod"), Clock.systemUTC(), null))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("API_TOKEN_SIGNING_KEY");
     }
 
     @Test
     void devModeGeneratesAKey() throws IOException {
-        ApiTokenService service = new ApiTokenService(config("dev"), Clock.systemUTC());
+        ApiTokenService service = new ApiTokenService(config("dev"), Clock.systemUTC(), null);
         assertThat(service.jwks()).containsKey("keys");
     }
 

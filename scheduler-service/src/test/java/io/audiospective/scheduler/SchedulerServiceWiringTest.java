@@ -55,11 +55,30 @@ class SchedulerServiceWiringTest {
         String userId = freshUser();
         Instant registered = Instant.parse("2026-05-01T10:00:00Z");
 
-        produce(UserEvent.of(userId, UserEventType.REGISTERED, registered, "Ada", null));
+        produce(UserEvent.of(userId, UserEventType.REGISTERED, 1, registered, "Ada", null));
         await().atMost(Duration.ofSeconds(30)).until(() -> status(userId) == ScheduleStatus.ACTIVE);
 
-        produce(UserEvent.of(userId, UserEventType.NEEDS_REAUTH, registered.plusSeconds(60), null, null));
+        produce(UserEvent.of(userId, UserEventType.NEEDS_REAUTH, 2, registered.plusSeconds(60), null, null));
         await().atMost(Duration.ofSeconds(30)).until(() -> status(userId) == ScheduleStatus.NEEDS_REAUTH);
+    }
+
+    @Test
+    void theSequenceOrdersAUsersEventsWhateverTheReplicasClocksSay() {
+        String userId = freshUser();
+        Instant noon = Instant.parse("2026-05-03T12:00:00Z");
+        QuarkusTransaction.requiringNew().run(() -> users.applyStatus(userId, ScheduleStatus.ACTIVE, noon, 10L));
+
+        // an older deletion, stamped by a replica whose clock ran an hour ahead, comes again
+        QuarkusTransaction.requiringNew().run(() -> users.applyStatus(userId, ScheduleStatus.DELETED,
+                noon.plusSeconds(3600), 9L));
+        assertThat(QuarkusTransaction.requiringNew().call(() -> users.findById(userId)).status)
+                .isEqualTo(ScheduleStatus.ACTIVE);
+
+        // the newest change, stamped by a replica whose clock runs an hour behind
+        QuarkusTransaction.requiringNew().run(() -> users.applyStatus(userId, ScheduleStatus.NEEDS_REAUTH,
+                noon.minusSeconds(3600), 11L));
+        assertThat(QuarkusTransaction.requiringNew().call(() -> users.findById(userId)).status)
+                .isEqualTo(ScheduleStatus.NEEDS_REAUTH);
     }
 
     @Test

@@ -30,6 +30,6 @@ final class TestMessages {
     }
 
     static void userEvent(String bootstrapServers, String userId, UserEventType type, Instant at) {
-        send(bootstrapServers, Topics.USERS, userId, UserEvent.of(userId, type, at, null, null));
+        send(bootstrapServers, Topics.USERS, userId, UserEvent.of(userId, type, at.toEpochMilli(), at, null, null));
     }
 }

@@ -51,6 +51,16 @@ public final class ApiTokens {
         return signed(claims(issuer, AUDIENCE, userId, Set.of("user", "admin")));
     }
 
+    /**
+     * A user token whose claims the test adjusts (an expiry in the past, a session number, a sign-in time), signed
+     * with the right key.
+     */
+    public String user(String userId, java.util.function.Consumer<JwtClaims> adjust) {
+        JwtClaims claims = claims(issuer, AUDIENCE, userId, Set.of("user"));
+        adjust.accept(claims);
+        return signed(claims);
+    }
+
     /** An admin token of another issuer, signed with the right key. */
     public String foreignIssuer(String userId) {
         return signed(claims("http://127.0.0.1:1/not-our-issuer", AUDIENCE, userId, Set.of("user", "admin")));

@@ -37,14 +37,20 @@ public class UserService {
         this.config = config;
     }
 
-    /** Applies a lifecycle event; events older than the last one applied for the user are ignored. */
+    /**
+     * Applies a lifecycle event; an event that is not after the last one applied for the user (by auth-service's
+     * sequence, {@link UserEvent#isAfter}) is ignored.
+     */
     @Transactional
     public void apply(UserEvent event) {
         String user = event.userId();
-        Optional<Instant> last = db.queryOne("SELECT last_event_at FROM user_status WHERE user_id = ? FOR UPDATE",
-                rs -> Db.instant(rs, "last_event_at"), user);
-        if (last.isPresent() && event.occurredAt().isBefore(last.get())) {
-            LOG.debugf("Ignoring %s of %s from %s: already at %s", event.type(), user, event.occurredAt(), last.get());
+        Optional<Applied> last = db.queryOne(
+                "SELECT last_event_at, last_event_sequence FROM user_status WHERE user_id = ? FOR UPDATE",
+                rs -> new Applied(rs.getObject("last_event_sequence", Long.class), Db.instant(rs, "last_event_at")),
+                user);
+        if (last.isPresent() && !event.isAfter(last.get().sequence(), last.get().at())) {
+            LOG.debugf("Ignoring %s of %s (sequence %s): already at %s", event.type(), user, event.sequence(),
+                    last.get().sequence());
             return;
         }
         switch (event.type()) {
@@ -80,8 +86,13 @@ public class UserService {
                 readModel.purge(user, event.occurredAt());
                 upsertState(event, "DELETED", false);
                 db.update("UPDATE user_status SET display_name = NULL, last_poll_failure = NULL WHERE user_id = ?", user);
+                db.update("DELETE FROM imports WHERE user_id = ?", user);
             }
         }
+        db.update("UPDATE user_status SET last_event_sequence = ? WHERE user_id = ?", event.sequence(), user);
+    }
+
+    private record Applied(Long sequence, Instant at) {
     }
 
     private void upsertState(UserEvent event, String state, boolean authorized) {

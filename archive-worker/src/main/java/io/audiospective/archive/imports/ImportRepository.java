@@ -36,6 +36,18 @@ public class ImportRepository {
         this.entityManager = entityManager;
     }
 
+    /** Deletes everything the imports hold of a deleted member: their imports' chunks, counts and entries. */
+    public void purge(String userId) {
+        entityManager.createNativeQuery("""
+                DELETE FROM import_chunks_done
+                WHERE import_id IN (SELECT import_id FROM import_counts WHERE user_id = ?1)
+                """).setParameter(1, userId).executeUpdate();
+        for (String table : List.of("import_pending", "import_unmatched", "import_counts")) {
+            entityManager.createNativeQuery("DELETE FROM " + table + " WHERE user_id = ?1").setParameter(1, userId)
+                    .executeUpdate();
+        }
+    }
+
     /** Claims chunks; returns those not archived before (not redeliveries), each once, in the order given. */
     @SuppressWarnings("unchecked")
     public List<ImportChunk> claimChunks(List<ImportChunk> chunks) {

@@ -6,6 +6,7 @@ import java.util.List;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
+import io.audiospective.archive.imports.ImportRepository;
 import io.audiospective.archive.repository.ArchivedPlayRepository;
 import io.audiospective.archive.repository.CatalogueRepository;
 import io.audiospective.archive.repository.OutboxRepository;
@@ -28,14 +29,16 @@ public class ArchiveWriter {
     private final ArchivedPlayRepository plays;
     private final UserCursorRepository cursors;
     private final OutboxRepository outbox;
+    private final ImportRepository imports;
 
     ArchiveWriter(CatalogueRepository catalogue, PolledPageRepository pages, ArchivedPlayRepository plays,
-            UserCursorRepository cursors, OutboxRepository outbox) {
+            UserCursorRepository cursors, OutboxRepository outbox, ImportRepository imports) {
         this.catalogue = catalogue;
         this.pages = pages;
         this.plays = plays;
         this.cursors = cursors;
         this.outbox = outbox;
+        this.imports = imports;
     }
 
     /**
@@ -56,5 +59,6 @@ public class ArchiveWriter {
         plays.deleteForUser(userId);
         cursors.delete(userId);
         outbox.deleteForUser(userId);
+        imports.purge(userId);
     }
 }

@@ -107,6 +107,17 @@ public interface AuthConfig {
         @WithDefault("PT15M")
         Duration lifetime();
 
+        /**
+         * A sign-in's tokens are renewed for this long at most (claim auth_time): after it the member signs in again,
+         * so a stolen token cannot be kept alive by renewing it.
+         */
+        @WithDefault("P7D")
+        Duration sessionLifetime();
+
+        /** How often the revocations are written to Redis again from the database (a flushed Redis is whole again). */
+        @WithDefault("PT1S")
+        Duration revocationsInterval();
+
         /** Every token names this audience (aud), and every verifier (api-service, scheduler-service) requires it. */
         @WithDefault("audiospective-api")
         String audience();
@@ -120,5 +131,14 @@ public interface AuthConfig {
         /** Refuse to start without {@link #signingKey()}: on in production, off in dev mode and tests. */
         @WithDefault("true")
         boolean signingKeyRequired();
+    }
+
+    Outbox outbox();
+
+    interface Outbox {
+
+        /** How often the relay publishes committed member lifecycle events. */
+        @WithDefault("PT0.2S")
+        Duration interval();
     }
 }

@@ -2,6 +2,7 @@ package io.audiospective.auth.rest;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Optional;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DELETE;
@@ -20,6 +21,7 @@ import io.audiospective.auth.repository.MemberRepository;
 import io.audiospective.auth.security.ApiTokenAuthenticationMechanism;
 import io.audiospective.auth.service.ApiTokenService;
 import io.audiospective.auth.service.MembershipService;
+import io.audiospective.auth.service.TokenRevocationService;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.security.identity.SecurityIdentity;
 
@@ -33,15 +35,17 @@ public class AccountResource {
     private final MembershipService membership;
     private final MemberRepository members;
     private final ApiTokenService apiTokens;
+    private final TokenRevocationService revocations;
     private final AuthConfig config;
     private final Clock clock;
 
     AccountResource(SecurityIdentity identity, MembershipService membership, MemberRepository members,
-            ApiTokenService apiTokens, AuthConfig config, Clock clock) {
+            ApiTokenService apiTokens, TokenRevocationService revocations, AuthConfig config, Clock clock) {
         this.identity = identity;
         this.membership = membership;
         this.members = members;
         this.apiTokens = apiTokens;
+        this.revocations = revocations;
         this.config = config;
         this.clock = clock;
     }
@@ -66,27 +70,30 @@ public class AccountResource {
     @Path("auth/token")
     @Operation(summary = "Renew the API token before it expires")
     public Response renew() {
-        Instant issuedAt = identity.getAttribute(ApiTokenAuthenticationMechanism.ISSUED_AT);
-        if (!membership.mayRenew(userId(), issuedAt)) {
+        ApiTokenService.VerifiedToken presented = identity.getAttribute(ApiTokenAuthenticationMechanism.VERIFIED_TOKEN);
+        if (!apiTokens.sessionLasts(presented) || !membership.mayRenew(presented)) {
             return Problem.response(Response.Status.UNAUTHORIZED, "This token can no longer be renewed; sign in");
         }
-        ApiTokenService.IssuedToken token = apiTokens.issue(userId(), membership.rolesOf(userId()));
+        ApiTokenService.IssuedToken token = apiTokens.renew(presented, membership.rolesOf(userId()));
         return Response.ok(new RenewedToken(token.token(), "Bearer", token.expiresAt())).build();
     }
 
     @POST
     @Path("auth/logout")
-    @Operation(summary = "Sign out: API tokens issued so far are no longer renewed")
+    @Operation(summary = "Sign out: every API token issued to the member so far is refused by every service")
     public Response logout() {
-        membership.signOut(userId());
+        revocations.announce(membership.signOut(userId()));
         return Response.noContent().build();
     }
 
     @DELETE
     @Path("account")
-    @Operation(summary = "Delete the account: Spotify tokens and member are deleted, all services purge the user")
+    @Operation(summary = "Delete the account: Spotify tokens and member are deleted, every API token of the member is"
+            + " refused, all services purge the user")
     public Response delete() {
-        return membership.delete(userId()) ? Response.noContent().build()
+        Optional<TokenRevocationService.Revocation> deleted = membership.delete(userId());
+        deleted.ifPresent(revocations::announce);
+        return deleted.isPresent() ? Response.noContent().build()
                 : Problem.response(Response.Status.NOT_FOUND, "This account no longer exists");
     }
 

@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.audiospective.auth.config.AuthConfig;
 import io.audiospective.auth.service.ApiTokenService;
+import io.audiospective.support.security.ApiTokenRevocations;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.IdentityProviderManager;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -22,20 +23,24 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * Bearer authentication of the API and internal endpoints: either an API token issued by this service (roles
- * {@code user}, maybe {@code admin}) or the other services' shared credential (role {@code service}).
+ * {@code user}, maybe {@code admin}) and not revoked ({@link ApiTokenRevocations}), or the other services' shared
+ * credential (role {@code service}).
  */
 @ApplicationScoped
 public class ApiTokenAuthenticationMechanism implements HttpAuthenticationMechanism {
 
     public static final String SCHEME = "api-token";
     public static final String ROLE_SERVICE = "service";
-    public static final String ISSUED_AT = "issued-at";
+    /** The identity's {@link ApiTokenService.VerifiedToken}, for renewal. */
+    public static final String VERIFIED_TOKEN = "verified-token";
 
     private final ApiTokenService apiTokens;
+    private final ApiTokenRevocations revocations;
     private final byte[] serviceToken;
 
-    ApiTokenAuthenticationMechanism(ApiTokenService apiTokens, AuthConfig config) {
+    ApiTokenAuthenticationMechanism(ApiTokenService apiTokens, ApiTokenRevocations revocations, AuthConfig config) {
         this.apiTokens = apiTokens;
+        this.revocations = revocations;
         this.serviceToken = config.serviceToken().getBytes(StandardCharsets.UTF_8);
     }
 
@@ -51,11 +56,18 @@ public class ApiTokenAuthenticationMechanism implements HttpAuthenticationMechan
                     .setPrincipal(new QuarkusPrincipal("service")).addRole(ROLE_SERVICE).build());
         }
         return apiTokens.verify(token)
-                .<Uni<SecurityIdentity>> map(verified -> Uni.createFrom().item(QuarkusSecurityIdentity.builder()
-                        .setPrincipal(new QuarkusPrincipal(verified.userId()))
-                        .addRoles(verified.roles())
-                        .addAttribute(ISSUED_AT, verified.issuedAt())
-                        .build()))
+                .map(verified -> revocations.refuses(verified.userId(), verified.session())
+                        .onFailure().transform(e -> new AuthenticationFailedException("Revocations unknown", e))
+                        .<SecurityIdentity> map(revoked -> {
+                            if (revoked) {
+                                throw new AuthenticationFailedException("Revoked API token");
+                            }
+                            return QuarkusSecurityIdentity.builder()
+                                    .setPrincipal(new QuarkusPrincipal(verified.userId()))
+                                    .addRoles(verified.roles())
+                                    .addAttribute(VERIFIED_TOKEN, verified)
+                                    .build();
+                        }))
                 .orElseGet(() -> Uni.createFrom().failure(new AuthenticationFailedException("Invalid API token")));
     }
 

@@ -18,6 +18,7 @@ import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.eclipse.microprofile.jwt.Claims;
 import org.jboss.logging.Logger;
 import org.jose4j.jwa.AlgorithmConstraints;
 import org.jose4j.jwk.JsonWebKey;
@@ -30,6 +31,7 @@ import org.jose4j.jwt.consumer.JwtConsumer;
 import org.jose4j.jwt.consumer.JwtConsumerBuilder;
 
 import io.audiospective.auth.config.AuthConfig;
+import io.audiospective.support.security.ApiTokenRevocations;
 import io.quarkus.runtime.Startup;
 import io.smallrye.jwt.build.Jwt;
 
@@ -46,13 +48,15 @@ public class ApiTokenService {
 
     private final AuthConfig config;
     private final Clock clock;
+    private final TokenRevocationService revocations;
     private final PrivateKey privateKey;
     private final RsaJsonWebKey publicJwk;
     private final JwtConsumer consumer;
 
-    public ApiTokenService(AuthConfig config, Clock clock) {
+    public ApiTokenService(AuthConfig config, Clock clock, TokenRevocationService revocations) {
         this.config = config;
         this.clock = clock;
+        this.revocations = revocations;
         KeyPair keys = config.apiToken().signingKey().map(ApiTokenService::fromPem).orElseGet(() -> {
             if (config.apiToken().signingKeyRequired()) {
                 throw new IllegalStateException("API_TOKEN_SIGNING_KEY is not set: every replica must sign API tokens"
@@ -77,14 +81,26 @@ public class ApiTokenService {
                 .setRequireExpirationTime()
                 .setRequireSubject()
                 .setRequireIssuedAt()
-                .setAllowedClockSkewInSeconds(30)
+                // like api-service and scheduler-service: a token is dead at its expiry, here too
+                .setAllowedClockSkewInSeconds(0)
                 .setEvaluationTime(null)
                 .build();
     }
 
+    /** The first token of a sign-in: a new session. */
     public IssuedToken issue(String userId, Set<String> roles) {
         Instant now = clock.instant();
-        Instant expiresAt = now.plus(config.apiToken().lifetime());
+        return sign(userId, roles, revocations.newSession(), now, now);
+    }
+
+    /** The next token of the same session; the session's sign-in time stays, so its absolute lifetime holds. */
+    public IssuedToken renew(VerifiedToken token, Set<String> roles) {
+        return sign(token.userId(), roles, token.session(), token.authTime(), clock.instant());
+    }
+
+    private IssuedToken sign(String userId, Set<String> roles, long session, Instant authTime, Instant now) {
+        // never beyond the session's end
+        Instant expiresAt = min(now.plus(config.apiToken().lifetime()), authTime.plus(config.apiToken().sessionLifetime()));
         String token = Jwt.issuer(config.apiToken().issuer())
                 .audience(config.apiToken().audience())
                 .subject(userId)
@@ -92,21 +108,39 @@ public class ApiTokenService {
                 .groups(roles)
                 .issuedAt(now)
                 .expiresAt(expiresAt)
+                .claim(ApiTokenRevocations.SESSION_CLAIM, session)
+                .claim(Claims.auth_time.name(), authTime.getEpochSecond())
                 .jws().keyId(publicJwk.getKeyId()).algorithm(io.smallrye.jwt.algorithm.SignatureAlgorithm.RS256)
                 .sign(privateKey);
         return new IssuedToken(token, expiresAt);
     }
 
-    /** The verified claims of an API token, or empty when it is not one of ours or has expired. */
+    /**
+     * The verified claims of an API token, or empty when it is not one of ours or has expired. Whether it was
+     * revoked is {@link ApiTokenRevocations}' answer. A token from before sessions is session 0, older than any.
+     */
     public java.util.Optional<VerifiedToken> verify(String token) {
         try {
             JwtClaims claims = consumer.processToClaims(token);
+            Instant issuedAt = Instant.ofEpochSecond(claims.getIssuedAt().getValue());
+            Number session = claims.getClaimValue(ApiTokenRevocations.SESSION_CLAIM, Number.class);
+            Number authTime = claims.getClaimValue(Claims.auth_time.name(), Number.class);
             return java.util.Optional.of(new VerifiedToken(claims.getSubject(),
-                    Set.copyOf(claims.getStringListClaimValue("groups")),
-                    Instant.ofEpochSecond(claims.getIssuedAt().getValue())));
+                    Set.copyOf(claims.getStringListClaimValue("groups")), issuedAt,
+                    session == null ? 0 : session.longValue(),
+                    authTime == null ? issuedAt : Instant.ofEpochSecond(authTime.longValue())));
         } catch (InvalidJwtException | MalformedClaimException e) {
             return java.util.Optional.empty();
         }
+    }
+
+    /** Whether the token's session may still be renewed: within its absolute lifetime. */
+    public boolean sessionLasts(VerifiedToken token) {
+        return clock.instant().isBefore(token.authTime().plus(config.apiToken().sessionLifetime()));
+    }
+
+    private static Instant min(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
     }
 
     /** The JWKS document with the current public key. */
@@ -142,6 +176,10 @@ public class ApiTokenService {
     public record IssuedToken(String token, Instant expiresAt) {
     }
 
-    public record VerifiedToken(String userId, Set<String> roles, Instant issuedAt) {
+    /**
+     * @param session the sign-in's number, the same in all its renewals
+     * @param authTime when the member signed in for this session
+     */
+    public record VerifiedToken(String userId, Set<String> roles, Instant issuedAt, long session, Instant authTime) {
     }
 }

@@ -3,6 +3,7 @@ package io.audiospective.auth.service;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,12 +15,11 @@ import io.audiospective.auth.MemberStatus;
 import io.audiospective.auth.StoredTokens;
 import io.audiospective.auth.WaitlistEntry;
 import io.audiospective.auth.config.AuthConfig;
-import io.audiospective.auth.messaging.UserEventPublisher;
 import io.audiospective.auth.repository.MemberRepository;
 import io.audiospective.auth.repository.SeatRepository;
 import io.audiospective.auth.repository.StoredTokensRepository;
+import io.audiospective.auth.repository.UserEventOutbox;
 import io.audiospective.auth.repository.WaitlistRepository;
-import io.audiospective.model.UserEvent;
 import io.audiospective.model.UserEventType;
 
 /** Founding members: seats, sign-in, sign-out, deletion and the waitlist. */
@@ -31,19 +31,21 @@ public class MembershipService {
     private final StoredTokensRepository tokens;
     private final WaitlistRepository waitlist;
     private final TokenVault vault;
-    private final UserEventPublisher events;
+    private final UserEventOutbox events;
+    private final TokenRevocationService revocations;
     private final AuthConfig config;
     private final Clock clock;
 
     MembershipService(MemberRepository members, SeatRepository seats, StoredTokensRepository tokens,
-            WaitlistRepository waitlist, TokenVault vault, UserEventPublisher events, AuthConfig config,
-            Clock clock) {
+            WaitlistRepository waitlist, TokenVault vault, UserEventOutbox events, TokenRevocationService revocations,
+            AuthConfig config, Clock clock) {
         this.members = members;
         this.seats = seats;
         this.tokens = tokens;
         this.waitlist = waitlist;
         this.vault = vault;
         this.events = events;
+        this.revocations = revocations;
         this.config = config;
         this.clock = clock;
     }
@@ -75,7 +77,7 @@ public class MembershipService {
         }
         storeTokens(userId, refreshToken, accessToken, now.plus(config.spotify().accessTokenLifetime()), now);
         UserEventType type = newcomer ? UserEventType.REGISTERED : UserEventType.REAUTHORIZED;
-        events.publishAndWait(UserEvent.of(userId, type, now, displayName, member.timeZone));
+        events.append(userId, type, now, displayName, member.timeZone);
         return newcomer ? SignInOutcome.JOINED : SignInOutcome.RETURNED;
     }
 
@@ -94,34 +96,35 @@ public class MembershipService {
         return config.adminUserIds().orElse(Set.of()).contains(userId) ? Set.of("user", "admin") : Set.of("user");
     }
 
-    /** API tokens issued before now are no longer renewed. */
+    /** Every API token of the member issued so far is revoked; {@link TokenRevocationService#announce} it. */
     @Transactional
-    public void signOut(String userId) {
-        Member member = members.findById(userId);
-        if (member != null) {
-            member.tokensNotBefore = clock.instant();
-        }
+    public TokenRevocationService.Revocation signOut(String userId) {
+        return revocations.revokeAll(userId);
     }
 
+    /** A token's session may be renewed while the member exists, the session was not revoked and has not ended. */
     @Transactional
-    public boolean mayRenew(String userId, Instant issuedAt) {
-        Member member = members.findById(userId);
+    public boolean mayRenew(ApiTokenService.VerifiedToken token) {
+        Member member = members.findById(token.userId());
         return member != null && member.status != MemberStatus.DELETED
-                && (member.tokensNotBefore == null || !issuedAt.isBefore(member.tokensNotBefore));
+                && revocations.minSession(token.userId()).map(min -> token.session() >= min).orElse(true);
     }
 
-    /** Deletes the member and their Spotify tokens; every service purges the user on the DELETED event. */
+    /**
+     * Deletes the member and their Spotify tokens and revokes their API tokens ({@link TokenRevocationService#announce}
+     * the revocation); every service purges the user on the DELETED event.
+     */
     @Transactional
-    public boolean delete(String userId) {
+    public Optional<TokenRevocationService.Revocation> delete(String userId) {
         Member member = members.findById(userId, LockModeType.PESSIMISTIC_WRITE);
         if (member == null) {
-            return false;
+            return Optional.empty();
         }
         tokens.deleteById(userId);
         members.delete(member);
         seats.releaseSeat();
-        events.publishAndWait(UserEvent.of(userId, UserEventType.DELETED, clock.instant(), null, null));
-        return true;
+        events.append(userId, UserEventType.DELETED, clock.instant(), null, null);
+        return Optional.of(revocations.revokeAll(userId));
     }
 
     /** Marks the member as needing to sign in again and forgets the unusable Spotify tokens. */
@@ -130,8 +133,8 @@ public class MembershipService {
         tokens.deleteById(member.spotifyUserId);
         member.status = MemberStatus.NEEDS_REAUTH;
         member.updatedAt = clock.instant();
-        events.publishAndWait(UserEvent.of(member.spotifyUserId, UserEventType.NEEDS_REAUTH, member.updatedAt,
-                member.displayName, member.timeZone));
+        events.append(member.spotifyUserId, UserEventType.NEEDS_REAUTH, member.updatedAt, member.displayName,
+                member.timeZone);
     }
 
     @Transactional

@@ -38,7 +38,7 @@ public class UserEventsConsumer {
             if (status != null) {
                 // a transaction per attempt: a retry must not run inside one that already failed
                 QuarkusTransaction.requiringNew().run(() -> users.applyStatus(event.userId(), status,
-                        event.occurredAt()));
+                        event.occurredAt(), event.sequence()));
             }
         });
     }

@@ -12,38 +12,60 @@ import java.util.Map;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 
+import org.hibernate.query.TypedParameterValue;
+import org.hibernate.type.StandardBasicTypes;
+
 import io.audiospective.model.FailureKind;
 import io.audiospective.scheduler.ExtraPollReason;
 import io.audiospective.scheduler.ScheduleStatus;
 import io.audiospective.scheduler.ScheduledUser;
 import io.audiospective.scheduler.Slots.KeyRange;
+
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 
 @ApplicationScoped
 public class ScheduledUserRepository implements PanacheRepositoryBase<ScheduledUser, String> {
 
-    /**
-     * Records the user's status as of {@code since}, unless a later status is already stored: events of one user
-     * arrive in order, but a replay or a redelivery may bring an old one again. Becoming ACTIVE again (a
-     * re-authorisation) clears the failures that led to the old status.
-     */
+    /** {@link #applyStatus(String, ScheduleStatus, Instant, Long)} of a status without a sequence, ordered by time. */
     public void applyStatus(String userId, ScheduleStatus status, Instant since) {
+        applyStatus(userId, status, since, null);
+    }
+
+    /**
+     * Records the user's status as of a lifecycle event, unless a later one is already stored: events of one user
+     * arrive in order, but a replay, redelivery or re-drive may bring an old one again. Later means a higher
+     * auth-service sequence when both have one ({@link io.audiospective.model.UserEvent#isAfter}), else a later time.
+     * Becoming ACTIVE again (a re-authorisation) clears the failures that led to the old status; a deleted user keeps
+     * nothing but the row that stops them being polled.
+     */
+    public void applyStatus(String userId, ScheduleStatus status, Instant since, Long sequence) {
         getEntityManager().createNativeQuery("""
-                INSERT INTO scheduled_users (user_id, status, status_since)
-                VALUES (:userId, :status, :since)
+                INSERT INTO scheduled_users (user_id, status, status_since, event_sequence)
+                VALUES (:userId, :status, :since, :sequence)
                 ON CONFLICT (user_id) DO UPDATE
                     SET status = EXCLUDED.status, status_since = EXCLUDED.status_since,
+                        event_sequence = EXCLUDED.event_sequence,
                         failure_kind = CASE WHEN EXCLUDED.status = 'ACTIVE' AND scheduled_users.status <> 'ACTIVE'
+                                            OR EXCLUDED.status = 'DELETED'
                                             THEN NULL ELSE scheduled_users.failure_kind END,
                         consecutive_failures = CASE WHEN EXCLUDED.status = 'ACTIVE' AND scheduled_users.status <> 'ACTIVE'
+                                                    OR EXCLUDED.status = 'DELETED'
                                                     THEN 0 ELSE scheduled_users.consecutive_failures END,
                         backoff_until = CASE WHEN EXCLUDED.status = 'ACTIVE' AND scheduled_users.status <> 'ACTIVE'
-                                             THEN NULL ELSE scheduled_users.backoff_until END
-                    WHERE scheduled_users.status_since <= EXCLUDED.status_since
+                                             OR EXCLUDED.status = 'DELETED'
+                                             THEN NULL ELSE scheduled_users.backoff_until END,
+                        last_failure_detail = CASE WHEN EXCLUDED.status = 'DELETED' THEN NULL
+                                                   ELSE scheduled_users.last_failure_detail END
+                    WHERE CASE WHEN EXCLUDED.event_sequence IS NOT NULL
+                               THEN scheduled_users.event_sequence IS NULL
+                                    OR scheduled_users.event_sequence < EXCLUDED.event_sequence
+                               ELSE scheduled_users.event_sequence IS NULL
+                                    AND scheduled_users.status_since <= EXCLUDED.status_since END
                 """)
                 .setParameter("userId", userId)
                 .setParameter("status", status.name())
                 .setParameter("since", Timestamp.from(since))
+                .setParameter("sequence", new TypedParameterValue<>(StandardBasicTypes.LONG, sequence))
                 .executeUpdate();
     }
 

@@ -46,7 +46,7 @@ class MessageCodecTest {
                         30L, "429 from Spotify"),
                 PlayEvent.polled("alice", PLAYED_AT, track()),
                 new PlayEvent(1, "alice", PLAYED_AT, track(), 61_000, PlaySource.IMPORT, "import-9"),
-                UserEvent.of("alice", UserEventType.REGISTERED, PLAYED_AT, "Alice", "Europe/Berlin"),
+                UserEvent.of("alice", UserEventType.REGISTERED, 7, PLAYED_AT, "Alice", "Europe/Berlin"),
                 new ImportChunk(1, "import-9", "alice", 3, true, List.of(new ImportEntry(PLAYED_AT, 61_000,
                         "spotify:track:4uLU6hMCjMI75M1A2tKUQC", "Never Gonna Give You Up", "Rick Astley",
                         "Whenever You Need Somebody", "clickrow", "trackdone", false, null))),
