@@ -132,6 +132,40 @@ class UsersAndReplayTest {
         StatsPropertyTest.awaitPlays(token, plays.size() + 1);
     }
 
+    /**
+     * Deletion is final for the history before it: a member who signs up again with the same Spotify account starts
+     * empty, and a replay of {@code plays} from its start (which holds their old records) does not bring them back.
+     */
+    @Test
+    void aMemberWhoSignsUpAgainAfterDeletingStartsEmptyAndAReplayKeepsItSo() {
+        String user = "user-" + UUID.randomUUID();
+        String token = tokens.user(user);
+        send(Topics.USERS, user, UserEvent.of(user, UserEventType.REGISTERED, 1, Instant.now(), "Ada", null));
+        List<PlayEvent> old = ApiBehaviourTest.plays(user, "old", 3);
+        old.forEach(p -> send(Topics.PLAYS, user, p));
+        StatsPropertyTest.awaitPlays(token, old.size());
+
+        send(Topics.USERS, user, UserEvent.of(user, UserEventType.DELETED, 2, Instant.now(), null, null));
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().auth().oauth2(token)
+                .when().get("/api/v1/me").then().statusCode(200).body("archive.state", equalTo("DELETED")));
+        send(Topics.USERS, user, UserEvent.of(user, UserEventType.REGISTERED, 3, Instant.now(), "Ada", null));
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().auth().oauth2(token)
+                .when().get("/api/v1/me").then().statusCode(200).body("archive.state", equalTo("ACTIVE")));
+        PlayEvent fresh = PlayEvent.polled(user, Instant.parse("2026-03-01T12:00:00Z"), old.get(0).track());
+        send(Topics.PLAYS, user, fresh);
+        StatsPropertyTest.awaitPlays(token, 1);
+
+        String admin = tokens.admin("ops-" + UUID.randomUUID());
+        int generation = given().auth().oauth2(admin).when().post("/api/v1/admin/replays").then().statusCode(202)
+                .extract().path("generation");
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+                given().auth().oauth2(admin).when().get("/api/v1/admin/replays/" + generation).then()
+                        .statusCode(200).body("state", equalTo("COMPLETED")));
+
+        given().auth().oauth2(token).when().get("/api/v1/me/plays").then().statusCode(200)
+                .body("items.size()", equalTo(1)).body("items[0].playedAt", equalTo("2026-03-01T12:00:00Z"));
+    }
+
     private static Map<String, String> answers(String token, List<String> paths) {
         Map<String, String> answers = new java.util.TreeMap<>();
         for (String path : paths) {

@@ -7,8 +7,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
+import io.audiospective.api.PublishedPlay;
 import io.audiospective.api.service.ReadModelService;
-import io.audiospective.model.PlayEvent;
 import io.audiospective.model.codec.PlayEventDeserializer;
 import io.audiospective.support.messaging.ConsumerPolicy;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -36,11 +36,12 @@ public class PlaysConsumer {
     @Incoming(Channels.PLAYS)
     @Blocking
     public CompletionStage<Void> consume(KafkaRecordBatch<String, byte[]> batch) {
-        return policy.settle(batch, decoder, this::fold);
+        return policy.settleRecords(batch, record -> new PublishedPlay(
+                decoder.deserialize(record.getTopic(), record.getPayload()), record.getTimestamp()), this::fold);
     }
 
-    private void fold(List<PlayEvent> plays) {
+    private void fold(List<PublishedPlay> plays) {
         // each attempt in a transaction of its own, never one a failed attempt left behind
-        QuarkusTransaction.requiringNew().run(() -> readModel.applyLive(plays));
+        QuarkusTransaction.requiringNew().run(() -> readModel.applyPublished(plays));
     }
 }

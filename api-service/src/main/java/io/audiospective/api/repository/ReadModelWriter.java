@@ -78,14 +78,6 @@ public class ReadModelWriter {
                 }).orElseThrow();
     }
 
-    /** The plays whose users have not deleted their account. */
-    public List<PlayEvent> withoutDeletedUsers(List<PlayEvent> plays) {
-        List<String> users = plays.stream().map(PlayEvent::userId).distinct().toList();
-        Set<String> deleted = new HashSet<>(db.query("SELECT user_id FROM deleted_users WHERE user_id = ANY(?)",
-                rs -> rs.getString(1), users));
-        return deleted.isEmpty() ? plays : plays.stream().filter(p -> !deleted.contains(p.userId())).toList();
-    }
-
     /** Locks the user's settings row (creating it) and returns the user's time zone. */
     public String lockUser(String userId) {
         return db.queryOne("""

@@ -9,9 +9,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
 import io.audiospective.api.ProblemException;
+import io.audiospective.api.PublishedPlay;
 import io.audiospective.api.ReadModelTables;
 import io.audiospective.api.imports.EntryRules;
 import io.audiospective.api.repository.Db;
+import io.audiospective.api.repository.ErasedMembers;
 import io.audiospective.api.repository.ReadModelWriter;
 import io.audiospective.model.PlayEvent;
 
@@ -26,11 +28,13 @@ public class ReadModelService {
     static final Instant LATEST_PLAY = Instant.parse("2100-01-01T00:00:00Z");
 
     private final ReadModelWriter writer;
+    private final ErasedMembers erased;
     private final Db db;
     private final Clock clock;
 
-    ReadModelService(ReadModelWriter writer, Db db, Clock clock) {
+    ReadModelService(ReadModelWriter writer, ErasedMembers erased, Db db, Clock clock) {
         this.writer = writer;
+        this.erased = erased;
         this.db = db;
         this.clock = clock;
     }
@@ -43,8 +47,15 @@ public class ReadModelService {
      */
     @Transactional
     public int applyLive(List<PlayEvent> plays) {
-        plays.forEach(ReadModelService::requirePlausible);
-        List<PlayEvent> kept = writer.withoutDeletedUsers(plays);
+        Instant now = clock.instant();
+        return applyPublished(plays.stream().map(play -> new PublishedPlay(play, now)).toList());
+    }
+
+    /** {@link #applyLive} of plays read from {@code plays}; those of erased members ({@link ErasedMembers}) are left out. */
+    @Transactional
+    public int applyPublished(List<PublishedPlay> published) {
+        published.forEach(p -> requirePlausible(p.play()));
+        List<PlayEvent> kept = erased.keep(published).stream().map(PublishedPlay::play).toList();
         if (kept.isEmpty()) {
             return 0;
         }
@@ -75,8 +86,9 @@ public class ReadModelService {
      * aside on {@code plays.dlq} already, and it must not fail the whole replay.
      */
     @Transactional
-    public void applyReplayed(ReadModelTables target, List<PlayEvent> plays) {
-        List<PlayEvent> kept = writer.withoutDeletedUsers(plays.stream().filter(ReadModelService::plausible).toList());
+    public void applyReplayed(ReadModelTables target, List<PublishedPlay> published) {
+        List<PlayEvent> kept = erased.keep(published.stream().filter(p -> plausible(p.play())).toList()).stream()
+                .map(PublishedPlay::play).toList();
         if (kept.isEmpty()) {
             return;
         }
@@ -167,10 +179,7 @@ public class ReadModelService {
     public void purge(String userId, Instant deletedAt) {
         List<ReadModelTables> generations = writer.lockGenerationsForWrite();
         writer.lockUser(userId);
-        db.update("""
-                INSERT INTO deleted_users (user_id, deleted_at) VALUES (?, ?)
-                ON CONFLICT (user_id) DO UPDATE SET deleted_at = EXCLUDED.deleted_at
-                """, userId, deletedAt);
+        erased.erase(userId, deletedAt);
         for (ReadModelTables tables : generations) {
             writer.purge(tables, userId);
         }

@@ -27,6 +27,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.jboss.logging.Logger;
 
 import io.audiospective.api.ProblemException;
+import io.audiospective.api.PublishedPlay;
 import io.audiospective.api.ReadModelTables;
 import io.audiospective.api.repository.Db;
 import io.audiospective.model.PlayEvent;
@@ -144,10 +145,11 @@ public class ReplayService {
             }
             while (!stopping) {
                 ConsumerRecords<String, byte[]> batch = consumer.poll(Duration.ofMillis(500));
-                List<PlayEvent> plays = new ArrayList<>(batch.count());
+                List<PublishedPlay> plays = new ArrayList<>(batch.count());
                 for (ConsumerRecord<String, byte[]> record : batch) {
                     try {
-                        plays.add(MessageCodec.decode(record.value(), PlayEvent.class));
+                        plays.add(new PublishedPlay(MessageCodec.decode(record.value(), PlayEvent.class),
+                                Instant.ofEpochMilli(record.timestamp())));
                     } catch (MessageFormatException e) {
                         // The live consumer sent it to plays.dlq already; a replay cannot do better.
                     }

@@ -15,6 +15,7 @@ import io.audiospective.api.Views.ArchiveStatus;
 import io.audiospective.api.Views.Me;
 import io.audiospective.api.config.ApiConfig;
 import io.audiospective.api.repository.Db;
+import io.audiospective.api.repository.ErasedMembers;
 import io.audiospective.api.repository.StatsRepository;
 import io.audiospective.model.ArchiveOutcome;
 import io.audiospective.model.UserEvent;
@@ -27,11 +28,13 @@ public class UserService {
 
     private final Db db;
     private final ReadModelService readModel;
+    private final ErasedMembers erased;
     private final StatsRepository stats;
     private final ApiConfig config;
 
-    UserService(Db db, ReadModelService readModel, StatsRepository stats, ApiConfig config) {
+    UserService(Db db, ReadModelService readModel, ErasedMembers erased, StatsRepository stats, ApiConfig config) {
         this.db = db;
+        this.erased = erased;
         this.readModel = readModel;
         this.stats = stats;
         this.config = config;
@@ -55,7 +58,8 @@ public class UserService {
         }
         switch (event.type()) {
             case REGISTERED -> {
-                db.update("DELETE FROM deleted_users WHERE user_id = ?", user);
+                // a member who deleted their account and signs up again starts empty: only plays published from now
+                erased.readmit(user, event.occurredAt());
                 // Other consumers (outcomes, plays) may have created the user's rows first, without a registration:
                 // what counts is whether a registration was applied before.
                 boolean firstRegistration = db.queryOne(

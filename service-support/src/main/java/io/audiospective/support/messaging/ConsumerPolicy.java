@@ -103,12 +103,24 @@ public class ConsumerPolicy {
      */
     public <T> CompletionStage<Void> settle(KafkaRecordBatch<String, byte[]> batch, Deserializer<T> decoder,
             Consumer<List<T>> applyAll) {
+        return settleRecords(batch, record -> decoder.deserialize(record.getTopic(), record.getPayload()), applyAll);
+    }
+
+    /** A message made of a whole record: its payload and what Kafka says of it (timestamp, headers). */
+    @FunctionalInterface
+    public interface RecordDecoder<T> {
+        T decode(KafkaRecord<String, byte[]> record);
+    }
+
+    /** {@link #settle}, for messages that need more of their record than its payload. */
+    public <T> CompletionStage<Void> settleRecords(KafkaRecordBatch<String, byte[]> batch, RecordDecoder<T> decoder,
+            Consumer<List<T>> applyAll) {
         List<CompletionStage<Void>> settled = new ArrayList<>();
         List<Decoded<T>> decoded = new ArrayList<>();
         try {
             for (KafkaRecord<String, byte[]> record : batch.getRecords()) {
                 try {
-                    decoded.add(new Decoded<>(record, decoder.deserialize(record.getTopic(), record.getPayload())));
+                    decoded.add(new Decoded<>(record, decoder.decode(record)));
                 } catch (RuntimeException malformed) {
                     settled.add(setAside(record, malformed));
                 }
