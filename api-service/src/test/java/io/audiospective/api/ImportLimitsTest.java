@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -216,7 +217,8 @@ class ImportLimitsTest {
                 + " upload again.";
         refused(user, "application/json", "Streaming_History_Audio_2025.json",
                 oneEntryPerLine(entries(3, track)).getBytes(StandardCharsets.UTF_8), 429,
-                "urn:audiospective:problem:too-many-imports-running").body("detail", equalTo(running));
+                "urn:audiospective:problem:too-many-imports-running").body("detail", equalTo(running))
+                .header("Retry-After", "60");
         given().auth().oauth2(tokens.user(user))
                 .multiPart("file", "Streaming_History_Audio_2025.json",
                         oneEntryPerLine(entries(3, track)).getBytes(StandardCharsets.UTF_8), "application/json")
@@ -232,6 +234,46 @@ class ImportLimitsTest {
         await().atMost(WAIT).until(() -> imports.entriesOf(user).size() == 18);
         assertThat(given().auth().oauth2(tokens.user(user)).when().get("/api/v1/me/imports").then()
                 .statusCode(200).extract().jsonPath().getList("id")).hasSize(3);
+    }
+
+    /**
+     * Jobs left SENDING by a replica that stopped mid-send no longer count as running once they are older than the
+     * sending could take: they are failed with what to do, and the member may upload again.
+     */
+    @Test
+    void importsLeftSendingByAStoppedReplicaAreFailedAndNoLongerHoldThePlace() {
+        String user = fresh();
+        List<String> abandoned = List.of(UUID.randomUUID().toString(), UUID.randomUUID().toString());
+        for (String id : abandoned) {
+            db.update("""
+                    INSERT INTO imports (id, user_id, status, created_at, files)
+                    VALUES (?, ?, 'SENDING', now() - interval '11 minutes', '{Streaming_History_Audio_2022.json}')
+                    """, id, user);
+        }
+
+        accepted(user, oneEntryPerLine(entries(3, "spotify:track:" + newTrackId())));
+
+        for (String id : abandoned) {
+            given().auth().oauth2(tokens.user(user)).when().get("/api/v1/me/imports/" + id).then().statusCode(200)
+                    .body("status", equalTo("FAILED"))
+                    .body("error", containsString("sending to the worker was interrupted"))
+                    .body("finishedAt", notNullValue());
+        }
+    }
+
+    /** A job sending for less long than that still counts. */
+    @Test
+    void anImportStillBeingSentHoldsItsPlace() {
+        String user = fresh();
+        for (int i = 0; i < 2; i++) {
+            db.update("""
+                    INSERT INTO imports (id, user_id, status, created_at)
+                    VALUES (?, ?, 'SENDING', now() - interval '1 minute')
+                    """, UUID.randomUUID().toString(), user);
+        }
+        refused(user, "application/json", "Streaming_History_Audio_2023.json",
+                oneEntryPerLine(entries(3, "spotify:track:" + newTrackId())).getBytes(StandardCharsets.UTF_8), 429,
+                "urn:audiospective:problem:too-many-imports-running");
     }
 
     /** Two uploads at once for the last place: exactly one gets it, however they interleave. */

@@ -89,5 +89,12 @@ public interface ApiConfig {
         /** Imports of one member that may be SENDING or IMPORTING at the same time (429). */
         @WithDefault("2")
         int maxRunningPerMember();
+
+        /**
+         * A job still SENDING this long after its upload was checked was left by a replica that stopped while
+         * sending (sending 200,000 entries takes seconds): it is failed, and no longer counts as running.
+         */
+        @WithDefault("PT10M")
+        Duration abandonedSendingAfter();
     }
 }

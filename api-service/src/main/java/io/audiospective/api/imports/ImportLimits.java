@@ -1,5 +1,7 @@
 package io.audiospective.api.imports;
 
+import java.time.Duration;
+
 import io.audiospective.api.ProblemException;
 
 /** The problems an upload over one of the import limits is refused with; nothing of it is sent. */
@@ -8,6 +10,8 @@ final class ImportLimits {
     static final String TOO_LARGE = "urn:audiospective:problem:import-too-large";
     static final String TOO_MANY_UNKNOWN_TRACKS = "urn:audiospective:problem:import-too-many-unknown-tracks";
     static final String TOO_MANY_RUNNING = "urn:audiospective:problem:too-many-imports-running";
+    /** An import of a year's history is archived within a minute: when a refused upload is worth trying again. */
+    static final Duration RUNNING_IMPORT_CHECK_AGAIN = Duration.ofSeconds(60);
 
     private static final String SPLIT = " Nothing was imported: upload the export's history files in several smaller"
             + " imports (for example one Streaming_History_Audio_*.json file at a time).";
@@ -42,9 +46,9 @@ final class ImportLimits {
 
     static ProblemException tooManyRunning(long limit, long running) {
         String imports = running == 1 ? "1 import of yours is" : format(running) + " imports of yours are";
-        return new ProblemException(429, TOO_MANY_RUNNING, imports + " still running (SENDING or IMPORTING), the"
-                + " limit is " + format(limit) + " at a time. Nothing was imported: wait until one of them is DONE or"
-                + " FAILED (GET /api/v1/me/imports), then upload again.");
+        return ProblemException.tooManyRequests(TOO_MANY_RUNNING, imports + " still running (SENDING or IMPORTING),"
+                + " the limit is " + format(limit) + " at a time. Nothing was imported: wait until one of them is DONE"
+                + " or FAILED (GET /api/v1/me/imports), then upload again.", RUNNING_IMPORT_CHECK_AGAIN);
     }
 
     private static String format(long number) {

@@ -58,6 +58,9 @@ public class ImportService {
     private static final int IN_FLIGHT = 8;
     /** Key space of the per-member upload locks (PostgreSQL advisory locks, two-int form): "IMUP". */
     private static final int MEMBER_LOCK_SPACE = 0x494D5550;
+    static final String ABANDONED_SENDING = "sending to the worker was interrupted (the service sending it stopped);"
+            + " the plays sent before are archived: undo this import to remove them, or upload the file again"
+            + " (nothing is archived twice)";
 
     private final Db db;
     private final MutinyEmitter<ImportChunk> chunks;
@@ -157,6 +160,7 @@ public class ImportService {
 
     /** Refuses (429) a member who already has as many imports running as allowed. */
     private void requireRoomForAnotherImport(String userId) {
+        failAbandonedSending(userId);
         long running = db.queryOne("""
                 SELECT count(*) FROM imports WHERE user_id = ? AND status IN ('SENDING', 'IMPORTING')
                 """, rs -> rs.getLong(1), userId).orElseThrow();
@@ -232,7 +236,8 @@ public class ImportService {
                     + " archived twice)", id);
             return;
         }
-        db.update("UPDATE imports SET status = 'IMPORTING', chunks_sent = ? WHERE id = ?", sequence[0], id);
+        db.update("UPDATE imports SET status = 'IMPORTING', chunks_sent = ? WHERE id = ? AND status = 'SENDING'",
+                sequence[0], id);
         completeIfDone(id);
     }
 
@@ -300,12 +305,25 @@ public class ImportService {
         }
     }
 
+    /**
+     * Fails the member's jobs whose sending was abandoned (see {@link ApiConfig.Imports#abandonedSendingAfter()}):
+     * the chunks sent before are archived, so the member may undo them or upload the file again.
+     */
+    private void failAbandonedSending(String userId) {
+        db.update("""
+                UPDATE imports SET status = 'FAILED', finished_at = now(), error = ?
+                WHERE user_id = ? AND status = 'SENDING' AND created_at < ?
+                """, ABANDONED_SENDING, userId, clock.instant().minus(limits.abandonedSendingAfter()));
+    }
+
     public Optional<Job> job(String userId, String id) {
+        failAbandonedSending(userId);
         return db.queryOne("SELECT * FROM imports WHERE id = ? AND user_id = ?", this::job, id, userId);
     }
 
     /** The user's imports, newest first. */
     public List<Job> jobs(String userId, int limit) {
+        failAbandonedSending(userId);
         return db.query("SELECT * FROM imports WHERE user_id = ? ORDER BY created_at DESC, id LIMIT ?", this::job,
                 userId, limit);
     }

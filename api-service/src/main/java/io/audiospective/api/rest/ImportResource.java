@@ -88,7 +88,7 @@ public class ImportResource {
                     @ExampleObject(name = "bad file", value = BAD_FILE),
                     @ExampleObject(name = "too many unknown tracks", value = TOO_MANY_UNKNOWN_TRACKS) }))
     @APIResponse(responseCode = "429", description = "As many of your imports as allowed are still running; "
-            + "nothing was imported", content = @Content(mediaType = Problem.MEDIA_TYPE,
+            + "nothing was imported; Retry-After says when to look again", content = @Content(mediaType = Problem.MEDIA_TYPE,
                     examples = @ExampleObject(name = "too many running", value = TOO_MANY_RUNNING)))
     public Response upload(@QueryParam("name") String name, @HeaderParam("Content-Type") String contentType,
             InputStream body) {
@@ -124,7 +124,7 @@ public class ImportResource {
                     @ExampleObject(name = "bad file", value = BAD_FILE),
                     @ExampleObject(name = "too many unknown tracks", value = TOO_MANY_UNKNOWN_TRACKS) }))
     @APIResponse(responseCode = "429", description = "As many of your imports as allowed are still running; "
-            + "nothing was imported", content = @Content(mediaType = Problem.MEDIA_TYPE,
+            + "nothing was imported; Retry-After says when to look again", content = @Content(mediaType = Problem.MEDIA_TYPE,
                     examples = @ExampleObject(name = "too many running", value = TOO_MANY_RUNNING)))
     public Response uploadForm(@RestForm(FileUpload.ALL) List<FileUpload> files) {
         List<ImportService.Upload> uploads = files == null ? List.of() : files.stream()
