@@ -103,6 +103,40 @@ class CatalogueTest {
         }
     }
 
+    /**
+     * Tracks known only from files are looked up most waiting plays first, so a member's most played tracks are
+     * complete soonest. Written and claimed in one transaction that is rolled back, so the worker's own metadata
+     * job never sees them and nothing is left behind.
+     */
+    @Test
+    void fileTracksWithTheMostWaitingPlaysAreClaimedFirst() {
+        String run = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        // ids in the opposite order of their plays, so an order by id would fail
+        List<String> mostPlayedFirst = List.of("zzz" + run, "mmm" + run, "aaa" + run);
+        QuarkusTransaction.begin();
+        try {
+            catalogue.addFromFile(mostPlayedFirst.stream()
+                    .map(id -> new CatalogueRepository.NamedTrack(id, "Song " + id, "Artist " + run, "Album " + run))
+                    .toList());
+            for (int i = 0; i < mostPlayedFirst.size(); i++) {
+                entityManager.createNativeQuery("""
+                        INSERT INTO import_pending (user_id, played_at, track_id, ms_played, import_id, archived)
+                        SELECT ?1, timestamptz '2020-01-01' + n * interval '1 minute', ?2, 180000, ?3, true
+                        FROM generate_series(1, ?4) AS n
+                        """).setParameter(1, "claim-" + run).setParameter(2, mostPlayedFirst.get(i))
+                        .setParameter(3, "import-" + run).setParameter(4, 3000 - 1000 * i).executeUpdate();
+            }
+
+            List<String> claimed = catalogue.claimFileTracks(50, java.time.Duration.ofMinutes(5));
+
+            assertThat(claimed.stream().filter(mostPlayedFirst::contains).toList())
+                    .as("the run's tracks among the claimed, in the order they were claimed")
+                    .containsExactlyElementsOf(mostPlayedFirst);
+        } finally {
+            QuarkusTransaction.rollback();
+        }
+    }
+
     private String value(String sql, String id) {
         return QuarkusTransaction.requiringNew().call(() -> (String) entityManager.createNativeQuery(sql)
                 .setParameter(1, id).getSingleResult());
