@@ -16,6 +16,22 @@ public interface ArchiveConfig {
     @WithDefault("8")
     int userConcurrency();
 
+    /** How {@code archive.batches} is consumed. */
+    Batches batches();
+
+    interface Batches {
+
+        /** The consumer group; KEDA scales the workers on its lag, so its trigger names the same group. */
+        String groupId();
+
+        /**
+         * Batches processed at once. Their users share the {@link #userConcurrency()} polls, so a few suffice to keep
+         * every poll busy while one batch waits for its slowest user.
+         */
+        @WithDefault("3")
+        int concurrency();
+    }
+
     /** The credential sent to auth-service's /internal endpoints. */
     String serviceToken();
 

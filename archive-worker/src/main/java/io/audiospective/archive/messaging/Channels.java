@@ -3,9 +3,6 @@ package io.audiospective.archive.messaging;
 /** Reactive Messaging channel names of archive-worker. */
 public final class Channels {
 
-    /** Incoming {@link io.audiospective.model.Topics#ARCHIVE_BATCHES}: users to poll now. */
-    public static final String ARCHIVE_BATCHES = "archive-batches";
-
     /** Outgoing {@link io.audiospective.model.Topics#ARCHIVE_OUTCOMES}: how each user's poll went. */
     public static final String ARCHIVE_OUTCOMES = "archive-outcomes";
 

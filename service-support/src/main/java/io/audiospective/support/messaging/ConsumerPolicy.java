@@ -16,6 +16,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -93,6 +94,24 @@ public class ConsumerPolicy {
             return failure == null ? record.ack() : setAside(record, failure);
         } catch (InterruptedException stopped) {
             return record.nack(stopped);
+        }
+    }
+
+    /**
+     * Decodes and applies one record read by a plain Kafka consumer of the service's own (not a channel); returns
+     * once it is applied or set aside, after which its offset may be committed.
+     *
+     * @throws InterruptedException when the service stops while the record is retried: its offset must not be
+     *         committed, so it is read again after the restart
+     */
+    public <T> void apply(ConsumerRecord<String, byte[]> record, Deserializer<T> decoder, Consumer<T> apply)
+            throws InterruptedException {
+        Throwable failure = applyHolding(
+                () -> apply.accept(decoder.deserialize(record.topic(), record.headers(), record.value())),
+                "a record of " + record.topic());
+        if (failure != null) {
+            setAside(new SourceRecord(record.topic(), record.partition(), record.offset(), record.key(),
+                    record.value(), record.headers()), failure);
         }
     }
 
@@ -179,15 +198,25 @@ public class ConsumerPolicy {
         }
     }
 
-    /** Writes the record to its topic's {@code .dlq}, retrying while Kafka is away, then acknowledges it. */
+    /** Writes the record to its topic's {@code .dlq} (see {@link #setAside(SourceRecord, Throwable)}), then acks it. */
     private CompletionStage<Void> setAside(KafkaRecord<String, byte[]> record, Throwable failure)
             throws InterruptedException {
+        setAside(new SourceRecord(record.getTopic(), record.getPartition(), offset(record), record.getKey(),
+                record.getPayload(), record.getHeaders()), failure);
+        return record.ack();
+    }
+
+    /**
+     * Writes the record to its topic's {@code .dlq} with the reason and where it came from, retrying while Kafka is
+     * away.
+     */
+    private void setAside(SourceRecord record, Throwable failure) throws InterruptedException {
         String reason = Failures.describe(failure);
-        LOG.warnf("Setting aside the record %s-%d@%d on %s: %s", record.getTopic(), record.getPartition(),
-                offset(record), Topics.deadLetter(record.getTopic()), reason);
-        ProducerRecord<String, byte[]> deadLetter = new ProducerRecord<>(Topics.deadLetter(record.getTopic()),
-                record.getKey(), record.getPayload());
-        for (Header header : record.getHeaders()) {
+        LOG.warnf("Setting aside the record %s-%d@%d on %s: %s", record.topic(), record.partition(), record.offset(),
+                Topics.deadLetter(record.topic()), reason);
+        ProducerRecord<String, byte[]> deadLetter = new ProducerRecord<>(Topics.deadLetter(record.topic()),
+                record.key(), record.payload());
+        for (Header header : record.headers()) {
             if (!header.key().startsWith(DeadLetterHeaders.PREFIX)) {
                 deadLetter.headers().add(header);
             }
@@ -196,18 +225,18 @@ public class ConsumerPolicy {
         add(deadLetter, DeadLetterHeaders.REASON_CODE, Failures.code(failure));
         add(deadLetter, DeadLetterHeaders.KIND, Failures.classify(failure).name());
         add(deadLetter, DeadLetterHeaders.EXCEPTION_CLASS, failure.getClass().getName());
-        add(deadLetter, DeadLetterHeaders.TOPIC, record.getTopic());
-        add(deadLetter, DeadLetterHeaders.PARTITION, String.valueOf(record.getPartition()));
-        add(deadLetter, DeadLetterHeaders.OFFSET, String.valueOf(offset(record)));
+        add(deadLetter, DeadLetterHeaders.TOPIC, record.topic());
+        add(deadLetter, DeadLetterHeaders.PARTITION, String.valueOf(record.partition()));
+        add(deadLetter, DeadLetterHeaders.OFFSET, String.valueOf(record.offset()));
         long delay = firstDelay.toMillis();
         while (true) {
             try {
                 producer.send(deadLetter).toCompletableFuture()
                         .get(DEAD_LETTER_SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                return record.ack();
+                return;
             } catch (ExecutionException | TimeoutException e) {
-                LOG.warnf("Kafka did not take the dead letter of %s-%d@%d, retrying: %s", record.getTopic(),
-                        record.getPartition(), offset(record), Failures.describe(e));
+                LOG.warnf("Kafka did not take the dead letter of %s-%d@%d, retrying: %s", record.topic(),
+                        record.partition(), record.offset(), Failures.describe(e));
             }
             delay = pause(delay);
         }
@@ -234,5 +263,10 @@ public class ConsumerPolicy {
     }
 
     private record Decoded<T>(KafkaRecord<String, byte[]> record, T message) {
+    }
+
+    /** A record as it was read, whichever client read it. */
+    private record SourceRecord(String topic, int partition, long offset, String key, byte[] payload,
+            Iterable<Header> headers) {
     }
 }

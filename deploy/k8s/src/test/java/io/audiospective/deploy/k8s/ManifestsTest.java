@@ -495,6 +495,10 @@ class ManifestsTest {
         return properties(service).getProperty("quarkus.flyway.schemas");
     }
 
+    /** Topics a service reads with a Kafka consumer of its own instead of a channel (archive-worker's BatchConsumer). */
+    private static final Map<String, String> TOPICS_READ_WITHOUT_A_CHANNEL = Map.of("archive-worker",
+            "archive.batches");
+
     /**
      * The ACLs a service needs, from its own configuration: Read on every topic and consumer group it consumes, Write
      * on every topic it produces to and on the {@code .dlq} of every topic it consumes (the consumer policy sets
@@ -523,6 +527,15 @@ class ManifestsTest {
             } else if (key.startsWith("mp.messaging.outgoing.") && key.endsWith(".topic")) {
                 acls.add("topic:literal:" + value + ":Write");
             }
+        }
+        String ownTopic = TOPICS_READ_WITHOUT_A_CHANNEL.get(service);
+        if (ownTopic != null) {
+            assertThat(Files.readString(ROOT.resolve(
+                    "archive-worker/src/main/java/io/audiospective/archive/messaging/BatchConsumer.java")))
+                    .contains("Topics.ARCHIVE_BATCHES").contains("config.batches().groupId()");
+            acls.add("topic:literal:" + ownTopic + ":Read");
+            acls.add("topic:literal:" + ownTopic + ".dlq:Write");
+            acls.add("group:literal:" + props.getProperty("audiospective.archive.batches.group-id") + ":Read");
         }
         for (String pattern : patterns) {
             for (String source : consumedTopics()) {
@@ -553,7 +566,7 @@ class ManifestsTest {
 
     /** Every topic some service consumes (by name, not by pattern): the topics that have a dead-letter topic. */
     static Set<String> consumedTopics() throws IOException {
-        Set<String> topics = new TreeSet<>();
+        Set<String> topics = new TreeSet<>(TOPICS_READ_WITHOUT_A_CHANNEL.values());
         for (String service : SERVICES.keySet()) {
             Properties props = properties(service);
             for (String key : props.stringPropertyNames()) {
@@ -739,7 +752,7 @@ class ManifestsTest {
         assertThat(trigger.path("type").asText()).isEqualTo("kafka");
         assertThat(trigger.path("metadata").path("topic").asText()).isEqualTo("archive.batches");
         assertThat(trigger.path("metadata").path("consumerGroup").asText())
-                .isEqualTo(properties("archive-worker").getProperty("mp.messaging.incoming.archive-batches.group.id"));
+                .isEqualTo(properties("archive-worker").getProperty("audiospective.archive.batches.group-id"));
         assertThat(trigger.path("metadata").path("bootstrapServers").asText())
                 .startsWith(Kustomize.find(objects, "Kafka", "audiospective").path("metadata").path("name").asText() + "-kafka-bootstrap");
         assertThat(scaled.path("maxReplicaCount").asInt()).as("archive-workers up to the partition count")
