@@ -94,5 +94,13 @@ public interface EmulatorConfig {
         /** How far back recently-played looks for plays (bounds the work of one request). */
         @WithDefault("P21D")
         Duration lookback();
+
+        /**
+         * Emulated hours of listening per real hour (a divisor of 3,600,000): at 120 an hour of listening happens in
+         * 30 s, so a poll every 30 s finds what an hourly poll finds at 1. Tokens, rate limits and visibility stay in
+         * real time.
+         */
+        @WithDefault("1")
+        int timeScale();
     }
 }

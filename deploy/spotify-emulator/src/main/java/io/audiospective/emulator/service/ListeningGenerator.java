@@ -19,6 +19,10 @@ import io.audiospective.emulator.Track;
  * time the user streams tracks back to back: favourite artists, repeats of the previous track, discoveries,
  * skips under 30 s (not plays) and partial plays. A stream never crosses its hour bucket, so every stream of
  * bucket {@code h} ends inside {@code [h, h+1)}.
+ * <p>
+ * With a time scale {@code s} above 1 listening runs in compressed time: emulated hour {@code h} is laid over the
+ * real interval {@code [h, h+1) * HOUR_MS / s}, every stream's end mapped into it in proportion (its
+ * {@code ms_played} unchanged). A poll every {@code HOUR_MS / s} then finds what an hourly poll would.
  */
 public final class ListeningGenerator {
 
@@ -26,9 +30,26 @@ public final class ListeningGenerator {
     private static final int FAVOURITE_ARTISTS = 25;
 
     private final Catalogue catalogue;
+    private final int timeScale;
 
+    /** Listening in real time. */
     public ListeningGenerator(Catalogue catalogue) {
+        this(catalogue, 1);
+    }
+
+    /** @param timeScale emulated hours per real hour; must divide an hour's milliseconds evenly */
+    public ListeningGenerator(Catalogue catalogue, int timeScale) {
+        if (timeScale < 1 || HOUR_MS % timeScale != 0) {
+            throw new IllegalArgumentException("the time scale must be a positive divisor of 3,600,000 (1, 2, 60, 120,"
+                    + " 240, 720, ...), not " + timeScale);
+        }
         this.catalogue = catalogue;
+        this.timeScale = timeScale;
+    }
+
+    /** The real length of one bucket of {@link #streamsInHour}: an hour, divided by the time scale. */
+    public long bucketMs() {
+        return HOUR_MS / timeScale;
     }
 
     private record Shape(double startDay, double startNight, int minSessionMin, int maxSessionMin,
@@ -57,8 +78,27 @@ public final class ListeningGenerator {
         return userKey(catalogue.seed(), user);
     }
 
-    /** Every stream (plays and skips) of a user that ended in hour bucket {@code hour}, oldest first. */
+    /**
+     * Every stream (plays and skips) of a user that ended in bucket {@code hour} (real time {@code [hour, hour+1) *
+     * bucketMs()}), oldest first.
+     */
     public List<Play> streamsInHour(SyntheticUser user, long hour) {
+        List<Play> emulated = streamsInEmulatedHour(user, hour);
+        if (timeScale == 1 || emulated.isEmpty()) {
+            return emulated;
+        }
+        long hourStart = hour * HOUR_MS;
+        long bucketStart = hour * bucketMs();
+        List<Play> real = new ArrayList<>(emulated.size());
+        for (Play p : emulated) {
+            // streams end at least 2 s apart, so at up to 2,000x no two share a millisecond
+            real.add(new Play(p.userId(), bucketStart + (p.playedAtMs() - hourStart) / timeScale, p.trackIndex(),
+                    p.msPlayed(), p.contextType()));
+        }
+        return real;
+    }
+
+    private List<Play> streamsInEmulatedHour(SyntheticUser user, long hour) {
         Shape s = shape(user.profile());
         if (s == null) {
             return List.of();
@@ -181,7 +221,7 @@ public final class ListeningGenerator {
             return List.of();
         }
         List<Play> out = new ArrayList<>();
-        for (long h = Math.floorDiv(fromMs, HOUR_MS); h <= Math.floorDiv(toMs - 1, HOUR_MS); h++) {
+        for (long h = Math.floorDiv(fromMs, bucketMs()); h <= Math.floorDiv(toMs - 1, bucketMs()); h++) {
             for (Play p : streamsInHour(user, h)) {
                 if (p.playedAtMs() >= fromMs && p.playedAtMs() < toMs && (includeSkips || p.counted())) {
                     out.add(p);

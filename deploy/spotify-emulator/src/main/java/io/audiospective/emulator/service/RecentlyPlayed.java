@@ -35,8 +35,8 @@ public final class RecentlyPlayed {
     /** The plays recently-played can show at {@code nowMs}, newest first, at most 50. */
     public List<Play> visible(SyntheticUser user, long nowMs, Visibility v, long lookbackMs) {
         List<Play> found = new ArrayList<>(CAPACITY + 64);
-        long stopHour = Math.floorDiv(nowMs - lookbackMs, ListeningGenerator.HOUR_MS);
-        for (long h = Math.floorDiv(nowMs, ListeningGenerator.HOUR_MS); h >= stopHour; h--) {
+        long stopHour = Math.floorDiv(nowMs - lookbackMs, generator.bucketMs());
+        for (long h = Math.floorDiv(nowMs, generator.bucketMs()); h >= stopHour; h--) {
             List<Play> streams = generator.streamsInHour(user, h);
             for (int i = streams.size() - 1; i >= 0; i--) {
                 Play p = streams.get(i);

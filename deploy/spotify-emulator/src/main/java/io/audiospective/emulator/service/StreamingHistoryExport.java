@@ -78,8 +78,8 @@ public class StreamingHistoryExport {
             json.setPrettyPrinter(new OneEntryPerLine());
             json.writeStartArray();
             // start an hour early: how a stream started depends on the one before it
-            long firstHour = Math.floorDiv(fromMs, ListeningGenerator.HOUR_MS) - 1;
-            long lastHour = Math.floorDiv(toMs - 1, ListeningGenerator.HOUR_MS);
+            long firstHour = Math.floorDiv(fromMs, generator.bucketMs()) - 1;
+            long lastHour = Math.floorDiv(toMs - 1, generator.bucketMs());
             for (long hour = firstHour; hour <= lastHour; hour++) {
                 boolean shuffle = Hashing.unit(Hashing.mix(key, 0x5F1EL, hour)) < SHUFFLE_SHARE;
                 for (Play p : generator.streamsInHour(user, hour)) {

@@ -17,8 +17,8 @@ public class WorldProducer {
 
     @Produces
     @Singleton
-    ListeningGenerator generator(Catalogue catalogue) {
-        return new ListeningGenerator(catalogue);
+    ListeningGenerator generator(Catalogue catalogue, EmulatorConfig config) {
+        return new ListeningGenerator(catalogue, config.listening().timeScale());
     }
 
     @Produces

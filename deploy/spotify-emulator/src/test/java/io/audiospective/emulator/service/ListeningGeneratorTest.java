@@ -60,6 +60,46 @@ class ListeningGeneratorTest {
         assertThat(Catalogue.generate(8, 1500).track(0).id()).isNotEqualTo(CATALOGUE.track(0).id());
     }
 
+    /**
+     * In compressed time an emulated hour happens in an hour divided by the scale: a 30 s window at 120x holds the
+     * streams an hour holds in real time, same tracks and lengths, their ends mapped into the window in order.
+     */
+    @Test
+    void compressedTimeLaysEachEmulatedHourOverAFractionOfARealOne() {
+        ListeningGenerator compressed = new ListeningGenerator(CATALOGUE, 120);
+        assertThat(compressed.bucketMs()).isEqualTo(30_000);
+        SyntheticUser heavy = user("scale-1", ListeningProfile.HEAVY);
+        SyntheticUser typical = user("scale-2", ListeningProfile.TYPICAL);
+        long realPlays = 0;
+        for (SyntheticUser u : List.of(heavy, typical)) {
+            for (long h = START_HOUR; h < START_HOUR + 48; h++) {
+                List<Play> hour = GENERATOR.streams(u, h * ListeningGenerator.HOUR_MS,
+                        (h + 1) * ListeningGenerator.HOUR_MS, true);
+                List<Play> window = compressed.streams(u, h * 30_000, (h + 1) * 30_000, true);
+                assertThat(window).hasSameSizeAs(hour);
+                for (int i = 0; i < hour.size(); i++) {
+                    Play real = hour.get(i);
+                    Play fast = window.get(i);
+                    assertThat(fast.trackIndex()).isEqualTo(real.trackIndex());
+                    assertThat(fast.msPlayed()).isEqualTo(real.msPlayed());
+                    assertThat(fast.playedAtMs())
+                            .isEqualTo(h * 30_000 + (real.playedAtMs() - h * ListeningGenerator.HOUR_MS) / 120);
+                    if (i > 0) {
+                        assertThat(fast.playedAtMs()).isGreaterThan(window.get(i - 1).playedAtMs());
+                    }
+                }
+                realPlays += hour.stream().filter(Play::counted).count();
+            }
+        }
+        assertThat(realPlays).as("two days of a heavy and a typical listener").isGreaterThan(50);
+    }
+
+    @Test
+    void aTimeScaleMustDivideAnHour() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ListeningGenerator(CATALOGUE, 7))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("divisor");
+    }
+
     @Test
     void listeningIsDeterministic() {
         SyntheticUser u = user("det-1", ListeningProfile.TYPICAL);
