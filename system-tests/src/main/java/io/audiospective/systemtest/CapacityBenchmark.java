@@ -31,11 +31,16 @@ import io.audiospective.model.ArchiveOutcome;
  * this machine, with every process separate ({@link LocalSystem}) and the emulator standing in for Spotify.
  *
  * <p>Registers {@code users} synthetic users through the real sign-in, lets one polling period pass (first polls
- * back-fill up to 50 plays each), then measures a window: user-polls/s, plays/s, time from slot to archived (p50,
- * p99), and CPU and RSS of each process. Beside it, the same plays written one row per statement and by a raw
- * {@code COPY}, into scratch tables of the same database.
+ * back-fill up to 50 plays each), then measures a window: user-polls/s, plays/s and plays per poll, time from slot
+ * to archived and from archived to visible in the read model (p50, p99), CPU and RSS of each process and its CPU per
+ * poll and per play, and how the work was shared between replicas. Beside it, the same plays written one row per
+ * statement and by a raw {@code COPY}, into scratch tables of the same database.
  *
- * <pre>deploy/capacity-benchmark.sh [users=18000] [period=PT1M] [measure=PT2M] [workers=2]</pre>
+ * <p>{@code time-scale=120} runs the emulator's listening in compressed time, so a poll every 30 s finds the plays
+ * an hourly poll finds (about 4 for a typical listener); {@code apis=2} runs two api-services and two
+ * scheduler-services.
+ *
+ * <pre>deploy/capacity-benchmark.sh [users=18000] [period=PT1M] [measure=PT2M] [workers=2] [apis=1] [time-scale=1]</pre>
  */
 public final class CapacityBenchmark {
 
@@ -46,13 +51,18 @@ public final class CapacityBenchmark {
     private final Duration period;
     private final Duration measure;
     private final int workerCount;
+    private final int replicas;
+    private final int timeScale;
     private final PrintStream out;
 
-    CapacityBenchmark(int users, Duration period, Duration measure, int workerCount, PrintStream out) {
+    CapacityBenchmark(int users, Duration period, Duration measure, int workerCount, int replicas, int timeScale,
+            PrintStream out) {
         this.users = users;
         this.period = period;
         this.measure = measure;
         this.workerCount = workerCount;
+        this.replicas = replicas;
+        this.timeScale = timeScale;
         this.out = out;
     }
 
@@ -61,12 +71,15 @@ public final class CapacityBenchmark {
         new CapacityBenchmark(Integer.parseInt(arguments.getOrDefault("users", "18000")),
                 Duration.parse(arguments.getOrDefault("period", "PT1M")),
                 Duration.parse(arguments.getOrDefault("measure", "PT2M")),
-                Integer.parseInt(arguments.getOrDefault("workers", "2")), System.out).run();
+                Integer.parseInt(arguments.getOrDefault("workers", "2")),
+                Integer.parseInt(arguments.getOrDefault("apis", "1")),
+                Integer.parseInt(arguments.getOrDefault("time-scale", "1")), System.out).run();
     }
 
     void run() throws Exception {
-        say(String.format("%d users polled every %s (target %.0f user-polls/s), %d workers", users, period,
-                users / (double) period.toSeconds(), workerCount));
+        say(String.format("%d users polled every %s (target %.0f user-polls/s), %d workers, %d api-services, "
+                + "listening at %dx real time", users, period, users / (double) period.toSeconds(), workerCount,
+                replicas, timeScale));
         String inFlight = Integer.toString(Math.max(1, POLLS_IN_FLIGHT / workerCount));
         Map<String, String> workerEnvironment = Map.of(
                 // Spotify's own quota is a product limit, not the system's: the emulator has none here
@@ -74,9 +87,16 @@ public final class CapacityBenchmark {
                 // the same polls in flight whatever the number of workers, and Spotify calls allowed to match
                 "AUDIOSPECTIVE_ARCHIVE_USER_CONCURRENCY", inFlight,
                 "IO_AUDIOSPECTIVE_ARCHIVE_CLIENT_SPOTIFYCLIENT_RECENTLYPLAYED_BULKHEAD_VALUE", inFlight);
+        Map<String, String> emulatorEnvironment = new LinkedHashMap<>();
+        emulatorEnvironment.put("EMULATOR_DEFAULT_USERS", "idle:1");
+        emulatorEnvironment.put("EMULATOR_TIME_SCALE", Integer.toString(timeScale));
+        if (timeScale > 1) {
+            // late plays wait in real time: in compressed time they would fall out of the newest 50 unseen
+            emulatorEnvironment.put("EMULATOR_LATE_SHARE", "0");
+        }
         try (LocalSystem system = LocalSystem.start(new LocalSystem.Options(period, Duration.ofSeconds(5),
-                workerCount, users + 10, Map.of(), workerEnvironment, Map.of("EMULATOR_DEFAULT_USERS", "idle:1"),
-                LocalSystem.Profile.CAPACITY))) {
+                workerCount, users + 10, Map.of(), workerEnvironment, emulatorEnvironment,
+                LocalSystem.Profile.CAPACITY, replicas))) {
             EmulatorControl emulator = new EmulatorControl(system.emulator().url());
             String prefix = "cb" + Long.toString(System.currentTimeMillis(), 36);
             List<String> ids = new ArrayList<>();
@@ -91,15 +111,22 @@ public final class CapacityBenchmark {
                 TimeUnit.SECONDS.sleep(10);
             }
             Map<String, Long> pids = pids(system);
+            List<ServiceProcess> replicasOfWork = new ArrayList<>(system.workers());
+            replicasOfWork.addAll(system.apis());
+            WorkShare workShare = new WorkShare();
+            Map<String, WorkShare.Counters> workBefore = workShare.read(replicasOfWork);
             Map<String, ProcessStats.Sample> before = sample(pids);
             Instant from = Instant.now();
             Instant to = from.plus(measure);
+            List<Long> visibleAfter = new ArrayList<>();
             while (Instant.now().isBefore(to)) {
                 say("measuring, " + Duration.between(Instant.now(), to).toSeconds() + " s left: "
                         + archivedPlays(system) + " plays archived");
-                TimeUnit.SECONDS.sleep(Math.min(10, Math.max(1, Duration.between(Instant.now(), to).toSeconds())));
+                visibleAfter.addAll(archivedToVisible(system, Duration.ofSeconds(
+                        Math.min(10, Math.max(1, Duration.between(Instant.now(), to).toSeconds())))));
             }
             Map<String, ProcessStats.Sample> after = sample(pids);
+            Map<String, WorkShare.Counters> workAfter = workShare.read(replicasOfWork);
             Instant measuredTo = Instant.now();
             double seconds = Duration.between(from, measuredTo).toMillis() / 1000.0;
 
@@ -125,14 +152,27 @@ public final class CapacityBenchmark {
                     .filter(o -> !o.succeeded()).collect(Collectors.groupingBy(o -> o.failureKind().name())));
             failures.forEach((kind, list) -> out.printf("  failed %-20s %10d  e.g. %s%n", kind, list.size(),
                     list.get(0).detail()));
-            out.printf("plays archived/s            %10.1f  (%d plays)%n", plays / seconds, plays);
+            long polls = outcomes.size() - failed;
+            out.printf("plays archived/s            %10.1f  (%d plays, %.2f per successful poll)%n", plays / seconds,
+                    plays, polls == 0 ? 0.0 : plays / (double) polls);
             out.printf("slot -> archived p50        %10d ms%n", percentile(latencies, 0.50));
             out.printf("slot -> archived p99        %10d ms%n", percentile(latencies, 0.99));
-            out.println("process              CPU (cores used)   RSS MiB");
+            List<Long> visible = visibleAfter.stream().sorted().toList();
+            out.printf("archived -> visible p50     %10d ms  (read model, %d sampled plays)%n",
+                    percentile(visible, 0.50), visible.size());
+            out.printf("archived -> visible p99     %10d ms%n", percentile(visible, 0.99));
+            out.println("process              CPU (cores used)   RSS MiB   CPU ms/poll   CPU ms/play");
             for (String name : after.keySet()) {
-                out.printf("  %-20s %10.2f %10d%n", name,
-                        (after.get(name).cpuSeconds() - before.get(name).cpuSeconds()) / seconds,
-                        after.get(name).rssKib() >> 10);
+                double cpu = after.get(name).cpuSeconds() - before.get(name).cpuSeconds();
+                out.printf("  %-20s %10.2f %10d %13.3f %13.3f%n", name, cpu / seconds,
+                        after.get(name).rssKib() >> 10, polls == 0 ? 0.0 : 1000 * cpu / polls,
+                        plays == 0 ? 0.0 : 1000 * cpu / plays);
+            }
+            out.println("work per replica in the window   polls   plays archived   plays records folded");
+            for (String name : workAfter.keySet()) {
+                WorkShare.Counters done = workAfter.get(name).minus(workBefore.get(name));
+                out.printf("  %-28s %8.0f %16.0f %22.0f%n", name, done.polls(), done.playsArchived(),
+                        done.playsFolded());
             }
             baselines(system, from, measuredTo);
             out.println("=============================================================");
@@ -222,6 +262,47 @@ public final class CapacityBenchmark {
                 Duration.between(start, Instant.now()).toSeconds()));
     }
 
+    /**
+     * For {@code window}: every second, up to ten plays archived in the last second, and how long after being
+     * archived each became visible in the read model (looked for every 100 ms, for at most a minute).
+     */
+    private static List<Long> archivedToVisible(LocalSystem system, Duration window)
+            throws SQLException, InterruptedException {
+        List<Long> lags = new ArrayList<>();
+        Instant end = Instant.now().plus(window);
+        try (Connection connection = system.openDatabase();
+                PreparedStatement fresh = connection.prepareStatement("SELECT user_id, played_at, archived_at "
+                        + "FROM archive.play_events WHERE archived_at >= now() - interval '1 second' LIMIT 10");
+                PreparedStatement served = connection.prepareStatement(
+                        "SELECT 1 FROM api.plays WHERE user_id = ? AND played_at = ?")) {
+            while (Instant.now().isBefore(end)) {
+                List<Object[]> sample = new ArrayList<>();
+                try (ResultSet rows = fresh.executeQuery()) {
+                    while (rows.next()) {
+                        sample.add(new Object[] {rows.getString(1), rows.getTimestamp(2), rows.getTimestamp(3)});
+                    }
+                }
+                Instant giveUp = Instant.now().plusSeconds(60);
+                while (!sample.isEmpty() && Instant.now().isBefore(giveUp)) {
+                    for (var it = sample.iterator(); it.hasNext();) {
+                        Object[] play = it.next();
+                        served.setString(1, (String) play[0]);
+                        served.setTimestamp(2, (Timestamp) play[1]);
+                        try (ResultSet found = served.executeQuery()) {
+                            if (found.next()) {
+                                lags.add(System.currentTimeMillis() - ((Timestamp) play[2]).getTime());
+                                it.remove();
+                            }
+                        }
+                    }
+                    TimeUnit.MILLISECONDS.sleep(100);
+                }
+                TimeUnit.SECONDS.sleep(1);
+            }
+        }
+        return lags;
+    }
+
     private static Map<String, Long> pids(LocalSystem system) throws java.io.IOException {
         Map<String, Long> pids = new LinkedHashMap<>();
         pids.put("spotify-emulator", system.emulator().pid());
@@ -231,7 +312,9 @@ public final class CapacityBenchmark {
         for (ServiceProcess worker : system.workers()) {
             pids.put(worker.name(), worker.pid());
         }
-        pids.put("api-service", system.api().pid());
+        for (ServiceProcess api : system.apis()) {
+            pids.put(api.name(), api.pid());
+        }
         return pids;
     }
 
