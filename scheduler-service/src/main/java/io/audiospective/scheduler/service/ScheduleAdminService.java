@@ -61,7 +61,8 @@ public class ScheduleAdminService {
                     "User '" + userId + "' must re-authorise with Spotify before they can be polled");
         }
         Instant now = clock.instant();
-        ArchiveBatch batch = ArchiveBatch.of("manual:" + userId + ":" + UUID.randomUUID(), now, BatchReason.MANUAL,
+        // the batch id names no member: it lives on in the workers' idempotency keys and in logs
+        ArchiveBatch batch = ArchiveBatch.of("manual:" + UUID.randomUUID(), now, BatchReason.MANUAL,
                 List.of(userId));
         publisher.publish(List.of(batch), config.publishTimeout());
         users.markPublished(batch.userIds(), batch.batchId(), batch.reason().name(), now, now);
