@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -100,6 +101,8 @@ class MemberLifecycleTest {
                 .isEmpty();
         given().auth().oauth2(token).when().get("/api/v1/me").then().statusCode(200)
                 .body("archive.state", equalTo("DELETED")).body("displayName", equalTo(null));
+        given().auth().oauth2(tokens.admin("ops")).when().get("/api/v1/admin/overview").then().statusCode(200)
+                .body("usersByState.DELETED", greaterThanOrEqualTo(1));
 
         // a poll that ended as the member left brings no row back (its hour is this test's own, to see it counted)
         Instant polled = Instant.parse("2031-01-01T00:00:00Z").plus(Duration.ofHours(new Random().nextInt(100_000)));
