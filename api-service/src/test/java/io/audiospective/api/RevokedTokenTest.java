@@ -11,6 +11,7 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
+import io.audiospective.support.MemberKey;
 import io.audiospective.support.security.ApiTokenRevocations;
 import io.audiospective.testing.ApiTokens;
 import io.quarkus.redis.datasource.RedisDataSource;
@@ -34,7 +35,7 @@ class RevokedTokenTest {
         given().auth().oauth2(withoutSession).when().get("/api/v1/me").then().statusCode(200);
 
         // what auth-service writes when the member signs out or deletes the account
-        redis.hash(String.class).hset(ApiTokenRevocations.KEY, user,
+        redis.hash(String.class).hset(ApiTokenRevocations.KEY, MemberKey.of(user),
                 new ApiTokenRevocations.Entry(6, Instant.now().plus(Duration.ofMinutes(16))).encode());
 
         await().atMost(Duration.ofSeconds(1)).untilAsserted(() -> {
@@ -45,7 +46,7 @@ class RevokedTokenTest {
         given().auth().oauth2(session6).when().get("/api/v1/me").then().statusCode(200);
 
         // a flushed Redis does not admit a revoked token again: this replica keeps what it saw until it expires
-        redis.hash(String.class).hdel(ApiTokenRevocations.KEY, user);
+        redis.hash(String.class).hdel(ApiTokenRevocations.KEY, MemberKey.of(user));
         given().auth().oauth2(session5).when().get("/api/v1/me").then().statusCode(401);
     }
 }

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.audiospective.archive.service.AccessTokenCache;
+import io.audiospective.archive.service.DeletedMembers;
 import io.audiospective.archive.service.UserPoller;
 import io.audiospective.model.ArchiveBatch;
 import io.audiospective.model.ArchiveOutcome;
@@ -58,6 +59,9 @@ class ArchivingTest {
 
     @Inject
     AccessTokenCache accessTokens;
+
+    @Inject
+    DeletedMembers deletedMembers;
 
     @Inject
     RedisDataSource redis;
@@ -369,6 +373,29 @@ class ArchivingTest {
         int asked = AuthServiceStub.tokenRequests(user);
         accessTokens.accessToken(user);
         assertThat(AuthServiceStub.tokenRequests(user)).isEqualTo(asked + 1);
+    }
+
+    /** Another replica consumed the DELETED event: this one must not use the token it cached before, nor keep it. */
+    @Test
+    void aDeletionConsumedByAnotherReplicaDropsThisReplicasCachedToken() {
+        String run = run();
+        String user = Emulator.createUsers(run + "rep", "heavy", 1).get(0);
+        String other = Emulator.createUsers(run + "rep2", "heavy", 1).get(0);
+        accessTokens.accessToken(user);
+        accessTokens.accessToken(other);
+        int asked = AuthServiceStub.tokenRequests(user);
+        accessTokens.accessToken(user);
+        assertThat(AuthServiceStub.tokenRequests(user)).as("cached").isEqualTo(asked);
+
+        // what the replica that consumed the event records; nothing reaches this replica's cache directly
+        deletedMembers.record(user, Instant.now());
+        deletedMembers.record(other, Instant.now());
+
+        accessTokens.accessToken(user);
+        assertThat(AuthServiceStub.tokenRequests(user)).isEqualTo(asked + 1);
+        // the sweep drops a token nobody asks for again
+        assertThat(accessTokens.holdsTokenOf(other)).isTrue();
+        await().atMost(WAIT).until(() -> !accessTokens.holdsTokenOf(other));
     }
 
     /** Catalogue look-ups carry no member's authorisation: they use the app's token, never a member's. */

@@ -20,6 +20,8 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.audiospective.auth.service.RotatedRefreshTokens;
+import io.audiospective.support.MemberKey;
 import io.audiospective.support.security.ApiTokenRevocations;
 import io.audiospective.testing.ApiTokens;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -36,6 +38,9 @@ class MemberLifecycleSecurityTest {
 
     @Inject
     RedisDataSource redis;
+
+    @Inject
+    RotatedRefreshTokens rotatedRefreshTokens;
 
     private final ApiTokens tokens = ApiTokens.ofTestIssuer();
 
@@ -72,6 +77,8 @@ class MemberLifecycleSecurityTest {
         String renewed = given().auth().oauth2(token).when().post("/api/v1/auth/token").then().statusCode(200)
                 .extract().path("accessToken");
 
+        rotatedRefreshTokens.keep(userId, "stored-refresh-token", "rotated-refresh-token");
+
         given().auth().oauth2(renewed).when().delete("/api/v1/account").then().statusCode(204);
         Instant deleted = Instant.now();
 
@@ -80,10 +87,17 @@ class MemberLifecycleSecurityTest {
             given().auth().oauth2(renewed).when().get("/api/v1/account").then().statusCode(401);
         });
         // the shared list every service reads: api-service and scheduler-service refuse them too
-        String entry = redis.hash(String.class).hget(ApiTokenRevocations.KEY, userId);
+        String entry = redis.hash(String.class).hget(ApiTokenRevocations.KEY, MemberKey.of(userId));
         assertThat(entry).isNotNull();
         assertThat(Instant.ofEpochSecond(Long.parseLong(entry.substring(entry.indexOf(':') + 1))))
                 .isBetween(deleted.plus(Duration.ofMinutes(15)), deleted.plus(Duration.ofMinutes(17)));
+        // what outlives the member names them only by a hash, and no copy of a Spotify token of theirs is left
+        assertThat(redis.hash(String.class).hget(ApiTokenRevocations.KEY, userId)).isNull();
+        assertThat(QuarkusTransaction.requiringNew().call(() -> entityManager.createNativeQuery(
+                "SELECT count(*) FROM api_token_revocations WHERE user_key = ?1").setParameter(1, userId)
+                .getSingleResult())).isEqualTo(0L);
+        assertThat(redis.key().exists("auth:rotated-refresh:" + userId)).isFalse();
+        assertThat(redis.key().exists("auth:rotated-refresh:" + MemberKey.of(userId))).isFalse();
 
         String anew = SpotifySignIn.signIn(userId).apiToken();
         given().auth().oauth2(anew).when().get("/api/v1/account").then().statusCode(200);
@@ -95,13 +109,14 @@ class MemberLifecycleSecurityTest {
         String userId = member("flushed");
         String token = SpotifySignIn.signIn(userId).apiToken();
         given().auth().oauth2(token).when().post("/api/v1/auth/logout").then().statusCode(204);
-        String entry = redis.hash(String.class).hget(ApiTokenRevocations.KEY, userId);
+        String memberKey = MemberKey.of(userId);
+        String entry = redis.hash(String.class).hget(ApiTokenRevocations.KEY, memberKey);
         assertThat(entry).isNotNull();
 
-        redis.hash(String.class).hdel(ApiTokenRevocations.KEY, userId);
+        redis.hash(String.class).hdel(ApiTokenRevocations.KEY, memberKey);
 
         await().atMost(Duration.ofSeconds(5))
-                .until(() -> entry.equals(redis.hash(String.class).hget(ApiTokenRevocations.KEY, userId)));
+                .until(() -> entry.equals(redis.hash(String.class).hget(ApiTokenRevocations.KEY, memberKey)));
         given().auth().oauth2(token).when().get("/api/v1/account").then().statusCode(401);
     }
 

@@ -91,7 +91,9 @@ class AdminEndpointTest {
         String batchId = asAdmin().when().post("/admin/users/{id}/poll-now", userId).then().statusCode(202)
                 .body("userId", equalTo(userId))
                 .body("reason", equalTo("MANUAL"))
-                .body("batchId", startsWith("manual:" + userId + ":"))
+                .body("batchId", startsWith("manual:"))
+                // the id ends up in idempotency keys and logs that outlive a member who deletes their account
+                .body("batchId", not(containsString(userId)))
                 .extract().path("batchId");
 
         try (BatchesTopic topic = new BatchesTopic(bootstrapServers)) {

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -35,6 +36,9 @@ class SchedulerServiceWiringTest {
 
     @Inject
     RedisDataSource redis;
+
+    @Inject
+    EntityManager entityManager;
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
@@ -90,9 +94,47 @@ class SchedulerServiceWiringTest {
         QuarkusTransaction.requiringNew()
                 .run(() -> users.applyStatus(userId, ScheduleStatus.ACTIVE, deletedAt.minusSeconds(1)));
 
-        ScheduledUser stored = QuarkusTransaction.requiringNew().call(() -> users.findById(userId));
-        assertThat(stored.status).isEqualTo(ScheduleStatus.DELETED);
-        assertThat(stored.statusSince).isEqualTo(deletedAt);
+        assertThat(QuarkusTransaction.requiringNew().call(() -> users.findById(userId))).isNull();
+        assertThat(QuarkusTransaction.requiringNew().call(() -> users.deletedAt(userId))).isEqualTo(deletedAt);
+    }
+
+    @Test
+    void aDeletionKeepsNoRowHoldingTheIdButStillOrdersTheMembersLaterEvents() {
+        String userId = freshUser();
+        Instant noon = Instant.parse("2026-05-04T12:00:00Z");
+        QuarkusTransaction.requiringNew().run(() -> users.applyStatus(userId, ScheduleStatus.ACTIVE, noon, 1L));
+
+        QuarkusTransaction.requiringNew().run(() -> users.applyStatus(userId, ScheduleStatus.DELETED,
+                noon.plusSeconds(60), 2L));
+        assertThat(QuarkusTransaction.requiringNew().call(() -> users.findById(userId))).isNull();
+        assertThat(rowsNaming(userId)).isZero();
+        assertThat(QuarkusTransaction.requiringNew().call(() -> users.deletedAt(userId)))
+                .isEqualTo(noon.plusSeconds(60));
+
+        // the old sign-up re-delivered (stamped by a clock an hour ahead) does not bring the member back
+        QuarkusTransaction.requiringNew().run(() -> users.applyStatus(userId, ScheduleStatus.ACTIVE,
+                noon.plusSeconds(3600), 1L));
+        assertThat(QuarkusTransaction.requiringNew().call(() -> users.findById(userId))).isNull();
+
+        // the same account signs up again: scheduled afresh, and the tombstone is no longer needed
+        QuarkusTransaction.requiringNew().run(() -> users.applyStatus(userId, ScheduleStatus.ACTIVE,
+                noon.plusSeconds(120), 3L));
+        assertThat(QuarkusTransaction.requiringNew().call(() -> users.findById(userId)).status)
+                .isEqualTo(ScheduleStatus.ACTIVE);
+        assertThat(QuarkusTransaction.requiringNew().call(() -> users.deletedAt(userId))).isNull();
+        // and the old deletion re-delivered does not delete them again
+        QuarkusTransaction.requiringNew().run(() -> users.applyStatus(userId, ScheduleStatus.DELETED,
+                noon.plusSeconds(60), 2L));
+        assertThat(QuarkusTransaction.requiringNew().call(() -> users.findById(userId)).status)
+                .isEqualTo(ScheduleStatus.ACTIVE);
+    }
+
+    /** Rows of the scheduler's schema whose text columns hold the id. */
+    private long rowsNaming(String userId) {
+        return QuarkusTransaction.requiringNew().call(() -> ((Number) entityManager.createNativeQuery("""
+                SELECT (SELECT count(*) FROM scheduled_users WHERE user_id = :id OR last_batch_id LIKE '%' || :id || '%')
+                     + (SELECT count(*) FROM deleted_members WHERE user_key = :id)
+                """).setParameter("id", userId).getSingleResult()).longValue());
     }
 
     @Test

@@ -422,6 +422,66 @@ public final class LocalSystem implements AutoCloseable {
         }
     }
 
+    /**
+     * The names of the run's Redis keys that contain {@code text}, and of the fields of its hashes that do: where a
+     * member's id could be left behind. Directly, not through the interruptible link.
+     */
+    public List<String> redisNamesContaining(String text) throws IOException {
+        List<String> found = new ArrayList<>();
+        for (String key : redisArray("KEYS", "*")) {
+            if (key.contains(text)) {
+                found.add(key);
+            }
+            if ("hash".equals(redisArray("TYPE", key).get(0))) {
+                for (String field : redisArray("HKEYS", key)) {
+                    if (field.contains(text)) {
+                        found.add(key + " / " + field);
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
+    /** One command on the run's Redis database; its reply as strings (a status, a bulk string or an array of them). */
+    private List<String> redisArray(String... command) throws IOException {
+        try (Socket socket = new Socket(Infrastructure.redisHost(), Infrastructure.redisPort())) {
+            socket.setSoTimeout(10_000);
+            StringBuilder request = new StringBuilder();
+            String select = Integer.toString(redisDatabase);
+            request.append("*2\r\n$6\r\nSELECT\r\n$").append(select.length()).append("\r\n").append(select)
+                    .append("\r\n*").append(command.length).append("\r\n");
+            for (String part : command) {
+                request.append('$').append(part.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(part)
+                        .append("\r\n");
+            }
+            socket.getOutputStream().write(request.toString().getBytes(StandardCharsets.UTF_8));
+            BufferedReader replies = new BufferedReader(new InputStreamReader(
+                    socket.getInputStream(), StandardCharsets.UTF_8));
+            String selected = replies.readLine();
+            if (selected == null || !selected.startsWith("+OK")) {
+                throw new IOException("Redis refused to select database " + redisDatabase + ": " + selected);
+            }
+            String reply = replies.readLine();
+            if (reply == null || reply.startsWith("-")) {
+                throw new IOException("Redis refused " + command[0] + ": " + reply);
+            }
+            List<String> values = new ArrayList<>();
+            if (reply.startsWith("+")) {
+                values.add(reply.substring(1));
+            } else if (reply.startsWith("$") && !reply.equals("$-1")) {
+                values.add(replies.readLine());
+            } else if (reply.startsWith("*")) {
+                int count = Integer.parseInt(reply.substring(1));
+                for (int i = 0; i < count; i++) {
+                    replies.readLine();
+                    values.add(replies.readLine());
+                }
+            }
+            return values;
+        }
+    }
+
     public void stopKafka() throws IOException, InterruptedException {
         kafka("stop");
         kafkaRunning = false;

@@ -1,22 +1,22 @@
 package io.audiospective.api.repository;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.audiospective.api.PublishedPlay;
+import io.audiospective.support.MemberKey;
 
 /**
  * Members who deleted their account ({@code deleted_users}, keyed by a hash of the id): every play published before
  * they signed up again is erased for good, and while they have not, every play is. The rule reads only the record's
- * publication time, so a replay of {@code plays} from its start erases exactly what the live consumer did.
+ * publication time, so a replay of {@code plays} from its start erases exactly what the live consumer did. The
+ * tombstone also keeps the sequence of the deletion event, which orders the member's later events once their
+ * {@code user_status} row is gone.
  */
 @ApplicationScoped
 public class ErasedMembers {
@@ -43,12 +43,28 @@ public class ErasedMembers {
         }).toList();
     }
 
-    /** The member deleted their account: their plays are erased until they sign up again. */
-    public void erase(String userId, Instant deletedAt) {
+    /**
+     * The member deleted their account (the event of auth-service sequence {@code sequence}, null for events from
+     * before sequences): their plays are erased until they sign up again.
+     */
+    public void erase(String userId, Instant deletedAt, Long sequence) {
         db.update("""
-                INSERT INTO deleted_users (user_key, deleted_at) VALUES (?, ?)
-                ON CONFLICT (user_key) DO UPDATE SET deleted_at = EXCLUDED.deleted_at, readmitted_at = NULL
-                """, key(userId), deletedAt);
+                INSERT INTO deleted_users (user_key, deleted_at, last_event_sequence) VALUES (?, ?, ?)
+                ON CONFLICT (user_key) DO UPDATE SET deleted_at = EXCLUDED.deleted_at, readmitted_at = NULL,
+                    last_event_sequence = EXCLUDED.last_event_sequence
+                """, key(userId), deletedAt, sequence);
+    }
+
+    /** The deletion event last applied for the member, when they deleted their account and have no status since. */
+    public Optional<Deletion> deletion(String userId) {
+        return db.queryOne("SELECT last_event_sequence, deleted_at FROM deleted_users WHERE user_key = ?",
+                rs -> new Deletion(rs.getObject(1, Long.class), Db.instant(rs, "deleted_at")), key(userId));
+    }
+
+    /** True while the member's account is deleted and they have not signed up again. */
+    public boolean isErased(String userId) {
+        return db.queryOne("SELECT 1 FROM deleted_users WHERE user_key = ? AND readmitted_at IS NULL", rs -> true,
+                key(userId)).isPresent();
     }
 
     /** The member signed up again at {@code at}: plays published from then on are theirs again. */
@@ -56,15 +72,14 @@ public class ErasedMembers {
         db.update("UPDATE deleted_users SET readmitted_at = ? WHERE user_key = ?", at, key(userId));
     }
 
-    static String key(String userId) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(userId.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JVM", e);
-        }
+    private static String key(String userId) {
+        return MemberKey.of(userId);
     }
 
     private record Readmission(Instant at) {
+    }
+
+    /** A deletion event: its auth-service sequence (null before sequences) and time. */
+    public record Deletion(Long sequence, Instant at) {
     }
 }

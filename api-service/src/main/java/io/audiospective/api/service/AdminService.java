@@ -85,8 +85,12 @@ public class AdminService {
     public Overview overview() {
         Instant now = clock.instant();
         Map<String, Long> byState = new LinkedHashMap<>();
-        db.query("SELECT state, count(*) FROM user_status GROUP BY state ORDER BY state",
-                rs -> byState.put(rs.getString(1), rs.getLong(2)));
+        // deleted members have no status row left, only a tombstone
+        db.query("""
+                SELECT state, count(*) FROM (SELECT state FROM user_status
+                    UNION ALL SELECT 'DELETED' FROM deleted_users WHERE readmitted_at IS NULL) members
+                GROUP BY state ORDER BY state
+                """, rs -> byState.put(rs.getString(1), rs.getLong(2)));
         Map<String, Long> polls = new LinkedHashMap<>();
         // Hour buckets overlapping the last hour: the current and the previous one.
         db.query("SELECT outcome, sum(polls) FROM poll_outcomes_hourly WHERE hour > ? GROUP BY outcome"

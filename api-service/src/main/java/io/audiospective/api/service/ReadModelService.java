@@ -176,10 +176,10 @@ public class ReadModelService {
 
     /** Removes everything the read model holds about the user; their plays are skipped from now on. */
     @Transactional
-    public void purge(String userId, Instant deletedAt) {
+    public void purge(String userId, Instant deletedAt, Long sequence) {
         List<ReadModelTables> generations = writer.lockGenerationsForWrite();
         writer.lockUser(userId);
-        erased.erase(userId, deletedAt);
+        erased.erase(userId, deletedAt, sequence);
         for (ReadModelTables tables : generations) {
             writer.purge(tables, userId);
         }

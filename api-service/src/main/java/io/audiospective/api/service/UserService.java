@@ -42,7 +42,8 @@ public class UserService {
 
     /**
      * Applies a lifecycle event; an event that is not after the last one applied for the user (by auth-service's
-     * sequence, {@link UserEvent#isAfter}) is ignored.
+     * sequence, {@link UserEvent#isAfter}) is ignored. A deleted member has no {@code user_status} row: their
+     * deletion's tombstone ({@link ErasedMembers}, under a hash of the id) orders their later events.
      */
     @Transactional
     public void apply(UserEvent event) {
@@ -50,7 +51,7 @@ public class UserService {
         Optional<Applied> last = db.queryOne(
                 "SELECT last_event_at, last_event_sequence FROM user_status WHERE user_id = ? FOR UPDATE",
                 rs -> new Applied(rs.getObject("last_event_sequence", Long.class), Db.instant(rs, "last_event_at")),
-                user);
+                user).or(() -> erased.deletion(user).map(deletion -> new Applied(deletion.sequence(), deletion.at())));
         if (last.isPresent() && !event.isAfter(last.get().sequence(), last.get().at())) {
             LOG.debugf("Ignoring %s of %s (sequence %s): already at %s", event.type(), user, event.sequence(),
                     last.get().sequence());
@@ -63,15 +64,14 @@ public class UserService {
                 // Other consumers (outcomes, plays) may have created the user's rows first, without a registration:
                 // what counts is whether a registration was applied before.
                 boolean firstRegistration = db.queryOne(
-                        "SELECT 1 FROM user_status WHERE user_id = ? AND registered_at IS NOT NULL AND state <> 'DELETED'",
-                        rs -> true, user).isEmpty();
+                        "SELECT 1 FROM user_status WHERE user_id = ? AND registered_at IS NOT NULL", rs -> true, user)
+                        .isEmpty();
                 db.update("""
                         INSERT INTO user_status (user_id, display_name, state, registered_at, authorized_at, last_event_at)
                         VALUES (?, ?, 'ACTIVE', ?, ?, ?)
                         ON CONFLICT (user_id) DO UPDATE SET display_name = coalesce(EXCLUDED.display_name,
                             user_status.display_name), state = 'ACTIVE',
-                            registered_at = CASE WHEN user_status.state = 'DELETED' OR user_status.registered_at IS NULL
-                                THEN EXCLUDED.registered_at ELSE user_status.registered_at END,
+                            registered_at = coalesce(user_status.registered_at, EXCLUDED.registered_at),
                             authorized_at = EXCLUDED.authorized_at, last_event_at = EXCLUDED.last_event_at
                         """, user, event.displayName(), event.occurredAt(), event.occurredAt(), event.occurredAt());
                 if (firstRegistration && validZone(event.timeZone())) {
@@ -87,10 +87,13 @@ public class UserService {
                 }
             }
             case DELETED -> {
-                readModel.purge(user, event.occurredAt());
-                upsertState(event, "DELETED", false);
-                db.update("UPDATE user_status SET display_name = NULL, last_poll_failure = NULL WHERE user_id = ?", user);
+                // nothing that holds the id stays: the tombstone purge() writes orders what comes after
+                readModel.purge(user, event.occurredAt(), event.sequence());
+                db.update("DELETE FROM user_status WHERE user_id = ?", user);
                 db.update("DELETE FROM imports WHERE user_id = ?", user);
+                // records keyed by the member (plays, users) set aside on a .dlq carry their id and data
+                db.update("DELETE FROM dead_letters WHERE record_key = ?", user);
+                return;
             }
         }
         db.update("UPDATE user_status SET last_event_sequence = ? WHERE user_id = ?", event.sequence(), user);
@@ -134,6 +137,10 @@ public class UserService {
                 VALUES (date_trunc('hour', CAST(? AS timestamptz) AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', ?, 1)
                 ON CONFLICT (hour, outcome) DO UPDATE SET polls = poll_outcomes_hourly.polls + 1
                 """, outcome.completedAt(), kind);
+        if (erased.isErased(outcome.userId())) {
+            // a poll that ended as the member deleted their account: no status row for someone who is gone
+            return;
+        }
         if (outcome.succeeded()) {
             db.update("""
                     INSERT INTO user_status (user_id, state, last_event_at, last_successful_poll)
@@ -162,6 +169,6 @@ public class UserService {
                     new ArchiveStatus(state, Db.instant(rs, "registered_at"), archived,
                             Db.instant(rs, "last_successful_poll"), reconnectBy, "NEEDS_REAUTH".equals(state)));
         }, userId).orElseGet(() -> new Me(userId, null, zone,
-                new ArchiveStatus("UNKNOWN", null, archived, null, null, false)));
+                new ArchiveStatus(erased.isErased(userId) ? "DELETED" : "UNKNOWN", null, archived, null, null, false)));
     }
 }

@@ -98,7 +98,7 @@ class StatsBenchmark {
         System.out.printf(Locale.ROOT, "%-24s %6s %10s %10s%n", "query (500k plays)", "runs", "p50 ms", "p99 ms");
         rows.forEach(System.out::println);
         System.out.println();
-        readModel.purge(user, java.time.Instant.now());
+        readModel.purge(user, java.time.Instant.now(), null);
     }
 
     private static String measure(String name, int runs, Supplier<Object> query) {

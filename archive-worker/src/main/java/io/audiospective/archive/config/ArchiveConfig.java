@@ -86,6 +86,10 @@ public interface ArchiveConfig {
     @WithDefault("PT5S")
     Duration importMetadataInterval();
 
+    /** How often cached Spotify tokens of deleted members (and expired ones) are dropped from every replica's cache. */
+    @WithDefault("PT10S")
+    Duration tokenCacheSweep();
+
     /** How often unmatched account-data entries are compared with the tracks added to the catalogue since. */
     @WithDefault("PT30S")
     Duration importUnmatchedInterval();

@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.audiospective.archive.config.ArchiveConfig;
 import io.audiospective.model.ArchiveBatch;
 import io.audiospective.model.BatchReason;
+import io.audiospective.support.MemberKey;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.value.SetArgs;
 import io.quarkus.redis.datasource.value.ValueCommands;
@@ -40,20 +41,20 @@ public class IdempotencyKeys {
         this.config = config.idempotency();
     }
 
-    /** The key of this user's poll in this batch. */
+    /** The key of this user's poll in this batch; it names the member by {@link MemberKey} only. */
     public String key(ArchiveBatch batch, String userId) {
         return key(batch, userId, config.window());
     }
 
     static String key(ArchiveBatch batch, String userId, Duration window) {
         if (batch.reason() != BatchReason.SCHEDULED && batch.reason() != BatchReason.CATCH_UP) {
-            return "archive:" + userId + ":" + batch.batchId();
+            return "archive:" + MemberKey.of(userId) + ":" + batch.batchId();
         }
         long windowMs = window.toMillis();
         Instant windowStart = Instant.ofEpochMilli(Math.floorDiv(batch.scheduledFor().toEpochMilli(), windowMs)
                 * windowMs);
         DateTimeFormatter format = windowMs % 3_600_000 == 0 ? HOUR : windowMs % 60_000 == 0 ? MINUTE : SECOND;
-        return "archive:" + userId + ":" + format.format(windowStart);
+        return "archive:" + MemberKey.of(userId) + ":" + format.format(windowStart);
     }
 
     /** True when this worker now owns the poll; false when it is done or another worker is on it. */

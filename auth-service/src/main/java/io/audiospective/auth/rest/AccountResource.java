@@ -21,6 +21,7 @@ import io.audiospective.auth.repository.MemberRepository;
 import io.audiospective.auth.security.ApiTokenAuthenticationMechanism;
 import io.audiospective.auth.service.ApiTokenService;
 import io.audiospective.auth.service.MembershipService;
+import io.audiospective.auth.service.RotatedRefreshTokens;
 import io.audiospective.auth.service.TokenRevocationService;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -36,16 +37,19 @@ public class AccountResource {
     private final MemberRepository members;
     private final ApiTokenService apiTokens;
     private final TokenRevocationService revocations;
+    private final RotatedRefreshTokens rotatedRefreshTokens;
     private final AuthConfig config;
     private final Clock clock;
 
     AccountResource(SecurityIdentity identity, MembershipService membership, MemberRepository members,
-            ApiTokenService apiTokens, TokenRevocationService revocations, AuthConfig config, Clock clock) {
+            ApiTokenService apiTokens, TokenRevocationService revocations, RotatedRefreshTokens rotatedRefreshTokens,
+            AuthConfig config, Clock clock) {
         this.identity = identity;
         this.membership = membership;
         this.members = members;
         this.apiTokens = apiTokens;
         this.revocations = revocations;
+        this.rotatedRefreshTokens = rotatedRefreshTokens;
         this.config = config;
         this.clock = clock;
     }
@@ -92,7 +96,10 @@ public class AccountResource {
             + " refused, all services purge the user")
     public Response delete() {
         Optional<TokenRevocationService.Revocation> deleted = membership.delete(userId());
-        deleted.ifPresent(revocations::announce);
+        deleted.ifPresent(revocation -> {
+            revocations.announce(revocation);
+            rotatedRefreshTokens.forget(revocation.userId());
+        });
         return deleted.isPresent() ? Response.noContent().build()
                 : Problem.response(Response.Status.NOT_FOUND, "This account no longer exists");
     }

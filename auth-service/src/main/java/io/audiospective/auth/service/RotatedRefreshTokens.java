@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import io.audiospective.model.TokenFingerprint;
+import io.audiospective.support.MemberKey;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.value.ValueCommands;
 
@@ -17,7 +18,8 @@ import io.quarkus.redis.datasource.value.ValueCommands;
  * until the database holds it. Spotify's PKCE refresh tokens are single-use: if the commit that stores a rotated
  * token fails (PostgreSQL cut, the process killed), the stored one is already spent, and only this copy lets the
  * member's next refresh succeed. Each copy names the stored token it replaced; it is used only while that token is
- * still the stored one, so a copy whose commit succeeded is never presented again.
+ * still the stored one, so a copy whose commit succeeded is never presented again. The Redis key names the member by
+ * their {@link MemberKey} only, and an account deletion removes the copy ({@link #forget}).
  */
 @ApplicationScoped
 public class RotatedRefreshTokens {
@@ -44,7 +46,7 @@ public class RotatedRefreshTokens {
         String value = TokenFingerprint.of(replaced).value() + ":" + sealed.keyId() + ":" + sealed.format() + ":"
                 + Base64.getEncoder().encodeToString(sealed.value());
         try {
-            values.setex(PREFIX + userId, KEEP.toSeconds(), value);
+            values.setex(key(userId), KEEP.toSeconds(), value);
         } catch (RuntimeException e) {
             LOG.warnf("Rotated refresh token of user %s not kept in Redis (%s); the database is its only record",
                     userId, e.getMessage());
@@ -58,7 +60,7 @@ public class RotatedRefreshTokens {
     public Optional<String> newerThan(String userId, String stored) {
         String value;
         try {
-            value = values.get(PREFIX + userId);
+            value = values.get(key(userId));
         } catch (RuntimeException e) {
             LOG.warnf("Rotated refresh token of user %s not looked up (Redis: %s)", userId, e.getMessage());
             return Optional.empty();
@@ -72,5 +74,19 @@ public class RotatedRefreshTokens {
         }
         return Optional.of(vault.open(userId, TokenVault.Purpose.REFRESH_TOKEN,
                 new TokenVault.Sealed(parts[1], Short.parseShort(parts[2]), Base64.getDecoder().decode(parts[3]))));
+    }
+
+    /** The member deleted their account: no copy of a token of theirs is kept. */
+    public void forget(String userId) {
+        try {
+            values.getdel(key(userId));
+        } catch (RuntimeException e) {
+            // the copy is sealed and keyed by a hash; it expires on its own
+            LOG.warnf("A deleted member's rotated refresh token stays in Redis until it expires (%s)", e.getMessage());
+        }
+    }
+
+    private static String key(String userId) {
+        return PREFIX + MemberKey.of(userId);
     }
 }

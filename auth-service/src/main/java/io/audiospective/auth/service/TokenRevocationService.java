@@ -16,6 +16,7 @@ import org.jboss.logging.Logger;
 
 import io.audiospective.auth.config.AuthConfig;
 import io.audiospective.support.BeforeSchemaMigrated;
+import io.audiospective.support.MemberKey;
 import io.audiospective.support.security.ApiTokenRevocations;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
@@ -24,6 +25,7 @@ import io.quarkus.scheduler.Scheduled;
  * API token sessions and their revocation. The database holds the truth; Redis ({@link ApiTokenRevocations}) carries
  * it to every verifier of every service: written as a revocation commits and, from the database, every
  * {@code revocations-interval} again, so neither a failed write nor a flushed Redis loses one for longer than that.
+ * Both keep a revocation under the member's {@link MemberKey}: it outlives a deleted member, their id must not.
  */
 @ApplicationScoped
 public class TokenRevocationService {
@@ -60,11 +62,11 @@ public class TokenRevocationService {
         Revocation revocation = new Revocation(userId, nextSession(),
                 clock.instant().plus(config.apiToken().lifetime()).plus(CLOCK_MARGIN));
         entityManager.createNativeQuery("""
-                INSERT INTO api_token_revocations (user_id, min_session, expires_at) VALUES (?1, ?2, ?3)
-                ON CONFLICT (user_id) DO UPDATE SET
+                INSERT INTO api_token_revocations (user_key, min_session, expires_at) VALUES (?1, ?2, ?3)
+                ON CONFLICT (user_key) DO UPDATE SET
                     min_session = GREATEST(api_token_revocations.min_session, EXCLUDED.min_session),
                     expires_at = GREATEST(api_token_revocations.expires_at, EXCLUDED.expires_at)
-                """).setParameter(1, userId).setParameter(2, revocation.minSession())
+                """).setParameter(1, MemberKey.of(userId)).setParameter(2, revocation.minSession())
                 .setParameter(3, revocation.expiresAt()).executeUpdate();
         return revocation;
     }
@@ -85,8 +87,8 @@ public class TokenRevocationService {
     public Optional<Long> minSession(String userId) {
         @SuppressWarnings("unchecked")
         List<Number> found = entityManager.createNativeQuery(
-                "SELECT min_session FROM api_token_revocations WHERE user_id = ?1 AND expires_at > ?2")
-                .setParameter(1, userId).setParameter(2, clock.instant()).getResultList();
+                "SELECT min_session FROM api_token_revocations WHERE user_key = ?1 AND expires_at > ?2")
+                .setParameter(1, MemberKey.of(userId)).setParameter(2, clock.instant()).getResultList();
         return found.stream().findFirst().map(Number::longValue);
     }
 
@@ -106,14 +108,14 @@ public class TokenRevocationService {
         }
     }
 
-    /** Deletes the revocations whose refused tokens have all expired, and returns the others. */
+    /** Deletes the revocations whose refused tokens have all expired, and returns the others by member key. */
     private Map<String, ApiTokenRevocations.Entry> inForce() {
         Instant now = clock.instant();
         entityManager.createNativeQuery("DELETE FROM api_token_revocations WHERE expires_at <= ?1")
                 .setParameter(1, now).executeUpdate();
         @SuppressWarnings("unchecked")
         List<Object[]> rows = entityManager.createNativeQuery(
-                "SELECT user_id, min_session, CAST(floor(extract(epoch FROM expires_at)) AS bigint) FROM api_token_revocations").getResultList();
+                "SELECT user_key, min_session, CAST(floor(extract(epoch FROM expires_at)) AS bigint) FROM api_token_revocations").getResultList();
         Map<String, ApiTokenRevocations.Entry> entries = new HashMap<>();
         for (Object[] row : rows) {
             entries.put((String) row[0], new ApiTokenRevocations.Entry(((Number) row[1]).longValue(),

@@ -11,6 +11,7 @@ import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
+import jakarta.persistence.Query;
 
 import org.hibernate.query.TypedParameterValue;
 import org.hibernate.type.StandardBasicTypes;
@@ -20,6 +21,7 @@ import io.audiospective.scheduler.ExtraPollReason;
 import io.audiospective.scheduler.ScheduleStatus;
 import io.audiospective.scheduler.ScheduledUser;
 import io.audiospective.scheduler.Slots.KeyRange;
+import io.audiospective.support.MemberKey;
 
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 
@@ -35,38 +37,88 @@ public class ScheduledUserRepository implements PanacheRepositoryBase<ScheduledU
      * Records the user's status as of a lifecycle event, unless a later one is already stored: events of one user
      * arrive in order, but a replay, redelivery or re-drive may bring an old one again. Later means a higher
      * auth-service sequence when both have one ({@link io.audiospective.model.UserEvent#isAfter}), else a later time.
-     * Becoming ACTIVE again (a re-authorisation) clears the failures that led to the old status; a deleted user keeps
-     * nothing but the row that stops them being polled.
+     * Becoming ACTIVE again (a re-authorisation) clears the failures that led to the old status. A deletion removes
+     * the row (it holds the id) and leaves a tombstone under the member's {@link MemberKey} that orders what comes
+     * after: an older event is ignored, a newer sign-up schedules the member afresh and drops the tombstone.
      */
     public void applyStatus(String userId, ScheduleStatus status, Instant since, Long sequence) {
-        getEntityManager().createNativeQuery("""
+        if (status == ScheduleStatus.DELETED) {
+            delete(userId, since, sequence);
+            return;
+        }
+        String memberKey = MemberKey.of(userId);
+        boolean deletedLater = !ordered("""
+                SELECT 1 FROM deleted_members WHERE user_key = :memberKey AND NOT %s FOR UPDATE
+                """.formatted(isAfter("event_sequence", "deleted_at")), since, sequence)
+                .setParameter("memberKey", memberKey).getResultList().isEmpty();
+        if (deletedLater) {
+            return;
+        }
+        ordered("""
                 INSERT INTO scheduled_users (user_id, status, status_since, event_sequence)
                 VALUES (:userId, :status, :since, :sequence)
                 ON CONFLICT (user_id) DO UPDATE
                     SET status = EXCLUDED.status, status_since = EXCLUDED.status_since,
                         event_sequence = EXCLUDED.event_sequence,
                         failure_kind = CASE WHEN EXCLUDED.status = 'ACTIVE' AND scheduled_users.status <> 'ACTIVE'
-                                            OR EXCLUDED.status = 'DELETED'
                                             THEN NULL ELSE scheduled_users.failure_kind END,
                         consecutive_failures = CASE WHEN EXCLUDED.status = 'ACTIVE' AND scheduled_users.status <> 'ACTIVE'
-                                                    OR EXCLUDED.status = 'DELETED'
                                                     THEN 0 ELSE scheduled_users.consecutive_failures END,
                         backoff_until = CASE WHEN EXCLUDED.status = 'ACTIVE' AND scheduled_users.status <> 'ACTIVE'
-                                             OR EXCLUDED.status = 'DELETED'
-                                             THEN NULL ELSE scheduled_users.backoff_until END,
-                        last_failure_detail = CASE WHEN EXCLUDED.status = 'DELETED' THEN NULL
-                                                   ELSE scheduled_users.last_failure_detail END
-                    WHERE CASE WHEN EXCLUDED.event_sequence IS NOT NULL
-                               THEN scheduled_users.event_sequence IS NULL
-                                    OR scheduled_users.event_sequence < EXCLUDED.event_sequence
-                               ELSE scheduled_users.event_sequence IS NULL
-                                    AND scheduled_users.status_since <= EXCLUDED.status_since END
-                """)
+                                             THEN NULL ELSE scheduled_users.backoff_until END
+                    WHERE %s
+                """.formatted(isAfter("scheduled_users.event_sequence", "scheduled_users.status_since")), since,
+                sequence)
                 .setParameter("userId", userId)
                 .setParameter("status", status.name())
-                .setParameter("since", Timestamp.from(since))
-                .setParameter("sequence", new TypedParameterValue<>(StandardBasicTypes.LONG, sequence))
                 .executeUpdate();
+        // the row orders the member's events again
+        getEntityManager().createNativeQuery("DELETE FROM deleted_members WHERE user_key = :memberKey")
+                .setParameter("memberKey", memberKey).executeUpdate();
+    }
+
+    /** When the member deleted their account; null when they did not, or signed up again since. */
+    public Instant deletedAt(String userId) {
+        @SuppressWarnings("unchecked")
+        List<Object> found = getEntityManager().createNativeQuery(
+                "SELECT deleted_at FROM deleted_members WHERE user_key = :memberKey")
+                .setParameter("memberKey", MemberKey.of(userId)).getResultList();
+        return found.stream().findFirst().map(ScheduledUserRepository::instant).orElse(null);
+    }
+
+    private void delete(String userId, Instant since, Long sequence) {
+        ordered("DELETE FROM scheduled_users WHERE user_id = :userId AND %s"
+                .formatted(isAfter("event_sequence", "status_since")), since, sequence)
+                .setParameter("userId", userId).executeUpdate();
+        boolean signedUpAgain = !getEntityManager().createNativeQuery(
+                "SELECT 1 FROM scheduled_users WHERE user_id = :userId").setParameter("userId", userId)
+                .getResultList().isEmpty();
+        if (signedUpAgain) {
+            // the member signed up again after this deletion (a re-delivered old event)
+            return;
+        }
+        ordered("""
+                INSERT INTO deleted_members (user_key, event_sequence, deleted_at) VALUES (:memberKey, :sequence, :since)
+                ON CONFLICT (user_key) DO UPDATE SET event_sequence = EXCLUDED.event_sequence,
+                    deleted_at = EXCLUDED.deleted_at
+                    WHERE %s
+                """.formatted(isAfter("deleted_members.event_sequence", "deleted_members.deleted_at")), since,
+                sequence)
+                .setParameter("memberKey", MemberKey.of(userId)).executeUpdate();
+    }
+
+    /** SQL: the event (parameters {@code :sequence}, {@code :since}) is after what the columns hold. */
+    private static String isAfter(String sequenceColumn, String sinceColumn) {
+        return """
+                (CASE WHEN CAST(:sequence AS BIGINT) IS NOT NULL
+                      THEN %1$s IS NULL OR %1$s < CAST(:sequence AS BIGINT)
+                      ELSE %1$s IS NULL AND %2$s <= :since END)""".formatted(sequenceColumn, sinceColumn);
+    }
+
+    private Query ordered(String sql, Instant since, Long sequence) {
+        return getEntityManager().createNativeQuery(sql)
+                .setParameter("since", Timestamp.from(since))
+                .setParameter("sequence", new TypedParameterValue<>(StandardBasicTypes.LONG, sequence));
     }
 
     /** The users known among {@code userIds}, locked for update in id order, by id. */

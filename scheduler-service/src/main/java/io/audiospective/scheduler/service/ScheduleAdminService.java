@@ -38,24 +38,31 @@ public class ScheduleAdminService {
         this.clock = clock;
     }
 
+    /** The user's schedule; a deleted member (known only by their tombstone) has none left. */
     @Transactional
     public ScheduleState state(String userId) {
+        Instant deletedAt = users.deletedAt(userId);
+        if (deletedAt != null) {
+            return new ScheduleState(userId, ScheduleStatus.DELETED, deletedAt, config.pollingPeriod().toString(),
+                    null, null, null, null, 0, null, null, null, null, null, null, null, null);
+        }
         return view(find(userId), clock.instant());
     }
 
     /** Publishes a one-user MANUAL batch now, whatever the backoff says. */
     @Transactional
     public ArchiveBatch pollNow(String userId) {
-        ScheduledUser user = find(userId);
-        if (user.status == ScheduleStatus.DELETED) {
+        if (users.deletedAt(userId) != null) {
             throw new UserNotPollableException("User '" + userId + "' is deleted and is never polled again");
         }
+        ScheduledUser user = find(userId);
         if (user.status == ScheduleStatus.NEEDS_REAUTH) {
             throw new UserNotPollableException(
                     "User '" + userId + "' must re-authorise with Spotify before they can be polled");
         }
         Instant now = clock.instant();
-        ArchiveBatch batch = ArchiveBatch.of("manual:" + userId + ":" + UUID.randomUUID(), now, BatchReason.MANUAL,
+        // the batch id names no member: it lives on in the workers' idempotency keys and in logs
+        ArchiveBatch batch = ArchiveBatch.of("manual:" + UUID.randomUUID(), now, BatchReason.MANUAL,
                 List.of(userId));
         publisher.publish(List.of(batch), config.publishTimeout());
         users.markPublished(batch.userIds(), batch.batchId(), batch.reason().name(), now, now);

@@ -11,13 +11,15 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import io.audiospective.support.MemberKey;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.hash.ReactiveHashCommands;
 import io.smallrye.mutiny.Uni;
 
 /**
- * The API token revocations every verifier of every service honours, shared through one Redis hash: field = member,
- * value = the lowest session number still admitted and when the entry may be forgotten (once every token it refuses
+ * The API token revocations every verifier of every service honours, shared through one Redis hash: field = the
+ * member's {@link MemberKey} (never the id itself, so a deleted member's entry names no one), value = the lowest session
+ * number still admitted and when the entry may be forgotten (once every token it refuses
  * has expired). A token carries its session number in claim {@value #SESSION_CLAIM}; sign-out and account deletion
  * raise the member's lowest admitted number above every session issued so far.
  * <p>
@@ -54,22 +56,26 @@ public class ApiTokenRevocations {
      */
     public Uni<Boolean> refuses(String userId, long session) {
         return current().map(s -> {
-            Entry entry = s.entries().get(userId);
+            Entry entry = s.entries().get(MemberKey.of(userId));
             return entry != null && session < entry.minSession();
         });
     }
 
     /** Records a revocation (auth-service), in force in this process at once and in the others within {@link #FRESH}. */
     public Uni<Void> publish(String userId, long minSession, Instant expiresAt) {
+        String memberKey = MemberKey.of(userId);
         Entry entry = new Entry(minSession, expiresAt);
         Snapshot known = snapshot;
         Map<String, Entry> entries = new HashMap<>(known.entries());
-        entries.merge(userId, entry, Entry::max);
+        entries.merge(memberKey, entry, Entry::max);
         snapshot = new Snapshot(Map.copyOf(entries), known.readAt());
-        return hash.hset(KEY, userId, entry.encode()).replaceWithVoid();
+        return hash.hset(KEY, memberKey, entry.encode()).replaceWithVoid();
     }
 
-    /** Records the revocations (auth-service's re-assertion) and forgets the expired ones. */
+    /**
+     * Records the revocations (auth-service's re-assertion), by {@link MemberKey}, and forgets the expired ones (and
+     * so, within a revocation's lifetime, any field written under a raw id before fields were keys).
+     */
     public Uni<Void> publishAll(Map<String, Entry> entries) {
         Instant now = clock.instant();
         return hash.hgetall(KEY).chain(stored -> {
@@ -82,7 +88,7 @@ public class ApiTokenRevocations {
                 return forget;
             }
             Map<String, String> encoded = new HashMap<>();
-            entries.forEach((user, entry) -> encoded.put(user, entry.encode()));
+            entries.forEach((memberKey, entry) -> encoded.put(memberKey, entry.encode()));
             return forget.chain(() -> hash.hset(KEY, encoded).replaceWithVoid());
         });
     }
@@ -96,12 +102,12 @@ public class ApiTokenRevocations {
         return hash.hgetall(KEY).map(stored -> {
             Map<String, Entry> entries = new HashMap<>();
             // entries seen before and not expired stay, so a flushed Redis revokes nothing back
-            snapshot.entries().forEach((user, entry) -> {
+            snapshot.entries().forEach((memberKey, entry) -> {
                 if (!entry.expired(now)) {
-                    entries.put(user, entry);
+                    entries.put(memberKey, entry);
                 }
             });
-            stored.forEach((user, value) -> entries.merge(user, Entry.decode(value), Entry::max));
+            stored.forEach((memberKey, value) -> entries.merge(memberKey, Entry.decode(value), Entry::max));
             Snapshot read = new Snapshot(Map.copyOf(entries), now);
             snapshot = read;
             return read;

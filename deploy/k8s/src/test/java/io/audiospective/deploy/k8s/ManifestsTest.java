@@ -12,6 +12,7 @@ import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -745,6 +746,11 @@ class ManifestsTest {
         }
         assertThat(topics.get("plays").path("spec").path("config").path("retention.ms").asLong()).isEqualTo(-1);
         assertThat(topics.get("plays").path("spec").path("config").path("retention.bytes").asLong()).isEqualTo(-1);
+        // a deleted member's lifecycle events (id, display name) do not stay forever; consumers keep their own state
+        for (String topic : List.of("users", "users.dlq")) {
+            assertThat(topics.get(topic).path("spec").path("config").path("retention.ms").asLong()).as(topic)
+                    .isBetween(Duration.ofDays(1).toMillis(), Duration.ofDays(7).toMillis());
+        }
 
         JsonNode scaled = Kustomize.find(objects, "ScaledObject", "archive-worker").path("spec");
         assertThat(scaled.path("scaleTargetRef").path("name").asText()).isEqualTo("archive-worker");

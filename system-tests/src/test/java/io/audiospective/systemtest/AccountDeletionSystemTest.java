@@ -1,0 +1,187 @@
+package io.audiospective.systemtest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * Account deletion across the services, each its own process (security review, issue 21 item 2): a member's plays
+ * are archived and served; they delete the account; within a second every service refuses their token; soon after,
+ * no text, uuid or JSON column of any table of any schema of the run's database holds their id, nor does any Redis
+ * key or hash field; the same Spotify account signs up again and sees no plays, and a replay of {@code plays} (which
+ * still holds the old records) does not bring them back.
+ */
+class AccountDeletionSystemTest {
+
+    private static final String USER = "typical-1-1";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration WAIT = Duration.ofMinutes(3);
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @Test
+    @Timeout(value = 12, unit = TimeUnit.MINUTES)
+    void aDeletedMemberLeavesNothingBehindAndStartsEmptyWhenSigningUpAgain() throws Exception {
+        // a polling period of a day: no scheduled poll re-reads the member's recently-played while the test runs
+        try (LocalSystem system = LocalSystem.start(new LocalSystem.Options(Duration.ofDays(1),
+                Duration.ofSeconds(5), 1, 5, Map.of(), Map.of(), Map.of()))) {
+            URI api = system.api().url();
+            URI auth = system.auth().url();
+            URI scheduler = system.scheduler().url();
+            SpotifySignIn signIn = new SpotifySignIn(auth);
+            String token = signIn.signIn(USER).orElseThrow(() -> new AssertionError("the sign-in did not finish"));
+            Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> system.pollNow(USER));
+            int archived = await("the member's plays served", () -> {
+                int plays = plays(api, token);
+                return plays > 0 ? plays : null;
+            });
+
+            assertThat(send(auth, "DELETE", "/api/v1/account", token)).isEqualTo(204);
+
+            long deletedAt = System.nanoTime();
+            Awaitility.await("every service refuses the token").atMost(Duration.ofSeconds(1))
+                    .pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
+                        assertThat(send(api, "GET", "/api/v1/me", token)).as("api-service").isEqualTo(401);
+                        assertThat(send(auth, "GET", "/api/v1/account", token)).as("auth-service").isEqualTo(401);
+                        assertThat(send(scheduler, "GET", "/admin/users/" + USER + "/schedule", token))
+                                .as("scheduler-service").isEqualTo(401);
+                    });
+            long refusedAfterMs = (System.nanoTime() - deletedAt) / 1_000_000;
+
+            List<String> left = await("no row and no Redis name holding the id", () -> {
+                List<String> found = new ArrayList<>(columnsHolding(system, USER));
+                found.addAll(system.redisNamesContaining(USER));
+                return found.isEmpty() ? found : null;
+            }, () -> "still holding the id: " + columnsHolding(system, USER) + " " + system.redisNamesContaining(USER));
+            assertThat(left).isEmpty();
+
+            String again = signIn.signIn(USER).orElseThrow(() -> new AssertionError("the new sign-up did not finish"));
+            await("the new sign-up applied by api-service", () -> {
+                JsonNode me = get(api, again, "/api/v1/me");
+                return "ACTIVE".equals(me.path("archive").path("state").asText()) ? me : null;
+            });
+            assertThat(plays(api, again)).isZero();
+
+            String admin = system.adminToken();
+            HttpResponse<String> started = http.send(HttpRequest.newBuilder(api.resolve("/api/v1/admin/replays"))
+                    .header("Authorization", "Bearer " + admin).POST(HttpRequest.BodyPublishers.noBody())
+                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+            int generation = JSON.readTree(started.body()).get("generation").asInt();
+            JsonNode replay = await("the replay of plays", () -> {
+                JsonNode current = get(api, admin, "/api/v1/admin/replays/" + generation);
+                return "COMPLETED".equals(current.get("state").asText()) ? current : null;
+            });
+            assertThat(replay.get("records").asLong()).as("the old plays were replayed").isGreaterThanOrEqualTo(archived);
+            assertThat(get(api, admin, "/api/v1/admin/overview").get("readModelGeneration").asInt())
+                    .isEqualTo(generation);
+            assertThat(plays(api, again)).isZero();
+            System.out.printf("ACCOUNT DELETION SYSTEM TEST: %d plays archived, every service refused the token"
+                    + " %d ms after the deletion, nothing left; %d records replayed, none of them back%n", archived,
+                    refusedAfterMs, replay.get("records").asLong());
+        }
+    }
+
+    /** "schema.table.column" of every text, character, uuid, JSON and array column of the run's database that holds it. */
+    private static List<String> columnsHolding(LocalSystem system, String text) throws Exception {
+        List<String> found = new ArrayList<>();
+        try (Connection db = system.openDatabase()) {
+            List<String[]> columns = new ArrayList<>();
+            try (PreparedStatement query = db.prepareStatement("""
+                    SELECT c.table_schema, c.table_name, c.column_name FROM information_schema.columns c
+                    JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
+                    WHERE t.table_type = 'BASE TABLE'
+                      AND c.table_schema NOT IN ('pg_catalog', 'information_schema')
+                      AND c.data_type IN ('text', 'character varying', 'character', 'uuid', 'json', 'jsonb', 'ARRAY')
+                    """); ResultSet rs = query.executeQuery()) {
+                while (rs.next()) {
+                    columns.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3)});
+                }
+            }
+            assertThat(columns).as("columns scanned").hasSizeGreaterThan(20);
+            for (String[] column : columns) {
+                String sql = "SELECT 1 FROM \"%s\".\"%s\" WHERE strpos(CAST(\"%s\" AS text), ?) > 0 LIMIT 1"
+                        .formatted(column[0], column[1], column[2]);
+                try (PreparedStatement query = db.prepareStatement(sql)) {
+                    query.setString(1, text);
+                    try (ResultSet rs = query.executeQuery()) {
+                        if (rs.next()) {
+                            found.add(String.join(".", column));
+                        }
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
+    /** How many plays the read model serves the member. */
+    private int plays(URI api, String token) throws Exception {
+        int plays = 0;
+        String cursor = null;
+        do {
+            JsonNode page = get(api, token, "/api/v1/me/plays?limit=500" + (cursor == null ? "" : "&cursor=" + cursor));
+            plays += page.get("items").size();
+            cursor = page.hasNonNull("nextCursor") ? page.get("nextCursor").asText() : null;
+        } while (cursor != null);
+        return plays;
+    }
+
+    private int send(URI service, String method, String path, String token) throws Exception {
+        return http.send(HttpRequest.newBuilder(service.resolve(path)).header("Authorization", "Bearer " + token)
+                .method(method, HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    private JsonNode get(URI service, String token, String path) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(service.resolve(path))
+                .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(200);
+        return JSON.readTree(response.body());
+    }
+
+    private interface Probe<T> {
+        T get() throws Exception;
+    }
+
+    private static <T> T await(String what, Probe<T> probe) {
+        return await(what, probe, () -> what);
+    }
+
+    /** The probe's first non-null answer; on time-out, {@code explain} says what was found instead. */
+    private static <T> T await(String what, Probe<T> probe, Probe<String> explain) {
+        try {
+            return Awaitility.await(what).atMost(WAIT).pollInterval(Duration.ofSeconds(1)).until(probe::get,
+                    Objects::nonNull);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            String found;
+            try {
+                found = explain.get();
+            } catch (Exception failure) {
+                found = failure.toString();
+            }
+            throw new AssertionError(what + " within " + WAIT + ": " + found, e);
+        }
+    }
+}
