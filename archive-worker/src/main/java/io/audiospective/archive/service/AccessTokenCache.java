@@ -10,8 +10,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
-import io.audiospective.archive.client.AccessToken;
 import io.audiospective.archive.client.AuthClient;
+import io.audiospective.model.SpotifyAccessToken;
 import io.audiospective.model.TokenFingerprint;
 
 /**
@@ -27,9 +27,9 @@ public class AccessTokenCache {
 
     private final AuthClient auth;
     private final Clock clock;
-    private final Map<String, AccessToken> tokens = new ConcurrentHashMap<>();
+    private final Map<String, SpotifyAccessToken> tokens = new ConcurrentHashMap<>();
     private final Map<String, TokenFingerprint> rejectedTokens = new ConcurrentHashMap<>();
-    private volatile AccessToken appToken;
+    private volatile SpotifyAccessToken appToken;
 
     AccessTokenCache(AuthClient auth, Clock clock) {
         this.auth = auth;
@@ -37,11 +37,11 @@ public class AccessTokenCache {
     }
 
     public String accessToken(String userId) {
-        AccessToken cached = tokens.get(userId);
+        SpotifyAccessToken cached = tokens.get(userId);
         if (cached != null && cached.expiresAt().isAfter(clock.instant().plus(MARGIN))) {
             return cached.accessToken();
         }
-        AccessToken fresh = auth.accessToken(userId, rejectedTokens.get(userId));
+        SpotifyAccessToken fresh = auth.accessToken(userId, rejectedTokens.get(userId));
         rejectedTokens.remove(userId);
         tokens.put(userId, fresh);
         return fresh.accessToken();
@@ -52,12 +52,12 @@ public class AccessTokenCache {
      * while auth-service has none to give.
      */
     public Optional<String> appToken() {
-        AccessToken cached = appToken;
+        SpotifyAccessToken cached = appToken;
         if (cached != null && cached.expiresAt().isAfter(clock.instant().plus(MARGIN))) {
             return Optional.of(cached.accessToken());
         }
         try {
-            AccessToken fresh = auth.appAccessToken();
+            SpotifyAccessToken fresh = auth.appAccessToken();
             appToken = fresh;
             return Optional.of(fresh.accessToken());
         } catch (RuntimeException e) {
