@@ -42,10 +42,9 @@ EMULATOR_JAR="$ROOT/deploy/spotify-emulator/target/quarkus-app/quarkus-run.jar"
 SERVICES=(auth-service:8081 scheduler-service:8082 archive-worker:8083 api-service:8080)
 
 started_pids=()
-started_kafka=false
-
-say() { printf '[run-local] %s\n' "$*"; }
-fail() { printf '[run-local] ERROR: %s\n' "$*" >&2; exit 1; }
+LOCAL_TAG=run-local
+# shellcheck source=deploy/local-common.sh
+source "$ROOT/deploy/local-common.sh"
 
 cleanup() {
     trap - EXIT
@@ -62,14 +61,9 @@ cleanup() {
         done
         kill -KILL "${started_pids[@]}" 2>/dev/null || true
     fi
-    if $started_kafka; then
-        # into the log: if our output pipe is gone, kafka.sh writing to it would die before the broker stops
-        "$ROOT/deploy/kafka.sh" stop >>"$LOG_DIR/kafka-stop.log" 2>&1 || true
-    fi
+    stop_kafka_if_started
     say "stopped"
 }
-
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 check_prerequisites() {
     command -v java >/dev/null || fail "java is not on the PATH"
@@ -165,22 +159,6 @@ start_emulator() {
     wait_ready spotify-emulator "$EMULATOR_PORT" "$emulator_pid" /emulator/settings
 }
 
-wait_ready() {
-    local name="$1" port="$2" pid="$3" path="${4:-/q/health/ready}" deadline=$((SECONDS + READY_TIMEOUT))
-    until curl -fs -o /dev/null "http://127.0.0.1:$port$path"; do
-        if ! kill -0 "$pid" 2>/dev/null; then
-            tail -n 20 "$LOG_DIR/$name.log" >&2
-            fail "$name exited during start-up (log: $LOG_DIR/$name.log)"
-        fi
-        if ((SECONDS > deadline)); then
-            curl -sS "http://127.0.0.1:$port$path" >&2 || true
-            fail "$name was not ready after ${READY_TIMEOUT}s (log: $LOG_DIR/$name.log)"
-        fi
-        sleep 1
-    done
-    say "$name is ready on http://127.0.0.1:$port"
-}
-
 # Signs the emulator's users in through the real OAuth flow (login_hint approves without the login page).
 sign_in_demo_users() {
     local users user jar authorize callback status signed_in=0
@@ -237,12 +215,7 @@ main() {
     trap 'cleanup; exit 130' INT
     trap 'cleanup; exit 143' TERM
 
-    if "$ROOT/deploy/kafka.sh" status >/dev/null 2>&1; then
-        say "using the Kafka broker already running on $KAFKA_BOOTSTRAP_SERVERS (it stays running)"
-    else
-        "$ROOT/deploy/kafka.sh" start
-        started_kafka=true
-    fi
+    start_kafka_unless_running
 
     start_emulator
     local first_service=${#started_pids[@]}

@@ -23,9 +23,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
+import io.audiospective.model.SpotifyAccessToken;
 import io.audiospective.testing.SpotifyEmulatorTestResource;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
@@ -41,6 +45,9 @@ public class AuthServiceStub implements QuarkusTestResourceLifecycleManager {
     private static final String CLIENT_ID = "audiospective-local";
     private static final String REDIRECT_URI = "http://127.0.0.1/login/spotify";
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Writes times as auth-service's Quarkus ObjectMapper does: ISO-8601 text. */
+    private static final ObjectMapper CONTRACT_JSON = JsonMapper.builder().addModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).build();
 
     private final SpotifyEmulatorTestResource emulator = new SpotifyEmulatorTestResource();
     private static final String CLIENT_SECRET = "audiospective-local-secret";
@@ -65,8 +72,8 @@ public class AuthServiceStub implements QuarkusTestResourceLifecycleManager {
             throw new IllegalStateException(e);
         }
         server.setExecutor(Executors.newFixedThreadPool(8));
-        server.createContext("/internal/users/", this::accessToken);
-        server.createContext("/internal/app-access-token", this::appAccessToken);
+        server.createContext(SpotifyAccessToken.BASE_PATH + "/users/", this::accessToken);
+        server.createContext(SpotifyAccessToken.BASE_PATH + SpotifyAccessToken.APP_PATH, this::appAccessToken);
         server.start();
         Map<String, String> config = new HashMap<>();
         config.put(SpotifyEmulatorTestResource.URL_PROPERTY, emulatorUrl);
@@ -110,8 +117,7 @@ public class AuthServiceStub implements QuarkusTestResourceLifecycleManager {
                     HttpResponse.BodyHandlers.ofString());
             JsonNode grant = JSON.readTree(response.body());
             Instant expiresAt = Instant.now().plusSeconds(grant.get("expires_in").asLong());
-            respond(exchange, 200, JSON.writeValueAsString(Map.of("accessToken", grant.get("access_token").asText(),
-                    "expiresAt", expiresAt.toString())));
+            respond(exchange, 200, accessTokenBody(grant.get("access_token").asText(), expiresAt));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             respond(exchange, 503, "{}");
@@ -129,19 +135,23 @@ public class AuthServiceStub implements QuarkusTestResourceLifecycleManager {
             JsonNode grant = refreshTokens.containsKey(userId) ? refresh(userId) : authorize(userId);
             if (grant.has("error")) {
                 refreshTokens.remove(userId);
-                respond(exchange, 409, "{\"type\":\"urn:audiospective:problem:needs-reauth\",\"status\":409}");
+                respond(exchange, 409, "{\"type\":\"" + SpotifyAccessToken.NEEDS_REAUTH_TYPE + "\",\"status\":409}");
                 return;
             }
             if (grant.hasNonNull("refresh_token")) {
                 refreshTokens.put(userId, grant.get("refresh_token").asText());
             }
             Instant expiresAt = Instant.now().plusSeconds(grant.get("expires_in").asLong());
-            respond(exchange, 200, JSON.writeValueAsString(Map.of("accessToken", grant.get("access_token").asText(),
-                    "expiresAt", expiresAt.toString())));
+            respond(exchange, 200, accessTokenBody(grant.get("access_token").asText(), expiresAt));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             respond(exchange, 503, "{}");
         }
+    }
+
+    /** The 200 body of either access-token endpoint, as the worker's tests assume auth-service serves it. */
+    static String accessTokenBody(String accessToken, Instant expiresAt) throws IOException {
+        return CONTRACT_JSON.writeValueAsString(new SpotifyAccessToken(accessToken, expiresAt));
     }
 
     private JsonNode authorize(String userId) throws IOException, InterruptedException {

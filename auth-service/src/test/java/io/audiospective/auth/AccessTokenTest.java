@@ -25,9 +25,14 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+
 import io.audiospective.auth.repository.MemberRepository;
+import io.audiospective.model.SpotifyAccessToken;
 import io.audiospective.model.TokenFingerprint;
 import io.audiospective.model.UserEventType;
+import io.audiospective.testing.JsonShape;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
@@ -54,6 +59,30 @@ class AccessTokenTest {
         RestAssured.baseURI = "http://127.0.0.1";
         QuarkusTransaction.requiringNew().run(() -> entityManager.createNativeQuery(
                 "UPDATE membership SET extra_seats = seats_taken + 5 WHERE id = 1").executeUpdate());
+    }
+
+    /**
+     * The provider's side of the contract archive-worker reads: the served body has exactly the shape of shared-model's
+     * example (which the worker's {@code AuthServiceStub} is held to as well), and reads back into the contract record
+     * with the token and expiry the member's stored grant has.
+     */
+    @Test
+    void theServedTokenIsTheContractTheWorkerReads() throws Exception {
+        String userId = signedInUser("contract");
+
+        String served = given().auth().oauth2(serviceToken).when()
+                .get(SpotifyAccessToken.BASE_PATH + SpotifyAccessToken.USER_PATH, userId).then().statusCode(200)
+                .contentType(ContentType.JSON).extract().asString();
+
+        assertThat(JsonShape.of(served)).isEqualTo(JsonShape.of(SpotifyAccessToken.exampleJson()));
+        SpotifyAccessToken read = new ObjectMapper().registerModule(new JavaTimeModule())
+                .readValue(served, SpotifyAccessToken.class);
+        assertThat(read.accessToken()).isNotBlank();
+        assertThat(read.expiresAt()).isAfter(Instant.now().plus(5, ChronoUnit.MINUTES));
+        String app = given().auth().oauth2(serviceToken).when()
+                .get(SpotifyAccessToken.BASE_PATH + SpotifyAccessToken.APP_PATH).then().statusCode(200)
+                .contentType(ContentType.JSON).extract().asString();
+        assertThat(JsonShape.of(app)).isEqualTo(JsonShape.of(SpotifyAccessToken.exampleJson()));
     }
 
     @Test

@@ -4,14 +4,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.security.KeyPairGenerator;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 
+import io.audiospective.support.security.PemKeys;
 import io.audiospective.testing.ApiTokenIssuerTestResource;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
@@ -28,15 +27,14 @@ public class AuthTestSecrets implements QuarkusTestResourceLifecycleManager {
     @Override
     public Map<String, String> start() {
         String adminPrefix = "admin" + UUID.randomUUID().toString().substring(0, 8);
-        byte[] signingKey = rsaKey();
+        String signingKey = PemKeys.pem(PemKeys.newRsaKeyPair().getPrivate());
         // A port known before start: the public URL, which Spotify's redirect URI is built from, names it.
         int port = freePort();
         Map<String, String> config = new HashMap<>();
         config.put("quarkus.http.test-port", String.valueOf(port));
         config.put("audiospective.auth.public-url", "http://127.0.0.1:" + port);
-        config.put("audiospective.auth.api-token.signing-key", "-----BEGIN PRIVATE KEY-----\n"
-                + Base64.getMimeEncoder().encodeToString(signingKey) + "\n-----END PRIVATE KEY-----");
-        config.put(ApiTokenIssuerTestResource.SIGNING_KEY, Base64.getEncoder().encodeToString(signingKey));
+        config.put("audiospective.auth.api-token.signing-key", signingKey);
+        config.put(ApiTokenIssuerTestResource.SIGNING_KEY, signingKey);
         config.put(ApiTokenIssuerTestResource.ISSUER, "http://127.0.0.1:8081");
         config.put(SERVICE_TOKEN, random(32));
         config.put("audiospective.auth.vault.keys", "k1:" + random(32) + ",k0:" + random(32));
@@ -51,16 +49,6 @@ public class AuthTestSecrets implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public void stop() {
-    }
-
-    private static byte[] rsaKey() {
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-            generator.initialize(2048);
-            return generator.generateKeyPair().getPrivate().getEncoded();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static int freePort() {

@@ -11,8 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.security.interfaces.RSAPublicKey;
 import java.sql.Connection;
@@ -35,6 +33,7 @@ import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.jwt.JwtClaims;
 import org.jose4j.lang.JoseException;
 
+import io.audiospective.support.security.PemKeys;
 import io.audiospective.testing.TcpForwarder;
 
 /**
@@ -188,10 +187,8 @@ public final class LocalSystem implements AutoCloseable {
         common.put("VAULT_ACTIVE_KEY_ID", "run1");
         common.put("OIDC_STATE_SECRET", randomSecret());
         // the services run in the prod profile, where auth-service refuses to start without a signing key
-        signingKey = rsaKey();
-        common.put("API_TOKEN_SIGNING_KEY", "-----BEGIN PRIVATE KEY-----\n"
-                + Base64.getMimeEncoder().encodeToString(signingKey.getPrivate().getEncoded())
-                + "\n-----END PRIVATE KEY-----");
+        signingKey = PemKeys.newRsaKeyPair();
+        common.put("API_TOKEN_SIGNING_KEY", PemKeys.pem(signingKey.getPrivate()));
         issuer = "http://127.0.0.1:" + authPort;
 
         Map<String, String> authEnv = new LinkedHashMap<>(common);
@@ -583,16 +580,6 @@ public final class LocalSystem implements AutoCloseable {
             statement.execute(sql);
         } catch (SQLException e) {
             throw new IllegalStateException("PostgreSQL refused " + sql + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static KeyPair rsaKey() {
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-            generator.initialize(2048);
-            return generator.generateKeyPair();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 

@@ -6,10 +6,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.NoSuchAlgorithmException;
 import java.security.interfaces.RSAPublicKey;
-import java.util.Base64;
 import java.util.Map;
 
 import org.jose4j.jwk.JsonWebKey;
@@ -20,12 +17,13 @@ import org.jose4j.jws.AlgorithmIdentifiers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
+import io.audiospective.support.security.PemKeys;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
  * Stands in for auth-service's token issuer in the tests of the services that verify API tokens: an RSA key pair,
  * its discovery document and JWKS served on a random loopback port. The private key goes to the tests as a config
- * value ({@value #SIGNING_KEY}), so {@link ApiTokens} can mint tokens with the claims auth-service puts in them.
+ * value ({@value #SIGNING_KEY}, PKCS#8 PEM as auth-service reads its signing key), so {@link ApiTokens} can mint tokens with the claims auth-service puts in them.
  */
 public class ApiTokenIssuerTestResource implements QuarkusTestResourceLifecycleManager {
 
@@ -37,7 +35,7 @@ public class ApiTokenIssuerTestResource implements QuarkusTestResourceLifecycleM
 
     @Override
     public Map<String, String> start() {
-        KeyPair keys = generate();
+        KeyPair keys = PemKeys.newRsaKeyPair();
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         } catch (IOException e) {
@@ -58,7 +56,7 @@ public class ApiTokenIssuerTestResource implements QuarkusTestResourceLifecycleM
         return Map.of("quarkus.oidc.auth-server-url", issuer,
                 "quarkus.oidc.token.issuer", issuer,
                 ISSUER, issuer,
-                SIGNING_KEY, Base64.getEncoder().encodeToString(keys.getPrivate().getEncoded()));
+                SIGNING_KEY, PemKeys.pem(keys.getPrivate()));
     }
 
     @Override
@@ -74,16 +72,6 @@ public class ApiTokenIssuerTestResource implements QuarkusTestResourceLifecycleM
         exchange.sendResponseHeaders(200, bytes.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(bytes);
-        }
-    }
-
-    private static KeyPair generate() {
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-            generator.initialize(2048);
-            return generator.generateKeyPair();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

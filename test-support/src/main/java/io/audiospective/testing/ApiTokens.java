@@ -1,10 +1,6 @@
 package io.audiospective.testing;
 
-import java.security.GeneralSecurityException;
 import java.security.Key;
-import java.security.KeyFactory;
-import java.security.spec.PKCS8EncodedKeySpec;
-import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 
@@ -13,6 +9,8 @@ import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.jwt.JwtClaims;
 import org.jose4j.lang.JoseException;
+
+import io.audiospective.support.security.PemKeys;
 
 /**
  * Mints API tokens as auth-service does (iss, aud, sub = upn = Spotify id, groups, iat, exp; RS256 with the key of
@@ -34,13 +32,8 @@ public final class ApiTokens {
     /** Tokens of the issuer {@link ApiTokenIssuerTestResource} started for this test run. */
     public static ApiTokens ofTestIssuer() {
         var config = ConfigProvider.getConfig();
-        try {
-            Key key = KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(
-                    Base64.getDecoder().decode(config.getValue(ApiTokenIssuerTestResource.SIGNING_KEY, String.class))));
-            return new ApiTokens(config.getValue(ApiTokenIssuerTestResource.ISSUER, String.class), key);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        Key key = PemKeys.privateKey(config.getValue(ApiTokenIssuerTestResource.SIGNING_KEY, String.class));
+        return new ApiTokens(config.getValue(ApiTokenIssuerTestResource.ISSUER, String.class), key);
     }
 
     public String user(String userId) {

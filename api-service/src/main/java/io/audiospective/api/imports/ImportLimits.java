@@ -2,7 +2,7 @@ package io.audiospective.api.imports;
 
 import java.time.Duration;
 
-import io.audiospective.api.ProblemException;
+import io.audiospective.support.rest.ProblemException;
 
 /** The problems an upload over one of the import limits is refused with; nothing of it is sent. */
 final class ImportLimits {

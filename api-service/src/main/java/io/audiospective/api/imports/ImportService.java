@@ -28,7 +28,7 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.audiospective.api.ProblemException;
+import io.audiospective.support.rest.ProblemException;
 import io.audiospective.api.config.ApiConfig;
 import io.audiospective.api.messaging.Channels;
 import io.audiospective.api.repository.Db;

@@ -22,7 +22,8 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import io.audiospective.api.ProblemException;
+import io.audiospective.support.rest.Problem;
+import io.audiospective.support.rest.ProblemException;
 import io.audiospective.api.config.ApiConfig;
 import io.audiospective.api.service.DeadLetterService;
 import io.audiospective.api.service.DeadLetterService.DeadLetter;

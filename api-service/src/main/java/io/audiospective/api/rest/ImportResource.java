@@ -27,7 +27,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 
-import io.audiospective.api.ProblemException;
+import io.audiospective.support.rest.Problem;
+import io.audiospective.support.rest.ProblemException;
 import io.audiospective.api.imports.ImportService;
 import io.audiospective.api.imports.ImportService.Job;
 

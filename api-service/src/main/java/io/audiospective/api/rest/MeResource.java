@@ -32,7 +32,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.audiospective.api.ProblemException;
+import io.audiospective.support.rest.Problem;
+import io.audiospective.support.rest.ProblemException;
 import io.audiospective.api.StatsWindow;
 import io.audiospective.api.Views.Me;
 import io.audiospective.api.Views.Page;

@@ -1,6 +1,6 @@
 package io.audiospective.api.rest;
 
-import io.audiospective.api.ProblemException;
+import io.audiospective.support.rest.ProblemException;
 
 /**
  * Numeric query parameters read as text and checked here, so a value that is not a number or is out of range is a
@@ -20,10 +20,10 @@ final class QueryParameters {
         try {
             value = Integer.parseInt(raw.trim());
         } catch (NumberFormatException e) {
-            throw ProblemException.badRequest("limit '" + raw + "' is not a whole number between 1 and " + max);
+            throw ProblemException.invalidParameter("limit", "limit '" + raw + "' is not a whole number between 1 and " + max);
         }
         if (value < 1 || value > max) {
-            throw ProblemException.badRequest("limit must be between 1 and " + max + ", not " + value);
+            throw ProblemException.invalidParameter("limit", "limit must be between 1 and " + max + ", not " + value);
         }
         return value;
     }

@@ -1,5 +1,7 @@
 package io.audiospective.api.rest;
 
+import java.util.List;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
@@ -9,6 +11,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.audiospective.api.config.ApiConfig;
+import io.audiospective.support.rest.Problem;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -74,7 +77,7 @@ public class RequestBodyLimits {
         String body;
         try {
             body = json.writeValueAsString(new Problem(type, status == 413 ? "Content Too Large" : "Length Required",
-                    status, detail));
+                    status, detail, context.request().path(), List.of()));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

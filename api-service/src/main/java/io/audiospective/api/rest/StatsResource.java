@@ -23,7 +23,8 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import io.audiospective.api.ProblemException;
+import io.audiospective.support.rest.Problem;
+import io.audiospective.support.rest.ProblemException;
 import io.audiospective.api.StatsWindow;
 import io.audiospective.api.config.ApiConfig;
 import io.audiospective.api.repository.StatsRepository.Kind;
@@ -134,7 +135,7 @@ public class StatsResource {
         try {
             value = Integer.parseInt(year);
         } catch (NumberFormatException e) {
-            throw ProblemException.badRequest("year '" + year + "' is not a year (yyyy)");
+            throw ProblemException.invalidParameter("year", "year '" + year + "' is not a year (yyyy)");
         }
         return answer(null, null, null, null, (user, window) -> stats.yearInReview(user, value));
     }

@@ -24,7 +24,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
-import io.audiospective.api.ProblemException;
+import io.audiospective.support.rest.ProblemException;
 import io.audiospective.api.Views.Me;
 import io.audiospective.api.repository.Db;
 import io.audiospective.api.repository.StatsRepository;

@@ -24,7 +24,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 
-import io.audiospective.api.ProblemException;
+import io.audiospective.support.rest.ProblemException;
 import io.audiospective.api.repository.Db;
 import io.audiospective.api.repository.DeadLetterRepository;
 import io.audiospective.api.repository.DeadLetterRepository.Selection;

@@ -8,7 +8,7 @@ import java.util.List;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
-import io.audiospective.api.ProblemException;
+import io.audiospective.support.rest.ProblemException;
 import io.audiospective.api.PublishedPlay;
 import io.audiospective.api.ReadModelTables;
 import io.audiospective.api.imports.EntryRules;

@@ -26,7 +26,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.jboss.logging.Logger;
 
-import io.audiospective.api.ProblemException;
+import io.audiospective.support.rest.ProblemException;
 import io.audiospective.api.PublishedPlay;
 import io.audiospective.api.ReadModelTables;
 import io.audiospective.api.repository.Db;

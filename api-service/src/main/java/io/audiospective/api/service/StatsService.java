@@ -11,7 +11,7 @@ import java.util.Locale;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.audiospective.api.ProblemException;
+import io.audiospective.support.rest.ProblemException;
 import io.audiospective.api.ReadModelTables;
 import io.audiospective.api.StatsWindow;
 import io.audiospective.api.Views;
@@ -189,7 +189,7 @@ public class StatsService {
 
     public YearInReview yearInReview(UserView user, int year) {
         if (year < EARLIEST_DATE.getYear() || year > LATEST_DATE.getYear()) {
-            throw ProblemException.badRequest("year must be between " + EARLIEST_DATE.getYear() + " and "
+            throw ProblemException.invalidParameter("year", "year must be between " + EARLIEST_DATE.getYear() + " and "
                     + LATEST_DATE.getYear() + ", not " + year);
         }
         StatsWindow window = new StatsWindow("year", LocalDate.of(year, 1, 1), LocalDate.of(year, 12, 31),
@@ -239,10 +239,10 @@ public class StatsService {
         try {
             date = LocalDate.parse(value);
         } catch (DateTimeParseException e) {
-            throw ProblemException.badRequest(name + " '" + value + "' is not a date (yyyy-MM-dd)");
+            throw ProblemException.invalidParameter(name, name + " '" + value + "' is not a date (yyyy-MM-dd)");
         }
         if (date.isBefore(EARLIEST_DATE) || date.isAfter(LATEST_DATE)) {
-            throw ProblemException.badRequest(name + " " + value + " is out of range: dates go from " + EARLIEST_DATE
+            throw ProblemException.invalidParameter(name, name + " " + value + " is out of range: dates go from " + EARLIEST_DATE
                     + " to " + LATEST_DATE);
         }
         return date;

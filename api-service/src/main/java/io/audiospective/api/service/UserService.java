@@ -10,7 +10,7 @@ import jakarta.transaction.Transactional;
 
 import org.jboss.logging.Logger;
 
-import io.audiospective.api.ProblemException;
+import io.audiospective.support.rest.ProblemException;
 import io.audiospective.api.Views.ArchiveStatus;
 import io.audiospective.api.Views.Me;
 import io.audiospective.api.config.ApiConfig;

@@ -11,19 +11,22 @@ import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
+import io.audiospective.model.SpotifyAccessToken;
+
 /** auth-service's internal endpoint; statuses are read by {@link AuthClient}. */
 @RegisterRestClient(configKey = "auth-service")
-@Path("/internal")
+@Path(SpotifyAccessToken.BASE_PATH)
 interface AuthApi {
 
     @GET
-    @Path("/users/{userId}/access-token")
+    @Path(SpotifyAccessToken.USER_PATH)
     @Produces(MediaType.APPLICATION_JSON)
-    Response accessToken(@PathParam("userId") String userId, @QueryParam("rejected") String rejectedFingerprint,
+    Response accessToken(@PathParam("userId") String userId,
+            @QueryParam(SpotifyAccessToken.REJECTED_PARAMETER) String rejectedFingerprint,
             @HeaderParam("Authorization") String authorization);
 
     @GET
-    @Path("/app-access-token")
+    @Path(SpotifyAccessToken.APP_PATH)
     @Produces(MediaType.APPLICATION_JSON)
     Response appAccessToken(@HeaderParam("Authorization") String authorization);
 }

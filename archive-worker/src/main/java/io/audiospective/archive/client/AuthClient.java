@@ -13,6 +13,7 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 import io.audiospective.archive.config.ArchiveConfig;
 import io.audiospective.model.FailureKind;
+import io.audiospective.model.SpotifyAccessToken;
 import io.audiospective.model.TokenFingerprint;
 
 /** Fresh Spotify access tokens from auth-service, guarded by timeout, retry and circuit breaker. */
@@ -35,7 +36,7 @@ public class AuthClient {
     @Retry(maxRetries = 2, delay = 200, jitter = 100, retryOn = TransientFailureException.class)
     @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 10, delayUnit = ChronoUnit.SECONDS,
             failOn = TransientFailureException.class)
-    public AccessToken accessToken(String userId, TokenFingerprint rejected) {
+    public SpotifyAccessToken accessToken(String userId, TokenFingerprint rejected) {
         Response response;
         try {
             response = api.accessToken(userId, rejected == null ? null : rejected.value(), credential);
@@ -44,7 +45,7 @@ public class AuthClient {
         }
         try (response) {
             return switch (response.getStatus()) {
-                case 200 -> response.readEntity(AccessToken.class);
+                case 200 -> response.readEntity(SpotifyAccessToken.class);
                 case 404 -> throw new PollFailedException(FailureKind.AUTH, null, "auth-service has no such member");
                 case 409 -> throw new PollFailedException(FailureKind.AUTH, null, "the user must sign in again");
                 case 401, 403 -> throw new PollFailedException(FailureKind.UNKNOWN, null,
@@ -61,7 +62,7 @@ public class AuthClient {
      */
     @Timeout(value = 15, unit = ChronoUnit.SECONDS)
     @Retry(maxRetries = 2, delay = 200, jitter = 100, retryOn = TransientFailureException.class)
-    public AccessToken appAccessToken() {
+    public SpotifyAccessToken appAccessToken() {
         Response response;
         try {
             response = api.appAccessToken(credential);
@@ -70,7 +71,7 @@ public class AuthClient {
         }
         try (response) {
             if (response.getStatus() == 200) {
-                return response.readEntity(AccessToken.class);
+                return response.readEntity(SpotifyAccessToken.class);
             }
             throw new TransientFailureException("auth-service gave no app token: " + response.getStatus());
         }

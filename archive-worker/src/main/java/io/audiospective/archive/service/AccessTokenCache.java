@@ -12,8 +12,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
-import io.audiospective.archive.client.AccessToken;
 import io.audiospective.archive.client.AuthClient;
+import io.audiospective.model.SpotifyAccessToken;
 import io.audiospective.model.TokenFingerprint;
 import io.quarkus.scheduler.Scheduled;
 
@@ -39,7 +39,7 @@ public class AccessTokenCache {
     private final Clock clock;
     private final Map<String, CachedToken> tokens = new ConcurrentHashMap<>();
     private final Map<String, TokenFingerprint> rejectedTokens = new ConcurrentHashMap<>();
-    private volatile AccessToken appToken;
+    private volatile SpotifyAccessToken appToken;
 
     AccessTokenCache(AuthClient auth, DeletedMembers deletedMembers, Clock clock) {
         this.auth = auth;
@@ -53,7 +53,7 @@ public class AccessTokenCache {
         if (cached != null && cached.token().expiresAt().isAfter(now.plus(MARGIN)) && stillMember(userId, cached)) {
             return cached.token().accessToken();
         }
-        AccessToken fresh = auth.accessToken(userId, rejectedTokens.get(userId));
+        SpotifyAccessToken fresh = auth.accessToken(userId, rejectedTokens.get(userId));
         rejectedTokens.remove(userId);
         tokens.put(userId, new CachedToken(fresh, now));
         return fresh.accessToken();
@@ -106,12 +106,12 @@ public class AccessTokenCache {
      * while auth-service has none to give.
      */
     public Optional<String> appToken() {
-        AccessToken cached = appToken;
+        SpotifyAccessToken cached = appToken;
         if (cached != null && cached.expiresAt().isAfter(clock.instant().plus(MARGIN))) {
             return Optional.of(cached.accessToken());
         }
         try {
-            AccessToken fresh = auth.appAccessToken();
+            SpotifyAccessToken fresh = auth.appAccessToken();
             appToken = fresh;
             return Optional.of(fresh.accessToken());
         } catch (RuntimeException e) {
@@ -145,6 +145,6 @@ public class AccessTokenCache {
     }
 
     /** A member's token and when this replica got it. */
-    private record CachedToken(AccessToken token, Instant cachedAt) {
+    private record CachedToken(SpotifyAccessToken token, Instant cachedAt) {
     }
 }

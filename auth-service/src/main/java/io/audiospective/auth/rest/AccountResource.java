@@ -23,6 +23,7 @@ import io.audiospective.auth.service.ApiTokenService;
 import io.audiospective.auth.service.MembershipService;
 import io.audiospective.auth.service.RotatedRefreshTokens;
 import io.audiospective.auth.service.TokenRevocationService;
+import io.audiospective.support.rest.Problem;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.security.identity.SecurityIdentity;
 

@@ -15,6 +15,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 
 import io.audiospective.auth.WaitlistEntry;
 import io.audiospective.auth.service.MembershipService;
+import io.audiospective.support.rest.Problem;
 
 /** Waitlist administration (role {@code admin}). */
 @Path("/admin/waitlist")

@@ -1,7 +1,5 @@
 package io.audiospective.auth.rest;
 
-import java.time.Instant;
-
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -19,10 +17,12 @@ import io.audiospective.auth.security.ApiTokenAuthenticationMechanism;
 import io.audiospective.auth.service.AccessTokenResult;
 import io.audiospective.auth.service.AccessTokenService;
 import io.audiospective.auth.service.AppTokenService;
+import io.audiospective.model.SpotifyAccessToken;
 import io.audiospective.model.TokenFingerprint;
+import io.audiospective.support.rest.Problem;
 
 /** Endpoints for the other services only (role {@code service}); users' API tokens are refused. */
-@Path("/internal")
+@Path(SpotifyAccessToken.BASE_PATH)
 @RolesAllowed(ApiTokenAuthenticationMechanism.ROLE_SERVICE)
 public class InternalResource {
 
@@ -35,7 +35,7 @@ public class InternalResource {
     }
 
     @GET
-    @Path("/app-access-token")
+    @Path(SpotifyAccessToken.APP_PATH)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "The app's own Spotify access token (client credentials), for catalogue look-ups: it "
             + "carries no member's authorisation and reads no member's data")
@@ -44,13 +44,13 @@ public class InternalResource {
             + "unavailable: retry later")
     public Response appAccessToken() {
         return appTokens.appToken()
-                .map(token -> Response.ok(new AccessToken(token.accessToken(), token.expiresAt())).build())
+                .map(token -> Response.ok(new SpotifyAccessToken(token.accessToken(), token.expiresAt())).build())
                 .orElseGet(() -> Problem.response(Response.Status.SERVICE_UNAVAILABLE,
                         "No Spotify client secret is configured (SPOTIFY_CLIENT_SECRET), so there is no app token"));
     }
 
     @GET
-    @Path("/users/{userId}/access-token")
+    @Path(SpotifyAccessToken.USER_PATH)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "A Spotify access token for the user valid for at least 5 more minutes")
     @APIResponse(responseCode = "200", description = "The token and when it expires")
@@ -61,20 +61,16 @@ public class InternalResource {
     public Response accessToken(@PathParam("userId") String userId,
             @Parameter(description = "Fingerprint (io.audiospective.model.TokenFingerprint) of a token Spotify "
                     + "refused before its expiry: if it is still the current one, it is renewed")
-            @QueryParam("rejected") String rejected) {
+            @QueryParam(SpotifyAccessToken.REJECTED_PARAMETER) String rejected) {
         AccessTokenResult result = accessTokens.freshAccessToken(userId,
                 rejected == null || rejected.isBlank() ? null : new TokenFingerprint(rejected));
         if (result instanceof AccessTokenResult.Granted granted) {
-            return Response.ok(new AccessToken(granted.accessToken(), granted.expiresAt())).build();
+            return Response.ok(new SpotifyAccessToken(granted.accessToken(), granted.expiresAt())).build();
         }
         if (result instanceof AccessTokenResult.NeedsReauth) {
-            return Problem.response(409, Problem.NEEDS_REAUTH_TYPE, "User must sign in again",
+            return Problem.response(409, SpotifyAccessToken.NEEDS_REAUTH_TYPE, "User must sign in again",
                     "Spotify no longer accepts this user's authorisation");
         }
         return Problem.response(Response.Status.NOT_FOUND, "No member with this id");
-    }
-
-    /** A Spotify access token; only ever sent to services holding the service credential. */
-    public record AccessToken(String accessToken, Instant expiresAt) {
     }
 }

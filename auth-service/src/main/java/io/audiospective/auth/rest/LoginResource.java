@@ -25,6 +25,7 @@ import io.audiospective.auth.config.AuthConfig;
 import io.audiospective.auth.service.ApiTokenService;
 import io.audiospective.auth.service.MembershipService;
 import io.audiospective.auth.service.SignInOutcome;
+import io.audiospective.support.rest.Problem;
 import io.quarkus.oidc.AccessTokenCredential;
 import io.quarkus.oidc.UserInfo;
 import io.quarkus.security.Authenticated;

@@ -1,21 +1,20 @@
 package io.audiospective.auth.rest;
 
-import jakarta.ws.rs.NotFoundException;
-import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
-import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import io.audiospective.auth.client.RefreshOutcomeUnknownException;
 import io.audiospective.auth.client.SpotifyUnavailableException;
+import io.audiospective.support.rest.Problem;
 
-/** Every error leaves as problem details with a useful message and never with a stack trace. */
+/**
+ * auth-service's own failures as problem details: Spotify accounts out of reach is a 503 the caller may retry.
+ * Everything else is answered by service-support's {@link io.audiospective.support.rest.ProblemMappers}.
+ */
 public class ProblemMappers {
-
-    private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
 
     @ServerExceptionMapper
     public Response spotifyUnavailable(SpotifyUnavailableException e) {
@@ -36,31 +35,5 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response spotifyTimeout(TimeoutException e) {
         return Problem.response(Response.Status.SERVICE_UNAVAILABLE, "Spotify accounts did not answer in time");
-    }
-
-    /**
-     * A path or query parameter that is not of its type (an id that is no number): RESTEasy calls it 404, but the
-     * request is malformed, not aimed at something missing.
-     */
-    @ServerExceptionMapper
-    public Response notFound(NotFoundException e) {
-        if (e.getCause() instanceof IllegalArgumentException) {
-            return Problem.response(Response.Status.BAD_REQUEST, "A parameter of this request is not valid: "
-                    + e.getCause().getMessage());
-        }
-        return webApplication(e);
-    }
-
-    @ServerExceptionMapper
-    public Response webApplication(WebApplicationException e) {
-        Response.Status status = Response.Status.fromStatusCode(e.getResponse().getStatus());
-        return Problem.response(e.getResponse().getStatus(), "about:blank",
-                status == null ? "Error" : status.getReasonPhrase(), e.getMessage());
-    }
-
-    @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 100)
-    public Response unexpected(RuntimeException e) {
-        LOG.error("Unexpected error", e);
-        return Problem.response(Response.Status.INTERNAL_SERVER_ERROR, "An unexpected error occurred");
     }
 }

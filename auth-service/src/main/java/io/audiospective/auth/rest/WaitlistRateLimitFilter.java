@@ -7,6 +7,7 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 import io.audiospective.auth.service.WaitlistRateLimit;
+import io.audiospective.support.rest.Problem;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 
@@ -28,10 +29,9 @@ public class WaitlistRateLimitFilter {
             return Uni.createFrom().nullItem();
         }
         return limit.retryAfter(http.remoteAddress().hostAddress()).map(wait -> wait.isZero() ? null
-                : Response.status(Response.Status.TOO_MANY_REQUESTS).type(Problem.MEDIA_TYPE)
+                : Response.fromResponse(Problem.response(429, "urn:audiospective:problem:rate-limited",
+                        "Too many sign-ups from your address: try again in " + wait.toSeconds() + " s"))
                         .header("Retry-After", wait.toSeconds())
-                        .entity(new Problem("urn:audiospective:problem:rate-limited", "Too Many Requests", 429,
-                                "Too many sign-ups from your address: try again in " + wait.toSeconds() + " s"))
                         .build());
     }
 }

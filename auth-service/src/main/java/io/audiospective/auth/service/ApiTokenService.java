@@ -1,18 +1,10 @@
 package io.audiospective.auth.service;
 
-import java.security.KeyFactory;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
-import java.security.interfaces.RSAPrivateCrtKey;
 import java.security.interfaces.RSAPublicKey;
-import java.security.spec.InvalidKeySpecException;
-import java.security.spec.PKCS8EncodedKeySpec;
-import java.security.spec.RSAPublicKeySpec;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Map;
 import java.util.Set;
 
@@ -32,6 +24,7 @@ import org.jose4j.jwt.consumer.JwtConsumerBuilder;
 
 import io.audiospective.auth.config.AuthConfig;
 import io.audiospective.support.security.ApiTokenRevocations;
+import io.audiospective.support.security.PemKeys;
 import io.quarkus.runtime.Startup;
 import io.smallrye.jwt.build.Jwt;
 
@@ -64,7 +57,7 @@ public class ApiTokenService {
             }
             LOG.warn("No API token signing key configured (API_TOKEN_SIGNING_KEY): using a key generated at start,"
                     + " so API tokens stop verifying when the service restarts");
-            return generate();
+            return PemKeys.newRsaKeyPair();
         });
         this.privateKey = keys.getPrivate();
         this.publicJwk = new RsaJsonWebKey((RSAPublicKey) keys.getPublic());
@@ -148,28 +141,12 @@ public class ApiTokenService {
         return Map.of("keys", java.util.List.of(publicJwk.toParams(JsonWebKey.OutputControlLevel.PUBLIC_ONLY)));
     }
 
-    private static KeyPair generate() {
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-            generator.initialize(2048);
-            return generator.generateKeyPair();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     private static KeyPair fromPem(String pem) {
-        String base64 = pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
         try {
-            KeyFactory factory = KeyFactory.getInstance("RSA");
-            RSAPrivateCrtKey key = (RSAPrivateCrtKey) factory
-                    .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64)));
-            RSAPublicKey publicKey = (RSAPublicKey) factory
-                    .generatePublic(new RSAPublicKeySpec(key.getModulus(), key.getPublicExponent()));
-            return new KeyPair(publicKey, key);
-        } catch (NoSuchAlgorithmException | InvalidKeySpecException | ClassCastException
-                | IllegalArgumentException e) {
-            throw new IllegalArgumentException("API_TOKEN_SIGNING_KEY is not a PKCS#8 PEM RSA private key");
+            return PemKeys.rsaKeyPair(pem);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("API_TOKEN_SIGNING_KEY is not a PKCS#8 PEM RSA private key: "
+                    + e.getMessage());
         }
     }
 
