@@ -78,11 +78,14 @@ public class ReadModelWriter {
                 }).orElseThrow();
     }
 
-    /** Locks the user's settings row (creating it) and returns the user's time zone. */
+    /**
+     * Locks the user's settings row (creating it), gives it a new version (never one any member had before, see
+     * V16: cached answers are keyed by it) and returns the user's time zone.
+     */
     public String lockUser(String userId) {
         return db.queryOne("""
                 INSERT INTO user_settings (user_id, time_zone) VALUES (?, ?)
-                ON CONFLICT (user_id) DO UPDATE SET version = user_settings.version + 1
+                ON CONFLICT (user_id) DO UPDATE SET version = nextval('user_settings_version_seq')
                 RETURNING time_zone
                 """, rs -> rs.getString(1), userId, config.defaultTimeZone()).orElseThrow();
     }
@@ -93,7 +96,7 @@ public class ReadModelWriter {
         db.update("""
                 INSERT INTO user_settings (user_id, time_zone)
                 SELECT u, ? FROM unnest(CAST(? AS text[])) AS u ORDER BY u
-                ON CONFLICT (user_id) DO UPDATE SET version = user_settings.version + 1
+                ON CONFLICT (user_id) DO UPDATE SET version = nextval('user_settings_version_seq')
                 """, config.defaultTimeZone(), users);
     }
 
