@@ -124,6 +124,13 @@ class StatsPropertyTest {
         }
         windows.add(new LocalDate[] {LocalDate.parse("2025-03-01"), LocalDate.parse("2025-03-31")});
         windows.add(new LocalDate[] {LocalDate.parse("2025-01-01"), LocalDate.parse("2025-12-31")});
+        // windows read from several tiers (edge days + whole months + whole years): the sums and distinct counts must
+        // not count a play twice or miss one at a tier's edge, also where a local day crosses a year boundary
+        windows.add(new LocalDate[] {LocalDate.parse("2024-12-15"), LocalDate.parse("2026-01-10")});
+        windows.add(new LocalDate[] {LocalDate.parse("2025-02-20"), LocalDate.parse("2025-11-01")});
+        windows.add(new LocalDate[] {LocalDate.parse("2025-10-01"), LocalDate.parse("2026-02-28")});
+        windows.add(new LocalDate[] {LocalDate.parse("2025-03-10"), LocalDate.parse("2025-12-31")});
+        windows.add(new LocalDate[] {LocalDate.parse("2020-01-01"), LocalDate.parse("2031-12-31")});
         for (LocalDate[] w : windows) {
             String what = label + " window " + w[0] + ".." + w[1];
             Map<String, String> query = new LinkedHashMap<>();

@@ -34,6 +34,9 @@ public interface ApiConfig {
     @WithDefault("30s")
     Duration statsMaxAge();
 
+    /** The shared cache of statistics answers in Redis ({@code audiospective.api.stats-cache.*}). */
+    StatsCache statsCache();
+
     /** How long the tables of a replaced read-model generation stay before they are dropped. */
     @WithDefault("10s")
     Duration dropReplacedAfter();
@@ -63,6 +66,29 @@ public interface ApiConfig {
 
         @WithDefault("PT1H")
         Duration window();
+    }
+
+    /**
+     * Statistics answers kept in Redis under the member's read-model version, so every replica answers a repeated
+     * read with one lookup; a new play gives the member a new version and so new keys (nothing is invalidated).
+     */
+    interface StatsCache {
+
+        /** Off: every answer is computed. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** How long an answer is kept: bounds the memory taken by answers of versions nobody asks for any more. */
+        @WithDefault("10m")
+        Duration ttl();
+
+        /** The longest a read waits for Redis before the answer is computed instead. */
+        @WithDefault("100ms")
+        Duration timeout();
+
+        /** After a failed or slow lookup Redis is left alone this long, so an outage does not cost every request. */
+        @WithDefault("5s")
+        Duration pauseAfterFailure();
     }
 
     /** Each limit refuses the whole upload with a problem before anything is sent to the worker. */

@@ -34,14 +34,20 @@ import io.audiospective.model.TrackRef;
 @ApplicationScoped
 public class ReadModelWriter {
 
-    /** Adds the plays of CTE {@code located} to a day rollup ({@code {key}} the item, {@code {value}} its column). */
+    /**
+     * Adds the plays of CTE {@code located} to a day rollup or a tier of it ({@code {bucket}} the column, day, month or
+     * year, {@code {bucketValue}} its value from the play's local day; {@code {key}} the item, {@code {value}} its
+     * column).
+     */
     private static final String DAY_ROLLUP = """
             , {table}_up AS (
-                INSERT INTO {table} (user_id, day, {key}, plays, ms)
-                SELECT user_id, day, {value}, count(*), sum(ms_played) FROM located {join} GROUP BY 1, 2, 3
-                ON CONFLICT (user_id, day, {key})
+                INSERT INTO {table} (user_id, {bucket}, {key}, plays, ms)
+                SELECT user_id, {bucketValue}, {value}, count(*), sum(ms_played) FROM located {join} GROUP BY 1, 2, 3
+                ON CONFLICT (user_id, {bucket}, {key})
                 DO UPDATE SET plays = {table}.plays + EXCLUDED.plays, ms = {table}.ms + EXCLUDED.ms)
             """;
+    /** The hour of the week (0 = Monday 00:00 local) of the hour rollups' tiers, from {@code day} and {@code hour}. */
+    static final String WEEKHOUR = "((EXTRACT(ISODOW FROM day)::int - 1) * 24 + hour)::smallint";
     /** Adds the plays of CTE {@code located} to an all-time rollup. */
     private static final String TOTAL_ROLLUP = """
             , {table}_up AS (
@@ -78,11 +84,14 @@ public class ReadModelWriter {
                 }).orElseThrow();
     }
 
-    /** Locks the user's settings row (creating it) and returns the user's time zone. */
+    /**
+     * Locks the user's settings row (creating it), gives it a new version (never one any member had before, see
+     * V16: cached answers are keyed by it) and returns the user's time zone.
+     */
     public String lockUser(String userId) {
         return db.queryOne("""
                 INSERT INTO user_settings (user_id, time_zone) VALUES (?, ?)
-                ON CONFLICT (user_id) DO UPDATE SET version = user_settings.version + 1
+                ON CONFLICT (user_id) DO UPDATE SET version = nextval('user_settings_version_seq')
                 RETURNING time_zone
                 """, rs -> rs.getString(1), userId, config.defaultTimeZone()).orElseThrow();
     }
@@ -93,7 +102,7 @@ public class ReadModelWriter {
         db.update("""
                 INSERT INTO user_settings (user_id, time_zone)
                 SELECT u, ? FROM unnest(CAST(? AS text[])) AS u ORDER BY u
-                ON CONFLICT (user_id) DO UPDATE SET version = user_settings.version + 1
+                ON CONFLICT (user_id) DO UPDATE SET version = nextval('user_settings_version_seq')
                 """, config.defaultTimeZone(), users);
     }
 
@@ -190,10 +199,10 @@ public class ReadModelWriter {
                     FROM fresh f JOIN user_settings s USING (user_id)
                 )
                 """));
-        sql.append(rollup(DAY_ROLLUP, t.trackDays(), "track_id", "track_id", ""));
-        sql.append(rollup(DAY_ROLLUP, t.albumDays(), "album_id", "album_id", ""));
-        sql.append(rollup(DAY_ROLLUP, t.hourDays(), "hour", "hour", ""));
-        sql.append(rollup(DAY_ROLLUP, t.artistDays(), "artist_id", "a.artist_id", byArtist));
+        sql.append(dayRollups(t, "track", "track_id", "track_id", ""));
+        sql.append(dayRollups(t, "album", "album_id", "album_id", ""));
+        sql.append(dayRollups(t, "hour", "hour", "hour", ""));
+        sql.append(dayRollups(t, "artist", "artist_id", "a.artist_id", byArtist));
         sql.append(rollup(TOTAL_ROLLUP, t.trackTotals(), "track_id", "track_id", ""));
         sql.append(rollup(TOTAL_ROLLUP, t.albumTotals(), "album_id", "album_id", ""));
         sql.append(rollup(TOTAL_ROLLUP, t.artistTotals(), "artist_id", "a.artist_id", byArtist));
@@ -259,12 +268,12 @@ public class ReadModelWriter {
                     SELECT c.*, (c.played_at AT TIME ZONE s.time_zone)::date AS day
                     FROM completed c JOIN user_settings s USING (user_id))
                 """));
-        sql.append(moveOutOfDays(t.albumDays(), "album_id", "album_id", ""));
-        sql.append(moveOutOfDays(t.artistDays(), "artist_id", "a.artist_id", byArtist));
+        sql.append(moveOutOfDayRollups(t, "album", "album_id", "album_id", ""));
+        sql.append(moveOutOfDayRollups(t, "artist", "artist_id", "a.artist_id", byArtist));
         sql.append(moveOutOfTotals(t.albumTotals(), "album_id", "album_id", ""));
         sql.append(moveOutOfTotals(t.artistTotals(), "artist_id", "a.artist_id", byArtist));
-        sql.append(rollup(DAY_ROLLUP, t.albumDays(), "album_id", "album_id", ""));
-        sql.append(rollup(DAY_ROLLUP, t.artistDays(), "artist_id", "a.artist_id", byArtist));
+        sql.append(dayRollups(t, "album", "album_id", "album_id", ""));
+        sql.append(dayRollups(t, "artist", "artist_id", "a.artist_id", byArtist));
         sql.append(rollup(TOTAL_ROLLUP, t.albumTotals(), "album_id", "album_id", ""));
         sql.append(rollup(TOTAL_ROLLUP, t.artistTotals(), "artist_id", "a.artist_id", byArtist));
         sql.append(boundaries(t.albumTotals(), t.artistTotals()));
@@ -289,19 +298,60 @@ public class ReadModelWriter {
     }
 
     /**
-     * Subtracts the plays of CTE {@code located_old} from a day rollup: rows they empty are deleted, the others
-     * updated (disjoint rows, so one statement may also add to the same table for other keys).
+     * Subtracts the plays of CTE {@code located_old} from a day rollup or a tier of it ({@code bucket} its column,
+     * {@code bucketValue} its value from the play's local day): rows they empty are deleted, the others updated
+     * (disjoint rows, so one statement may also add to the same table for other keys).
      */
-    private static String moveOutOfDays(String table, String key, String value, String join) {
+    private static String moveOutOfDays(String table, String bucket, String bucketValue, String key, String value,
+            String join) {
         return """
-                , %1$s_gone AS (SELECT user_id, day, %3$s AS item, count(*) AS plays, sum(ms_played) AS ms
+                , %1$s_gone AS (SELECT user_id, %5$s AS bucket, %3$s AS item, count(*) AS plays, sum(ms_played) AS ms
                                 FROM located_old %4$s GROUP BY 1, 2, 3)
                 , %1$s_kept AS (UPDATE %1$s r SET plays = r.plays - g.plays, ms = r.ms - g.ms FROM %1$s_gone g
-                                WHERE r.user_id = g.user_id AND r.day = g.day AND r.%2$s = g.item AND r.plays > g.plays)
+                                WHERE r.user_id = g.user_id AND r.%6$s = g.bucket AND r.%2$s = g.item
+                                  AND r.plays > g.plays)
                 , %1$s_emptied AS (DELETE FROM %1$s r USING %1$s_gone g
-                                   WHERE r.user_id = g.user_id AND r.day = g.day AND r.%2$s = g.item
+                                   WHERE r.user_id = g.user_id AND r.%6$s = g.bucket AND r.%2$s = g.item
                                      AND r.plays <= g.plays)
-                """.formatted(table, key, value, join);
+                """.formatted(table, key, value, join, bucketValue, bucket);
+    }
+
+    /**
+     * The day rollup of {@code kind} (track, album, artist, hour) and its month and year tiers, from CTE
+     * {@code located}; the hour tiers are kept per hour of the week.
+     */
+    private static String dayRollups(ReadModelTables t, String kind, String key, String value, String join) {
+        StringBuilder sql = new StringBuilder(rollup(DAY_ROLLUP, t.name(kind + "_days"), key, value, join)
+                .replace("{bucketValue}", "day").replace("{bucket}", "day"));
+        for (String tier : ReadModelTables.TIERS) {
+            sql.append(rollup(DAY_ROLLUP, t.name(kind + "_" + tier + "s"), tierKey(kind, key), tierValue(kind, value),
+                    join).replace("{bucketValue}", tierBucket(tier)).replace("{bucket}", tier));
+        }
+        return sql.toString();
+    }
+
+    /** {@link #dayRollups} in reverse: the plays of CTE {@code located_old} leave the days and their tiers. */
+    private static String moveOutOfDayRollups(ReadModelTables t, String kind, String key, String value,
+            String join) {
+        StringBuilder sql = new StringBuilder(moveOutOfDays(t.name(kind + "_days"), "day", "day", key, value, join));
+        for (String tier : ReadModelTables.TIERS) {
+            sql.append(moveOutOfDays(t.name(kind + "_" + tier + "s"), tier, tierBucket(tier), tierKey(kind, key),
+                    tierValue(kind, value), join));
+        }
+        return sql.toString();
+    }
+
+    private static String tierKey(String kind, String key) {
+        return kind.equals("hour") ? "weekhour" : key;
+    }
+
+    private static String tierValue(String kind, String value) {
+        return kind.equals("hour") ? WEEKHOUR : value;
+    }
+
+    /** The first day of the tier's bucket holding the local day {@code day}. */
+    private static String tierBucket(String tier) {
+        return "date_trunc('" + tier + "', day)::date";
     }
 
     /**
@@ -392,10 +442,10 @@ public class ReadModelWriter {
                            EXTRACT(HOUR FROM g.played_at AT TIME ZONE s.time_zone)::smallint AS hour
                     FROM gone g JOIN user_settings s USING (user_id))
                 """));
-        sql.append(moveOutOfDays(t.trackDays(), "track_id", "track_id", ""));
-        sql.append(moveOutOfDays(t.albumDays(), "album_id", "album_id", ""));
-        sql.append(moveOutOfDays(t.hourDays(), "hour", "hour", ""));
-        sql.append(moveOutOfDays(t.artistDays(), "artist_id", "a.artist_id", byArtist));
+        sql.append(moveOutOfDayRollups(t, "track", "track_id", "track_id", ""));
+        sql.append(moveOutOfDayRollups(t, "album", "album_id", "album_id", ""));
+        sql.append(moveOutOfDayRollups(t, "hour", "hour", "hour", ""));
+        sql.append(moveOutOfDayRollups(t, "artist", "artist_id", "a.artist_id", byArtist));
         sql.append(moveOutOfTotals(t.trackTotals(), "track_id", "track_id", ""));
         sql.append(moveOutOfTotals(t.albumTotals(), "album_id", "album_id", ""));
         sql.append(moveOutOfTotals(t.artistTotals(), "artist_id", "a.artist_id", byArtist));
@@ -539,10 +589,13 @@ public class ReadModelWriter {
     private record Session(Instant start, Instant end, long plays, long ms, boolean stored) {
     }
 
-    /** Rebuilds the user's day rollups of one generation from its plays for {@code zone}. */
+    /** Rebuilds the user's day rollups and their month and year tiers of one generation from its plays for {@code zone}. */
     public void rebuildDays(ReadModelTables t, String user, String zone) {
-        for (String table : List.of(t.trackDays(), t.albumDays(), t.artistDays(), t.hourDays())) {
-            db.update("DELETE FROM " + table + " WHERE user_id = ?", user);
+        for (String kind : List.of("track", "album", "artist", "hour")) {
+            db.update("DELETE FROM " + t.name(kind + "_days") + " WHERE user_id = ?", user);
+            for (String tier : ReadModelTables.TIERS) {
+                db.update("DELETE FROM " + t.name(kind + "_" + tier + "s") + " WHERE user_id = ?", user);
+            }
         }
         db.update(t.sql("""
                 INSERT INTO {track_days} (user_id, day, track_id, plays, ms)
@@ -566,6 +619,16 @@ public class ReadModelWriter {
                        EXTRACT(HOUR FROM played_at AT TIME ZONE ?)::smallint, count(*), sum(ms_played)
                 FROM {plays} WHERE user_id = ? GROUP BY 1, 2, 3
                 """), zone, zone, user);
+        // the tiers are sums of the member's day rows just written, a few thousand rows rather than every play
+        for (String kind : List.of("track", "album", "artist", "hour")) {
+            String key = kind.equals("hour") ? "hour" : kind + "_id";
+            for (String tier : ReadModelTables.TIERS) {
+                db.update("INSERT INTO " + t.name(kind + "_" + tier + "s") + " (user_id, " + tier + ", "
+                        + tierKey(kind, key) + ", plays, ms) SELECT user_id, " + tierBucket(tier) + ", "
+                        + tierValue(kind, key) + ", sum(plays), sum(ms) FROM " + t.name(kind + "_days")
+                        + " WHERE user_id = ? GROUP BY 1, 2, 3", user);
+            }
+        }
     }
 
     /** Rebuilds every rollup of the user from plays (bulk loads, repairs); zone-independent parts included. */

@@ -20,26 +20,31 @@ import io.audiospective.api.Views.TimelineBucket;
 import io.audiospective.api.Views.TopItem;
 
 /**
- * Statistics queries over the rollups. None reads raw plays: costs depend on the window's days and the user's
- * distinct items, never on how long the history is (all-time answers come from the totals tables).
+ * Statistics queries over the rollups. None reads raw plays: a window is read as whole years + whole months + edge
+ * days of the rollup tiers ({@link Tiered}), so costs depend on the user's distinct items and at most a few dozen
+ * rows per item, never on how long the history or the window is (all-time answers come from the totals tables and
+ * the year tiers). Timelines and streaks still read the day rows of their window.
  */
 @ApplicationScoped
 public class StatsRepository {
 
     /** What can be ranked. */
     public enum Kind {
-        TRACKS("track", "track_days", "track_totals", "track_id"),
-        ARTISTS("artist", "artist_days", "artist_totals", "artist_id"),
-        ALBUMS("album", "album_days", "album_totals", "album_id");
+        TRACKS("track", "track_totals", "track_id"),
+        ARTISTS("artist", "artist_totals", "artist_id"),
+        ALBUMS("album", "album_totals", "album_id");
+
+        /** Rows of this kind in the window from the day rollup and its tiers: id, plays, ms. */
+        private Tiered tiered(ReadModelTables t, String user, StatsWindow window) {
+            return Tiered.of(t, singular, column, column, user, window);
+        }
 
         public final String singular;
-        final String days;
         final String totals;
         final String column;
 
-        Kind(String singular, String days, String totals, String column) {
+        Kind(String singular, String totals, String column) {
             this.singular = singular;
-            this.days = days;
             this.totals = totals;
             this.column = column;
         }
@@ -49,6 +54,20 @@ public class StatsRepository {
 
     StatsRepository(Db db) {
         this.db = db;
+    }
+
+    /** A member's zone (null when they chose none) and read-model version, with the active generation. */
+    public record MemberState(String zone, long version, ReadModelTables tables) {
+    }
+
+    /**
+     * {@link MemberState} in one round trip: every stats request needs it before anything else (the ETag and the
+     * answer cache's key), so it is the whole database cost of a cached answer.
+     */
+    public MemberState memberState(String user) {
+        return db.queryOne("SELECT r.active_generation, s.time_zone, s.version FROM read_model_state r"
+                + " LEFT JOIN user_settings s ON s.user_id = ? WHERE r.id = 1", rs -> new MemberState(rs.getString(2),
+                        rs.getLong(3), new ReadModelTables(rs.getInt(1))), user).orElseThrow();
     }
 
     public ReadModelTables active() {
@@ -64,9 +83,9 @@ public class StatsRepository {
                     + " WHERE user_id = ?";
             params = new Object[] {user, limit};
         } else {
-            source = "SELECT " + kind.column + " AS id, sum(plays) AS plays, sum(ms) AS ms FROM " + t.name(kind.days)
-                    + " WHERE user_id = ? AND day >= ? AND day < ? GROUP BY " + kind.column;
-            params = new Object[] {user, window.from(), window.toExclusive(), limit};
+            Tiered rows = kind.tiered(t, user, window);
+            source = "SELECT id, sum(plays) AS plays, sum(ms) AS ms FROM (" + rows.sql() + ") u GROUP BY id";
+            params = rows.params(limit);
         }
         String sql = switch (kind) {
             case TRACKS -> """
@@ -103,19 +122,21 @@ public class StatsRepository {
 
     /** plays and ms in the window. */
     public long[] totals(ReadModelTables t, String user, StatsWindow window) {
-        return db.queryOne("SELECT coalesce(sum(plays), 0), coalesce(sum(ms), 0) FROM " + t.hourDays()
-                + " WHERE user_id = ?" + dayFilter(window), rs -> new long[] {rs.getLong(1), rs.getLong(2)},
-                withDays(window, user)).orElseThrow();
+        Tiered hours = hours(t, user, window);
+        return db.queryOne("SELECT coalesce(sum(plays), 0), coalesce(sum(ms), 0) FROM (" + hours.sql() + ") u",
+                rs -> new long[] {rs.getLong(1), rs.getLong(2)}, hours.params()).orElseThrow();
     }
 
+    /** Distinct items played in the window, from whole years + whole months + edge days of the item's rollups. */
     public long distinct(ReadModelTables t, String user, Kind kind, StatsWindow window) {
         if (window.allTime()) {
             return db.queryOne("SELECT count(*) FROM " + t.name(kind.totals) + " WHERE user_id = ?",
                     rs -> rs.getLong(1), user).orElseThrow();
         }
-        return db.queryOne("SELECT count(DISTINCT " + kind.column + ") FROM " + t.name(kind.days)
-                + " WHERE user_id = ? AND day >= ? AND day < ?", rs -> rs.getLong(1), user, window.from(),
-                window.toExclusive()).orElseThrow();
+        Tiered rows = kind.tiered(t, user, window);
+        // grouped rather than count(DISTINCT): PostgreSQL hashes a GROUP BY, while count(DISTINCT) always sorts
+        return db.queryOne("SELECT count(*) FROM (SELECT id FROM (" + rows.sql() + ") u GROUP BY id) g",
+                rs -> rs.getLong(1), rows.params()).orElseThrow();
     }
 
     /** Artists whose first play ever falls in the window, earliest first. */
@@ -128,10 +149,10 @@ public class StatsRepository {
     }
 
     public List<ClockCell> clock(ReadModelTables t, String user, StatsWindow window) {
-        return db.query("SELECT EXTRACT(ISODOW FROM day)::int AS weekday, hour, sum(plays) AS plays, sum(ms) AS ms"
-                + " FROM " + t.hourDays() + " WHERE user_id = ?" + dayFilter(window)
-                + " GROUP BY 1, 2 ORDER BY 1, 2", rs -> new ClockCell(rs.getInt("weekday"), rs.getInt("hour"),
-                        rs.getLong("plays"), rs.getLong("ms")), withDays(window, user));
+        Tiered hours = hours(t, user, window);
+        return db.query("SELECT id / 24 + 1 AS weekday, id % 24 AS hour, sum(plays) AS plays, sum(ms) AS ms FROM ("
+                + hours.sql() + ") u GROUP BY id ORDER BY id", rs -> new ClockCell(rs.getInt("weekday"),
+                        rs.getInt("hour"), rs.getLong("plays"), rs.getLong("ms")), hours.params());
     }
 
     public List<TimelineBucket> timeline(ReadModelTables t, String user, StatsWindow window, String granularity) {
@@ -167,9 +188,9 @@ public class StatsRepository {
 
     /** hour of day with the most plays in the window. */
     public Optional<Integer> peakHour(ReadModelTables t, String user, StatsWindow window) {
-        return db.queryOne("SELECT hour FROM " + t.hourDays() + " WHERE user_id = ?" + dayFilter(window)
-                + " GROUP BY hour ORDER BY sum(plays) DESC, sum(ms) DESC, hour LIMIT 1", rs -> rs.getInt(1),
-                withDays(window, user));
+        Tiered hours = hours(t, user, window);
+        return db.queryOne("SELECT id % 24 AS hour FROM (" + hours.sql() + ") u GROUP BY 1"
+                + " ORDER BY sum(plays) DESC, sum(ms) DESC, hour LIMIT 1", rs -> rs.getInt(1), hours.params());
     }
 
     public Optional<ItemStats> item(ReadModelTables t, String user, Kind kind, String id) {
@@ -196,8 +217,80 @@ public class StatsRepository {
     }
 
     public long playsArchived(ReadModelTables t, String user) {
-        return db.queryOne("SELECT coalesce(sum(plays), 0) FROM " + t.hourDays() + " WHERE user_id = ?",
+        return db.queryOne("SELECT coalesce(sum(plays), 0) FROM " + t.name("hour_years") + " WHERE user_id = ?",
                 rs -> rs.getLong(1), user).orElseThrow();
+    }
+
+    /**
+     * The window's plays and ms per hour of the week (id 0..167 = (ISO weekday - 1) * 24 + local hour): all time from
+     * the year tier alone.
+     */
+    private static Tiered hours(ReadModelTables t, String user, StatsWindow window) {
+        if (window.allTime()) {
+            return new Tiered("SELECT weekhour AS id, plays, ms FROM " + t.name("hour_years") + " WHERE user_id = ?",
+                    new Object[] {user});
+        }
+        return Tiered.of(t, "hour", "weekhour", ReadModelWriter.WEEKHOUR, user, window);
+    }
+
+    /**
+     * Rows {@code (id, plays, ms)} of a rollup for a window, read as whole years + whole months + the edge days (see
+     * {@link Spans}): per item one row per whole year, at most 11 months and 30 days at each end, and one row for a
+     * calendar year or month. Each range is its own branch, so each is one range scan of its table's primary key.
+     */
+    record Tiered(String sql, Object[] params) {
+
+        static Tiered of(ReadModelTables t, String kind, String tierColumn, String dayColumn, String user,
+                StatsWindow window) {
+            Spans spans = Spans.of(window.from(), window.toExclusive());
+            String years = "SELECT " + tierColumn + " AS id, plays, ms FROM " + t.name(kind + "_years")
+                    + " WHERE user_id = ? AND year >= ? AND year < ?";
+            String months = "SELECT " + tierColumn + " AS id, plays, ms FROM " + t.name(kind + "_months")
+                    + " WHERE user_id = ? AND month >= ? AND month < ?";
+            String days = "SELECT " + dayColumn + " AS id, plays, ms FROM " + t.name(kind + "_days")
+                    + " WHERE user_id = ? AND day >= ? AND day < ?";
+            return new Tiered(String.join(" UNION ALL ", days, months, years, months, days), new Object[] {
+                user, spans.headDays()[0], spans.headDays()[1], user, spans.headMonths()[0], spans.headMonths()[1],
+                user, spans.years()[0], spans.years()[1], user, spans.tailMonths()[0], spans.tailMonths()[1],
+                user, spans.tailDays()[0], spans.tailDays()[1]});
+        }
+
+        /** The parameters followed by {@code more}. */
+        Object[] params(Object... more) {
+            Object[] all = Arrays.copyOf(params, params.length + more.length);
+            System.arraycopy(more, 0, all, params.length, more.length);
+            return all;
+        }
+    }
+
+    /**
+     * A window of local days {@code [from, end)} as half-open ranges: head days up to the first whole month, head
+     * months up to the first whole year, whole years, tail months, tail days. Every day of the window is in exactly
+     * one range; an unused range is empty ({@code [x, x)}).
+     */
+    record Spans(LocalDate[] headDays, LocalDate[] headMonths, LocalDate[] years, LocalDate[] tailMonths,
+            LocalDate[] tailDays) {
+
+        static Spans of(LocalDate from, LocalDate end) {
+            LocalDate firstMonth = from.getDayOfMonth() == 1 ? from : from.withDayOfMonth(1).plusMonths(1);
+            LocalDate lastMonth = end.withDayOfMonth(1);
+            if (!firstMonth.isBefore(lastMonth)) {
+                return new Spans(range(from, end), range(end, end), range(end, end), range(end, end), range(end, end));
+            }
+            LocalDate firstYear = firstMonth.getDayOfYear() == 1 ? firstMonth
+                    : firstMonth.withDayOfYear(1).plusYears(1);
+            LocalDate lastYear = lastMonth.withDayOfYear(1);
+            if (firstYear.isAfter(lastYear)) {
+                return new Spans(range(from, firstMonth), range(firstMonth, lastMonth), range(end, end),
+                        range(end, end), range(lastMonth, end));
+            }
+            return new Spans(range(from, firstMonth), range(firstMonth, firstYear), range(firstYear, lastYear),
+                    range(lastYear, lastMonth), range(lastMonth, end));
+        }
+
+        private static LocalDate[] range(LocalDate from, LocalDate to) {
+            return new LocalDate[] {from, to};
+        }
     }
 
     private static String dayFilter(StatsWindow window) {

@@ -1,39 +1,74 @@
 package io.audiospective.api.rest;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.function.Supplier;
 
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.CacheControl;
 import jakarta.ws.rs.core.EntityTag;
+import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Request;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.audiospective.api.repository.StatsAnswerCache;
 import io.audiospective.api.service.StatsService.UserView;
 
 /**
- * Conditional answers for statistics: the ETag changes whenever the user's read model changes (a new play, a
- * zone change, a replay switch-over) or the local date moves on, so revalidation is exact and cheap.
+ * Cached and conditional answers for statistics. The ETag changes whenever the user's read model changes (a new
+ * play, a zone change, a replay switch-over) or the local date moves on, so revalidation is exact and cheap; an
+ * answer that has to be sent is taken from the shared cache under the same identity when any replica computed it
+ * already, and computed (and stored) otherwise.
  */
-final class Caching {
+@ApplicationScoped
+class Caching {
 
-    private Caching() {
+    private final StatsAnswerCache cache;
+    private final ObjectMapper json;
+
+    Caching(StatsAnswerCache cache, ObjectMapper json) {
+        this.cache = cache;
+        this.json = json;
     }
 
-    static Response conditional(Request request, UriInfo uri, UserView user, String today, Duration maxAge,
+    Response conditional(Request request, UriInfo uri, UserView user, String today, Duration maxAge,
             Supplier<Object> body) {
+        String path = uri.getRequestUri().getRawPath();
+        String query = uri.getRequestUri().getRawQuery();
         String tag = Long.toHexString(user.version()) + "-" + user.tables().generation() + "-"
                 + user.zone().getId().hashCode() + "-" + today + "-"
-                + Integer.toHexString(uri.getRequestUri().getRawPath().hashCode() * 31
-                        + String.valueOf(uri.getRequestUri().getRawQuery()).hashCode());
+                + Integer.toHexString(path.hashCode() * 31 + String.valueOf(query).hashCode());
         EntityTag etag = new EntityTag(tag, true);
-        CacheControl cache = new CacheControl();
-        cache.setPrivate(true);
-        cache.setMaxAge((int) maxAge.toSeconds());
+        CacheControl cacheControl = new CacheControl();
+        cacheControl.setPrivate(true);
+        cacheControl.setMaxAge((int) maxAge.toSeconds());
         Response.ResponseBuilder notModified = request.evaluatePreconditions(etag);
         if (notModified != null) {
-            return notModified.cacheControl(cache).tag(etag).build();
+            return notModified.cacheControl(cacheControl).tag(etag).build();
         }
-        return Response.ok(body.get()).cacheControl(cache).tag(etag).header("Vary", "Authorization").build();
+        String key = StatsAnswerCache.key(user.userId(), user.version(), user.tables().generation(),
+                user.zone().getId(), today, query == null ? path : path + "?" + query);
+        Optional<String> cached = cache.get(key);
+        String answer;
+        if (cached.isPresent()) {
+            answer = cached.get();
+        } else {
+            answer = serialise(body.get());
+            cache.put(key, answer);
+        }
+        return Response.ok(answer, MediaType.APPLICATION_JSON_TYPE).cacheControl(cacheControl).tag(etag)
+                .header("Vary", "Authorization").build();
+    }
+
+    private String serialise(Object answer) {
+        try {
+            return json.writeValueAsString(answer);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("A statistics view could not be written as JSON", e);
+        }
     }
 }

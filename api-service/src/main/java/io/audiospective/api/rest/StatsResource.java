@@ -46,6 +46,7 @@ public class StatsResource {
     private final JsonWebToken token;
     private final StatsService stats;
     private final ApiConfig config;
+    private final Caching caching;
 
     @Context
     Request request;
@@ -53,10 +54,11 @@ public class StatsResource {
     @Context
     UriInfo uri;
 
-    StatsResource(JsonWebToken token, StatsService stats, ApiConfig config) {
+    StatsResource(JsonWebToken token, StatsService stats, ApiConfig config, Caching caching) {
         this.token = token;
         this.stats = stats;
         this.config = config;
+        this.caching = caching;
     }
 
     @GET
@@ -158,7 +160,7 @@ public class StatsResource {
             java.util.function.BiFunction<UserView, StatsWindow, Object> query) {
         UserView user = stats.user(token.getSubject());
         StatsWindow window = stats.window(user, period, date, from, to);
-        return Caching.conditional(request, uri, user, stats.today(user).toString(), config.statsMaxAge(),
+        return caching.conditional(request, uri, user, stats.today(user).toString(), config.statsMaxAge(),
                 () -> query.apply(user, window));
     }
 

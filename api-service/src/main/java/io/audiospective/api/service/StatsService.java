@@ -27,7 +27,6 @@ import io.audiospective.api.Views.TopItem;
 import io.audiospective.api.Views.TopList;
 import io.audiospective.api.Views.YearInReview;
 import io.audiospective.api.config.ApiConfig;
-import io.audiospective.api.repository.Db;
 import io.audiospective.api.repository.StatsRepository;
 import io.audiospective.api.repository.StatsRepository.Kind;
 
@@ -48,22 +47,19 @@ public class StatsService {
     }
 
     private final StatsRepository stats;
-    private final Db db;
     private final ApiConfig config;
     private final java.time.Clock clock;
 
-    StatsService(StatsRepository stats, Db db, ApiConfig config, java.time.Clock clock) {
+    StatsService(StatsRepository stats, ApiConfig config, java.time.Clock clock) {
         this.stats = stats;
-        this.db = db;
         this.config = config;
         this.clock = clock;
     }
 
     public UserView user(String userId) {
-        ReadModelTables tables = stats.active();
-        return db.queryOne("SELECT time_zone, version FROM user_settings WHERE user_id = ?",
-                rs -> new UserView(userId, ZoneId.of(rs.getString(1)), rs.getLong(2), tables), userId)
-                .orElseGet(() -> new UserView(userId, ZoneId.of(config.defaultTimeZone()), 0, tables));
+        StatsRepository.MemberState state = stats.memberState(userId);
+        return new UserView(userId, ZoneId.of(state.zone() == null ? config.defaultTimeZone() : state.zone()),
+                state.version(), state.tables());
     }
 
     public LocalDate today(UserView user) {

@@ -25,8 +25,10 @@ import io.quarkus.test.junit.QuarkusTest;
 
 /**
  * Not a test: a benchmark, run on demand with {@code ../mvnw verify -Dbenchmark=true -Dtest=StatsBenchmark}. Loads
- * 500,000 plays for one user and prints p50/p99 of top-tracks, summary and clock from the rollups next to the
- * same answer as a plain GROUP BY over the raw plays, measured in the same run against the same database.
+ * 500,000 plays for one user (zone Asia/Kolkata) and prints p50/p99 of every statistics query (top tracks, artists
+ * and albums, summary, clock, timeline, streaks) as the service computes it, uncached, for all time, a year, a month
+ * and a custom 90-day window, each next to the same answer as a plain GROUP BY over the raw plays, measured in the
+ * same run against the same database.
  */
 @QuarkusTest
 @EnabledIfSystemProperty(named = "benchmark", matches = "true")
@@ -65,37 +67,55 @@ class StatsBenchmark {
                 (System.nanoTime() - loadStart) / 1e9);
 
         UserView view = stats.user(user);
-        StatsWindow all = new StatsWindow("all", null, null, ZoneId.of(zone));
-        StatsWindow year = new StatsWindow("year", LocalDate.of(2024, 1, 1), LocalDate.of(2024, 12, 31),
-                ZoneId.of(zone));
-        String yearFilter = " AND played_at >= '2024-01-01T00:00:00+05:30' AND played_at < '2025-01-01T00:00:00+05:30'";
+        ZoneId zoneId = ZoneId.of(zone);
+        record Window(String name, StatsWindow window, String filter, int raw) {
+        }
+        List<Window> windows = List.of(
+                new Window("all time", new StatsWindow("all", null, null, zoneId), "", 5),
+                new Window("year 2024", new StatsWindow("year", LocalDate.of(2024, 1, 1), LocalDate.of(2024, 12, 31),
+                        zoneId), filter(zoneId, LocalDate.of(2024, 1, 1), LocalDate.of(2025, 1, 1)), 10),
+                new Window("month 2024-06", new StatsWindow("month", LocalDate.of(2024, 6, 1),
+                        LocalDate.of(2024, 6, 30), zoneId),
+                        filter(zoneId, LocalDate.of(2024, 6, 1), LocalDate.of(2024, 7, 1)), 20),
+                new Window("custom 90 days", new StatsWindow("custom", LocalDate.of(2024, 3, 15),
+                        LocalDate.of(2024, 6, 12), zoneId),
+                        filter(zoneId, LocalDate.of(2024, 3, 15), LocalDate.of(2024, 6, 13)), 20));
 
         List<String> rows = new ArrayList<>();
-        rows.add(measure("top tracks, all time", 200, () -> stats.top(view, Kind.TRACKS, all, 10)));
-        rows.add(measure("  raw GROUP BY", 20, () -> db.query("""
-                SELECT track_id, count(*) AS plays, sum(ms_played) AS ms FROM plays WHERE user_id = ?
-                GROUP BY track_id ORDER BY 2 DESC, 3 DESC, 1 LIMIT 10""", rs -> rs.getString(1), user)));
-        rows.add(measure("top tracks, year 2024", 200, () -> stats.top(view, Kind.TRACKS, year, 10)));
-        rows.add(measure("  raw GROUP BY", 20, () -> db.query("""
-                SELECT track_id, count(*) AS plays, sum(ms_played) AS ms FROM plays WHERE user_id = ?""" + yearFilter
-                + " GROUP BY track_id ORDER BY 2 DESC, 3 DESC, 1 LIMIT 10", rs -> rs.getString(1), user)));
-        rows.add(measure("summary, year 2024", 100, () -> stats.summary(view, year)));
-        rows.add(measure("  raw GROUP BY", 20, () -> db.query("""
-                SELECT count(*), sum(ms_played), count(DISTINCT track_id), count(DISTINCT album_id),
-                       (SELECT count(DISTINCT a) FROM plays p, unnest(p.artist_ids) a WHERE p.user_id = ?""" + yearFilter
-                + ") FROM plays WHERE user_id = ?" + yearFilter, rs -> rs.getLong(1), user, user)));
-        rows.add(measure("summary, all time", 100, () -> stats.summary(view, all)));
-        rows.add(measure("  raw GROUP BY", 10, () -> db.query("""
-                SELECT count(*), sum(ms_played), count(DISTINCT track_id), count(DISTINCT album_id),
-                       (SELECT count(DISTINCT a) FROM plays p, unnest(p.artist_ids) a WHERE p.user_id = ?)
-                FROM plays WHERE user_id = ?""", rs -> rs.getLong(1), user, user)));
-        rows.add(measure("clock, all time", 200, () -> stats.clock(view, all)));
-        rows.add(measure("  raw GROUP BY", 10, () -> db.query("""
-                SELECT EXTRACT(ISODOW FROM played_at AT TIME ZONE ?), EXTRACT(HOUR FROM played_at AT TIME ZONE ?),
-                       count(*), sum(ms_played) FROM plays WHERE user_id = ? GROUP BY 1, 2""",
-                rs -> rs.getLong(3), zone, zone, user)));
+        for (Window w : windows) {
+            StatsWindow window = w.window();
+            String f = w.filter();
+            rows.add(measure("top tracks, " + w.name(), 100, () -> stats.top(view, Kind.TRACKS, window, 10)));
+            rows.add(measure("  raw GROUP BY", w.raw(), () -> db.query("SELECT track_id, count(*), sum(ms_played)"
+                    + " FROM plays WHERE user_id = ?" + f + " GROUP BY 1 ORDER BY 2 DESC, 3 DESC, 1 LIMIT 10",
+                    rs -> rs.getString(1), user)));
+            rows.add(measure("top artists, " + w.name(), 100, () -> stats.top(view, Kind.ARTISTS, window, 10)));
+            rows.add(measure("  raw GROUP BY", w.raw(), () -> db.query("SELECT a, count(*), sum(ms_played)"
+                    + " FROM plays, unnest(artist_ids) a WHERE user_id = ?" + f
+                    + " GROUP BY 1 ORDER BY 2 DESC, 3 DESC, 1 LIMIT 10", rs -> rs.getString(1), user)));
+            rows.add(measure("top albums, " + w.name(), 100, () -> stats.top(view, Kind.ALBUMS, window, 10)));
+            rows.add(measure("  raw GROUP BY", w.raw(), () -> db.query("SELECT album_id, count(*), sum(ms_played)"
+                    + " FROM plays WHERE user_id = ?" + f + " GROUP BY 1 ORDER BY 2 DESC, 3 DESC, 1 LIMIT 10",
+                    rs -> rs.getString(1), user)));
+            rows.add(measure("summary, " + w.name(), 100, () -> stats.summary(view, window)));
+            rows.add(measure("  raw GROUP BY", w.raw(), () -> db.query("SELECT count(*), sum(ms_played),"
+                    + " count(DISTINCT track_id), count(DISTINCT album_id), (SELECT count(DISTINCT a)"
+                    + " FROM plays p, unnest(p.artist_ids) a WHERE p.user_id = ?" + f + ") FROM plays WHERE user_id = ?"
+                    + f, rs -> rs.getLong(1), user, user)));
+            rows.add(measure("clock, " + w.name(), 100, () -> stats.clock(view, window)));
+            rows.add(measure("  raw GROUP BY", w.raw(), () -> db.query("SELECT EXTRACT(ISODOW FROM played_at AT TIME"
+                    + " ZONE ?), EXTRACT(HOUR FROM played_at AT TIME ZONE ?), count(*), sum(ms_played) FROM plays"
+                    + " WHERE user_id = ?" + f + " GROUP BY 1, 2", rs -> rs.getLong(3), zone, zone, user)));
+            rows.add(measure("timeline (day), " + w.name(), 100, () -> stats.timeline(view, window, "day")));
+            rows.add(measure("  raw GROUP BY", w.raw(), () -> db.query("SELECT (played_at AT TIME ZONE ?)::date,"
+                    + " count(*), sum(ms_played) FROM plays WHERE user_id = ?" + f + " GROUP BY 1 ORDER BY 1",
+                    rs -> rs.getLong(2), zone, user)));
+            rows.add(measure("streaks, " + w.name(), 100, () -> stats.streaks(view, window)));
+            rows.add(measure("  raw GROUP BY", w.raw(), () -> db.query("SELECT DISTINCT (played_at AT TIME ZONE ?)::date"
+                    + " FROM plays WHERE user_id = ?" + f + " ORDER BY 1", rs -> rs.getObject(1), zone, user)));
+        }
         System.out.println();
-        System.out.printf(Locale.ROOT, "%-24s %6s %10s %10s%n", "query (500k plays)", "runs", "p50 ms", "p99 ms");
+        System.out.printf(Locale.ROOT, "%-32s %6s %10s %10s%n", "query (500k plays)", "runs", "p50 ms", "p99 ms");
         rows.forEach(System.out::println);
         System.out.println();
         readModel.purge(user, java.time.Instant.now(), null);
@@ -114,6 +134,12 @@ class StatsBenchmark {
         Collections.sort(times);
         double p50 = times.get((int) Math.ceil(0.50 * runs) - 1);
         double p99 = times.get((int) Math.ceil(0.99 * runs) - 1);
-        return String.format(Locale.ROOT, "%-24s %6d %10.2f %10.2f", name, runs, p50, p99);
+        return String.format(Locale.ROOT, "%-32s %6d %10.2f %10.2f", name, runs, p50, p99);
+    }
+
+    /** The raw plays of local days {@code [from, end)} in {@code zone}, as a literal condition. */
+    private static String filter(ZoneId zone, LocalDate from, LocalDate end) {
+        return " AND played_at >= '" + from.atStartOfDay(zone).toOffsetDateTime() + "' AND played_at < '"
+                + end.atStartOfDay(zone).toOffsetDateTime() + "'";
     }
 }

@@ -1,0 +1,102 @@
+package io.audiospective.api;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.util.List;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import io.audiospective.api.repository.StatsAnswerCache;
+import io.audiospective.api.service.ReadModelService;
+import io.audiospective.api.service.StatsService;
+import io.audiospective.api.service.StatsService.UserView;
+import io.audiospective.model.PlayEvent;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.ExtractableResponse;
+import io.restassured.response.Response;
+
+/** Statistics answers are kept in Redis under the member's read-model version and served from there. */
+@QuarkusTest
+class StatsAnswerCacheTest {
+
+    private static final String SUMMARY = "/api/v1/me/stats/summary";
+
+    @Inject
+    Tokens tokens;
+
+    @Inject
+    ReadModelService readModel;
+
+    @Inject
+    StatsService stats;
+
+    @Inject
+    RedisDataSource redis;
+
+    @Test
+    void aRepeatedReadIsServedFromTheCacheAndANewPlayMovesToANewAnswer() {
+        String user = ApiBehaviourTest.fresh();
+        List<PlayEvent> plays = ApiBehaviourTest.plays(user, "c", 4);
+        readModel.applyLive(plays.subList(0, 3));
+
+        ExtractableResponse<Response> first = summary(user, "year", "2025-05-01");
+        assertThat(first.jsonPath().getInt("plays")).isEqualTo(3);
+        String key = key(user, "year", "2025-05-01");
+        assertThat(redis.value(String.class).get(key)).isEqualTo(first.asString());
+        assertThat(redis.key().ttl(key)).isBetween(1L, 600L);
+
+        // what the next read answers comes from Redis, not from the read model: doctor the stored answer
+        redis.value(String.class).setex(key, 60, first.asString().replace("\"plays\":3", "\"plays\":333"));
+        ExtractableResponse<Response> second = summary(user, "year", "2025-05-01");
+        assertThat(second.jsonPath().getInt("plays")).isEqualTo(333);
+        assertThat(second.header("ETag")).isEqualTo(first.header("ETag"));
+        given().auth().oauth2(tokens.user(user)).queryParam("period", "year").queryParam("date", "2025-05-01")
+                .header("If-None-Match", first.header("ETag")).when().get(SUMMARY).then().statusCode(304);
+
+        // another window of the same member is another answer
+        assertThat(summary(user, "all", null).jsonPath().getInt("plays")).isEqualTo(3);
+
+        // a new play gives the member a new version: the stale entry is never read again, and the ETag changes
+        readModel.applyLive(plays.subList(3, 4));
+        ExtractableResponse<Response> afterPlay = summary(user, "year", "2025-05-01");
+        assertThat(afterPlay.jsonPath().getInt("plays")).isEqualTo(4);
+        assertThat(afterPlay.header("ETag")).isNotEqualTo(first.header("ETag"));
+        assertThat(key(user, "year", "2025-05-01")).isNotEqualTo(key);
+        assertThat(redis.value(String.class).get(key(user, "year", "2025-05-01"))).isEqualTo(afterPlay.asString());
+        given().auth().oauth2(tokens.user(user)).queryParam("period", "year").queryParam("date", "2025-05-01")
+                .header("If-None-Match", first.header("ETag")).when().get(SUMMARY).then().statusCode(200)
+                .body("plays", equalTo(4));
+    }
+
+    @Test
+    void errorAnswersAreNotCached() {
+        String user = ApiBehaviourTest.fresh();
+        List<PlayEvent> plays = ApiBehaviourTest.plays(user, "e", 1);
+        readModel.applyLive(plays);
+        String path = "/api/v1/me/stats/tracks/never-played";
+        given().auth().oauth2(tokens.user(user)).when().get(path).then().statusCode(404)
+                .contentType("application/problem+json");
+        UserView view = stats.user(user);
+        assertThat(redis.key().exists(StatsAnswerCache.key(user, view.version(), view.tables().generation(),
+                view.zone().getId(), stats.today(view).toString(), path))).isFalse();
+    }
+
+    private ExtractableResponse<Response> summary(String user, String period, String date) {
+        var request = given().auth().oauth2(tokens.user(user)).queryParam("period", period);
+        if (date != null) {
+            request = request.queryParam("date", date);
+        }
+        return request.when().get(SUMMARY).then().statusCode(200).contentType("application/json").extract();
+    }
+
+    private String key(String user, String period, String date) {
+        UserView view = stats.user(user);
+        return StatsAnswerCache.key(user, view.version(), view.tables().generation(), view.zone().getId(),
+                stats.today(view).toString(), SUMMARY + "?period=" + period + "&date=" + date);
+    }
+}
