@@ -105,7 +105,7 @@ class StatsHttpBenchmark {
         System.out.println(percentiles("first read after a new play, top tracks year 2024", topTimes));
         System.out.println(percentiles("first read after a new play, summary year 2024", summaryTimes));
         System.out.println();
-        readModel.purge(user, Instant.now());
+        readModel.purge(user, Instant.now(), null);
     }
 
     private String rate(HttpClient client, String path, String token) throws Exception {
