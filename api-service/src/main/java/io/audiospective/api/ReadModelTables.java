@@ -9,9 +9,24 @@ import java.util.List;
 public record ReadModelTables(int generation) {
 
     /** Every generational table; a new rollup table added here is filled by the next replay. */
-    public static final List<String> BASE_NAMES = List.of("plays", "track_days", "artist_days", "album_days",
-            "hour_days", "track_totals", "artist_totals", "album_totals", "sessions", "track_months", "track_years",
-            "artist_months", "artist_years", "album_months", "album_years", "hour_months", "hour_years");
+    public static final List<String> BASE_NAMES = List.of(
+            "plays",
+            "track_days",
+            "artist_days",
+            "album_days",
+            "hour_days",
+            "track_totals",
+            "artist_totals",
+            "album_totals",
+            "sessions",
+            "track_months",
+            "track_years",
+            "artist_months",
+            "artist_years",
+            "album_months",
+            "album_years",
+            "hour_months",
+            "hour_years");
 
     /** The tiers above the day rollups: the column naming a tier's bucket (its first day) is the tier's name. */
     public static final List<String> TIERS = List.of("month", "year");

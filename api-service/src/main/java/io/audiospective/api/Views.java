@@ -10,8 +10,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 /** What the REST API answers: plain immutable views, never entities or Kafka messages. */
 public final class Views {
 
-    private Views() {
-    }
+    private Views() {}
 
     public static double minutes(long ms) {
         return Math.round(ms / 6000.0) / 10.0;
@@ -19,84 +18,112 @@ public final class Views {
 
     public record Window(String period, LocalDate from, LocalDate to, String timeZone) {
         public static Window of(StatsWindow window) {
-            return new Window(window.period(), window.from(), window.to(), window.zone().getId());
+            return new Window(
+                    window.period(), window.from(), window.to(), window.zone().getId());
         }
     }
 
-    public record Artist(String id, String name) {
-    }
+    public record Artist(String id, String name) {}
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record TopItem(int rank, String id, String name, List<Artist> artists, String albumId, String albumName,
-            long plays, long ms, double minutes) {
-    }
+    public record TopItem(
+            int rank,
+            String id,
+            String name,
+            List<Artist> artists,
+            String albumId,
+            String albumName,
+            long plays,
+            long ms,
+            double minutes) {}
 
-    public record TopList(String kind, Window window, List<TopItem> items) {
-    }
+    public record TopList(String kind, Window window, List<TopItem> items) {}
 
-    public record Summary(Window window, long plays, long ms, double minutes, long distinctTracks,
-            long distinctArtists, long distinctAlbums, long artistsDiscovered, List<Artist> discovered) {
-    }
+    public record Summary(
+            Window window,
+            long plays,
+            long ms,
+            double minutes,
+            long distinctTracks,
+            long distinctArtists,
+            long distinctAlbums,
+            long artistsDiscovered,
+            List<Artist> discovered) {}
 
-    public record ClockCell(int weekday, int hour, long plays, long ms) {
-    }
+    public record ClockCell(int weekday, int hour, long plays, long ms) {}
 
-    public record Clock(Window window, List<ClockCell> cells) {
-    }
+    public record Clock(Window window, List<ClockCell> cells) {}
 
-    public record TimelineBucket(LocalDate start, long plays, long ms, double minutes) {
-    }
+    public record TimelineBucket(LocalDate start, long plays, long ms, double minutes) {}
 
-    public record Timeline(Window window, String granularity, List<TimelineBucket> buckets) {
-    }
-
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Streak(int days, LocalDate from, LocalDate to) {
-    }
-
-    public record Session(Instant start, Instant end, long plays, long ms, double minutes) {
-    }
-
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Streaks(Window window, Streak longestStreak, Streak currentStreak, Session longestSession,
-            long listeningDays) {
-    }
+    public record Timeline(Window window, String granularity, List<TimelineBucket> buckets) {}
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record ItemStats(String kind, String id, String name, List<Artist> artists, String albumId,
-            String albumName, Instant firstPlayedAt, Instant lastPlayedAt, long plays, long ms, double minutes,
-            long rank) {
-    }
+    public record Streak(int days, LocalDate from, LocalDate to) {}
 
-    public record MonthTotal(String month, long plays, long ms) {
-    }
-
-    public record DayTotal(LocalDate day, long plays, long ms) {
-    }
+    public record Session(Instant start, Instant end, long plays, long ms, double minutes) {}
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record YearInReview(int year, Summary summary, List<TopItem> topTracks, List<TopItem> topArtists,
-            List<TopItem> topAlbums, MonthTotal topMonth, DayTotal busiestDay, Integer peakHour,
-            Streak longestStreak, Session longestSession) {
-    }
-
-    public record PlayView(Instant playedAt, LocalDateTime localTime, String trackId, String trackName,
-            String albumId, String albumName, List<Artist> artists, long msPlayed, String source) {
-    }
+    public record Streaks(
+            Window window, Streak longestStreak, Streak currentStreak, Session longestSession, long listeningDays) {}
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Page<T>(List<T> items, String nextCursor) {
-    }
+    public record ItemStats(
+            String kind,
+            String id,
+            String name,
+            List<Artist> artists,
+            String albumId,
+            String albumName,
+            Instant firstPlayedAt,
+            Instant lastPlayedAt,
+            long plays,
+            long ms,
+            double minutes,
+            long rank) {}
+
+    public record MonthTotal(String month, long plays, long ms) {}
+
+    public record DayTotal(LocalDate day, long plays, long ms) {}
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record ArchiveStatus(String state, Instant archivingSince, long playsArchived,
-            Instant lastSuccessfulPoll, LocalDate reconnectBy, boolean needsReauth) {
-    }
+    public record YearInReview(
+            int year,
+            Summary summary,
+            List<TopItem> topTracks,
+            List<TopItem> topArtists,
+            List<TopItem> topAlbums,
+            MonthTotal topMonth,
+            DayTotal busiestDay,
+            Integer peakHour,
+            Streak longestStreak,
+            Session longestSession) {}
+
+    public record PlayView(
+            Instant playedAt,
+            LocalDateTime localTime,
+            String trackId,
+            String trackName,
+            String albumId,
+            String albumName,
+            List<Artist> artists,
+            long msPlayed,
+            String source) {}
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Me(String userId, String displayName, String timeZone, ArchiveStatus archive) {
-    }
+    public record Page<T>(List<T> items, String nextCursor) {}
 
-    public record TimeZoneChange(String timeZone) {
-    }
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ArchiveStatus(
+            String state,
+            Instant archivingSince,
+            long playsArchived,
+            Instant lastSuccessfulPoll,
+            LocalDate reconnectBy,
+            boolean needsReauth) {}
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Me(String userId, String displayName, String timeZone, ArchiveStatus archive) {}
+
+    public record TimeZoneChange(String timeZone) {}
 }

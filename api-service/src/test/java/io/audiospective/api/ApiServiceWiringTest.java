@@ -22,8 +22,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.audiospective.api.service.ReadModelService;
 import io.audiospective.api.repository.Db;
+import io.audiospective.api.service.ReadModelService;
 import io.audiospective.model.AlbumRef;
 import io.audiospective.model.ArtistRef;
 import io.audiospective.model.PlayEvent;
@@ -64,10 +64,18 @@ class ApiServiceWiringTest {
 
     @Test
     void healthMetricsAndOpenApiAreServed() {
-        given().when().get("/q/health/ready").then().statusCode(200)
+        given().when()
+                .get("/q/health/ready")
+                .then()
+                .statusCode(200)
                 .body("status", equalTo("UP"))
-                .body("checks.name", hasItems("database-schema", "Database connections health check",
-                        "Redis connection health check", "kafka"));
+                .body(
+                        "checks.name",
+                        hasItems(
+                                "database-schema",
+                                "Database connections health check",
+                                "Redis connection health check",
+                                "kafka"));
         given().when().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
         given().when().get("/q/metrics").then().statusCode(200);
         given().when().get("/q/openapi").then().statusCode(200);
@@ -83,8 +91,11 @@ class ApiServiceWiringTest {
 
         assertThat(first).isEqualTo(1);
         assertThat(again).isZero();
-        List<String> stored = db.query("SELECT track_name, artist_names FROM plays WHERE user_id = ? AND played_at = ?",
-                rs -> rs.getString(1) + "/" + Db.strings(rs, "artist_names"), userId, play.playedAt());
+        List<String> stored = db.query(
+                "SELECT track_name, artist_names FROM plays WHERE user_id = ? AND played_at = ?",
+                rs -> rs.getString(1) + "/" + Db.strings(rs, "artist_names"),
+                userId,
+                play.playedAt());
         assertThat(stored).containsExactly("Track t1/[Artist t1]");
     }
 
@@ -108,8 +119,7 @@ class ApiServiceWiringTest {
                 .fromRecords(List.of(record(first), record(first), record(second)))
                 .awaitCompletion(Duration.ofSeconds(30));
 
-        await().atMost(Duration.ofSeconds(30))
-                .until(() -> count(userId) == 2);
+        await().atMost(Duration.ofSeconds(30)).until(() -> count(userId) == 2);
     }
 
     @Test
@@ -125,17 +135,23 @@ class ApiServiceWiringTest {
                 .withOffsetReset(OffsetResetStrategy.EARLIEST)
                 .fromTopics(Topics.deadLetter(Topics.PLAYS));
 
-        var record = await().atMost(Duration.ofSeconds(60)).until(
-                () -> deadLetters.getRecords().stream().filter(r -> userId.equals(r.key())).findFirst(),
-                Optional::isPresent).orElseThrow();
+        var record = await().atMost(Duration.ofSeconds(60))
+                .until(
+                        () -> deadLetters.getRecords().stream()
+                                .filter(r -> userId.equals(r.key()))
+                                .findFirst(),
+                        Optional::isPresent)
+                .orElseThrow();
         deadLetters.close();
-        String reason = new String(record.headers().lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8);
+        String reason =
+                new String(record.headers().lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8);
         assertThat(reason).contains("Cannot read PlayEvent");
         assertThat(record.value()).isEqualTo(malformed);
     }
 
     private long count(String userId) {
-        return db.queryOne("SELECT count(*) FROM plays WHERE user_id = ?", rs -> rs.getLong(1), userId).orElseThrow();
+        return db.queryOne("SELECT count(*) FROM plays WHERE user_id = ?", rs -> rs.getLong(1), userId)
+                .orElseThrow();
     }
 
     private static ProducerRecord<String, byte[]> record(PlayEvent play) {
@@ -143,7 +159,12 @@ class ApiServiceWiringTest {
     }
 
     private static TrackRef track(String id) {
-        return new TrackRef(id, "Track " + id, 180_000, null, new AlbumRef("al-" + id, "Album " + id, "2020", null),
+        return new TrackRef(
+                id,
+                "Track " + id,
+                180_000,
+                null,
+                new AlbumRef("al-" + id, "Album " + id, "2020", null),
                 List.of(new ArtistRef("ar-" + id, "Artist " + id)));
     }
 

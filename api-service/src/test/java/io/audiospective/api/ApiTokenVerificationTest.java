@@ -24,22 +24,44 @@ class ApiTokenVerificationTest {
 
     @Test
     void aTokenForTheApiIsAccepted() {
-        given().auth().oauth2(tokens.user(fresh())).when().get("/api/v1/me").then().statusCode(200);
+        given().auth()
+                .oauth2(tokens.user(fresh()))
+                .when()
+                .get("/api/v1/me")
+                .then()
+                .statusCode(200);
     }
 
     @Test
     void aTokenWithoutTheApisAudienceIsRefused() {
-        given().auth().oauth2(tokens.audience(null, fresh())).when().get("/api/v1/me").then().statusCode(401);
-        given().auth().oauth2(tokens.audience("another-api", fresh())).when().get("/api/v1/admin/overview").then()
+        given().auth()
+                .oauth2(tokens.audience(null, fresh()))
+                .when()
+                .get("/api/v1/me")
+                .then()
+                .statusCode(401);
+        given().auth()
+                .oauth2(tokens.audience("another-api", fresh()))
+                .when()
+                .get("/api/v1/admin/overview")
+                .then()
                 .statusCode(401);
     }
 
     @Test
     void aTokenSignedWithTheRightKeyButAnotherAlgorithmIsRefused() {
-        given().auth().oauth2(tokens.algorithm(AlgorithmIdentifiers.RSA_USING_SHA512, fresh())).when()
-                .get("/api/v1/me").then().statusCode(401);
-        given().auth().oauth2(tokens.algorithm(AlgorithmIdentifiers.RSA_PSS_USING_SHA256, fresh())).when()
-                .get("/api/v1/me").then().statusCode(401);
+        given().auth()
+                .oauth2(tokens.algorithm(AlgorithmIdentifiers.RSA_USING_SHA512, fresh()))
+                .when()
+                .get("/api/v1/me")
+                .then()
+                .statusCode(401);
+        given().auth()
+                .oauth2(tokens.algorithm(AlgorithmIdentifiers.RSA_PSS_USING_SHA256, fresh()))
+                .when()
+                .get("/api/v1/me")
+                .then()
+                .statusCode(401);
     }
 
     @Test

@@ -69,7 +69,8 @@ class DeadLetterRedriveTest {
     void disconnect() {
         kafka.close();
         if (trigger != null) {
-            db.update("DROP TRIGGER IF EXISTS " + trigger + " ON " + stats.active().plays());
+            db.update("DROP TRIGGER IF EXISTS " + trigger + " ON "
+                    + stats.active().plays());
         }
     }
 
@@ -88,45 +89,83 @@ class DeadLetterRedriveTest {
         }
         kafka.produce(String.class, byte[].class).fromRecords(records).awaitCompletion(Duration.ofSeconds(30));
 
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().auth().oauth2(admin)
-                .when().get("/api/v1/admin/overview").then().statusCode(200)
-                .body("deadLetters.plays.'" + REASON + "'", equalTo(5)));
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> given().auth()
+                        .oauth2(admin)
+                        .when()
+                        .get("/api/v1/admin/overview")
+                        .then()
+                        .statusCode(200)
+                        .body("deadLetters.plays.'" + REASON + "'", equalTo(5)));
         assertThat(count(other)).isEqualTo(5);
         assertThat(count(member)).isZero();
-        List<Map<String, Object>> letters = given().auth().oauth2(admin)
-                .queryParam("topic", Topics.PLAYS).queryParam("reason", REASON)
-                .when().get("/api/v1/admin/dead-letters").then().statusCode(200)
-                .body("key", hasItem(member)).body("kind", hasItem("CONTENT"))
-                .extract().jsonPath().getList("$");
+        List<Map<String, Object>> letters = given().auth()
+                .oauth2(admin)
+                .queryParam("topic", Topics.PLAYS)
+                .queryParam("reason", REASON)
+                .when()
+                .get("/api/v1/admin/dead-letters")
+                .then()
+                .statusCode(200)
+                .body("key", hasItem(member))
+                .body("kind", hasItem("CONTENT"))
+                .extract()
+                .jsonPath()
+                .getList("$");
         assertThat(letters).hasSize(5);
 
         fixBug();
         Map<String, Object> first = letters.get(0);
-        given().auth().oauth2(admin).contentType(ContentType.JSON)
+        given().auth()
+                .oauth2(admin)
+                .contentType(ContentType.JSON)
                 .body(Map.of("topic", Topics.PLAYS, "partition", first.get("partition"), "offset", first.get("offset")))
-                .when().post("/api/v1/admin/dead-letters/redrive").then().statusCode(200)
+                .when()
+                .post("/api/v1/admin/dead-letters/redrive")
+                .then()
+                .statusCode(200)
                 .body("redriven", equalTo(1));
         await().atMost(Duration.ofSeconds(30)).until(() -> count(member) == 1);
 
-        given().auth().oauth2(admin).contentType(ContentType.JSON)
+        given().auth()
+                .oauth2(admin)
+                .contentType(ContentType.JSON)
                 .body(Map.of("topic", Topics.PLAYS, "reason", REASON))
-                .when().post("/api/v1/admin/dead-letters/redrive").then().statusCode(200)
+                .when()
+                .post("/api/v1/admin/dead-letters/redrive")
+                .then()
+                .statusCode(200)
                 .body("redriven", equalTo(4));
         String token = tokens.user(member);
         StatsPropertyTest.awaitPlays(token, 5);
-        given().auth().oauth2(admin).when().get("/api/v1/admin/overview").then().statusCode(200)
+        given().auth()
+                .oauth2(admin)
+                .when()
+                .get("/api/v1/admin/overview")
+                .then()
+                .statusCode(200)
                 .body("deadLetters.plays", not(org.hamcrest.Matchers.hasKey(REASON)));
-        given().auth().oauth2(admin).contentType(ContentType.JSON)
+        given().auth()
+                .oauth2(admin)
+                .contentType(ContentType.JSON)
                 .body(Map.of("topic", Topics.PLAYS, "reason", REASON))
-                .when().post("/api/v1/admin/dead-letters/redrive").then().statusCode(200)
+                .when()
+                .post("/api/v1/admin/dead-letters/redrive")
+                .then()
+                .statusCode(200)
                 .body("redriven", equalTo(0));
 
         // Sent again (as after a crash between the send and its mark): the fold counts nothing twice. A marker
         // play after them on the member's partition tells when they have been read.
         db.update("UPDATE dead_letters SET redriven_at = NULL WHERE record_key = ?", member);
-        given().auth().oauth2(admin).contentType(ContentType.JSON)
+        given().auth()
+                .oauth2(admin)
+                .contentType(ContentType.JSON)
                 .body(Map.of("topic", Topics.PLAYS, "reason", REASON))
-                .when().post("/api/v1/admin/dead-letters/redrive").then().statusCode(200)
+                .when()
+                .post("/api/v1/admin/dead-letters/redrive")
+                .then()
+                .statusCode(200)
                 .body("redriven", equalTo(5));
         kafka.produce(String.class, byte[].class)
                 .fromRecords(record(PlayEvent.polled(member, base.plusSeconds(3600), track("marker"))))
@@ -138,15 +177,33 @@ class DeadLetterRedriveTest {
     @Test
     void aRedriveNamesItsTopicAndAWholeRecord() {
         String admin = tokens.admin("admin-" + UUID.randomUUID());
-        given().auth().oauth2(admin).contentType(ContentType.JSON).body(Map.of("reason", REASON))
-                .when().post("/api/v1/admin/dead-letters/redrive").then().statusCode(400)
-                .contentType("application/problem+json").body("detail", org.hamcrest.Matchers.containsString("topic"));
-        given().auth().oauth2(admin).contentType(ContentType.JSON).body(Map.of("topic", Topics.PLAYS, "partition", 0))
-                .when().post("/api/v1/admin/dead-letters/redrive").then().statusCode(400)
+        given().auth()
+                .oauth2(admin)
+                .contentType(ContentType.JSON)
+                .body(Map.of("reason", REASON))
+                .when()
+                .post("/api/v1/admin/dead-letters/redrive")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("detail", org.hamcrest.Matchers.containsString("topic"));
+        given().auth()
+                .oauth2(admin)
+                .contentType(ContentType.JSON)
+                .body(Map.of("topic", Topics.PLAYS, "partition", 0))
+                .when()
+                .post("/api/v1/admin/dead-letters/redrive")
+                .then()
+                .statusCode(400)
                 .body("detail", org.hamcrest.Matchers.containsString("partition and offset"));
-        given().auth().oauth2(tokens.user("user-" + UUID.randomUUID())).contentType(ContentType.JSON)
+        given().auth()
+                .oauth2(tokens.user("user-" + UUID.randomUUID()))
+                .contentType(ContentType.JSON)
                 .body(Map.of("topic", Topics.PLAYS))
-                .when().post("/api/v1/admin/dead-letters/redrive").then().statusCode(403);
+                .when()
+                .post("/api/v1/admin/dead-letters/redrive")
+                .then()
+                .statusCode(403);
     }
 
     /** The "bug": the read model refuses this member's plays as invalid data. */
@@ -155,8 +212,8 @@ class DeadLetterRedriveTest {
         db.update("CREATE FUNCTION " + trigger + "() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
                 + " IF NEW.user_id = '" + member + "' THEN RAISE EXCEPTION 'test bug' USING ERRCODE = '" + BUG
                 + "'; END IF; RETURN NEW; END $$");
-        db.update("CREATE TRIGGER " + trigger + " BEFORE INSERT ON " + stats.active().plays()
-                + " FOR EACH ROW EXECUTE FUNCTION " + trigger + "()");
+        db.update("CREATE TRIGGER " + trigger + " BEFORE INSERT ON "
+                + stats.active().plays() + " FOR EACH ROW EXECUTE FUNCTION " + trigger + "()");
     }
 
     private void fixBug() {
@@ -165,8 +222,11 @@ class DeadLetterRedriveTest {
     }
 
     private long count(String userId) {
-        return db.queryOne("SELECT count(*) FROM " + stats.active().plays() + " WHERE user_id = ?",
-                rs -> rs.getLong(1), userId).orElseThrow();
+        return db.queryOne(
+                        "SELECT count(*) FROM " + stats.active().plays() + " WHERE user_id = ?",
+                        rs -> rs.getLong(1),
+                        userId)
+                .orElseThrow();
     }
 
     private static ProducerRecord<String, byte[]> record(PlayEvent play) {
@@ -174,7 +234,12 @@ class DeadLetterRedriveTest {
     }
 
     private static TrackRef track(String id) {
-        return new TrackRef(id, "Track " + id, 180_000, null, new AlbumRef("al-" + id, "Album " + id, "2020", null),
+        return new TrackRef(
+                id,
+                "Track " + id,
+                180_000,
+                null,
+                new AlbumRef("al-" + id, "Album " + id, "2020", null),
                 List.of(new ArtistRef("ar-" + id, "Artist " + id)));
     }
 }

@@ -28,28 +28,36 @@ import io.audiospective.model.TrackRef;
 /** Random listening histories and the brute-force answers the API must give for them. */
 public final class Histories {
 
-    private Histories() {
-    }
+    private Histories() {}
 
     /** A small catalogue, so that ties and repeats are common. Some tracks have two artists. */
     static List<TrackRef> catalogue(Random random, String prefix) {
         List<TrackRef> tracks = new ArrayList<>();
         for (int i = 0; i < 14; i++) {
             String album = prefix + "al" + (i % 5);
-            List<ArtistRef> artists = new ArrayList<>(List.of(new ArtistRef(prefix + "ar" + (i % 6), "Artist " + (i % 6))));
+            List<ArtistRef> artists =
+                    new ArrayList<>(List.of(new ArtistRef(prefix + "ar" + (i % 6), "Artist " + (i % 6))));
             if (i % 4 == 0) {
                 artists.add(new ArtistRef(prefix + "ar" + ((i + 1) % 6), "Artist " + ((i + 1) % 6)));
             }
-            tracks.add(new TrackRef(prefix + "t" + i, "Track " + i, 60_000L * (1 + random.nextInt(4)), null,
-                    new AlbumRef(album, "Album " + (i % 5), "2020", null), artists));
+            tracks.add(new TrackRef(
+                    prefix + "t" + i,
+                    "Track " + i,
+                    60_000L * (1 + random.nextInt(4)),
+                    null,
+                    new AlbumRef(album, "Album " + (i % 5), "2020", null),
+                    artists));
         }
         return tracks;
     }
 
     /** Plays in bursts around the spring and autumn DST changes of 2025 and some scattered days. */
     static List<PlayEvent> history(Random random, String user, List<TrackRef> tracks, int bursts) {
-        List<Instant> anchors = List.of(Instant.parse("2025-03-08T20:00:00Z"), Instant.parse("2025-03-29T18:00:00Z"),
-                Instant.parse("2025-10-25T19:00:00Z"), Instant.parse("2025-11-01T22:00:00Z"),
+        List<Instant> anchors = List.of(
+                Instant.parse("2025-03-08T20:00:00Z"),
+                Instant.parse("2025-03-29T18:00:00Z"),
+                Instant.parse("2025-10-25T19:00:00Z"),
+                Instant.parse("2025-11-01T22:00:00Z"),
                 Instant.parse("2025-12-31T17:30:00Z"));
         Map<Instant, PlayEvent> plays = new TreeMap<>();
         for (int b = 0; b < bursts; b++) {
@@ -60,8 +68,8 @@ public final class Histories {
                 TrackRef track = tracks.get(random.nextInt(tracks.size()));
                 Instant playedAt = at.plusMillis(random.nextInt(1000));
                 plays.put(playedAt, PlayEvent.polled(user, playedAt, track));
-                at = at.plus(Duration.ofMinutes(random.nextInt(10) == 0 ? 31 + random.nextInt(60)
-                        : 1 + random.nextInt(20)));
+                at = at.plus(
+                        Duration.ofMinutes(random.nextInt(10) == 0 ? 31 + random.nextInt(60) : 1 + random.nextInt(20)));
             }
         }
         return new ArrayList<>(plays.values());
@@ -74,23 +82,33 @@ public final class Histories {
     public static PlayEvent asFileNamesIt(PlayEvent play) {
         TrackRef track = play.track();
         String artist = track.artists().get(0).name();
-        TrackRef named = new TrackRef(track.id(), track.name(), 0, null,
-                new AlbumRef(ProvisionalIds.album(artist, track.album().name()), track.album().name(), null, null),
-                List.of(new ArtistRef(ProvisionalIds.artist(artist), artist)), true);
-        return new PlayEvent(1, play.userId(), play.playedAt(), named, play.msPlayed(), PlaySource.IMPORT,
-                play.importId());
+        TrackRef named = new TrackRef(
+                track.id(),
+                track.name(),
+                0,
+                null,
+                new AlbumRef(
+                        ProvisionalIds.album(artist, track.album().name()),
+                        track.album().name(),
+                        null,
+                        null),
+                List.of(new ArtistRef(ProvisionalIds.artist(artist), artist)),
+                true);
+        return new PlayEvent(
+                1, play.userId(), play.playedAt(), named, play.msPlayed(), PlaySource.IMPORT, play.importId());
     }
 
-    record Total(String id, long plays, long ms) {
-    }
+    record Total(String id, long plays, long ms) {}
 
     static LocalDate day(PlayEvent play, ZoneId zone) {
         return play.playedAt().atZone(zone).toLocalDate();
     }
 
     static List<PlayEvent> inWindow(List<PlayEvent> plays, ZoneId zone, LocalDate from, LocalDate to) {
-        return plays.stream().filter(p -> from == null
-                || (!day(p, zone).isBefore(from) && !day(p, zone).isAfter(to))).toList();
+        return plays.stream()
+                .filter(p -> from == null
+                        || (!day(p, zone).isBefore(from) && !day(p, zone).isAfter(to)))
+                .toList();
     }
 
     static List<Total> top(List<PlayEvent> plays, Function<PlayEvent, Set<String>> keys, int limit) {
@@ -102,11 +120,14 @@ public final class Histories {
                 t[1] += play.msPlayed();
             }
         }
-        return totals.entrySet().stream().map(e -> new Total(e.getKey(), e.getValue()[0], e.getValue()[1]))
-                .sorted(Comparator.comparingLong(Total::plays).reversed()
+        return totals.entrySet().stream()
+                .map(e -> new Total(e.getKey(), e.getValue()[0], e.getValue()[1]))
+                .sorted(Comparator.comparingLong(Total::plays)
+                        .reversed()
                         .thenComparing(Comparator.comparingLong(Total::ms).reversed())
                         .thenComparing(Total::id))
-                .limit(limit).toList();
+                .limit(limit)
+                .toList();
     }
 
     static Set<String> track(PlayEvent p) {
@@ -171,7 +192,8 @@ public final class Histories {
 
     /** {start, plays, ms} of the session with most ms starting in the window (sessions over ALL plays). */
     static Object[] longestSession(List<PlayEvent> all, ZoneId zone, LocalDate from, LocalDate to, Duration gap) {
-        List<PlayEvent> sorted = all.stream().sorted(Comparator.comparing(PlayEvent::playedAt)).toList();
+        List<PlayEvent> sorted =
+                all.stream().sorted(Comparator.comparing(PlayEvent::playedAt)).toList();
         List<Object[]> sessions = new ArrayList<>();
         Object[] current = null;
         Instant last = null;
@@ -185,8 +207,9 @@ public final class Histories {
             last = play.playedAt();
         }
         return sessions.stream()
-                .filter(s -> from == null || (!((Instant) s[0]).atZone(zone).toLocalDate().isBefore(from)
-                        && !((Instant) s[0]).atZone(zone).toLocalDate().isAfter(to)))
+                .filter(s -> from == null
+                        || (!((Instant) s[0]).atZone(zone).toLocalDate().isBefore(from)
+                                && !((Instant) s[0]).atZone(zone).toLocalDate().isAfter(to)))
                 .min(Comparator.comparingLong((Object[] s) -> -(long) s[2]).thenComparing(s -> (Instant) s[0]))
                 .orElse(null);
     }
@@ -196,9 +219,15 @@ public final class Histories {
         Map<String, Object> expected = new LinkedHashMap<>();
         expected.put("plays", (long) window.size());
         expected.put("ms", window.stream().mapToLong(PlayEvent::msPlayed).sum());
-        expected.put("distinctTracks", window.stream().map(p -> p.track().id()).distinct().count());
-        expected.put("distinctArtists", window.stream().flatMap(p -> artists(p).stream()).distinct().count());
-        expected.put("distinctAlbums", window.stream().map(p -> p.track().album().id()).distinct().count());
+        expected.put(
+                "distinctTracks",
+                window.stream().map(p -> p.track().id()).distinct().count());
+        expected.put(
+                "distinctArtists",
+                window.stream().flatMap(p -> artists(p).stream()).distinct().count());
+        expected.put(
+                "distinctAlbums",
+                window.stream().map(p -> p.track().album().id()).distinct().count());
         Map<String, Instant> firsts = new HashMap<>();
         for (PlayEvent play : all) {
             for (String artist : artists(play)) {
@@ -207,8 +236,11 @@ public final class Histories {
         }
         Instant start = from == null ? null : from.atStartOfDay(zone).toInstant();
         Instant end = to == null ? null : to.plusDays(1).atStartOfDay(zone).toInstant();
-        expected.put("artistsDiscovered", firsts.values().stream()
-                .filter(f -> start == null || (!f.isBefore(start) && f.isBefore(end))).count());
+        expected.put(
+                "artistsDiscovered",
+                firsts.values().stream()
+                        .filter(f -> start == null || (!f.isBefore(start) && f.isBefore(end)))
+                        .count());
         return expected;
     }
 }

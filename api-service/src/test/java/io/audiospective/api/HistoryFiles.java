@@ -17,8 +17,7 @@ final class HistoryFiles {
     private static final String BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private HistoryFiles() {
-    }
+    private HistoryFiles() {}
 
     /** A well-formed track id no earlier run has used: 22 random base62 characters. */
     static String newTrackId() {
@@ -59,7 +58,9 @@ final class HistoryFiles {
         StringBuilder file = new StringBuilder("[\n");
         for (int i = 0; i < entries.size(); i++) {
             String entry = entries.get(i);
-            file.append("  {\n    ").append(entry, 1, entry.length() - 1).append("\n  }")
+            file.append("  {\n    ")
+                    .append(entry, 1, entry.length() - 1)
+                    .append("\n  }")
                     .append(i + 1 < entries.size() ? ",\n" : "\n");
         }
         return file.append("]").toString().replace(",\"", ",\n    \"");

@@ -56,9 +56,13 @@ class ImportLimitsTest {
     public static class SmallLimits implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("audiospective.api.imports.max-decompressed-size", "1M",
-                    "audiospective.api.imports.max-entries", "1000",
-                    "audiospective.api.imports.max-unknown-tracks", "50");
+            return Map.of(
+                    "audiospective.api.imports.max-decompressed-size",
+                    "1M",
+                    "audiospective.api.imports.max-entries",
+                    "1000",
+                    "audiospective.api.imports.max-unknown-tracks",
+                    "50");
         }
     }
 
@@ -87,20 +91,30 @@ class ImportLimitsTest {
     @Test
     void aZipInflatingBeyondTheLimitIsRefusedWhileReading() throws Exception {
         String user = fresh();
-        byte[] bomb = zipOfBlanks("Spotify Extended Streaming History/Streaming_History_Audio_2023_0.json", "[",
-                64 << 20);
+        byte[] bomb =
+                zipOfBlanks("Spotify Extended Streaming History/Streaming_History_Audio_2023_0.json", "[", 64 << 20);
         assertThat(bomb.length).isLessThan(1 << 20);
         refused(user, "application/zip", "my_spotify_data.zip", bomb, 413, TOO_LARGE)
-                .body("detail", equalTo("my_spotify_data.zip/Spotify Extended Streaming History/"
-                        + "Streaming_History_Audio_2023_0.json: the upload holds more than 1,048,576 bytes once"
-                        + " decompressed, the limit per import. Nothing was imported: upload the export's history"
-                        + " files in several smaller imports (for example one Streaming_History_Audio_*.json file"
-                        + " at a time)."));
+                .body(
+                        "detail",
+                        equalTo("my_spotify_data.zip/Spotify Extended Streaming History/"
+                                + "Streaming_History_Audio_2023_0.json: the upload holds more than 1,048,576 bytes once"
+                                + " decompressed, the limit per import. Nothing was imported: upload the export's history"
+                                + " files in several smaller imports (for example one Streaming_History_Audio_*.json file"
+                                + " at a time)."));
 
         // a file the importer does not read is inflated all the same, so it counts too
-        refused(user, "application/zip", "my_spotify_data.zip", zipOfBlanks("Video/video.bin", "", 8 << 20), 413,
-                TOO_LARGE).body("detail", containsString("my_spotify_data.zip/Video/video.bin: the upload holds more"
-                        + " than 1,048,576 bytes once decompressed"));
+        refused(
+                        user,
+                        "application/zip",
+                        "my_spotify_data.zip",
+                        zipOfBlanks("Video/video.bin", "", 8 << 20),
+                        413,
+                        TOO_LARGE)
+                .body(
+                        "detail",
+                        containsString("my_spotify_data.zip/Video/video.bin: the upload holds more"
+                                + " than 1,048,576 bytes once decompressed"));
         assertNothingImported(user);
     }
 
@@ -109,26 +123,45 @@ class ImportLimitsTest {
     void plainFilesOverTheLimitAreRefusedWithTheirSize() {
         String user = fresh();
         String big = padded(List.of(extended(PLAYED, 200_000, "spotify:track:" + newTrackId())), MAX_BYTES + 1);
-        refused(user, "application/json", "Streaming_History_Audio_2023.json",
-                big.getBytes(StandardCharsets.UTF_8), 413, TOO_LARGE)
-                .body("detail", containsString("Streaming_History_Audio_2023.json: the upload holds at least "
-                        + String.format(Locale.ROOT, "%,d", MAX_BYTES + 1)
-                        + " bytes, more than the limit of 1,048,576 bytes per import."));
+        refused(
+                        user,
+                        "application/json",
+                        "Streaming_History_Audio_2023.json",
+                        big.getBytes(StandardCharsets.UTF_8),
+                        413,
+                        TOO_LARGE)
+                .body(
+                        "detail",
+                        containsString("Streaming_History_Audio_2023.json: the upload holds at least "
+                                + String.format(Locale.ROOT, "%,d", MAX_BYTES + 1)
+                                + " bytes, more than the limit of 1,048,576 bytes per import."));
 
         byte[] half = padded(List.of(extended(PLAYED, 200_000, "spotify:track:" + newTrackId())), 600_000)
                 .getBytes(StandardCharsets.UTF_8);
-        given().auth().oauth2(tokens.user(user))
+        given().auth()
+                .oauth2(tokens.user(user))
                 .multiPart("file", "Streaming_History_Audio_2023.json", half, "application/json")
                 .multiPart("file", "Streaming_History_Audio_2024.json", half, "application/json")
-                .when().post("/api/v1/me/imports").then().statusCode(413).contentType("application/problem+json")
+                .when()
+                .post("/api/v1/me/imports")
+                .then()
+                .statusCode(413)
+                .contentType("application/problem+json")
                 .body("type", equalTo(TOO_LARGE))
-                .body("detail", containsString("Streaming_History_Audio_2024.json: the upload holds at least "
-                        + "1,200,000 bytes, more than the limit of 1,048,576 bytes per import."));
+                .body(
+                        "detail",
+                        containsString("Streaming_History_Audio_2024.json: the upload holds at least "
+                                + "1,200,000 bytes, more than the limit of 1,048,576 bytes per import."));
         assertNothingImported(user);
 
         // one of them alone fits
-        given().auth().oauth2(tokens.user(user)).multiPart("file", "Streaming_History_Audio_2023.json", half,
-                "application/json").when().post("/api/v1/me/imports").then().statusCode(202)
+        given().auth()
+                .oauth2(tokens.user(user))
+                .multiPart("file", "Streaming_History_Audio_2023.json", half, "application/json")
+                .when()
+                .post("/api/v1/me/imports")
+                .then()
+                .statusCode(202)
                 .body("playsSent", equalTo(1));
     }
 
@@ -139,16 +172,31 @@ class ImportLimitsTest {
         String overLimit = oneEntryPerLine(entries(1_001, track));
 
         String refusedUser = fresh();
-        refused(refusedUser, "application/json", "Streaming_History_Audio_2023.json",
-                overLimit.getBytes(StandardCharsets.UTF_8), 413, TOO_LARGE)
-                .body("detail", containsString("Streaming_History_Audio_2023.json: the upload holds more than"
-                        + " 1,000 entries, the limit per import."));
+        refused(
+                        refusedUser,
+                        "application/json",
+                        "Streaming_History_Audio_2023.json",
+                        overLimit.getBytes(StandardCharsets.UTF_8),
+                        413,
+                        TOO_LARGE)
+                .body(
+                        "detail",
+                        containsString("Streaming_History_Audio_2023.json: the upload holds more than"
+                                + " 1,000 entries, the limit per import."));
         assertNothingImported(refusedUser);
 
         String acceptedUser = fresh();
-        JsonPath job = given().auth().oauth2(tokens.user(acceptedUser)).contentType("application/json")
-                .queryParam("name", "Streaming_History_Audio_2023.json").body(atLimit).when()
-                .post("/api/v1/me/imports").then().statusCode(202).extract().jsonPath();
+        JsonPath job = given().auth()
+                .oauth2(tokens.user(acceptedUser))
+                .contentType("application/json")
+                .queryParam("name", "Streaming_History_Audio_2023.json")
+                .body(atLimit)
+                .when()
+                .post("/api/v1/me/imports")
+                .then()
+                .statusCode(202)
+                .extract()
+                .jsonPath();
         assertThat(job.getLong("entriesRead")).isEqualTo(1_000);
         await().atMost(WAIT).until(() -> imports.entriesOf(acceptedUser).size() == 1_000);
     }
@@ -185,18 +233,32 @@ class ImportLimitsTest {
         }
 
         String acceptedUser = fresh();
-        JsonPath job = given().auth().oauth2(tokens.user(acceptedUser)).contentType("application/json")
-                .queryParam("name", "Streaming_History_Audio_2023.json").body(oneEntryPerLine(entries)).when()
-                .post("/api/v1/me/imports").then().statusCode(202).extract().jsonPath();
+        JsonPath job = given().auth()
+                .oauth2(tokens.user(acceptedUser))
+                .contentType("application/json")
+                .queryParam("name", "Streaming_History_Audio_2023.json")
+                .body(oneEntryPerLine(entries))
+                .when()
+                .post("/api/v1/me/imports")
+                .then()
+                .statusCode(202)
+                .extract()
+                .jsonPath();
         assertThat(job.getLong("playsSent")).isEqualTo(130);
 
         entries.add(extended(PLAYED.plusSeconds(300L * n), 200_000, "spotify:track:" + newTrackId()));
         String refusedUser = fresh();
-        refused(refusedUser, "application/json", "Streaming_History_Audio_2023.json",
-                oneEntryPerLine(entries).getBytes(StandardCharsets.UTF_8), 422,
-                "urn:audiospective:problem:import-too-many-unknown-tracks")
-                .body("detail", containsString("The upload's plays name at least 51 distinct tracks this archive"
-                        + " does not know yet, more than the limit of 50 per import"));
+        refused(
+                        refusedUser,
+                        "application/json",
+                        "Streaming_History_Audio_2023.json",
+                        oneEntryPerLine(entries).getBytes(StandardCharsets.UTF_8),
+                        422,
+                        "urn:audiospective:problem:import-too-many-unknown-tracks")
+                .body(
+                        "detail",
+                        containsString("The upload's plays name at least 51 distinct tracks this archive"
+                                + " does not know yet, more than the limit of 50 per import"));
         assertNothingImported(refusedUser);
     }
 
@@ -206,34 +268,69 @@ class ImportLimitsTest {
         String user = fresh();
         String track = "spotify:track:" + newTrackId();
         String first = accepted(user, oneEntryPerLine(entries(10, track)));
-        given().auth().oauth2(tokens.user(user))
-                .multiPart("file", "Streaming_History_Audio_2024.json",
-                        oneEntryPerLine(entries(5, track)).getBytes(StandardCharsets.UTF_8), "application/json")
-                .when().post("/api/v1/me/imports").then().statusCode(202);
+        given().auth()
+                .oauth2(tokens.user(user))
+                .multiPart(
+                        "file",
+                        "Streaming_History_Audio_2024.json",
+                        oneEntryPerLine(entries(5, track)).getBytes(StandardCharsets.UTF_8),
+                        "application/json")
+                .when()
+                .post("/api/v1/me/imports")
+                .then()
+                .statusCode(202);
         await().atMost(WAIT).until(() -> imports.entriesOf(user).size() == 15);
 
         String running = "2 imports of yours are still running (SENDING or IMPORTING), the limit is 2 at a time."
                 + " Nothing was imported: wait until one of them is DONE or FAILED (GET /api/v1/me/imports), then"
                 + " upload again.";
-        refused(user, "application/json", "Streaming_History_Audio_2025.json",
-                oneEntryPerLine(entries(3, track)).getBytes(StandardCharsets.UTF_8), 429,
-                "urn:audiospective:problem:too-many-imports-running").body("detail", equalTo(running))
+        refused(
+                        user,
+                        "application/json",
+                        "Streaming_History_Audio_2025.json",
+                        oneEntryPerLine(entries(3, track)).getBytes(StandardCharsets.UTF_8),
+                        429,
+                        "urn:audiospective:problem:too-many-imports-running")
+                .body("detail", equalTo(running))
                 .header("Retry-After", "60");
-        given().auth().oauth2(tokens.user(user))
-                .multiPart("file", "Streaming_History_Audio_2025.json",
-                        oneEntryPerLine(entries(3, track)).getBytes(StandardCharsets.UTF_8), "application/json")
-                .when().post("/api/v1/me/imports").then().statusCode(429).contentType("application/problem+json")
+        given().auth()
+                .oauth2(tokens.user(user))
+                .multiPart(
+                        "file",
+                        "Streaming_History_Audio_2025.json",
+                        oneEntryPerLine(entries(3, track)).getBytes(StandardCharsets.UTF_8),
+                        "application/json")
+                .when()
+                .post("/api/v1/me/imports")
+                .then()
+                .statusCode(429)
+                .contentType("application/problem+json")
                 .body("detail", equalTo(running));
         // another member is not held up
         accepted(fresh(), oneEntryPerLine(entries(3, track)));
 
         imports.reportDone(user, first, 1);
-        await().atMost(WAIT).until(() -> "DONE".equals(given().auth().oauth2(tokens.user(user)).when()
-                .get("/api/v1/me/imports/" + first).then().extract().path("status")));
+        await().atMost(WAIT)
+                .until(() -> "DONE"
+                        .equals(given().auth()
+                                .oauth2(tokens.user(user))
+                                .when()
+                                .get("/api/v1/me/imports/" + first)
+                                .then()
+                                .extract()
+                                .path("status")));
         accepted(user, oneEntryPerLine(entries(3, track)));
         await().atMost(WAIT).until(() -> imports.entriesOf(user).size() == 18);
-        assertThat(given().auth().oauth2(tokens.user(user)).when().get("/api/v1/me/imports").then()
-                .statusCode(200).extract().jsonPath().getList("id")).hasSize(3);
+        assertThat(given().auth()
+                        .oauth2(tokens.user(user))
+                        .when()
+                        .get("/api/v1/me/imports")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .jsonPath()
+                        .getList("id"))
+                .hasSize(3);
     }
 
     /**
@@ -243,7 +340,8 @@ class ImportLimitsTest {
     @Test
     void importsLeftSendingByAStoppedReplicaAreFailedAndNoLongerHoldThePlace() {
         String user = fresh();
-        List<String> abandoned = List.of(UUID.randomUUID().toString(), UUID.randomUUID().toString());
+        List<String> abandoned =
+                List.of(UUID.randomUUID().toString(), UUID.randomUUID().toString());
         for (String id : abandoned) {
             db.update("""
                     INSERT INTO imports (id, user_id, status, created_at, files)
@@ -254,7 +352,12 @@ class ImportLimitsTest {
         accepted(user, oneEntryPerLine(entries(3, "spotify:track:" + newTrackId())));
 
         for (String id : abandoned) {
-            given().auth().oauth2(tokens.user(user)).when().get("/api/v1/me/imports/" + id).then().statusCode(200)
+            given().auth()
+                    .oauth2(tokens.user(user))
+                    .when()
+                    .get("/api/v1/me/imports/" + id)
+                    .then()
+                    .statusCode(200)
                     .body("status", equalTo("FAILED"))
                     .body("error", containsString("sending to the worker was interrupted"))
                     .body("finishedAt", notNullValue());
@@ -271,8 +374,12 @@ class ImportLimitsTest {
                     VALUES (?, ?, 'SENDING', now() - interval '1 minute')
                     """, UUID.randomUUID().toString(), user);
         }
-        refused(user, "application/json", "Streaming_History_Audio_2023.json",
-                oneEntryPerLine(entries(3, "spotify:track:" + newTrackId())).getBytes(StandardCharsets.UTF_8), 429,
+        refused(
+                user,
+                "application/json",
+                "Streaming_History_Audio_2023.json",
+                oneEntryPerLine(entries(3, "spotify:track:" + newTrackId())).getBytes(StandardCharsets.UTF_8),
+                429,
                 "urn:audiospective:problem:too-many-imports-running");
     }
 
@@ -292,9 +399,16 @@ class ImportLimitsTest {
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
-                return given().auth().oauth2(tokens.user(user)).contentType("application/json")
-                        .queryParam("name", "Streaming_History_Audio_2023.json").body(file).when()
-                        .post("/api/v1/me/imports").then().extract().statusCode();
+                return given().auth()
+                        .oauth2(tokens.user(user))
+                        .contentType("application/json")
+                        .queryParam("name", "Streaming_History_Audio_2023.json")
+                        .body(file)
+                        .when()
+                        .post("/api/v1/me/imports")
+                        .then()
+                        .extract()
+                        .statusCode();
             }));
         }
         List<Integer> statuses = new ArrayList<>();
@@ -302,27 +416,60 @@ class ImportLimitsTest {
             statuses.add(upload.get());
         }
         assertThat(statuses).containsExactlyInAnyOrder(202, 429);
-        assertThat(given().auth().oauth2(tokens.user(user)).when().get("/api/v1/me/imports").then()
-                .statusCode(200).extract().jsonPath().getList("id")).hasSize(2);
+        assertThat(given().auth()
+                        .oauth2(tokens.user(user))
+                        .when()
+                        .get("/api/v1/me/imports")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .jsonPath()
+                        .getList("id"))
+                .hasSize(2);
     }
 
     private String accepted(String user, String file) {
-        return given().auth().oauth2(tokens.user(user)).contentType("application/json")
-                .queryParam("name", "Streaming_History_Audio_2023.json").body(file).when().post("/api/v1/me/imports")
-                .then().statusCode(202).extract().path("id");
+        return given().auth()
+                .oauth2(tokens.user(user))
+                .contentType("application/json")
+                .queryParam("name", "Streaming_History_Audio_2023.json")
+                .body(file)
+                .when()
+                .post("/api/v1/me/imports")
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("id");
     }
 
-    private ValidatableResponse refused(String user, String contentType, String name, byte[] body, int status,
-            String type) {
-        return given().auth().oauth2(tokens.user(user)).contentType(contentType).queryParam("name", name).body(body)
-                .when().post("/api/v1/me/imports").then().statusCode(status).contentType("application/problem+json")
-                .body("status", equalTo(status)).body("type", equalTo(type));
+    private ValidatableResponse refused(
+            String user, String contentType, String name, byte[] body, int status, String type) {
+        return given().auth()
+                .oauth2(tokens.user(user))
+                .contentType(contentType)
+                .queryParam("name", name)
+                .body(body)
+                .when()
+                .post("/api/v1/me/imports")
+                .then()
+                .statusCode(status)
+                .contentType("application/problem+json")
+                .body("status", equalTo(status))
+                .body("type", equalTo(type));
     }
 
     /** No chunk went out and no job was left behind. */
     private void assertNothingImported(String user) {
-        assertThat(given().auth().oauth2(tokens.user(user)).when().get("/api/v1/me/imports").then()
-                .statusCode(200).extract().jsonPath().getList("id")).isEmpty();
+        assertThat(given().auth()
+                        .oauth2(tokens.user(user))
+                        .when()
+                        .get("/api/v1/me/imports")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .jsonPath()
+                        .getList("id"))
+                .isEmpty();
         assertThat(imports.chunksOf(user)).isEmpty();
     }
 

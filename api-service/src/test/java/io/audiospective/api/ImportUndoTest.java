@@ -68,19 +68,36 @@ class ImportUndoTest {
         String user = "undo-" + UUID.randomUUID();
         String track = "spotify:track:" + newTrackId();
         Instant at = Instant.parse("2022-05-01T10:00:00Z");
-        JsonPath job = given().auth().oauth2(tokens.user(user)).contentType("application/json")
+        JsonPath job = given().auth()
+                .oauth2(tokens.user(user))
+                .contentType("application/json")
                 .queryParam("name", "Streaming_History_Audio_2022.json")
-                .body(oneEntryPerLine(List.of(extended(at, 200_000, track), extended(at.plusSeconds(600), 200_000,
-                        track))))
-                .when().post("/api/v1/me/imports").then().statusCode(202).extract().jsonPath();
+                .body(oneEntryPerLine(
+                        List.of(extended(at, 200_000, track), extended(at.plusSeconds(600), 200_000, track))))
+                .when()
+                .post("/api/v1/me/imports")
+                .then()
+                .statusCode(202)
+                .extract()
+                .jsonPath();
         String id = job.getString("id");
         await().atMost(WAIT).until(() -> imports.chunksOf(user).size() == 1);
         imports.reportDone(user, id, 1);
         await().atMost(WAIT).until(() -> "DONE".equals(job(user, id).getString("status")));
 
-        given().auth().oauth2(tokens.user("someone-" + UUID.randomUUID())).when()
-                .delete("/api/v1/me/imports/" + id).then().statusCode(404).contentType("application/problem+json");
-        given().auth().oauth2(tokens.user(user)).when().delete("/api/v1/me/imports/" + id).then().statusCode(202)
+        given().auth()
+                .oauth2(tokens.user("someone-" + UUID.randomUUID()))
+                .when()
+                .delete("/api/v1/me/imports/" + id)
+                .then()
+                .statusCode(404)
+                .contentType("application/problem+json");
+        given().auth()
+                .oauth2(tokens.user(user))
+                .when()
+                .delete("/api/v1/me/imports/" + id)
+                .then()
+                .statusCode(202)
                 .body("status", equalTo("UNDOING"));
 
         await().atMost(WAIT).until(() -> imports.chunksOf(user).size() == 2);
@@ -93,7 +110,12 @@ class ImportUndoTest {
         assertThat(job(user, id).getLong("removed")).isEqualTo(2);
         assertThat(job(user, id).getString("finishedAt")).isNotNull();
         // asking again changes nothing and sends nothing
-        given().auth().oauth2(tokens.user(user)).when().delete("/api/v1/me/imports/" + id).then().statusCode(202)
+        given().auth()
+                .oauth2(tokens.user(user))
+                .when()
+                .delete("/api/v1/me/imports/" + id)
+                .then()
+                .statusCode(202)
                 .body("status", equalTo("UNDONE"));
         assertThat(imports.chunksOf(user)).hasSize(2);
     }
@@ -104,7 +126,12 @@ class ImportUndoTest {
         String id = UUID.randomUUID().toString();
         db.update("INSERT INTO imports (id, user_id, status) VALUES (?, ?, 'SENDING')", id, user);
 
-        given().auth().oauth2(tokens.user(user)).when().delete("/api/v1/me/imports/" + id).then().statusCode(409)
+        given().auth()
+                .oauth2(tokens.user(user))
+                .when()
+                .delete("/api/v1/me/imports/" + id)
+                .then()
+                .statusCode(409)
                 .contentType("application/problem+json")
                 .body("type", equalTo("urn:audiospective:problem:import-still-sending"))
                 .body("detail", containsString("still being sent"));
@@ -113,13 +140,21 @@ class ImportUndoTest {
 
     private void report(ImportProgress progress) {
         try (KafkaCompanion kafka = new KafkaCompanion(bootstrapServers)) {
-            kafka.produce(String.class, byte[].class).fromRecords(new ProducerRecord<>(Topics.IMPORTS_PROGRESS,
-                    progress.userId(), MessageCodec.encode(progress))).awaitCompletion(WAIT);
+            kafka.produce(String.class, byte[].class)
+                    .fromRecords(new ProducerRecord<>(
+                            Topics.IMPORTS_PROGRESS, progress.userId(), MessageCodec.encode(progress)))
+                    .awaitCompletion(WAIT);
         }
     }
 
     private JsonPath job(String user, String id) {
-        return given().auth().oauth2(tokens.user(user)).when().get("/api/v1/me/imports/" + id).then()
-                .statusCode(200).extract().jsonPath();
+        return given().auth()
+                .oauth2(tokens.user(user))
+                .when()
+                .get("/api/v1/me/imports/" + id)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
     }
 }

@@ -40,8 +40,8 @@ class ImportValidationTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final Instant PLAYED = Instant.parse("2023-03-01T10:00:00Z");
-    private static final DateTimeFormatter END_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")
-            .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter END_TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneOffset.UTC);
 
     @Inject
     Tokens tokens;
@@ -77,11 +77,13 @@ class ImportValidationTest {
         assertThat(job.getLong("entriesRead")).isEqualTo(5);
         assertThat(job.getLong("playsSent")).isEqualTo(3);
         assertThat(job.getMap("skipped")).isEqualTo(Map.of("invalid: ts before 2008-10-07", 2));
-        assertThat(job.getList("rejected")).isEqualTo(List.of(
-                rejected("Streaming_History_Audio_2008-2023.json", 1, 3, "invalid: ts before 2008-10-07"),
-                rejected("Streaming_History_Audio_2008-2023.json", 2, 4, "invalid: ts before 2008-10-07")));
-        assertThat(sent(user, 3)).extracting(ImportEntry::endedAt).containsExactly(PLAYED,
-                Instant.parse("2008-10-07T00:00:00Z"), PLAYED.plusSeconds(600));
+        assertThat(job.getList("rejected"))
+                .isEqualTo(List.of(
+                        rejected("Streaming_History_Audio_2008-2023.json", 1, 3, "invalid: ts before 2008-10-07"),
+                        rejected("Streaming_History_Audio_2008-2023.json", 2, 4, "invalid: ts before 2008-10-07")));
+        assertThat(sent(user, 3))
+                .extracting(ImportEntry::endedAt)
+                .containsExactly(PLAYED, Instant.parse("2008-10-07T00:00:00Z"), PLAYED.plusSeconds(600));
     }
 
     /** Spotify's own layout (a field per line): the line is where the entry's object opens. */
@@ -101,11 +103,13 @@ class ImportValidationTest {
         assertThat(job.getLong("playsSent")).isEqualTo(2);
         assertThat(job.getMap("skipped")).isEqualTo(Map.of("invalid: ts in the future", 2));
         // an entry is 19 lines: "{", 17 fields, "}"
-        assertThat(job.getList("rejected")).isEqualTo(List.of(
-                rejected("Streaming_History_Audio_2025.json", 1, 21, "invalid: ts in the future"),
-                rejected("Streaming_History_Audio_2025.json", 3, 59, "invalid: ts in the future")));
-        assertThat(sent(user, 2)).extracting(ImportEntry::endedAt).containsExactly(now.minus(1, ChronoUnit.HOURS),
-                now.plus(23, ChronoUnit.HOURS));
+        assertThat(job.getList("rejected"))
+                .isEqualTo(List.of(
+                        rejected("Streaming_History_Audio_2025.json", 1, 21, "invalid: ts in the future"),
+                        rejected("Streaming_History_Audio_2025.json", 3, 59, "invalid: ts in the future")));
+        assertThat(sent(user, 2))
+                .extracting(ImportEntry::endedAt)
+                .containsExactly(now.minus(1, ChronoUnit.HOURS), now.plus(23, ChronoUnit.HOURS));
     }
 
     @Test
@@ -117,8 +121,8 @@ class ImportValidationTest {
                 extended(PLAYED.plusSeconds(300), 86_400_000, track),
                 extended(PLAYED.plusSeconds(600), 86_400_001, track),
                 extended(PLAYED.plusSeconds(900), 0, track),
-                extended(PLAYED.plusSeconds(1200), 0, track).replace("\"ms_played\":0",
-                        "\"ms_played\":99999999999999999999"),
+                extended(PLAYED.plusSeconds(1200), 0, track)
+                        .replace("\"ms_played\":0", "\"ms_played\":99999999999999999999"),
                 extended(PLAYED.plusSeconds(1500), 200_000, track)));
 
         JsonPath job = upload(user, "endsong_0.json", file);
@@ -126,10 +130,11 @@ class ImportValidationTest {
         assertThat(job.getLong("entriesRead")).isEqualTo(6);
         assertThat(job.getLong("playsSent")).isEqualTo(2);
         assertThat(job.getMap("skipped")).isEqualTo(Map.of("invalid: ms_played out of range", 3, "under 30 s", 1));
-        assertThat(job.getList("rejected")).isEqualTo(List.of(
-                rejected("endsong_0.json", 0, 2, "invalid: ms_played out of range"),
-                rejected("endsong_0.json", 2, 4, "invalid: ms_played out of range"),
-                rejected("endsong_0.json", 4, 6, "invalid: ms_played out of range")));
+        assertThat(job.getList("rejected"))
+                .isEqualTo(List.of(
+                        rejected("endsong_0.json", 0, 2, "invalid: ms_played out of range"),
+                        rejected("endsong_0.json", 2, 4, "invalid: ms_played out of range"),
+                        rejected("endsong_0.json", 4, 6, "invalid: ms_played out of range")));
         assertThat(sent(user, 2)).extracting(ImportEntry::msPlayed).containsExactly(86_400_000L, 200_000L);
     }
 
@@ -167,13 +172,20 @@ class ImportValidationTest {
         JsonPath job = upload(user, "StreamingHistory_music_0.json", file);
 
         assertThat(job.getLong("playsSent")).isEqualTo(1);
-        assertThat(job.getMap("skipped")).isEqualTo(Map.of("invalid: endTime before 2008-10-07", 1,
-                "invalid: endTime in the future", 1, "invalid: msPlayed out of range", 2));
-        assertThat(job.getList("rejected")).isEqualTo(List.of(
-                rejected("StreamingHistory_music_0.json", 0, 2, "invalid: endTime before 2008-10-07"),
-                rejected("StreamingHistory_music_0.json", 1, 3, "invalid: endTime in the future"),
-                rejected("StreamingHistory_music_0.json", 2, 4, "invalid: msPlayed out of range"),
-                rejected("StreamingHistory_music_0.json", 3, 5, "invalid: msPlayed out of range")));
+        assertThat(job.getMap("skipped"))
+                .isEqualTo(Map.of(
+                        "invalid: endTime before 2008-10-07",
+                        1,
+                        "invalid: endTime in the future",
+                        1,
+                        "invalid: msPlayed out of range",
+                        2));
+        assertThat(job.getList("rejected"))
+                .isEqualTo(List.of(
+                        rejected("StreamingHistory_music_0.json", 0, 2, "invalid: endTime before 2008-10-07"),
+                        rejected("StreamingHistory_music_0.json", 1, 3, "invalid: endTime in the future"),
+                        rejected("StreamingHistory_music_0.json", 2, 4, "invalid: msPlayed out of range"),
+                        rejected("StreamingHistory_music_0.json", 3, 5, "invalid: msPlayed out of range")));
         assertThat(sent(user, 1)).extracting(ImportEntry::trackName).containsExactly("Fine");
     }
 
@@ -184,8 +196,10 @@ class ImportValidationTest {
         String track = "spotify:track:" + newTrackId();
         List<String> first = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
-            first.add(i % 2 == 0 ? extended(PLAYED.plusSeconds(300L * i), 200_000, track)
-                    : extended("1999-01-01T00:00:00Z", 200_000, track)); // 15 invalid, entries 1, 3, ... 29
+            first.add(
+                    i % 2 == 0
+                            ? extended(PLAYED.plusSeconds(300L * i), 200_000, track)
+                            : extended("1999-01-01T00:00:00Z", 200_000, track)); // 15 invalid, entries 1, 3, ... 29
         }
         List<String> second = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
@@ -196,31 +210,62 @@ class ImportValidationTest {
                 "Spotify Extended Streaming History/Streaming_History_Audio_2023_0.json", oneEntryPerLine(first),
                 "Spotify Extended Streaming History/Streaming_History_Audio_2023_1.json", oneEntryPerLine(second)));
 
-        JsonPath job = given().auth().oauth2(tokens.user(user)).contentType("application/zip")
-                .queryParam("name", "my_spotify_data.zip").body(zip).when().post("/api/v1/me/imports").then()
-                .statusCode(202).extract().jsonPath();
+        JsonPath job = given().auth()
+                .oauth2(tokens.user(user))
+                .contentType("application/zip")
+                .queryParam("name", "my_spotify_data.zip")
+                .body(zip)
+                .when()
+                .post("/api/v1/me/imports")
+                .then()
+                .statusCode(202)
+                .extract()
+                .jsonPath();
 
         assertThat(job.getLong("entriesRead")).isEqualTo(41);
         assertThat(job.getLong("playsSent")).isEqualTo(16);
-        assertThat(job.getMap("skipped")).isEqualTo(Map.of("invalid: ts before 2008-10-07", 15,
-                "invalid: ms_played out of range", 10));
+        assertThat(job.getMap("skipped"))
+                .isEqualTo(Map.of("invalid: ts before 2008-10-07", 15, "invalid: ms_played out of range", 10));
         List<Map<String, Object>> expected = new ArrayList<>();
         for (int i = 1; i < 30; i += 2) {
-            expected.add(rejected("my_spotify_data.zip/Spotify Extended Streaming History/"
-                    + "Streaming_History_Audio_2023_0.json", i, i + 2, "invalid: ts before 2008-10-07"));
+            expected.add(rejected(
+                    "my_spotify_data.zip/Spotify Extended Streaming History/" + "Streaming_History_Audio_2023_0.json",
+                    i,
+                    i + 2,
+                    "invalid: ts before 2008-10-07"));
         }
         for (int i = 0; i < 5; i++) {
-            expected.add(rejected("my_spotify_data.zip/Spotify Extended Streaming History/"
-                    + "Streaming_History_Audio_2023_1.json", i, i + 2, "invalid: ms_played out of range"));
+            expected.add(rejected(
+                    "my_spotify_data.zip/Spotify Extended Streaming History/" + "Streaming_History_Audio_2023_1.json",
+                    i,
+                    i + 2,
+                    "invalid: ms_played out of range"));
         }
         assertThat(job.getList("rejected")).isEqualTo(expected);
         // stored with the job, not only in the upload's answer
         String id = job.getString("id");
-        assertThat(given().auth().oauth2(tokens.user(user)).when().get("/api/v1/me/imports/" + id).then()
-                .statusCode(200).extract().jsonPath().getList("rejected")).isEqualTo(expected);
-        assertThat(given().auth().oauth2(tokens.user(user)).when().get("/api/v1/me/imports").then()
-                .statusCode(200).extract().jsonPath().getList("[0].rejected")).isEqualTo(expected);
-        assertThat(sent(user, 16)).hasSize(16)
+        assertThat(given().auth()
+                        .oauth2(tokens.user(user))
+                        .when()
+                        .get("/api/v1/me/imports/" + id)
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .jsonPath()
+                        .getList("rejected"))
+                .isEqualTo(expected);
+        assertThat(given().auth()
+                        .oauth2(tokens.user(user))
+                        .when()
+                        .get("/api/v1/me/imports")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .jsonPath()
+                        .getList("[0].rejected"))
+                .isEqualTo(expected);
+        assertThat(sent(user, 16))
+                .hasSize(16)
                 .allMatch(e -> e.msPlayed() == 200_000 && !e.endedAt().isBefore(PLAYED));
     }
 
@@ -229,26 +274,48 @@ class ImportValidationTest {
     void aTimestampOrNumberThatIsNoneStillFailsTheWholeUpload() {
         String user = fresh();
         String track = "spotify:track:" + newTrackId();
-        refused(user, "Streaming_History_Audio_2023.json", oneEntryPerLine(List.of(extended(PLAYED, 200_000, track),
-                extended("yesterday", 200_000, track))),
+        refused(
+                user,
+                "Streaming_History_Audio_2023.json",
+                oneEntryPerLine(List.of(extended(PLAYED, 200_000, track), extended("yesterday", 200_000, track))),
                 "Streaming_History_Audio_2023.json: entry 1: ts 'yesterday' is not a timestamp");
-        refused(user, "Streaming_History_Audio_2023.json", oneEntryPerLine(List.of(extended(PLAYED, 200_000, track),
-                extended(PLAYED, 0, track).replace("\"ms_played\":0", "\"ms_played\":\"long\""))),
+        refused(
+                user,
+                "Streaming_History_Audio_2023.json",
+                oneEntryPerLine(List.of(
+                        extended(PLAYED, 200_000, track),
+                        extended(PLAYED, 0, track).replace("\"ms_played\":0", "\"ms_played\":\"long\""))),
                 "Streaming_History_Audio_2023.json: entry 1: ms_played is not a number");
         assertThat(imports.chunksOf(user)).isEmpty();
     }
 
     private JsonPath upload(String user, String name, String file) {
-        JsonPath job = given().auth().oauth2(tokens.user(user)).contentType("application/json")
-                .queryParam("name", name).body(file).when().post("/api/v1/me/imports").then().statusCode(202)
-                .extract().jsonPath();
+        JsonPath job = given().auth()
+                .oauth2(tokens.user(user))
+                .contentType("application/json")
+                .queryParam("name", name)
+                .body(file)
+                .when()
+                .post("/api/v1/me/imports")
+                .then()
+                .statusCode(202)
+                .extract()
+                .jsonPath();
         assertThat(job.getList("files")).containsExactly(name);
         return job;
     }
 
     private void refused(String user, String name, String file, String detail) {
-        given().auth().oauth2(tokens.user(user)).contentType("application/json").queryParam("name", name).body(file)
-                .when().post("/api/v1/me/imports").then().statusCode(422).contentType("application/problem+json")
+        given().auth()
+                .oauth2(tokens.user(user))
+                .contentType("application/json")
+                .queryParam("name", name)
+                .body(file)
+                .when()
+                .post("/api/v1/me/imports")
+                .then()
+                .statusCode(422)
+                .contentType("application/problem+json")
                 .body("detail", containsString(detail));
     }
 

@@ -55,8 +55,10 @@ class ImportedPlaysFoldTest {
         List<PlayEvent> deliveries = new ArrayList<>();
         history.forEach(play -> deliveries.add(Histories.asFileNamesIt(play)));
         fold(random, deliveries);
-        assertThat(artistTotals(user).keySet()).as("seed %d: before completion every artist is provisional", seed)
-                .isNotEmpty().allMatch(ProvisionalIds::isProvisional);
+        assertThat(artistTotals(user).keySet())
+                .as("seed %d: before completion every artist is provisional", seed)
+                .isNotEmpty()
+                .allMatch(ProvisionalIds::isProvisional);
 
         List<PlayEvent> completions = new ArrayList<>();
         for (PlayEvent play : history) {
@@ -71,18 +73,28 @@ class ImportedPlaysFoldTest {
         }
         fold(random, completions);
 
-        List<PlayEvent> expected = history.stream().map(play -> unavailable.contains(play.track().id())
-                ? Histories.asFileNamesIt(play) : play).map(play -> as(reference, play)).toList();
+        List<PlayEvent> expected = history.stream()
+                .map(play -> unavailable.contains(play.track().id()) ? Histories.asFileNamesIt(play) : play)
+                .map(play -> as(reference, play))
+                .toList();
         readModel.applyLive(expected);
-        assertThat(rollups(user)).as("seed %d: completed incrementally vs complete from the start", seed)
+        assertThat(rollups(user))
+                .as("seed %d: completed incrementally vs complete from the start", seed)
                 .isEqualTo(rollups(reference));
         Map<String, List<String>> incremental = rollups(user);
         readModel.rebuildUser(user);
-        assertThat(incremental).as("seed %d: incremental vs rebuilt from the plays", seed).isEqualTo(rollups(user));
-        assertThat(db.query("SELECT DISTINCT track_id FROM plays WHERE user_id = ? AND provisional",
-                rs -> rs.getString(1), user)).as("seed %d", seed).containsExactlyInAnyOrderElementsOf(
-                        history.stream().map(p -> p.track().id()).filter(unavailable::contains)
-                                .collect(java.util.stream.Collectors.toSet()));
+        assertThat(incremental)
+                .as("seed %d: incremental vs rebuilt from the plays", seed)
+                .isEqualTo(rollups(user));
+        assertThat(db.query(
+                        "SELECT DISTINCT track_id FROM plays WHERE user_id = ? AND provisional",
+                        rs -> rs.getString(1),
+                        user))
+                .as("seed %d", seed)
+                .containsExactlyInAnyOrderElementsOf(history.stream()
+                        .map(p -> p.track().id())
+                        .filter(unavailable::contains)
+                        .collect(java.util.stream.Collectors.toSet()));
     }
 
     /**
@@ -109,7 +121,8 @@ class ImportedPlaysFoldTest {
 
         assertThat(rollups(user)).as("seed %d", seed).isEqualTo(rollups(reference));
         assertThat(db.query("SELECT count(*) FROM plays WHERE user_id = ? AND provisional", rs -> rs.getLong(1), user))
-                .as("seed %d", seed).containsExactly(0L);
+                .as("seed %d", seed)
+                .containsExactly(0L);
     }
 
     /**
@@ -131,9 +144,18 @@ class ImportedPlaysFoldTest {
         List<PlayEvent> kept = new ArrayList<>();
         for (PlayEvent play : history) {
             int kind = random.nextInt(3);
-            (kind == 0 ? polled : kind == 1 ? undone : kept).add(kind == 0 ? play
-                    : new PlayEvent(1, user, play.playedAt(), play.track(), play.msPlayed(), PlaySource.IMPORT,
-                            kind == 1 ? "import-a" : "import-b"));
+            (kind == 0 ? polled : kind == 1 ? undone : kept)
+                    .add(
+                            kind == 0
+                                    ? play
+                                    : new PlayEvent(
+                                            1,
+                                            user,
+                                            play.playedAt(),
+                                            play.track(),
+                                            play.msPlayed(),
+                                            PlaySource.IMPORT,
+                                            kind == 1 ? "import-a" : "import-b"));
         }
         List<PlayEvent> deliveries = new ArrayList<>(history.size());
         deliveries.addAll(polled);
@@ -150,10 +172,16 @@ class ImportedPlaysFoldTest {
             }
         }
         Collections.shuffle(removals, random);
-        PlayEvent again = new PlayEvent(1, user, undone.get(0).playedAt(), undone.get(0).track(),
-                undone.get(0).msPlayed(), PlaySource.IMPORT, "import-c");
+        PlayEvent again = new PlayEvent(
+                1,
+                user,
+                undone.get(0).playedAt(),
+                undone.get(0).track(),
+                undone.get(0).msPlayed(),
+                PlaySource.IMPORT,
+                "import-c");
         removals.add(again);
-        for (int from = 0; from < removals.size();) {
+        for (int from = 0; from < removals.size(); ) {
             int to = Math.min(removals.size(), from + 1 + random.nextInt(40));
             readModel.applyLive(removals.subList(from, to));
             from = to;
@@ -164,23 +192,35 @@ class ImportedPlaysFoldTest {
         kept.forEach(play -> expected.add(as(reference, play)));
         expected.add(as(reference, again));
         readModel.applyLive(expected);
-        assertThat(rollups(user)).as("seed %d: after the undo vs never imported", seed).isEqualTo(rollups(reference));
+        assertThat(rollups(user))
+                .as("seed %d: after the undo vs never imported", seed)
+                .isEqualTo(rollups(reference));
         Map<String, List<String>> incremental = rollups(user);
         readModel.rebuildUser(user);
-        assertThat(incremental).as("seed %d: incremental vs rebuilt from the plays", seed).isEqualTo(rollups(user));
-        assertThat(db.query("SELECT count(*) FROM plays WHERE user_id = ?", rs -> rs.getLong(1), user).get(0))
+        assertThat(incremental)
+                .as("seed %d: incremental vs rebuilt from the plays", seed)
+                .isEqualTo(rollups(user));
+        assertThat(db.query("SELECT count(*) FROM plays WHERE user_id = ?", rs -> rs.getLong(1), user)
+                        .get(0))
                 .isEqualTo(polled.size() + kept.size() + 1L);
     }
 
     private static PlayEvent removal(PlayEvent play) {
-        return new PlayEvent(1, play.userId(), play.playedAt(), play.track(), play.msPlayed(), PlaySource.IMPORT,
-                play.importId(), true);
+        return new PlayEvent(
+                1,
+                play.userId(),
+                play.playedAt(),
+                play.track(),
+                play.msPlayed(),
+                PlaySource.IMPORT,
+                play.importId(),
+                true);
     }
 
     private void fold(Random random, List<PlayEvent> deliveries) {
         List<PlayEvent> shuffled = new ArrayList<>(deliveries);
         Collections.shuffle(shuffled, random);
-        for (int from = 0; from < shuffled.size();) {
+        for (int from = 0; from < shuffled.size(); ) {
             int to = Math.min(shuffled.size(), from + 1 + random.nextInt(random.nextBoolean() ? 3 : 60));
             readModel.applyLive(shuffled.subList(from, to));
             from = to;
@@ -188,10 +228,11 @@ class ImportedPlaysFoldTest {
     }
 
     private static List<PlayEvent> imported(List<PlayEvent> polled) {
-        return polled.stream().map(p -> new PlayEvent(1, p.userId(), p.playedAt(), p.track(), p.msPlayed(),
-                PlaySource.IMPORT, "import-1")).toList();
+        return polled.stream()
+                .map(p -> new PlayEvent(
+                        1, p.userId(), p.playedAt(), p.track(), p.msPlayed(), PlaySource.IMPORT, "import-1"))
+                .toList();
     }
-
 
     private static PlayEvent as(String user, PlayEvent play) {
         return new PlayEvent(1, user, play.playedAt(), play.track(), play.msPlayed(), play.source(), play.importId());
@@ -199,8 +240,10 @@ class ImportedPlaysFoldTest {
 
     private Map<String, Long> artistTotals(String user) {
         Map<String, Long> totals = new TreeMap<>();
-        db.query("SELECT artist_id, plays FROM artist_totals WHERE user_id = ?",
-                rs -> totals.put(rs.getString(1), rs.getLong(2)), user);
+        db.query(
+                "SELECT artist_id, plays FROM artist_totals WHERE user_id = ?",
+                rs -> totals.put(rs.getString(1), rs.getLong(2)),
+                user);
         return totals;
     }
 
@@ -208,8 +251,10 @@ class ImportedPlaysFoldTest {
     private Map<String, List<String>> rollups(String user) {
         Map<String, List<String>> rows = new TreeMap<>();
         for (String table : ReadModelTables.BASE_NAMES) {
-            List<String> lines = db.query("SELECT (to_jsonb(t) - 'user_id')::text FROM " + table
-                    + " t WHERE user_id = ?", rs -> rs.getString(1), user);
+            List<String> lines = db.query(
+                    "SELECT (to_jsonb(t) - 'user_id')::text FROM " + table + " t WHERE user_id = ?",
+                    rs -> rs.getString(1),
+                    user);
             rows.put(table, lines.stream().sorted().toList());
         }
         Set<String> unique = new HashSet<>(rows.get("plays"));

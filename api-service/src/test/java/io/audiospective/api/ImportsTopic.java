@@ -24,14 +24,19 @@ final class ImportsTopic implements AutoCloseable {
 
     ImportsTopic(String bootstrapServers) {
         kafka = new KafkaCompanion(bootstrapServers);
-        chunks = kafka.consume(String.class, byte[].class).withGroupId("test-" + UUID.randomUUID())
-                .withOffsetReset(OffsetResetStrategy.EARLIEST).fromTopics(Topics.IMPORTS);
+        chunks = kafka.consume(String.class, byte[].class)
+                .withGroupId("test-" + UUID.randomUUID())
+                .withOffsetReset(OffsetResetStrategy.EARLIEST)
+                .fromTopics(Topics.IMPORTS);
     }
 
     /** The chunks sent for a user so far, in order. */
     List<ImportChunk> chunksOf(String user) {
-        return chunks.getRecords().stream().filter(r -> user.equals(r.key())).map(ConsumerRecord::value)
-                .map(v -> MessageCodec.decode(v, ImportChunk.class)).toList();
+        return chunks.getRecords().stream()
+                .filter(r -> user.equals(r.key()))
+                .map(ConsumerRecord::value)
+                .map(v -> MessageCodec.decode(v, ImportChunk.class))
+                .toList();
     }
 
     List<ImportEntry> entriesOf(String user) {
@@ -40,8 +45,11 @@ final class ImportsTopic implements AutoCloseable {
 
     /** Reports, as the worker would, that an import's chunks are all processed. */
     void reportDone(String user, String importId, int chunks) {
-        kafka.produce(String.class, byte[].class).fromRecords(new ProducerRecord<>(Topics.IMPORTS_PROGRESS, user,
-                MessageCodec.encode(new ImportProgress(1, importId, user, 1, chunks, 0, 0, 0, 0))))
+        kafka.produce(String.class, byte[].class)
+                .fromRecords(new ProducerRecord<>(
+                        Topics.IMPORTS_PROGRESS,
+                        user,
+                        MessageCodec.encode(new ImportProgress(1, importId, user, 1, chunks, 0, 0, 0, 0))))
                 .awaitCompletion(Duration.ofSeconds(60));
     }
 

@@ -69,9 +69,15 @@ class MemberLifecycleTest {
         // the newest change, stamped by a replica whose clock runs an hour behind
         send(UserEvent.of(user, UserEventType.NEEDS_REAUTH, 11, NOON.minus(Duration.ofHours(1)), null, null));
 
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().auth().oauth2(token)
-                .when().get("/api/v1/me").then().statusCode(200)
-                .body("archive.state", equalTo("NEEDS_REAUTH")).body("displayName", equalTo("Ada")));
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> given().auth()
+                        .oauth2(token)
+                        .when()
+                        .get("/api/v1/me")
+                        .then()
+                        .statusCode(200)
+                        .body("archive.state", equalTo("NEEDS_REAUTH"))
+                        .body("displayName", equalTo("Ada")));
     }
 
     @Test
@@ -79,9 +85,18 @@ class MemberLifecycleTest {
         String user = "user-" + UUID.randomUUID();
         String token = tokens.user(user);
         send(UserEvent.of(user, UserEventType.REGISTERED, 1, NOON, "Ada", null));
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().auth().oauth2(token)
-                .when().get("/api/v1/me").then().statusCode(200).body("archive.state", equalTo("ACTIVE")));
-        db.update("INSERT INTO imports (id, user_id, status, files) VALUES (?, ?, 'DONE', ?)", "imp-" + user, user,
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> given().auth()
+                        .oauth2(token)
+                        .when()
+                        .get("/api/v1/me")
+                        .then()
+                        .statusCode(200)
+                        .body("archive.state", equalTo("ACTIVE")));
+        db.update(
+                "INSERT INTO imports (id, user_id, status, files) VALUES (?, ?, 'DONE', ?)",
+                "imp-" + user,
+                user,
                 new String[] {"StreamingHistory_music_0.json"});
         db.update("""
                 INSERT INTO dead_letters (dlq_topic, dlq_partition, dlq_offset, source_topic, record_key, reason,
@@ -90,36 +105,64 @@ class MemberLifecycleTest {
 
         send(UserEvent.of(user, UserEventType.DELETED, 2, NOON.plusSeconds(60), null, null));
 
-        await().atMost(Duration.ofSeconds(60)).until(() -> db.queryOne(
-                "SELECT 1 FROM deleted_users WHERE user_key = ? AND last_event_sequence = 2", rs -> true,
-                MemberKey.of(user)).isPresent());
-        assertThat(db.query("SELECT state FROM user_status WHERE user_id = ?", rs -> rs.getString(1), user)).isEmpty();
-        assertThat(db.query("SELECT id FROM imports WHERE user_id = ?", rs -> rs.getString(1), user)).isEmpty();
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> db.queryOne(
+                                "SELECT 1 FROM deleted_users WHERE user_key = ? AND last_event_sequence = 2",
+                                rs -> true,
+                                MemberKey.of(user))
+                        .isPresent());
+        assertThat(db.query("SELECT state FROM user_status WHERE user_id = ?", rs -> rs.getString(1), user))
+                .isEmpty();
+        assertThat(db.query("SELECT id FROM imports WHERE user_id = ?", rs -> rs.getString(1), user))
+                .isEmpty();
         assertThat(db.query("SELECT time_zone FROM user_settings WHERE user_id = ?", rs -> rs.getString(1), user))
                 .isEmpty();
         assertThat(db.query("SELECT reason FROM dead_letters WHERE record_key = ?", rs -> rs.getString(1), user))
                 .isEmpty();
-        given().auth().oauth2(token).when().get("/api/v1/me").then().statusCode(200)
-                .body("archive.state", equalTo("DELETED")).body("displayName", equalTo(null));
-        given().auth().oauth2(tokens.admin("ops")).when().get("/api/v1/admin/overview").then().statusCode(200)
+        given().auth()
+                .oauth2(token)
+                .when()
+                .get("/api/v1/me")
+                .then()
+                .statusCode(200)
+                .body("archive.state", equalTo("DELETED"))
+                .body("displayName", equalTo(null));
+        given().auth()
+                .oauth2(tokens.admin("ops"))
+                .when()
+                .get("/api/v1/admin/overview")
+                .then()
+                .statusCode(200)
                 .body("usersByState.DELETED", greaterThanOrEqualTo(1));
 
         // a poll that ended as the member left brings no row back (its hour is this test's own, to see it counted)
         Instant polled = Instant.parse("2031-01-01T00:00:00Z").plus(Duration.ofHours(new Random().nextInt(100_000)));
-        send(Topics.ARCHIVE_OUTCOMES, user, ArchiveOutcome.success("b-" + user, user, polled, polled, 1, false, false,
-                false));
-        await().atMost(Duration.ofSeconds(60)).until(() -> db.queryOne(
-                "SELECT 1 FROM poll_outcomes_hourly WHERE hour = ?", rs -> true, polled).isPresent());
-        assertThat(db.query("SELECT state FROM user_status WHERE user_id = ?", rs -> rs.getString(1), user)).isEmpty();
+        send(
+                Topics.ARCHIVE_OUTCOMES,
+                user,
+                ArchiveOutcome.success("b-" + user, user, polled, polled, 1, false, false, false));
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> db.queryOne("SELECT 1 FROM poll_outcomes_hourly WHERE hour = ?", rs -> true, polled)
+                        .isPresent());
+        assertThat(db.query("SELECT state FROM user_status WHERE user_id = ?", rs -> rs.getString(1), user))
+                .isEmpty();
 
         // their old sign-up re-delivered is older than the tombstone; the same account signing up again is newer
         send(UserEvent.of(user, UserEventType.REGISTERED, 1, NOON.plusSeconds(120), "Ada", null));
         send(UserEvent.of(user, UserEventType.REGISTERED, 3, NOON.plusSeconds(180), "Ada again", null));
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().auth().oauth2(token)
-                .when().get("/api/v1/me").then().statusCode(200).body("archive.state", equalTo("ACTIVE"))
-                .body("displayName", equalTo("Ada again"))
-                .body("archive.archivingSince", equalTo(NOON.plusSeconds(180).toString()))
-                .body("archive.lastSuccessfulPoll", equalTo(null)));
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> given().auth()
+                        .oauth2(token)
+                        .when()
+                        .get("/api/v1/me")
+                        .then()
+                        .statusCode(200)
+                        .body("archive.state", equalTo("ACTIVE"))
+                        .body("displayName", equalTo("Ada again"))
+                        .body(
+                                "archive.archivingSince",
+                                equalTo(NOON.plusSeconds(180).toString()))
+                        .body("archive.lastSuccessfulPoll", equalTo(null)));
     }
 
     private void send(UserEvent event) {

@@ -18,8 +18,14 @@ class OpenApiTest {
     @Test
     @SuppressWarnings("unchecked")
     void everyOperationIsDocumentedWithExamples() {
-        Map<String, Object> document = given().queryParam("format", "json").when().get("/q/openapi")
-                .then().statusCode(200).extract().jsonPath().getMap("");
+        Map<String, Object> document = given().queryParam("format", "json")
+                .when()
+                .get("/q/openapi")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getMap("");
         assertThat((String) document.get("openapi")).startsWith("3.");
         assertThat((Map<String, Object>) document.get("info")).containsKey("title");
         Map<String, Map<String, Object>> paths = (Map<String, Map<String, Object>>) document.get("paths");
@@ -41,11 +47,12 @@ class OpenApiTest {
                 boolean successExample = false;
                 for (var response : responses.entrySet()) {
                     assertThat(response.getKey()).matches("[1-5][0-9][0-9]|default");
-                    Map<String, Map<String, Object>> content = (Map<String, Map<String, Object>>) response.getValue()
-                            .get("content");
+                    Map<String, Map<String, Object>> content = (Map<String, Map<String, Object>>)
+                            response.getValue().get("content");
                     if (response.getKey().startsWith("2") && content != null) {
-                        successExample |= content.values().stream().anyMatch(media -> media.get("examples") != null
-                                && !((Map<String, Object>) media.get("examples")).isEmpty());
+                        successExample |= content.values().stream()
+                                .anyMatch(media -> media.get("examples") != null
+                                        && !((Map<String, Object>) media.get("examples")).isEmpty());
                     }
                 }
                 if (!successExample) {

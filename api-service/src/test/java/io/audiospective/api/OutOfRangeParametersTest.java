@@ -27,18 +27,21 @@ class OutOfRangeParametersTest {
     Tokens tokens;
 
     @ParameterizedTest(name = "{0} {1}")
-    @CsvSource(delimiter = '|', value = {
-            "/api/v1/me/stats/top/tracks | limit=abc | limit 'abc' is not a whole number between 1 and 500 | limit",
-            "/api/v1/me/stats/top/tracks | limit=100000 | limit must be between 1 and 500 | limit",
-            "/api/v1/me/plays | limit=abc | limit 'abc' is not a whole number | limit",
-            "/api/v1/me/stats/summary | period=day&date=+290000-01-01 | date +290000-01-01 is out of range: dates go from 2000-01-01 to 2099-12-31 | date",
-            "/api/v1/me/stats/clock | period=custom&from=2026-01-01&to=+290000-12-31 | to +290000-12-31 is out of range | to",
-            "/api/v1/me/stats/timeline | period=custom&from=0001-01-01&to=2026-01-01 | from 0001-01-01 is out of range | from",
-            "/api/v1/me/plays | period=month&date=290000-01-01 | date '290000-01-01' is not a date (yyyy-MM-dd) | date",
-            "/api/v1/me/stats/year-in-review/290000 | | year must be between 2000 and 2099, not 290000 | year",
-            "/api/v1/me/stats/year-in-review/abc | | year 'abc' is not a year | year"})
-    void aParameterOutOfRangeIsA400ProblemWithWhatIsAllowed(String path, String query, String detail,
-            String parameter) {
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "/api/v1/me/stats/top/tracks | limit=abc | limit 'abc' is not a whole number between 1 and 500 | limit",
+                "/api/v1/me/stats/top/tracks | limit=100000 | limit must be between 1 and 500 | limit",
+                "/api/v1/me/plays | limit=abc | limit 'abc' is not a whole number | limit",
+                "/api/v1/me/stats/summary | period=day&date=+290000-01-01 | date +290000-01-01 is out of range: dates go from 2000-01-01 to 2099-12-31 | date",
+                "/api/v1/me/stats/clock | period=custom&from=2026-01-01&to=+290000-12-31 | to +290000-12-31 is out of range | to",
+                "/api/v1/me/stats/timeline | period=custom&from=0001-01-01&to=2026-01-01 | from 0001-01-01 is out of range | from",
+                "/api/v1/me/plays | period=month&date=290000-01-01 | date '290000-01-01' is not a date (yyyy-MM-dd) | date",
+                "/api/v1/me/stats/year-in-review/290000 | | year must be between 2000 and 2099, not 290000 | year",
+                "/api/v1/me/stats/year-in-review/abc | | year 'abc' is not a year | year"
+            })
+    void aParameterOutOfRangeIsA400ProblemWithWhatIsAllowed(
+            String path, String query, String detail, String parameter) {
         var request = given().auth().oauth2(tokens.user("user-" + UUID.randomUUID()));
         if (query != null) {
             for (String pair : query.split("&")) {
@@ -46,7 +49,10 @@ class OutOfRangeParametersTest {
                 request = request.queryParams(Map.of(parts[0], parts[1]));
             }
         }
-        request.when().get(path).then().statusCode(400)
+        request.when()
+                .get(path)
+                .then()
+                .statusCode(400)
                 .contentType("application/problem+json")
                 .body("status", equalTo(400))
                 .body("detail", containsString(detail))

@@ -66,8 +66,8 @@ class PoisonPlayTest {
             records.add(record(PlayEvent.polled(poisoned, base.plusSeconds(200L * i), track("p" + i))));
             records.add(record(PlayEvent.polled(other, base.plusSeconds(200L * i), track("o" + i))));
             if (i == 20) {
-                records.add(record(PlayEvent.polled(poisoned, Instant.parse("+290000-01-01T00:00:00Z"),
-                        track("poison"))));
+                records.add(
+                        record(PlayEvent.polled(poisoned, Instant.parse("+290000-01-01T00:00:00Z"), track("poison"))));
             }
         }
         kafka.produce(String.class, byte[].class).fromRecords(records).awaitCompletion(Duration.ofSeconds(30));
@@ -79,13 +79,17 @@ class PoisonPlayTest {
                 .withGroupId("poison-check-" + poisoned)
                 .withOffsetReset(OffsetResetStrategy.EARLIEST)
                 .fromTopics(Topics.deadLetter(Topics.PLAYS));
-        List<ConsumerRecord<String, byte[]>> ours = await().atMost(Duration.ofSeconds(30)).until(
-                () -> deadLetters.getRecords().stream().filter(r -> poisoned.equals(r.key())).toList(),
-                found -> !found.isEmpty());
+        List<ConsumerRecord<String, byte[]>> ours = await().atMost(Duration.ofSeconds(30))
+                .until(
+                        () -> deadLetters.getRecords().stream()
+                                .filter(r -> poisoned.equals(r.key()))
+                                .toList(),
+                        found -> !found.isEmpty());
         deadLetters.close();
         assertThat(ours).hasSize(1);
         ConsumerRecord<String, byte[]> dead = ours.get(0);
-        assertThat(MessageCodec.decode(dead.value(), PlayEvent.class).track().id()).isEqualTo("poison");
+        assertThat(MessageCodec.decode(dead.value(), PlayEvent.class).track().id())
+                .isEqualTo("poison");
         assertThat(header(dead, DeadLetterHeaders.REASON)).contains("outside the range a play can have");
         assertThat(header(dead, DeadLetterHeaders.KIND)).isEqualTo("CONTENT");
         assertThat(header(dead, DeadLetterHeaders.TOPIC)).isEqualTo(Topics.PLAYS);
@@ -95,7 +99,8 @@ class PoisonPlayTest {
     }
 
     private long count(String userId) {
-        return db.queryOne("SELECT count(*) FROM plays WHERE user_id = ?", rs -> rs.getLong(1), userId).orElseThrow();
+        return db.queryOne("SELECT count(*) FROM plays WHERE user_id = ?", rs -> rs.getLong(1), userId)
+                .orElseThrow();
     }
 
     private static String header(ConsumerRecord<String, byte[]> record, String name) {
@@ -107,7 +112,12 @@ class PoisonPlayTest {
     }
 
     private static TrackRef track(String id) {
-        return new TrackRef(id, "Track " + id, 180_000, null, new AlbumRef("al-" + id, "Album " + id, "2020", null),
+        return new TrackRef(
+                id,
+                "Track " + id,
+                180_000,
+                null,
+                new AlbumRef("al-" + id, "Album " + id, "2020", null),
                 List.of(new ArtistRef("ar-" + id, "Artist " + id)));
     }
 }

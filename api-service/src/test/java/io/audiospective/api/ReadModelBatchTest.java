@@ -51,7 +51,7 @@ class ReadModelBatchTest {
         Collections.shuffle(deliveries, random);
 
         int fresh = 0;
-        for (int from = 0; from < deliveries.size();) {
+        for (int from = 0; from < deliveries.size(); ) {
             int to = Math.min(deliveries.size(), from + 1 + random.nextInt(random.nextBoolean() ? 3 : 80));
             fresh += readModel.applyLive(deliveries.subList(from, to));
             from = to;
@@ -61,16 +61,24 @@ class ReadModelBatchTest {
         for (String user : users) {
             Map<String, List<String>> incremental = rollups(user);
             readModel.rebuildUser(user);
-            assertThat(incremental).as("seed %d: incremental rollups of %s", seed, user).isEqualTo(rollups(user));
-            assertThat(incremental.get("sessions")).as("seed %d: sessions", seed).hasSizeGreaterThan(1);
+            assertThat(incremental)
+                    .as("seed %d: incremental rollups of %s", seed, user)
+                    .isEqualTo(rollups(user));
+            assertThat(incremental.get("sessions"))
+                    .as("seed %d: sessions", seed)
+                    .hasSizeGreaterThan(1);
         }
     }
 
     private Map<String, List<String>> rollups(String user) {
         Map<String, List<String>> rows = new TreeMap<>();
         for (String table : ReadModelTables.BASE_NAMES) {
-            rows.put(table, db.query("SELECT t::text FROM " + table + " t WHERE user_id = ? ORDER BY t::text",
-                    rs -> rs.getString(1), user));
+            rows.put(
+                    table,
+                    db.query(
+                            "SELECT t::text FROM " + table + " t WHERE user_id = ? ORDER BY t::text",
+                            rs -> rs.getString(1),
+                            user));
         }
         return rows;
     }

@@ -35,15 +35,27 @@ class RequestBodyLimitsTest {
         String user = "limits-" + UUID.randomUUID();
         String large = "{\"timeZone\":\"Europe/Paris\",\"padding\":\"" + "x".repeat(100_000) + "\"}";
 
-        given().auth().oauth2(tokens.user(user)).contentType("application/json").body(large)
-                .when().put("/api/v1/me/time-zone").then().statusCode(413)
+        given().auth()
+                .oauth2(tokens.user(user))
+                .contentType("application/json")
+                .body(large)
+                .when()
+                .put("/api/v1/me/time-zone")
+                .then()
+                .statusCode(413)
                 .contentType("application/problem+json")
                 .body("status", equalTo(413))
                 .body("type", equalTo("urn:audiospective:problem:body-too-large"))
                 .body("detail", containsString("65536 bytes"));
         // a small body still goes through
-        given().auth().oauth2(tokens.user(user)).contentType("application/json").body("{\"timeZone\":\"Europe/Paris\"}")
-                .when().put("/api/v1/me/time-zone").then().statusCode(200);
+        given().auth()
+                .oauth2(tokens.user(user))
+                .contentType("application/json")
+                .body("{\"timeZone\":\"Europe/Paris\"}")
+                .when()
+                .put("/api/v1/me/time-zone")
+                .then()
+                .statusCode(200);
     }
 
     @Test
@@ -51,20 +63,31 @@ class RequestBodyLimitsTest {
         String user = "limits-" + UUID.randomUUID();
         byte[] notJson = ("[" + " ".repeat(300_000) + "nonsense").getBytes(StandardCharsets.UTF_8);
 
-        given().auth().oauth2(tokens.user(user)).contentType("application/json").queryParam("name", "big.json")
-                .body(notJson).when().post("/api/v1/me/imports").then().statusCode(422)
-                .contentType("application/problem+json").body("detail", containsString("not valid JSON"));
+        given().auth()
+                .oauth2(tokens.user(user))
+                .contentType("application/json")
+                .queryParam("name", "big.json")
+                .body(notJson)
+                .when()
+                .post("/api/v1/me/imports")
+                .then()
+                .statusCode(422)
+                .contentType("application/problem+json")
+                .body("detail", containsString("not valid JSON"));
     }
 
     @Test
     void aBodyOfUnknownLengthOutsideTheUploadIsRefused() throws Exception {
         byte[] body = "{\"timeZone\":\"Europe/Paris\"}".getBytes(StandardCharsets.UTF_8);
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(timeZone)
-                .header("Authorization", "Bearer " + tokens.user("limits-" + UUID.randomUUID()))
-                .header("Content-Type", "application/json")
-                // a stream publisher has no length: the body goes chunked
-                .PUT(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))).build(),
+        HttpClient http =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(timeZone)
+                        .header("Authorization", "Bearer " + tokens.user("limits-" + UUID.randomUUID()))
+                        .header("Content-Type", "application/json")
+                        // a stream publisher has no length: the body goes chunked
+                        .PUT(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body)))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
 
         assertThat(response.statusCode()).isEqualTo(411);

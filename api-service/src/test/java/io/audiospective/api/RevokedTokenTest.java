@@ -35,12 +35,20 @@ class RevokedTokenTest {
         given().auth().oauth2(withoutSession).when().get("/api/v1/me").then().statusCode(200);
 
         // what auth-service writes when the member signs out or deletes the account
-        redis.hash(String.class).hset(ApiTokenRevocations.KEY, MemberKey.of(user),
-                new ApiTokenRevocations.Entry(6, Instant.now().plus(Duration.ofMinutes(16))).encode());
+        redis.hash(String.class)
+                .hset(
+                        ApiTokenRevocations.KEY,
+                        MemberKey.of(user),
+                        new ApiTokenRevocations.Entry(6, Instant.now().plus(Duration.ofMinutes(16))).encode());
 
         await().atMost(Duration.ofSeconds(1)).untilAsserted(() -> {
             given().auth().oauth2(session5).when().get("/api/v1/me").then().statusCode(401);
-            given().auth().oauth2(withoutSession).when().get("/api/v1/me/plays").then().statusCode(401);
+            given().auth()
+                    .oauth2(withoutSession)
+                    .when()
+                    .get("/api/v1/me/plays")
+                    .then()
+                    .statusCode(401);
         });
         String session6 = tokens.user(user, claims -> claims.setClaim(ApiTokenRevocations.SESSION_CLAIM, 6L));
         given().auth().oauth2(session6).when().get("/api/v1/me").then().statusCode(200);

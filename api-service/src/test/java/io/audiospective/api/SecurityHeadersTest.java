@@ -23,15 +23,25 @@ class SecurityHeadersTest {
     @Test
     void theDashboardMayLoadOnlyItsOwnFilesAndCallOnlyThisServiceAndAuthService() {
         for (String file : new String[] {"/", "/index.html", "/js/app.js", "/app.css"}) {
-            String policy = given().when().get(file).then().statusCode(200)
+            String policy = given().when()
+                    .get(file)
+                    .then()
+                    .statusCode(200)
                     .header("X-Content-Type-Options", "nosniff")
                     .header("Strict-Transport-Security", startsWith("max-age="))
                     .header("X-Frame-Options", "DENY")
-                    .extract().header("Content-Security-Policy");
+                    .extract()
+                    .header("Content-Security-Policy");
             URI auth = URI.create(issuer);
-            assertThat(policy).as(file)
-                    .contains("default-src 'self'", "script-src 'self'", "style-src 'self'", "object-src 'none'",
-                            "frame-ancestors 'none'", "base-uri 'none'",
+            assertThat(policy)
+                    .as(file)
+                    .contains(
+                            "default-src 'self'",
+                            "script-src 'self'",
+                            "style-src 'self'",
+                            "object-src 'none'",
+                            "frame-ancestors 'none'",
+                            "base-uri 'none'",
                             "connect-src 'self' " + auth.getScheme() + "://" + auth.getAuthority())
                     .doesNotContain("unsafe-inline", "unsafe-eval", "*");
         }
@@ -39,12 +49,19 @@ class SecurityHeadersTest {
 
     @Test
     void apiAnswersAllowNothingAtAllEvenWhenRefused() {
-        given().when().get("/api/v1/me").then().statusCode(401)
+        given().when()
+                .get("/api/v1/me")
+                .then()
+                .statusCode(401)
                 .header("X-Content-Type-Options", "nosniff")
-                .header("Content-Security-Policy", equalTo("default-src 'none'; frame-ancestors 'none';"
-                        + " base-uri 'none'; form-action 'none'"))
+                .header(
+                        "Content-Security-Policy",
+                        equalTo("default-src 'none'; frame-ancestors 'none';" + " base-uri 'none'; form-action 'none'"))
                 .header("Strict-Transport-Security", startsWith("max-age="));
-        given().when().get("/dashboard/config").then().statusCode(200)
+        given().when()
+                .get("/dashboard/config")
+                .then()
+                .statusCode(200)
                 .header("X-Content-Type-Options", "nosniff")
                 .header("Content-Security-Policy", startsWith("default-src 'none'"));
     }

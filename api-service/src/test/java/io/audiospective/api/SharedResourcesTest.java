@@ -60,7 +60,7 @@ class SharedResourcesTest {
             socket.connect(new java.net.InetSocketAddress(export.getHost(), export.getPort()));
             OutputStream out = socket.getOutputStream();
             out.write(("GET " + export.getPath() + "?format=json HTTP/1.1\r\nHost: " + export.getHost() + "\r\n"
-                    + "Authorization: Bearer " + tokens.user(user) + "\r\nConnection: close\r\n\r\n")
+                            + "Authorization: Bearer " + tokens.user(user) + "\r\nConnection: close\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             InputStream in = socket.getInputStream();
@@ -70,10 +70,11 @@ class SharedResourcesTest {
             assertThat(received.toString(StandardCharsets.UTF_8)).startsWith("HTTP/1.1 200");
 
             // the client stops reading: the export waits for it, without a connection or transaction of its own
-            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+            await().during(Duration.ofSeconds(3))
+                    .atMost(Duration.ofSeconds(10))
                     .until(() -> exportTransactionsOpen() == 0);
 
-            for (int n; (n = in.read(buffer)) > 0;) {
+            for (int n; (n = in.read(buffer)) > 0; ) {
                 received.write(buffer, 0, n);
             }
             String body = body(received.toByteArray());
@@ -93,11 +94,18 @@ class SharedResourcesTest {
         // the zone it already has rebuilds nothing and is not counted
         setZone(token, "America/New_York").then().statusCode(200);
 
-        setZone(token, "Asia/Tokyo").then().statusCode(429)
+        setZone(token, "Asia/Tokyo")
+                .then()
+                .statusCode(429)
                 .contentType(containsString("application/problem+json"))
                 .header("Retry-After", notNullValue())
                 .body("type", equalTo("urn:audiospective:problem:too-many-time-zone-changes"));
-        given().auth().oauth2(token).when().get("/api/v1/me").then().statusCode(200)
+        given().auth()
+                .oauth2(token)
+                .when()
+                .get("/api/v1/me")
+                .then()
+                .statusCode(200)
                 .body("timeZone", equalTo("America/New_York"));
     }
 
@@ -109,12 +117,22 @@ class SharedResourcesTest {
         analyse();
         long scansBefore = artistIndexScans();
 
-        List<Map<String, Object>> page = given().auth().oauth2(token).queryParam("artist", rareArtist(user))
-                .queryParam("period", "all").when().get("/api/v1/me/plays").then().statusCode(200)
-                .extract().jsonPath().getList("items");
+        List<Map<String, Object>> page = given().auth()
+                .oauth2(token)
+                .queryParam("artist", rareArtist(user))
+                .queryParam("period", "all")
+                .when()
+                .get("/api/v1/me/plays")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("items");
 
         assertThat(page).hasSize(5);
-        List<Instant> playedAt = page.stream().map(p -> Instant.parse((String) p.get("playedAt"))).toList();
+        List<Instant> playedAt = page.stream()
+                .map(p -> Instant.parse((String) p.get("playedAt")))
+                .toList();
         assertThat(playedAt).isSortedAccordingTo(java.util.Comparator.reverseOrder());
         await().atMost(Duration.ofSeconds(10)).until(() -> artistIndexScans() > scansBefore);
     }
@@ -146,8 +164,12 @@ class SharedResourcesTest {
         List<PlayEvent> events = new ArrayList<>();
         for (int i = 0; i < common + rare; i++) {
             String artist = i < common ? "ar" + (i % 40) + "-" + id : rareArtist(user);
-            TrackRef track = new TrackRef("t" + (i % 400) + "-" + id + (i < common ? "" : "r"), "Track " + i % 400,
-                    180_000, null, new AlbumRef("al" + (i % 40) + "-" + id, "Album " + i % 40, "2020", null),
+            TrackRef track = new TrackRef(
+                    "t" + (i % 400) + "-" + id + (i < common ? "" : "r"),
+                    "Track " + i % 400,
+                    180_000,
+                    null,
+                    new AlbumRef("al" + (i % 40) + "-" + id, "Album " + i % 40, "2020", null),
                     List.of(new ArtistRef(artist, "Artist " + artist)));
             events.add(PlayEvent.polled(user, start.plusSeconds(60L * i), track));
             if (events.size() == 1000) {
@@ -165,8 +187,12 @@ class SharedResourcesTest {
     }
 
     private io.restassured.response.Response setZone(String token, String zone) {
-        return given().auth().oauth2(token).contentType("application/json").body(Map.of("timeZone", zone))
-                .when().put("/api/v1/me/time-zone");
+        return given().auth()
+                .oauth2(token)
+                .contentType("application/json")
+                .body(Map.of("timeZone", zone))
+                .when()
+                .put("/api/v1/me/time-zone");
     }
 
     /** Transactions left open by an export's query (an open cursor waiting for the client). */
@@ -182,13 +208,15 @@ class SharedResourcesTest {
     }
 
     private void analyse() throws Exception {
-        try (var connection = dataSource.getConnection(); var statement = connection.createStatement()) {
+        try (var connection = dataSource.getConnection();
+                var statement = connection.createStatement()) {
             statement.execute("ANALYZE");
         }
     }
 
     private long number(String sql) throws Exception {
-        try (var connection = dataSource.getConnection(); var statement = connection.createStatement();
+        try (var connection = dataSource.getConnection();
+                var statement = connection.createStatement();
                 var rs = statement.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);

@@ -51,25 +51,28 @@ class StatsAnswerCacheOutageTest {
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
-            Thread acceptor = new Thread(() -> {
-                while (!server.isClosed()) {
-                    try {
-                        Socket socket = server.accept();
-                        Thread reader = new Thread(() -> swallow(socket), "silent-redis-connection");
-                        reader.setDaemon(true);
-                        reader.start();
-                    } catch (IOException e) {
-                        return;
-                    }
-                }
-            }, "silent-redis");
+            Thread acceptor = new Thread(
+                    () -> {
+                        while (!server.isClosed()) {
+                            try {
+                                Socket socket = server.accept();
+                                Thread reader = new Thread(() -> swallow(socket), "silent-redis-connection");
+                                reader.setDaemon(true);
+                                reader.start();
+                            } catch (IOException e) {
+                                return;
+                            }
+                        }
+                    },
+                    "silent-redis");
             acceptor.setDaemon(true);
             acceptor.start();
             return Map.of("quarkus.redis.stats-cache.hosts", "redis://127.0.0.1:" + server.getLocalPort());
         }
 
         private static void swallow(Socket socket) {
-            try (socket; InputStream in = socket.getInputStream()) {
+            try (socket;
+                    InputStream in = socket.getInputStream()) {
                 in.transferTo(OutputStreamThatDiscards.INSTANCE);
             } catch (IOException e) {
                 // the client gave up on this connection
@@ -90,12 +93,10 @@ class StatsAnswerCacheOutageTest {
         static final OutputStreamThatDiscards INSTANCE = new OutputStreamThatDiscards();
 
         @Override
-        public void write(int b) {
-        }
+        public void write(int b) {}
 
         @Override
-        public void write(byte[] b, int off, int len) {
-        }
+        public void write(byte[] b, int off, int len) {}
     }
 
     @Inject
@@ -114,17 +115,39 @@ class StatsAnswerCacheOutageTest {
         readModel.applyLive(plays.subList(0, 2));
 
         for (int i = 0; i < 5; i++) {
-            given().auth().oauth2(tokens.user(user)).queryParam("period", "year").queryParam("date", "2025-05-01")
-                    .when().get("/api/v1/me/stats/summary").then().statusCode(200).body("plays", equalTo(2));
+            given().auth()
+                    .oauth2(tokens.user(user))
+                    .queryParam("period", "year")
+                    .queryParam("date", "2025-05-01")
+                    .when()
+                    .get("/api/v1/me/stats/summary")
+                    .then()
+                    .statusCode(200)
+                    .body("plays", equalTo(2));
         }
         readModel.applyLive(plays.subList(2, 3));
-        given().auth().oauth2(tokens.user(user)).queryParam("period", "year").queryParam("date", "2025-05-01")
-                .when().get("/api/v1/me/stats/summary").then().statusCode(200).body("plays", equalTo(3));
-        given().auth().oauth2(tokens.user(user)).when().get("/api/v1/me/stats/top/tracks").then().statusCode(200)
+        given().auth()
+                .oauth2(tokens.user(user))
+                .queryParam("period", "year")
+                .queryParam("date", "2025-05-01")
+                .when()
+                .get("/api/v1/me/stats/summary")
+                .then()
+                .statusCode(200)
+                .body("plays", equalTo(3));
+        given().auth()
+                .oauth2(tokens.user(user))
+                .when()
+                .get("/api/v1/me/stats/top/tracks")
+                .then()
+                .statusCode(200)
                 .body("items.size()", equalTo(3));
 
         // the silent Redis was asked (and timed out), and no answer came from it
-        assertThat(metrics.counter("audiospective.stats.cache", "result", "unavailable").count()).isPositive();
-        assertThat(metrics.counter("audiospective.stats.cache", "result", "hit").count()).isZero();
+        assertThat(metrics.counter("audiospective.stats.cache", "result", "unavailable")
+                        .count())
+                .isPositive();
+        assertThat(metrics.counter("audiospective.stats.cache", "result", "hit").count())
+                .isZero();
     }
 }

@@ -55,8 +55,15 @@ class StatsAnswerCacheTest {
         ExtractableResponse<Response> second = summary(user, "year", "2025-05-01");
         assertThat(second.jsonPath().getInt("plays")).isEqualTo(333);
         assertThat(second.header("ETag")).isEqualTo(first.header("ETag"));
-        given().auth().oauth2(tokens.user(user)).queryParam("period", "year").queryParam("date", "2025-05-01")
-                .header("If-None-Match", first.header("ETag")).when().get(SUMMARY).then().statusCode(304);
+        given().auth()
+                .oauth2(tokens.user(user))
+                .queryParam("period", "year")
+                .queryParam("date", "2025-05-01")
+                .header("If-None-Match", first.header("ETag"))
+                .when()
+                .get(SUMMARY)
+                .then()
+                .statusCode(304);
 
         // another window of the same member is another answer
         assertThat(summary(user, "all", null).jsonPath().getInt("plays")).isEqualTo(3);
@@ -67,9 +74,17 @@ class StatsAnswerCacheTest {
         assertThat(afterPlay.jsonPath().getInt("plays")).isEqualTo(4);
         assertThat(afterPlay.header("ETag")).isNotEqualTo(first.header("ETag"));
         assertThat(key(user, "year", "2025-05-01")).isNotEqualTo(key);
-        assertThat(redis.value(String.class).get(key(user, "year", "2025-05-01"))).isEqualTo(afterPlay.asString());
-        given().auth().oauth2(tokens.user(user)).queryParam("period", "year").queryParam("date", "2025-05-01")
-                .header("If-None-Match", first.header("ETag")).when().get(SUMMARY).then().statusCode(200)
+        assertThat(redis.value(String.class).get(key(user, "year", "2025-05-01")))
+                .isEqualTo(afterPlay.asString());
+        given().auth()
+                .oauth2(tokens.user(user))
+                .queryParam("period", "year")
+                .queryParam("date", "2025-05-01")
+                .header("If-None-Match", first.header("ETag"))
+                .when()
+                .get(SUMMARY)
+                .then()
+                .statusCode(200)
                 .body("plays", equalTo(4));
     }
 
@@ -79,11 +94,23 @@ class StatsAnswerCacheTest {
         List<PlayEvent> plays = ApiBehaviourTest.plays(user, "e", 1);
         readModel.applyLive(plays);
         String path = "/api/v1/me/stats/tracks/never-played";
-        given().auth().oauth2(tokens.user(user)).when().get(path).then().statusCode(404)
+        given().auth()
+                .oauth2(tokens.user(user))
+                .when()
+                .get(path)
+                .then()
+                .statusCode(404)
                 .contentType("application/problem+json");
         UserView view = stats.user(user);
-        assertThat(redis.key().exists(StatsAnswerCache.key(user, view.version(), view.tables().generation(),
-                view.zone().getId(), stats.today(view).toString(), path))).isFalse();
+        assertThat(redis.key()
+                        .exists(StatsAnswerCache.key(
+                                user,
+                                view.version(),
+                                view.tables().generation(),
+                                view.zone().getId(),
+                                stats.today(view).toString(),
+                                path)))
+                .isFalse();
     }
 
     private ExtractableResponse<Response> summary(String user, String period, String date) {
@@ -91,12 +118,22 @@ class StatsAnswerCacheTest {
         if (date != null) {
             request = request.queryParam("date", date);
         }
-        return request.when().get(SUMMARY).then().statusCode(200).contentType("application/json").extract();
+        return request.when()
+                .get(SUMMARY)
+                .then()
+                .statusCode(200)
+                .contentType("application/json")
+                .extract();
     }
 
     private String key(String user, String period, String date) {
         UserView view = stats.user(user);
-        return StatsAnswerCache.key(user, view.version(), view.tables().generation(), view.zone().getId(),
-                stats.today(view).toString(), SUMMARY + "?period=" + period + "&date=" + date);
+        return StatsAnswerCache.key(
+                user,
+                view.version(),
+                view.tables().generation(),
+                view.zone().getId(),
+                stats.today(view).toString(),
+                SUMMARY + "?period=" + period + "&date=" + date);
     }
 }

@@ -65,10 +65,11 @@ class StatsPropertyTest {
     void statsMatchBruteForceAcrossZonesDstAndDuplicates() {
         long seed = System.nanoTime();
         Random random = new Random(seed);
-        List<String[]> cases = List.of(new String[] {"Europe/Berlin", "Asia/Kolkata"},
-                new String[] {"Asia/Kolkata", "America/New_York"}, new String[] {"America/New_York", "Europe/Berlin"});
-        record Case(String user, String token, List<PlayEvent> plays, String zone, String nextZone) {
-        }
+        List<String[]> cases = List.of(
+                new String[] {"Europe/Berlin", "Asia/Kolkata"},
+                new String[] {"Asia/Kolkata", "America/New_York"},
+                new String[] {"America/New_York", "Europe/Berlin"});
+        record Case(String user, String token, List<PlayEvent> plays, String zone, String nextZone) {}
         List<Case> runs = new ArrayList<>();
         List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
         for (String[] zones : cases) {
@@ -101,15 +102,21 @@ class StatsPropertyTest {
         // re-deliveries before it have been processed.
         List<ProducerRecord<String, byte[]>> markers = new ArrayList<>();
         for (Case run : runs) {
-            markers.add(new ProducerRecord<>(Topics.PLAYS, run.user(), MessageCodec.encode(
-                    PlayEvent.polled(run.user(), Instant.parse("2030-01-01T00:00:00Z"), markerTrack))));
+            markers.add(new ProducerRecord<>(
+                    Topics.PLAYS,
+                    run.user(),
+                    MessageCodec.encode(
+                            PlayEvent.polled(run.user(), Instant.parse("2030-01-01T00:00:00Z"), markerTrack))));
         }
         produce(markers);
         for (Case run : runs) {
             List<PlayEvent> withMarker = new ArrayList<>(run.plays());
             withMarker.add(PlayEvent.polled(run.user(), Instant.parse("2030-01-01T00:00:00Z"), markerTrack));
             awaitPlays(run.token(), withMarker.size());
-            verifyEverything("seed " + seed + " after zone change to " + run.nextZone(), run.token(), withMarker,
+            verifyEverything(
+                    "seed " + seed + " after zone change to " + run.nextZone(),
+                    run.token(),
+                    withMarker,
                     ZoneId.of(run.nextZone()));
         }
     }
@@ -146,11 +153,13 @@ class StatsPropertyTest {
                 JsonPath top = get(token, "/api/v1/me/stats/top/" + kind, with(query, "limit", "500"));
                 var keys = switch (kind) {
                     case "tracks" -> (java.util.function.Function<PlayEvent, java.util.Set<String>>) Histories::track;
-                    case "artists" -> (java.util.function.Function<PlayEvent, java.util.Set<String>>) Histories::artists;
+                    case "artists" ->
+                        (java.util.function.Function<PlayEvent, java.util.Set<String>>) Histories::artists;
                     default -> (java.util.function.Function<PlayEvent, java.util.Set<String>>) Histories::album;
                 };
                 List<String> expected = Histories.top(inside, keys, 500).stream()
-                        .map(t -> t.id() + ":" + t.plays() + ":" + t.ms()).toList();
+                        .map(t -> t.id() + ":" + t.plays() + ":" + t.ms())
+                        .toList();
                 List<String> actual = new ArrayList<>();
                 List<Map<String, Object>> items = top.getList("items");
                 for (Map<String, Object> item : items) {
@@ -161,13 +170,15 @@ class StatsPropertyTest {
             JsonPath summary = get(token, "/api/v1/me/stats/summary", query);
             Map<String, Object> expectedSummary = Histories.summary(plays, zone, w[0], w[1]);
             for (Map.Entry<String, Object> e : expectedSummary.entrySet()) {
-                assertThat(num(summary.get(e.getKey()))).as(what + " summary " + e.getKey()).isEqualTo(e.getValue());
+                assertThat(num(summary.get(e.getKey())))
+                        .as(what + " summary " + e.getKey())
+                        .isEqualTo(e.getValue());
             }
             JsonPath clock = get(token, "/api/v1/me/stats/clock", query);
             Map<String, String> actualClock = new TreeMap<>();
             List<Map<String, Object>> cells = clock.getList("cells");
-            cells.forEach(c -> actualClock.put(c.get("weekday") + "-" + c.get("hour"),
-                    num(c.get("plays")) + ":" + num(c.get("ms"))));
+            cells.forEach(c -> actualClock.put(
+                    c.get("weekday") + "-" + c.get("hour"), num(c.get("plays")) + ":" + num(c.get("ms"))));
             Map<String, String> expectedClock = new TreeMap<>();
             Histories.clock(inside, zone).forEach((k, v) -> expectedClock.put(k, v[0] + ":" + v[1]));
             assertThat(actualClock).as(what + " clock").isEqualTo(expectedClock);
@@ -181,18 +192,27 @@ class StatsPropertyTest {
                 assertThat(actual).as(what + " timeline " + granularity).isEqualTo(expected);
             }
             JsonPath streaks = get(token, "/api/v1/me/stats/streaks", query);
-            assertThat(num(streaks.get("longestStreak.days"))).as(what + " longest streak")
+            assertThat(num(streaks.get("longestStreak.days")))
+                    .as(what + " longest streak")
                     .isEqualTo((long) Histories.longestStreak(inside, zone));
-            assertThat(num(streaks.get("listeningDays"))).as(what + " listening days")
+            assertThat(num(streaks.get("listeningDays")))
+                    .as(what + " listening days")
                     .isEqualTo(Histories.listeningDays(inside, zone));
             Object[] session = Histories.longestSession(plays, zone, w[0], w[1], SESSION_GAP);
             if (session == null) {
-                assertThat((Object) streaks.get("longestSession")).as(what + " no session").isNull();
+                assertThat((Object) streaks.get("longestSession"))
+                        .as(what + " no session")
+                        .isNull();
             } else {
-                assertThat(Instant.parse(streaks.getString("longestSession.start"))).as(what + " session start")
+                assertThat(Instant.parse(streaks.getString("longestSession.start")))
+                        .as(what + " session start")
                         .isEqualTo(session[0]);
-                assertThat(num(streaks.get("longestSession.plays"))).as(what + " session plays").isEqualTo(session[1]);
-                assertThat(num(streaks.get("longestSession.ms"))).as(what + " session ms").isEqualTo(session[2]);
+                assertThat(num(streaks.get("longestSession.plays")))
+                        .as(what + " session plays")
+                        .isEqualTo(session[1]);
+                assertThat(num(streaks.get("longestSession.ms")))
+                        .as(what + " session ms")
+                        .isEqualTo(session[2]);
             }
         }
         // Per-item statistics and ranks over all time.
@@ -201,21 +221,30 @@ class StatsPropertyTest {
             Histories.Total artist = ranking.get(i);
             JsonPath item = get(token, "/api/v1/me/stats/artists/" + artist.id(), Map.of());
             assertThat(num(item.get("plays"))).isEqualTo(artist.plays());
-            assertThat(num(item.get("rank"))).as(label + " rank of " + artist.id()).isEqualTo(i + 1L);
-            Instant first = plays.stream().filter(p -> Histories.artists(p).contains(artist.id()))
-                    .map(PlayEvent::playedAt).min(Instant::compareTo).orElseThrow();
-            Instant last = plays.stream().filter(p -> Histories.artists(p).contains(artist.id()))
-                    .map(PlayEvent::playedAt).max(Instant::compareTo).orElseThrow();
+            assertThat(num(item.get("rank")))
+                    .as(label + " rank of " + artist.id())
+                    .isEqualTo(i + 1L);
+            Instant first = plays.stream()
+                    .filter(p -> Histories.artists(p).contains(artist.id()))
+                    .map(PlayEvent::playedAt)
+                    .min(Instant::compareTo)
+                    .orElseThrow();
+            Instant last = plays.stream()
+                    .filter(p -> Histories.artists(p).contains(artist.id()))
+                    .map(PlayEvent::playedAt)
+                    .max(Instant::compareTo)
+                    .orElseThrow();
             assertThat(Instant.parse(item.getString("firstPlayedAt"))).isEqualTo(first);
             assertThat(Instant.parse(item.getString("lastPlayedAt"))).isEqualTo(last);
         }
         // Year in review is the same numbers for the year.
         JsonPath year = get(token, "/api/v1/me/stats/year-in-review/2025", Map.of());
-        List<PlayEvent> in2025 = Histories.inWindow(plays, zone, LocalDate.parse("2025-01-01"),
-                LocalDate.parse("2025-12-31"));
+        List<PlayEvent> in2025 =
+                Histories.inWindow(plays, zone, LocalDate.parse("2025-01-01"), LocalDate.parse("2025-12-31"));
         assertThat(num(year.get("summary.plays"))).isEqualTo((long) in2025.size());
         List<Histories.Total> topTracks = Histories.top(in2025, Histories::track, 5);
-        assertThat(year.getList("topTracks.id")).isEqualTo(topTracks.stream().map(Histories.Total::id).toList());
+        assertThat(year.getList("topTracks.id"))
+                .isEqualTo(topTracks.stream().map(Histories.Total::id).toList());
     }
 
     private static Map<String, String> with(Map<String, String> query, String key, String value) {
@@ -229,20 +258,35 @@ class StatsPropertyTest {
     }
 
     static JsonPath get(String token, String path, Map<String, String> query) {
-        return given().auth().oauth2(token).queryParams(query)
-                .when().get(path)
-                .then().statusCode(200).extract().jsonPath();
+        return given().auth()
+                .oauth2(token)
+                .queryParams(query)
+                .when()
+                .get(path)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
     }
 
     static void setZone(String token, String zone) {
-        given().auth().oauth2(token).contentType("application/json").body(Map.of("timeZone", zone))
-                .when().put("/api/v1/me/time-zone")
-                .then().statusCode(200);
+        given().auth()
+                .oauth2(token)
+                .contentType("application/json")
+                .body(Map.of("timeZone", zone))
+                .when()
+                .put("/api/v1/me/time-zone")
+                .then()
+                .statusCode(200);
     }
 
     static void awaitPlays(String token, long count) {
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(300)).until(() -> ((Number) get(token,
-                "/api/v1/me/stats/summary", Map.of("period", "all")).get("plays")).longValue() == count);
+        await().atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(300))
+                .until(() -> ((Number) get(token, "/api/v1/me/stats/summary", Map.of("period", "all"))
+                                        .get("plays"))
+                                .longValue()
+                        == count);
     }
 
     private void produce(List<ProducerRecord<String, byte[]>> records) {

@@ -12,6 +12,5 @@ import io.quarkus.test.common.WithTestResource;
 @WithTestResource(value = ApiTokenIssuerTestResource.class, scope = TestResourceScope.GLOBAL)
 public final class TestInfrastructure {
 
-    private TestInfrastructure() {
-    }
+    private TestInfrastructure() {}
 }

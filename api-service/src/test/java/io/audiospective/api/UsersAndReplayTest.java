@@ -59,38 +59,94 @@ class UsersAndReplayTest {
         String token = tokens.user(user);
         Instant registered = Instant.parse("2026-01-10T09:00:00Z");
         send(Topics.USERS, user, UserEvent.of(user, UserEventType.REGISTERED, 1, registered, "Ada", "Asia/Kolkata"));
-        send(Topics.ARCHIVE_OUTCOMES, user, ArchiveOutcome.success("b1", user, registered.plusSeconds(3600),
-                registered.plusSeconds(3660), 3, false, false, false));
+        send(
+                Topics.ARCHIVE_OUTCOMES,
+                user,
+                ArchiveOutcome.success(
+                        "b1",
+                        user,
+                        registered.plusSeconds(3600),
+                        registered.plusSeconds(3660),
+                        3,
+                        false,
+                        false,
+                        false));
         List<PlayEvent> plays = ApiBehaviourTest.plays(user, "d", 3);
         plays.forEach(p -> send(Topics.PLAYS, user, p));
 
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().auth().oauth2(token)
-                .when().get("/api/v1/me").then().statusCode(200)
-                .body("displayName", equalTo("Ada")).body("timeZone", equalTo("Asia/Kolkata"))
-                .body("archive.state", equalTo("ACTIVE"))
-                .body("archive.archivingSince", equalTo("2026-01-10T09:00:00Z"))
-                .body("archive.lastSuccessfulPoll", equalTo("2026-01-10T10:01:00Z"))
-                .body("archive.reconnectBy", equalTo("2026-07-10"))
-                .body("archive.playsArchived", equalTo(3)));
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> given().auth()
+                        .oauth2(token)
+                        .when()
+                        .get("/api/v1/me")
+                        .then()
+                        .statusCode(200)
+                        .body("displayName", equalTo("Ada"))
+                        .body("timeZone", equalTo("Asia/Kolkata"))
+                        .body("archive.state", equalTo("ACTIVE"))
+                        .body("archive.archivingSince", equalTo("2026-01-10T09:00:00Z"))
+                        .body("archive.lastSuccessfulPoll", equalTo("2026-01-10T10:01:00Z"))
+                        .body("archive.reconnectBy", equalTo("2026-07-10"))
+                        .body("archive.playsArchived", equalTo(3)));
 
-        send(Topics.USERS, user, UserEvent.of(user, UserEventType.NEEDS_REAUTH, 2, registered.plusSeconds(7200), null, null));
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().auth().oauth2(token)
-                .when().get("/api/v1/me").then().statusCode(200)
-                .body("archive.state", equalTo("NEEDS_REAUTH")).body("archive.needsReauth", equalTo(true)));
-        given().auth().oauth2(tokens.admin("ops")).when().get("/api/v1/admin/overview").then().statusCode(200)
+        send(
+                Topics.USERS,
+                user,
+                UserEvent.of(user, UserEventType.NEEDS_REAUTH, 2, registered.plusSeconds(7200), null, null));
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> given().auth()
+                        .oauth2(token)
+                        .when()
+                        .get("/api/v1/me")
+                        .then()
+                        .statusCode(200)
+                        .body("archive.state", equalTo("NEEDS_REAUTH"))
+                        .body("archive.needsReauth", equalTo(true)));
+        given().auth()
+                .oauth2(tokens.admin("ops"))
+                .when()
+                .get("/api/v1/admin/overview")
+                .then()
+                .statusCode(200)
                 .body("usersByState.NEEDS_REAUTH", org.hamcrest.Matchers.greaterThanOrEqualTo(1));
 
-        send(Topics.USERS, user, UserEvent.of(user, UserEventType.DELETED, 3, registered.plusSeconds(9000), null, null));
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().auth().oauth2(token)
-                .when().get("/api/v1/me").then().statusCode(200)
-                .body("archive.state", equalTo("DELETED")).body("archive.playsArchived", equalTo(0))
-                .body("timeZone", equalTo("UTC")));
+        send(
+                Topics.USERS,
+                user,
+                UserEvent.of(user, UserEventType.DELETED, 3, registered.plusSeconds(9000), null, null));
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> given().auth()
+                        .oauth2(token)
+                        .when()
+                        .get("/api/v1/me")
+                        .then()
+                        .statusCode(200)
+                        .body("archive.state", equalTo("DELETED"))
+                        .body("archive.playsArchived", equalTo(0))
+                        .body("timeZone", equalTo("UTC")));
         // A play of the deleted user arriving late is not archived again.
-        send(Topics.PLAYS, user, PlayEvent.polled(user, Instant.parse("2026-02-01T00:00:00Z"), plays.get(0).track()));
+        send(
+                Topics.PLAYS,
+                user,
+                PlayEvent.polled(
+                        user,
+                        Instant.parse("2026-02-01T00:00:00Z"),
+                        plays.get(0).track()));
         String other = "user-" + UUID.randomUUID();
-        send(Topics.PLAYS, other, PlayEvent.polled(other, Instant.parse("2026-02-01T00:00:00Z"), plays.get(0).track()));
+        send(
+                Topics.PLAYS,
+                other,
+                PlayEvent.polled(
+                        other,
+                        Instant.parse("2026-02-01T00:00:00Z"),
+                        plays.get(0).track()));
         StatsPropertyTest.awaitPlays(tokens.user(other), 1);
-        given().auth().oauth2(token).when().get("/api/v1/me/plays").then().statusCode(200)
+        given().auth()
+                .oauth2(token)
+                .when()
+                .get("/api/v1/me/plays")
+                .then()
+                .statusCode(200)
                 .body("items.size()", equalTo(0));
     }
 
@@ -108,21 +164,50 @@ class UsersAndReplayTest {
         kafka.produce(String.class, byte[].class).fromRecords(records).awaitCompletion(Duration.ofSeconds(60));
         StatsPropertyTest.awaitPlays(token, plays.size());
 
-        List<String> paths = List.of("/api/v1/me/stats/top/tracks", "/api/v1/me/stats/top/artists",
-                "/api/v1/me/stats/top/albums", "/api/v1/me/stats/summary", "/api/v1/me/stats/clock",
-                "/api/v1/me/stats/timeline", "/api/v1/me/stats/streaks", "/api/v1/me/stats/year-in-review/2025");
+        List<String> paths = List.of(
+                "/api/v1/me/stats/top/tracks",
+                "/api/v1/me/stats/top/artists",
+                "/api/v1/me/stats/top/albums",
+                "/api/v1/me/stats/summary",
+                "/api/v1/me/stats/clock",
+                "/api/v1/me/stats/timeline",
+                "/api/v1/me/stats/streaks",
+                "/api/v1/me/stats/year-in-review/2025");
         Map<String, String> before = answers(token, paths);
 
         String admin = tokens.admin("ops-" + UUID.randomUUID());
-        int generation = given().auth().oauth2(admin).when().post("/api/v1/admin/replays").then().statusCode(202)
-                .body("state", equalTo("RUNNING")).extract().path("generation");
-        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
-                given().auth().oauth2(admin).when().get("/api/v1/admin/replays/" + generation).then()
-                        .statusCode(200).body("state", equalTo("COMPLETED")));
-        given().auth().oauth2(admin).when().get("/api/v1/admin/overview").then().statusCode(200)
+        int generation = given().auth()
+                .oauth2(admin)
+                .when()
+                .post("/api/v1/admin/replays")
+                .then()
+                .statusCode(202)
+                .body("state", equalTo("RUNNING"))
+                .extract()
+                .path("generation");
+        await().atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> given().auth()
+                        .oauth2(admin)
+                        .when()
+                        .get("/api/v1/admin/replays/" + generation)
+                        .then()
+                        .statusCode(200)
+                        .body("state", equalTo("COMPLETED")));
+        given().auth()
+                .oauth2(admin)
+                .when()
+                .get("/api/v1/admin/overview")
+                .then()
+                .statusCode(200)
                 .body("readModelGeneration", equalTo(generation));
-        int replayed = given().auth().oauth2(admin).when().get("/api/v1/admin/replays/" + generation).then()
-                .extract().path("records");
+        int replayed = given().auth()
+                .oauth2(admin)
+                .when()
+                .get("/api/v1/admin/replays/" + generation)
+                .then()
+                .extract()
+                .path("records");
         assertThat(replayed).isGreaterThanOrEqualTo(plays.size() * 2);
 
         assertThat(answers(token, paths)).isEqualTo(before);
@@ -146,31 +231,71 @@ class UsersAndReplayTest {
         StatsPropertyTest.awaitPlays(token, old.size());
 
         send(Topics.USERS, user, UserEvent.of(user, UserEventType.DELETED, 2, Instant.now(), null, null));
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().auth().oauth2(token)
-                .when().get("/api/v1/me").then().statusCode(200).body("archive.state", equalTo("DELETED")));
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> given().auth()
+                        .oauth2(token)
+                        .when()
+                        .get("/api/v1/me")
+                        .then()
+                        .statusCode(200)
+                        .body("archive.state", equalTo("DELETED")));
         send(Topics.USERS, user, UserEvent.of(user, UserEventType.REGISTERED, 3, Instant.now(), "Ada", null));
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().auth().oauth2(token)
-                .when().get("/api/v1/me").then().statusCode(200).body("archive.state", equalTo("ACTIVE")));
-        PlayEvent fresh = PlayEvent.polled(user, Instant.parse("2026-03-01T12:00:00Z"), old.get(0).track());
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> given().auth()
+                        .oauth2(token)
+                        .when()
+                        .get("/api/v1/me")
+                        .then()
+                        .statusCode(200)
+                        .body("archive.state", equalTo("ACTIVE")));
+        PlayEvent fresh = PlayEvent.polled(
+                user, Instant.parse("2026-03-01T12:00:00Z"), old.get(0).track());
         send(Topics.PLAYS, user, fresh);
         StatsPropertyTest.awaitPlays(token, 1);
 
         String admin = tokens.admin("ops-" + UUID.randomUUID());
-        int generation = given().auth().oauth2(admin).when().post("/api/v1/admin/replays").then().statusCode(202)
-                .extract().path("generation");
-        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
-                given().auth().oauth2(admin).when().get("/api/v1/admin/replays/" + generation).then()
-                        .statusCode(200).body("state", equalTo("COMPLETED")));
+        int generation = given().auth()
+                .oauth2(admin)
+                .when()
+                .post("/api/v1/admin/replays")
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("generation");
+        await().atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> given().auth()
+                        .oauth2(admin)
+                        .when()
+                        .get("/api/v1/admin/replays/" + generation)
+                        .then()
+                        .statusCode(200)
+                        .body("state", equalTo("COMPLETED")));
 
-        given().auth().oauth2(token).when().get("/api/v1/me/plays").then().statusCode(200)
-                .body("items.size()", equalTo(1)).body("items[0].playedAt", equalTo("2026-03-01T12:00:00Z"));
+        given().auth()
+                .oauth2(token)
+                .when()
+                .get("/api/v1/me/plays")
+                .then()
+                .statusCode(200)
+                .body("items.size()", equalTo(1))
+                .body("items[0].playedAt", equalTo("2026-03-01T12:00:00Z"));
     }
 
     private static Map<String, String> answers(String token, List<String> paths) {
         Map<String, String> answers = new java.util.TreeMap<>();
         for (String path : paths) {
-            answers.put(path, given().auth().oauth2(token).queryParam("period", "all").when().get(path).then()
-                    .statusCode(200).extract().asString());
+            answers.put(
+                    path,
+                    given().auth()
+                            .oauth2(token)
+                            .queryParam("period", "all")
+                            .when()
+                            .get(path)
+                            .then()
+                            .statusCode(200)
+                            .extract()
+                            .asString());
         }
         return answers;
     }

@@ -44,8 +44,7 @@ public class ArchivedPlay {
         public String userId;
         public Instant playedAt;
 
-        public Key() {
-        }
+        public Key() {}
 
         public Key(String userId, Instant playedAt) {
             this.userId = userId;
@@ -54,7 +53,8 @@ public class ArchivedPlay {
 
         @Override
         public boolean equals(Object other) {
-            return other instanceof Key key && Objects.equals(userId, key.userId)
+            return other instanceof Key key
+                    && Objects.equals(userId, key.userId)
                     && Objects.equals(playedAt, key.playedAt);
         }
 

@@ -33,13 +33,14 @@ class AccessTokenContractTest {
 
     @Test
     void theWorkerReadsTheContractsExample() throws Exception {
-        assertThat(json.readValue(SpotifyAccessToken.exampleJson(), SpotifyAccessToken.class)).isEqualTo(
-                new SpotifyAccessToken("BQexample-not-a-real-spotify-access-token",
-                        Instant.parse("2026-12-03T21:00:00Z")));
+        assertThat(json.readValue(SpotifyAccessToken.exampleJson(), SpotifyAccessToken.class))
+                .isEqualTo(new SpotifyAccessToken(
+                        "BQexample-not-a-real-spotify-access-token", Instant.parse("2026-12-03T21:00:00Z")));
     }
 
     @Test
     void theTokenNeverReachesALogLine() {
-        assertThat(new SpotifyAccessToken("secret-token", Instant.EPOCH).toString()).doesNotContain("secret-token");
+        assertThat(new SpotifyAccessToken("secret-token", Instant.EPOCH).toString())
+                .doesNotContain("secret-token");
     }
 }

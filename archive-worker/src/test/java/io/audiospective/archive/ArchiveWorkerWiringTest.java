@@ -62,10 +62,18 @@ class ArchiveWorkerWiringTest {
 
     @Test
     void healthMetricsAndOpenApiAreServed() {
-        given().when().get("/q/health/ready").then().statusCode(200)
+        given().when()
+                .get("/q/health/ready")
+                .then()
+                .statusCode(200)
                 .body("status", equalTo("UP"))
-                .body("checks.name", hasItems("database-schema", "Database connections health check",
-                        "Redis connection health check", "kafka"));
+                .body(
+                        "checks.name",
+                        hasItems(
+                                "database-schema",
+                                "Database connections health check",
+                                "Redis connection health check",
+                                "kafka"));
         given().when().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
         given().when().get("/q/metrics").then().statusCode(200);
         given().when().get("/q/openapi").then().statusCode(200);
@@ -77,17 +85,22 @@ class ArchiveWorkerWiringTest {
         String userId = "user-" + run;
         ArtistRef artist = new ArtistRef("artist-" + run, "Nina");
         TrackRef first = new TrackRef("track-a-" + run, "A", 200_000, "ISRC1", album(run), List.of(artist));
-        TrackRef second = new TrackRef("track-b-" + run, "B", 150_000, null, album(run),
+        TrackRef second = new TrackRef(
+                "track-b-" + run,
+                "B",
+                150_000,
+                null,
+                album(run),
                 List.of(artist, new ArtistRef("guest-" + run, "Guest")));
         Instant at = Instant.parse("2026-04-01T12:00:00.250Z");
-        List<PlayEvent> page = List.of(PlayEvent.polled(userId, at, first),
-                PlayEvent.polled(userId, at.plusSeconds(300), second));
+        List<PlayEvent> page =
+                List.of(PlayEvent.polled(userId, at, first), PlayEvent.polled(userId, at.plusSeconds(300), second));
 
         Instant polledAt = at.plusSeconds(900);
         PolledPageRepository.Archived firstPoll = writer.write(userId, page, at.plusSeconds(300), polledAt);
         List<PlayEvent> overlapping = List.of(page.get(1), PlayEvent.polled(userId, at.plusSeconds(600), first));
-        PolledPageRepository.Archived overlappingPoll = writer.write(userId, overlapping, at.plusSeconds(600),
-                polledAt.plusSeconds(60));
+        PolledPageRepository.Archived overlappingPoll =
+                writer.write(userId, overlapping, at.plusSeconds(600), polledAt.plusSeconds(60));
         PolledPageRepository.Archived emptyPoll = writer.write(userId, List.of(), null, polledAt.plusSeconds(120));
 
         assertThat(firstPoll.newPlays()).containsExactlyElementsOf(page);
@@ -98,42 +111,62 @@ class ArchiveWorkerWiringTest {
         // an empty page leaves the cursor where it was
         assertThat(emptyPoll.previousNewest()).isEqualTo(at.plusSeconds(600));
         // the outbox holds each new play once, as the event that reaches the plays topic
-        List<?> published = QuarkusTransaction.requiringNew().call(() -> entityManager
-                .createNativeQuery("SELECT payload FROM outbox WHERE message_key = :u ORDER BY id")
-                .setParameter("u", userId).getResultList());
-        assertThat(published.stream().map(p -> MessageCodec.decode((byte[]) p, PlayEvent.class)).toList())
+        List<?> published = QuarkusTransaction.requiringNew()
+                .call(() -> entityManager
+                        .createNativeQuery("SELECT payload FROM outbox WHERE message_key = :u ORDER BY id")
+                        .setParameter("u", userId)
+                        .getResultList());
+        assertThat(published.stream()
+                        .map(p -> MessageCodec.decode((byte[]) p, PlayEvent.class))
+                        .toList())
                 .containsExactly(page.get(0), page.get(1), overlapping.get(1));
-        assertThat(QuarkusTransaction.requiringNew().call(() -> plays.countForUser(userId))).isEqualTo(3);
-        ArchivedPlay stored = QuarkusTransaction.requiringNew()
-                .call(() -> plays.findById(new ArchivedPlay.Key(userId, at)));
+        assertThat(QuarkusTransaction.requiringNew().call(() -> plays.countForUser(userId)))
+                .isEqualTo(3);
+        ArchivedPlay stored =
+                QuarkusTransaction.requiringNew().call(() -> plays.findById(new ArchivedPlay.Key(userId, at)));
         assertThat(stored.trackId).isEqualTo(first.id());
         assertThat(stored.msPlayed).isEqualTo(200_000);
         Number guestPosition = QuarkusTransaction.requiringNew().call(() -> (Number) entityManager
                 .createNativeQuery("SELECT position FROM track_artists WHERE track_id = :t AND artist_id = :a")
-                .setParameter("t", second.id()).setParameter("a", "guest-" + run).getSingleResult());
+                .setParameter("t", second.id())
+                .setParameter("a", "guest-" + run)
+                .getSingleResult());
         assertThat(guestPosition.intValue()).isEqualTo(1);
     }
 
     @Test
     void aPlayMustNameACatalogueTrackAndTheCatalogueIsNeverDeletedFrom() {
         String run = UUID.randomUUID().toString();
-        TrackRef track = new TrackRef("track-" + run, "Kept", 180_000, null, album(run),
-                List.of(new ArtistRef("artist-" + run, "Artist")));
-        writer.write("user-" + run, List.of(PlayEvent.polled("user-" + run, Instant.now(), track)), Instant.now(),
+        TrackRef track = new TrackRef(
+                "track-" + run, "Kept", 180_000, null, album(run), List.of(new ArtistRef("artist-" + run, "Artist")));
+        writer.write(
+                "user-" + run,
+                List.of(PlayEvent.polled("user-" + run, Instant.now(), track)),
+                Instant.now(),
                 Instant.now());
 
         // one good row and one of an unknown track in one statement: the whole statement is refused
-        assertThatThrownBy(() -> QuarkusTransaction.requiringNew().run(() -> entityManager.createNativeQuery("""
+        assertThatThrownBy(() -> QuarkusTransaction.requiringNew()
+                        .run(() -> entityManager
+                                .createNativeQuery("""
                 INSERT INTO play_events (user_id, played_at, track_id, ms_played, source)
                 VALUES (:u, now(), :known, 1000, 'POLL'), (:u, now() + interval '1 second', :unknown, 1000, 'POLL')
-                """).setParameter("u", "other-" + run).setParameter("known", track.id())
-                .setParameter("unknown", "missing-" + run).executeUpdate()))
+                """)
+                                .setParameter("u", "other-" + run)
+                                .setParameter("known", track.id())
+                                .setParameter("unknown", "missing-" + run)
+                                .executeUpdate()))
                 .hasStackTraceContaining("track missing-" + run + " is not in the catalogue");
-        assertThat(QuarkusTransaction.requiringNew().call(() -> plays.countForUser("other-" + run))).isZero();
-        assertThatThrownBy(() -> QuarkusTransaction.requiringNew().run(() -> entityManager
-                .createNativeQuery("DELETE FROM tracks WHERE id = :t").setParameter("t", track.id()).executeUpdate()))
+        assertThat(QuarkusTransaction.requiringNew().call(() -> plays.countForUser("other-" + run)))
+                .isZero();
+        assertThatThrownBy(() -> QuarkusTransaction.requiringNew()
+                        .run(() -> entityManager
+                                .createNativeQuery("DELETE FROM tracks WHERE id = :t")
+                                .setParameter("t", track.id())
+                                .executeUpdate()))
                 .hasStackTraceContaining("the catalogue is append-only");
-        assertThat(QuarkusTransaction.requiringNew().call(() -> plays.countForUser("user-" + run))).isEqualTo(1);
+        assertThat(QuarkusTransaction.requiringNew().call(() -> plays.countForUser("user-" + run)))
+                .isEqualTo(1);
     }
 
     @Test
@@ -148,8 +181,14 @@ class ArchiveWorkerWiringTest {
     void outcomesArePublishedKeyedByUser() throws Exception {
         String userId = "user-" + UUID.randomUUID();
         Instant slot = Instant.parse("2026-04-01T12:00:00Z");
-        ArchiveOutcome outcome = ArchiveOutcome.failure("batch-1", userId, slot, slot.plusSeconds(4),
-                FailureKind.RATE_LIMITED, 17L, "Spotify asked to retry after 17 s");
+        ArchiveOutcome outcome = ArchiveOutcome.failure(
+                "batch-1",
+                userId,
+                slot,
+                slot.plusSeconds(4),
+                FailureKind.RATE_LIMITED,
+                17L,
+                "Spotify asked to retry after 17 s");
 
         outcomes.publish(outcome).toCompletableFuture().get(30, TimeUnit.SECONDS);
 
@@ -158,12 +197,17 @@ class ArchiveWorkerWiringTest {
                     .withGroupId("wiring-" + userId)
                     .withOffsetReset(OffsetResetStrategy.EARLIEST)
                     .fromTopics(Topics.ARCHIVE_OUTCOMES);
-            var record = await().atMost(Duration.ofSeconds(30)).until(
-                    () -> consumed.getRecords().stream().filter(r -> userId.equals(r.key())).findFirst(),
-                    Optional::isPresent).orElseThrow();
+            var record = await().atMost(Duration.ofSeconds(30))
+                    .until(
+                            () -> consumed.getRecords().stream()
+                                    .filter(r -> userId.equals(r.key()))
+                                    .findFirst(),
+                            Optional::isPresent)
+                    .orElseThrow();
             consumed.close();
 
-            assertThat(MessageCodec.decode(record.value(), ArchiveOutcome.class)).isEqualTo(outcome);
+            assertThat(MessageCodec.decode(record.value(), ArchiveOutcome.class))
+                    .isEqualTo(outcome);
         }
     }
 

@@ -76,10 +76,14 @@ class ArchivingTest {
     @BeforeEach
     void listen() {
         kafka = new KafkaCompanion(bootstrapServers);
-        outcomes = kafka.consume(String.class, byte[].class).withGroupId("test-" + UUID.randomUUID())
-                .withOffsetReset(OffsetResetStrategy.EARLIEST).fromTopics(Topics.ARCHIVE_OUTCOMES);
-        plays = kafka.consume(String.class, byte[].class).withGroupId("test-" + UUID.randomUUID())
-                .withOffsetReset(OffsetResetStrategy.EARLIEST).fromTopics(Topics.PLAYS);
+        outcomes = kafka.consume(String.class, byte[].class)
+                .withGroupId("test-" + UUID.randomUUID())
+                .withOffsetReset(OffsetResetStrategy.EARLIEST)
+                .fromTopics(Topics.ARCHIVE_OUTCOMES);
+        plays = kafka.consume(String.class, byte[].class)
+                .withGroupId("test-" + UUID.randomUUID())
+                .withOffsetReset(OffsetResetStrategy.EARLIEST)
+                .fromTopics(Topics.PLAYS);
     }
 
     @AfterEach
@@ -110,13 +114,17 @@ class ArchivingTest {
             Set<Long> archived = archivedPlayedAtMs(user);
             List<Emulator.Play> truth = Emulator.groundTruth(user, after);
             assertThat(Emulator.isRecentlyPlayedBetween(archived, truth, before, after))
-                    .as("archive of %s equals Spotify's latest 50 at poll time", user).isTrue();
+                    .as("archive of %s equals Spotify's latest 50 at poll time", user)
+                    .isTrue();
             assertThat(result.get(user).newPlays()).isEqualTo(archived.size());
         }
-        assertThat(result.entrySet().stream().filter(e -> e.getKey().startsWith(run + "h"))
-                .allMatch(e -> e.getValue().fullPage())).isTrue();
+        assertThat(result.entrySet().stream()
+                        .filter(e -> e.getKey().startsWith(run + "h"))
+                        .allMatch(e -> e.getValue().fullPage()))
+                .isTrue();
 
-        Set<String> archivedKeys = users.stream().flatMap(u -> archivedPlayedAtMs(u).stream().map(t -> u + "@" + t))
+        Set<String> archivedKeys = users.stream()
+                .flatMap(u -> archivedPlayedAtMs(u).stream().map(t -> u + "@" + t))
                 .collect(Collectors.toSet());
         await().atMost(WAIT).until(() -> publishedPlays(users).equals(archivedKeys));
     }
@@ -131,8 +139,8 @@ class ArchivingTest {
 
         Emulator.advance("PT45M");
         long before = Emulator.nowMs();
-        ArchiveBatch second = ArchiveBatch.of("batch-" + run + "-2", slot.plusSeconds(3600), BatchReason.SCHEDULED,
-                users);
+        ArchiveBatch second =
+                ArchiveBatch.of("batch-" + run + "-2", slot.plusSeconds(3600), BatchReason.SCHEDULED, users);
         send(second);
         awaitOutcomes(second, users);
         long after = Emulator.nowMs();
@@ -141,10 +149,14 @@ class ArchivingTest {
             Set<Long> latest = new HashSet<>();
             List<Emulator.Play> truth = Emulator.groundTruth(user, after);
             Set<Long> archived = archivedPlayedAtMs(user);
-            boolean covered = truth.stream().map(Emulator.Play::visibleAtMs).filter(v -> v >= before && v <= after)
-                    .anyMatch(t -> archived.containsAll(Emulator.newestVisible(truth, t)))
+            boolean covered = truth.stream()
+                            .map(Emulator.Play::visibleAtMs)
+                            .filter(v -> v >= before && v <= after)
+                            .anyMatch(t -> archived.containsAll(Emulator.newestVisible(truth, t)))
                     || archived.containsAll(Emulator.newestVisible(truth, before));
-            assertThat(covered).as("%s has every play of the latest 50 at the second poll", user).isTrue();
+            assertThat(covered)
+                    .as("%s has every play of the latest 50 at the second poll", user)
+                    .isTrue();
             latest.addAll(archived);
             assertThat(truth.stream().map(Emulator.Play::playedAtMs).collect(Collectors.toSet()))
                     .containsAll(latest);
@@ -162,11 +174,13 @@ class ArchivingTest {
         send(batch);
         awaitOutcomes(batch, users);
         String user = users.get(0);
-        ArchiveBatch racing = ArchiveBatch.of("batch-" + run + "-race", Instant.now().plusSeconds(7200),
-                BatchReason.MANUAL, List.of(user));
+        ArchiveBatch racing = ArchiveBatch.of(
+                "batch-" + run + "-race", Instant.now().plusSeconds(7200), BatchReason.MANUAL, List.of(user));
         var first = CompletableFuture.supplyAsync(() -> poller.poll(racing, user));
         var second = CompletableFuture.supplyAsync(() -> poller.poll(racing, user));
-        long polled = java.util.stream.Stream.of(first.get(), second.get()).filter(o -> o != null).count();
+        long polled = java.util.stream.Stream.of(first.get(), second.get())
+                .filter(o -> o != null)
+                .count();
 
         assertThat(polled).isEqualTo(1);
         await().atMost(WAIT).until(() -> Emulator.recentlyPlayedCalls() - callsBefore >= users.size() + 1);
@@ -194,8 +208,8 @@ class ArchivingTest {
         String run = run();
         List<String> users = Emulator.createUsers(run + "long", "typical", 3);
         Emulator.settings(Map.of("too_many_requests_rate", 1.0, "retry_after_seconds", 120));
-        ArchiveBatch batch = ArchiveBatch.of("batch-" + run, Instant.now(), BatchReason.SCHEDULED,
-                List.of(users.get(0)));
+        ArchiveBatch batch =
+                ArchiveBatch.of("batch-" + run, Instant.now(), BatchReason.SCHEDULED, List.of(users.get(0)));
         send(batch);
         ArchiveOutcome limited = awaitOutcomes(batch, List.of(users.get(0))).get(users.get(0));
         assertThat(limited.failureKind()).isEqualTo(FailureKind.RATE_LIMITED);
@@ -204,8 +218,8 @@ class ArchivingTest {
         redis.key().del("spotify:rate:pause-until");
         Emulator.resetSettings();
         Emulator.settings(Map.of("quota_exceeded", true, "retry_after_seconds", 5));
-        ArchiveBatch quota = ArchiveBatch.of("batch-" + run + "-q", Instant.now(), BatchReason.SCHEDULED,
-                List.of(users.get(1)));
+        ArchiveBatch quota =
+                ArchiveBatch.of("batch-" + run + "-q", Instant.now(), BatchReason.SCHEDULED, List.of(users.get(1)));
         send(quota);
         ArchiveOutcome exceeded = awaitOutcomes(quota, List.of(users.get(1))).get(users.get(1));
         assertThat(exceeded.failureKind()).isEqualTo(FailureKind.RATE_LIMITED);
@@ -225,12 +239,15 @@ class ArchivingTest {
         String run = run();
         String user = Emulator.createUsers(run + "rev", "typical", 1).get(0);
         Instant slot = Instant.now();
-        assertThat(awaitOutcomes(sendBatch(run + "-1", slot, List.of(user)), List.of(user)).get(user).succeeded())
+        assertThat(awaitOutcomes(sendBatch(run + "-1", slot, List.of(user)), List.of(user))
+                        .get(user)
+                        .succeeded())
                 .isTrue();
 
         Emulator.revokeAndExpireTokens(user);
-        ArchiveOutcome outcome = awaitOutcomes(sendBatch(run + "-2", slot.plusSeconds(3600), List.of(user)),
-                List.of(user)).get(user);
+        ArchiveOutcome outcome = awaitOutcomes(
+                        sendBatch(run + "-2", slot.plusSeconds(3600), List.of(user)), List.of(user))
+                .get(user);
 
         assertThat(outcome.failureKind()).isEqualTo(FailureKind.AUTH);
     }
@@ -255,34 +272,59 @@ class ArchivingTest {
 
         Emulator.resetSettings();
         java.util.concurrent.atomic.AtomicInteger attempt = new java.util.concurrent.atomic.AtomicInteger();
-        await().atMost(WAIT).pollInterval(Duration.ofMillis(500)).until(() -> poller
-                .poll(manual(run + "-after-" + attempt.incrementAndGet(), user), user).succeeded());
+        await().atMost(WAIT)
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> poller.poll(manual(run + "-after-" + attempt.incrementAndGet(), user), user)
+                        .succeeded());
     }
 
     @Test
     void playsLeftInTheOutboxByACrashAreStillPublished() {
         String user = "crashed-" + run();
-        PlayEvent play = PlayEvent.polled(user, Instant.parse("2026-06-01T10:00:00.123Z"),
-                new io.audiospective.model.TrackRef("t-" + user, "Track", 200_000, null,
+        PlayEvent play = PlayEvent.polled(
+                user,
+                Instant.parse("2026-06-01T10:00:00.123Z"),
+                new io.audiospective.model.TrackRef(
+                        "t-" + user,
+                        "Track",
+                        200_000,
+                        null,
                         new io.audiospective.model.AlbumRef("a-" + user, "Album", null, null),
                         List.of(new io.audiospective.model.ArtistRef("r-" + user, "Artist"))));
         // Committed with the archive, but the process died before the relay ran.
-        QuarkusTransaction.requiringNew().run(() -> entityManager.createNativeQuery(
-                "INSERT INTO outbox (topic, message_key, payload) VALUES ('plays', :key, :payload)")
-                .setParameter("key", user).setParameter("payload", MessageCodec.encode(play)).executeUpdate());
+        QuarkusTransaction.requiringNew()
+                .run(() -> entityManager
+                        .createNativeQuery(
+                                "INSERT INTO outbox (topic, message_key, payload) VALUES ('plays', :key, :payload)")
+                        .setParameter("key", user)
+                        .setParameter("payload", MessageCodec.encode(play))
+                        .executeUpdate());
 
-        await().atMost(WAIT).until(() -> publishedPlays(List.of(user)).contains(user + "@"
-                + play.playedAt().toEpochMilli()));
-        await().atMost(WAIT).until(() -> QuarkusTransaction.requiringNew().call(() -> ((Number) entityManager
-                .createNativeQuery("SELECT count(*) FROM outbox WHERE message_key = :key").setParameter("key", user)
-                .getSingleResult()).intValue()) == 0);
+        await().atMost(WAIT)
+                .until(() -> publishedPlays(List.of(user))
+                        .contains(user + "@" + play.playedAt().toEpochMilli()));
+        await().atMost(WAIT)
+                .until(() -> QuarkusTransaction.requiringNew()
+                                .call(() -> ((Number) entityManager
+                                                .createNativeQuery(
+                                                        "SELECT count(*) FROM outbox WHERE message_key = :key")
+                                                .setParameter("key", user)
+                                                .getSingleResult())
+                                        .intValue())
+                        == 0);
     }
 
     @Test
     void anOutboxRowKafkaRefusesIsSetAsideWithItsReasonAndTheRowsAfterItArePublished() {
         String user = "too-large-" + run();
-        PlayEvent play = PlayEvent.polled(user, Instant.parse("2026-06-02T10:00:00.456Z"),
-                new io.audiospective.model.TrackRef("t-" + user, "Track", 200_000, null,
+        PlayEvent play = PlayEvent.polled(
+                user,
+                Instant.parse("2026-06-02T10:00:00.456Z"),
+                new io.audiospective.model.TrackRef(
+                        "t-" + user,
+                        "Track",
+                        200_000,
+                        null,
                         new io.audiospective.model.AlbumRef("a-" + user, "Album", null, null),
                         List.of(new io.audiospective.model.ArtistRef("r-" + user, "Artist"))));
         // above the producer's max.request.size (1 MB): Kafka refuses it every time, whoever retries
@@ -292,22 +334,32 @@ class ArchivingTest {
             insertOutboxRow(user, MessageCodec.encode(play));
         });
 
-        await().atMost(WAIT).until(() -> publishedPlays(List.of(user)).contains(user + "@"
-                + play.playedAt().toEpochMilli()));
+        await().atMost(WAIT)
+                .until(() -> publishedPlays(List.of(user))
+                        .contains(user + "@" + play.playedAt().toEpochMilli()));
         // the published row's deletion commits after Kafka acknowledged it
-        await().atMost(WAIT).until(() -> QuarkusTransaction.requiringNew().call(() -> ((Number) entityManager
-                .createNativeQuery("SELECT count(*) FROM outbox WHERE message_key = :key").setParameter("key", user)
-                .getSingleResult()).intValue()) == 1);
-        String reason = QuarkusTransaction.requiringNew().call(() -> (String) entityManager.createNativeQuery(
-                "SELECT set_aside_reason FROM outbox WHERE message_key = :key").setParameter("key", user)
+        await().atMost(WAIT)
+                .until(() -> QuarkusTransaction.requiringNew()
+                                .call(() -> ((Number) entityManager
+                                                .createNativeQuery(
+                                                        "SELECT count(*) FROM outbox WHERE message_key = :key")
+                                                .setParameter("key", user)
+                                                .getSingleResult())
+                                        .intValue())
+                        == 1);
+        String reason = QuarkusTransaction.requiringNew().call(() -> (String) entityManager
+                .createNativeQuery("SELECT set_aside_reason FROM outbox WHERE message_key = :key")
+                .setParameter("key", user)
                 .getSingleResult());
         assertThat(reason).contains("Kafka refused its event").contains("RecordTooLargeException");
     }
 
     private void insertOutboxRow(String key, byte[] payload) {
-        entityManager.createNativeQuery(
-                "INSERT INTO outbox (topic, message_key, payload) VALUES ('plays', :key, :payload)")
-                .setParameter("key", key).setParameter("payload", payload).executeUpdate();
+        entityManager
+                .createNativeQuery("INSERT INTO outbox (topic, message_key, payload) VALUES ('plays', :key, :payload)")
+                .setParameter("key", key)
+                .setParameter("payload", payload)
+                .executeUpdate();
     }
 
     @Test
@@ -315,17 +367,28 @@ class ArchivingTest {
         String run = run();
         String user = Emulator.createUsers(run + "dlq", "typical", 1).get(0);
         String key = "bad-" + run;
-        kafka.produce(String.class, byte[].class).fromRecords(new ProducerRecord<>(Topics.ARCHIVE_BATCHES, key,
-                "{\"schemaVersion\":1,\"userIds\":[]}".getBytes(StandardCharsets.UTF_8)))
+        kafka.produce(String.class, byte[].class)
+                .fromRecords(new ProducerRecord<>(
+                        Topics.ARCHIVE_BATCHES,
+                        key,
+                        "{\"schemaVersion\":1,\"userIds\":[]}".getBytes(StandardCharsets.UTF_8)))
                 .awaitCompletion(WAIT);
         ArchiveBatch good = sendBatch(run, Instant.now(), List.of(user));
 
-        var deadLetters = kafka.consume(String.class, byte[].class).withGroupId("test-" + UUID.randomUUID())
-                .withOffsetReset(OffsetResetStrategy.EARLIEST).fromTopics(Topics.deadLetter(Topics.ARCHIVE_BATCHES));
+        var deadLetters = kafka.consume(String.class, byte[].class)
+                .withGroupId("test-" + UUID.randomUUID())
+                .withOffsetReset(OffsetResetStrategy.EARLIEST)
+                .fromTopics(Topics.deadLetter(Topics.ARCHIVE_BATCHES));
         try {
-            ConsumerRecord<String, byte[]> dead = await().atMost(WAIT).until(() -> deadLetters.getRecords().stream()
-                    .filter(r -> key.equals(r.key())).findFirst(), Optional::isPresent).orElseThrow();
-            assertThat(new String(dead.headers().lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8))
+            ConsumerRecord<String, byte[]> dead = await().atMost(WAIT)
+                    .until(
+                            () -> deadLetters.getRecords().stream()
+                                    .filter(r -> key.equals(r.key()))
+                                    .findFirst(),
+                            Optional::isPresent)
+                    .orElseThrow();
+            assertThat(new String(
+                            dead.headers().lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8))
                     .contains("batchId is required");
         } finally {
             deadLetters.close();
@@ -341,34 +404,58 @@ class ArchivingTest {
         assertThat(archivedPlayedAtMs(user)).isNotEmpty();
         String importId = "import-" + user;
         QuarkusTransaction.requiringNew().run(() -> {
-            entityManager.createNativeQuery("INSERT INTO import_counts (import_id, user_id) VALUES (?1, ?2)")
-                    .setParameter(1, importId).setParameter(2, user).executeUpdate();
-            entityManager.createNativeQuery("INSERT INTO import_chunks_done (import_id, sequence) VALUES (?1, 0)")
-                    .setParameter(1, importId).executeUpdate();
-            entityManager.createNativeQuery("""
+            entityManager
+                    .createNativeQuery("INSERT INTO import_counts (import_id, user_id) VALUES (?1, ?2)")
+                    .setParameter(1, importId)
+                    .setParameter(2, user)
+                    .executeUpdate();
+            entityManager
+                    .createNativeQuery("INSERT INTO import_chunks_done (import_id, sequence) VALUES (?1, 0)")
+                    .setParameter(1, importId)
+                    .executeUpdate();
+            entityManager
+                    .createNativeQuery("""
                     INSERT INTO import_unmatched (import_id, user_id, ended_at, track_name, artist_name, ms_played,
                                                   reason)
                     VALUES (?1, ?2, now(), 'Song', 'Band', 1000, 'no catalogue match')
-                    """).setParameter(1, importId).setParameter(2, user).executeUpdate();
-            entityManager.createNativeQuery("""
+                    """)
+                    .setParameter(1, importId)
+                    .setParameter(2, user)
+                    .executeUpdate();
+            entityManager
+                    .createNativeQuery("""
                     INSERT INTO import_pending (user_id, played_at, track_id, ms_played, import_id)
                     VALUES (?1, now(), 'unknown-track', 1000, ?2)
-                    """).setParameter(1, user).setParameter(2, importId).executeUpdate();
+                    """)
+                    .setParameter(1, user)
+                    .setParameter(2, importId)
+                    .executeUpdate();
         });
 
         UserEvent deleted = UserEvent.of(user, UserEventType.DELETED, 1, Instant.now(), null, null);
-        kafka.produce(String.class, byte[].class).fromRecords(new ProducerRecord<>(Topics.USERS, user,
-                MessageCodec.encode(deleted))).awaitCompletion(WAIT);
+        kafka.produce(String.class, byte[].class)
+                .fromRecords(new ProducerRecord<>(Topics.USERS, user, MessageCodec.encode(deleted)))
+                .awaitCompletion(WAIT);
 
         await().atMost(WAIT).until(() -> archivedPlayedAtMs(user).isEmpty());
         for (String table : List.of("import_counts", "import_unmatched", "import_pending", "user_cursors")) {
-            assertThat(QuarkusTransaction.requiringNew().call(() -> ((Number) entityManager
-                    .createNativeQuery("SELECT count(*) FROM " + table + " WHERE user_id = ?1").setParameter(1, user)
-                    .getSingleResult()).intValue())).as(table).isZero();
+            assertThat(QuarkusTransaction.requiringNew()
+                            .call(() -> ((Number) entityManager
+                                            .createNativeQuery("SELECT count(*) FROM " + table + " WHERE user_id = ?1")
+                                            .setParameter(1, user)
+                                            .getSingleResult())
+                                    .intValue()))
+                    .as(table)
+                    .isZero();
         }
-        assertThat(QuarkusTransaction.requiringNew().call(() -> ((Number) entityManager
-                .createNativeQuery("SELECT count(*) FROM import_chunks_done WHERE import_id = ?1")
-                .setParameter(1, importId).getSingleResult()).intValue())).isZero();
+        assertThat(QuarkusTransaction.requiringNew()
+                        .call(() -> ((Number) entityManager
+                                        .createNativeQuery(
+                                                "SELECT count(*) FROM import_chunks_done WHERE import_id = ?1")
+                                        .setParameter(1, importId)
+                                        .getSingleResult())
+                                .intValue()))
+                .isZero();
         // the member's cached Spotify token went with them: asking for it again goes to auth-service
         int asked = AuthServiceStub.tokenRequests(user);
         accessTokens.accessToken(user);
@@ -405,12 +492,18 @@ class ArchivingTest {
         String user = Emulator.createUsers(run + "art", "heavy", 1).get(0);
         awaitOutcomes(sendBatch(run, Instant.now(), List.of(user)), List.of(user));
 
-        await().atMost(WAIT).until(() -> QuarkusTransaction.requiringNew().call(() -> ((Number) entityManager
-                .createNativeQuery("""
+        await().atMost(WAIT)
+                .until(() -> QuarkusTransaction.requiringNew()
+                                .call(() -> ((Number) entityManager
+                                                .createNativeQuery("""
                         SELECT count(*) FROM artists a JOIN track_artists ta ON ta.artist_id = a.id
                         JOIN play_events p ON p.track_id = ta.track_id
                         WHERE p.user_id = :u AND (a.details_fetched_at IS NULL OR a.image_url IS NULL)
-                        """).setParameter("u", user).getSingleResult()).intValue()) == 0);
+                        """)
+                                                .setParameter("u", user)
+                                                .getSingleResult())
+                                        .intValue())
+                        == 0);
         assertThat(AuthServiceStub.appTokenRequests()).isPositive();
     }
 
@@ -425,8 +518,9 @@ class ArchivingTest {
     }
 
     private void send(ArchiveBatch batch) {
-        kafka.produce(String.class, byte[].class).fromRecords(new ProducerRecord<>(Topics.ARCHIVE_BATCHES,
-                batch.batchId(), MessageCodec.encode(batch))).awaitCompletion(WAIT);
+        kafka.produce(String.class, byte[].class)
+                .fromRecords(new ProducerRecord<>(Topics.ARCHIVE_BATCHES, batch.batchId(), MessageCodec.encode(batch)))
+                .awaitCompletion(WAIT);
     }
 
     private Map<String, ArchiveOutcome> awaitOutcomes(ArchiveBatch batch, List<String> users) {
@@ -435,23 +529,29 @@ class ArchivingTest {
     }
 
     private Map<String, ArchiveOutcome> outcomesOf(ArchiveBatch batch) {
-        return outcomes.getRecords().stream().map(r -> MessageCodec.decode(r.value(), ArchiveOutcome.class))
+        return outcomes.getRecords().stream()
+                .map(r -> MessageCodec.decode(r.value(), ArchiveOutcome.class))
                 .filter(o -> o.batchId().equals(batch.batchId()))
                 .collect(Collectors.toMap(ArchiveOutcome::userId, o -> o, (a, b) -> a));
     }
 
     private Set<String> publishedPlays(List<String> users) {
-        return plays.getRecords().stream().filter(r -> users.contains(r.key()))
+        return plays.getRecords().stream()
+                .filter(r -> users.contains(r.key()))
                 .map(r -> MessageCodec.decode(r.value(), PlayEvent.class))
-                .map(p -> p.userId() + "@" + p.playedAt().toEpochMilli()).collect(Collectors.toSet());
+                .map(p -> p.userId() + "@" + p.playedAt().toEpochMilli())
+                .collect(Collectors.toSet());
     }
 
     @SuppressWarnings("unchecked")
     private Set<Long> archivedPlayedAtMs(String user) {
-        return QuarkusTransaction.requiringNew().call(() -> ((List<Object>) entityManager.createNativeQuery(
-                "SELECT (extract(epoch FROM played_at) * 1000)::bigint FROM play_events WHERE user_id = :u")
-                .setParameter("u", user).getResultList()).stream().map(v -> ((Number) v).longValue())
-                .collect(Collectors.toSet()));
+        return QuarkusTransaction.requiringNew()
+                .call(() -> ((List<Object>) entityManager
+                                .createNativeQuery(
+                                        "SELECT (extract(epoch FROM played_at) * 1000)::bigint FROM play_events WHERE user_id = :u")
+                                .setParameter("u", user)
+                                .getResultList())
+                        .stream().map(v -> ((Number) v).longValue()).collect(Collectors.toSet()));
     }
 
     private static String run() {

@@ -46,8 +46,10 @@ public class AuthServiceStub implements QuarkusTestResourceLifecycleManager {
     private static final String REDIRECT_URI = "http://127.0.0.1/login/spotify";
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Writes times as auth-service's Quarkus ObjectMapper does: ISO-8601 text. */
-    private static final ObjectMapper CONTRACT_JSON = JsonMapper.builder().addModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).build();
+    private static final ObjectMapper CONTRACT_JSON = JsonMapper.builder()
+            .addModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .build();
 
     private final SpotifyEmulatorTestResource emulator = new SpotifyEmulatorTestResource();
     private static final String CLIENT_SECRET = "audiospective-local-secret";
@@ -55,7 +57,8 @@ public class AuthServiceStub implements QuarkusTestResourceLifecycleManager {
     private static final AtomicInteger APP_TOKEN_REQUESTS = new AtomicInteger();
 
     private final Map<String, String> refreshTokens = new ConcurrentHashMap<>();
-    private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
     private HttpServer server;
     private String emulatorUrl;
     private String serviceToken;
@@ -78,7 +81,9 @@ public class AuthServiceStub implements QuarkusTestResourceLifecycleManager {
         Map<String, String> config = new HashMap<>();
         config.put(SpotifyEmulatorTestResource.URL_PROPERTY, emulatorUrl);
         config.put("quarkus.rest-client.spotify-api.url", emulatorUrl);
-        config.put("quarkus.rest-client.auth-service.url", "http://127.0.0.1:" + server.getAddress().getPort());
+        config.put(
+                "quarkus.rest-client.auth-service.url",
+                "http://127.0.0.1:" + server.getAddress().getPort());
         config.put("audiospective.archive.service-token", serviceToken);
         return config;
     }
@@ -109,14 +114,21 @@ public class AuthServiceStub implements QuarkusTestResourceLifecycleManager {
                 return;
             }
             APP_TOKEN_REQUESTS.incrementAndGet();
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(emulatorUrl + "/api/token"))
-                    .header("Content-Type", "application/x-www-form-urlencoded")
-                    .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-                            (CLIENT_ID + ":" + CLIENT_SECRET).getBytes(StandardCharsets.UTF_8)))
-                    .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials")).build(),
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(URI.create(emulatorUrl + "/api/token"))
+                            .header("Content-Type", "application/x-www-form-urlencoded")
+                            .header(
+                                    "Authorization",
+                                    "Basic "
+                                            + Base64.getEncoder()
+                                                    .encodeToString((CLIENT_ID + ":" + CLIENT_SECRET)
+                                                            .getBytes(StandardCharsets.UTF_8)))
+                            .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials"))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             JsonNode grant = JSON.readTree(response.body());
-            Instant expiresAt = Instant.now().plusSeconds(grant.get("expires_in").asLong());
+            Instant expiresAt =
+                    Instant.now().plusSeconds(grant.get("expires_in").asLong());
             respond(exchange, 200, accessTokenBody(grant.get("access_token").asText(), expiresAt));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -141,7 +153,8 @@ public class AuthServiceStub implements QuarkusTestResourceLifecycleManager {
             if (grant.hasNonNull("refresh_token")) {
                 refreshTokens.put(userId, grant.get("refresh_token").asText());
             }
-            Instant expiresAt = Instant.now().plusSeconds(grant.get("expires_in").asLong());
+            Instant expiresAt =
+                    Instant.now().plusSeconds(grant.get("expires_in").asLong());
             respond(exchange, 200, accessTokenBody(grant.get("access_token").asText(), expiresAt));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -160,10 +173,12 @@ public class AuthServiceStub implements QuarkusTestResourceLifecycleManager {
         String authorize = emulatorUrl + "/authorize?client_id=" + CLIENT_ID + "&response_type=code&redirect_uri="
                 + encode(REDIRECT_URI) + "&state=s&code_challenge=" + challenge
                 + "&code_challenge_method=S256&login_hint=" + encode(userId);
-        HttpResponse<String> approved = http.send(HttpRequest.newBuilder(URI.create(authorize)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        String location = approved.headers().firstValue("Location").orElseThrow(
-                () -> new IllegalStateException("The emulator did not approve " + userId + ": " + approved.body()));
+        HttpResponse<String> approved =
+                http.send(HttpRequest.newBuilder(URI.create(authorize)).build(), HttpResponse.BodyHandlers.ofString());
+        String location = approved.headers()
+                .firstValue("Location")
+                .orElseThrow(() ->
+                        new IllegalStateException("The emulator did not approve " + userId + ": " + approved.body()));
         String code = location.replaceAll(".*[?&]code=([^&]+).*", "$1");
         return token("grant_type=authorization_code&code=" + code + "&redirect_uri=" + encode(REDIRECT_URI)
                 + "&client_id=" + CLIENT_ID + "&code_verifier=" + verifier);
@@ -175,9 +190,12 @@ public class AuthServiceStub implements QuarkusTestResourceLifecycleManager {
     }
 
     private JsonNode token(String form) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(emulatorUrl + "/api/token"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(URI.create(emulatorUrl + "/api/token"))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString(form))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         return JSON.readTree(response.body());
     }
 

@@ -99,31 +99,47 @@ class FirstImportTest {
         // invalid whoever sent them: before Spotify existed, far in the future, longer than a day
         entries.add(named(Instant.parse("2005-01-01T00:00:00Z"), tracks.get(0), "Song 0", "Artist 0", "Album 0"));
         entries.add(named(Instant.parse("+290000-01-01T00:00:00Z"), tracks.get(1), "Song 1", "Artist 1", "Album 1"));
-        entries.add(new ImportEntry(at.plusSeconds(3600), 25 * 3_600_000L, "spotify:track:" + tracks.get(2),
-                "Song 2", "Artist 2", "Album 2", null, null, false, false));
+        entries.add(new ImportEntry(
+                at.plusSeconds(3600),
+                25 * 3_600_000L,
+                "spotify:track:" + tracks.get(2),
+                "Song 2",
+                "Artist 2",
+                "Album 2",
+                null,
+                null,
+                false,
+                false));
 
         String importId = "first-" + run;
-        ConsumerTask<String, byte[]> plays = kafka.consume(String.class, byte[].class).withGroupId("first-" + run)
+        ConsumerTask<String, byte[]> plays = kafka.consume(String.class, byte[].class)
+                .withGroupId("first-" + run)
                 .withOffsetReset(OffsetResetStrategy.EARLIEST)
                 .fromTopics(Set.of(Topics.PLAYS), records -> records.select().where(r -> user.equals(r.key())));
         try {
             // the counters then count this import's look-ups only: none of another test's is waiting or under way
             await().atMost(WAIT).until(() -> lookUpsWaiting() == 0);
             given().when().delete(Emulator.url() + "/emulator/counters").then().statusCode(200);
-            kafka.produce(String.class, byte[].class).fromRecords(new ProducerRecord<>(Topics.IMPORTS, user,
-                    MessageCodec.encode(new ImportChunk(1, importId, user, 0, true, entries)))).awaitCompletion(WAIT);
+            kafka.produce(String.class, byte[].class)
+                    .fromRecords(new ProducerRecord<>(
+                            Topics.IMPORTS,
+                            user,
+                            MessageCodec.encode(new ImportChunk(1, importId, user, 0, true, entries))))
+                    .awaitCompletion(WAIT);
 
             // archived at once, whatever the catalogue knows: every valid entry is a play, only the invalid fail
-            Map<String, Number> counts = await().atMost(WAIT).until(() -> counts(importId),
-                    c -> c != null && c.get("chunks").intValue() == 1);
+            Map<String, Number> counts = await().atMost(WAIT)
+                    .until(
+                            () -> counts(importId),
+                            c -> c != null && c.get("chunks").intValue() == 1);
             assertThat(counts.get("imported").longValue()).isEqualTo(valid);
             assertThat(counts.get("failed").longValue()).isEqualTo(3);
             assertThat(counts.get("pending").longValue()).isZero();
             assertThat(playedAts(user)).hasSize(valid);
 
             // then completed: each distinct track looked up at most once
-            Map<String, Number> done = await().atMost(WAIT).until(() -> counts(importId),
-                    c -> c.get("awaiting").longValue() == 0);
+            Map<String, Number> done = await().atMost(WAIT)
+                    .until(() -> counts(importId), c -> c.get("awaiting").longValue() == 0);
             assertThat(done.get("without").longValue()).isEqualTo(3L * unknownToSpotify.size());
             assertThat(done.get("imported").longValue()).isEqualTo(valid);
             assertThat(trackLookUps()).isEqualTo(tracks.size());
@@ -131,31 +147,41 @@ class FirstImportTest {
             assertThat(metadataOf(unknownToSpotify)).containsOnlyKeys("UNAVAILABLE");
 
             // on plays: the last version of each play is complete when Spotify described its track, else the file's
-            await().atMost(WAIT).until(() -> latestEvents(plays, user).size() == valid
-                    && latestEvents(plays, user).values().stream().filter(e -> !e.track().provisional()).count()
-                            == 3L * knownToSpotify.size());
+            await().atMost(WAIT)
+                    .until(() -> latestEvents(plays, user).size() == valid
+                            && latestEvents(plays, user).values().stream()
+                                            .filter(e -> !e.track().provisional())
+                                            .count()
+                                    == 3L * knownToSpotify.size());
             Map<Instant, PlayEvent> latest = latestEvents(plays, user);
             for (PlayEvent event : latest.values()) {
                 boolean known = knownToSpotify.contains(event.track().id());
                 assertThat(event.track().provisional()).isEqualTo(!known);
                 assertThat(event.track().artists()).allMatch(a -> ProvisionalIds.isProvisional(a.id()) != known);
-                assertThat(ProvisionalIds.isProvisional(event.track().album().id())).isEqualTo(!known);
+                assertThat(ProvisionalIds.isProvisional(event.track().album().id()))
+                        .isEqualTo(!known);
                 if (!known) {
                     int i = tracks.indexOf(event.track().id());
                     assertThat(event.track().name()).isEqualTo("Song " + i);
-                    assertThat(event.track().artists()).extracting(a -> a.name()).containsExactly("Artist " + (i % 4));
+                    assertThat(event.track().artists())
+                            .extracting(a -> a.name())
+                            .containsExactly("Artist " + (i % 4));
                 }
             }
             // the progress reports say the same (the last one is published just after the commit seen above)
             ConsumerTask<String, byte[]> reports = kafka.consume(String.class, byte[].class)
-                    .withGroupId("prog-" + run).withOffsetReset(OffsetResetStrategy.EARLIEST)
-                    .fromTopics(Set.of(Topics.IMPORTS_PROGRESS), records -> records.select()
-                            .where(r -> user.equals(r.key())));
+                    .withGroupId("prog-" + run)
+                    .withOffsetReset(OffsetResetStrategy.EARLIEST)
+                    .fromTopics(
+                            Set.of(Topics.IMPORTS_PROGRESS),
+                            records -> records.select().where(r -> user.equals(r.key())));
             try {
-                await().atMost(WAIT).until(() -> reports.getRecords().stream()
-                        .map(r -> MessageCodec.decode(r.value(), ImportProgress.class))
-                        .anyMatch(r -> r.importId().equals(importId) && r.awaitingCatalogue() == 0
-                                && r.withoutCatalogue() == 3L * unknownToSpotify.size()));
+                await().atMost(WAIT)
+                        .until(() -> reports.getRecords().stream()
+                                .map(r -> MessageCodec.decode(r.value(), ImportProgress.class))
+                                .anyMatch(r -> r.importId().equals(importId)
+                                        && r.awaitingCatalogue() == 0
+                                        && r.withoutCatalogue() == 3L * unknownToSpotify.size()));
             } finally {
                 reports.close();
             }
@@ -183,45 +209,73 @@ class FirstImportTest {
         List<ImportEntry> undone = new ArrayList<>();
         List<ImportEntry> kept = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
-            (i % 2 == 0 ? undone : kept).add(named(at.plusSeconds(600L * i), tracks.get(i % tracks.size()),
-                    "Song " + i, "Artist", "Album"));
+            (i % 2 == 0 ? undone : kept)
+                    .add(named(
+                            at.plusSeconds(600L * i), tracks.get(i % tracks.size()), "Song " + i, "Artist", "Album"));
         }
         // the polled play again in the import to undo: a duplicate, so the undo must leave it
-        undone.add(new ImportEntry(((Instant) polledPlay[0]).plusSeconds(3), 180_000,
-                "spotify:track:" + polledPlay[1], "Polled", "Artist", "Album", null, null, false, false));
+        undone.add(new ImportEntry(
+                ((Instant) polledPlay[0]).plusSeconds(3),
+                180_000,
+                "spotify:track:" + polledPlay[1],
+                "Polled",
+                "Artist",
+                "Album",
+                null,
+                null,
+                false,
+                false));
         String first = "undo-" + run;
         String second = "keep-" + run;
         send(first, user, 0, undone);
         send(second, user, 0, kept);
-        await().atMost(WAIT).until(() -> counts(first) != null && counts(second) != null
-                && counts(first).get("chunks").intValue() == 1 && counts(second).get("chunks").intValue() == 1);
+        await().atMost(WAIT)
+                .until(() -> counts(first) != null
+                        && counts(second) != null
+                        && counts(first).get("chunks").intValue() == 1
+                        && counts(second).get("chunks").intValue() == 1);
         assertThat(counts(first).get("imported").longValue()).isEqualTo(6);
         assertThat(playedAts(user)).hasSize(polled.size() + 12);
 
-        ConsumerTask<String, byte[]> plays = kafka.consume(String.class, byte[].class).withGroupId("undo-" + run)
+        ConsumerTask<String, byte[]> plays = kafka.consume(String.class, byte[].class)
+                .withGroupId("undo-" + run)
                 .withOffsetReset(OffsetResetStrategy.EARLIEST)
                 .fromTopics(Set.of(Topics.PLAYS), records -> records.select().where(r -> user.equals(r.key())));
         try {
-            kafka.produce(String.class, byte[].class).fromRecords(new ProducerRecord<>(Topics.IMPORTS, user,
-                    MessageCodec.encode(ImportChunk.undo(first, user)))).awaitCompletion(WAIT);
-            Map<String, Number> afterUndo = await().atMost(WAIT).until(() -> counts(first),
-                    c -> c.get("undone").intValue() == 1);
+            kafka.produce(String.class, byte[].class)
+                    .fromRecords(new ProducerRecord<>(
+                            Topics.IMPORTS, user, MessageCodec.encode(ImportChunk.undo(first, user))))
+                    .awaitCompletion(WAIT);
+            Map<String, Number> afterUndo = await().atMost(WAIT)
+                    .until(() -> counts(first), c -> c.get("undone").intValue() == 1);
             assertThat(afterUndo.get("removed").longValue()).isEqualTo(6);
             Set<Instant> left = instants(user);
-            assertThat(left).hasSize(polled.size() + 6).contains((Instant) polledPlay[0])
+            assertThat(left)
+                    .hasSize(polled.size() + 6)
+                    .contains((Instant) polledPlay[0])
                     .containsAll(kept.stream().map(ImportEntry::endedAt).toList())
-                    .doesNotContainAnyElementsOf(undone.subList(0, 6).stream().map(ImportEntry::endedAt).toList());
-            await().atMost(WAIT).until(() -> events(plays, user).stream().filter(PlayEvent::removed).count() == 6);
+                    .doesNotContainAnyElementsOf(undone.subList(0, 6).stream()
+                            .map(ImportEntry::endedAt)
+                            .toList());
+            await().atMost(WAIT)
+                    .until(() -> events(plays, user).stream()
+                                    .filter(PlayEvent::removed)
+                                    .count()
+                            == 6);
             assertThat(events(plays, user).stream().filter(PlayEvent::removed))
                     .allMatch(e -> first.equals(e.importId()))
-                    .extracting(PlayEvent::playedAt).containsExactlyInAnyOrderElementsOf(
-                            undone.subList(0, 6).stream().map(ImportEntry::endedAt).toList());
+                    .extracting(PlayEvent::playedAt)
+                    .containsExactlyInAnyOrderElementsOf(undone.subList(0, 6).stream()
+                            .map(ImportEntry::endedAt)
+                            .toList());
 
             // a late chunk of the undone import changes nothing; the same entries under a new import count again
             send(first, user, 1, undone);
             String again = "again-" + run;
             send(again, user, 0, undone.subList(0, 6));
-            await().atMost(WAIT).until(() -> counts(again) != null && counts(again).get("chunks").intValue() == 1);
+            await().atMost(WAIT)
+                    .until(() ->
+                            counts(again) != null && counts(again).get("chunks").intValue() == 1);
             assertThat(counts(again).get("imported").longValue()).isEqualTo(6);
             assertThat(counts(first).get("chunks").intValue()).isEqualTo(1);
             assertThat(instants(user)).hasSize(polled.size() + 12);
@@ -231,14 +285,19 @@ class FirstImportTest {
     }
 
     private void send(String importId, String user, int sequence, List<ImportEntry> entries) {
-        kafka.produce(String.class, byte[].class).fromRecords(new ProducerRecord<>(Topics.IMPORTS, user,
-                MessageCodec.encode(new ImportChunk(1, importId, user, sequence, true, entries))))
+        kafka.produce(String.class, byte[].class)
+                .fromRecords(new ProducerRecord<>(
+                        Topics.IMPORTS,
+                        user,
+                        MessageCodec.encode(new ImportChunk(1, importId, user, sequence, true, entries))))
                 .awaitCompletion(WAIT);
     }
 
     private static List<PlayEvent> events(ConsumerTask<String, byte[]> consumer, String user) {
-        return consumer.getRecords().stream().filter(r -> user.equals(r.key()))
-                .map(r -> MessageCodec.decode(r.value(), PlayEvent.class)).toList();
+        return consumer.getRecords().stream()
+                .filter(r -> user.equals(r.key()))
+                .map(r -> MessageCodec.decode(r.value(), PlayEvent.class))
+                .toList();
     }
 
     private Set<Instant> instants(String user) {
@@ -246,29 +305,44 @@ class FirstImportTest {
     }
 
     private static Instant instant(Object value) {
-        return value instanceof java.sql.Timestamp t ? t.toInstant()
+        return value instanceof java.sql.Timestamp t
+                ? t.toInstant()
                 : value instanceof java.time.OffsetDateTime o ? o.toInstant() : (Instant) value;
     }
 
     @SuppressWarnings("unchecked")
     private Object[] firstPlay(String user) {
-        Object[] row = (Object[]) QuarkusTransaction.requiringNew().call(() -> entityManager.createNativeQuery(
-                "SELECT played_at, track_id FROM play_events WHERE user_id = :u ORDER BY played_at LIMIT 1")
-                .setParameter("u", user).getSingleResult());
+        Object[] row = (Object[]) QuarkusTransaction.requiringNew()
+                .call(() -> entityManager
+                        .createNativeQuery(
+                                "SELECT played_at, track_id FROM play_events WHERE user_id = :u ORDER BY played_at LIMIT 1")
+                        .setParameter("u", user)
+                        .getSingleResult());
         row[0] = instant(row[0]);
         return row;
     }
 
     private static ImportEntry named(Instant endedAt, String trackId, String track, String artist, String album) {
-        return new ImportEntry(endedAt, 180_000, "spotify:track:" + trackId, track, artist, album, "trackdone",
-                "trackdone", false, false);
+        return new ImportEntry(
+                endedAt,
+                180_000,
+                "spotify:track:" + trackId,
+                track,
+                artist,
+                album,
+                "trackdone",
+                "trackdone",
+                false,
+                false);
     }
 
     private static Map<Instant, PlayEvent> latestEvents(ConsumerTask<String, byte[]> consumer, String user) {
         Map<Instant, PlayEvent> latest = new HashMap<>();
-        consumer.getRecords().stream().filter(r -> user.equals(r.key()))
+        consumer.getRecords().stream()
+                .filter(r -> user.equals(r.key()))
                 .map(r -> MessageCodec.decode(r.value(), PlayEvent.class))
-                .forEach(e -> latest.merge(e.playedAt(), e, (old, now) -> old.track().provisional() ? now : old));
+                .forEach(e ->
+                        latest.merge(e.playedAt(), e, (old, now) -> old.track().provisional() ? now : old));
         return latest;
     }
 
@@ -277,7 +351,8 @@ class FirstImportTest {
      * entries of any import (an undone import's tracks may have been claimed before their plays went).
      */
     private long lookUpsWaiting() {
-        return QuarkusTransaction.requiringNew().call(() -> ((Number) entityManager.createNativeQuery("""
+        return QuarkusTransaction.requiringNew()
+                .call(() -> ((Number) entityManager.createNativeQuery("""
                 SELECT (SELECT count(*) FROM tracks t WHERE t.metadata = 'FILE'
                           AND (t.lookup_claimed_at IS NOT NULL
                                OR EXISTS (SELECT 1 FROM import_pending p WHERE p.track_id = t.id)))
@@ -287,40 +362,70 @@ class FirstImportTest {
     }
 
     private static long trackLookUps() {
-        Map<String, Map<String, Number>> counters = given().when().get(Emulator.url() + "/emulator/counters").then()
-                .statusCode(200).extract().jsonPath().getMap("$");
+        Map<String, Map<String, Number>> counters = given().when()
+                .get(Emulator.url() + "/emulator/counters")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getMap("$");
         return counters.getOrDefault("GET /v1/tracks/{id}", Map.of()).values().stream()
-                .mapToLong(Number::longValue).sum();
+                .mapToLong(Number::longValue)
+                .sum();
     }
 
     @SuppressWarnings("unchecked")
     private Map<String, Long> metadataOf(List<String> ids) {
-        List<Object[]> rows = QuarkusTransaction.requiringNew().call(() -> entityManager.createNativeQuery(
-                "SELECT metadata, count(*) FROM tracks WHERE id = ANY(CAST(:ids AS text[])) GROUP BY 1")
-                .setParameter("ids", ids.toArray(String[]::new)).getResultList());
+        List<Object[]> rows = QuarkusTransaction.requiringNew()
+                .call(() -> entityManager
+                        .createNativeQuery(
+                                "SELECT metadata, count(*) FROM tracks WHERE id = ANY(CAST(:ids AS text[])) GROUP BY 1")
+                        .setParameter("ids", ids.toArray(String[]::new))
+                        .getResultList());
         return rows.stream().collect(Collectors.toMap(r -> (String) r[0], r -> ((Number) r[1]).longValue()));
     }
 
     @SuppressWarnings("unchecked")
     private List<Object> playedAts(String user) {
-        return QuarkusTransaction.requiringNew().call(() -> entityManager.createNativeQuery(
-                "SELECT played_at FROM play_events WHERE user_id = :u").setParameter("u", user).getResultList());
+        return QuarkusTransaction.requiringNew()
+                .call(() -> entityManager
+                        .createNativeQuery("SELECT played_at FROM play_events WHERE user_id = :u")
+                        .setParameter("u", user)
+                        .getResultList());
     }
 
     @SuppressWarnings("unchecked")
     private Map<String, Number> counts(String importId) {
-        List<Object[]> rows = QuarkusTransaction.requiringNew().call(() -> entityManager.createNativeQuery("""
+        List<Object[]> rows = QuarkusTransaction.requiringNew()
+                .call(() -> entityManager
+                        .createNativeQuery("""
                 SELECT chunks, imported, pending, failed, awaiting_catalogue, without_catalogue,
                        CAST(undone AS int), removed
                 FROM import_counts WHERE import_id = :id
-                """).setParameter("id", importId).getResultList());
+                """)
+                        .setParameter("id", importId)
+                        .getResultList());
         if (rows.isEmpty()) {
             return null;
         }
         Object[] r = rows.get(0);
-        return Map.of("chunks", (Number) r[0], "imported", (Number) r[1], "pending", (Number) r[2],
-                "failed", (Number) r[3], "awaiting", (Number) r[4], "without", (Number) r[5], "undone", (Number) r[6],
-                "removed", (Number) r[7]);
+        return Map.of(
+                "chunks",
+                (Number) r[0],
+                "imported",
+                (Number) r[1],
+                "pending",
+                (Number) r[2],
+                "failed",
+                (Number) r[3],
+                "awaiting",
+                (Number) r[4],
+                "without",
+                (Number) r[5],
+                "undone",
+                (Number) r[6],
+                "removed",
+                (Number) r[7]);
     }
 
     /** Ids of the right shape that no catalogue has (the emulator's are generated from its seed). */

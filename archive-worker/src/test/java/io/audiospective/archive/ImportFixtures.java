@@ -67,17 +67,22 @@ public class ImportFixtures {
     }
 
     public static ImportEntry entry(Instant endedAt, String trackId) {
-        return new ImportEntry(endedAt, 180_000, "spotify:track:" + trackId, null, null, null, "trackdone",
-                "trackdone", false, false);
+        return new ImportEntry(
+                endedAt, 180_000, "spotify:track:" + trackId, null, null, null, "trackdone", "trackdone", false, false);
     }
 
     /** An import's chunks as api-service sends them, encoded. */
-    public static List<ProducerRecord<String, byte[]>> records(String importId, String user,
-            List<ImportEntry> entries) {
+    public static List<ProducerRecord<String, byte[]>> records(
+            String importId, String user, List<ImportEntry> entries) {
         List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
         int chunks = (entries.size() + CHUNK - 1) / CHUNK;
         for (int c = 0; c < chunks; c++) {
-            ImportChunk chunk = new ImportChunk(1, importId, user, c, c == chunks - 1,
+            ImportChunk chunk = new ImportChunk(
+                    1,
+                    importId,
+                    user,
+                    c,
+                    c == chunks - 1,
                     entries.subList(c * CHUNK, Math.min(entries.size(), (c + 1) * CHUNK)));
             records.add(new ProducerRecord<>(Topics.IMPORTS, user, MessageCodec.encode(chunk)));
         }
@@ -95,40 +100,61 @@ public class ImportFixtures {
     }
 
     public long outboxRowsOf(String user) {
-        return QuarkusTransaction.requiringNew().call(() -> ((Number) entityManager.createNativeQuery(
-                "SELECT count(*) FROM outbox WHERE message_key = :u").setParameter("u", user).getSingleResult())
-                .longValue());
+        return QuarkusTransaction.requiringNew()
+                .call(() -> ((Number) entityManager
+                                .createNativeQuery("SELECT count(*) FROM outbox WHERE message_key = :u")
+                                .setParameter("u", user)
+                                .getSingleResult())
+                        .longValue());
     }
 
     /** The import's counts once all its chunks are archived and nothing waits for the catalogue. */
     public Map<String, Number> awaitDone(String importId, int chunks) {
         await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> {
             Map<String, Number> c = counts(importId);
-            return c != null && c.get("chunks").intValue() == chunks && c.get("pending").longValue() == 0;
+            return c != null
+                    && c.get("chunks").intValue() == chunks
+                    && c.get("pending").longValue() == 0;
         });
         return counts(importId);
     }
 
     @SuppressWarnings("unchecked")
     public Map<String, Number> counts(String importId) {
-        List<Object[]> rows = QuarkusTransaction.requiringNew().call(() -> entityManager.createNativeQuery(
-                "SELECT chunks, imported, duplicates, pending, failed FROM import_counts WHERE import_id = :id")
-                .setParameter("id", importId).getResultList());
+        List<Object[]> rows = QuarkusTransaction.requiringNew()
+                .call(() -> entityManager
+                        .createNativeQuery(
+                                "SELECT chunks, imported, duplicates, pending, failed FROM import_counts WHERE import_id = :id")
+                        .setParameter("id", importId)
+                        .getResultList());
         if (rows.isEmpty()) {
             return null;
         }
         Object[] r = rows.get(0);
-        return Map.of("chunks", (Number) r[0], "imported", (Number) r[1], "duplicates", (Number) r[2],
-                "pending", (Number) r[3], "failed", (Number) r[4]);
+        return Map.of(
+                "chunks",
+                (Number) r[0],
+                "imported",
+                (Number) r[1],
+                "duplicates",
+                (Number) r[2],
+                "pending",
+                (Number) r[3],
+                "failed",
+                (Number) r[4]);
     }
 
     /** The user's archived plays, oldest first: {played_at (Instant), track_id}. */
     @SuppressWarnings("unchecked")
     public List<Object[]> playsOf(String user) {
-        List<Object[]> rows = QuarkusTransaction.requiringNew().call(() -> entityManager.createNativeQuery(
-                "SELECT played_at, track_id FROM play_events WHERE user_id = :u ORDER BY played_at")
-                .setParameter("u", user).getResultList());
-        rows.forEach(r -> r[0] = r[0] instanceof java.sql.Timestamp t ? t.toInstant()
+        List<Object[]> rows = QuarkusTransaction.requiringNew()
+                .call(() -> entityManager
+                        .createNativeQuery(
+                                "SELECT played_at, track_id FROM play_events WHERE user_id = :u ORDER BY played_at")
+                        .setParameter("u", user)
+                        .getResultList());
+        rows.forEach(r -> r[0] = r[0] instanceof java.sql.Timestamp t
+                ? t.toInstant()
                 : r[0] instanceof java.time.OffsetDateTime o ? o.toInstant() : r[0]);
         return rows;
     }
@@ -136,26 +162,38 @@ public class ImportFixtures {
     /** Tracks the catalogue has (written by an earlier test or run, else by a poll now). */
     @SuppressWarnings("unchecked")
     public List<String> catalogueTracks(int count) {
-        List<String> ids = QuarkusTransaction.requiringNew().call(() -> entityManager
-                .createNativeQuery("SELECT id FROM tracks ORDER BY added_at DESC LIMIT :n").setParameter("n", count)
-                .getResultList());
+        List<String> ids = QuarkusTransaction.requiringNew()
+                .call(() -> entityManager
+                        .createNativeQuery("SELECT id FROM tracks ORDER BY added_at DESC LIMIT :n")
+                        .setParameter("n", count)
+                        .getResultList());
         if (ids.size() == count) {
             return ids;
         }
         String user = Emulator.createUsers(run() + "cat", "heavy", 1).get(0);
         poller.poll(ArchiveBatch.of("b-" + run(), Instant.now(), BatchReason.MANUAL, List.of(user)), user);
-        return playsOf(user).stream().map(r -> (String) r[1]).distinct().limit(count).toList();
+        return playsOf(user).stream()
+                .map(r -> (String) r[1])
+                .distinct()
+                .limit(count)
+                .toList();
     }
 
     /** Tracks the emulator knows and the catalogue does not yet. */
     @SuppressWarnings("unchecked")
     public List<String> tracksNotInCatalogue(int count) {
-        List<String> ids = given().when().get(Emulator.url() + "/emulator/catalogue?offset="
-                + (int) (Math.random() * 20_000) + "&limit=1000").then().statusCode(200).extract().jsonPath()
+        List<String> ids = given().when()
+                .get(Emulator.url() + "/emulator/catalogue?offset=" + (int) (Math.random() * 20_000) + "&limit=1000")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
                 .getList("track_ids");
-        List<String> known = QuarkusTransaction.requiringNew().call(() -> entityManager.createNativeQuery(
-                "SELECT id FROM tracks WHERE id = ANY(CAST(:ids AS text[]))")
-                .setParameter("ids", ids.toArray(String[]::new)).getResultList());
+        List<String> known = QuarkusTransaction.requiringNew()
+                .call(() -> entityManager
+                        .createNativeQuery("SELECT id FROM tracks WHERE id = ANY(CAST(:ids AS text[]))")
+                        .setParameter("ids", ids.toArray(String[]::new))
+                        .getResultList());
         return ids.stream().filter(id -> !known.contains(id)).limit(count).toList();
     }
 }

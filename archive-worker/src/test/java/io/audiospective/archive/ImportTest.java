@@ -28,16 +28,16 @@ import org.junit.jupiter.api.Test;
 import io.audiospective.archive.repository.CatalogueRepository;
 import io.audiospective.archive.service.UserPoller;
 import io.audiospective.model.AlbumRef;
-import io.audiospective.model.ArtistRef;
 import io.audiospective.model.ArchiveBatch;
+import io.audiospective.model.ArtistRef;
 import io.audiospective.model.BatchReason;
 import io.audiospective.model.ImportChunk;
 import io.audiospective.model.ImportEntry;
 import io.audiospective.model.ImportProgress;
 import io.audiospective.model.PlayEvent;
 import io.audiospective.model.PlaySource;
-import io.audiospective.model.TrackRef;
 import io.audiospective.model.Topics;
+import io.audiospective.model.TrackRef;
 import io.audiospective.model.codec.MessageCodec;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.redis.datasource.RedisDataSource;
@@ -53,6 +53,7 @@ class ImportTest {
 
     /** Entries of known tracks in the overlap test: over a chunk's 5,000, so that one merge spans two chunks. */
     private static final int ENTRIES = 6_000;
+
     private static final String UNKNOWN_TO_SPOTIFY = "0000000000000000000000";
 
     @Inject
@@ -93,17 +94,21 @@ class ImportTest {
         poller.poll(ArchiveBatch.of("b-" + run(), Instant.now(), BatchReason.MANUAL, List.of(user)), user);
         List<Object[]> polled = fixtures.playsOf(user);
         assertThat(polled).isNotEmpty();
-        List<String> knownTracks = polled.stream().map(r -> (String) r[1]).distinct().toList();
+        List<String> knownTracks =
+                polled.stream().map(r -> (String) r[1]).distinct().toList();
         List<String> unknownTracks = fixtures.tracksNotInCatalogue(25);
 
         List<ImportEntry> entries = new ArrayList<>();
         // the polled plays again, as the export has them: second precision, and a few seconds off
         for (int i = 0; i < polled.size(); i++) {
             Instant playedAt = (Instant) polled.get(i)[0];
-            entries.add(entry(playedAt.truncatedTo(ChronoUnit.SECONDS).plusSeconds(i % 2 == 0 ? -3 : 4),
-                    (String) polled.get(i)[1]));
+            entries.add(entry(playedAt.truncatedTo(ChronoUnit.SECONDS).plusSeconds(i % 2 == 0 ? -3 : 4), (String)
+                    polled.get(i)[1]));
         }
-        Instant oldest = polled.stream().map(r -> (Instant) r[0]).min(Instant::compareTo).orElseThrow()
+        Instant oldest = polled.stream()
+                .map(r -> (Instant) r[0])
+                .min(Instant::compareTo)
+                .orElseThrow()
                 .truncatedTo(ChronoUnit.SECONDS);
         for (int i = 1; i <= ENTRIES; i++) {
             entries.add(entry(oldest.minusSeconds(3600 + 200L * i), knownTracks.get(i % knownTracks.size())));
@@ -150,23 +155,39 @@ class ImportTest {
         String polled = fixtures.catalogueTracks(1).get(0);
         Instant at = Instant.parse("2018-05-06T07:08:09Z");
         byte[] malformed = ("{\"schemaVersion\":1,\"userId\":\"" + user + "\",\"sequence\":1,\"lastChunk\":false,"
-                + "\"entries\":[]}")
+                        + "\"entries\":[]}")
                 .getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        var deadLetters = kafka.consume(String.class, byte[].class).withGroupId("dlq-" + run())
+        var deadLetters = kafka.consume(String.class, byte[].class)
+                .withGroupId("dlq-" + run())
                 .withOffsetReset(org.apache.kafka.clients.consumer.OffsetResetStrategy.EARLIEST)
                 .fromTopics(Topics.deadLetter(Topics.IMPORTS));
         try {
-            kafka.produce(String.class, byte[].class).fromRecords(
-                    new ProducerRecord<>(Topics.IMPORTS, user, MessageCodec.encode(new ImportChunk(1, importId, user, 0,
-                            false, List.of(entry(at, polled))))),
-                    new ProducerRecord<>(Topics.IMPORTS, user, malformed),
-                    new ProducerRecord<>(Topics.IMPORTS, user, MessageCodec.encode(new ImportChunk(1, importId, user, 2,
-                            true, List.of(entry(at.plusSeconds(600), polled)))))).awaitCompletion(WAIT);
+            kafka.produce(String.class, byte[].class)
+                    .fromRecords(
+                            new ProducerRecord<>(
+                                    Topics.IMPORTS,
+                                    user,
+                                    MessageCodec.encode(
+                                            new ImportChunk(1, importId, user, 0, false, List.of(entry(at, polled))))),
+                            new ProducerRecord<>(Topics.IMPORTS, user, malformed),
+                            new ProducerRecord<>(
+                                    Topics.IMPORTS,
+                                    user,
+                                    MessageCodec.encode(new ImportChunk(
+                                            1, importId, user, 2, true, List.of(entry(at.plusSeconds(600), polled))))))
+                    .awaitCompletion(WAIT);
 
-            var dead = await().atMost(WAIT).until(() -> deadLetters.getRecords().stream()
-                    .filter(r -> user.equals(r.key())).findFirst(), java.util.Optional::isPresent).orElseThrow();
-            assertThat(new String(dead.headers().lastHeader("dead-letter-reason").value(),
-                    java.nio.charset.StandardCharsets.UTF_8)).contains("importId is required");
+            var dead = await().atMost(WAIT)
+                    .until(
+                            () -> deadLetters.getRecords().stream()
+                                    .filter(r -> user.equals(r.key()))
+                                    .findFirst(),
+                            java.util.Optional::isPresent)
+                    .orElseThrow();
+            assertThat(new String(
+                            dead.headers().lastHeader("dead-letter-reason").value(),
+                            java.nio.charset.StandardCharsets.UTF_8))
+                    .contains("importId is required");
             assertThat(dead.value()).isEqualTo(malformed);
             Map<String, Number> counts = fixtures.awaitDone(importId, 2);
             assertThat(counts.get("imported").longValue()).isEqualTo(2);
@@ -190,8 +211,8 @@ class ImportTest {
         fixtures.send(first, user, List.of(entry(archivedAt, tracks.get(0))));
         assertThat(fixtures.awaitDone(first, 1).get("imported").longValue()).isEqualTo(1);
 
-        List<ImportEntry> clashing = List.of(entry(archivedAt, tracks.get(1)), entry(sharedAt, tracks.get(0)),
-                entry(sharedAt, tracks.get(1)));
+        List<ImportEntry> clashing = List.of(
+                entry(archivedAt, tracks.get(1)), entry(sharedAt, tracks.get(0)), entry(sharedAt, tracks.get(1)));
         String second = "imp-" + run();
         fixtures.send(second, user, clashing);
         Map<String, Number> counts = fixtures.awaitDone(second, 1);
@@ -217,11 +238,12 @@ class ImportTest {
         long now = Emulator.nowMs();
         Set<Long> visible = Emulator.newestVisible(Emulator.groundTruth(user, now), now);
         List<Emulator.Play> recentlyPlayed = Emulator.groundTruth(user, now).stream()
-                .filter(play -> visible.contains(play.playedAtMs())).toList();
+                .filter(play -> visible.contains(play.playedAtMs()))
+                .toList();
         assertThat(recentlyPlayed).isNotEmpty();
         List<ImportEntry> exported = recentlyPlayed.stream()
-                .map(play -> entry(Instant.ofEpochMilli(play.playedAtMs()).truncatedTo(ChronoUnit.SECONDS),
-                        play.trackId()))
+                .map(play ->
+                        entry(Instant.ofEpochMilli(play.playedAtMs()).truncatedTo(ChronoUnit.SECONDS), play.trackId()))
                 .toList();
         String importId = "imp-" + run();
         fixtures.send(importId, user, exported);
@@ -230,8 +252,11 @@ class ImportTest {
 
         poller.poll(ArchiveBatch.of("b-" + run(), Instant.now(), BatchReason.MANUAL, List.of(user)), user);
 
-        assertThat(fixtures.playsOf(user)).extracting(row -> ((Instant) row[0]).getNano() % 1_000_000_000)
-                .as("only the file's plays, at whole seconds").hasSize(exported.size()).containsOnly(0);
+        assertThat(fixtures.playsOf(user))
+                .extracting(row -> ((Instant) row[0]).getNano() % 1_000_000_000)
+                .as("only the file's plays, at whole seconds")
+                .hasSize(exported.size())
+                .containsOnly(0);
     }
 
     @Test
@@ -247,9 +272,10 @@ class ImportTest {
         String importId = "imp-" + run();
         fixtures.send(importId, user, entries);
 
-        await().atMost(WAIT).until(() -> fixtures.counts(importId) != null
-                && fixtures.counts(importId).get("chunks").intValue() == 1
-                && redis.value(Long.class).get("spotify:rate:pause-until") != null);
+        await().atMost(WAIT)
+                .until(() -> fixtures.counts(importId) != null
+                        && fixtures.counts(importId).get("chunks").intValue() == 1
+                        && redis.value(Long.class).get("spotify:rate:pause-until") != null);
         assertThat(fixtures.counts(importId).get("pending").longValue()).isEqualTo(entries.size());
         assertThat(fixtures.counts(importId).get("failed").longValue()).isZero();
 
@@ -267,18 +293,25 @@ class ImportTest {
      */
     private void publishedImportsMatchPolledOnes(String user, String importId) {
         // only the user's records are kept: the topic holds the warm-up imports' plays too
-        var consumer = kafka.consume(String.class, byte[].class).withGroupId("check-" + run())
+        var consumer = kafka.consume(String.class, byte[].class)
+                .withGroupId("check-" + run())
                 .withOffsetReset(org.apache.kafka.clients.consumer.OffsetResetStrategy.EARLIEST)
                 .fromTopics(Set.of(Topics.PLAYS), records -> records.select().where(r -> user.equals(r.key())));
         try {
             int sample = Math.min(ENTRIES, 2_000);
-            await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() -> events(consumer, user).stream()
-                    .filter(e -> importId.equals(e.importId())).count() >= sample);
+            await().atMost(WAIT)
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> events(consumer, user).stream()
+                                    .filter(e -> importId.equals(e.importId()))
+                                    .count()
+                            >= sample);
             List<PlayEvent> events = events(consumer, user);
             Map<String, TrackRef> polledTracks = new java.util.HashMap<>();
-            events.stream().filter(e -> e.source() == PlaySource.POLL)
+            events.stream()
+                    .filter(e -> e.source() == PlaySource.POLL)
                     .forEach(e -> polledTracks.put(e.track().id(), e.track()));
-            List<PlayEvent> imported = events.stream().filter(e -> importId.equals(e.importId())).toList();
+            List<PlayEvent> imported =
+                    events.stream().filter(e -> importId.equals(e.importId())).toList();
             assertThat(polledTracks).isNotEmpty();
             Set<Instant> archivedAt = new HashSet<>();
             fixtures.playsOf(user).forEach(r -> archivedAt.add((Instant) r[0]));
@@ -288,19 +321,23 @@ class ImportTest {
                 assertThat(event.msPlayed()).isEqualTo(180_000);
                 assertThat(archivedAt).contains(event.playedAt());
                 if (polledTracks.containsKey(event.track().id())) {
-                    assertThat(event.track()).isEqualTo(polledTracks.get(event.track().id()));
+                    assertThat(event.track())
+                            .isEqualTo(polledTracks.get(event.track().id()));
                 }
             }
-            assertThat(imported).anyMatch(e -> polledTracks.containsKey(e.track().id()));
+            assertThat(imported)
+                    .anyMatch(e -> polledTracks.containsKey(e.track().id()));
         } finally {
             consumer.close();
         }
     }
 
-    private static List<PlayEvent> events(io.smallrye.reactive.messaging.kafka.companion.ConsumerTask<String,
-            byte[]> consumer, String user) {
-        return consumer.getRecords().stream().filter(r -> user.equals(r.key()))
-                .map(r -> MessageCodec.decode(r.value(), PlayEvent.class)).toList();
+    private static List<PlayEvent> events(
+            io.smallrye.reactive.messaging.kafka.companion.ConsumerTask<String, byte[]> consumer, String user) {
+        return consumer.getRecords().stream()
+                .filter(r -> user.equals(r.key()))
+                .map(r -> MessageCodec.decode(r.value(), PlayEvent.class))
+                .toList();
     }
 
     /**
@@ -316,15 +353,21 @@ class ImportTest {
         poller.poll(ArchiveBatch.of("b-" + run(), Instant.now(), BatchReason.MANUAL, List.of(user)), user);
         List<Object[]> polled = fixtures.playsOf(user);
         assertThat(polled).isNotEmpty();
-        Map<String, String[]> names = trackNames(polled.stream().map(r -> (String) r[1]).distinct().toList());
+        Map<String, String[]> names =
+                trackNames(polled.stream().map(r -> (String) r[1]).distinct().toList());
 
         List<ImportEntry> entries = new ArrayList<>();
         for (Object[] play : polled) {
             String[] n = names.get((String) play[1]);
-            entries.add(named(((Instant) play[0]).truncatedTo(ChronoUnit.MINUTES), "  " + n[0].toUpperCase() + " ",
+            entries.add(named(
+                    ((Instant) play[0]).truncatedTo(ChronoUnit.MINUTES),
+                    "  " + n[0].toUpperCase() + " ",
                     n[1].replace(" ", "   ")));
         }
-        Instant oldest = polled.stream().map(r -> (Instant) r[0]).min(Instant::compareTo).orElseThrow()
+        Instant oldest = polled.stream()
+                .map(r -> (Instant) r[0])
+                .min(Instant::compareTo)
+                .orElseThrow()
                 .truncatedTo(ChronoUnit.MINUTES);
         List<String> trackIds = new ArrayList<>(names.keySet());
         int fresh = 30;
@@ -345,15 +388,27 @@ class ImportTest {
         assertThat(counts.get("failed").longValue()).isZero();
         assertThat(unmatched(first)).isEqualTo("{\"no catalogue match\": 1}");
         assertThat(fixtures.playsOf(user)).hasSize(polled.size() + fresh + 1);
-        List<Object[]> minutePlays = QuarkusTransaction.requiringNew().call(() -> entityManager.createNativeQuery(
-                "SELECT played_at FROM play_events WHERE import_id = :id AND minute_precision ORDER BY played_at")
-                .setParameter("id", first).getResultList().stream().map(o -> new Object[] { o }).toList());
+        List<Object[]> minutePlays = QuarkusTransaction.requiringNew()
+                .call(() -> entityManager
+                        .createNativeQuery(
+                                "SELECT played_at FROM play_events WHERE import_id = :id AND minute_precision ORDER BY played_at")
+                        .setParameter("id", first)
+                        .getResultList()
+                        .stream()
+                        .map(o -> new Object[] {o})
+                        .toList());
         assertThat(minutePlays).hasSize(fresh + 1);
-        minutePlays.forEach(r -> assertThat(ImportRepositoryInstants.secondOfMinute(r[0])).isEqualTo(30));
-        assertThat(QuarkusTransaction.requiringNew().call(() -> ((Number) entityManager.createNativeQuery(
-                "SELECT count(*) FROM import_unmatched WHERE import_id = :id AND track_name = 'A Song Nobody Has'"
-                        + " AND reason = 'no catalogue match'").setParameter("id", first).getSingleResult())
-                .longValue())).isEqualTo(1);
+        minutePlays.forEach(
+                r -> assertThat(ImportRepositoryInstants.secondOfMinute(r[0])).isEqualTo(30));
+        assertThat(QuarkusTransaction.requiringNew()
+                        .call(() -> ((Number) entityManager
+                                        .createNativeQuery(
+                                                "SELECT count(*) FROM import_unmatched WHERE import_id = :id AND track_name = 'A Song Nobody Has'"
+                                                        + " AND reason = 'no catalogue match'")
+                                        .setParameter("id", first)
+                                        .getSingleResult())
+                                .longValue()))
+                .isEqualTo(1);
 
         String again = "imp-" + run();
         fixtures.send(again, user, entries);
@@ -408,18 +463,23 @@ class ImportTest {
         String reimport = "imp-" + run + "-2";
         String stillUnknown = "imp-" + run + "-3";
 
-        var reports = kafka.consume(String.class, byte[].class).withGroupId("retry-progress-" + run)
+        var reports = kafka.consume(String.class, byte[].class)
+                .withGroupId("retry-progress-" + run)
                 .withOffsetReset(org.apache.kafka.clients.consumer.OffsetResetStrategy.EARLIEST)
                 .fromTopics(Topics.IMPORTS_PROGRESS);
-        var plays = kafka.consume(String.class, byte[].class).withGroupId("retry-plays-" + run)
+        var plays = kafka.consume(String.class, byte[].class)
+                .withGroupId("retry-plays-" + run)
                 .withOffsetReset(org.apache.kafka.clients.consumer.OffsetResetStrategy.EARLIEST)
                 .fromTopics(Topics.PLAYS);
         try {
             fixtures.send(importId, user, entries);
             fixtures.send(reimport, user, entries);
-            fixtures.send(stillUnknown, user, List.of(named(minute.plusSeconds(10_800), "Still Unknown " + run, artist)));
-            assertThat(fixtures.awaitDone(importId, 1).get("imported").longValue()).isZero();
-            assertThat(fixtures.awaitDone(reimport, 1).get("imported").longValue()).isZero();
+            fixtures.send(
+                    stillUnknown, user, List.of(named(minute.plusSeconds(10_800), "Still Unknown " + run, artist)));
+            assertThat(fixtures.awaitDone(importId, 1).get("imported").longValue())
+                    .isZero();
+            assertThat(fixtures.awaitDone(reimport, 1).get("imported").longValue())
+                    .isZero();
             fixtures.awaitDone(stillUnknown, 1);
             assertThat(unmatchedCount(importId)).isEqualTo(entries.size());
             assertThat(unmatchedCount(reimport)).isEqualTo(entries.size());
@@ -428,15 +488,19 @@ class ImportTest {
             // the catalogue grows: a poll archives a play of track 2 ending in that minute, and the tracks with it
             QuarkusTransaction.requiringNew().run(() -> {
                 catalogue.upsert(tracks);
-                entityManager.createNativeQuery("""
+                entityManager
+                        .createNativeQuery("""
                         INSERT INTO play_events (user_id, played_at, track_id, ms_played, source)
                         VALUES (:user, :playedAt, :track, 200000, 'POLL')
-                        """).setParameter("user", user)
+                        """)
+                        .setParameter("user", user)
                         .setParameter("playedAt", java.sql.Timestamp.from(twoHoursLater.plusSeconds(42)))
-                        .setParameter("track", tracks.get(2).id()).executeUpdate();
+                        .setParameter("track", tracks.get(2).id())
+                        .executeUpdate();
             });
 
-            await().atMost(WAIT).pollInterval(Duration.ofMillis(200))
+            await().atMost(WAIT)
+                    .pollInterval(Duration.ofMillis(200))
                     .until(() -> unmatchedCount(importId) == 0 && unmatchedCount(reimport) == 0);
             Map<String, Number> counts = fixtures.counts(importId);
             assertThat(counts.get("imported").longValue()).isEqualTo(3);
@@ -449,16 +513,21 @@ class ImportTest {
             assertThat(again.get("duplicates").longValue()).isEqualTo(entries.size());
             assertThat(unmatched(reimport)).isEqualTo("{\"no catalogue match\": 0}");
 
-            List<String> archived = QuarkusTransaction.requiringNew().call(() -> entityManager.createNativeQuery("""
+            List<String> archived = QuarkusTransaction.requiringNew()
+                    .call(() -> entityManager
+                            .createNativeQuery("""
                     SELECT source || ' ' || coalesce(import_id, '-') || ' ' || track_id || ' ' || minute_precision
                            || ' ' || to_char(played_at AT TIME ZONE 'UTC', 'HH24:MI:SS.MS')
                     FROM play_events WHERE user_id = :user ORDER BY played_at
-                    """).setParameter("user", user).getResultList());
-            assertThat(archived).containsExactly(
-                    "IMPORT " + importId + " " + tracks.get(0).id() + " true 08:15:30.000",
-                    "IMPORT " + importId + " " + tracks.get(1).id() + " true 09:15:30.000",
-                    "IMPORT " + importId + " " + tracks.get(1).id() + " true 09:15:30.001",
-                    "POLL - " + tracks.get(2).id() + " false 10:15:42.000");
+                    """)
+                            .setParameter("user", user)
+                            .getResultList());
+            assertThat(archived)
+                    .containsExactly(
+                            "IMPORT " + importId + " " + tracks.get(0).id() + " true 08:15:30.000",
+                            "IMPORT " + importId + " " + tracks.get(1).id() + " true 09:15:30.000",
+                            "IMPORT " + importId + " " + tracks.get(1).id() + " true 09:15:30.001",
+                            "POLL - " + tracks.get(2).id() + " false 10:15:42.000");
             // only the entry whose name no track has is still kept
             assertThat(keptUnmatched(user)).isEqualTo(1);
             assertThat(unmatched(stillUnknown)).isEqualTo("{\"no catalogue match\": 1}");
@@ -473,37 +542,52 @@ class ImportTest {
                 assertThat(latestAgain.duplicates()).isEqualTo(entries.size());
                 assertThat(latestAgain.unmatched()).containsEntry("no catalogue match", 0L);
             });
-            await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> assertThat(
-                    events(plays, user).stream().filter(e -> importId.equals(e.importId()))
-                            .map(e -> e.source() + " " + e.track().id() + " " + e.playedAt()))
-                    .containsExactlyInAnyOrder(
-                            "IMPORT " + tracks.get(0).id() + " " + minute.plusSeconds(30),
-                            "IMPORT " + tracks.get(1).id() + " " + hourLater.plusSeconds(30),
-                            "IMPORT " + tracks.get(1).id() + " " + hourLater.plusSeconds(30).plusMillis(1)));
+            await().atMost(WAIT)
+                    .pollInterval(Duration.ofMillis(200))
+                    .untilAsserted(() -> assertThat(events(plays, user).stream()
+                                    .filter(e -> importId.equals(e.importId()))
+                                    .map(e -> e.source() + " " + e.track().id() + " " + e.playedAt()))
+                            .containsExactlyInAnyOrder(
+                                    "IMPORT " + tracks.get(0).id() + " " + minute.plusSeconds(30),
+                                    "IMPORT " + tracks.get(1).id() + " " + hourLater.plusSeconds(30),
+                                    "IMPORT " + tracks.get(1).id() + " "
+                                            + hourLater.plusSeconds(30).plusMillis(1)));
         } finally {
             reports.close();
             plays.close();
         }
     }
 
-    private static ImportProgress latestReport(io.smallrye.reactive.messaging.kafka.companion.ConsumerTask<String,
-            byte[]> reports, String user, String importId) {
-        return reports.getRecords().stream().filter(r -> user.equals(r.key()))
+    private static ImportProgress latestReport(
+            io.smallrye.reactive.messaging.kafka.companion.ConsumerTask<String, byte[]> reports,
+            String user,
+            String importId) {
+        return reports.getRecords().stream()
+                .filter(r -> user.equals(r.key()))
                 .map(r -> MessageCodec.decode(r.value(), ImportProgress.class))
                 .filter(p -> importId.equals(p.importId()))
-                .max(java.util.Comparator.comparingLong(ImportProgress::sequence)).orElseThrow();
+                .max(java.util.Comparator.comparingLong(ImportProgress::sequence))
+                .orElseThrow();
     }
 
     private long unmatchedCount(String importId) {
-        return QuarkusTransaction.requiringNew().call(() -> ((Number) entityManager.createNativeQuery(
-                "SELECT coalesce(CAST(unmatched ->> 'no catalogue match' AS bigint), 0) FROM import_counts"
-                        + " WHERE import_id = :id").setParameter("id", importId).getSingleResult()).longValue());
+        return QuarkusTransaction.requiringNew()
+                .call(() -> ((Number) entityManager
+                                .createNativeQuery(
+                                        "SELECT coalesce(CAST(unmatched ->> 'no catalogue match' AS bigint), 0) FROM import_counts"
+                                                + " WHERE import_id = :id")
+                                .setParameter("id", importId)
+                                .getSingleResult())
+                        .longValue());
     }
 
     private long keptUnmatched(String user) {
-        return QuarkusTransaction.requiringNew().call(() -> ((Number) entityManager.createNativeQuery(
-                "SELECT count(*) FROM import_unmatched WHERE user_id = :user").setParameter("user", user)
-                .getSingleResult()).longValue());
+        return QuarkusTransaction.requiringNew()
+                .call(() -> ((Number) entityManager
+                                .createNativeQuery("SELECT count(*) FROM import_unmatched WHERE user_id = :user")
+                                .setParameter("user", user)
+                                .getSingleResult())
+                        .longValue());
     }
 
     private static String freshId() {
@@ -517,25 +601,31 @@ class ImportTest {
     /** Track id -> {track name, first artist's name}. */
     @SuppressWarnings("unchecked")
     private Map<String, String[]> trackNames(List<String> ids) {
-        List<Object[]> rows = QuarkusTransaction.requiringNew().call(() -> entityManager.createNativeQuery("""
+        List<Object[]> rows = QuarkusTransaction.requiringNew()
+                .call(() -> entityManager
+                        .createNativeQuery("""
                 SELECT t.id, t.name, ar.name FROM tracks t JOIN track_artists ta ON ta.track_id = t.id
                 JOIN artists ar ON ar.id = ta.artist_id WHERE t.id = ANY(CAST(:ids AS text[])) ORDER BY t.id, ta.position
-                """).setParameter("ids", ids.toArray(String[]::new)).getResultList());
+                """)
+                        .setParameter("ids", ids.toArray(String[]::new))
+                        .getResultList());
         Map<String, String[]> names = new java.util.LinkedHashMap<>();
-        rows.forEach(r -> names.putIfAbsent((String) r[0], new String[] { (String) r[1], (String) r[2] }));
+        rows.forEach(r -> names.putIfAbsent((String) r[0], new String[] {(String) r[1], (String) r[2]}));
         return names;
     }
 
     private String unmatched(String importId) {
-        return QuarkusTransaction.requiringNew().call(() -> (String) entityManager.createNativeQuery(
-                "SELECT CAST(unmatched AS text) FROM import_counts WHERE import_id = :id").setParameter("id", importId)
+        return QuarkusTransaction.requiringNew().call(() -> (String) entityManager
+                .createNativeQuery("SELECT CAST(unmatched AS text) FROM import_counts WHERE import_id = :id")
+                .setParameter("id", importId)
                 .getSingleResult());
     }
 
     /** Reads a timestamp column value whatever type the driver gives. */
     private static final class ImportRepositoryInstants {
         static int secondOfMinute(Object value) {
-            Instant instant = value instanceof java.sql.Timestamp t ? t.toInstant()
+            Instant instant = value instanceof java.sql.Timestamp t
+                    ? t.toInstant()
                     : value instanceof java.time.OffsetDateTime o ? o.toInstant() : (Instant) value;
             return instant.atZone(java.time.ZoneOffset.UTC).getSecond();
         }

@@ -31,10 +31,12 @@ class ProfileSecretsTest {
     }
 
     private static SmallRyeConfig config(String profile) throws IOException {
-        return new SmallRyeConfigBuilder().withProfile(profile)
+        return new SmallRyeConfigBuilder()
+                .withProfile(profile)
                 .withSources(new PropertiesConfigSource(
                         ProfileSecretsTest.class.getClassLoader().getResource("application.properties"), 250))
                 .withSources(new PropertiesConfigSource(Map.of(), "environment", 300))
-                .withMapping(ArchiveConfig.class).build();
+                .withMapping(ArchiveConfig.class)
+                .build();
     }
 }

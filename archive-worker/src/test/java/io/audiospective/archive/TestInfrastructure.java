@@ -11,6 +11,5 @@ import io.quarkus.test.common.WithTestResource;
 @WithTestResource(value = AuthServiceStub.class, scope = TestResourceScope.GLOBAL)
 public final class TestInfrastructure {
 
-    private TestInfrastructure() {
-    }
+    private TestInfrastructure() {}
 }

@@ -57,8 +57,10 @@ class AccessTokenTest {
     @BeforeEach
     void loopbackHostAndSeats() {
         RestAssured.baseURI = "http://127.0.0.1";
-        QuarkusTransaction.requiringNew().run(() -> entityManager.createNativeQuery(
-                "UPDATE membership SET extra_seats = seats_taken + 5 WHERE id = 1").executeUpdate());
+        QuarkusTransaction.requiringNew()
+                .run(() -> entityManager
+                        .createNativeQuery("UPDATE membership SET extra_seats = seats_taken + 5 WHERE id = 1")
+                        .executeUpdate());
     }
 
     /**
@@ -70,18 +72,30 @@ class AccessTokenTest {
     void theServedTokenIsTheContractTheWorkerReads() throws Exception {
         String userId = signedInUser("contract");
 
-        String served = given().auth().oauth2(serviceToken).when()
-                .get(SpotifyAccessToken.BASE_PATH + SpotifyAccessToken.USER_PATH, userId).then().statusCode(200)
-                .contentType(ContentType.JSON).extract().asString();
+        String served = given().auth()
+                .oauth2(serviceToken)
+                .when()
+                .get(SpotifyAccessToken.BASE_PATH + SpotifyAccessToken.USER_PATH, userId)
+                .then()
+                .statusCode(200)
+                .contentType(ContentType.JSON)
+                .extract()
+                .asString();
 
         assertThat(JsonShape.of(served)).isEqualTo(JsonShape.of(SpotifyAccessToken.exampleJson()));
-        SpotifyAccessToken read = new ObjectMapper().registerModule(new JavaTimeModule())
-                .readValue(served, SpotifyAccessToken.class);
+        SpotifyAccessToken read =
+                new ObjectMapper().registerModule(new JavaTimeModule()).readValue(served, SpotifyAccessToken.class);
         assertThat(read.accessToken()).isNotBlank();
         assertThat(read.expiresAt()).isAfter(Instant.now().plus(5, ChronoUnit.MINUTES));
-        String app = given().auth().oauth2(serviceToken).when()
-                .get(SpotifyAccessToken.BASE_PATH + SpotifyAccessToken.APP_PATH).then().statusCode(200)
-                .contentType(ContentType.JSON).extract().asString();
+        String app = given().auth()
+                .oauth2(serviceToken)
+                .when()
+                .get(SpotifyAccessToken.BASE_PATH + SpotifyAccessToken.APP_PATH)
+                .then()
+                .statusCode(200)
+                .contentType(ContentType.JSON)
+                .extract()
+                .asString();
         assertThat(JsonShape.of(app)).isEqualTo(JsonShape.of(SpotifyAccessToken.exampleJson()));
     }
 
@@ -118,14 +132,22 @@ class AccessTokenTest {
         post(SpotifySignIn.emulatorBase() + "/emulator/users/" + userId + "/revoke-refresh-tokens");
         expireAccessTokenSoon(userId);
 
-        given().auth().oauth2(serviceToken).when().get("/internal/users/{id}/access-token", userId).then()
+        given().auth()
+                .oauth2(serviceToken)
+                .when()
+                .get("/internal/users/{id}/access-token", userId)
+                .then()
                 .statusCode(409)
                 .contentType(containsString("application/problem+json"))
                 .body("type", equalTo("urn:audiospective:problem:needs-reauth"));
         assertThat(QuarkusTransaction.requiringNew().call(() -> members.findById(userId)).status)
                 .isEqualTo(MemberStatus.NEEDS_REAUTH);
         assertThat(UserEvents.find(userId, UserEventType.NEEDS_REAUTH)).isPresent();
-        given().auth().oauth2(serviceToken).when().get("/internal/users/{id}/access-token", userId).then()
+        given().auth()
+                .oauth2(serviceToken)
+                .when()
+                .get("/internal/users/{id}/access-token", userId)
+                .then()
                 .statusCode(409);
 
         assertThat(SpotifySignIn.signIn(userId).signedIn()).isTrue();
@@ -133,8 +155,13 @@ class AccessTokenTest {
         assertThat(QuarkusTransaction.requiringNew().call(() -> members.findById(userId)).status)
                 .isEqualTo(MemberStatus.ACTIVE);
         assertThat(UserEvents.find(userId, UserEventType.REAUTHORIZED)).isPresent();
-        given().auth().oauth2(serviceToken).when().get("/internal/users/{id}/access-token", userId).then()
-                .statusCode(200).body("accessToken", notNullValue());
+        given().auth()
+                .oauth2(serviceToken)
+                .when()
+                .get("/internal/users/{id}/access-token", userId)
+                .then()
+                .statusCode(200)
+                .body("accessToken", notNullValue());
     }
 
     @Test
@@ -144,21 +171,36 @@ class AccessTokenTest {
         post(SpotifySignIn.emulatorBase() + "/emulator/users/" + userId + "/expire-access-tokens");
         String fingerprint = TokenFingerprint.of(refused).value();
 
-        String renewed = given().auth().oauth2(serviceToken).queryParam("rejected", fingerprint)
-                .when().get("/internal/users/{id}/access-token", userId).then()
-                .statusCode(200).extract().path("accessToken");
+        String renewed = given().auth()
+                .oauth2(serviceToken)
+                .queryParam("rejected", fingerprint)
+                .when()
+                .get("/internal/users/{id}/access-token", userId)
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("accessToken");
         assertThat(renewed).isNotEqualTo(refused);
         // a second worker reporting the same refused token gets the renewed one, without another refresh
         long refreshes = tokenEndpointCalls();
-        given().auth().oauth2(serviceToken).queryParam("rejected", fingerprint)
-                .when().get("/internal/users/{id}/access-token", userId).then()
-                .statusCode(200).body("accessToken", equalTo(renewed));
+        given().auth()
+                .oauth2(serviceToken)
+                .queryParam("rejected", fingerprint)
+                .when()
+                .get("/internal/users/{id}/access-token", userId)
+                .then()
+                .statusCode(200)
+                .body("accessToken", equalTo(renewed));
         assertThat(tokenEndpointCalls()).isEqualTo(refreshes);
 
         post(SpotifySignIn.emulatorBase() + "/emulator/users/" + userId + "/revoke-refresh-tokens");
         post(SpotifySignIn.emulatorBase() + "/emulator/users/" + userId + "/expire-access-tokens");
-        given().auth().oauth2(serviceToken).queryParam("rejected", TokenFingerprint.of(renewed).value())
-                .when().get("/internal/users/{id}/access-token", userId).then()
+        given().auth()
+                .oauth2(serviceToken)
+                .queryParam("rejected", TokenFingerprint.of(renewed).value())
+                .when()
+                .get("/internal/users/{id}/access-token", userId)
+                .then()
                 .statusCode(409)
                 .body("type", equalTo("urn:audiospective:problem:needs-reauth"));
     }
@@ -190,20 +232,33 @@ class AccessTokenTest {
         String trigger = "refuse_" + UUID.randomUUID().toString().replace("-", "");
         // a real failed commit: PostgreSQL refuses this member's token update at COMMIT, after Spotify rotated
         QuarkusTransaction.requiringNew().run(() -> {
-            entityManager.createNativeQuery("CREATE FUNCTION " + trigger + "() RETURNS trigger LANGUAGE plpgsql AS "
-                    + "$$ BEGIN RAISE EXCEPTION 'commit refused by the test'; END $$").executeUpdate();
-            entityManager.createNativeQuery("CREATE CONSTRAINT TRIGGER " + trigger + " AFTER UPDATE ON spotify_tokens"
-                    + " DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (NEW.user_id = '" + userId + "')"
-                    + " EXECUTE FUNCTION " + trigger + "()").executeUpdate();
+            entityManager
+                    .createNativeQuery("CREATE FUNCTION " + trigger + "() RETURNS trigger LANGUAGE plpgsql AS "
+                            + "$$ BEGIN RAISE EXCEPTION 'commit refused by the test'; END $$")
+                    .executeUpdate();
+            entityManager
+                    .createNativeQuery("CREATE CONSTRAINT TRIGGER " + trigger + " AFTER UPDATE ON spotify_tokens"
+                            + " DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (NEW.user_id = '" + userId + "')"
+                            + " EXECUTE FUNCTION " + trigger + "()")
+                    .executeUpdate();
         });
         long refreshes = tokenEndpointCalls();
         try {
-            given().auth().oauth2(serviceToken).when().get("/internal/users/{id}/access-token", userId).then()
-                    .statusCode(500).contentType(containsString("application/problem+json"));
+            given().auth()
+                    .oauth2(serviceToken)
+                    .when()
+                    .get("/internal/users/{id}/access-token", userId)
+                    .then()
+                    .statusCode(500)
+                    .contentType(containsString("application/problem+json"));
         } finally {
             QuarkusTransaction.requiringNew().run(() -> {
-                entityManager.createNativeQuery("DROP TRIGGER " + trigger + " ON spotify_tokens").executeUpdate();
-                entityManager.createNativeQuery("DROP FUNCTION " + trigger + "()").executeUpdate();
+                entityManager
+                        .createNativeQuery("DROP TRIGGER " + trigger + " ON spotify_tokens")
+                        .executeUpdate();
+                entityManager
+                        .createNativeQuery("DROP FUNCTION " + trigger + "()")
+                        .executeUpdate();
             });
         }
         assertThat(tokenEndpointCalls()).isEqualTo(refreshes + 1);
@@ -222,19 +277,50 @@ class AccessTokenTest {
         String userId = signedInUser("catalogue");
         String apiToken = SpotifySignIn.signIn(userId).apiToken();
         given().when().get("/internal/app-access-token").then().statusCode(401);
-        given().auth().oauth2(apiToken).when().get("/internal/app-access-token").then().statusCode(403);
+        given().auth()
+                .oauth2(apiToken)
+                .when()
+                .get("/internal/app-access-token")
+                .then()
+                .statusCode(403);
 
-        String app = given().auth().oauth2(serviceToken).when().get("/internal/app-access-token").then()
-                .statusCode(200).body("expiresAt", notNullValue()).extract().path("accessToken");
+        String app = given().auth()
+                .oauth2(serviceToken)
+                .when()
+                .get("/internal/app-access-token")
+                .then()
+                .statusCode(200)
+                .body("expiresAt", notNullValue())
+                .extract()
+                .path("accessToken");
         // the same token until it nears its expiry, whoever asks
-        given().auth().oauth2(serviceToken).when().get("/internal/app-access-token").then()
-                .statusCode(200).body("accessToken", equalTo(app));
+        given().auth()
+                .oauth2(serviceToken)
+                .when()
+                .get("/internal/app-access-token")
+                .then()
+                .statusCode(200)
+                .body("accessToken", equalTo(app));
         assertThat(app).isNotEqualTo(accessToken(userId).get("accessToken"));
-        String artist = given().when().get(SpotifySignIn.emulatorBase() + "/emulator/catalogue?limit=1").then()
-                .statusCode(200).extract().jsonPath().getString("artist_ids[0]");
-        given().auth().oauth2(app).when().get(SpotifySignIn.emulatorBase() + "/v1/artists/" + artist).then()
+        String artist = given().when()
+                .get(SpotifySignIn.emulatorBase() + "/emulator/catalogue?limit=1")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getString("artist_ids[0]");
+        given().auth()
+                .oauth2(app)
+                .when()
+                .get(SpotifySignIn.emulatorBase() + "/v1/artists/" + artist)
+                .then()
                 .statusCode(200);
-        given().auth().oauth2(app).when().get(SpotifySignIn.emulatorBase() + "/v1/me").then().statusCode(401);
+        given().auth()
+                .oauth2(app)
+                .when()
+                .get(SpotifySignIn.emulatorBase() + "/v1/me")
+                .then()
+                .statusCode(401);
     }
 
     @Test
@@ -243,12 +329,25 @@ class AccessTokenTest {
         String apiToken = SpotifySignIn.signIn(userId).apiToken();
 
         given().when().get("/internal/users/{id}/access-token", userId).then().statusCode(401);
-        given().auth().oauth2("not-a-token").when().get("/internal/users/{id}/access-token", userId).then()
+        given().auth()
+                .oauth2("not-a-token")
+                .when()
+                .get("/internal/users/{id}/access-token", userId)
+                .then()
                 .statusCode(401);
-        given().auth().oauth2(apiToken).when().get("/internal/users/{id}/access-token", userId).then()
+        given().auth()
+                .oauth2(apiToken)
+                .when()
+                .get("/internal/users/{id}/access-token", userId)
+                .then()
                 .statusCode(403);
-        given().auth().oauth2(serviceToken).when().get("/internal/users/{id}/access-token", "nobody-" + userId)
-                .then().statusCode(404).contentType(containsString("application/problem+json"));
+        given().auth()
+                .oauth2(serviceToken)
+                .when()
+                .get("/internal/users/{id}/access-token", "nobody-" + userId)
+                .then()
+                .statusCode(404)
+                .contentType(containsString("application/problem+json"));
         given().auth().oauth2(apiToken).when().get("/admin/waitlist").then().statusCode(403);
     }
 
@@ -257,10 +356,22 @@ class AccessTokenTest {
         String userId = signedInUser("leaving");
         String apiToken = SpotifySignIn.signIn(userId).apiToken();
 
-        given().auth().oauth2(apiToken).when().get("/api/v1/account").then().statusCode(200)
-                .body("status", equalTo("ACTIVE")).body("reconnectBy", nullValue());
-        String renewed = given().auth().oauth2(apiToken).when().post("/api/v1/auth/token").then()
-                .statusCode(200).extract().path("accessToken");
+        given().auth()
+                .oauth2(apiToken)
+                .when()
+                .get("/api/v1/account")
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("ACTIVE"))
+                .body("reconnectBy", nullValue());
+        String renewed = given().auth()
+                .oauth2(apiToken)
+                .when()
+                .post("/api/v1/auth/token")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("accessToken");
         given().auth().oauth2(renewed).when().get("/api/v1/account").then().statusCode(200);
 
         given().auth().oauth2(renewed).when().post("/api/v1/auth/logout").then().statusCode(204);
@@ -268,9 +379,14 @@ class AccessTokenTest {
 
         String again = SpotifySignIn.signIn(userId).apiToken();
         given().auth().oauth2(again).when().delete("/api/v1/account").then().statusCode(204);
-        assertThat(QuarkusTransaction.requiringNew().call(() -> members.findById(userId))).isNull();
+        assertThat(QuarkusTransaction.requiringNew().call(() -> members.findById(userId)))
+                .isNull();
         assertThat(UserEvents.find(userId, UserEventType.DELETED)).isPresent();
-        given().auth().oauth2(serviceToken).when().get("/internal/users/{id}/access-token", userId).then()
+        given().auth()
+                .oauth2(serviceToken)
+                .when()
+                .get("/internal/users/{id}/access-token", userId)
+                .then()
                 .statusCode(404);
     }
 
@@ -281,8 +397,15 @@ class AccessTokenTest {
         Instant authorizedAt = Instant.now().minus(170, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
         QuarkusTransaction.requiringNew().run(() -> members.findById(userId).authorizedAt = authorizedAt);
 
-        given().auth().oauth2(apiToken).when().get("/api/v1/account").then().statusCode(200)
-                .body("reconnectBy", equalTo(authorizedAt.plus(182, ChronoUnit.DAYS).toString()));
+        given().auth()
+                .oauth2(apiToken)
+                .when()
+                .get("/api/v1/account")
+                .then()
+                .statusCode(200)
+                .body(
+                        "reconnectBy",
+                        equalTo(authorizedAt.plus(182, ChronoUnit.DAYS).toString()));
     }
 
     @Test
@@ -292,57 +415,104 @@ class AccessTokenTest {
         String email = "fan-" + UUID.randomUUID() + "@example.org";
         given().formParam("email", email).when().post("/waitlist").then().statusCode(200);
 
-        List<Map<String, Object>> waitlist = given().auth().oauth2(adminToken).when().get("/admin/waitlist")
-                .then().statusCode(200).extract().jsonPath().getList("$");
-        Number id = (Number) waitlist.stream().filter(e -> email.equals(e.get("email"))).findFirst()
-                .orElseThrow().get("id");
+        List<Map<String, Object>> waitlist = given().auth()
+                .oauth2(adminToken)
+                .when()
+                .get("/admin/waitlist")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("$");
+        Number id = (Number) waitlist.stream()
+                .filter(e -> email.equals(e.get("email")))
+                .findFirst()
+                .orElseThrow()
+                .get("id");
         int extraBefore = extraSeats();
 
-        given().auth().oauth2(adminToken).when().post("/admin/waitlist/{id}/admit", id).then().statusCode(204);
-        given().auth().oauth2(adminToken).when().post("/admin/waitlist/{id}/admit", id).then().statusCode(404);
+        given().auth()
+                .oauth2(adminToken)
+                .when()
+                .post("/admin/waitlist/{id}/admit", id)
+                .then()
+                .statusCode(204);
+        given().auth()
+                .oauth2(adminToken)
+                .when()
+                .post("/admin/waitlist/{id}/admit", id)
+                .then()
+                .statusCode(404);
         assertThat(extraSeats()).isEqualTo(extraBefore + 1);
     }
 
     private String signedInUser(String kind) {
-        String userId = SpotifySignIn.createUsers(kind + UUID.randomUUID().toString().substring(0, 8), 1).get(0);
+        String userId = SpotifySignIn.createUsers(
+                        kind + UUID.randomUUID().toString().substring(0, 8), 1)
+                .get(0);
         assertThat(SpotifySignIn.signIn(userId).signedIn()).isTrue();
         return userId;
     }
 
     private Map<String, String> accessToken(String userId) {
-        return given().auth().oauth2(serviceToken).when().get("/internal/users/{id}/access-token", userId).then()
-                .statusCode(200).extract().jsonPath().getMap("$");
+        return given().auth()
+                .oauth2(serviceToken)
+                .when()
+                .get("/internal/users/{id}/access-token", userId)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getMap("$");
     }
 
     private void expireAccessTokenSoon(String userId) {
-        QuarkusTransaction.requiringNew().run(() -> entityManager.createNativeQuery(
-                "UPDATE spotify_tokens SET access_expires_at = now() + interval '1 minute' WHERE user_id = :id")
-                .setParameter("id", userId).executeUpdate());
+        QuarkusTransaction.requiringNew()
+                .run(() -> entityManager
+                        .createNativeQuery(
+                                "UPDATE spotify_tokens SET access_expires_at = now() + interval '1 minute' WHERE user_id = :id")
+                        .setParameter("id", userId)
+                        .executeUpdate());
     }
 
     private int extraSeats() {
-        return QuarkusTransaction.requiringNew().call(() -> ((Number) entityManager
-                .createNativeQuery("SELECT extra_seats FROM membership WHERE id = 1").getSingleResult()).intValue());
+        return QuarkusTransaction.requiringNew()
+                .call(() -> ((Number) entityManager
+                                .createNativeQuery("SELECT extra_seats FROM membership WHERE id = 1")
+                                .getSingleResult())
+                        .intValue());
     }
 
     private static long tokenEndpointCalls() {
-        Map<String, Map<String, Number>> counters = given().when().get(SpotifySignIn.emulatorBase()
-                + "/emulator/counters").then().statusCode(200).extract().jsonPath().getMap("$");
-        return counters.getOrDefault("POST /api/token", Map.of()).values().stream().mapToLong(Number::longValue)
+        Map<String, Map<String, Number>> counters = given().when()
+                .get(SpotifySignIn.emulatorBase() + "/emulator/counters")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getMap("$");
+        return counters.getOrDefault("POST /api/token", Map.of()).values().stream()
+                .mapToLong(Number::longValue)
                 .sum();
     }
 
     private static void putSettings(String json) {
-        given().contentType(ContentType.JSON).body(json).when().put(SpotifySignIn.emulatorBase()
-                + "/emulator/settings").then().statusCode(200);
+        given().contentType(ContentType.JSON)
+                .body(json)
+                .when()
+                .put(SpotifySignIn.emulatorBase() + "/emulator/settings")
+                .then()
+                .statusCode(200);
     }
 
     private static void resetSettings() {
-        given().when().post(SpotifySignIn.emulatorBase() + "/emulator/settings/reset").then().statusCode(200);
+        given().when()
+                .post(SpotifySignIn.emulatorBase() + "/emulator/settings/reset")
+                .then()
+                .statusCode(200);
     }
 
     private static void post(String url) {
         given().contentType(ContentType.JSON).when().post(url).then().statusCode(200);
     }
-
 }

@@ -19,7 +19,12 @@ class AdminParametersTest {
     @Test
     void aWaitlistIdThatIsNoNumberIsABadRequest() {
         for (String id : new String[] {"abc", "99999999999999999999", "1e3", "-"}) {
-            given().auth().oauth2(admin).when().post("/admin/waitlist/{id}/admit", id).then().statusCode(400)
+            given().auth()
+                    .oauth2(admin)
+                    .when()
+                    .post("/admin/waitlist/{id}/admit", id)
+                    .then()
+                    .statusCode(400)
                     .contentType("application/problem+json")
                     .body("status", equalTo(400))
                     .body("detail", containsString("not valid"))
@@ -29,7 +34,12 @@ class AdminParametersTest {
 
     @Test
     void aNumberNobodyWaitsUnderIsStillNotFound() {
-        given().auth().oauth2(admin).when().post("/admin/waitlist/{id}/admit", Long.MAX_VALUE).then().statusCode(404)
+        given().auth()
+                .oauth2(admin)
+                .when()
+                .post("/admin/waitlist/{id}/admit", Long.MAX_VALUE)
+                .then()
+                .statusCode(404)
                 .contentType("application/problem+json");
     }
 }

@@ -34,13 +34,17 @@ class ApiTokenVerificationTest {
     @BeforeEach
     void loopbackHostAndSeats() {
         RestAssured.baseURI = "http://127.0.0.1";
-        QuarkusTransaction.requiringNew().run(() -> entityManager.createNativeQuery(
-                "UPDATE membership SET extra_seats = seats_taken + 1 WHERE id = 1").executeUpdate());
+        QuarkusTransaction.requiringNew()
+                .run(() -> entityManager
+                        .createNativeQuery("UPDATE membership SET extra_seats = seats_taken + 1 WHERE id = 1")
+                        .executeUpdate());
     }
 
     @Test
     void issuedTokensNameTheApiAsAudienceAndAreRs256() throws Exception {
-        String userId = SpotifySignIn.createUsers("aud" + UUID.randomUUID().toString().substring(0, 8), 1).get(0);
+        String userId = SpotifySignIn.createUsers(
+                        "aud" + UUID.randomUUID().toString().substring(0, 8), 1)
+                .get(0);
         String apiToken = SpotifySignIn.signIn(userId).apiToken();
 
         String[] parts = apiToken.split("\\.");
@@ -51,18 +55,40 @@ class ApiTokenVerificationTest {
         assertThat(claims.path("sub").asText()).isEqualTo(userId);
 
         given().auth().oauth2(apiToken).when().get("/api/v1/account").then().statusCode(200);
-        given().auth().oauth2(tokens.user(userId)).when().get("/api/v1/account").then().statusCode(200);
-        given().auth().oauth2(tokens.audience(null, userId)).when().get("/api/v1/account").then().statusCode(401);
-        given().auth().oauth2(tokens.audience("another-api", userId)).when().get("/api/v1/account").then()
+        given().auth()
+                .oauth2(tokens.user(userId))
+                .when()
+                .get("/api/v1/account")
+                .then()
+                .statusCode(200);
+        given().auth()
+                .oauth2(tokens.audience(null, userId))
+                .when()
+                .get("/api/v1/account")
+                .then()
                 .statusCode(401);
-        given().auth().oauth2(tokens.algorithm(AlgorithmIdentifiers.RSA_USING_SHA512, userId)).when()
-                .get("/api/v1/account").then().statusCode(401);
-        given().auth().oauth2(tokens.algorithm(AlgorithmIdentifiers.RSA_PSS_USING_SHA256, userId)).when()
-                .get("/admin/waitlist").then().statusCode(401);
+        given().auth()
+                .oauth2(tokens.audience("another-api", userId))
+                .when()
+                .get("/api/v1/account")
+                .then()
+                .statusCode(401);
+        given().auth()
+                .oauth2(tokens.algorithm(AlgorithmIdentifiers.RSA_USING_SHA512, userId))
+                .when()
+                .get("/api/v1/account")
+                .then()
+                .statusCode(401);
+        given().auth()
+                .oauth2(tokens.algorithm(AlgorithmIdentifiers.RSA_PSS_USING_SHA256, userId))
+                .when()
+                .get("/admin/waitlist")
+                .then()
+                .statusCode(401);
     }
 
     private static JsonNode json(String base64Url) throws Exception {
-        return new ObjectMapper().readTree(
-                new String(Base64.getUrlDecoder().decode(base64Url), StandardCharsets.UTF_8));
+        return new ObjectMapper()
+                .readTree(new String(Base64.getUrlDecoder().decode(base64Url), StandardCharsets.UTF_8));
     }
 }

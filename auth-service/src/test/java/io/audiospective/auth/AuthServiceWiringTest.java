@@ -54,10 +54,18 @@ class AuthServiceWiringTest {
 
     @Test
     void healthMetricsAndOpenApiAreServed() {
-        given().when().get("/q/health/ready").then().statusCode(200)
+        given().when()
+                .get("/q/health/ready")
+                .then()
+                .statusCode(200)
                 .body("status", equalTo("UP"))
-                .body("checks.name", hasItems("database-schema", "Database connections health check",
-                        "Redis connection health check", "kafka"));
+                .body(
+                        "checks.name",
+                        hasItems(
+                                "database-schema",
+                                "Database connections health check",
+                                "Redis connection health check",
+                                "kafka"));
         given().when().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
         given().when().get("/q/metrics").then().statusCode(200);
         given().when().get("/q/openapi").then().statusCode(200);
@@ -100,21 +108,22 @@ class AuthServiceWiringTest {
         CountDownLatch commit = new CountDownLatch(1);
         CompletableFuture<UserEvent> heldEvent = CompletableFuture.supplyAsync(() -> QuarkusTransaction.requiringNew()
                 .call(() -> {
-                    UserEvent event = outbox.append(held, UserEventType.REGISTERED, Instant.now(), "Ada",
-                            "Europe/London");
+                    UserEvent event =
+                            outbox.append(held, UserEventType.REGISTERED, Instant.now(), "Ada", "Europe/London");
                     appended.countDown();
                     // the transaction stays open until the marker, written after it, is on the topic
                     assertThat(commit.await(60, TimeUnit.SECONDS)).isTrue();
                     return event;
                 }));
         assertThat(appended.await(30, TimeUnit.SECONDS)).isTrue();
-        UserEvent markerEvent = QuarkusTransaction.requiringNew().call(() -> outbox.append(marker,
-                UserEventType.REGISTERED, Instant.now(), null, null));
+        UserEvent markerEvent = QuarkusTransaction.requiringNew()
+                .call(() -> outbox.append(marker, UserEventType.REGISTERED, Instant.now(), null, null));
         String rolledBack = freshUser();
         assertThatThrownBy(() -> QuarkusTransaction.requiringNew().run(() -> {
-            outbox.append(rolledBack, UserEventType.DELETED, Instant.now(), null, null);
-            throw new IllegalStateException("the change fails after its event was written");
-        })).hasMessageContaining("the change fails");
+                    outbox.append(rolledBack, UserEventType.DELETED, Instant.now(), null, null);
+                    throw new IllegalStateException("the change fails after its event was written");
+                }))
+                .hasMessageContaining("the change fails");
 
         try (KafkaCompanion kafka = new KafkaCompanion(bootstrapServers)) {
             var consumed = kafka.consume(String.class, byte[].class)
@@ -122,13 +131,19 @@ class AuthServiceWiringTest {
                     .withOffsetReset(OffsetResetStrategy.EARLIEST)
                     .fromTopics(Topics.USERS);
             try {
-                await().atMost(Duration.ofSeconds(30)).until(() -> keys(consumed).contains(marker));
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> keys(consumed).contains(marker));
                 assertThat(keys(consumed)).doesNotContain(held);
 
                 commit.countDown();
                 UserEvent event = heldEvent.get(30, TimeUnit.SECONDS);
-                var record = await().atMost(Duration.ofSeconds(30)).until(() -> consumed.getRecords().stream()
-                        .filter(r -> held.equals(r.key())).findFirst(), Optional::isPresent).orElseThrow();
+                var record = await().atMost(Duration.ofSeconds(30))
+                        .until(
+                                () -> consumed.getRecords().stream()
+                                        .filter(r -> held.equals(r.key()))
+                                        .findFirst(),
+                                Optional::isPresent)
+                        .orElseThrow();
                 UserEvent published = MessageCodec.decode(record.value(), UserEvent.class);
                 assertThat(published).isEqualTo(event);
                 // drawn first, committed last: the sequence orders the member's events, not the topic's order

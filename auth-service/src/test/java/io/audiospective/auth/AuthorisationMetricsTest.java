@@ -26,8 +26,8 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTest
 class AuthorisationMetricsTest {
 
-    private static final Pattern SAMPLE = Pattern.compile("^(auth_reauthorisation_due|auth_members)\\{(\\w+)=\"([^\"]+)\"[^}]*}\\s+(\\S+)",
-            Pattern.MULTILINE);
+    private static final Pattern SAMPLE = Pattern.compile(
+            "^(auth_reauthorisation_due|auth_members)\\{(\\w+)=\"([^\"]+)\"[^}]*}\\s+(\\S+)", Pattern.MULTILINE);
 
     @Inject
     AuthorisationMetrics metrics;
@@ -43,7 +43,12 @@ class AuthorisationMetricsTest {
 
     /** "auth_reauthorisation_due/7d" -> value, from the Prometheus endpoint. */
     static Map<String, Double> scrape() {
-        String body = given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+        String body = given().when()
+                .get("/q/metrics")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
         Map<String, Double> samples = new HashMap<>();
         Matcher m = SAMPLE.matcher(body);
         while (m.find()) {
@@ -71,10 +76,15 @@ class AuthorisationMetricsTest {
     void countsActiveMembersWhoseAuthorisationEndsWithinEachWindow() {
         metrics.refresh();
         Map<String, Double> before = scrape();
-        assertThat(before).containsKeys("auth_reauthorisation_due/1d", "auth_reauthorisation_due/7d",
-                "auth_reauthorisation_due/30d", "auth_members/ACTIVE", "auth_members/NEEDS_REAUTH");
+        assertThat(before)
+                .containsKeys(
+                        "auth_reauthorisation_due/1d",
+                        "auth_reauthorisation_due/7d",
+                        "auth_reauthorisation_due/30d",
+                        "auth_members/ACTIVE",
+                        "auth_members/NEEDS_REAUTH");
 
-        member(MemberStatus.ACTIVE, Duration.ofHours(-2));   // ended, not yet marked by the expiry job: due
+        member(MemberStatus.ACTIVE, Duration.ofHours(-2)); // ended, not yet marked by the expiry job: due
         member(MemberStatus.ACTIVE, Duration.ofHours(12));
         member(MemberStatus.ACTIVE, Duration.ofDays(3));
         member(MemberStatus.ACTIVE, Duration.ofDays(20));
@@ -83,10 +93,15 @@ class AuthorisationMetricsTest {
         metrics.refresh();
         Map<String, Double> after = scrape();
 
-        assertThat(after.get("auth_reauthorisation_due/1d") - before.get("auth_reauthorisation_due/1d")).isEqualTo(2);
-        assertThat(after.get("auth_reauthorisation_due/7d") - before.get("auth_reauthorisation_due/7d")).isEqualTo(3);
-        assertThat(after.get("auth_reauthorisation_due/30d") - before.get("auth_reauthorisation_due/30d")).isEqualTo(4);
-        assertThat(after.get("auth_members/ACTIVE") - before.get("auth_members/ACTIVE")).isEqualTo(5);
-        assertThat(after.get("auth_members/NEEDS_REAUTH") - before.get("auth_members/NEEDS_REAUTH")).isEqualTo(1);
+        assertThat(after.get("auth_reauthorisation_due/1d") - before.get("auth_reauthorisation_due/1d"))
+                .isEqualTo(2);
+        assertThat(after.get("auth_reauthorisation_due/7d") - before.get("auth_reauthorisation_due/7d"))
+                .isEqualTo(3);
+        assertThat(after.get("auth_reauthorisation_due/30d") - before.get("auth_reauthorisation_due/30d"))
+                .isEqualTo(4);
+        assertThat(after.get("auth_members/ACTIVE") - before.get("auth_members/ACTIVE"))
+                .isEqualTo(5);
+        assertThat(after.get("auth_members/NEEDS_REAUTH") - before.get("auth_members/NEEDS_REAUTH"))
+                .isEqualTo(1);
     }
 }

@@ -37,25 +37,40 @@ class PageSecurityTest {
     @BeforeEach
     void loopbackHostAndAFullCap() {
         RestAssured.baseURI = "http://127.0.0.1";
-        QuarkusTransaction.requiringNew().run(() -> entityManager.createNativeQuery(
-                "UPDATE membership SET extra_seats = seats_taken WHERE id = 1").executeUpdate());
+        QuarkusTransaction.requiringNew()
+                .run(() -> entityManager
+                        .createNativeQuery("UPDATE membership SET extra_seats = seats_taken WHERE id = 1")
+                        .executeUpdate());
     }
 
     @Test
     void theWaitlistPageRunsUnderAPolicyAdmittingOnlyItsOwnStyle() throws Exception {
-        Response page = given().when().get("/login").then().statusCode(200)
+        Response page = given().when()
+                .get("/login")
+                .then()
+                .statusCode(200)
                 .header("X-Content-Type-Options", "nosniff")
                 .header("Strict-Transport-Security", startsWith("max-age="))
                 .header("X-Frame-Options", "DENY")
-                .extract().response();
+                .extract()
+                .response();
         String policy = page.header("Content-Security-Policy");
         Matcher style = Pattern.compile("<style>(.*?)</style>", Pattern.DOTALL).matcher(page.asString());
         assertThat(style.find()).isTrue();
-        String hash = Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256")
-                .digest(style.group(1).getBytes(StandardCharsets.UTF_8)));
-        assertThat(policy).contains("default-src 'none'", "style-src 'sha256-" + hash + "'", "form-action 'self'",
-                "frame-ancestors 'none'").doesNotContain("unsafe-inline", "script-src");
-        given().when().get("/.well-known/jwks.json").then().statusCode(200)
+        String hash = Base64.getEncoder()
+                .encodeToString(MessageDigest.getInstance("SHA-256")
+                        .digest(style.group(1).getBytes(StandardCharsets.UTF_8)));
+        assertThat(policy)
+                .contains(
+                        "default-src 'none'",
+                        "style-src 'sha256-" + hash + "'",
+                        "form-action 'self'",
+                        "frame-ancestors 'none'")
+                .doesNotContain("unsafe-inline", "script-src");
+        given().when()
+                .get("/.well-known/jwks.json")
+                .then()
+                .statusCode(200)
                 .header("X-Content-Type-Options", "nosniff")
                 .header("Content-Security-Policy", startsWith("default-src 'none'"));
     }
@@ -65,18 +80,30 @@ class PageSecurityTest {
         // a client address of its own, as the ingress controller would forward it
         String client = "10.%d.%d.%d".formatted(rnd(), rnd(), rnd());
         for (int i = 0; i < 5; i++) {
-            given().header("X-Forwarded-For", client).formParam("email", "someone" + i + "@example.org")
-                    .when().post("/waitlist").then().statusCode(200);
+            given().header("X-Forwarded-For", client)
+                    .formParam("email", "someone" + i + "@example.org")
+                    .when()
+                    .post("/waitlist")
+                    .then()
+                    .statusCode(200);
         }
-        given().header("X-Forwarded-For", client).formParam("email", "sixth@example.org")
-                .when().post("/waitlist").then().statusCode(429)
+        given().header("X-Forwarded-For", client)
+                .formParam("email", "sixth@example.org")
+                .when()
+                .post("/waitlist")
+                .then()
+                .statusCode(429)
                 .contentType("application/problem+json")
                 .header("Retry-After", Integer::parseInt, allOf(greaterThan(0), lessThanOrEqualTo(600)))
                 .body("status", equalTo(429))
                 .body("detail", containsString("try again"));
         // another client is not held up
         given().header("X-Forwarded-For", "10.%d.%d.%d".formatted(rnd(), rnd(), rnd()))
-                .formParam("email", "other@example.org").when().post("/waitlist").then().statusCode(200);
+                .formParam("email", "other@example.org")
+                .when()
+                .post("/waitlist")
+                .then()
+                .statusCode(200);
     }
 
     private static int rnd() {

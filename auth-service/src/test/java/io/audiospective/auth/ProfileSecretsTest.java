@@ -37,13 +37,16 @@ class ProfileSecretsTest {
 
     @Test
     void productionNamesEachMissingSecret() {
-        assertThatThrownBy(() -> config("prod")).hasMessageContainingAll("SERVICE_TOKEN", "VAULT_KEYS",
-                "VAULT_ACTIVE_KEY_ID");
+        assertThatThrownBy(() -> config("prod"))
+                .hasMessageContainingAll("SERVICE_TOKEN", "VAULT_KEYS", "VAULT_ACTIVE_KEY_ID");
     }
 
     @Test
     void productionRefusesToStartWithoutTheOidcStateSecret() {
-        SmallRyeConfig config = new SmallRyeConfigBuilder().withProfile("prod").withSources(properties()).build();
+        SmallRyeConfig config = new SmallRyeConfigBuilder()
+                .withProfile("prod")
+                .withSources(properties())
+                .build();
 
         // whether the unset variable already fails the look-up or leaves the secret empty, the start fails naming it
         assertThatThrownBy(() -> new OidcStateSecretRequired(config.getOptionalValue(STATE_SECRET, String.class)))
@@ -51,9 +54,12 @@ class ProfileSecretsTest {
     }
 
     private static SmallRyeConfig config(String profile) {
-        return new SmallRyeConfigBuilder().withProfile(profile).withSources(properties())
+        return new SmallRyeConfigBuilder()
+                .withProfile(profile)
+                .withSources(properties())
                 .withSources(new PropertiesConfigSource(Map.of(), "environment", 300))
-                .withMapping(AuthConfig.class).build();
+                .withMapping(AuthConfig.class)
+                .build();
     }
 
     private static PropertiesConfigSource properties() {

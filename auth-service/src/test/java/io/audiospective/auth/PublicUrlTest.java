@@ -47,34 +47,53 @@ class PublicUrlTest {
 
     @Test
     void spotifyIsToldThePublicRedirectUriWhateverTheRequestsHostAndScheme() {
-        Response start = given().redirects().follow(false).header("Host", "attacker.example")
-                .when().get("/login/spotify").then().statusCode(302).extract().response();
+        Response start = given().redirects()
+                .follow(false)
+                .header("Host", "attacker.example")
+                .when()
+                .get("/login/spotify")
+                .then()
+                .statusCode(302)
+                .extract()
+                .response();
 
         assertThat(query(start.header("Location"))).containsEntry("redirect_uri", PUBLIC_URL + "/login/spotify");
-        assertThat(setCookies(start, "q_auth")).isNotEmpty().allSatisfy(cookie -> assertThat(cookie)
-                .contains("secure", "httponly", "path=/login/spotify"));
+        assertThat(setCookies(start, "q_auth"))
+                .isNotEmpty()
+                .allSatisfy(cookie -> assertThat(cookie).contains("secure", "httponly", "path=/login/spotify"));
     }
 
     @Test
     void theFrontendStateCookieIsSecureAndHttpOnly() {
-        Response login = given().redirects().follow(false)
-                .when().get("/login?state=" + UUID.randomUUID().toString().replace("-", ""))
-                .then().extract().response();
+        Response login = given().redirects()
+                .follow(false)
+                .when()
+                .get("/login?state=" + UUID.randomUUID().toString().replace("-", ""))
+                .then()
+                .extract()
+                .response();
 
-        assertThat(setCookies(login, LoginResource.FRONTEND_STATE_COOKIE)).singleElement().satisfies(cookie ->
-                assertThat(cookie).contains("secure", "httponly", "samesite=lax", "path=/login/spotify"));
+        assertThat(setCookies(login, LoginResource.FRONTEND_STATE_COOKIE))
+                .singleElement()
+                .satisfies(cookie ->
+                        assertThat(cookie).contains("secure", "httponly", "samesite=lax", "path=/login/spotify"));
     }
 
     /** The attributes of each cookie named {@code name*}, lower case (quarkus-oidc writes HTTPOnly). */
     private static List<List<String>> setCookies(Response response, String name) {
-        return response.headers().getValues("Set-Cookie").stream().filter(c -> c.startsWith(name))
-                .map(c -> Arrays.stream(c.split(";")).skip(1).map(a -> a.trim().toLowerCase(Locale.ROOT)).toList())
+        return response.headers().getValues("Set-Cookie").stream()
+                .filter(c -> c.startsWith(name))
+                .map(c -> Arrays.stream(c.split(";"))
+                        .skip(1)
+                        .map(a -> a.trim().toLowerCase(Locale.ROOT))
+                        .toList())
                 .toList();
     }
 
     private static Map<String, String> query(String url) {
-        return Arrays.stream(URI.create(url).getRawQuery().split("&")).map(p -> p.split("=", 2))
-                .collect(java.util.stream.Collectors.toMap(p -> p[0],
-                        p -> URLDecoder.decode(p[1], StandardCharsets.UTF_8), (a, b) -> a));
+        return Arrays.stream(URI.create(url).getRawQuery().split("&"))
+                .map(p -> p.split("=", 2))
+                .collect(java.util.stream.Collectors.toMap(
+                        p -> p[0], p -> URLDecoder.decode(p[1], StandardCharsets.UTF_8), (a, b) -> a));
     }
 }

@@ -74,19 +74,35 @@ class SignInTest {
         assertThat(new String(stored.refreshToken, StandardCharsets.ISO_8859_1)).doesNotContain(refreshToken);
         assertThat(stored.refreshKeyId).isEqualTo("k1");
 
-        String jwks = given().when().get("/.well-known/jwks.json").then().statusCode(200).extract().asString();
+        String jwks = given().when()
+                .get("/.well-known/jwks.json")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
         JwtClaims claims = new JwtConsumerBuilder()
                 .setVerificationKeyResolver(new JwksVerificationKeyResolver(new JsonWebKeySet(jwks).getJsonWebKeys()))
-                .setExpectedIssuer(given().when().get("/.well-known/openid-configuration").then().statusCode(200)
-                        .extract().path("issuer"))
+                .setExpectedIssuer(given().when()
+                        .get("/.well-known/openid-configuration")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .path("issuer"))
                 .setExpectedAudience("audiospective-api")
-                .build().processToClaims(result.apiToken());
+                .build()
+                .processToClaims(result.apiToken());
         assertThat(claims.getSubject()).isEqualTo(userId);
         assertThat(claims.getStringListClaimValue("groups")).containsExactly("user");
 
         assertThat(UserEvents.find(userId, UserEventType.REGISTERED)).isPresent();
-        given().auth().oauth2(result.apiToken()).when().get("/api/v1/account").then().statusCode(200)
-                .body("userId", equalTo(userId)).body("status", equalTo("ACTIVE"));
+        given().auth()
+                .oauth2(result.apiToken())
+                .when()
+                .get("/api/v1/account")
+                .then()
+                .statusCode(200)
+                .body("userId", equalTo(userId))
+                .body("status", equalTo("ACTIVE"));
     }
 
     @Test
@@ -96,12 +112,23 @@ class SignInTest {
         assertThat(SpotifySignIn.signIn(member).signedIn()).isTrue();
         freeSeats(0);
 
-        given().when().get("/login").then().statusCode(200)
+        given().when()
+                .get("/login")
+                .then()
+                .statusCode(200)
                 .contentType(containsString("text/html"))
                 .body(containsString("All founding seats are taken"))
                 .body(containsString("action=\"/waitlist\""));
-        given().formParam("email", "Someone@Example.org").when().post("/waitlist").then().statusCode(200);
-        given().formParam("email", "not an address").when().post("/waitlist").then().statusCode(400)
+        given().formParam("email", "Someone@Example.org")
+                .when()
+                .post("/waitlist")
+                .then()
+                .statusCode(200);
+        given().formParam("email", "not an address")
+                .when()
+                .post("/waitlist")
+                .then()
+                .statusCode(400)
                 .contentType(containsString("application/problem+json"));
 
         assertThat(SpotifySignIn.signIn(member).signedIn()).isTrue();
@@ -109,7 +136,8 @@ class SignInTest {
         SpotifySignIn.Result turnedAway = SpotifySignIn.signIn(newcomer);
         assertThat(turnedAway.status()).isEqualTo(200);
         assertThat(turnedAway.body()).contains("All founding seats are taken");
-        assertThat(QuarkusTransaction.requiringNew().call(() -> members.findById(newcomer))).isNull();
+        assertThat(QuarkusTransaction.requiringNew().call(() -> members.findById(newcomer)))
+                .isNull();
     }
 
     @Test
@@ -135,26 +163,32 @@ class SignInTest {
         } finally {
             pool.shutdownNow();
         }
-        long created = QuarkusTransaction.requiringNew()
-                .call(() -> members.count("spotifyUserId in ?1", users));
+        long created = QuarkusTransaction.requiringNew().call(() -> members.count("spotifyUserId in ?1", users));
         assertThat(created).isEqualTo(1);
         assertThat(freeSeatCount()).isZero();
     }
 
     /** Makes exactly {@code free} seats available, whatever earlier tests took. */
     private void freeSeats(int free) {
-        QuarkusTransaction.requiringNew().run(() -> entityManager.createNativeQuery(
-                "UPDATE membership SET extra_seats = GREATEST(0, seats_taken - :cap + :free) WHERE id = 1")
-                .setParameter("cap", cap).setParameter("free", free).executeUpdate());
+        QuarkusTransaction.requiringNew()
+                .run(() -> entityManager
+                        .createNativeQuery(
+                                "UPDATE membership SET extra_seats = GREATEST(0, seats_taken - :cap + :free) WHERE id = 1")
+                        .setParameter("cap", cap)
+                        .setParameter("free", free)
+                        .executeUpdate());
         assertThat(freeSeatCount()).isEqualTo(free);
     }
 
     private int freeSeatCount() {
-        return QuarkusTransaction.requiringNew().call(() -> ((Number) entityManager.createNativeQuery(
-                "SELECT :cap + extra_seats - seats_taken FROM membership WHERE id = 1")
-                .setParameter("cap", cap).getSingleResult()).intValue());
+        return QuarkusTransaction.requiringNew()
+                .call(() -> ((Number) entityManager
+                                .createNativeQuery(
+                                        "SELECT :cap + extra_seats - seats_taken FROM membership WHERE id = 1")
+                                .setParameter("cap", cap)
+                                .getSingleResult())
+                        .intValue());
     }
-
 
     private static String fresh(String kind) {
         return kind + UUID.randomUUID().toString().substring(0, 8);

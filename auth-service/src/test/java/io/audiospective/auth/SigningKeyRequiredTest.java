@@ -23,9 +23,15 @@ import io.smallrye.config.SmallRyeConfigBuilder;
 class SigningKeyRequiredTest {
 
     /** The secrets production always has, as the environment would give them; the signing key is left out. */
-    private static final Map<String, String> OTHER_SECRETS = Map.of("SERVICE_TOKEN", "service",
-            "VAULT_KEYS", "k1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", "VAULT_ACTIVE_KEY_ID", "k1",
-            "OIDC_STATE_SECRET", "state");
+    private static final Map<String, String> OTHER_SECRETS = Map.of(
+            "SERVICE_TOKEN",
+            "service",
+            "VAULT_KEYS",
+            "k1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+            "VAULT_ACTIVE_KEY_ID",
+            "k1",
+            "OIDC_STATE_SECRET",
+            "state");
 
     @Test
     void productionRefusesToStartWithoutTheSigningKey() throws IOException {

@@ -23,8 +23,7 @@ import io.audiospective.testing.SpotifyEmulatorTestResource;
 /** Drives the real sign-in through the emulator like a browser: auth-service, Spotify authorize, callback. */
 final class SpotifySignIn {
 
-    private SpotifySignIn() {
-    }
+    private SpotifySignIn() {}
 
     static String authBase() {
         return "http://127.0.0.1:" + io.restassured.RestAssured.port;
@@ -37,8 +36,12 @@ final class SpotifySignIn {
     /** Creates {@code count} synthetic Spotify users and returns their ids. */
     static List<String> createUsers(String prefix, int count) {
         String body = "{\"count\":" + count + ",\"profile\":\"idle\",\"seed\":1,\"prefix\":\"" + prefix + "\"}";
-        send(HttpClient.newHttpClient(), HttpRequest.newBuilder(URI.create(emulatorBase() + "/emulator/users"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build());
+        send(
+                HttpClient.newHttpClient(),
+                HttpRequest.newBuilder(URI.create(emulatorBase() + "/emulator/users"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build());
         return IntStream.rangeClosed(1, count).mapToObj(n -> prefix + "-1-" + n).toList();
     }
 
@@ -56,14 +59,20 @@ final class SpotifySignIn {
     }
 
     static List<HttpCookie> cookies(HttpClient browser) {
-        return ((CookieManager) browser.cookieHandler().orElseThrow()).getCookieStore().getCookies();
+        return ((CookieManager) browser.cookieHandler().orElseThrow())
+                .getCookieStore()
+                .getCookies();
     }
 
     /** Signs in with {@code browser}, starting at {@code start} (auth-service's /login or /login/spotify). */
     static Result signIn(HttpClient browser, String spotifyUserId, String start) {
         HttpResponse<String> response = send(browser, get(start));
         while (response.statusCode() == 303 && response.uri().getPath().equals("/login")) {
-            response = send(browser, get(response.uri().resolve(response.headers().firstValue("Location").orElseThrow()).toString()));
+            response = send(
+                    browser,
+                    get(response.uri()
+                            .resolve(response.headers().firstValue("Location").orElseThrow())
+                            .toString()));
         }
         expect(response, 302);
         String authorize = response.headers().firstValue("Location").orElseThrow();
@@ -71,7 +80,10 @@ final class SpotifySignIn {
         expect(approved, 302);
         String callback = approved.headers().firstValue("Location").orElseThrow();
         HttpResponse<String> done = send(browser, get(callback));
-        return new Result(done.statusCode(), done.headers().firstValue("Location").orElse(null), done.body(),
+        return new Result(
+                done.statusCode(),
+                done.headers().firstValue("Location").orElse(null),
+                done.body(),
                 done.headers().allValues("Set-Cookie"));
     }
 
@@ -81,7 +93,10 @@ final class SpotifySignIn {
     }
 
     private static HttpRequest get(String url) {
-        return HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET().build();
+        return HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(30))
+                .GET()
+                .build();
     }
 
     private static HttpResponse<String> send(HttpClient client, HttpRequest request) {
@@ -97,8 +112,8 @@ final class SpotifySignIn {
 
     private static void expect(HttpResponse<String> response, int status) {
         if (response.statusCode() != status) {
-            throw new AssertionError(response.request().uri() + " answered " + response.statusCode() + ": "
-                    + response.body());
+            throw new AssertionError(
+                    response.request().uri() + " answered " + response.statusCode() + ": " + response.body());
         }
     }
 
@@ -121,7 +136,8 @@ final class SpotifySignIn {
             if (!signedIn()) {
                 throw new AssertionError("Not signed in: " + status + " " + body);
             }
-            return java.util.Arrays.stream(location.substring(location.indexOf('#') + 1).split("&"))
+            return java.util.Arrays.stream(
+                            location.substring(location.indexOf('#') + 1).split("&"))
                     .map(part -> part.split("=", 2))
                     .collect(Collectors.toMap(p -> p[0], p -> URLDecoder.decode(p[1], StandardCharsets.UTF_8)));
         }

@@ -13,6 +13,5 @@ import io.quarkus.test.common.WithTestResource;
 @WithTestResource(value = AuthTestSecrets.class, scope = TestResourceScope.GLOBAL)
 public final class TestInfrastructure {
 
-    private TestInfrastructure() {
-    }
+    private TestInfrastructure() {}
 }

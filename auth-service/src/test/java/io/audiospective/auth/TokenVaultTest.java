@@ -72,8 +72,8 @@ class TokenVaultTest {
         assertThatThrownBy(() -> vault.open(fresh(), Purpose.REFRESH_TOKEN, refresh))
                 .isInstanceOf(IllegalStateException.class);
         // relabelled with another key id that has the same key material
-        assertThatThrownBy(() -> vault.open(userId, Purpose.REFRESH_TOKEN,
-                new TokenVault.Sealed("k0", refresh.format(), refresh.value())))
+        assertThatThrownBy(() -> vault.open(
+                        userId, Purpose.REFRESH_TOKEN, new TokenVault.Sealed("k0", refresh.format(), refresh.value())))
                 .isInstanceOf(IllegalStateException.class);
     }
 
@@ -106,45 +106,66 @@ class TokenVaultTest {
         insertRow(userId, retired, new byte[40], access.keyId(), access.value());
         rotation.countNow();
 
-        given().when().get("/q/health/ready").then().statusCode(503)
+        given().when()
+                .get("/q/health/ready")
+                .then()
+                .statusCode(503)
                 .body("checks.find { it.name == 'vault-keys' }.status", org.hamcrest.Matchers.equalTo("DOWN"))
                 .body("checks.find { it.name == 'vault-keys' }.data.reason", containsString(retired));
 
         QuarkusTransaction.requiringNew().run(() -> tokens.deleteById(userId));
         rotation.countNow();
-        given().when().get("/q/health/ready").then()
+        given().when()
+                .get("/q/health/ready")
+                .then()
                 .body("checks.findAll { it.name == 'vault-keys' }.status", hasItem("UP"));
     }
 
     private void insertRow(String userId, String refreshKeyId, byte[] refresh, String accessKeyId, byte[] access) {
         Instant now = Instant.now();
         QuarkusTransaction.requiringNew().run(() -> {
-            entityManager.createNativeQuery("INSERT INTO members (spotify_user_id, status, created_at, updated_at)"
-                    + " VALUES (:id, 'ACTIVE', :now, :now)").setParameter("id", userId).setParameter("now", now)
+            entityManager
+                    .createNativeQuery("INSERT INTO members (spotify_user_id, status, created_at, updated_at)"
+                            + " VALUES (:id, 'ACTIVE', :now, :now)")
+                    .setParameter("id", userId)
+                    .setParameter("now", now)
                     .executeUpdate();
-            entityManager.createNativeQuery("INSERT INTO spotify_tokens (user_id, refresh_key_id, refresh_token,"
-                    + " access_key_id, access_token, access_expires_at, updated_at)"
-                    + " VALUES (:id, :rk, :r, :ak, :a, :now, :now)")
-                    .setParameter("id", userId).setParameter("rk", refreshKeyId).setParameter("r", refresh)
-                    .setParameter("ak", accessKeyId).setParameter("a", access).setParameter("now", now)
+            entityManager
+                    .createNativeQuery("INSERT INTO spotify_tokens (user_id, refresh_key_id, refresh_token,"
+                            + " access_key_id, access_token, access_expires_at, updated_at)"
+                            + " VALUES (:id, :rk, :r, :ak, :a, :now, :now)")
+                    .setParameter("id", userId)
+                    .setParameter("rk", refreshKeyId)
+                    .setParameter("r", refresh)
+                    .setParameter("ak", accessKeyId)
+                    .setParameter("a", access)
+                    .setParameter("now", now)
                     .executeUpdate();
         });
     }
 
     /** A value as the vault wrote it before values were bound to purpose and key id: to the user id alone. */
     private byte[] legacySeal(String keyId, String userId, String token) {
-        String key = Arrays.stream(configuredKeys.split(",")).map(String::trim)
-                .filter(entry -> entry.startsWith(keyId + ":")).findFirst().orElseThrow()
+        String key = Arrays.stream(configuredKeys.split(","))
+                .map(String::trim)
+                .filter(entry -> entry.startsWith(keyId + ":"))
+                .findFirst()
+                .orElseThrow()
                 .substring(keyId.length() + 1);
         try {
             byte[] nonce = new byte[12];
             new SecureRandom().nextBytes(nonce);
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(Base64.getDecoder().decode(key), "AES"),
+            cipher.init(
+                    Cipher.ENCRYPT_MODE,
+                    new SecretKeySpec(Base64.getDecoder().decode(key), "AES"),
                     new GCMParameterSpec(128, nonce));
             cipher.updateAAD(userId.getBytes(StandardCharsets.UTF_8));
             byte[] sealed = cipher.doFinal(token.getBytes(StandardCharsets.UTF_8));
-            return ByteBuffer.allocate(nonce.length + sealed.length).put(nonce).put(sealed).array();
+            return ByteBuffer.allocate(nonce.length + sealed.length)
+                    .put(nonce)
+                    .put(sealed)
+                    .array();
         } catch (java.security.GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }

@@ -18,8 +18,7 @@ import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 /** Reads the {@code users} topic of the test broker. */
 final class UserEvents {
 
-    private UserEvents() {
-    }
+    private UserEvents() {}
 
     /** The first event of that type for the user, waiting up to 30 s for it. */
     static Optional<UserEvent> find(String userId, UserEventType type) {
@@ -30,10 +29,14 @@ final class UserEvents {
                     .withOffsetReset(OffsetResetStrategy.EARLIEST)
                     .fromTopics(Topics.USERS);
             try {
-                return await().atMost(Duration.ofSeconds(30)).until(() -> consumed.getRecords().stream()
-                        .filter(r -> userId.equals(r.key()))
-                        .map(r -> MessageCodec.decode(r.value(), UserEvent.class))
-                        .filter(e -> e.type() == type).findFirst(), Optional::isPresent);
+                return await().atMost(Duration.ofSeconds(30))
+                        .until(
+                                () -> consumed.getRecords().stream()
+                                        .filter(r -> userId.equals(r.key()))
+                                        .map(r -> MessageCodec.decode(r.value(), UserEvent.class))
+                                        .filter(e -> e.type() == type)
+                                        .findFirst(),
+                                Optional::isPresent);
             } finally {
                 consumed.close();
             }

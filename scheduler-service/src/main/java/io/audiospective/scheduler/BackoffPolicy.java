@@ -43,6 +43,5 @@ public final class BackoffPolicy {
         return backoff.compareTo(step.max()) > 0 ? step.max() : backoff;
     }
 
-    public record Step(Duration base, Duration max) {
-    }
+    public record Step(Duration base, Duration max) {}
 }

@@ -18,8 +18,7 @@ public final class Slots {
     /** Offsets are computed in milliseconds with 64-bit arithmetic, which bounds the period. */
     public static final Duration MAX_PERIOD = Duration.ofMillis(Integer.MAX_VALUE);
 
-    private Slots() {
-    }
+    private Slots() {}
 
     /** The key the database hands to the n-th registered user. */
     public static long keyForSequence(long n) {
@@ -75,6 +74,5 @@ public final class Slots {
     }
 
     /** Keys in [fromInclusive, toExclusive). */
-    public record KeyRange(long fromInclusive, long toExclusive) {
-    }
+    public record KeyRange(long fromInclusive, long toExclusive) {}
 }

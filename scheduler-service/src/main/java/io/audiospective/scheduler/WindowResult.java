@@ -15,8 +15,16 @@ import io.audiospective.model.BatchReason;
  * @param extraPollsDue extra polls that came due, before skipping
  * @param skipped users not published, by reason (e.g. {@code backoff_network}, {@code needs_reauth})
  */
-public record WindowResult(String lane, String publishedBy, Instant start, Instant end, Instant publishedAt,
-        BatchReason slotReason, int slotUsersDue, int extraPollsDue, List<ArchiveBatch> batches,
+public record WindowResult(
+        String lane,
+        String publishedBy,
+        Instant start,
+        Instant end,
+        Instant publishedAt,
+        BatchReason slotReason,
+        int slotUsersDue,
+        int extraPollsDue,
+        List<ArchiveBatch> batches,
         Map<String, Integer> skipped) {
 
     public int usersPublished() {

@@ -41,16 +41,36 @@ class AdminEndpointTest {
         String userId = user(ScheduleStatus.ACTIVE);
         ApiTokens tokens = ApiTokens.ofTestIssuer();
 
-        given().when().get("/admin/users/{id}/schedule", userId).then().statusCode(401)
+        given().when()
+                .get("/admin/users/{id}/schedule", userId)
+                .then()
+                .statusCode(401)
                 .contentType("application/problem+json");
-        given().auth().oauth2(tokens.user("member")).when().get("/admin/users/{id}/schedule", userId).then()
-                .statusCode(403).contentType("application/problem+json");
-        given().auth().oauth2(tokens.foreignIssuer("admin")).when().get("/admin/users/{id}/schedule", userId)
-                .then().statusCode(401);
-        given().auth().oauth2(tokens.audience(null, "admin")).when().get("/admin/users/{id}/schedule", userId)
-                .then().statusCode(401);
-        given().auth().oauth2(tokens.algorithm(AlgorithmIdentifiers.RSA_USING_SHA512, "admin")).when()
-                .get("/admin/users/{id}/schedule", userId).then().statusCode(401);
+        given().auth()
+                .oauth2(tokens.user("member"))
+                .when()
+                .get("/admin/users/{id}/schedule", userId)
+                .then()
+                .statusCode(403)
+                .contentType("application/problem+json");
+        given().auth()
+                .oauth2(tokens.foreignIssuer("admin"))
+                .when()
+                .get("/admin/users/{id}/schedule", userId)
+                .then()
+                .statusCode(401);
+        given().auth()
+                .oauth2(tokens.audience(null, "admin"))
+                .when()
+                .get("/admin/users/{id}/schedule", userId)
+                .then()
+                .statusCode(401);
+        given().auth()
+                .oauth2(tokens.algorithm(AlgorithmIdentifiers.RSA_USING_SHA512, "admin"))
+                .when()
+                .get("/admin/users/{id}/schedule", userId)
+                .then()
+                .statusCode(401);
         asAdmin().when().get("/admin/users/{id}/schedule", userId).then().statusCode(200);
     }
 
@@ -59,9 +79,17 @@ class AdminEndpointTest {
         String userId = user(ScheduleStatus.ACTIVE);
 
         given().when().post("/admin/users/{id}/poll-now", userId).then().statusCode(401);
-        given().auth().oauth2(ApiTokens.ofTestIssuer().user(userId)).when().post("/admin/users/{id}/poll-now", userId)
-                .then().statusCode(403);
-        asAdmin().when().get("/admin/users/{id}/schedule", userId).then().statusCode(200)
+        given().auth()
+                .oauth2(ApiTokens.ofTestIssuer().user(userId))
+                .when()
+                .post("/admin/users/{id}/poll-now", userId)
+                .then()
+                .statusCode(403);
+        asAdmin()
+                .when()
+                .get("/admin/users/{id}/schedule", userId)
+                .then()
+                .statusCode(200)
                 .body("lastBatchId", nullValue());
     }
 
@@ -71,16 +99,24 @@ class AdminEndpointTest {
         long key = QuarkusTransaction.requiringNew().call(() -> users.findById(userId).slotKey);
         Instant before = Instant.now();
 
-        String nextPoll = asAdmin().when().get("/admin/users/{id}/schedule", userId).then().statusCode(200)
+        String nextPoll = asAdmin()
+                .when()
+                .get("/admin/users/{id}/schedule", userId)
+                .then()
+                .statusCode(200)
                 .body("userId", equalTo(userId))
                 .body("status", equalTo("ACTIVE"))
                 .body("pollingPeriod", equalTo("PT1H"))
-                .body("slotOffset", equalTo(Duration.ofMillis(Slots.offsetMillis(key, Duration.ofHours(1)))
-                        .toString()))
+                .body(
+                        "slotOffset",
+                        equalTo(Duration.ofMillis(Slots.offsetMillis(key, Duration.ofHours(1)))
+                                .toString()))
                 .body("consecutiveFailures", equalTo(0))
-                .extract().path("nextPoll");
+                .extract()
+                .path("nextPoll");
 
-        assertThat(Instant.parse(nextPoll)).isAfterOrEqualTo(before.minusSeconds(1))
+        assertThat(Instant.parse(nextPoll))
+                .isAfterOrEqualTo(before.minusSeconds(1))
                 .isBefore(before.plus(Duration.ofHours(1)).plusSeconds(5));
     }
 
@@ -88,40 +124,61 @@ class AdminEndpointTest {
     void pollNowPublishesAManualBatchForTheUser() {
         String userId = user(ScheduleStatus.ACTIVE);
 
-        String batchId = asAdmin().when().post("/admin/users/{id}/poll-now", userId).then().statusCode(202)
+        String batchId = asAdmin()
+                .when()
+                .post("/admin/users/{id}/poll-now", userId)
+                .then()
+                .statusCode(202)
                 .body("userId", equalTo(userId))
                 .body("reason", equalTo("MANUAL"))
                 .body("batchId", startsWith("manual:"))
                 // the id ends up in idempotency keys and logs that outlive a member who deletes their account
                 .body("batchId", not(containsString(userId)))
-                .extract().path("batchId");
+                .extract()
+                .path("batchId");
 
         try (BatchesTopic topic = new BatchesTopic(bootstrapServers)) {
             assertThat(topic.awaitBatches(batch -> batch.batchId().equals(batchId), found -> !found.isEmpty()))
-                    .singleElement().satisfies(keyed -> {
+                    .singleElement()
+                    .satisfies(keyed -> {
                         assertThat(keyed.key()).isEqualTo(batchId);
                         assertThat(keyed.batch().reason()).isEqualTo(BatchReason.MANUAL);
                         assertThat(keyed.batch().userIds()).containsExactly(userId);
                     });
         }
-        asAdmin().when().get("/admin/users/{id}/schedule", userId).then().statusCode(200)
+        asAdmin()
+                .when()
+                .get("/admin/users/{id}/schedule", userId)
+                .then()
+                .statusCode(200)
                 .body("lastPublishedReason", equalTo("MANUAL"))
                 .body("lastBatchId", equalTo(batchId))
                 .body("lastPublishedAt", notNullValue());
-        given().when().get("/q/metrics").then().statusCode(200)
+        given().when()
+                .get("/q/metrics")
+                .then()
+                .statusCode(200)
                 .body(containsString("scheduler_users_published_total{reason=\"MANUAL\"}"));
     }
 
     @Test
     void anUnknownUserIsAProblemNotAStackTrace() {
         String userId = "nobody-" + UUID.randomUUID();
-        asAdmin().when().get("/admin/users/{id}/schedule", userId).then().statusCode(404)
+        asAdmin()
+                .when()
+                .get("/admin/users/{id}/schedule", userId)
+                .then()
+                .statusCode(404)
                 .contentType("application/problem+json")
                 .body("status", equalTo(404))
                 .body("title", equalTo("User not found"))
                 .body("detail", containsString(userId))
                 .body(not(containsString("Exception")));
-        asAdmin().when().post("/admin/users/{id}/poll-now", userId).then().statusCode(404)
+        asAdmin()
+                .when()
+                .post("/admin/users/{id}/poll-now", userId)
+                .then()
+                .statusCode(404)
                 .contentType("application/problem+json");
     }
 
@@ -130,18 +187,30 @@ class AdminEndpointTest {
         String deleted = user(ScheduleStatus.DELETED);
         String reauth = user(ScheduleStatus.NEEDS_REAUTH);
 
-        asAdmin().when().post("/admin/users/{id}/poll-now", deleted).then().statusCode(409)
+        asAdmin()
+                .when()
+                .post("/admin/users/{id}/poll-now", deleted)
+                .then()
+                .statusCode(409)
                 .contentType("application/problem+json")
                 .body("detail", containsString("deleted"))
                 .body("instance", equalTo("/admin/users/" + deleted + "/poll-now"));
-        asAdmin().when().post("/admin/users/{id}/poll-now", reauth).then().statusCode(409)
+        asAdmin()
+                .when()
+                .post("/admin/users/{id}/poll-now", reauth)
+                .then()
+                .statusCode(409)
                 .contentType("application/problem+json")
                 .body("detail", containsString("re-authorise"));
     }
 
     @Test
     void aWrongMethodIsAProblemToo() {
-        asAdmin().when().delete("/admin/users/{id}/schedule", "x").then().statusCode(405)
+        asAdmin()
+                .when()
+                .delete("/admin/users/{id}/schedule", "x")
+                .then()
+                .statusCode(405)
                 .contentType("application/problem+json")
                 .body("status", equalTo(405));
     }

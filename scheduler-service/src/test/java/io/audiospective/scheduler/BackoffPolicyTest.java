@@ -21,20 +21,20 @@ class BackoffPolicyTest {
 
     @Test
     void authStartsAtThirtyMinutesAndStopsAtFourHours() {
-        assertThat(series(FailureKind.AUTH, 6)).containsExactly(minutes(30), minutes(60), minutes(120),
-                minutes(240), minutes(240), minutes(240));
+        assertThat(series(FailureKind.AUTH, 6))
+                .containsExactly(minutes(30), minutes(60), minutes(120), minutes(240), minutes(240), minutes(240));
     }
 
     @Test
     void networkStartsAtTenMinutesAndStopsAtOneHour() {
-        assertThat(series(FailureKind.NETWORK, 5)).containsExactly(minutes(10), minutes(20), minutes(40),
-                minutes(60), minutes(60));
+        assertThat(series(FailureKind.NETWORK, 5))
+                .containsExactly(minutes(10), minutes(20), minutes(40), minutes(60), minutes(60));
     }
 
     @Test
     void unknownStartsAtTwentyMinutesAndStopsAtThreeHours() {
-        assertThat(series(FailureKind.UNKNOWN, 6)).containsExactly(minutes(20), minutes(40), minutes(80),
-                minutes(160), minutes(180), minutes(180));
+        assertThat(series(FailureKind.UNKNOWN, 6))
+                .containsExactly(minutes(20), minutes(40), minutes(80), minutes(160), minutes(180), minutes(180));
     }
 
     @Test
@@ -46,8 +46,8 @@ class BackoffPolicyTest {
 
     @Test
     void rateLimitedWithoutRetryAfterFallsBackToItsOwnDoublingTable() {
-        assertThat(series(FailureKind.RATE_LIMITED, 6)).containsExactly(minutes(1), minutes(2), minutes(4),
-                minutes(8), minutes(15), minutes(15));
+        assertThat(series(FailureKind.RATE_LIMITED, 6))
+                .containsExactly(minutes(1), minutes(2), minutes(4), minutes(8), minutes(15), minutes(15));
     }
 
     @Test
@@ -57,13 +57,14 @@ class BackoffPolicyTest {
 
     @Test
     void aTableWithoutEveryKindOrWithMaxBelowBaseIsRefused() {
-        assertThatThrownBy(() -> new BackoffPolicy(Map.of(FailureKind.AUTH,
-                new BackoffPolicy.Step(minutes(30), minutes(60))))).hasMessageContaining("No backoff configured");
+        assertThatThrownBy(() ->
+                        new BackoffPolicy(Map.of(FailureKind.AUTH, new BackoffPolicy.Step(minutes(30), minutes(60)))))
+                .hasMessageContaining("No backoff configured");
         assertThatThrownBy(() -> new BackoffPolicy(Map.of(
-                FailureKind.AUTH, new BackoffPolicy.Step(minutes(30), minutes(10)),
-                FailureKind.NETWORK, new BackoffPolicy.Step(minutes(10), minutes(60)),
-                FailureKind.UNKNOWN, new BackoffPolicy.Step(minutes(20), minutes(180)),
-                FailureKind.RATE_LIMITED, new BackoffPolicy.Step(minutes(1), minutes(15)))))
+                        FailureKind.AUTH, new BackoffPolicy.Step(minutes(30), minutes(10)),
+                        FailureKind.NETWORK, new BackoffPolicy.Step(minutes(10), minutes(60)),
+                        FailureKind.UNKNOWN, new BackoffPolicy.Step(minutes(20), minutes(180)),
+                        FailureKind.RATE_LIMITED, new BackoffPolicy.Step(minutes(1), minutes(15)))))
                 .hasMessageContaining("0 < base <= max");
     }
 

@@ -32,13 +32,16 @@ final class BatchesTopic implements AutoCloseable {
 
     /** The batches read so far that match {@code filter}, each with its record key. */
     List<Keyed> read(Predicate<ArchiveBatch> filter) {
-        return records.getRecords().stream().map(BatchesTopic::decode).filter(keyed -> filter.test(keyed.batch()))
+        return records.getRecords().stream()
+                .map(BatchesTopic::decode)
+                .filter(keyed -> filter.test(keyed.batch()))
                 .toList();
     }
 
     /** Waits until the matching batches satisfy {@code done}, and returns them. */
     List<Keyed> awaitBatches(Predicate<ArchiveBatch> filter, Predicate<List<Keyed>> done) {
-        return await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+        return await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(200))
                 .until(() -> read(filter), done);
     }
 
@@ -52,6 +55,5 @@ final class BatchesTopic implements AutoCloseable {
         kafka.close();
     }
 
-    record Keyed(String key, ArchiveBatch batch) {
-    }
+    record Keyed(String key, ArchiveBatch batch) {}
 }

@@ -2,10 +2,10 @@ package io.audiospective.scheduler;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.emptyOrNullString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.not;
-import static org.hamcrest.Matchers.emptyOrNullString;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -41,25 +41,38 @@ class DependencyOutageTest {
     @Test
     void readinessIsDownWhileDependenciesAreUnreachableAndRecoversWhenTheyReturn() throws IOException {
         given().when().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
-        given().when().get("/q/health/ready").then().statusCode(503)
+        given().when()
+                .get("/q/health/ready")
+                .then()
+                .statusCode(503)
                 .body("status", equalTo("DOWN"))
-                .body("checks.findAll { it.status == 'DOWN' }.name", hasItems("database-schema",
-                        "Database connections health check", "Redis connection health check",
-                        "kafka"))
+                .body(
+                        "checks.findAll { it.status == 'DOWN' }.name",
+                        hasItems(
+                                "database-schema",
+                                "Database connections health check",
+                                "Redis connection health check",
+                                "kafka"))
                 .body("checks.find { it.name == 'database-schema' }.data.reason", not(emptyOrNullString()));
 
         for (String dependency : List.of("postgres", "redis", "kafka")) {
             forwarders.add(forward(dependency));
         }
 
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).untilAsserted(
-                () -> given().when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP")));
+        await().atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofSeconds(1))
+                .untilAsserted(() -> given().when()
+                        .get("/q/health/ready")
+                        .then()
+                        .statusCode(200)
+                        .body("status", equalTo("UP")));
     }
 
     private static TcpForwarder forward(String dependency) throws IOException {
         var config = ConfigProvider.getConfig();
         int port = config.getValue("audiospective.test.port." + dependency, Integer.class);
-        String[] target = config.getValue("audiospective.test.target." + dependency, String.class).split(":");
+        String[] target = config.getValue("audiospective.test.target." + dependency, String.class)
+                .split(":");
         return TcpForwarder.start(port, target[0], Integer.parseInt(target[1]));
     }
 

@@ -85,9 +85,10 @@ class LeaderExclusionTest {
 
     @AfterEach
     void removeUsers() {
-        QuarkusTransaction.requiringNew().run(() -> em
-                .createNativeQuery("DELETE FROM scheduled_users WHERE user_id LIKE :prefix")
-                .setParameter("prefix", prefix + "%").executeUpdate());
+        QuarkusTransaction.requiringNew()
+                .run(() -> em.createNativeQuery("DELETE FROM scheduled_users WHERE user_id LIKE :prefix")
+                        .setParameter("prefix", prefix + "%")
+                        .executeUpdate());
     }
 
     @Test
@@ -127,8 +128,10 @@ class LeaderExclusionTest {
         } finally {
             threads.shutdownNow();
         }
-        LOG.infof("Two replicas, 60 simultaneous ticks: windows published by %s; a replica found the lane "
-                + "locked %d times", windowsBy, busy);
+        LOG.infof(
+                "Two replicas, 60 simultaneous ticks: windows published by %s; a replica found the lane "
+                        + "locked %d times",
+                windowsBy, busy);
     }
 
     @Test
@@ -160,26 +163,30 @@ class LeaderExclusionTest {
             }
 
             TickReport takeover = ticks.tick(b, hour.plus(Duration.ofMinutes(31)));
-            assertThat(takeover.windows()).extracting(WindowResult::start, WindowResult::slotReason)
+            assertThat(takeover.windows())
+                    .extracting(WindowResult::start, WindowResult::slotReason)
                     .containsExactly(
-                            org.assertj.core.groups.Tuple.tuple(hour.plus(Duration.ofMinutes(29)),
-                                    BatchReason.CATCH_UP),
-                            org.assertj.core.groups.Tuple.tuple(hour.plus(Duration.ofMinutes(30)),
-                                    BatchReason.SCHEDULED));
+                            org.assertj.core.groups.Tuple.tuple(
+                                    hour.plus(Duration.ofMinutes(29)), BatchReason.CATCH_UP),
+                            org.assertj.core.groups.Tuple.tuple(
+                                    hour.plus(Duration.ofMinutes(30)), BatchReason.SCHEDULED));
             for (int minute = 32; minute <= 60; minute++) {
-                assertThat(ticks.tick(b, hour.plus(Duration.ofMinutes(minute))).windows()).hasSize(1);
+                assertThat(ticks.tick(b, hour.plus(Duration.ofMinutes(minute))).windows())
+                        .hasSize(1);
             }
 
-            List<Object[]> windows = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery("""
+            List<Object[]> windows = QuarkusTransaction.requiringNew()
+                    .call(() -> em.createNativeQuery("""
                     SELECT window_start, published_by FROM published_windows
                     WHERE lane = :lane AND window_start >= :from ORDER BY window_start
-                    """).setParameter("lane", lane).setParameter("from", java.sql.Timestamp.from(hour))
-                    .getResultList());
+                    """)
+                            .setParameter("lane", lane)
+                            .setParameter("from", java.sql.Timestamp.from(hour))
+                            .getResultList());
             assertThat(windows).hasSize(60);
             for (int minute = 0; minute < 60; minute++) {
                 Object[] row = windows.get(minute);
-                assertThat((Instant) row[0])
-                        .isEqualTo(hour.plus(Duration.ofMinutes(minute)));
+                assertThat((Instant) row[0]).isEqualTo(hour.plus(Duration.ofMinutes(minute)));
                 assertThat(row[1]).isEqualTo(minute < 29 ? "replica-a" : "replica-b");
             }
             assertEachOfMineExactlyOnce(topic, lane, hour);
@@ -203,13 +210,14 @@ class LeaderExclusionTest {
                 catchUp.add(report);
             } while (report.status() == TickReport.Status.WINDOW_LIMIT);
 
-            List<WindowResult> windows = catchUp.stream().flatMap(tick -> tick.windows().stream()).toList();
+            List<WindowResult> windows =
+                    catchUp.stream().flatMap(tick -> tick.windows().stream()).toList();
             // 15 windows per tick: the hour comes out over four ticks, the fifth finds nothing left.
             assertThat(catchUp).extracting(tick -> tick.windows().size()).containsExactly(15, 15, 15, 15, 0);
             assertThat(windows).hasSize(60);
             assertThat(windows.get(0).start()).isEqualTo(hour);
-            assertThat(windows.subList(0, 59)).allSatisfy(
-                    window -> assertThat(window.slotReason()).isEqualTo(BatchReason.CATCH_UP));
+            assertThat(windows.subList(0, 59))
+                    .allSatisfy(window -> assertThat(window.slotReason()).isEqualTo(BatchReason.CATCH_UP));
             assertThat(windows.get(59).slotReason()).isEqualTo(BatchReason.SCHEDULED);
             assertThat(ticks.tick(a, back).windows()).isEmpty();
 
@@ -219,7 +227,8 @@ class LeaderExclusionTest {
 
     private void assertEachOfMineExactlyOnce(BatchesTopic topic, String lane, Instant hour) {
         List<BatchesTopic.Keyed> published = topic.awaitBatches(
-                batch -> batch.batchId().startsWith(lane + ":") && !batch.scheduledFor().isBefore(hour),
+                batch -> batch.batchId().startsWith(lane + ":")
+                        && !batch.scheduledFor().isBefore(hour),
                 batches -> count(batches) >= USERS);
         Map<String, Integer> times = new HashMap<>();
         for (BatchesTopic.Keyed keyed : published) {
@@ -232,7 +241,9 @@ class LeaderExclusionTest {
     }
 
     private long count(List<BatchesTopic.Keyed> batches) {
-        return batches.stream().mapToLong(keyed -> keyed.batch().userIds().stream().filter(mine::contains).count())
+        return batches.stream()
+                .mapToLong(keyed ->
+                        keyed.batch().userIds().stream().filter(mine::contains).count())
                 .sum();
     }
 
@@ -253,8 +264,9 @@ class LeaderExclusionTest {
     }
 
     private boolean sessionAlive(int pid) throws SQLException {
-        try (Connection admin = connect(); PreparedStatement query = admin.prepareStatement(
-                "SELECT count(*) FROM pg_stat_activity WHERE pid = ?")) {
+        try (Connection admin = connect();
+                PreparedStatement query =
+                        admin.prepareStatement("SELECT count(*) FROM pg_stat_activity WHERE pid = ?")) {
             query.setInt(1, pid);
             try (ResultSet result = query.executeQuery()) {
                 result.next();
@@ -265,8 +277,8 @@ class LeaderExclusionTest {
 
     /** What PostgreSQL does when a replica's process or node dies: the session ends and its lock is gone. */
     private void terminate(int pid) throws SQLException {
-        try (Connection admin = connect(); PreparedStatement kill = admin.prepareStatement(
-                "SELECT pg_terminate_backend(?)")) {
+        try (Connection admin = connect();
+                PreparedStatement kill = admin.prepareStatement("SELECT pg_terminate_backend(?)")) {
             kill.setInt(1, pid);
             kill.executeQuery().close();
         }

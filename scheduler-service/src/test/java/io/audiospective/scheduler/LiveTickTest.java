@@ -35,7 +35,8 @@ class LiveTickTest {
             TestMessages.userEvent(bootstrapServers, userId, UserEventType.REGISTERED, Instant.now());
 
             List<BatchesTopic.Keyed> polls = topic.awaitBatches(
-                    batch -> batch.batchId().startsWith(LANE + ":") && batch.userIds().contains(userId),
+                    batch -> batch.batchId().startsWith(LANE + ":")
+                            && batch.userIds().contains(userId),
                     found -> found.size() >= 2);
 
             assertThat(polls).allSatisfy(keyed -> {
@@ -46,7 +47,10 @@ class LiveTickTest {
                     - polls.get(0).batch().scheduledFor().toEpochMilli();
             assertThat(gap).isEqualTo(10_000);
         }
-        given().when().get("/q/metrics").then().statusCode(200)
+        given().when()
+                .get("/q/metrics")
+                .then()
+                .statusCode(200)
                 .body(containsString("scheduler_windows_total"))
                 .body(containsString("scheduler_watermark_lag_seconds"));
     }

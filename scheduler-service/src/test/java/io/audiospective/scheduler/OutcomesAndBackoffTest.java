@@ -49,8 +49,7 @@ class OutcomesAndBackoffTest {
     @Test
     void backoffDoublesPerConsecutiveFailureOfOneKindUpToItsCapAndResetsOnSuccess() {
         String userId = activeUser();
-        record Step(FailureKind kind, Long retryAfter, int failures, Duration backoff) {
-        }
+        record Step(FailureKind kind, Long retryAfter, int failures, Duration backoff) {}
         List<Step> steps = List.of(
                 new Step(FailureKind.NETWORK, null, 1, minutes(10)),
                 new Step(FailureKind.NETWORK, null, 2, minutes(20)),
@@ -81,15 +80,22 @@ class OutcomesAndBackoffTest {
                 send(ArchiveOutcome.failure("b", userId, at, at, step.kind(), step.retryAfter(), "failed"));
             }
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-                var response = asAdmin().when().get("/admin/users/{id}/schedule", userId).then().statusCode(200)
+                var response = asAdmin()
+                        .when()
+                        .get("/admin/users/{id}/schedule", userId)
+                        .then()
+                        .statusCode(200)
                         .body("lastOutcomeAt", equalTo(at.toString()))
                         .body("consecutiveFailures", equalTo(step.failures()));
                 if (step.kind() == null) {
-                    response.body("failureKind", nullValue()).body("backoffUntil", nullValue())
+                    response.body("failureKind", nullValue())
+                            .body("backoffUntil", nullValue())
                             .body("extraPollAt", nullValue());
                 } else {
                     response.body("failureKind", equalTo(step.kind().name()))
-                            .body("backoffUntil", equalTo(at.plus(step.backoff()).toString()))
+                            .body(
+                                    "backoffUntil",
+                                    equalTo(at.plus(step.backoff()).toString()))
                             .body("extraPollAt", equalTo(at.plus(step.backoff()).toString()))
                             .body("extraPollReason", equalTo("RETRY"));
                 }
@@ -109,11 +115,15 @@ class OutcomesAndBackoffTest {
         send(ArchiveOutcome.success("b", userId, BASE, BASE, 1, false, false, false));
         send(ArchiveOutcome.failure("b", userId, t3, t3, FailureKind.NETWORK, null, "timeout"));
 
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> asAdmin().when()
-                .get("/admin/users/{id}/schedule", userId).then().statusCode(200)
-                .body("lastOutcomeAt", equalTo(t3.toString()))
-                .body("consecutiveFailures", equalTo(2))
-                .body("backoffUntil", equalTo(t3.plus(minutes(20)).toString())));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> asAdmin()
+                        .when()
+                        .get("/admin/users/{id}/schedule", userId)
+                        .then()
+                        .statusCode(200)
+                        .body("lastOutcomeAt", equalTo(t3.toString()))
+                        .body("consecutiveFailures", equalTo(2))
+                        .body("backoffUntil", equalTo(t3.plus(minutes(20)).toString())));
     }
 
     @Test
@@ -123,34 +133,49 @@ class OutcomesAndBackoffTest {
         Instant slot = Slots.slotInPeriodOf(key, BASE.plus(Duration.ofHours(5)), Duration.ofHours(1));
         Instant failedAt = slot.minus(minutes(5));
         send(ArchiveOutcome.failure("b", userId, failedAt, failedAt, FailureKind.NETWORK, null, "HTTP 503"));
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> asAdmin().when()
-                .get("/admin/users/{id}/schedule", userId).then()
-                .body("backoffUntil", equalTo(slot.plus(minutes(5)).toString())));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> asAdmin()
+                        .when()
+                        .get("/admin/users/{id}/schedule", userId)
+                        .then()
+                        .body("backoffUntil", equalTo(slot.plus(minutes(5)).toString())));
 
         SchedulerInstance instance = new SchedulerInstance("backoff-test", "lane-" + UUID.randomUUID());
         Instant slotWindow = Slots.floor(slot, minutes(1));
         try (BatchesTopic topic = new BatchesTopic(bootstrapServers)) {
             ticks.tick(instance, slotWindow);
-            WindowResult atSlot = ticks.tick(instance, slotWindow.plus(minutes(1))).windows().get(0);
+            WindowResult atSlot =
+                    ticks.tick(instance, slotWindow.plus(minutes(1))).windows().get(0);
             assertThat(atSlot.skipped()).containsKey("backoff_network");
             assertThat(atSlot.batches()).noneMatch(batch -> batch.userIds().contains(userId));
 
-            Instant retryWindowEnd = Slots.floor(slot.plus(minutes(5)), minutes(1)).plus(minutes(1));
+            Instant retryWindowEnd =
+                    Slots.floor(slot.plus(minutes(5)), minutes(1)).plus(minutes(1));
             List<WindowResult> later = ticks.tick(instance, retryWindowEnd).windows();
-            var retries = later.stream().flatMap(window -> window.batches().stream())
-                    .filter(batch -> batch.userIds().contains(userId)).toList();
+            var retries = later.stream()
+                    .flatMap(window -> window.batches().stream())
+                    .filter(batch -> batch.userIds().contains(userId))
+                    .toList();
             assertThat(retries).hasSize(1);
             assertThat(retries.get(0).reason()).isEqualTo(BatchReason.SCHEDULED);
             assertThat(retries.get(0).batchId()).contains(":extra-scheduled:");
 
             String retryId = retries.get(0).batchId();
             assertThat(topic.awaitBatches(batch -> batch.batchId().equals(retryId), found -> !found.isEmpty()))
-                    .singleElement().satisfies(keyed -> assertThat(keyed.batch().userIds()).contains(userId));
+                    .singleElement()
+                    .satisfies(keyed -> assertThat(keyed.batch().userIds()).contains(userId));
         }
-        asAdmin().when().get("/admin/users/{id}/schedule", userId).then().statusCode(200)
+        asAdmin()
+                .when()
+                .get("/admin/users/{id}/schedule", userId)
+                .then()
+                .statusCode(200)
                 .body("extraPollAt", nullValue())
                 .body("lastPublishedReason", equalTo("SCHEDULED"));
-        given().when().get("/q/metrics").then().statusCode(200)
+        given().when()
+                .get("/q/metrics")
+                .then()
+                .statusCode(200)
                 .body(containsString("scheduler_users_skipped_total{reason=\"backoff_network\"}"));
     }
 
@@ -161,14 +186,21 @@ class OutcomesAndBackoffTest {
 
         try (KafkaCompanion kafka = new KafkaCompanion(bootstrapServers)) {
             ConsumerTask<String, byte[]> dlq = kafka.consume(String.class, byte[].class)
-                    .withGroupId("dlq-test-" + UUID.randomUUID()).withOffsetReset(OffsetResetStrategy.EARLIEST)
+                    .withGroupId("dlq-test-" + UUID.randomUUID())
+                    .withOffsetReset(OffsetResetStrategy.EARLIEST)
                     .fromTopics(Topics.deadLetter(Topics.ARCHIVE_OUTCOMES));
             try {
-                ConsumerRecord<String, byte[]> dead = await().atMost(Duration.ofSeconds(60)).until(
-                        () -> dlq.getRecords().stream().filter(r -> key.equals(r.key())).findFirst().orElse(null),
-                        record -> record != null);
-                assertThat(new String(dead.headers().lastHeader("dead-letter-reason").value(),
-                        java.nio.charset.StandardCharsets.UTF_8)).contains("Cannot read ArchiveOutcome");
+                ConsumerRecord<String, byte[]> dead = await().atMost(Duration.ofSeconds(60))
+                        .until(
+                                () -> dlq.getRecords().stream()
+                                        .filter(r -> key.equals(r.key()))
+                                        .findFirst()
+                                        .orElse(null),
+                                record -> record != null);
+                assertThat(new String(
+                                dead.headers().lastHeader("dead-letter-reason").value(),
+                                java.nio.charset.StandardCharsets.UTF_8))
+                        .contains("Cannot read ArchiveOutcome");
             } finally {
                 dlq.stop();
             }
@@ -177,8 +209,12 @@ class OutcomesAndBackoffTest {
         String userId = activeUser();
         Instant at = BASE.plus(minutes(7));
         send(ArchiveOutcome.failure("b", userId, at, at, FailureKind.UNKNOWN, null, "odd"));
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> asAdmin().when()
-                .get("/admin/users/{id}/schedule", userId).then().body("failureKind", equalTo("UNKNOWN")));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> asAdmin()
+                        .when()
+                        .get("/admin/users/{id}/schedule", userId)
+                        .then()
+                        .body("failureKind", equalTo("UNKNOWN")));
     }
 
     private String activeUser() {

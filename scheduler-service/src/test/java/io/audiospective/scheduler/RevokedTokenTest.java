@@ -31,22 +31,55 @@ class RevokedTokenTest {
         String user = "revoked-" + UUID.randomUUID();
         String session5 = tokens.user(user, claims -> claims.setClaim(ApiTokenRevocations.SESSION_CLAIM, 5L));
         String withoutSession = tokens.user(user);
-        given().auth().oauth2(session5).when().get("/admin/users/{id}/schedule", user).then().statusCode(403);
-        given().auth().oauth2(withoutSession).when().get("/admin/users/{id}/schedule", user).then().statusCode(403);
+        given().auth()
+                .oauth2(session5)
+                .when()
+                .get("/admin/users/{id}/schedule", user)
+                .then()
+                .statusCode(403);
+        given().auth()
+                .oauth2(withoutSession)
+                .when()
+                .get("/admin/users/{id}/schedule", user)
+                .then()
+                .statusCode(403);
 
         // what auth-service writes when the member signs out or deletes the account
-        redis.hash(String.class).hset(ApiTokenRevocations.KEY, MemberKey.of(user),
-                new ApiTokenRevocations.Entry(6, Instant.now().plus(Duration.ofMinutes(16))).encode());
+        redis.hash(String.class)
+                .hset(
+                        ApiTokenRevocations.KEY,
+                        MemberKey.of(user),
+                        new ApiTokenRevocations.Entry(6, Instant.now().plus(Duration.ofMinutes(16))).encode());
 
         await().atMost(Duration.ofSeconds(1)).untilAsserted(() -> {
-            given().auth().oauth2(session5).when().get("/admin/users/{id}/schedule", user).then().statusCode(401);
-            given().auth().oauth2(withoutSession).when().get("/admin/users/{id}/schedule", user).then().statusCode(401);
+            given().auth()
+                    .oauth2(session5)
+                    .when()
+                    .get("/admin/users/{id}/schedule", user)
+                    .then()
+                    .statusCode(401);
+            given().auth()
+                    .oauth2(withoutSession)
+                    .when()
+                    .get("/admin/users/{id}/schedule", user)
+                    .then()
+                    .statusCode(401);
         });
         String session6 = tokens.user(user, claims -> claims.setClaim(ApiTokenRevocations.SESSION_CLAIM, 6L));
-        given().auth().oauth2(session6).when().get("/admin/users/{id}/schedule", user).then().statusCode(403);
+        given().auth()
+                .oauth2(session6)
+                .when()
+                .get("/admin/users/{id}/schedule", user)
+                .then()
+                .statusCode(403);
 
         // a flushed Redis does not admit a revoked token again: this replica keeps what it saw until it expires
         redis.hash(String.class).hdel(ApiTokenRevocations.KEY, MemberKey.of(user));
-        given().auth().oauth2(session5).when().get("/admin/users/{id}/schedule", user).then().statusCode(401);
+        given().auth()
+                .oauth2(session5)
+                .when()
+                .get("/admin/users/{id}/schedule", user)
+                .then()
+                .statusCode(401);
     }
 }

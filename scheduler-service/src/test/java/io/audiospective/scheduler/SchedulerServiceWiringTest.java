@@ -45,10 +45,18 @@ class SchedulerServiceWiringTest {
 
     @Test
     void healthMetricsAndOpenApiAreServed() {
-        given().when().get("/q/health/ready").then().statusCode(200)
+        given().when()
+                .get("/q/health/ready")
+                .then()
+                .statusCode(200)
                 .body("status", equalTo("UP"))
-                .body("checks.name", hasItems("database-schema", "Database connections health check",
-                        "Redis connection health check", "kafka"));
+                .body(
+                        "checks.name",
+                        hasItems(
+                                "database-schema",
+                                "Database connections health check",
+                                "Redis connection health check",
+                                "kafka"));
         given().when().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
         given().when().get("/q/metrics").then().statusCode(200);
         given().when().get("/q/openapi").then().statusCode(200);
@@ -73,14 +81,14 @@ class SchedulerServiceWiringTest {
         QuarkusTransaction.requiringNew().run(() -> users.applyStatus(userId, ScheduleStatus.ACTIVE, noon, 10L));
 
         // an older deletion, stamped by a replica whose clock ran an hour ahead, comes again
-        QuarkusTransaction.requiringNew().run(() -> users.applyStatus(userId, ScheduleStatus.DELETED,
-                noon.plusSeconds(3600), 9L));
+        QuarkusTransaction.requiringNew()
+                .run(() -> users.applyStatus(userId, ScheduleStatus.DELETED, noon.plusSeconds(3600), 9L));
         assertThat(QuarkusTransaction.requiringNew().call(() -> users.findById(userId)).status)
                 .isEqualTo(ScheduleStatus.ACTIVE);
 
         // the newest change, stamped by a replica whose clock runs an hour behind
-        QuarkusTransaction.requiringNew().run(() -> users.applyStatus(userId, ScheduleStatus.NEEDS_REAUTH,
-                noon.minusSeconds(3600), 11L));
+        QuarkusTransaction.requiringNew()
+                .run(() -> users.applyStatus(userId, ScheduleStatus.NEEDS_REAUTH, noon.minusSeconds(3600), 11L));
         assertThat(QuarkusTransaction.requiringNew().call(() -> users.findById(userId)).status)
                 .isEqualTo(ScheduleStatus.NEEDS_REAUTH);
     }
@@ -94,8 +102,10 @@ class SchedulerServiceWiringTest {
         QuarkusTransaction.requiringNew()
                 .run(() -> users.applyStatus(userId, ScheduleStatus.ACTIVE, deletedAt.minusSeconds(1)));
 
-        assertThat(QuarkusTransaction.requiringNew().call(() -> users.findById(userId))).isNull();
-        assertThat(QuarkusTransaction.requiringNew().call(() -> users.deletedAt(userId))).isEqualTo(deletedAt);
+        assertThat(QuarkusTransaction.requiringNew().call(() -> users.findById(userId)))
+                .isNull();
+        assertThat(QuarkusTransaction.requiringNew().call(() -> users.deletedAt(userId)))
+                .isEqualTo(deletedAt);
     }
 
     @Test
@@ -104,37 +114,45 @@ class SchedulerServiceWiringTest {
         Instant noon = Instant.parse("2026-05-04T12:00:00Z");
         QuarkusTransaction.requiringNew().run(() -> users.applyStatus(userId, ScheduleStatus.ACTIVE, noon, 1L));
 
-        QuarkusTransaction.requiringNew().run(() -> users.applyStatus(userId, ScheduleStatus.DELETED,
-                noon.plusSeconds(60), 2L));
-        assertThat(QuarkusTransaction.requiringNew().call(() -> users.findById(userId))).isNull();
+        QuarkusTransaction.requiringNew()
+                .run(() -> users.applyStatus(userId, ScheduleStatus.DELETED, noon.plusSeconds(60), 2L));
+        assertThat(QuarkusTransaction.requiringNew().call(() -> users.findById(userId)))
+                .isNull();
         assertThat(rowsNaming(userId)).isZero();
         assertThat(QuarkusTransaction.requiringNew().call(() -> users.deletedAt(userId)))
                 .isEqualTo(noon.plusSeconds(60));
 
         // the old sign-up re-delivered (stamped by a clock an hour ahead) does not bring the member back
-        QuarkusTransaction.requiringNew().run(() -> users.applyStatus(userId, ScheduleStatus.ACTIVE,
-                noon.plusSeconds(3600), 1L));
-        assertThat(QuarkusTransaction.requiringNew().call(() -> users.findById(userId))).isNull();
+        QuarkusTransaction.requiringNew()
+                .run(() -> users.applyStatus(userId, ScheduleStatus.ACTIVE, noon.plusSeconds(3600), 1L));
+        assertThat(QuarkusTransaction.requiringNew().call(() -> users.findById(userId)))
+                .isNull();
 
         // the same account signs up again: scheduled afresh, and the tombstone is no longer needed
-        QuarkusTransaction.requiringNew().run(() -> users.applyStatus(userId, ScheduleStatus.ACTIVE,
-                noon.plusSeconds(120), 3L));
+        QuarkusTransaction.requiringNew()
+                .run(() -> users.applyStatus(userId, ScheduleStatus.ACTIVE, noon.plusSeconds(120), 3L));
         assertThat(QuarkusTransaction.requiringNew().call(() -> users.findById(userId)).status)
                 .isEqualTo(ScheduleStatus.ACTIVE);
-        assertThat(QuarkusTransaction.requiringNew().call(() -> users.deletedAt(userId))).isNull();
+        assertThat(QuarkusTransaction.requiringNew().call(() -> users.deletedAt(userId)))
+                .isNull();
         // and the old deletion re-delivered does not delete them again
-        QuarkusTransaction.requiringNew().run(() -> users.applyStatus(userId, ScheduleStatus.DELETED,
-                noon.plusSeconds(60), 2L));
+        QuarkusTransaction.requiringNew()
+                .run(() -> users.applyStatus(userId, ScheduleStatus.DELETED, noon.plusSeconds(60), 2L));
         assertThat(QuarkusTransaction.requiringNew().call(() -> users.findById(userId)).status)
                 .isEqualTo(ScheduleStatus.ACTIVE);
     }
 
     /** Rows of the scheduler's schema whose text columns hold the id. */
     private long rowsNaming(String userId) {
-        return QuarkusTransaction.requiringNew().call(() -> ((Number) entityManager.createNativeQuery("""
+        return QuarkusTransaction.requiringNew()
+                .call(() -> ((Number) entityManager
+                                .createNativeQuery("""
                 SELECT (SELECT count(*) FROM scheduled_users WHERE user_id = :id OR last_batch_id LIKE '%' || :id || '%')
                      + (SELECT count(*) FROM deleted_members WHERE user_key = :id)
-                """).setParameter("id", userId).getSingleResult()).longValue());
+                """)
+                                .setParameter("id", userId)
+                                .getSingleResult())
+                        .longValue());
     }
 
     @Test

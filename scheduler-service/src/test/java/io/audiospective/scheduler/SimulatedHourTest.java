@@ -53,9 +53,10 @@ class SimulatedHourTest {
     @AfterEach
     void removeTheseUsers() {
         // Later tests tick other lanes over the same table: 10,000 extra users would only slow them down.
-        QuarkusTransaction.requiringNew().run(() -> em
-                .createNativeQuery("DELETE FROM scheduled_users WHERE user_id LIKE :prefix")
-                .setParameter("prefix", prefix + "%").executeUpdate());
+        QuarkusTransaction.requiringNew()
+                .run(() -> em.createNativeQuery("DELETE FROM scheduled_users WHERE user_id LIKE :prefix")
+                        .setParameter("prefix", prefix + "%")
+                        .executeUpdate());
     }
 
     @Test
@@ -80,7 +81,8 @@ class SimulatedHourTest {
             long started = System.nanoTime();
             List<WindowResult> windows = new ArrayList<>();
             for (int minute = 1; minute <= 60; minute++) {
-                TickReport report = ticks.tick(instance, HOUR.plus(Duration.ofMinutes(minute)).plusSeconds(3));
+                TickReport report = ticks.tick(
+                        instance, HOUR.plus(Duration.ofMinutes(minute)).plusSeconds(3));
                 assertThat(report.status()).isEqualTo(TickReport.Status.UP_TO_DATE);
                 assertThat(report.windows()).hasSize(1);
                 windows.addAll(report.windows());
@@ -90,9 +92,12 @@ class SimulatedHourTest {
             List<BatchesTopic.Keyed> published = topic.awaitBatches(
                     batch -> batch.batchId().startsWith(instance.lane() + ":")
                             && !batch.scheduledFor().isBefore(HOUR),
-                    batches -> batches.stream().mapToLong(
-                            keyed -> keyed.batch().userIds().stream().filter(mine::contains).count())
-                            .sum() >= USERS);
+                    batches -> batches.stream()
+                                    .mapToLong(keyed -> keyed.batch().userIds().stream()
+                                            .filter(mine::contains)
+                                            .count())
+                                    .sum()
+                            >= USERS);
 
             Map<String, Integer> timesPublished = new HashMap<>();
             Map<Instant, Integer> perMinute = new TreeMap<>();
@@ -113,14 +118,22 @@ class SimulatedHourTest {
             assertThat(timesPublished.values()).allMatch(times -> times == 1);
             assertThat(perMinute).hasSize(60);
             double average = USERS / 60.0;
-            int busiest = perMinute.values().stream().mapToInt(Integer::intValue).max().orElseThrow();
-            int quietest = perMinute.values().stream().mapToInt(Integer::intValue).min().orElseThrow();
+            int busiest = perMinute.values().stream()
+                    .mapToInt(Integer::intValue)
+                    .max()
+                    .orElseThrow();
+            int quietest = perMinute.values().stream()
+                    .mapToInt(Integer::intValue)
+                    .min()
+                    .orElseThrow();
             assertThat(busiest).isLessThanOrEqualTo((int) Math.floor(average * 1.10));
-            assertThat(windows).allSatisfy(window -> assertThat(window.slotReason()).isEqualTo(BatchReason.SCHEDULED));
+            assertThat(windows)
+                    .allSatisfy(window -> assertThat(window.slotReason()).isEqualTo(BatchReason.SCHEDULED));
 
-            LOG.infof("10k users, one simulated hour: busiest minute %d users, quietest %d, average %.1f "
-                    + "(busiest +%.1f%%); %d batches on Kafka; 60 ticks took %d ms", busiest, quietest, average,
-                    (busiest / average - 1) * 100, published.size(), tickTime.toMillis());
+            LOG.infof(
+                    "10k users, one simulated hour: busiest minute %d users, quietest %d, average %.1f "
+                            + "(busiest +%.1f%%); %d batches on Kafka; 60 ticks took %d ms",
+                    busiest, quietest, average, (busiest / average - 1) * 100, published.size(), tickTime.toMillis());
         }
     }
 }

@@ -21,7 +21,7 @@ class SlotsTest {
 
     @Test
     void tenThousandConsecutiveSlotKeysSpreadWithinTenPercentPerMinute() {
-        for (long firstSequence : new long[] { 1, 7_919, 1_000_003 }) {
+        for (long firstSequence : new long[] {1, 7_919, 1_000_003}) {
             int[] perMinute = perMinute(i -> Slots.keyForSequence(firstSequence + i));
             double average = USERS / 60.0;
             int busiest = max(perMinute);
@@ -47,7 +47,8 @@ class SlotsTest {
         Random random = new Random(42);
         long[] keys = new long[5_000];
         for (int i = 0; i < keys.length; i++) {
-            keys[i] = i < 4 ? new long[] { 0, Slots.KEY_SPACE - 1, 1, Slots.KEY_SPACE / 2 }[i]
+            keys[i] = i < 4
+                    ? new long[] {0, Slots.KEY_SPACE - 1, 1, Slots.KEY_SPACE / 2}[i]
                     : random.nextLong() & (Slots.KEY_SPACE - 1);
         }
         for (long key : keys) {
@@ -63,9 +64,11 @@ class SlotsTest {
             }
             assertThat(windows).as("windows holding key %d", key).isEqualTo(1);
         }
-        assertThat(Slots.keysDueIn(periodStart, periodStart.plus(MINUTE), HOUR).fromInclusive()).isZero();
+        assertThat(Slots.keysDueIn(periodStart, periodStart.plus(MINUTE), HOUR).fromInclusive())
+                .isZero();
         assertThat(Slots.keysDueIn(periodStart.plus(Duration.ofMinutes(59)), periodStart.plus(HOUR), HOUR)
-                .toExclusive()).isEqualTo(Slots.KEY_SPACE);
+                        .toExclusive())
+                .isEqualTo(Slots.KEY_SPACE);
     }
 
     @Test
@@ -83,8 +86,10 @@ class SlotsTest {
     @Test
     void theOffsetScalesWithACompressedPeriod() {
         long key = Slots.KEY_SPACE / 4;
-        assertThat(Slots.offsetMillis(key, HOUR)).isEqualTo(Duration.ofMinutes(15).toMillis());
-        assertThat(Slots.offsetMillis(key, Duration.ofMinutes(2))).isEqualTo(Duration.ofSeconds(30).toMillis());
+        assertThat(Slots.offsetMillis(key, HOUR))
+                .isEqualTo(Duration.ofMinutes(15).toMillis());
+        assertThat(Slots.offsetMillis(key, Duration.ofMinutes(2)))
+                .isEqualTo(Duration.ofSeconds(30).toMillis());
     }
 
     private static int[] perMinute(LongUnaryOperator keyOfUser) {
@@ -99,7 +104,9 @@ class SlotsTest {
     private static long sha256Key(String userId) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(userId.getBytes(StandardCharsets.UTF_8));
-            return ((digest[0] & 0xFFL) << 24) | ((digest[1] & 0xFFL) << 16) | ((digest[2] & 0xFFL) << 8)
+            return ((digest[0] & 0xFFL) << 24)
+                    | ((digest[1] & 0xFFL) << 16)
+                    | ((digest[2] & 0xFFL) << 8)
                     | (digest[3] & 0xFFL);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

@@ -14,8 +14,7 @@ import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 /** Writes records the way auth-service and archive-worker do. */
 final class TestMessages {
 
-    private TestMessages() {
-    }
+    private TestMessages() {}
 
     static void send(String bootstrapServers, String topic, String key, Object message) {
         sendRaw(bootstrapServers, topic, key, MessageCodec.encode(message));

@@ -53,8 +53,13 @@ class UsersDuringOutageTest {
         forwarders.add(postgres);
         forwarders.add(forward("redis"));
         forwarders.add(forward("kafka"));
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).untilAsserted(
-                () -> given().when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP")));
+        await().atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofSeconds(1))
+                .untilAsserted(() -> given().when()
+                        .get("/q/health/ready")
+                        .then()
+                        .statusCode(200)
+                        .body("status", equalTo("UP")));
     }
 
     @AfterEach
@@ -72,12 +77,14 @@ class UsersDuringOutageTest {
 
         // retries every second at most (profile): dozens of failed attempts, none of them sets the record aside
         try (KafkaCompanion companion = new KafkaCompanion(kafka)) {
-            var deadLetters = companion.consume(String.class, byte[].class)
+            var deadLetters = companion
+                    .consume(String.class, byte[].class)
                     .withGroupId("outage-check-" + userId)
                     .withOffsetReset(OffsetResetStrategy.EARLIEST)
                     .fromTopics(Topics.deadLetter(Topics.USERS));
-            await().during(Duration.ofSeconds(20)).atMost(Duration.ofSeconds(25)).until(
-                    () -> deadLetters.getRecords().stream().noneMatch(r -> userId.equals(r.key())));
+            await().during(Duration.ofSeconds(20))
+                    .atMost(Duration.ofSeconds(25))
+                    .until(() -> deadLetters.getRecords().stream().noneMatch(r -> userId.equals(r.key())));
             postgres.restore();
 
             await().atMost(Duration.ofSeconds(60)).until(() -> status(userId).isPresent());
@@ -88,8 +95,8 @@ class UsersDuringOutageTest {
     }
 
     private Optional<ScheduleStatus> status(String userId) {
-        return QuarkusTransaction.requiringNew().call(
-                () -> users.findByIdOptional(userId).map(user -> user.status));
+        return QuarkusTransaction.requiringNew()
+                .call(() -> users.findByIdOptional(userId).map(user -> user.status));
     }
 
     private static String target(String dependency) {
@@ -116,8 +123,11 @@ class UsersDuringOutageTest {
 
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("audiospective.schema-migration.retry-interval", "1s",
-                    "audiospective.consumers.retry.max-delay", "1s");
+            return Map.of(
+                    "audiospective.schema-migration.retry-interval",
+                    "1s",
+                    "audiospective.consumers.retry.max-delay",
+                    "1s");
         }
     }
 }

@@ -36,7 +36,8 @@ public class KafkaReadinessCheck implements HealthCheck {
     private final Duration timeout;
 
     @Inject
-    public KafkaReadinessCheck(@Identifier("default-kafka-broker") Map<String, Object> kafkaConfig,
+    public KafkaReadinessCheck(
+            @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig,
             @ConfigProperty(name = "audiospective.kafka.readiness-timeout", defaultValue = "3s") Duration timeout) {
         this.timeout = timeout;
         Map<String, Object> config = new HashMap<>();
@@ -55,19 +56,32 @@ public class KafkaReadinessCheck implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         try {
-            String nodes = admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) timeout.toMillis()))
-                    .nodes().get(timeout.toMillis() + 500, TimeUnit.MILLISECONDS).stream()
-                    .map(node -> node.host() + ":" + node.port()).collect(Collectors.joining(","));
-            return HealthCheckResponse.named(CHECK_NAME).up().withData("nodes", nodes).build();
+            String nodes = admin
+                    .describeCluster(new DescribeClusterOptions().timeoutMs((int) timeout.toMillis()))
+                    .nodes()
+                    .get(timeout.toMillis() + 500, TimeUnit.MILLISECONDS)
+                    .stream()
+                    .map(node -> node.host() + ":" + node.port())
+                    .collect(Collectors.joining(","));
+            return HealthCheckResponse.named(CHECK_NAME)
+                    .up()
+                    .withData("nodes", nodes)
+                    .build();
         } catch (ExecutionException | TimeoutException e) {
             Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-            return HealthCheckResponse.named(CHECK_NAME).down()
-                    .withData("reason", "Kafka did not answer within " + timeout.toMillis() + " ms: "
-                            + cause.getClass().getSimpleName())
+            return HealthCheckResponse.named(CHECK_NAME)
+                    .down()
+                    .withData(
+                            "reason",
+                            "Kafka did not answer within " + timeout.toMillis() + " ms: "
+                                    + cause.getClass().getSimpleName())
                     .build();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return HealthCheckResponse.named(CHECK_NAME).down().withData("reason", "interrupted").build();
+            return HealthCheckResponse.named(CHECK_NAME)
+                    .down()
+                    .withData("reason", "interrupted")
+                    .build();
         }
     }
 

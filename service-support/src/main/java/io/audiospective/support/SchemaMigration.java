@@ -42,9 +42,10 @@ public class SchemaMigration implements HealthCheck {
     });
 
     @Inject
-    public SchemaMigration(Flyway flyway,
+    public SchemaMigration(
+            Flyway flyway,
             @ConfigProperty(name = "audiospective.schema-migration.retry-interval", defaultValue = "5s")
-            Duration retryInterval) {
+                    Duration retryInterval) {
         this.flyway = flyway;
         this.retryInterval = retryInterval;
     }
@@ -70,7 +71,8 @@ public class SchemaMigration implements HealthCheck {
         try {
             int applied = flyway.migrate().migrationsExecuted;
             failure.set(null);
-            LOG.infof("Database schema %s is up to date (%d migrations applied now)",
+            LOG.infof(
+                    "Database schema %s is up to date (%d migrations applied now)",
                     String.join(",", flyway.getConfiguration().getSchemas()), applied);
             return true;
         } catch (RuntimeException e) {
@@ -86,7 +88,10 @@ public class SchemaMigration implements HealthCheck {
         String reason = failure.get();
         return reason == null
                 ? HealthCheckResponse.up(CHECK_NAME)
-                : HealthCheckResponse.named(CHECK_NAME).down().withData("reason", reason).build();
+                : HealthCheckResponse.named(CHECK_NAME)
+                        .down()
+                        .withData("reason", reason)
+                        .build();
     }
 
     @PreDestroy

@@ -8,8 +8,8 @@ import java.util.List;
  *
  * @param scheduledFor the slot the batch was published for; idempotency keys derive from it
  */
-public record ArchiveBatch(int schemaVersion, String batchId, Instant scheduledFor, BatchReason reason,
-        List<String> userIds) {
+public record ArchiveBatch(
+        int schemaVersion, String batchId, Instant scheduledFor, BatchReason reason, List<String> userIds) {
 
     public static final int CURRENT_VERSION = 1;
     public static final int MAX_USERS = 50;

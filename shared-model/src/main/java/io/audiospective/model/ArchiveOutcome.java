@@ -13,9 +13,19 @@ import java.time.Instant;
  * @param retryAfterSeconds what Spotify asked for with a 429, null otherwise
  * @param detail a short human-readable reason for a failure, never a secret
  */
-public record ArchiveOutcome(int schemaVersion, String batchId, String userId, Instant scheduledFor,
-        Instant completedAt, FailureKind failureKind, int newPlays, boolean fullPage, boolean gapSuspected,
-        boolean currentlyListening, Long retryAfterSeconds, String detail) {
+public record ArchiveOutcome(
+        int schemaVersion,
+        String batchId,
+        String userId,
+        Instant scheduledFor,
+        Instant completedAt,
+        FailureKind failureKind,
+        int newPlays,
+        boolean fullPage,
+        boolean gapSuspected,
+        boolean currentlyListening,
+        Long retryAfterSeconds,
+        String detail) {
 
     public static final int CURRENT_VERSION = 1;
 
@@ -31,17 +41,52 @@ public record ArchiveOutcome(int schemaVersion, String batchId, String userId, I
         }
     }
 
-    public static ArchiveOutcome success(String batchId, String userId, Instant scheduledFor, Instant completedAt,
-            int newPlays, boolean fullPage, boolean gapSuspected, boolean currentlyListening) {
-        return new ArchiveOutcome(CURRENT_VERSION, batchId, userId, scheduledFor, completedAt, null, newPlays,
-                fullPage, gapSuspected, currentlyListening, null, null);
+    public static ArchiveOutcome success(
+            String batchId,
+            String userId,
+            Instant scheduledFor,
+            Instant completedAt,
+            int newPlays,
+            boolean fullPage,
+            boolean gapSuspected,
+            boolean currentlyListening) {
+        return new ArchiveOutcome(
+                CURRENT_VERSION,
+                batchId,
+                userId,
+                scheduledFor,
+                completedAt,
+                null,
+                newPlays,
+                fullPage,
+                gapSuspected,
+                currentlyListening,
+                null,
+                null);
     }
 
-    public static ArchiveOutcome failure(String batchId, String userId, Instant scheduledFor, Instant completedAt,
-            FailureKind kind, Long retryAfterSeconds, String detail) {
+    public static ArchiveOutcome failure(
+            String batchId,
+            String userId,
+            Instant scheduledFor,
+            Instant completedAt,
+            FailureKind kind,
+            Long retryAfterSeconds,
+            String detail) {
         Contracts.require(kind, "failureKind");
-        return new ArchiveOutcome(CURRENT_VERSION, batchId, userId, scheduledFor, completedAt, kind, 0, false,
-                false, false, retryAfterSeconds, detail);
+        return new ArchiveOutcome(
+                CURRENT_VERSION,
+                batchId,
+                userId,
+                scheduledFor,
+                completedAt,
+                kind,
+                0,
+                false,
+                false,
+                false,
+                retryAfterSeconds,
+                detail);
     }
 
     public boolean succeeded() {

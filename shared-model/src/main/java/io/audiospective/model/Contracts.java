@@ -5,8 +5,7 @@ import java.util.List;
 /** Validation shared by the message records, so that a message object is never half-built. */
 final class Contracts {
 
-    private Contracts() {
-    }
+    private Contracts() {}
 
     static int requireVersion(int schemaVersion) {
         if (schemaVersion < 1) {

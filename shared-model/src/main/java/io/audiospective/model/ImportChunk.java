@@ -15,8 +15,14 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  *        or another import's), everywhere they went, and ignores its chunks from now on. No entries. Absent in older
  *        messages: false
  */
-public record ImportChunk(int schemaVersion, String importId, String userId, int sequence, boolean lastChunk,
-        List<ImportEntry> entries, @JsonInclude(JsonInclude.Include.NON_DEFAULT) Boolean undo) {
+public record ImportChunk(
+        int schemaVersion,
+        String importId,
+        String userId,
+        int sequence,
+        boolean lastChunk,
+        List<ImportEntry> entries,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) Boolean undo) {
 
     public static final int CURRENT_VERSION = 1;
 
@@ -33,7 +39,12 @@ public record ImportChunk(int schemaVersion, String importId, String userId, int
     }
 
     /** A slice of the import's entries. */
-    public ImportChunk(int schemaVersion, String importId, String userId, int sequence, boolean lastChunk,
+    public ImportChunk(
+            int schemaVersion,
+            String importId,
+            String userId,
+            int sequence,
+            boolean lastChunk,
             List<ImportEntry> entries) {
         this(schemaVersion, importId, userId, sequence, lastChunk, entries, false);
     }

@@ -15,8 +15,17 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param incognito null when the file does not say
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ImportEntry(Instant endedAt, long msPlayed, String trackUri, String trackName, String artistName,
-        String albumName, String reasonStart, String reasonEnd, Boolean skipped, Boolean incognito) {
+public record ImportEntry(
+        Instant endedAt,
+        long msPlayed,
+        String trackUri,
+        String trackName,
+        String artistName,
+        String albumName,
+        String reasonStart,
+        String reasonEnd,
+        Boolean skipped,
+        Boolean incognito) {
 
     public ImportEntry {
         Contracts.require(endedAt, "endedAt");

@@ -26,9 +26,21 @@ import java.util.TreeMap;
  *        chunks are ignored from now on. Absent in older reports: false
  * @param removed plays the undo removed from the archive. Absent in older reports: 0
  */
-public record ImportProgress(int schemaVersion, String importId, String userId, long sequence, int chunksProcessed,
-        long imported, long duplicates, long pendingMetadata, long failed, Map<String, Long> unmatched,
-        Long awaitingCatalogue, Long withoutCatalogue, Boolean undone, Long removed) {
+public record ImportProgress(
+        int schemaVersion,
+        String importId,
+        String userId,
+        long sequence,
+        int chunksProcessed,
+        long imported,
+        long duplicates,
+        long pendingMetadata,
+        long failed,
+        Map<String, Long> unmatched,
+        Long awaitingCatalogue,
+        Long withoutCatalogue,
+        Boolean undone,
+        Long removed) {
 
     public static final int CURRENT_VERSION = 1;
 
@@ -47,34 +59,96 @@ public record ImportProgress(int schemaVersion, String importId, String userId, 
             Contracts.requireText(reason, "unmatched reason");
             Contracts.requireNotNegative(count == null ? -1 : count, "unmatched count");
         });
-        awaitingCatalogue = Contracts.requireNotNegative(awaitingCatalogue == null ? 0 : awaitingCatalogue,
-                "awaitingCatalogue");
-        withoutCatalogue = Contracts.requireNotNegative(withoutCatalogue == null ? 0 : withoutCatalogue,
-                "withoutCatalogue");
+        awaitingCatalogue =
+                Contracts.requireNotNegative(awaitingCatalogue == null ? 0 : awaitingCatalogue, "awaitingCatalogue");
+        withoutCatalogue =
+                Contracts.requireNotNegative(withoutCatalogue == null ? 0 : withoutCatalogue, "withoutCatalogue");
         undone = Boolean.TRUE.equals(undone);
         removed = Contracts.requireNotNegative(removed == null ? 0 : removed, "removed");
     }
 
     /** A report of an import that was not undone. */
-    public ImportProgress(int schemaVersion, String importId, String userId, long sequence, int chunksProcessed,
-            long imported, long duplicates, long pendingMetadata, long failed, Map<String, Long> unmatched,
-            Long awaitingCatalogue, Long withoutCatalogue) {
-        this(schemaVersion, importId, userId, sequence, chunksProcessed, imported, duplicates, pendingMetadata,
-                failed, unmatched, awaitingCatalogue, withoutCatalogue, false, 0L);
+    public ImportProgress(
+            int schemaVersion,
+            String importId,
+            String userId,
+            long sequence,
+            int chunksProcessed,
+            long imported,
+            long duplicates,
+            long pendingMetadata,
+            long failed,
+            Map<String, Long> unmatched,
+            Long awaitingCatalogue,
+            Long withoutCatalogue) {
+        this(
+                schemaVersion,
+                importId,
+                userId,
+                sequence,
+                chunksProcessed,
+                imported,
+                duplicates,
+                pendingMetadata,
+                failed,
+                unmatched,
+                awaitingCatalogue,
+                withoutCatalogue,
+                false,
+                0L);
     }
 
     /** A report without catalogue completion (account data, or every track known). */
-    public ImportProgress(int schemaVersion, String importId, String userId, long sequence, int chunksProcessed,
-            long imported, long duplicates, long pendingMetadata, long failed, Map<String, Long> unmatched) {
-        this(schemaVersion, importId, userId, sequence, chunksProcessed, imported, duplicates, pendingMetadata,
-                failed, unmatched, 0L, 0L);
+    public ImportProgress(
+            int schemaVersion,
+            String importId,
+            String userId,
+            long sequence,
+            int chunksProcessed,
+            long imported,
+            long duplicates,
+            long pendingMetadata,
+            long failed,
+            Map<String, Long> unmatched) {
+        this(
+                schemaVersion,
+                importId,
+                userId,
+                sequence,
+                chunksProcessed,
+                imported,
+                duplicates,
+                pendingMetadata,
+                failed,
+                unmatched,
+                0L,
+                0L);
     }
 
     /** A report without unmatched entries (extended history only). */
-    public ImportProgress(int schemaVersion, String importId, String userId, long sequence, int chunksProcessed,
-            long imported, long duplicates, long pendingMetadata, long failed) {
-        this(schemaVersion, importId, userId, sequence, chunksProcessed, imported, duplicates, pendingMetadata,
-                failed, null, 0L, 0L);
+    public ImportProgress(
+            int schemaVersion,
+            String importId,
+            String userId,
+            long sequence,
+            int chunksProcessed,
+            long imported,
+            long duplicates,
+            long pendingMetadata,
+            long failed) {
+        this(
+                schemaVersion,
+                importId,
+                userId,
+                sequence,
+                chunksProcessed,
+                imported,
+                duplicates,
+                pendingMetadata,
+                failed,
+                null,
+                0L,
+                0L);
     }
 
     /** All unmatched entries, whatever the reason. */

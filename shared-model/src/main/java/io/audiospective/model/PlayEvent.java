@@ -15,8 +15,15 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  *        remove that import's play at {@code playedAt}. A replay reads the play and then its removal, in order (both
  *        keyed by user). Absent in older messages: false
  */
-public record PlayEvent(int schemaVersion, String userId, Instant playedAt, TrackRef track, long msPlayed,
-        PlaySource source, String importId, @JsonInclude(JsonInclude.Include.NON_DEFAULT) Boolean removed) {
+public record PlayEvent(
+        int schemaVersion,
+        String userId,
+        Instant playedAt,
+        TrackRef track,
+        long msPlayed,
+        PlaySource source,
+        String importId,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) Boolean removed) {
 
     public static final int CURRENT_VERSION = 1;
 
@@ -34,8 +41,14 @@ public record PlayEvent(int schemaVersion, String userId, Instant playedAt, Trac
     }
 
     /** A play archived. */
-    public PlayEvent(int schemaVersion, String userId, Instant playedAt, TrackRef track, long msPlayed,
-            PlaySource source, String importId) {
+    public PlayEvent(
+            int schemaVersion,
+            String userId,
+            Instant playedAt,
+            TrackRef track,
+            long msPlayed,
+            PlaySource source,
+            String importId) {
         this(schemaVersion, userId, playedAt, track, msPlayed, source, importId, false);
     }
 

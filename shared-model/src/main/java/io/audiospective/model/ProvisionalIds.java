@@ -17,8 +17,7 @@ public final class ProvisionalIds {
     public static final String PREFIX = "~";
     private static final int HASH_CHARS = 21;
 
-    private ProvisionalIds() {
-    }
+    private ProvisionalIds() {}
 
     public static String artist(String artistName) {
         return PREFIX + hash("artist", key(artistName));
@@ -35,7 +34,9 @@ public final class ProvisionalIds {
 
     /** Names compared as keys: Unicode NFKC, lower case, trimmed, inner whitespace collapsed. */
     static String key(String name) {
-        return Normalizer.normalize(name, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT).strip()
+        return Normalizer.normalize(name, Normalizer.Form.NFKC)
+                .toLowerCase(Locale.ROOT)
+                .strip()
                 .replaceAll("\\s+", " ");
     }
 

@@ -21,10 +21,12 @@ public record SpotifyAccessToken(String accessToken, Instant expiresAt) {
 
     /** auth-service's endpoints for the other services only. */
     public static final String BASE_PATH = "/internal";
+
     public static final String USER_PATH = "/users/{userId}/access-token";
     public static final String APP_PATH = "/app-access-token";
     /** Query parameter: the {@link TokenFingerprint} of a token Spotify refused, so it is renewed, not handed out. */
     public static final String REJECTED_PARAMETER = "rejected";
+
     public static final String NEEDS_REAUTH_TYPE = "urn:audiospective:problem:needs-reauth";
 
     private static final String EXAMPLE = "spotify-access-token.example.json";

@@ -20,8 +20,8 @@ public record TokenFingerprint(String value) {
         Contracts.requireText(accessToken, "accessToken");
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(accessToken.getBytes(StandardCharsets.UTF_8));
-            return new TokenFingerprint(Base64.getUrlEncoder().withoutPadding().encodeToString(
-                    Arrays.copyOf(digest, 16)));
+            return new TokenFingerprint(
+                    Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(digest, 16)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
         }

@@ -12,8 +12,14 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  *        ({@link ProvisionalIds}), never Spotify's. A later event of the same play with a complete track replaces
  *        it; a complete track is never replaced by a provisional one. Absent in older messages: false.
  */
-public record TrackRef(String id, String name, long durationMs, String isrc, AlbumRef album,
-        List<ArtistRef> artists, @JsonInclude(JsonInclude.Include.NON_DEFAULT) Boolean provisional) {
+public record TrackRef(
+        String id,
+        String name,
+        long durationMs,
+        String isrc,
+        AlbumRef album,
+        List<ArtistRef> artists,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) Boolean provisional) {
 
     public TrackRef {
         Contracts.requireText(id, "track.id");

@@ -15,8 +15,14 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  *        last one they applied for the member. Absent in events published before it existed: those are ordered by
  *        {@code occurredAt}
  */
-public record UserEvent(int schemaVersion, String userId, UserEventType type, Instant occurredAt,
-        String displayName, String timeZone, @JsonInclude(JsonInclude.Include.NON_NULL) Long sequence) {
+public record UserEvent(
+        int schemaVersion,
+        String userId,
+        UserEventType type,
+        Instant occurredAt,
+        String displayName,
+        String timeZone,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Long sequence) {
 
     public static final int CURRENT_VERSION = 1;
 
@@ -30,8 +36,8 @@ public record UserEvent(int schemaVersion, String userId, UserEventType type, In
         }
     }
 
-    public static UserEvent of(String userId, UserEventType type, long sequence, Instant occurredAt,
-            String displayName, String timeZone) {
+    public static UserEvent of(
+            String userId, UserEventType type, long sequence, Instant occurredAt, String displayName, String timeZone) {
         return new UserEvent(CURRENT_VERSION, userId, type, occurredAt, displayName, timeZone, sequence);
     }
 

@@ -13,8 +13,8 @@ class UserEventOrderTest {
 
     @Test
     void theSequenceDecidesWhateverTheClocksSay() {
-        UserEvent registeredAgain = UserEvent.of("ada", UserEventType.REGISTERED, 12, NOON.minusSeconds(30), null,
-                null);
+        UserEvent registeredAgain =
+                UserEvent.of("ada", UserEventType.REGISTERED, 12, NOON.minusSeconds(30), null, null);
         // a replica whose clock runs 30 s ahead deleted the member first
         assertThat(registeredAgain.isAfter(11L, NOON)).isTrue();
         UserEvent staleDeletion = UserEvent.of("ada", UserEventType.DELETED, 11, NOON.plusSeconds(60), null, null);
@@ -30,6 +30,7 @@ class UserEventOrderTest {
         assertThat(legacy.isAfter(null, NOON.plusSeconds(1))).isFalse();
         assertThat(legacy.isAfter(3L, NOON.minusSeconds(3600))).isFalse();
         assertThat(UserEvent.of("ada", UserEventType.REAUTHORIZED, 1, NOON.minusSeconds(3600), null, null)
-                .isAfter(null, NOON)).isTrue();
+                        .isAfter(null, NOON))
+                .isTrue();
     }
 }

@@ -28,14 +28,24 @@ import io.audiospective.systemtest.EmulatorControl.TruePlay;
 final class ArchiveAudit {
 
     /** When the run revoked a user's authorisation and when the user signed in again. */
-    record ReauthPeriod(Instant revokedAt, Instant reauthorisedAt) {
-    }
+    record ReauthPeriod(Instant revokedAt, Instant reauthorisedAt) {}
 
-    record Result(long expected, long archived, List<String> missing, long unavoidable, long duplicated,
-            long unexpected, long readModelMissing, long readModelExtra, List<String> readModelDifferences) {
+    record Result(
+            long expected,
+            long archived,
+            List<String> missing,
+            long unavoidable,
+            long duplicated,
+            long unexpected,
+            long readModelMissing,
+            long readModelExtra,
+            List<String> readModelDifferences) {
 
         boolean exact() {
-            return missing.isEmpty() && duplicated == 0 && unexpected == 0 && readModelMissing == 0
+            return missing.isEmpty()
+                    && duplicated == 0
+                    && unexpected == 0
+                    && readModelMissing == 0
                     && readModelExtra == 0;
         }
     }
@@ -43,6 +53,7 @@ final class ArchiveAudit {
     private static final Duration SAME_PLAY_TOLERANCE = Duration.ofSeconds(30);
     /** archive-worker's: an imported entry and a polled play of one track this close are one play. */
     private static final Duration IMPORT_TOLERANCE = Duration.ofSeconds(10);
+
     private static final int RECENTLY_PLAYED_SIZE = 50;
 
     private final LocalSystem system;
@@ -63,7 +74,9 @@ final class ArchiveAudit {
         Map<String, Instant> starts = new HashMap<>();
         for (String user : users) {
             emulator.plays(user, now.minus(Duration.ofDays(21)), now).stream()
-                    .filter(TruePlay::inRecentlyPlayed).map(TruePlay::playedAt).min(Instant::compareTo)
+                    .filter(TruePlay::inRecentlyPlayed)
+                    .map(TruePlay::playedAt)
+                    .min(Instant::compareTo)
                     .ifPresentOrElse(oldest -> starts.put(user, oldest), () -> starts.put(user, now));
         }
         return starts;
@@ -93,8 +106,8 @@ final class ArchiveAudit {
         // archived before, and a play archived and served between two reads must not look like an extra one
         Map<String, Map<Long, String>> served = load("SELECT user_id, played_at, track_id FROM api.plays");
         Map<String, Map<Long, String>> archived = load("SELECT user_id, played_at, track_id FROM archive.play_events");
-        Map<String, Map<Long, String>> imported = load("SELECT user_id, played_at, track_id FROM archive.play_events"
-                + " WHERE source = 'IMPORT'");
+        Map<String, Map<Long, String>> imported =
+                load("SELECT user_id, played_at, track_id FROM archive.play_events" + " WHERE source = 'IMPORT'");
         // plays archived after the read model's cut-off may still be on their way to api-service
         Map<String, Map<Long, String>> settled = load("SELECT user_id, played_at, track_id FROM archive.play_events"
                 + " WHERE archived_at < timestamptz '" + readModelCutoff + "'");
@@ -124,7 +137,8 @@ final class ArchiveAudit {
             for (Map.Entry<Long, String> row : userArchive.entrySet()) {
                 long at = row.getKey();
                 String track = row.getValue();
-                Optional<Long> standsFor = track.equals(truthByTime.get(at)) ? Optional.of(at)
+                Optional<Long> standsFor = track.equals(truthByTime.get(at))
+                        ? Optional.of(at)
                         : userImported.containsKey(at)
                                 ? nearest(at, track, truth, IMPORT_TOLERANCE).map(TruePlay::playedAtMs)
                                 : Optional.empty();
@@ -168,8 +182,16 @@ final class ArchiveAudit {
                 }
             }
         }
-        return new Result(expected, archivedCount, missing, unavoidable, duplicated, unexpected, readModelMissing,
-                readModelExtra, readModelDifferences);
+        return new Result(
+                expected,
+                archivedCount,
+                missing,
+                unavoidable,
+                duplicated,
+                unexpected,
+                readModelMissing,
+                readModelExtra,
+                readModelDifferences);
     }
 
     /**
@@ -177,24 +199,28 @@ final class ArchiveAudit {
      * before the revocation and one after the new sign-in: no poll could have seen it.
      */
     private boolean leftRecentlyPlayedWhileUnauthorised(TruePlay play, List<TruePlay> truth, ReauthPeriod period) {
-        List<Long> newerVisible = truth.stream().filter(p -> p.playedAtMs() > play.playedAtMs())
-                .map(TruePlay::visibleAtMs).sorted().toList();
+        List<Long> newerVisible = truth.stream()
+                .filter(p -> p.playedAtMs() > play.playedAtMs())
+                .map(TruePlay::visibleAtMs)
+                .sorted()
+                .toList();
         if (newerVisible.size() < RECENTLY_PLAYED_SIZE) {
             return false;
         }
-        Instant leftAt = Instant.ofEpochMilli(Math.max(play.visibleAtMs(),
-                newerVisible.get(RECENTLY_PLAYED_SIZE - 1)));
+        Instant leftAt = Instant.ofEpochMilli(Math.max(play.visibleAtMs(), newerVisible.get(RECENTLY_PLAYED_SIZE - 1)));
         Instant unauthorisedFrom = period.revokedAt().minus(pollingPeriod);
-        Instant reachableAgain = period.reauthorisedAt() == null ? Instant.MAX
+        Instant reachableAgain = period.reauthorisedAt() == null
+                ? Instant.MAX
                 : period.reauthorisedAt().plus(pollingPeriod);
         return !leftAt.isBefore(unauthorisedFrom) && leftAt.isBefore(reachableAgain);
     }
 
     /** The true play of {@code trackId} nearest to {@code playedAtMs}, if one lies within {@code tolerance}. */
-    private static Optional<TruePlay> nearest(long playedAtMs, String trackId, List<TruePlay> truth,
-            Duration tolerance) {
-        return truth.stream().filter(p -> p.trackId().equals(trackId)
-                && Math.abs(p.playedAtMs() - playedAtMs) <= tolerance.toMillis())
+    private static Optional<TruePlay> nearest(
+            long playedAtMs, String trackId, List<TruePlay> truth, Duration tolerance) {
+        return truth.stream()
+                .filter(p ->
+                        p.trackId().equals(trackId) && Math.abs(p.playedAtMs() - playedAtMs) <= tolerance.toMillis())
                 .min(Comparator.comparingLong(p -> Math.abs(p.playedAtMs() - playedAtMs)));
     }
 
@@ -212,7 +238,8 @@ final class ArchiveAudit {
 
     private Map<String, Map<Long, String>> load(String sql) throws SQLException {
         Map<String, Map<Long, String>> rows = new HashMap<>();
-        try (Connection connection = system.openDatabase(); Statement statement = connection.createStatement();
+        try (Connection connection = system.openDatabase();
+                Statement statement = connection.createStatement();
                 ResultSet result = statement.executeQuery(sql)) {
             while (result.next()) {
                 rows.computeIfAbsent(result.getString(1), user -> new HashMap<>())

@@ -55,7 +55,13 @@ public final class CapacityBenchmark {
     private final int timeScale;
     private final PrintStream out;
 
-    CapacityBenchmark(int users, Duration period, Duration measure, int workerCount, int replicas, int timeScale,
+    CapacityBenchmark(
+            int users,
+            Duration period,
+            Duration measure,
+            int workerCount,
+            int replicas,
+            int timeScale,
             PrintStream out) {
         this.users = users;
         this.period = period;
@@ -68,18 +74,22 @@ public final class CapacityBenchmark {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> arguments = ToolArguments.parse(args);
-        new CapacityBenchmark(Integer.parseInt(arguments.getOrDefault("users", "18000")),
-                Duration.parse(arguments.getOrDefault("period", "PT1M")),
-                Duration.parse(arguments.getOrDefault("measure", "PT2M")),
-                Integer.parseInt(arguments.getOrDefault("workers", "2")),
-                Integer.parseInt(arguments.getOrDefault("apis", "1")),
-                Integer.parseInt(arguments.getOrDefault("time-scale", "1")), System.out).run();
+        new CapacityBenchmark(
+                        Integer.parseInt(arguments.getOrDefault("users", "18000")),
+                        Duration.parse(arguments.getOrDefault("period", "PT1M")),
+                        Duration.parse(arguments.getOrDefault("measure", "PT2M")),
+                        Integer.parseInt(arguments.getOrDefault("workers", "2")),
+                        Integer.parseInt(arguments.getOrDefault("apis", "1")),
+                        Integer.parseInt(arguments.getOrDefault("time-scale", "1")),
+                        System.out)
+                .run();
     }
 
     void run() throws Exception {
-        say(String.format("%d users polled every %s (target %.0f user-polls/s), %d workers, %d api-services, "
-                + "listening at %dx real time", users, period, users / (double) period.toSeconds(), workerCount,
-                replicas, timeScale));
+        say(String.format(
+                "%d users polled every %s (target %.0f user-polls/s), %d workers, %d api-services, "
+                        + "listening at %dx real time",
+                users, period, users / (double) period.toSeconds(), workerCount, replicas, timeScale));
         String inFlight = Integer.toString(Math.max(1, POLLS_IN_FLIGHT / workerCount));
         Map<String, String> workerEnvironment = Map.of(
                 // Spotify's own quota is a product limit, not the system's: the emulator has none here
@@ -94,9 +104,16 @@ public final class CapacityBenchmark {
             // late plays wait in real time: in compressed time they would fall out of the newest 50 unseen
             emulatorEnvironment.put("EMULATOR_LATE_SHARE", "0");
         }
-        try (LocalSystem system = LocalSystem.start(new LocalSystem.Options(period, Duration.ofSeconds(5),
-                workerCount, users + 10, Map.of(), workerEnvironment, emulatorEnvironment,
-                LocalSystem.Profile.CAPACITY, replicas))) {
+        try (LocalSystem system = LocalSystem.start(new LocalSystem.Options(
+                period,
+                Duration.ofSeconds(5),
+                workerCount,
+                users + 10,
+                Map.of(),
+                workerEnvironment,
+                emulatorEnvironment,
+                LocalSystem.Profile.CAPACITY,
+                replicas))) {
             EmulatorControl emulator = new EmulatorControl(system.emulator().url());
             String prefix = "cb" + Long.toString(System.currentTimeMillis(), 36);
             List<String> ids = new ArrayList<>();
@@ -107,7 +124,8 @@ public final class CapacityBenchmark {
 
             Instant warmEnd = Instant.now().plus(period).plusSeconds(15);
             while (Instant.now().isBefore(warmEnd)) {
-                say("warm-up (first polls back-fill up to 50 plays each): " + archivedPlays(system) + " plays archived");
+                say("warm-up (first polls back-fill up to 50 plays each): " + archivedPlays(system)
+                        + " plays archived");
                 TimeUnit.SECONDS.sleep(10);
             }
             Map<String, Long> pids = pids(system);
@@ -122,57 +140,79 @@ public final class CapacityBenchmark {
             while (Instant.now().isBefore(to)) {
                 say("measuring, " + Duration.between(Instant.now(), to).toSeconds() + " s left: "
                         + archivedPlays(system) + " plays archived");
-                visibleAfter.addAll(archivedToVisible(system, Duration.ofSeconds(
-                        Math.min(10, Math.max(1, Duration.between(Instant.now(), to).toSeconds())))));
+                visibleAfter.addAll(archivedToVisible(
+                        system,
+                        Duration.ofSeconds(Math.min(
+                                10,
+                                Math.max(1, Duration.between(Instant.now(), to).toSeconds())))));
             }
             Map<String, ProcessStats.Sample> after = sample(pids);
             Map<String, WorkShare.Counters> workAfter = workShare.read(replicasOfWork);
             Instant measuredTo = Instant.now();
             double seconds = Duration.between(from, measuredTo).toMillis() / 1000.0;
 
-            List<ArchiveOutcome> outcomes = new KafkaTally(system.kafkaBootstrap()).outcomes().stream()
-                    .filter(o -> !o.completedAt().isBefore(from) && o.completedAt().isBefore(measuredTo)).toList();
+            List<ArchiveOutcome> outcomes = new KafkaTally(system.kafkaBootstrap())
+                    .outcomes().stream()
+                            .filter(o -> !o.completedAt().isBefore(from)
+                                    && o.completedAt().isBefore(measuredTo))
+                            .toList();
             long failed = outcomes.stream().filter(o -> !o.succeeded()).count();
-            List<Long> latencies = outcomes.stream().filter(ArchiveOutcome::succeeded)
-                    .map(o -> Duration.between(o.scheduledFor(), o.completedAt()).toMillis()).sorted().toList();
+            List<Long> latencies = outcomes.stream()
+                    .filter(ArchiveOutcome::succeeded)
+                    .map(o ->
+                            Duration.between(o.scheduledFor(), o.completedAt()).toMillis())
+                    .sorted()
+                    .toList();
             long plays = playsArchivedBetween(system, from, measuredTo);
 
             out.println();
             out.println("==================== capacity benchmark ====================");
-            out.printf("machine: %d cores, %d MiB max heap for this JVM; every process on this machine%n",
-                    Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
+            out.printf(
+                    "machine: %d cores, %d MiB max heap for this JVM; every process on this machine%n",
+                    Runtime.getRuntime().availableProcessors(),
+                    Runtime.getRuntime().maxMemory() >> 20);
             out.printf("registered users            %10d%n", users);
-            out.printf("polling period              %10s  (target %.0f user-polls/s)%n", period,
-                    users / (double) period.toSeconds());
+            out.printf(
+                    "polling period              %10s  (target %.0f user-polls/s)%n",
+                    period, users / (double) period.toSeconds());
             out.printf("measured for                %10.0f s%n", seconds);
-            out.printf("user-polls/s (sustained)    %10.1f  (%d polls, %d failed)%n", outcomes.size() / seconds,
-                    outcomes.size(), failed);
+            out.printf(
+                    "user-polls/s (sustained)    %10.1f  (%d polls, %d failed)%n",
+                    outcomes.size() / seconds, outcomes.size(), failed);
             // failures by kind, each with one example of what the worker said
             Map<String, List<ArchiveOutcome>> failures = new TreeMap<>(outcomes.stream()
-                    .filter(o -> !o.succeeded()).collect(Collectors.groupingBy(o -> o.failureKind().name())));
-            failures.forEach((kind, list) -> out.printf("  failed %-20s %10d  e.g. %s%n", kind, list.size(),
-                    list.get(0).detail()));
+                    .filter(o -> !o.succeeded())
+                    .collect(Collectors.groupingBy(o -> o.failureKind().name())));
+            failures.forEach((kind, list) -> out.printf(
+                    "  failed %-20s %10d  e.g. %s%n",
+                    kind, list.size(), list.get(0).detail()));
             long polls = outcomes.size() - failed;
-            out.printf("plays archived/s            %10.1f  (%d plays, %.2f per successful poll)%n", plays / seconds,
-                    plays, polls == 0 ? 0.0 : plays / (double) polls);
+            out.printf(
+                    "plays archived/s            %10.1f  (%d plays, %.2f per successful poll)%n",
+                    plays / seconds, plays, polls == 0 ? 0.0 : plays / (double) polls);
             out.printf("slot -> archived p50        %10d ms%n", percentile(latencies, 0.50));
             out.printf("slot -> archived p99        %10d ms%n", percentile(latencies, 0.99));
             List<Long> visible = visibleAfter.stream().sorted().toList();
-            out.printf("archived -> visible p50     %10d ms  (read model, %d sampled plays)%n",
+            out.printf(
+                    "archived -> visible p50     %10d ms  (read model, %d sampled plays)%n",
                     percentile(visible, 0.50), visible.size());
             out.printf("archived -> visible p99     %10d ms%n", percentile(visible, 0.99));
             out.println("process              CPU (cores used)   RSS MiB   CPU ms/poll   CPU ms/play");
             for (String name : after.keySet()) {
                 double cpu = after.get(name).cpuSeconds() - before.get(name).cpuSeconds();
-                out.printf("  %-20s %10.2f %10d %13.3f %13.3f%n", name, cpu / seconds,
-                        after.get(name).rssKib() >> 10, polls == 0 ? 0.0 : 1000 * cpu / polls,
+                out.printf(
+                        "  %-20s %10.2f %10d %13.3f %13.3f%n",
+                        name,
+                        cpu / seconds,
+                        after.get(name).rssKib() >> 10,
+                        polls == 0 ? 0.0 : 1000 * cpu / polls,
                         plays == 0 ? 0.0 : 1000 * cpu / plays);
             }
             out.println("work per replica in the window   polls   plays archived   plays records folded");
             for (String name : workAfter.keySet()) {
                 WorkShare.Counters done = workAfter.get(name).minus(workBefore.get(name));
-                out.printf("  %-28s %8.0f %16.0f %22.0f%n", name, done.polls(), done.playsArchived(),
-                        done.playsFolded());
+                out.printf(
+                        "  %-28s %8.0f %16.0f %22.0f%n", name, done.polls(), done.playsArchived(), done.playsFolded());
             }
             baselines(system, from, measuredTo);
             out.println("=============================================================");
@@ -181,7 +221,8 @@ public final class CapacityBenchmark {
 
     /** The plays of the window written one row per statement (the seed's approach) and by COPY (the limit). */
     private void baselines(LocalSystem system, Instant from, Instant to) throws SQLException {
-        try (Connection connection = system.openDatabase(); Statement statement = connection.createStatement()) {
+        try (Connection connection = system.openDatabase();
+                Statement statement = connection.createStatement()) {
             String schema = "bench_" + Long.toString(System.nanoTime(), 36);
             statement.execute("CREATE SCHEMA " + schema);
             statement.execute("CREATE TABLE " + schema + ".per_row (LIKE archive.play_events INCLUDING ALL)");
@@ -196,8 +237,14 @@ public final class CapacityBenchmark {
                     while (result.next()) {
                         Timestamp playedAt = result.getTimestamp(2);
                         rows.add(new Object[] {result.getString(1), playedAt, result.getString(3), result.getLong(4)});
-                        csv.append(result.getString(1)).append(',').append(playedAt.toInstant()).append(',')
-                                .append(result.getString(3)).append(',').append(result.getLong(4)).append(",POLL\n");
+                        csv.append(result.getString(1))
+                                .append(',')
+                                .append(playedAt.toInstant())
+                                .append(',')
+                                .append(result.getString(3))
+                                .append(',')
+                                .append(result.getLong(4))
+                                .append(",POLL\n");
                     }
                 }
             }
@@ -221,9 +268,13 @@ public final class CapacityBenchmark {
             double perRow = rows.size() / ((System.nanoTime() - start) / 1e9);
             start = System.nanoTime();
             try {
-                connection.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + schema + ".copied (user_id, "
-                        + "played_at, track_id, ms_played, source) FROM STDIN WITH (FORMAT csv)",
-                        new StringReader(csv.toString()));
+                connection
+                        .unwrap(PGConnection.class)
+                        .getCopyAPI()
+                        .copyIn(
+                                "COPY " + schema + ".copied (user_id, "
+                                        + "played_at, track_id, ms_played, source) FROM STDIN WITH (FORMAT csv)",
+                                new StringReader(csv.toString()));
             } catch (java.io.IOException e) {
                 throw new SQLException("COPY failed: " + e.getMessage(), e);
             }
@@ -258,8 +309,9 @@ public final class CapacityBenchmark {
         } finally {
             pool.shutdownNow();
         }
-        say(String.format("%d users signed in through the OAuth flow in %d s", ids.size(),
-                Duration.between(start, Instant.now()).toSeconds()));
+        say(String.format(
+                "%d users signed in through the OAuth flow in %d s",
+                ids.size(), Duration.between(start, Instant.now()).toSeconds()));
     }
 
     /**
@@ -273,8 +325,8 @@ public final class CapacityBenchmark {
         try (Connection connection = system.openDatabase();
                 PreparedStatement fresh = connection.prepareStatement("SELECT user_id, played_at, archived_at "
                         + "FROM archive.play_events WHERE archived_at >= now() - interval '1 second' LIMIT 10");
-                PreparedStatement served = connection.prepareStatement(
-                        "SELECT 1 FROM api.plays WHERE user_id = ? AND played_at = ?")) {
+                PreparedStatement served =
+                        connection.prepareStatement("SELECT 1 FROM api.plays WHERE user_id = ? AND played_at = ?")) {
             while (Instant.now().isBefore(end)) {
                 List<Object[]> sample = new ArrayList<>();
                 try (ResultSet rows = fresh.executeQuery()) {
@@ -284,7 +336,7 @@ public final class CapacityBenchmark {
                 }
                 Instant giveUp = Instant.now().plusSeconds(60);
                 while (!sample.isEmpty() && Instant.now().isBefore(giveUp)) {
-                    for (var it = sample.iterator(); it.hasNext();) {
+                    for (var it = sample.iterator(); it.hasNext(); ) {
                         Object[] play = it.next();
                         served.setString(1, (String) play[0]);
                         served.setTimestamp(2, (Timestamp) play[1]);
@@ -327,11 +379,14 @@ public final class CapacityBenchmark {
     }
 
     private static long percentile(List<Long> sorted, double quantile) {
-        return sorted.isEmpty() ? -1 : sorted.get((int) Math.min(sorted.size() - 1, Math.floor(quantile * sorted.size())));
+        return sorted.isEmpty()
+                ? -1
+                : sorted.get((int) Math.min(sorted.size() - 1, Math.floor(quantile * sorted.size())));
     }
 
     private static long archivedPlays(LocalSystem system) throws SQLException {
-        try (Connection connection = system.openDatabase(); Statement statement = connection.createStatement();
+        try (Connection connection = system.openDatabase();
+                Statement statement = connection.createStatement();
                 ResultSet result = statement.executeQuery("SELECT count(*) FROM archive.play_events")) {
             result.next();
             return result.getLong(1);
@@ -339,8 +394,9 @@ public final class CapacityBenchmark {
     }
 
     private static long playsArchivedBetween(LocalSystem system, Instant from, Instant to) throws SQLException {
-        try (Connection connection = system.openDatabase(); PreparedStatement statement = connection.prepareStatement(
-                "SELECT count(*) FROM archive.play_events WHERE archived_at >= ? AND archived_at < ?")) {
+        try (Connection connection = system.openDatabase();
+                PreparedStatement statement = connection.prepareStatement(
+                        "SELECT count(*) FROM archive.play_events WHERE archived_at >= ? AND archived_at < ?")) {
             statement.setTimestamp(1, Timestamp.from(from));
             statement.setTimestamp(2, Timestamp.from(to));
             try (ResultSet result = statement.executeQuery()) {

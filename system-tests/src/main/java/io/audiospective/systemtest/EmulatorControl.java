@@ -21,8 +21,8 @@ public final class EmulatorControl {
 
     /** One play as the emulator knows it happened. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record TruePlay(long playedAtMs, String trackId, boolean counted, long visibleAtMs,
-            boolean inRecentlyPlayed) {
+    public record TruePlay(
+            long playedAtMs, String trackId, boolean counted, long visibleAtMs, boolean inRecentlyPlayed) {
 
         public Instant playedAt() {
             return Instant.ofEpochMilli(playedAtMs);
@@ -30,15 +30,15 @@ public final class EmulatorControl {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record GroundTruth(long nowMs, List<TruePlay> plays) {
-    }
+    record GroundTruth(long nowMs, List<TruePlay> plays) {}
 
     static final ObjectMapper JSON = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     private final URI base;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     public EmulatorControl(URI base) {
         this.base = base;
@@ -47,7 +47,9 @@ public final class EmulatorControl {
     /** Creates (idempotently) {@code count} users of a profile; ids are {@code <prefix>-<seed>-<n>}. */
     public List<String> createUsers(String profile, int count, long seed, String prefix) {
         send("POST", "/emulator/users", Map.of("count", count, "profile", profile, "seed", seed, "prefix", prefix));
-        return IntStream.rangeClosed(1, count).mapToObj(n -> prefix + "-" + seed + "-" + n).toList();
+        return IntStream.rangeClosed(1, count)
+                .mapToObj(n -> prefix + "-" + seed + "-" + n)
+                .toList();
     }
 
     /** Partial settings update, e.g. {@code server_error_rate}, {@code latency}, {@code too_many_requests_rate}. */
@@ -73,10 +75,14 @@ public final class EmulatorControl {
 
     /** Every counted play (>= 30 s) with played_at in [from, to), oldest first. */
     public List<TruePlay> plays(String userId, Instant from, Instant to) {
-        String body = send("GET", "/emulator/users/" + userId + "/plays?from=" + from.toEpochMilli() + "&to="
-                + to.toEpochMilli(), null);
+        String body = send(
+                "GET",
+                "/emulator/users/" + userId + "/plays?from=" + from.toEpochMilli() + "&to=" + to.toEpochMilli(),
+                null);
         try {
-            return JSON.readValue(body, GroundTruth.class).plays().stream().filter(TruePlay::counted).toList();
+            return JSON.readValue(body, GroundTruth.class).plays().stream()
+                    .filter(TruePlay::counted)
+                    .toList();
         } catch (IOException e) {
             throw new IllegalStateException("Unreadable ground truth for " + userId + ": " + e.getMessage(), e);
         }
@@ -85,9 +91,13 @@ public final class EmulatorControl {
     /** Requests the emulator served, by endpoint and status. */
     public Map<String, Map<String, Long>> counters() {
         try {
-            return JSON.readValue(send("GET", "/emulator/counters", null),
-                    JSON.getTypeFactory().constructMapType(Map.class, JSON.constructType(String.class),
-                            JSON.getTypeFactory().constructMapType(Map.class, String.class, Long.class)));
+            return JSON.readValue(
+                    send("GET", "/emulator/counters", null),
+                    JSON.getTypeFactory()
+                            .constructMapType(
+                                    Map.class,
+                                    JSON.constructType(String.class),
+                                    JSON.getTypeFactory().constructMapType(Map.class, String.class, Long.class)));
         } catch (IOException e) {
             throw new IllegalStateException("Unreadable counters: " + e.getMessage(), e);
         }
@@ -95,7 +105,8 @@ public final class EmulatorControl {
 
     private String send(String method, String path, Object body) {
         try {
-            HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60));
+            HttpRequest.Builder request =
+                    HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60));
             if (body == null) {
                 request.method(method, HttpRequest.BodyPublishers.noBody());
             } else {
@@ -104,8 +115,8 @@ public final class EmulatorControl {
             }
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() / 100 != 2) {
-                throw new IllegalStateException(method + " " + path + " answered " + response.statusCode() + ": "
-                        + response.body());
+                throw new IllegalStateException(
+                        method + " " + path + " answered " + response.statusCode() + ": " + response.body());
             }
             return response.body();
         } catch (IOException e) {

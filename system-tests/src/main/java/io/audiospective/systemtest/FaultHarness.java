@@ -76,8 +76,9 @@ public final class FaultHarness {
         say("mode " + mode + ": " + (mode.idle + mode.typical + mode.heavy) + " users, polling period "
                 + mode.pollingPeriod + "; starting Kafka, the emulator and the services");
         try (LocalSystem system = LocalSystem.start(options())) {
-            say("all processes ready after " + Duration.between(started, Instant.now()).toSeconds() + " s (logs: "
-                    + system.runDirectory() + ")");
+            say("all processes ready after "
+                    + Duration.between(started, Instant.now()).toSeconds() + " s (logs: " + system.runDirectory()
+                    + ")");
             EmulatorControl emulator = new EmulatorControl(system.emulator().url());
             SpotifySignIn signIn = new SpotifySignIn(system.auth().url());
             String prefix = "fh" + Long.toString(System.currentTimeMillis(), 36);
@@ -94,14 +95,16 @@ public final class FaultHarness {
             // from here on every play in a user's recently-played must reach the archive
             Map<String, Instant> windows = audit.windowStarts(users, Instant.now());
             loadStart = Instant.now();
-            List<String> typical = users.stream().filter(u -> u.startsWith(prefix + "t")).toList();
+            List<String> typical =
+                    users.stream().filter(u -> u.startsWith(prefix + "t")).toList();
             PoisonFaults poison = new PoisonFaults(system, typical.get(typical.size() - 1), signIn, this::say);
             poison.prepare();
             injectFaults(system, emulator, signIn, typical, heavy, poison);
 
             Instant cutoff = Instant.now();
             say("faults over; waiting for the system to archive every play visible by " + cutoff);
-            Instant drainDeadline = cutoff.plus(mode.pollingPeriod.multipliedBy(6)).plus(Duration.ofMinutes(1));
+            Instant drainDeadline =
+                    cutoff.plus(mode.pollingPeriod.multipliedBy(6)).plus(Duration.ofMinutes(1));
             long missing = audit.stillMissing(windows, reauth, cutoff);
             while (missing > 0 && Instant.now().isBefore(drainDeadline)) {
                 progress(system, "draining: " + missing + " plays not archived yet");
@@ -117,7 +120,8 @@ public final class FaultHarness {
             long behindAtStart = behind;
             long lastBehind = behind;
             Instant lastProgress = Instant.now();
-            while (behind > 0 && Instant.now().isBefore(readModelDeadline)
+            while (behind > 0
+                    && Instant.now().isBefore(readModelDeadline)
                     && Duration.between(lastProgress, Instant.now()).compareTo(Duration.ofSeconds(45)) < 0) {
                 progress(system, "read model: " + behind + " plays behind the archive");
                 TimeUnit.SECONDS.sleep(5);
@@ -127,14 +131,26 @@ public final class FaultHarness {
                     lastProgress = Instant.now();
                 }
             }
-            long readModelSeconds = Math.max(1, Duration.between(readModelStart, Instant.now()).toSeconds());
-            say(String.format("read model caught up %d plays in %d s (%.0f plays/s)", behindAtStart - behind,
-                    readModelSeconds, (behindAtStart - behind) / (double) readModelSeconds));
+            long readModelSeconds =
+                    Math.max(1, Duration.between(readModelStart, Instant.now()).toSeconds());
+            say(String.format(
+                    "read model caught up %d plays in %d s (%.0f plays/s)",
+                    behindAtStart - behind, readModelSeconds, (behindAtStart - behind) / (double) readModelSeconds));
             ArchiveAudit.Result result = audit.audit(windows, reauth, cutoff);
             KafkaTally kafka = new KafkaTally(system.kafkaBootstrap());
-            HarnessReport report = new HarnessReport(mode.name(), users.size(), mode.pollingPeriod,
-                    Duration.between(started, Instant.now()), result, kafka.playEvents(), kafka.pollsByOutcome(),
-                    kafka.deadLetters(), reauth.size(), faultLog, poison.outcome(), needingReauth(system));
+            HarnessReport report = new HarnessReport(
+                    mode.name(),
+                    users.size(),
+                    mode.pollingPeriod,
+                    Duration.between(started, Instant.now()),
+                    result,
+                    kafka.playEvents(),
+                    kafka.pollsByOutcome(),
+                    kafka.deadLetters(),
+                    reauth.size(),
+                    faultLog,
+                    poison.outcome(),
+                    needingReauth(system));
             report.print(out);
             if (!report.passed()) {
                 system.dumpThreads();
@@ -148,21 +164,40 @@ public final class FaultHarness {
         Map<String, String> scheduler = new LinkedHashMap<>();
         // backoffs compressed like the hour: a failed user is retried within a few periods, not hours later
         for (String kind : List.of("NETWORK", "UNKNOWN", "AUTH", "RATE_LIMITED")) {
-            scheduler.put("AUDIOSPECTIVE_SCHEDULER_BACKOFF_" + kind + "_BASE", mode.pollingPeriod.dividedBy(3).toString());
-            scheduler.put("AUDIOSPECTIVE_SCHEDULER_BACKOFF_" + kind + "_MAX", mode.pollingPeriod.multipliedBy(2).toString());
+            scheduler.put(
+                    "AUDIOSPECTIVE_SCHEDULER_BACKOFF_" + kind + "_BASE",
+                    mode.pollingPeriod.dividedBy(3).toString());
+            scheduler.put(
+                    "AUDIOSPECTIVE_SCHEDULER_BACKOFF_" + kind + "_MAX",
+                    mode.pollingPeriod.multipliedBy(2).toString());
         }
         Map<String, String> emulator = new LinkedHashMap<>();
         emulator.put("EMULATOR_DEFAULT_USERS", "idle:1");
         // late plays arrive behind newer ones, within the run
         emulator.put("EMULATOR_LATE_SHARE", "0.1");
-        emulator.put("EMULATOR_LATE_MAX_DELAY", mode.pollingPeriod.multipliedBy(3).toString());
+        emulator.put(
+                "EMULATOR_LATE_MAX_DELAY", mode.pollingPeriod.multipliedBy(3).toString());
         // two archive-workers, two schedulers and two api-services: the replicas share the work and take over
-        return new LocalSystem.Options(mode.pollingPeriod, Duration.ofSeconds(5), 2, 100_000, scheduler, Map.of(),
-                emulator, LocalSystem.Profile.TEST, 2);
+        return new LocalSystem.Options(
+                mode.pollingPeriod,
+                Duration.ofSeconds(5),
+                2,
+                100_000,
+                scheduler,
+                Map.of(),
+                emulator,
+                LocalSystem.Profile.TEST,
+                2);
     }
 
-    private void injectFaults(LocalSystem system, EmulatorControl emulator, SpotifySignIn signIn,
-            List<String> typical, List<String> heavy, PoisonFaults poison) throws Exception {
+    private void injectFaults(
+            LocalSystem system,
+            EmulatorControl emulator,
+            SpotifySignIn signIn,
+            List<String> typical,
+            List<String> heavy,
+            PoisonFaults poison)
+            throws Exception {
         List<String> revoked = new ArrayList<>(typical.subList(0, 6));
         revoked.addAll(heavy.subList(0, 2));
         List<String> expired = new ArrayList<>(typical.subList(6, 9));
@@ -171,14 +206,30 @@ public final class FaultHarness {
         List<String> refreshing = new ArrayList<>(typical.subList(9, 39));
         refreshing.addAll(heavy.subList(3, 13));
 
-        at(system, 20, "Spotify: latency 20-300 ms and 15% 5xx", () -> emulator.settings(Map.of(
-                "latency", Map.of("distribution", "uniform", "min_ms", 20, "max_ms", 300),
-                "server_error_rate", 0.15)));
-        at(system, 30, "a poison import uploaded (true plays and entries dated year 290000 or played -1 ms)",
+        at(
+                system,
+                20,
+                "Spotify: latency 20-300 ms and 15% 5xx",
+                () -> emulator.settings(Map.of(
+                        "latency",
+                        Map.of("distribution", "uniform", "min_ms", 20, "max_ms", 300),
+                        "server_error_rate",
+                        0.15)));
+        at(
+                system,
+                30,
+                "a poison import uploaded (true plays and entries dated year 290000 or played -1 ms)",
                 poison::uploadImport);
-        at(system, 40, "poison records written straight onto plays (one year 290000, one not JSON)",
+        at(
+                system,
+                40,
+                "poison records written straight onto plays (one year 290000, one not JSON)",
                 poison::writeRecords);
-        at(system, 45, "archive-worker-1 killed with SIGKILL", () -> system.kill(system.workers().get(0)));
+        at(
+                system,
+                45,
+                "archive-worker-1 killed with SIGKILL",
+                () -> system.kill(system.workers().get(0)));
         at(system, 60, "refresh tokens revoked for " + revoked.size() + " users, expired for " + expired.size(), () -> {
             Instant now = Instant.now();
             for (String user : revoked) {
@@ -192,30 +243,63 @@ public final class FaultHarness {
                 reauth.put(user, new ArchiveAudit.ReauthPeriod(now, null));
             }
         });
-        at(system, 75, "archive-worker-1 restarted", () -> system.restart(system.workers().get(0)));
-        at(system, 85, "api-service-2 killed with SIGKILL while folding", () -> system.kill(system.apis().get(1)));
+        at(
+                system,
+                75,
+                "archive-worker-1 restarted",
+                () -> system.restart(system.workers().get(0)));
+        at(
+                system,
+                85,
+                "api-service-2 killed with SIGKILL while folding",
+                () -> system.kill(system.apis().get(1)));
         // a refresh rotates the single-use refresh token before its answer comes: a slow, failed or uncommitted
         // answer must not cost the member their authorisation (nobody here may end in NEEDS_REAUTH)
-        at(system, 90, "Spotify accounts faulted during refreshes: /api/token also 15% 5xx, its answers 1-7 s late; "
-                + "access tokens of " + refreshing.size() + " users dropped, so they refresh now", () -> {
-                    emulator.settings(Map.of("faults_on_accounts", true,
-                            "accounts_latency", Map.of("distribution", "uniform", "min_ms", 1000, "max_ms", 7000)));
+        at(
+                system,
+                90,
+                "Spotify accounts faulted during refreshes: /api/token also 15% 5xx, its answers 1-7 s late; "
+                        + "access tokens of " + refreshing.size() + " users dropped, so they refresh now",
+                () -> {
+                    emulator.settings(Map.of(
+                            "faults_on_accounts",
+                            true,
+                            "accounts_latency",
+                            Map.of("distribution", "uniform", "min_ms", 1000, "max_ms", 7000)));
                     refreshing.forEach(emulator::expireAccessTokens);
                 });
-        at(system, 100, "Spotify: 5xx off, 429 storm (30% of requests, Retry-After 3 s); accounts latency on",
-                () -> emulator.settings(Map.of("server_error_rate", 0.0, "too_many_requests_rate", 0.3,
-                        "retry_after_seconds", 3)));
-        at(system, 110, "access tokens of the same " + refreshing.size() + " users dropped again, refreshing "
-                + "under the accounts latency", () -> refreshing.forEach(emulator::expireAccessTokens));
-        at(system, 105, "api-service-2 restarted", () -> system.restart(system.apis().get(1)));
-        at(system, 115, "scheduler-service (the leader) killed with SIGKILL",
+        at(
+                system,
+                100,
+                "Spotify: 5xx off, 429 storm (30% of requests, Retry-After 3 s); accounts latency on",
+                () -> emulator.settings(
+                        Map.of("server_error_rate", 0.0, "too_many_requests_rate", 0.3, "retry_after_seconds", 3)));
+        at(
+                system,
+                110,
+                "access tokens of the same " + refreshing.size() + " users dropped again, refreshing "
+                        + "under the accounts latency",
+                () -> refreshing.forEach(emulator::expireAccessTokens));
+        at(
+                system,
+                105,
+                "api-service-2 restarted",
+                () -> system.restart(system.apis().get(1)));
+        at(
+                system,
+                115,
+                "scheduler-service (the leader) killed with SIGKILL",
                 () -> system.kill(system.schedulers().get(0)));
         at(system, 130, "Spotify healthy again; Kafka broker stopped", () -> {
             emulator.resetSettings();
             system.stopKafka();
         });
         at(system, 150, "Kafka broker started again", system::startKafka);
-        at(system, 155, "scheduler-service restarted", () -> system.restart(system.schedulers().get(0)));
+        at(
+                system,
+                155,
+                "scheduler-service restarted",
+                () -> system.restart(system.schedulers().get(0)));
         at(system, 165, "Redis flushed (idempotency keys, cached tokens, rate-limit pause gone)", system::flushRedis);
         // longer than any retry budget: consumers must hold their position, not dead-letter, until it is back;
         // every later step moves by the outage's length
@@ -223,7 +307,11 @@ public final class FaultHarness {
             system.postgresLink().interrupt();
             delay = POSTGRES_OUTAGE.minusMillis((long) (15_000 * mode.stretch));
         });
-        at(system, 190, "PostgreSQL reachable again", () -> system.postgresLink().restore());
+        at(
+                system,
+                190,
+                "PostgreSQL reachable again",
+                () -> system.postgresLink().restore());
         at(system, 205, "Redis connections cut", () -> system.redisLink().interrupt());
         at(system, 220, "Redis reachable again", () -> system.redisLink().restore());
         at(system, 230, "the " + reauth.size() + " revoked and expired users sign in again", () -> {
@@ -234,17 +322,20 @@ public final class FaultHarness {
                 reauth.computeIfPresent(user, (u, p) -> new ArchiveAudit.ReauthPeriod(p.revokedAt(), Instant.now()));
             }
         });
-        at(system, 250, "end of the fault sequence", () -> {
-        });
+        at(system, 250, "end of the fault sequence", () -> {});
     }
 
     /** Runs {@code fault} at {@code seconds} (stretched by the mode) after the load started, showing progress. */
     private void at(LocalSystem system, int seconds, String what, Step fault) throws Exception {
-        Instant when = loadStart.plusMillis((long) (seconds * 1000 * mode.stretch)).plus(delay);
+        Instant when =
+                loadStart.plusMillis((long) (seconds * 1000 * mode.stretch)).plus(delay);
         while (Instant.now().isBefore(when)) {
-            progress(system, "next: " + what + " in " + Duration.between(Instant.now(), when).toSeconds() + " s");
-            TimeUnit.MILLISECONDS.sleep(Math.min(10_000, Math.max(1, Duration.between(Instant.now(), when)
-                    .toMillis())));
+            progress(
+                    system,
+                    "next: " + what + " in "
+                            + Duration.between(Instant.now(), when).toSeconds() + " s");
+            TimeUnit.MILLISECONDS.sleep(Math.min(
+                    10_000, Math.max(1, Duration.between(Instant.now(), when).toMillis())));
         }
         fault.run();
         String line = "+" + Duration.between(loadStart, Instant.now()).toSeconds() + " s  " + what;
@@ -253,8 +344,10 @@ public final class FaultHarness {
     }
 
     private void progress(LocalSystem system, String state) {
-        try (var connection = system.openDatabase(); var statement = connection.createStatement();
-                var result = statement.executeQuery("SELECT count(*), count(DISTINCT user_id) FROM archive.play_events")) {
+        try (var connection = system.openDatabase();
+                var statement = connection.createStatement();
+                var result =
+                        statement.executeQuery("SELECT count(*), count(DISTINCT user_id) FROM archive.play_events")) {
             result.next();
             say(String.format("%s | %d plays archived for %d users", state, result.getLong(1), result.getLong(2)));
         } catch (java.sql.SQLException e) {
@@ -265,7 +358,8 @@ public final class FaultHarness {
     /** Members auth-service holds in NEEDS_REAUTH now. */
     private static List<String> needingReauth(LocalSystem system) throws java.sql.SQLException {
         List<String> ids = new ArrayList<>();
-        try (var connection = system.openDatabase(); var statement = connection.createStatement();
+        try (var connection = system.openDatabase();
+                var statement = connection.createStatement();
                 var result = statement.executeQuery(
                         "SELECT spotify_user_id FROM auth.members WHERE status = 'NEEDS_REAUTH' ORDER BY 1")) {
             while (result.next()) {
@@ -280,7 +374,8 @@ public final class FaultHarness {
         Instant deadline = Instant.now().plus(mode.pollingPeriod.multipliedBy(4));
         while (true) {
             long polled;
-            try (var connection = system.openDatabase(); var statement = connection.createStatement();
+            try (var connection = system.openDatabase();
+                    var statement = connection.createStatement();
                     var result = statement.executeQuery(
                             "SELECT count(*) FROM scheduler.scheduled_users WHERE last_outcome_at IS NOT NULL")) {
                 result.next();

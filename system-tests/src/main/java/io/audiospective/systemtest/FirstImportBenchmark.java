@@ -71,21 +71,32 @@ public final class FirstImportBenchmark {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> arguments = ToolArguments.parse(args);
-        new FirstImportBenchmark(Integer.parseInt(arguments.getOrDefault("entries", "200000")),
-                Integer.parseInt(arguments.getOrDefault("tracks", "30000")),
-                Integer.parseInt(arguments.getOrDefault("years", "10")),
-                Duration.parse(arguments.getOrDefault("follow", "PT5M")),
-                Integer.parseInt(arguments.getOrDefault("live", "20")),
-                Integer.parseInt(arguments.getOrDefault("rate", "600")), System.out).run();
+        new FirstImportBenchmark(
+                        Integer.parseInt(arguments.getOrDefault("entries", "200000")),
+                        Integer.parseInt(arguments.getOrDefault("tracks", "30000")),
+                        Integer.parseInt(arguments.getOrDefault("years", "10")),
+                        Duration.parse(arguments.getOrDefault("follow", "PT5M")),
+                        Integer.parseInt(arguments.getOrDefault("live", "20")),
+                        Integer.parseInt(arguments.getOrDefault("rate", "600")),
+                        System.out)
+                .run();
     }
 
     void run() throws Exception {
         Map<String, String> workerEnvironment = Map.of(
-                "AUDIOSPECTIVE_ARCHIVE_IMPORT_METADATA_INTERVAL", "PT1S",
+                "AUDIOSPECTIVE_ARCHIVE_IMPORT_METADATA_INTERVAL",
+                "PT1S",
                 // the app's budget is the emulator's limit, as it would be Spotify's
-                "AUDIOSPECTIVE_ARCHIVE_SPOTIFY_REQUESTS_PER_WINDOW", Integer.toString(rate));
-        try (LocalSystem system = LocalSystem.start(new LocalSystem.Options(PERIOD, Duration.ofSeconds(5), 1,
-                live + 3, Map.of(), workerEnvironment, Map.of("EMULATOR_DEFAULT_USERS", "idle:1"),
+                "AUDIOSPECTIVE_ARCHIVE_SPOTIFY_REQUESTS_PER_WINDOW",
+                Integer.toString(rate));
+        try (LocalSystem system = LocalSystem.start(new LocalSystem.Options(
+                PERIOD,
+                Duration.ofSeconds(5),
+                1,
+                live + 3,
+                Map.of(),
+                workerEnvironment,
+                Map.of("EMULATOR_DEFAULT_USERS", "idle:1"),
                 LocalSystem.Profile.CAPACITY))) {
             EmulatorControl emulator = new EmulatorControl(system.emulator().url());
             String prefix = "fi" + Long.toString(System.currentTimeMillis(), 36);
@@ -102,10 +113,14 @@ public final class FirstImportBenchmark {
             say((live + 2) + " members signed in; reading " + tracks + " tracks' names from the emulator");
             List<Track> catalogue = names(system, emulator, member);
             byte[] export = export(catalogue);
-            say(String.format("export: %,d entries over %d years naming %,d distinct tracks, %.1f MB", entries, years,
-                    catalogue.size(), export.length / 1e6));
+            say(String.format(
+                    "export: %,d entries over %d years naming %,d distinct tracks, %.1f MB",
+                    entries, years, catalogue.size(), export.length / 1e6));
             emulator.settings(Map.of("app_mode", "development", "rate_limit_per_window", rate));
-            http.send(HttpRequest.newBuilder(system.emulator().url().resolve("/emulator/counters")).DELETE().build(),
+            http.send(
+                    HttpRequest.newBuilder(system.emulator().url().resolve("/emulator/counters"))
+                            .DELETE()
+                            .build(),
                     HttpResponse.BodyHandlers.discarding());
 
             // live polling before the import, as the reference
@@ -114,8 +129,12 @@ public final class FirstImportBenchmark {
             URI api = system.api().url();
             // the all-time summary, as a member looks at their history after an import
             String window = "period=all";
-            long baseline = get(api, token, "/api/v1/me/stats/summary?" + window).get("plays").asLong();
-            long secondBaseline = get(api, secondToken, "/api/v1/me/stats/summary?" + window).get("plays").asLong();
+            long baseline = get(api, token, "/api/v1/me/stats/summary?" + window)
+                    .get("plays")
+                    .asLong();
+            long secondBaseline = get(api, secondToken, "/api/v1/me/stats/summary?" + window)
+                    .get("plays")
+                    .asLong();
             Instant uploadAt = Instant.now();
             JsonNode job = upload(api, token, export);
             double uploaded = seconds(uploadAt);
@@ -129,10 +148,16 @@ public final class FirstImportBenchmark {
                 // every second: the all-time summary is read from the totals (a windowed one over ten years is a
                 // query of its own, 0.1-0.5 s of PostgreSQL's CPU, and asked this often slowed the fold it measures)
                 TimeUnit.SECONDS.sleep(1);
-                if (done < 0 && "DONE".equals(get(api, token, "/api/v1/me/imports/" + id).get("status").asText())) {
+                if (done < 0
+                        && "DONE"
+                                .equals(get(api, token, "/api/v1/me/imports/" + id)
+                                        .get("status")
+                                        .asText())) {
                     done = seconds(uploadAt);
                 }
-                long counted = get(api, token, "/api/v1/me/stats/summary?" + window).get("plays").asLong();
+                long counted = get(api, token, "/api/v1/me/stats/summary?" + window)
+                        .get("plays")
+                        .asLong();
                 if (visible < 0 && counted >= baseline + sent) {
                     visible = seconds(uploadAt);
                 }
@@ -141,14 +166,17 @@ public final class FirstImportBenchmark {
                 }
             }
             Instant visibleAt = Instant.now();
-            say(String.format("every imported play counted by stats/summary after %.1f s (job DONE after %.1f s)",
+            say(String.format(
+                    "every imported play counted by stats/summary after %.1f s (job DONE after %.1f s)",
                     visible, done));
 
             // the catalogue completion at low priority: followed for a while, then projected
             Instant followEnd = Instant.now().plus(follow);
             JsonNode progress = get(api, token, "/api/v1/me/imports/" + id);
-            while (progress.get("awaitingCatalogue").asLong() > 0 && Instant.now().isBefore(followEnd)) {
-                say(String.format("catalogue completion: %,d plays still under the file's names, %,d tracks described",
+            while (progress.get("awaitingCatalogue").asLong() > 0
+                    && Instant.now().isBefore(followEnd)) {
+                say(String.format(
+                        "catalogue completion: %,d plays still under the file's names, %,d tracks described",
                         progress.get("awaitingCatalogue").asLong(), described(system)));
                 TimeUnit.SECONDS.sleep(15);
                 progress = get(api, token, "/api/v1/me/imports/" + id);
@@ -168,7 +196,10 @@ public final class FirstImportBenchmark {
             double secondVisible;
             while (true) {
                 TimeUnit.MILLISECONDS.sleep(500);
-                if (get(api, secondToken, "/api/v1/me/stats/summary?" + window).get("plays").asLong() >= secondBaseline + secondSent) {
+                if (get(api, secondToken, "/api/v1/me/stats/summary?" + window)
+                                .get("plays")
+                                .asLong()
+                        >= secondBaseline + secondSent) {
                     secondVisible = seconds(secondAt);
                     break;
                 }
@@ -177,41 +208,61 @@ public final class FirstImportBenchmark {
 
             out.println();
             out.println("==================== first-import benchmark ====================");
-            out.printf("case: %,d entries over %d years, %,d distinct tracks none of them in the catalogue;%n"
-                    + "      emulator in development mode (per-id look-ups), %d requests per 30 s; %d other members"
-                    + " polled every %d s; every process on this %d-core machine%n", entries, years, catalogue.size(),
-                    rate, live, PERIOD.toSeconds(), Runtime.getRuntime().availableProcessors());
+            out.printf(
+                    "case: %,d entries over %d years, %,d distinct tracks none of them in the catalogue;%n"
+                            + "      emulator in development mode (per-id look-ups), %d requests per 30 s; %d other members"
+                            + " polled every %d s; every process on this %d-core machine%n",
+                    entries,
+                    years,
+                    catalogue.size(),
+                    rate,
+                    live,
+                    PERIOD.toSeconds(),
+                    Runtime.getRuntime().availableProcessors());
             out.printf("upload checked and sent                 %8.1f s%n", uploaded);
             out.printf("every imported play counted in stats    %8.1f s  (target 60 s; %,d plays)%n", visible, sent);
             out.printf("import job DONE                         %8.1f s%n", done);
-            out.printf("catalogue: tracks described             %8d in %.0f s = %.1f tracks/s; %d still known only"
-                    + " from the file%n", describedTracks, followed, describedTracks / followed, remaining);
-            out.printf("catalogue complete (projected)          %8.0f s%s%n", remaining == 0 ? followed
-                    : followed + remaining / Math.max(0.001, describedTracks / followed),
+            out.printf(
+                    "catalogue: tracks described             %8d in %.0f s = %.1f tracks/s; %d still known only"
+                            + " from the file%n",
+                    describedTracks, followed, describedTracks / followed, remaining);
+            out.printf(
+                    "catalogue complete (projected)          %8.0f s%s%n",
+                    remaining == 0 ? followed : followed + remaining / Math.max(0.001, describedTracks / followed),
                     remaining == 0 ? "" : " (followed " + follow + ", the rest at the same rate)");
-            out.printf("Spotify calls per described track       %8.2f  (GET /v1/tracks/{id}: %s)%n",
+            out.printf(
+                    "Spotify calls per described track       %8.2f  (GET /v1/tracks/{id}: %s)%n",
                     lookUps.values().stream().mapToLong(Long::longValue).sum() / (double) Math.max(1, describedTracks),
                     lookUps);
-            out.printf("live polling slot -> archived p50 / p99  before %d / %d ms, during %d / %d ms (%d / %d polls)%n",
-                    percentile(before, 0.5), percentile(before, 0.99), percentile(during, 0.5),
-                    percentile(during, 0.99), before.size(), during.size());
-            out.printf("same file, tracks in the catalogue      %8.1f s until counted = %.0f entries/s%n",
+            out.printf(
+                    "live polling slot -> archived p50 / p99  before %d / %d ms, during %d / %d ms (%d / %d polls)%n",
+                    percentile(before, 0.5),
+                    percentile(before, 0.99),
+                    percentile(during, 0.5),
+                    percentile(during, 0.99),
+                    before.size(),
+                    during.size());
+            out.printf(
+                    "same file, tracks in the catalogue      %8.1f s until counted = %.0f entries/s%n",
                     secondVisible, secondSent / secondVisible);
             out.printf("same rows, raw COPY into PostgreSQL     %8.2f s = %.0f rows/s%n", copy, entries / copy);
             out.println("=================================================================");
         }
     }
 
-    private record Track(String id, String name, String artist, String album) {
-    }
+    private record Track(String id, String name, String artist, String album) {}
 
     /** The first {@code tracks} tracks of the emulator's catalogue, with their names, read through the Web API. */
     private List<Track> names(LocalSystem system, EmulatorControl emulator, String member) throws Exception {
         List<String> ids = new ArrayList<>();
         for (int offset = 0; ids.size() < tracks; offset += 1000) {
-            JsonNode page = JSON.readTree(http.send(HttpRequest.newBuilder(system.emulator().url()
-                    .resolve("/emulator/catalogue?offset=" + offset + "&limit=1000")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body());
+            JsonNode page = JSON.readTree(http.send(
+                            HttpRequest.newBuilder(system.emulator()
+                                            .url()
+                                            .resolve("/emulator/catalogue?offset=" + offset + "&limit=1000"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body());
             if (page.get("track_ids").isEmpty()) {
                 break;
             }
@@ -221,13 +272,19 @@ public final class FirstImportBenchmark {
         List<Track> named = new ArrayList<>();
         for (int from = 0; from < Math.min(tracks, ids.size()); from += 50) {
             String batch = String.join(",", ids.subList(from, Math.min(Math.min(tracks, ids.size()), from + 50)));
-            JsonNode answer = JSON.readTree(http.send(HttpRequest.newBuilder(system.emulator().url()
-                    .resolve("/v1/tracks?ids=" + batch)).header("Authorization", "Bearer " + accessToken).build(),
-                    HttpResponse.BodyHandlers.ofString()).body());
+            JsonNode answer = JSON.readTree(http.send(
+                            HttpRequest.newBuilder(system.emulator().url().resolve("/v1/tracks?ids=" + batch))
+                                    .header("Authorization", "Bearer " + accessToken)
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body());
             for (JsonNode track : answer.get("tracks")) {
                 if (!track.isNull()) {
-                    named.add(new Track(track.get("id").asText(), track.get("name").asText(),
-                            track.get("artists").get(0).get("name").asText(), track.get("album").get("name").asText()));
+                    named.add(new Track(
+                            track.get("id").asText(),
+                            track.get("name").asText(),
+                            track.get("artists").get(0).get("name").asText(),
+                            track.get("album").get("name").asText()));
                 }
             }
         }
@@ -254,13 +311,17 @@ public final class FirstImportBenchmark {
         try (JsonGenerator json = JSON.getFactory().createGenerator(bytes, JsonEncoding.UTF8)) {
             json.writeStartArray();
             for (int i = 0; i < entries; i++) {
-                Track track = i < catalogue.size() ? catalogue.get((int) ((long) i * 7919 % catalogue.size()))
-                        : catalogue.get((int) Math.min(catalogue.size() - 1,
-                                Math.abs(random.nextGaussian()) * catalogue.size() / 4));
+                Track track = i < catalogue.size()
+                        ? catalogue.get((int) ((long) i * 7919 % catalogue.size()))
+                        : catalogue.get((int)
+                                Math.min(catalogue.size() - 1, Math.abs(random.nextGaussian()) * catalogue.size() / 4));
                 long msPlayed = 30_000 + random.nextInt(240_000);
                 json.writeStartObject();
-                json.writeStringField("ts", exportStart().plusSeconds(i * step + random.nextInt((int) Math.max(1,
-                        step / 2))).toString());
+                json.writeStringField(
+                        "ts",
+                        exportStart()
+                                .plusSeconds(i * step + random.nextInt((int) Math.max(1, step / 2)))
+                                .toString());
                 json.writeStringField("platform", "android");
                 json.writeNumberField("ms_played", msPlayed);
                 json.writeStringField("conn_country", "DE");
@@ -284,10 +345,14 @@ public final class FirstImportBenchmark {
     }
 
     private JsonNode upload(URI api, String token, byte[] export) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                api.resolve("/api/v1/me/imports?name=Streaming_History_Audio_" + years + "_years.json"))
-                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(export)).timeout(Duration.ofMinutes(10)).build(),
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(
+                                api.resolve("/api/v1/me/imports?name=Streaming_History_Audio_" + years + "_years.json"))
+                        .header("Authorization", "Bearer " + token)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(export))
+                        .timeout(Duration.ofMinutes(10))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 202) {
             throw new IllegalStateException("Upload answered " + response.statusCode() + ": " + response.body());
@@ -296,8 +361,11 @@ public final class FirstImportBenchmark {
     }
 
     private JsonNode get(URI api, String token, String path) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(api.resolve(path))
-                .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(30)).build(),
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(api.resolve(path))
+                        .header("Authorization", "Bearer " + token)
+                        .timeout(Duration.ofSeconds(30))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             throw new IllegalStateException(path + " answered " + response.statusCode() + ": " + response.body());
@@ -306,8 +374,9 @@ public final class FirstImportBenchmark {
     }
 
     private static long described(LocalSystem system) throws Exception {
-        return count(system, "SELECT count(*) FROM archive.tracks WHERE metadata <> 'FILE' AND lookup_claimed_at"
-                + " IS NOT NULL");
+        return count(
+                system,
+                "SELECT count(*) FROM archive.tracks WHERE metadata <> 'FILE' AND lookup_claimed_at" + " IS NOT NULL");
     }
 
     private static long fileTracks(LocalSystem system) throws Exception {
@@ -315,7 +384,8 @@ public final class FirstImportBenchmark {
     }
 
     private static long count(LocalSystem system, String sql) throws Exception {
-        try (Connection connection = system.openDatabase(); Statement statement = connection.createStatement();
+        try (Connection connection = system.openDatabase();
+                Statement statement = connection.createStatement();
                 ResultSet result = statement.executeQuery(sql)) {
             result.next();
             return result.getLong(1);
@@ -324,22 +394,31 @@ public final class FirstImportBenchmark {
 
     /** The emulator's answers to per-id track look-ups since the counters were reset, by status. */
     private Map<String, Long> lookUps(URI emulator) throws Exception {
-        JsonNode counters = JSON.readTree(http.send(HttpRequest.newBuilder(emulator.resolve("/emulator/counters"))
-                .build(), HttpResponse.BodyHandlers.ofString()).body());
+        JsonNode counters = JSON.readTree(http.send(
+                        HttpRequest.newBuilder(emulator.resolve("/emulator/counters"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body());
         Map<String, Long> byStatus = new LinkedHashMap<>();
         JsonNode tracks = counters.path("GET /v1/tracks/{id}");
-        tracks.fieldNames().forEachRemaining(status -> byStatus.put(status, tracks.get(status).asLong()));
+        tracks.fieldNames()
+                .forEachRemaining(
+                        status -> byStatus.put(status, tracks.get(status).asLong()));
         return byStatus;
     }
 
     private static List<Long> latencies(List<ArchiveOutcome> outcomes, Instant from, Instant to) {
-        return outcomes.stream().filter(ArchiveOutcome::succeeded)
+        return outcomes.stream()
+                .filter(ArchiveOutcome::succeeded)
                 .filter(o -> !o.completedAt().isBefore(from) && o.completedAt().isBefore(to))
-                .map(o -> Duration.between(o.scheduledFor(), o.completedAt()).toMillis()).sorted().toList();
+                .map(o -> Duration.between(o.scheduledFor(), o.completedAt()).toMillis())
+                .sorted()
+                .toList();
     }
 
     private static long percentile(List<Long> sorted, double quantile) {
-        return sorted.isEmpty() ? -1
+        return sorted.isEmpty()
+                ? -1
                 : sorted.get((int) Math.min(sorted.size() - 1, Math.floor(quantile * sorted.size())));
     }
 
@@ -347,17 +426,26 @@ public final class FirstImportBenchmark {
     private double rawCopy(LocalSystem system, byte[] export) throws Exception {
         StringBuilder csv = new StringBuilder();
         for (JsonNode entry : JSON.readTree(export)) {
-            csv.append("bench,").append(entry.get("ts").asText()).append(',')
-                    .append(entry.get("spotify_track_uri").asText().substring(14)).append(',')
-                    .append(entry.get("ms_played").asLong()).append(",IMPORT\n");
+            csv.append("bench,")
+                    .append(entry.get("ts").asText())
+                    .append(',')
+                    .append(entry.get("spotify_track_uri").asText().substring(14))
+                    .append(',')
+                    .append(entry.get("ms_played").asLong())
+                    .append(",IMPORT\n");
         }
-        try (Connection connection = system.openDatabase(); Statement statement = connection.createStatement()) {
+        try (Connection connection = system.openDatabase();
+                Statement statement = connection.createStatement()) {
             String table = "bench_copy_" + Long.toString(System.nanoTime(), 36);
             statement.execute("CREATE TABLE public." + table + " (LIKE archive.play_events INCLUDING DEFAULTS)");
             long start = System.nanoTime();
-            connection.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY public." + table
-                    + " (user_id, played_at, track_id, ms_played, source) FROM STDIN WITH (FORMAT csv)",
-                    new StringReader(csv.toString()));
+            connection
+                    .unwrap(PGConnection.class)
+                    .getCopyAPI()
+                    .copyIn(
+                            "COPY public." + table
+                                    + " (user_id, played_at, track_id, ms_played, source) FROM STDIN WITH (FORMAT csv)",
+                            new StringReader(csv.toString()));
             double seconds = (System.nanoTime() - start) / 1e9;
             statement.execute("DROP TABLE public." + table);
             return seconds;

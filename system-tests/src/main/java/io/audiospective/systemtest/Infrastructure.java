@@ -3,8 +3,7 @@ package io.audiospective.systemtest;
 /** Where the machine's PostgreSQL and Redis are: the same environment variables the services read. */
 final class Infrastructure {
 
-    private Infrastructure() {
-    }
+    private Infrastructure() {}
 
     static String postgresHost() {
         return env("DB_HOST", "127.0.0.1");

@@ -32,14 +32,16 @@ final class KafkaTally {
     /** Every poll outcome the workers published. */
     List<ArchiveOutcome> outcomes() {
         return readAll(Topics.ARCHIVE_OUTCOMES).stream()
-                .map(record -> MessageCodec.decode(record.value(), ArchiveOutcome.class)).toList();
+                .map(record -> MessageCodec.decode(record.value(), ArchiveOutcome.class))
+                .toList();
     }
 
     /** Polls by outcome: SUCCESS or the failure kind. */
     Map<String, Long> pollsByOutcome() {
         Map<String, Long> outcomes = new TreeMap<>();
         for (ArchiveOutcome outcome : outcomes()) {
-            outcomes.merge(outcome.succeeded() ? "SUCCESS" : outcome.failureKind().name(), 1L, Long::sum);
+            outcomes.merge(
+                    outcome.succeeded() ? "SUCCESS" : outcome.failureKind().name(), 1L, Long::sum);
         }
         return outcomes;
     }
@@ -53,8 +55,11 @@ final class KafkaTally {
             }
             for (ConsumerRecord<byte[], byte[]> record : readAll(topic)) {
                 Header reason = record.headers().lastHeader("dead-letter-reason");
-                reasons.merge(topic + ": " + (reason == null ? "(no reason)"
-                        : new String(reason.value(), StandardCharsets.UTF_8)), 1L, Long::sum);
+                reasons.merge(
+                        topic + ": "
+                                + (reason == null ? "(no reason)" : new String(reason.value(), StandardCharsets.UTF_8)),
+                        1L,
+                        Long::sum);
             }
         }
         return reasons;
@@ -80,10 +85,11 @@ final class KafkaTally {
         properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(properties, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
-                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+                    .map(info -> new TopicPartition(topic, info.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);

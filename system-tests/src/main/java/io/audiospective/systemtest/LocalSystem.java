@@ -53,22 +53,55 @@ public final class LocalSystem implements AutoCloseable {
      * @param emulatorEnvironment extra settings of the emulator (default users, late plays)
      * @param replicas scheduler-service and api-service instances (each service one consumer group)
      */
-    public record Options(Duration pollingPeriod, Duration scheduleWindow, int workers, int memberCap,
-            Map<String, String> schedulerEnvironment, Map<String, String> workerEnvironment,
-            Map<String, String> emulatorEnvironment, Profile profile, int replicas) {
+    public record Options(
+            Duration pollingPeriod,
+            Duration scheduleWindow,
+            int workers,
+            int memberCap,
+            Map<String, String> schedulerEnvironment,
+            Map<String, String> workerEnvironment,
+            Map<String, String> emulatorEnvironment,
+            Profile profile,
+            int replicas) {
 
-        public Options(Duration pollingPeriod, Duration scheduleWindow, int workers, int memberCap,
-                Map<String, String> schedulerEnvironment, Map<String, String> workerEnvironment,
-                Map<String, String> emulatorEnvironment, Profile profile) {
-            this(pollingPeriod, scheduleWindow, workers, memberCap, schedulerEnvironment, workerEnvironment,
-                    emulatorEnvironment, profile, 1);
+        public Options(
+                Duration pollingPeriod,
+                Duration scheduleWindow,
+                int workers,
+                int memberCap,
+                Map<String, String> schedulerEnvironment,
+                Map<String, String> workerEnvironment,
+                Map<String, String> emulatorEnvironment,
+                Profile profile) {
+            this(
+                    pollingPeriod,
+                    scheduleWindow,
+                    workers,
+                    memberCap,
+                    schedulerEnvironment,
+                    workerEnvironment,
+                    emulatorEnvironment,
+                    profile,
+                    1);
         }
 
-        public Options(Duration pollingPeriod, Duration scheduleWindow, int workers, int memberCap,
-                Map<String, String> schedulerEnvironment, Map<String, String> workerEnvironment,
+        public Options(
+                Duration pollingPeriod,
+                Duration scheduleWindow,
+                int workers,
+                int memberCap,
+                Map<String, String> schedulerEnvironment,
+                Map<String, String> workerEnvironment,
                 Map<String, String> emulatorEnvironment) {
-            this(pollingPeriod, scheduleWindow, workers, memberCap, schedulerEnvironment, workerEnvironment,
-                    emulatorEnvironment, Profile.TEST);
+            this(
+                    pollingPeriod,
+                    scheduleWindow,
+                    workers,
+                    memberCap,
+                    schedulerEnvironment,
+                    workerEnvironment,
+                    emulatorEnvironment,
+                    Profile.TEST);
         }
     }
 
@@ -116,6 +149,7 @@ public final class LocalSystem implements AutoCloseable {
     private final String serviceToken;
     /** auth-service's API token signing key in this run, so the harness can act as an admin; never printed. */
     private final KeyPair signingKey;
+
     private final String issuer;
     private boolean kafkaRunning;
     private Thread shutdownHook;
@@ -123,8 +157,8 @@ public final class LocalSystem implements AutoCloseable {
 
     private LocalSystem(Options options) throws IOException {
         root = projectRoot();
-        for (String jar : List.of("deploy/spotify-emulator", "auth-service", "scheduler-service", "archive-worker",
-                "api-service")) {
+        for (String jar : List.of(
+                "deploy/spotify-emulator", "auth-service", "scheduler-service", "archive-worker", "api-service")) {
             if (!Files.isRegularFile(jarOf(jar))) {
                 throw new IllegalStateException(jar + " is not packaged; run ./mvnw -B install -DskipTests first");
             }
@@ -135,10 +169,13 @@ public final class LocalSystem implements AutoCloseable {
         database = "system_" + runId;
 
         profile = options.profile();
-        postgres = profile.cuttableLinks ? TcpForwarder.start(TcpForwarder.freePort(), Infrastructure.postgresHost(),
-                Infrastructure.postgresPort()) : null;
-        redis = profile.cuttableLinks ? TcpForwarder.start(TcpForwarder.freePort(), Infrastructure.redisHost(),
-                Infrastructure.redisPort()) : null;
+        postgres = profile.cuttableLinks
+                ? TcpForwarder.start(
+                        TcpForwarder.freePort(), Infrastructure.postgresHost(), Infrastructure.postgresPort())
+                : null;
+        redis = profile.cuttableLinks
+                ? TcpForwarder.start(TcpForwarder.freePort(), Infrastructure.redisHost(), Infrastructure.redisPort())
+                : null;
         int kafkaPort = TcpForwarder.freePort();
         kafkaBootstrap = "127.0.0.1:" + kafkaPort;
         kafkaEnvironment.put("AUDIOSPECTIVE_HOME", runDir.toString());
@@ -153,8 +190,8 @@ public final class LocalSystem implements AutoCloseable {
         // the app's client secret, for auth-service's app token (catalogue look-ups); generated per run
         String clientSecret = randomSecret();
         emulatorEnv.put("EMULATOR_CLIENT_SECRET", clientSecret);
-        emulator = java("spotify-emulator", emulatorPort, jarOf("deploy/spotify-emulator"), emulatorEnv,
-                "/emulator/settings");
+        emulator = java(
+                "spotify-emulator", emulatorPort, jarOf("deploy/spotify-emulator"), emulatorEnv, "/emulator/settings");
 
         int authPort = TcpForwarder.freePort();
         int apiPort = TcpForwarder.freePort();
@@ -167,8 +204,10 @@ public final class LocalSystem implements AutoCloseable {
         // a Redis database of its own (1-15), so the worker's shared rate-limit pause and idempotency keys are not
         // those of the test suite (database 0) or of a run beside it
         redisDatabase = 1 + Math.floorMod(runId.hashCode(), 15);
-        common.put("REDIS_URL", "redis://" + (redis == null ? Infrastructure.redisHost() : "127.0.0.1") + ":"
-                + (redis == null ? Infrastructure.redisPort() : redis.port()) + "/" + redisDatabase);
+        common.put(
+                "REDIS_URL",
+                "redis://" + (redis == null ? Infrastructure.redisHost() : "127.0.0.1") + ":"
+                        + (redis == null ? Infrastructure.redisPort() : redis.port()) + "/" + redisDatabase);
         common.put("KAFKA_BOOTSTRAP_SERVERS", kafkaBootstrap);
         common.put("POLLING_PERIOD", options.pollingPeriod().toString());
         common.put("SCHEDULE_WINDOW", options.scheduleWindow().toString());
@@ -197,18 +236,30 @@ public final class LocalSystem implements AutoCloseable {
         Map<String, String> schedulerEnv = new LinkedHashMap<>(common);
         schedulerEnv.putAll(options.schedulerEnvironment());
         for (int i = 1; i <= options.replicas(); i++) {
-            schedulers.add(java(i == 1 ? "scheduler-service" : "scheduler-service-" + i, TcpForwarder.freePort(),
-                    jarOf("scheduler-service"), schedulerEnv, "/q/health/ready"));
+            schedulers.add(java(
+                    i == 1 ? "scheduler-service" : "scheduler-service-" + i,
+                    TcpForwarder.freePort(),
+                    jarOf("scheduler-service"),
+                    schedulerEnv,
+                    "/q/health/ready"));
         }
         Map<String, String> workerEnv = new LinkedHashMap<>(common);
         workerEnv.putAll(options.workerEnvironment());
         for (int i = 1; i <= options.workers(); i++) {
-            workers.add(java("archive-worker-" + i, TcpForwarder.freePort(), jarOf("archive-worker"), workerEnv,
+            workers.add(java(
+                    "archive-worker-" + i,
+                    TcpForwarder.freePort(),
+                    jarOf("archive-worker"),
+                    workerEnv,
                     "/q/health/ready"));
         }
         for (int i = 1; i <= options.replicas(); i++) {
-            apis.add(java(i == 1 ? "api-service" : "api-service-" + i, i == 1 ? apiPort : TcpForwarder.freePort(),
-                    jarOf("api-service"), common, "/q/health/ready"));
+            apis.add(java(
+                    i == 1 ? "api-service" : "api-service-" + i,
+                    i == 1 ? apiPort : TcpForwarder.freePort(),
+                    jarOf("api-service"),
+                    common,
+                    "/q/health/ready"));
         }
     }
 
@@ -277,7 +328,8 @@ public final class LocalSystem implements AutoCloseable {
 
     /** The broker's process id, from the pid file deploy/kafka.sh keeps. */
     public long kafkaPid() throws IOException {
-        return Long.parseLong(Files.readString(runDir.resolve("kafka/kafka.pid")).strip());
+        return Long.parseLong(
+                Files.readString(runDir.resolve("kafka/kafka.pid")).strip());
     }
 
     /** The link every service reaches PostgreSQL through. */
@@ -299,8 +351,8 @@ public final class LocalSystem implements AutoCloseable {
 
     /** A JDBC connection to this run's database (directly, not through the interruptible link). */
     public Connection openDatabase() throws SQLException {
-        return DriverManager.getConnection(Infrastructure.jdbcUrl(database), Infrastructure.postgresUser(),
-                Infrastructure.postgresPassword());
+        return DriverManager.getConnection(
+                Infrastructure.jdbcUrl(database), Infrastructure.postgresUser(), Infrastructure.postgresPassword());
     }
 
     /**
@@ -308,11 +360,14 @@ public final class LocalSystem implements AutoCloseable {
      * REGISTERED event), so callers retry.
      */
     public boolean pollNow(String userId) throws IOException, InterruptedException {
-        HttpResponse<Void> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                scheduler().url().resolve("/admin/users/" + userId + "/poll-now"))
-                .header("Authorization", "Bearer " + adminToken())
-                .POST(HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.discarding());
+        HttpResponse<Void> response = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(scheduler().url().resolve("/admin/users/" + userId + "/poll-now"))
+                                .header("Authorization", "Bearer " + adminToken())
+                                .POST(HttpRequest.BodyPublishers.noBody())
+                                .timeout(Duration.ofSeconds(10))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding());
         return response.statusCode() / 100 == 2;
     }
 
@@ -346,14 +401,20 @@ public final class LocalSystem implements AutoCloseable {
      * reads Spotify's (the emulator's) Web API as that member.
      */
     public String spotifyAccessToken(String userId) throws IOException, InterruptedException {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                auth.url().resolve("/internal/users/" + userId + "/access-token"))
-                .header("Authorization", "Bearer " + serviceToken).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(auth.url().resolve("/internal/users/" + userId + "/access-token"))
+                                .header("Authorization", "Bearer " + serviceToken)
+                                .timeout(Duration.ofSeconds(10))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             throw new IOException("No access token for " + userId + ": " + response.statusCode());
         }
-        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body()).get("accessToken").asText();
+        return new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(response.body())
+                .get("accessToken")
+                .asText();
     }
 
     /** The lines of every service's log (and the emulator's) that match, each prefixed by the process's name. */
@@ -376,7 +437,9 @@ public final class LocalSystem implements AutoCloseable {
         for (ServiceProcess service : services()) {
             if (service.isAlive()) {
                 try {
-                    new ProcessBuilder("kill", "-QUIT", Long.toString(service.pid())).start().waitFor();
+                    new ProcessBuilder("kill", "-QUIT", Long.toString(service.pid()))
+                            .start()
+                            .waitFor();
                 } catch (IOException e) {
                     System.err.println("No thread dump of " + service.name() + ": " + e.getMessage());
                 } catch (InterruptedException e) {
@@ -406,10 +469,12 @@ public final class LocalSystem implements AutoCloseable {
         try (Socket socket = new Socket(Infrastructure.redisHost(), Infrastructure.redisPort())) {
             socket.setSoTimeout(10_000);
             String select = Integer.toString(redisDatabase);
-            socket.getOutputStream().write(("*2\r\n$6\r\nSELECT\r\n$" + select.length() + "\r\n" + select
-                    + "\r\n*1\r\n$7\r\nFLUSHDB\r\n").getBytes(StandardCharsets.US_ASCII));
-            BufferedReader replies = new BufferedReader(new InputStreamReader(
-                    socket.getInputStream(), StandardCharsets.US_ASCII));
+            socket.getOutputStream()
+                    .write(("*2\r\n$6\r\nSELECT\r\n$" + select.length() + "\r\n" + select
+                                    + "\r\n*1\r\n$7\r\nFLUSHDB\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+            BufferedReader replies =
+                    new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
             for (int i = 0; i < 2; i++) {
                 String reply = replies.readLine();
                 if (reply == null || !reply.startsWith("+OK")) {
@@ -446,15 +511,23 @@ public final class LocalSystem implements AutoCloseable {
             socket.setSoTimeout(10_000);
             StringBuilder request = new StringBuilder();
             String select = Integer.toString(redisDatabase);
-            request.append("*2\r\n$6\r\nSELECT\r\n$").append(select.length()).append("\r\n").append(select)
-                    .append("\r\n*").append(command.length).append("\r\n");
+            request.append("*2\r\n$6\r\nSELECT\r\n$")
+                    .append(select.length())
+                    .append("\r\n")
+                    .append(select)
+                    .append("\r\n*")
+                    .append(command.length)
+                    .append("\r\n");
             for (String part : command) {
-                request.append('$').append(part.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(part)
+                request.append('$')
+                        .append(part.getBytes(StandardCharsets.UTF_8).length)
+                        .append("\r\n")
+                        .append(part)
                         .append("\r\n");
             }
             socket.getOutputStream().write(request.toString().getBytes(StandardCharsets.UTF_8));
-            BufferedReader replies = new BufferedReader(new InputStreamReader(
-                    socket.getInputStream(), StandardCharsets.UTF_8));
+            BufferedReader replies =
+                    new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
             String selected = replies.readLine();
             if (selected == null || !selected.startsWith("+OK")) {
                 throw new IOException("Redis refused to select database " + redisDatabase + ": " + selected);
@@ -550,14 +623,16 @@ public final class LocalSystem implements AutoCloseable {
     }
 
     private void kafka(String command) throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder("bash", root.resolve("deploy/kafka.sh").toString(), command)
+        ProcessBuilder builder = new ProcessBuilder(
+                        "bash", root.resolve("deploy/kafka.sh").toString(), command)
                 .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(runDir.resolve("kafka.sh.log").toFile()));
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                        runDir.resolve("kafka.sh.log").toFile()));
         builder.environment().putAll(kafkaEnvironment);
         Process process = builder.start();
         if (!process.waitFor(2, TimeUnit.MINUTES) || process.exitValue() != 0) {
-            throw new IllegalStateException("deploy/kafka.sh " + command + " failed; see "
-                    + runDir.resolve("kafka.sh.log"));
+            throw new IllegalStateException(
+                    "deploy/kafka.sh " + command + " failed; see " + runDir.resolve("kafka.sh.log"));
         }
     }
 
@@ -574,8 +649,10 @@ public final class LocalSystem implements AutoCloseable {
     }
 
     private static void adminStatement(String sql) {
-        try (Connection connection = DriverManager.getConnection(Infrastructure.jdbcUrl("postgres"),
-                Infrastructure.postgresUser(), Infrastructure.postgresPassword());
+        try (Connection connection = DriverManager.getConnection(
+                        Infrastructure.jdbcUrl("postgres"),
+                        Infrastructure.postgresUser(),
+                        Infrastructure.postgresPassword());
                 Statement statement = connection.createStatement()) {
             statement.execute(sql);
         } catch (SQLException e) {
@@ -597,7 +674,7 @@ public final class LocalSystem implements AutoCloseable {
                 return dir;
             }
         }
-        throw new IllegalStateException("Run from the Audiospective checkout (deploy/kafka.sh not found above "
-                + candidate + ")");
+        throw new IllegalStateException(
+                "Run from the Audiospective checkout (deploy/kafka.sh not found above " + candidate + ")");
     }
 }

@@ -49,23 +49,32 @@ final class PoisonFaults {
     static final Duration SET_ASIDE_TARGET = Duration.ofSeconds(30);
     /** api-service's consumer group of {@code plays}. */
     private static final String READ_MODEL_GROUP = "api-service-read-model";
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String FAR_FUTURE = "+290000-01-01T00:00:00Z";
     /** The impossible entries the poison import holds. */
     static final int INVALID_ENTRIES = 2;
 
     /** What became of the poison. */
-    record Outcome(String importStatus, long importPlaysSent, Map<String, Long> importSkipped, int records,
+    record Outcome(
+            String importStatus,
+            long importPlaysSent,
+            Map<String, Long> importSkipped,
+            int records,
             Duration setAsideAfter) {
 
         long invalidEntriesSkipped() {
-            return importSkipped.entrySet().stream().filter(e -> e.getKey().startsWith("invalid"))
-                    .mapToLong(Map.Entry::getValue).sum();
+            return importSkipped.entrySet().stream()
+                    .filter(e -> e.getKey().startsWith("invalid"))
+                    .mapToLong(Map.Entry::getValue)
+                    .sum();
         }
 
         boolean handled() {
-            return "DONE".equals(importStatus) && invalidEntriesSkipped() == INVALID_ENTRIES
-                    && setAsideAfter != null && setAsideAfter.compareTo(SET_ASIDE_TARGET) < 0;
+            return "DONE".equals(importStatus)
+                    && invalidEntriesSkipped() == INVALID_ENTRIES
+                    && setAsideAfter != null
+                    && setAsideAfter.compareTo(SET_ASIDE_TARGET) < 0;
         }
     }
 
@@ -73,7 +82,8 @@ final class PoisonFaults {
     private final String member;
     private final SpotifySignIn signIn;
     private final Consumer<String> say;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private String token;
     private ArrayNode export;
     private String importId;
@@ -94,8 +104,11 @@ final class PoisonFaults {
      */
     void prepare() throws Exception {
         token = signIn.signIn(member).orElseThrow(() -> new IllegalStateException("No API token for " + member));
-        HttpResponse<String> history = http.send(HttpRequest.newBuilder(system.emulator().url()
-                .resolve("/emulator/users/" + member + "/streaming-history")).timeout(Duration.ofMinutes(1)).build(),
+        HttpResponse<String> history = http.send(
+                HttpRequest.newBuilder(
+                                system.emulator().url().resolve("/emulator/users/" + member + "/streaming-history"))
+                        .timeout(Duration.ofMinutes(1))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         ArrayNode entries = (ArrayNode) JSON.readTree(history.body());
         if (entries.isEmpty()) {
@@ -113,14 +126,19 @@ final class PoisonFaults {
     /** The poisoned export uploaded as the member would. */
     void uploadImport() throws Exception {
         ArrayNode entries = export;
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(system.api().url()
-                .resolve("/api/v1/me/imports?name=Streaming_History_Audio_poison.json"))
-                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(entries)))
-                .timeout(Duration.ofMinutes(2)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(system.api()
+                                .url()
+                                .resolve("/api/v1/me/imports?name=Streaming_History_Audio_poison.json"))
+                        .header("Authorization", "Bearer " + token)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(entries)))
+                        .timeout(Duration.ofMinutes(2))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 202) {
-            throw new IllegalStateException("The poison import answered " + response.statusCode() + ": "
-                    + response.body());
+            throw new IllegalStateException(
+                    "The poison import answered " + response.statusCode() + ": " + response.body());
         }
         importId = JSON.readTree(response.body()).get("id").asText();
         say.accept("poison import " + importId + ": " + (entries.size() - INVALID_ENTRIES) + " true plays and "
@@ -134,24 +152,33 @@ final class PoisonFaults {
      */
     void writeRecords() throws Exception {
         String planted = "2001-02-03T04:05:06Z";
-        PlayEvent play = PlayEvent.polled(member, Instant.parse(planted), new TrackRef("0PoisonTrack0000000000",
-                "Poison", 180_000, null, new AlbumRef("0PoisonAlbum0000000000", "Poison", "2001", null),
-                List.of(new ArtistRef("0PoisonArtist000000000", "Poison"))));
+        PlayEvent play = PlayEvent.polled(
+                member,
+                Instant.parse(planted),
+                new TrackRef(
+                        "0PoisonTrack0000000000",
+                        "Poison",
+                        180_000,
+                        null,
+                        new AlbumRef("0PoisonAlbum0000000000", "Poison", "2001", null),
+                        List.of(new ArtistRef("0PoisonArtist000000000", "Poison"))));
         String json = new String(MessageCodec.encode(play), StandardCharsets.UTF_8);
         if (!json.contains(planted)) {
             throw new IllegalStateException("Unexpected play encoding: " + json);
         }
-        List<byte[]> values = List.of(json.replace(planted, FAR_FUTURE).getBytes(StandardCharsets.UTF_8),
+        List<byte[]> values = List.of(
+                json.replace(planted, FAR_FUTURE).getBytes(StandardCharsets.UTF_8),
                 "{\"schemaVersion\": 1, not JSON".getBytes(StandardCharsets.UTF_8));
         Properties properties = new Properties();
         properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, system.kafkaBootstrap());
         properties.put(ProducerConfig.ACKS_CONFIG, "all");
         TopicPartition partition = null;
         long last = -1;
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(properties, new StringSerializer(),
-                new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> producer =
+                new KafkaProducer<>(properties, new StringSerializer(), new ByteArraySerializer())) {
             for (byte[] value : values) {
-                RecordMetadata written = producer.send(new ProducerRecord<>(Topics.PLAYS, member, value)).get();
+                RecordMetadata written = producer.send(new ProducerRecord<>(Topics.PLAYS, member, value))
+                        .get();
                 partition = new TopicPartition(written.topic(), written.partition());
                 last = Math.max(last, written.offset());
             }
@@ -173,10 +200,13 @@ final class PoisonFaults {
             while (Duration.between(writtenAt, Instant.now()).compareTo(Duration.ofMinutes(10)) < 0) {
                 try {
                     OffsetAndMetadata committed = admin.listConsumerGroupOffsets(READ_MODEL_GROUP)
-                            .partitionsToOffsetAndMetadata().get().get(partition);
+                            .partitionsToOffsetAndMetadata()
+                            .get()
+                            .get(partition);
                     if (committed != null && committed.offset() > poisonOffset) {
                         setAsideAfter = Duration.between(writtenAt, Instant.now());
-                        say.accept(String.format("poison records on %s passed by the read model after %.1f s",
+                        say.accept(String.format(
+                                "poison records on %s passed by the read model after %.1f s",
                                 partition, setAsideAfter.toMillis() / 1000.0));
                         return;
                     }
@@ -200,17 +230,22 @@ final class PoisonFaults {
         }
         // the faults are over; the token from before them may have expired (API tokens live 15 minutes)
         token = signIn.signIn(member).orElseThrow(() -> new IllegalStateException("No API token for " + member));
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(system.api().url()
-                .resolve("/api/v1/me/imports/" + importId)).header("Authorization", "Bearer " + token)
-                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(system.api().url().resolve("/api/v1/me/imports/" + importId))
+                        .header("Authorization", "Bearer " + token)
+                        .timeout(Duration.ofSeconds(30))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
-            throw new IllegalStateException("The poison import's job answered " + response.statusCode() + ": "
-                    + response.body());
+            throw new IllegalStateException(
+                    "The poison import's job answered " + response.statusCode() + ": " + response.body());
         }
         JsonNode job = JSON.readTree(response.body());
         Map<String, Long> skipped = new TreeMap<>();
-        job.path("skipped").fields().forEachRemaining(e -> skipped.put(e.getKey(), e.getValue().asLong()));
-        return new Outcome(job.path("status").asText("UNKNOWN"), job.path("playsSent").asLong(), skipped, records,
-                setAsideAfter);
+        job.path("skipped")
+                .fields()
+                .forEachRemaining(e -> skipped.put(e.getKey(), e.getValue().asLong()));
+        return new Outcome(
+                job.path("status").asText("UNKNOWN"), job.path("playsSent").asLong(), skipped, records, setAsideAfter);
     }
 }

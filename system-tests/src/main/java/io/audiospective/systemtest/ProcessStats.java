@@ -11,11 +11,9 @@ final class ProcessStats {
     /** Clock ticks per second of /proc/<pid>/stat's utime and stime: 100 on Linux. */
     private static final double TICKS_PER_SECOND = 100.0;
 
-    record Sample(double cpuSeconds, long rssKib) {
-    }
+    record Sample(double cpuSeconds, long rssKib) {}
 
-    private ProcessStats() {
-    }
+    private ProcessStats() {}
 
     static Sample of(List<Long> pids) {
         double cpu = 0;
@@ -40,13 +38,16 @@ final class ProcessStats {
     /** Processes whose command name is {@code name} (e.g. every PostgreSQL backend). */
     static List<Long> named(String name) {
         try (var dirs = Files.list(Path.of("/proc"))) {
-            return dirs.filter(dir -> dir.getFileName().toString().matches("\\d+")).filter(dir -> {
-                try {
-                    return Files.readString(dir.resolve("comm")).strip().equals(name);
-                } catch (IOException e) {
-                    return false;
-                }
-            }).map(dir -> Long.parseLong(dir.getFileName().toString())).toList();
+            return dirs.filter(dir -> dir.getFileName().toString().matches("\\d+"))
+                    .filter(dir -> {
+                        try {
+                            return Files.readString(dir.resolve("comm")).strip().equals(name);
+                        } catch (IOException e) {
+                            return false;
+                        }
+                    })
+                    .map(dir -> Long.parseLong(dir.getFileName().toString()))
+                    .toList();
         } catch (IOException e) {
             return List.of();
         }

@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
 /** One JVM of the system (a service or the emulator), started from its packaged jar, with its log in a file. */
 public final class ServiceProcess {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final String name;
     private final int port;
@@ -26,8 +27,8 @@ public final class ServiceProcess {
     private final String readyPath;
     private Process process;
 
-    ServiceProcess(String name, int port, List<String> command, Map<String, String> environment, Path log,
-            String readyPath) {
+    ServiceProcess(
+            String name, int port, List<String> command, Map<String, String> environment, Path log, String readyPath) {
         this.name = name;
         this.port = port;
         this.command = command;
@@ -61,10 +62,14 @@ public final class ServiceProcess {
     }
 
     void start() throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(environment);
-        Files.writeString(log, "---- started " + Instant.now() + "\n", java.nio.file.StandardOpenOption.CREATE,
+        Files.writeString(
+                log,
+                "---- started " + Instant.now() + "\n",
+                java.nio.file.StandardOpenOption.CREATE,
                 java.nio.file.StandardOpenOption.APPEND);
         process = builder.start();
     }
@@ -72,11 +77,13 @@ public final class ServiceProcess {
     /** Waits until the ready endpoint answers 200, failing early if the process dies. */
     void awaitReady(Duration timeout) throws InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
-        HttpRequest probe = HttpRequest.newBuilder(url().resolve(readyPath)).timeout(Duration.ofSeconds(3)).build();
+        HttpRequest probe = HttpRequest.newBuilder(url().resolve(readyPath))
+                .timeout(Duration.ofSeconds(3))
+                .build();
         while (true) {
             if (!process.isAlive()) {
-                throw new IllegalStateException(name + " exited during start-up with " + process.exitValue()
-                        + "; log: " + log);
+                throw new IllegalStateException(
+                        name + " exited during start-up with " + process.exitValue() + "; log: " + log);
             }
             try {
                 if (HTTP.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {

@@ -31,7 +31,8 @@ public final class SpotifySignIn {
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(Duration.ofSeconds(5))
                 .build();
-        String authorize = redirect(browser, authService.resolve("/login/spotify").toString());
+        String authorize =
+                redirect(browser, authService.resolve("/login/spotify").toString());
         String callback = redirect(browser, authorize + "&login_hint=" + spotifyUserId);
         String frontend = redirect(browser, callback);
         int fragment = frontend == null ? -1 : frontend.indexOf("#access_token=");
@@ -44,16 +45,20 @@ public final class SpotifySignIn {
 
     private static String redirect(HttpClient browser, String url) {
         try {
-            HttpResponse<Void> response = browser.send(HttpRequest.newBuilder(URI.create(url))
-                    .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.discarding());
+            HttpResponse<Void> response = browser.send(
+                    HttpRequest.newBuilder(URI.create(url))
+                            .timeout(Duration.ofSeconds(30))
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.discarding());
             if (response.statusCode() / 100 != 3) {
-                throw new IllegalStateException("Sign-in step " + URI.create(url).getPath() + " answered "
-                        + response.statusCode() + " instead of a redirect");
+                throw new IllegalStateException("Sign-in step "
+                        + URI.create(url).getPath() + " answered " + response.statusCode() + " instead of a redirect");
             }
             return response.headers().firstValue("Location").orElse(null);
         } catch (IOException e) {
-            throw new IllegalStateException("Sign-in step " + URI.create(url).getPath() + " failed: "
-                    + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "Sign-in step " + URI.create(url).getPath() + " failed: " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

@@ -6,8 +6,7 @@ import java.util.Map;
 /** The {@code name=value} arguments of a tool's command line ({@code deploy/*-benchmark.sh users=9000 ...}). */
 final class ToolArguments {
 
-    private ToolArguments() {
-    }
+    private ToolArguments() {}
 
     static Map<String, String> parse(String[] args) {
         Map<String, String> arguments = new LinkedHashMap<>();

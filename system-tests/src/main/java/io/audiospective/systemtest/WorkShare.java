@@ -20,12 +20,13 @@ final class WorkShare {
     record Counters(double polls, double playsArchived, double playsFolded) {
 
         Counters minus(Counters before) {
-            return new Counters(polls - before.polls, playsArchived - before.playsArchived,
-                    playsFolded - before.playsFolded);
+            return new Counters(
+                    polls - before.polls, playsArchived - before.playsArchived, playsFolded - before.playsFolded);
         }
     }
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     /** The counters of each named process. */
     Map<String, Counters> read(List<ServiceProcess> processes) throws IOException, InterruptedException {
@@ -37,8 +38,12 @@ final class WorkShare {
     }
 
     private Counters read(URI metrics) throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(10))
-                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(metrics)
+                        .timeout(Duration.ofSeconds(10))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             throw new IOException(metrics + " answered " + response.statusCode());
         }

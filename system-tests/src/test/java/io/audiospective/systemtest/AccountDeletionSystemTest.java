@@ -42,14 +42,16 @@ class AccountDeletionSystemTest {
     @Timeout(value = 12, unit = TimeUnit.MINUTES)
     void aDeletedMemberLeavesNothingBehindAndStartsEmptyWhenSigningUpAgain() throws Exception {
         // a polling period of a day: no scheduled poll re-reads the member's recently-played while the test runs
-        try (LocalSystem system = LocalSystem.start(new LocalSystem.Options(Duration.ofDays(1),
-                Duration.ofSeconds(5), 1, 5, Map.of(), Map.of(), Map.of()))) {
+        try (LocalSystem system = LocalSystem.start(new LocalSystem.Options(
+                Duration.ofDays(1), Duration.ofSeconds(5), 1, 5, Map.of(), Map.of(), Map.of()))) {
             URI api = system.api().url();
             URI auth = system.auth().url();
             URI scheduler = system.scheduler().url();
             SpotifySignIn signIn = new SpotifySignIn(auth);
             String token = signIn.signIn(USER).orElseThrow(() -> new AssertionError("the sign-in did not finish"));
-            Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(500))
                     .until(() -> system.pollNow(USER));
             int archived = await("the member's plays served", () -> {
                 int plays = plays(api, token);
@@ -59,20 +61,31 @@ class AccountDeletionSystemTest {
             assertThat(send(auth, "DELETE", "/api/v1/account", token)).isEqualTo(204);
 
             long deletedAt = System.nanoTime();
-            Awaitility.await("every service refuses the token").atMost(Duration.ofSeconds(1))
-                    .pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
-                        assertThat(send(api, "GET", "/api/v1/me", token)).as("api-service").isEqualTo(401);
-                        assertThat(send(auth, "GET", "/api/v1/account", token)).as("auth-service").isEqualTo(401);
+            Awaitility.await("every service refuses the token")
+                    .atMost(Duration.ofSeconds(1))
+                    .pollInterval(Duration.ofMillis(50))
+                    .untilAsserted(() -> {
+                        assertThat(send(api, "GET", "/api/v1/me", token))
+                                .as("api-service")
+                                .isEqualTo(401);
+                        assertThat(send(auth, "GET", "/api/v1/account", token))
+                                .as("auth-service")
+                                .isEqualTo(401);
                         assertThat(send(scheduler, "GET", "/admin/users/" + USER + "/schedule", token))
-                                .as("scheduler-service").isEqualTo(401);
+                                .as("scheduler-service")
+                                .isEqualTo(401);
                     });
             long refusedAfterMs = (System.nanoTime() - deletedAt) / 1_000_000;
 
-            List<String> left = await("no row and no Redis name holding the id", () -> {
-                List<String> found = new ArrayList<>(columnsHolding(system, USER));
-                found.addAll(system.redisNamesContaining(USER));
-                return found.isEmpty() ? found : null;
-            }, () -> "still holding the id: " + columnsHolding(system, USER) + " " + system.redisNamesContaining(USER));
+            List<String> left = await(
+                    "no row and no Redis name holding the id",
+                    () -> {
+                        List<String> found = new ArrayList<>(columnsHolding(system, USER));
+                        found.addAll(system.redisNamesContaining(USER));
+                        return found.isEmpty() ? found : null;
+                    },
+                    () -> "still holding the id: " + columnsHolding(system, USER) + " "
+                            + system.redisNamesContaining(USER));
             assertThat(left).isEmpty();
 
             String again = signIn.signIn(USER).orElseThrow(() -> new AssertionError("the new sign-up did not finish"));
@@ -83,22 +96,31 @@ class AccountDeletionSystemTest {
             assertThat(plays(api, again)).isZero();
 
             String admin = system.adminToken();
-            HttpResponse<String> started = http.send(HttpRequest.newBuilder(api.resolve("/api/v1/admin/replays"))
-                    .header("Authorization", "Bearer " + admin).POST(HttpRequest.BodyPublishers.noBody())
-                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> started = http.send(
+                    HttpRequest.newBuilder(api.resolve("/api/v1/admin/replays"))
+                            .header("Authorization", "Bearer " + admin)
+                            .POST(HttpRequest.BodyPublishers.noBody())
+                            .timeout(Duration.ofSeconds(30))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
             int generation = JSON.readTree(started.body()).get("generation").asInt();
             JsonNode replay = await("the replay of plays", () -> {
                 JsonNode current = get(api, admin, "/api/v1/admin/replays/" + generation);
                 return "COMPLETED".equals(current.get("state").asText()) ? current : null;
             });
-            assertThat(replay.get("records").asLong()).as("the old plays were replayed").isGreaterThanOrEqualTo(archived);
-            assertThat(get(api, admin, "/api/v1/admin/overview").get("readModelGeneration").asInt())
+            assertThat(replay.get("records").asLong())
+                    .as("the old plays were replayed")
+                    .isGreaterThanOrEqualTo(archived);
+            assertThat(get(api, admin, "/api/v1/admin/overview")
+                            .get("readModelGeneration")
+                            .asInt())
                     .isEqualTo(generation);
             assertThat(plays(api, again)).isZero();
-            System.out.printf("ACCOUNT DELETION SYSTEM TEST: %d plays archived, every service refused the token"
-                    + " %d ms after the deletion, nothing left; %d records replayed, none of them back%n", archived,
-                    refusedAfterMs, replay.get("records").asLong());
+            System.out.printf(
+                    "ACCOUNT DELETION SYSTEM TEST: %d plays archived, every service refused the token"
+                            + " %d ms after the deletion, nothing left; %d records replayed, none of them back%n",
+                    archived, refusedAfterMs, replay.get("records").asLong());
         }
     }
 
@@ -113,7 +135,8 @@ class AccountDeletionSystemTest {
                     WHERE t.table_type = 'BASE TABLE'
                       AND c.table_schema NOT IN ('pg_catalog', 'information_schema')
                       AND c.data_type IN ('text', 'character varying', 'character', 'uuid', 'json', 'jsonb', 'ARRAY')
-                    """); ResultSet rs = query.executeQuery()) {
+                    """);
+                    ResultSet rs = query.executeQuery()) {
                 while (rs.next()) {
                     columns.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3)});
                 }
@@ -148,14 +171,22 @@ class AccountDeletionSystemTest {
     }
 
     private int send(URI service, String method, String path, String token) throws Exception {
-        return http.send(HttpRequest.newBuilder(service.resolve(path)).header("Authorization", "Bearer " + token)
-                .method(method, HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.discarding()).statusCode();
+        return http.send(
+                        HttpRequest.newBuilder(service.resolve(path))
+                                .header("Authorization", "Bearer " + token)
+                                .method(method, HttpRequest.BodyPublishers.noBody())
+                                .timeout(Duration.ofSeconds(10))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding())
+                .statusCode();
     }
 
     private JsonNode get(URI service, String token, String path) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(service.resolve(path))
-                .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(30)).build(),
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(service.resolve(path))
+                        .header("Authorization", "Bearer " + token)
+                        .timeout(Duration.ofSeconds(30))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(200);
         return JSON.readTree(response.body());
@@ -172,8 +203,10 @@ class AccountDeletionSystemTest {
     /** The probe's first non-null answer; on time-out, {@code explain} says what was found instead. */
     private static <T> T await(String what, Probe<T> probe, Probe<String> explain) {
         try {
-            return Awaitility.await(what).atMost(WAIT).pollInterval(Duration.ofSeconds(1)).until(probe::get,
-                    Objects::nonNull);
+            return Awaitility.await(what)
+                    .atMost(WAIT)
+                    .pollInterval(Duration.ofSeconds(1))
+                    .until(probe::get, Objects::nonNull);
         } catch (org.awaitility.core.ConditionTimeoutException e) {
             String found;
             try {

@@ -14,19 +14,29 @@ class FaultHarnessTest {
     void underFaultsEveryVisiblePlayIsArchivedAndServedExactlyOnce() throws Exception {
         HarnessReport report = new FaultHarness(FaultHarness.Mode.SHORT, System.out).run();
 
-        assertThat(report.audit().expected()).as("plays the users made during the run").isPositive();
+        assertThat(report.audit().expected())
+                .as("plays the users made during the run")
+                .isPositive();
         assertThat(report.audit().missing()).as("missing plays").isEmpty();
         assertThat(report.audit().duplicated()).as("duplicated plays").isZero();
-        assertThat(report.audit().unexpected()).as("archived plays the users never made").isZero();
+        assertThat(report.audit().unexpected())
+                .as("archived plays the users never made")
+                .isZero();
         assertThat(report.audit().readModelMissing() + report.audit().readModelExtra())
-                .as("read model differences from the archive").isZero();
+                .as("read model differences from the archive")
+                .isZero();
         assertThat(report.pollsByOutcome()).as("polls by outcome").containsKey("SUCCESS");
         assertThat(report.poison().importStatus()).as("the poison import's job").isEqualTo("DONE");
-        assertThat(report.poison().invalidEntriesSkipped()).as("impossible entries skipped with their reason")
+        assertThat(report.poison().invalidEntriesSkipped())
+                .as("impossible entries skipped with their reason")
                 .isEqualTo(PoisonFaults.INVALID_ENTRIES);
-        assertThat(report.poison().setAsideAfter()).as("poison records on plays set aside").isNotNull()
+        assertThat(report.poison().setAsideAfter())
+                .as("poison records on plays set aside")
+                .isNotNull()
                 .isLessThan(PoisonFaults.SET_ASIDE_TARGET);
-        assertThat(report.unexpectedDeadLetters()).as("records dead-lettered by outages or crashes").isZero();
+        assertThat(report.unexpectedDeadLetters())
+                .as("records dead-lettered by outages or crashes")
+                .isZero();
         assertThat(report.faults()).as("faults injected").hasSizeGreaterThanOrEqualTo(18);
     }
 }

@@ -47,13 +47,21 @@ class ImportSystemTest {
     @Test
     @Timeout(value = 15, unit = TimeUnit.MINUTES)
     void anUploadedExportReachesTheReadModelMergedWithPolledPlays() throws Exception {
-        try (LocalSystem system = LocalSystem.start(new LocalSystem.Options(Duration.ofHours(1),
-                Duration.ofSeconds(5), 1, 5, Map.of(),
-                Map.of("AUDIOSPECTIVE_ARCHIVE_IMPORT_METADATA_INTERVAL", "PT1S"), Map.of()))) {
+        try (LocalSystem system = LocalSystem.start(new LocalSystem.Options(
+                Duration.ofHours(1),
+                Duration.ofSeconds(5),
+                1,
+                5,
+                Map.of(),
+                Map.of("AUDIOSPECTIVE_ARCHIVE_IMPORT_METADATA_INTERVAL", "PT1S"),
+                Map.of()))) {
             URI api = system.api().url();
-            String token = new SpotifySignIn(system.auth().url()).signIn(USER)
+            String token = new SpotifySignIn(system.auth().url())
+                    .signIn(USER)
                     .orElseThrow(() -> new AssertionError("the sign-in of " + USER + " did not finish"));
-            Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(500))
                     .until(() -> system.pollNow(USER));
             List<List<JsonNode>> previous = new ArrayList<>(List.of(List.of()));
             List<JsonNode> polled = await("the first poll's plays in the read model", () -> {
@@ -66,22 +74,34 @@ class ImportSystemTest {
             // The download Spotify would give: two weeks of older history (tracks the catalogue mostly lacks) plus
             // the polled plays again at second precision, a few seconds off; and account data naming polled plays.
             Instant to = Instant.now().minus(7, ChronoUnit.DAYS);
-            List<EmulatorControl.TruePlay> older = new EmulatorControl(system.emulator().url())
-                    .plays(USER, to.minus(14, ChronoUnit.DAYS), to);
+            List<EmulatorControl.TruePlay> older =
+                    new EmulatorControl(system.emulator().url()).plays(USER, to.minus(14, ChronoUnit.DAYS), to);
             assertThat(older).isNotEmpty();
             ArrayNode extended = JSON.createArrayNode();
             older.forEach(p -> extended.add(extendedEntry(p.playedAt().truncatedTo(ChronoUnit.SECONDS), p.trackId())));
-            polled.forEach(p -> extended.add(extendedEntry(Instant.parse(p.get("playedAt").asText())
-                    .truncatedTo(ChronoUnit.SECONDS).plusSeconds(3), p.get("trackId").asText())));
+            polled.forEach(p -> extended.add(extendedEntry(
+                    Instant.parse(p.get("playedAt").asText())
+                            .truncatedTo(ChronoUnit.SECONDS)
+                            .plusSeconds(3),
+                    p.get("trackId").asText())));
             ArrayNode accountData = JSON.createArrayNode();
             List<JsonNode> named = polled.subList(0, Math.min(5, polled.size()));
             named.forEach(p -> accountData.add(JSON.createObjectNode()
-                    .put("endTime", Instant.parse(p.get("playedAt").asText()).truncatedTo(ChronoUnit.MINUTES)
-                            .toString().replace("T", " ").replace(":00Z", ""))
+                    .put(
+                            "endTime",
+                            Instant.parse(p.get("playedAt").asText())
+                                    .truncatedTo(ChronoUnit.MINUTES)
+                                    .toString()
+                                    .replace("T", " ")
+                                    .replace(":00Z", ""))
                     .put("artistName", p.get("artists").get(0).get("name").asText())
-                    .put("trackName", p.get("trackName").asText()).put("msPlayed", 200_000)));
-            accountData.add(JSON.createObjectNode().put("endTime", "2020-01-01 10:00")
-                    .put("artistName", "Nobody Anybody Knows").put("trackName", "No Such Song").put("msPlayed", 90_000));
+                    .put("trackName", p.get("trackName").asText())
+                    .put("msPlayed", 200_000)));
+            accountData.add(JSON.createObjectNode()
+                    .put("endTime", "2020-01-01 10:00")
+                    .put("artistName", "Nobody Anybody Knows")
+                    .put("trackName", "No Such Song")
+                    .put("msPlayed", 90_000));
 
             Map<String, byte[]> files = new java.util.LinkedHashMap<>();
             files.put("Streaming_History_Audio_2025.json", JSON.writeValueAsBytes(extended));
@@ -98,15 +118,19 @@ class ImportSystemTest {
             assertThat(done.get("duplicates").asLong()).isEqualTo(polled.size() + named.size());
             assertThat(done.get("failed").asLong()).isZero();
             assertThat(done.get("unmatched").get("no catalogue match").asLong()).isEqualTo(1);
-            System.out.printf("IMPORT SYSTEM TEST: %d older plays imported, %d polled + %d named entries duplicates,"
-                    + " 1 unmatched%n", older.size(), polled.size(), named.size());
+            System.out.printf(
+                    "IMPORT SYSTEM TEST: %d older plays imported, %d polled + %d named entries duplicates,"
+                            + " 1 unmatched%n",
+                    older.size(), polled.size(), named.size());
 
             // The read model: every older play once, as an import, next to the polled plays, nothing twice.
             Set<String> expected = new HashSet<>();
             older.forEach(p -> expected.add(p.playedAt().truncatedTo(ChronoUnit.SECONDS) + "|" + p.trackId()));
             List<JsonNode> all = await("the imported plays in the read model", () -> {
                 List<JsonNode> plays = plays(api, token);
-                long imported = plays.stream().filter(p -> "IMPORT".equals(p.get("source").asText())).count();
+                long imported = plays.stream()
+                        .filter(p -> "IMPORT".equals(p.get("source").asText()))
+                        .count();
                 return imported >= older.size() ? plays : null;
             });
             Set<String> importedKeys = new HashSet<>();
@@ -128,7 +152,9 @@ class ImportSystemTest {
             });
             // the stats read model counts the same plays (re-read together: a scheduled poll may add some)
             await("stats that count every play", () -> {
-                long summary = get(api, token, "/api/v1/me/stats/summary?period=all").get("plays").asLong();
+                long summary = get(api, token, "/api/v1/me/stats/summary?period=all")
+                        .get("plays")
+                        .asLong();
                 return summary == plays(api, token).size() ? summary : null;
             });
 
@@ -140,11 +166,13 @@ class ImportSystemTest {
             });
             assertThat(second.get("imported").asLong()).isZero();
             assertThat(second.get("duplicates").asLong()).isEqualTo(older.size() + polled.size() + named.size());
-            assertThat(plays(api, token).stream().filter(p -> "IMPORT".equals(p.get("source").asText())))
+            assertThat(plays(api, token).stream()
+                            .filter(p -> "IMPORT".equals(p.get("source").asText())))
                     .hasSize(older.size());
             // a fresh start: every scheduled job waited for its service's schema migration
             assertThat(system.logLines(line -> line.contains(" ERROR ") && line.contains("does not exist")))
-                    .as("errors of jobs that ran before their schema existed").isEmpty();
+                    .as("errors of jobs that ran before their schema existed")
+                    .isEmpty();
         }
     }
 
@@ -159,8 +187,12 @@ class ImportSystemTest {
     @Test
     @Timeout(value = 15, unit = TimeUnit.MINUTES)
     void aFirstImportCountsEveryPlayAtOnceAndConvergesOnceTheCatalogueIsComplete() throws Exception {
-        try (LocalSystem system = LocalSystem.start(new LocalSystem.Options(Duration.ofHours(1),
-                Duration.ofSeconds(5), 1, 5, Map.of(),
+        try (LocalSystem system = LocalSystem.start(new LocalSystem.Options(
+                Duration.ofHours(1),
+                Duration.ofSeconds(5),
+                1,
+                5,
+                Map.of(),
                 Map.of("AUDIOSPECTIVE_ARCHIVE_IMPORT_METADATA_INTERVAL", "PT1S"),
                 Map.of("EMULATOR_APP_MODE", "development")))) {
             URI api = system.api().url();
@@ -170,9 +202,13 @@ class ImportSystemTest {
             String secondToken = signIn.signIn("typical-1-1").orElseThrow();
             Instant to = Instant.now().minus(30, ChronoUnit.DAYS).truncatedTo(ChronoUnit.DAYS);
             Instant from = to.minus(30, ChronoUnit.DAYS);
-            HttpResponse<byte[]> export = http.send(HttpRequest.newBuilder(system.emulator().url().resolve(
-                    "/emulator/users/" + first + "/streaming-history?from=" + from + "&to=" + to
-                            + "&unknown_share=0.33")).timeout(Duration.ofMinutes(2)).build(),
+            HttpResponse<byte[]> export = http.send(
+                    HttpRequest.newBuilder(system.emulator()
+                                    .url()
+                                    .resolve("/emulator/users/" + first + "/streaming-history?from=" + from + "&to="
+                                            + to + "&unknown_share=0.33"))
+                            .timeout(Duration.ofMinutes(2))
+                            .build(),
                     HttpResponse.BodyHandlers.ofByteArray());
             assertThat(export.statusCode()).isEqualTo(200);
             long plays = 0;
@@ -180,8 +216,8 @@ class ImportSystemTest {
                 plays += entry.get("ms_played").asLong() >= 30_000 ? 1 : 0;
             }
             assertThat(plays).isGreaterThan(100);
-            Map<String, byte[]> files = Map.of("Streaming_History_Audio_" + from.toString().substring(0, 4) + ".json",
-                    export.body());
+            Map<String, byte[]> files =
+                    Map.of("Streaming_History_Audio_" + from.toString().substring(0, 4) + ".json", export.body());
             String window = "period=custom&from=" + from.toString().substring(0, 10) + "&to="
                     + to.minus(1, ChronoUnit.DAYS).toString().substring(0, 10);
 
@@ -194,28 +230,42 @@ class ImportSystemTest {
             assertThat(done.get("imported").asLong()).isEqualTo(plays);
             assertThat(done.get("failed").asLong()).isZero();
             final long expected = plays;
-            await("every imported play counted", () -> get(api, firstToken, "/api/v1/me/stats/summary?" + window)
-                    .get("plays").asLong() == expected ? true : null);
+            await(
+                    "every imported play counted",
+                    () -> get(api, firstToken, "/api/v1/me/stats/summary?" + window)
+                                            .get("plays")
+                                            .asLong()
+                                    == expected
+                            ? true
+                            : null);
             JsonNode completed = await("the catalogue completion", () -> {
                 JsonNode job = get(api, firstToken, "/api/v1/me/imports/" + id);
                 return job.get("awaitingCatalogue").asLong() == 0 ? job : null;
             });
             assertThat(completed.get("withoutCatalogue").asLong()).isPositive().isLessThan(plays);
-            System.out.printf("IMPORT SYSTEM TEST (first import): %d plays counted at once, %d kept under the file's"
-                    + " names (unknown to Spotify)%n", plays, completed.get("withoutCatalogue").asLong());
+            System.out.printf(
+                    "IMPORT SYSTEM TEST (first import): %d plays counted at once, %d kept under the file's"
+                            + " names (unknown to Spotify)%n",
+                    plays, completed.get("withoutCatalogue").asLong());
 
             String again = upload(api, secondToken, files).get("id").asText();
             await("the second member's import", () -> {
                 JsonNode job = get(api, secondToken, "/api/v1/me/imports/" + again);
-                return "DONE".equals(job.get("status").asText()) && job.get("awaitingCatalogue").asLong() == 0
-                        && get(api, secondToken, "/api/v1/me/stats/summary?" + window).get("plays").asLong()
-                                == expected ? job : null;
+                return "DONE".equals(job.get("status").asText())
+                                && job.get("awaitingCatalogue").asLong() == 0
+                                && get(api, secondToken, "/api/v1/me/stats/summary?" + window)
+                                                .get("plays")
+                                                .asLong()
+                                        == expected
+                        ? job
+                        : null;
             });
             // the relay publishes the completed plays again in batches: equal once both settled
             for (String kind : List.of("artists", "albums", "tracks")) {
                 String top = "/api/v1/me/stats/top/" + kind + "?limit=500&" + window;
                 JsonNode reference = get(api, secondToken, top);
-                await("top " + kind + " equal to a read model fed complete plays",
+                await(
+                        "top " + kind + " equal to a read model fed complete plays",
                         () -> get(api, firstToken, top).equals(reference) ? true : null);
             }
             assertThat(get(api, firstToken, "/api/v1/me/stats/summary?" + window))
@@ -224,9 +274,15 @@ class ImportSystemTest {
     }
 
     private static ObjectNode extendedEntry(Instant ts, String trackId) {
-        return JSON.createObjectNode().put("ts", ts.toString()).put("platform", "test").put("ms_played", 200_000)
-                .put("conn_country", "DE").put("spotify_track_uri", "spotify:track:" + trackId)
-                .put("reason_start", "trackdone").put("reason_end", "trackdone").put("skipped", false)
+        return JSON.createObjectNode()
+                .put("ts", ts.toString())
+                .put("platform", "test")
+                .put("ms_played", 200_000)
+                .put("conn_country", "DE")
+                .put("spotify_track_uri", "spotify:track:" + trackId)
+                .put("reason_start", "trackdone")
+                .put("reason_end", "trackdone")
+                .put("skipped", false)
                 .put("incognito_mode", false);
     }
 
@@ -236,16 +292,20 @@ class ImportSystemTest {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         for (Map.Entry<String, byte[]> file : files.entrySet()) {
             body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\""
-                    + file.getKey() + "\"\r\nContent-Type: application/json\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+                            + file.getKey() + "\"\r\nContent-Type: application/json\r\n\r\n")
+                    .getBytes(StandardCharsets.UTF_8));
             body.write(file.getValue());
             body.write("\r\n".getBytes(StandardCharsets.UTF_8));
         }
         body.write(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(api.resolve("/api/v1/me/imports"))
-                .header("Authorization", "Bearer " + token)
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).timeout(Duration.ofMinutes(2))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(api.resolve("/api/v1/me/imports"))
+                        .header("Authorization", "Bearer " + token)
+                        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+                        .timeout(Duration.ofMinutes(2))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
         return JSON.readTree(response.body());
     }
@@ -263,8 +323,11 @@ class ImportSystemTest {
     }
 
     private JsonNode get(URI api, String token, String path) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(api.resolve(path))
-                .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(30)).build(),
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(api.resolve(path))
+                        .header("Authorization", "Bearer " + token)
+                        .timeout(Duration.ofSeconds(30))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(200);
         return JSON.readTree(response.body());
@@ -276,7 +339,9 @@ class ImportSystemTest {
 
     /** The probe's first non-null answer. */
     private static <T> T await(String what, Probe<T> probe) {
-        return Awaitility.await(what).atMost(WAIT).pollInterval(Duration.ofSeconds(1)).until(probe::get,
-                Objects::nonNull);
+        return Awaitility.await(what)
+                .atMost(WAIT)
+                .pollInterval(Duration.ofSeconds(1))
+                .until(probe::get, Objects::nonNull);
     }
 }

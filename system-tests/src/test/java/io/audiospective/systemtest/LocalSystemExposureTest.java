@@ -36,10 +36,10 @@ class LocalSystemExposureTest {
     void servicesListenOnLoopbackOnlyAndTheSchedulerWantsAnAdmin() throws Exception {
         List<InetAddress> outside = nonLoopbackAddresses();
         Assumptions.assumeFalse(outside.isEmpty(), "this machine has no address but loopback");
-        try (LocalSystem system = LocalSystem.start(new LocalSystem.Options(Duration.ofHours(1),
-                Duration.ofSeconds(5), 1, 5, Map.of(), Map.of(), Map.of()))) {
-            List<ServiceProcess> processes = new ArrayList<>(List.of(system.emulator(), system.auth(),
-                    system.scheduler(), system.api()));
+        try (LocalSystem system = LocalSystem.start(new LocalSystem.Options(
+                Duration.ofHours(1), Duration.ofSeconds(5), 1, 5, Map.of(), Map.of(), Map.of()))) {
+            List<ServiceProcess> processes =
+                    new ArrayList<>(List.of(system.emulator(), system.auth(), system.scheduler(), system.api()));
             processes.addAll(system.workers());
             for (ServiceProcess process : processes) {
                 for (InetAddress address : outside) {
@@ -51,10 +51,18 @@ class LocalSystemExposureTest {
 
             HttpClient http = HttpClient.newHttpClient();
             HttpRequest.Builder schedule = HttpRequest.newBuilder(
-                    system.scheduler().url().resolve("/admin/users/nobody/schedule")).timeout(Duration.ofSeconds(10));
-            assertThat(http.send(schedule.build(), HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(401);
-            assertThat(http.send(schedule.header("Authorization", "Bearer " + system.adminToken()).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode()).as("an admin gets past").isEqualTo(404);
+                            system.scheduler().url().resolve("/admin/users/nobody/schedule"))
+                    .timeout(Duration.ofSeconds(10));
+            assertThat(http.send(schedule.build(), HttpResponse.BodyHandlers.discarding())
+                            .statusCode())
+                    .isEqualTo(401);
+            assertThat(http.send(
+                                    schedule.header("Authorization", "Bearer " + system.adminToken())
+                                            .build(),
+                                    HttpResponse.BodyHandlers.discarding())
+                            .statusCode())
+                    .as("an admin gets past")
+                    .isEqualTo(404);
         }
     }
 
@@ -69,7 +77,8 @@ class LocalSystemExposureTest {
         for (NetworkInterface network : Collections.list(NetworkInterface.getNetworkInterfaces())) {
             if (network.isUp() && !network.isLoopback()) {
                 Collections.list(network.getInetAddresses()).stream()
-                        .filter(a -> a instanceof Inet4Address && !a.isLinkLocalAddress()).forEach(addresses::add);
+                        .filter(a -> a instanceof Inet4Address && !a.isLinkLocalAddress())
+                        .forEach(addresses::add);
             }
         }
         return addresses;

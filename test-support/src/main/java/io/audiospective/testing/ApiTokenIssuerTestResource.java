@@ -53,10 +53,15 @@ public class ApiTokenIssuerTestResource implements QuarkusTestResourceLifecycleM
         server.createContext("/.well-known/openid-configuration", exchange -> send(exchange, discovery));
         server.createContext("/.well-known/jwks.json", exchange -> send(exchange, jwks));
         server.start();
-        return Map.of("quarkus.oidc.auth-server-url", issuer,
-                "quarkus.oidc.token.issuer", issuer,
-                ISSUER, issuer,
-                SIGNING_KEY, PemKeys.pem(keys.getPrivate()));
+        return Map.of(
+                "quarkus.oidc.auth-server-url",
+                issuer,
+                "quarkus.oidc.token.issuer",
+                issuer,
+                ISSUER,
+                issuer,
+                SIGNING_KEY,
+                PemKeys.pem(keys.getPrivate()));
     }
 
     @Override

@@ -17,8 +17,7 @@ public final class JsonShape {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private JsonShape() {
-    }
+    private JsonShape() {}
 
     public static Map<String, JsonNodeType> of(String json) {
         JsonNode node;
@@ -31,7 +30,9 @@ public final class JsonShape {
             throw new IllegalArgumentException("Not a JSON object but " + node.getNodeType());
         }
         Map<String, JsonNodeType> shape = new TreeMap<>();
-        node.fields().forEachRemaining(field -> shape.put(field.getKey(), field.getValue().getNodeType()));
+        node.fields()
+                .forEachRemaining(
+                        field -> shape.put(field.getKey(), field.getValue().getNodeType()));
         return shape;
     }
 }

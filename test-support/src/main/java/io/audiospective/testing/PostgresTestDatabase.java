@@ -21,8 +21,8 @@ public class PostgresTestDatabase implements QuarkusTestResourceLifecycleManager
 
     private static final Logger LOG = Logger.getLogger(PostgresTestDatabase.class);
 
-    private final String serverUrl = "jdbc:postgresql://" + env("DB_HOST", "127.0.0.1") + ":"
-            + env("DB_PORT", "5432") + "/";
+    private final String serverUrl =
+            "jdbc:postgresql://" + env("DB_HOST", "127.0.0.1") + ":" + env("DB_PORT", "5432") + "/";
     private final Properties credentials = new Properties();
     private String database;
 
@@ -48,8 +48,8 @@ public class PostgresTestDatabase implements QuarkusTestResourceLifecycleManager
                 Statement statement = connection.createStatement()) {
             statement.execute(sql);
         } catch (SQLException e) {
-            throw new IllegalStateException("PostgreSQL at " + serverUrl + " refused '" + sql + "': "
-                    + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "PostgreSQL at " + serverUrl + " refused '" + sql + "': " + e.getMessage(), e);
         }
     }
 

@@ -20,10 +20,10 @@ public class UnreachableInfrastructure implements QuarkusTestResourceLifecycleMa
     public Map<String, String> start() {
         Map<String, String> config = new HashMap<>();
 
-        URI jdbc = URI.create(database.start().get("quarkus.datasource.jdbc.url").substring("jdbc:".length()));
+        URI jdbc =
+                URI.create(database.start().get("quarkus.datasource.jdbc.url").substring("jdbc:".length()));
         int postgresPort = TcpForwarder.freePort();
-        config.put("quarkus.datasource.jdbc.url",
-                "jdbc:postgresql://127.0.0.1:" + postgresPort + jdbc.getPath());
+        config.put("quarkus.datasource.jdbc.url", "jdbc:postgresql://127.0.0.1:" + postgresPort + jdbc.getPath());
         config.put("audiospective.test.port.postgres", String.valueOf(postgresPort));
         config.put("audiospective.test.target.postgres", jdbc.getHost() + ":" + jdbc.getPort());
 

@@ -20,6 +20,7 @@ public final class EntryRules {
     public static final Duration FUTURE_TOLERANCE = Duration.ofDays(1);
     /** A single stream longer than a day is not a real value. */
     public static final long MAX_MS_PLAYED = Duration.ofHours(24).toMillis();
+
     public static final String TRACK_URI_PREFIX = "spotify:track:";
     /** Spotify ids are 22 characters of base62. */
     private static final Pattern TRACK_ID = Pattern.compile("[0-9A-Za-z]{22}");
@@ -48,7 +49,10 @@ public final class EntryRules {
 
     /** Null when a {@code spotify:track:} URI carries a well-formed id, else the reason. */
     String trackUri(String uri) {
-        return TRACK_ID.matcher(uri).region(TRACK_URI_PREFIX.length(), uri.length()).matches() ? null
+        return TRACK_ID.matcher(uri)
+                        .region(TRACK_URI_PREFIX.length(), uri.length())
+                        .matches()
+                ? null
                 : "invalid: malformed track id";
     }
 }

@@ -43,8 +43,8 @@ import io.audiospective.model.ImportEntry;
 public final class HistoryFileParser {
 
     public static final long MIN_MS_PLAYED = 30_000;
-    private static final JsonFactory JSON = JsonFactory.builder().disable(StreamReadFeature.AUTO_CLOSE_SOURCE)
-            .build();
+    private static final JsonFactory JSON =
+            JsonFactory.builder().disable(StreamReadFeature.AUTO_CLOSE_SOURCE).build();
     private static final DateTimeFormatter END_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
 
     /** How many examples of invalid entries an upload keeps (with file and line) next to their counts. */
@@ -89,16 +89,19 @@ public final class HistoryFileParser {
     /** Whether a file name (inside a zip or uploaded) is one of the history files this importer reads. */
     public static boolean isHistoryFile(String name) {
         String base = name.substring(name.lastIndexOf('/') + 1);
-        return base.endsWith(".json") && (base.startsWith("Streaming_History_Audio_") || base.startsWith("endsong")
-                || base.startsWith("StreamingHistory_music_") || base.startsWith("StreamingHistory"));
+        return base.endsWith(".json")
+                && (base.startsWith("Streaming_History_Audio_")
+                        || base.startsWith("endsong")
+                        || base.startsWith("StreamingHistory_music_")
+                        || base.startsWith("StreamingHistory"));
     }
 
     /**
      * Reads one file: plays go to {@code plays}, the rest is counted by reason. A file that is not a history file
      * (not JSON, wrong shape) throws {@link ImportFileException}; an upload over the entries limit a 413 problem.
      */
-    public static void parse(String file, InputStream in, EntryRules rules, Counts counts,
-            Consumer<ImportEntry> plays) {
+    public static void parse(
+            String file, InputStream in, EntryRules rules, Counts counts, Consumer<ImportEntry> plays) {
         new HistoryFileParser(file, rules, counts).parse(in, plays);
     }
 
@@ -109,8 +112,8 @@ public final class HistoryFileParser {
                 throw new ImportFileException(file, "the file is empty");
             }
             if (first != JsonToken.START_ARRAY) {
-                throw new ImportFileException(file, "expected a JSON array of streaming history entries, found "
-                        + describe(first));
+                throw new ImportFileException(
+                        file, "expected a JSON array of streaming history entries, found " + describe(first));
             }
             int index = 0;
             JsonToken token;
@@ -119,8 +122,8 @@ public final class HistoryFileParser {
                     throw new ImportFileException(file, "the file ends in the middle of the array (truncated?)");
                 }
                 if (token != JsonToken.START_OBJECT) {
-                    throw new ImportFileException(file, "entry " + index + " is " + describe(token)
-                            + ", expected an object");
+                    throw new ImportFileException(
+                            file, "entry " + index + " is " + describe(token) + ", expected an object");
                 }
                 int line = parser.currentTokenLocation().getLineNr();
                 Map<String, Object> fields = readObject(parser);
@@ -138,8 +141,11 @@ public final class HistoryFileParser {
                 throw new ImportFileException(file, "unexpected content after the array");
             }
         } catch (JsonParseException e) {
-            throw new ImportFileException(file, "not valid JSON (" + e.getOriginalMessage().split("\n")[0] + " at line "
-                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+            throw new ImportFileException(
+                    file,
+                    "not valid JSON (" + e.getOriginalMessage().split("\n")[0] + " at line "
+                            + e.getLocation().getLineNr() + ", column "
+                            + e.getLocation().getColumnNr() + ")");
         } catch (IOException e) {
             throw new ImportFileException(file, "could not be read: " + e.getMessage());
         }
@@ -153,8 +159,12 @@ public final class HistoryFileParser {
             switch (value) {
                 case VALUE_STRING -> fields.put(name, parser.getText());
                 // beyond a long (only in garbage): saturated, so the range rules see it as out of range
-                case VALUE_NUMBER_INT -> fields.put(name, parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER
-                        ? (long) parser.getDoubleValue() : parser.getLongValue());
+                case VALUE_NUMBER_INT ->
+                    fields.put(
+                            name,
+                            parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+                                    ? (long) parser.getDoubleValue()
+                                    : parser.getLongValue());
                 case VALUE_NUMBER_FLOAT -> fields.put(name, (long) parser.getDoubleValue());
                 case VALUE_TRUE -> fields.put(name, Boolean.TRUE);
                 case VALUE_FALSE -> fields.put(name, Boolean.FALSE);
@@ -175,9 +185,11 @@ public final class HistoryFileParser {
         if (f.containsKey("endTime") && f.containsKey("msPlayed")) {
             return accountData(index, line, f);
         }
-        throw new ImportFileException(file, "not a Spotify streaming history file: entry " + index
-                + " has neither ts/ms_played (extended history) nor endTime/msPlayed (account data); its fields are "
-                + new java.util.TreeSet<>(f.keySet()));
+        throw new ImportFileException(
+                file,
+                "not a Spotify streaming history file: entry " + index
+                        + " has neither ts/ms_played (extended history) nor endTime/msPlayed (account data); its fields are "
+                        + new java.util.TreeSet<>(f.keySet()));
     }
 
     /**
@@ -248,9 +260,17 @@ public final class HistoryFileParser {
             counts.skip("under 30 s");
             return null;
         }
-        return new ImportEntry(endedAt, msPlayed, uri, trackName, text(f.get("master_metadata_album_artist_name")),
-                text(f.get("master_metadata_album_album_name")), text(f.get("reason_start")),
-                text(f.get("reason_end")), bool(f.get("skipped")), bool(f.get("incognito_mode")));
+        return new ImportEntry(
+                endedAt,
+                msPlayed,
+                uri,
+                trackName,
+                text(f.get("master_metadata_album_artist_name")),
+                text(f.get("master_metadata_album_album_name")),
+                text(f.get("reason_start")),
+                text(f.get("reason_end")),
+                bool(f.get("skipped")),
+                bool(f.get("incognito_mode")));
     }
 
     /** Whether a rule found the entry invalid ({@code reason} not null); if so it is counted and maybe kept. */
@@ -269,8 +289,7 @@ public final class HistoryFileParser {
         try {
             return accountData ? LocalDateTime.parse(text, END_TIME).toInstant(ZoneOffset.UTC) : Instant.parse(text);
         } catch (DateTimeParseException e) {
-            throw new ImportFileException(file, "entry " + index + ": " + field + " '" + text
-                    + "' is not a timestamp");
+            throw new ImportFileException(file, "entry " + index + ": " + field + " '" + text + "' is not a timestamp");
         }
     }
 

@@ -24,21 +24,21 @@ import java.util.zip.ZipInputStream;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.audiospective.support.rest.ProblemException;
 import io.audiospective.api.config.ApiConfig;
 import io.audiospective.api.messaging.Channels;
 import io.audiospective.api.repository.Db;
 import io.audiospective.model.ImportChunk;
 import io.audiospective.model.ImportEntry;
 import io.audiospective.model.ImportProgress;
+import io.audiospective.support.rest.ProblemException;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
-import org.eclipse.microprofile.reactive.messaging.Message;
 
 /**
  * An upload becomes an import job: the body is spooled to a temporary file (streamed, never held in memory),
@@ -55,9 +55,11 @@ public class ImportService {
     public static final int CHUNK_SIZE = 5_000;
     /** ... and at most about this many bytes of JSON, so a chunk stays under Kafka's default 1 MB message limit. */
     static final int CHUNK_BYTES = 900_000;
+
     private static final int IN_FLIGHT = 8;
     /** Key space of the per-member upload locks (PostgreSQL advisory locks, two-int form): "IMUP". */
     private static final int MEMBER_LOCK_SPACE = 0x494D5550;
+
     static final String ABANDONED_SENDING = "sending to the worker was interrupted (the service sending it stopped);"
             + " the plays sent before are archived: undo this import to remove them, or upload the file again"
             + " (nothing is archived twice)";
@@ -68,8 +70,12 @@ public class ImportService {
     private final ApiConfig.Imports limits;
     private final Clock clock;
 
-    ImportService(Db db, @Channel(Channels.IMPORTS) MutinyEmitter<ImportChunk> chunks, ObjectMapper json,
-            ApiConfig config, Clock clock) {
+    ImportService(
+            Db db,
+            @Channel(Channels.IMPORTS) MutinyEmitter<ImportChunk> chunks,
+            ObjectMapper json,
+            ApiConfig config,
+            Clock clock) {
         this.db = db;
         this.chunks = chunks;
         this.json = json;
@@ -77,12 +83,28 @@ public class ImportService {
         this.clock = clock;
     }
 
-    public record Job(String id, String userId, String status, java.time.Instant createdAt,
-            java.time.Instant finishedAt, List<String> files, long entriesRead, long playsSent,
-            Map<String, Long> skipped, List<RejectedEntry> rejected, int chunksSent, int chunksProcessed,
-            long imported, long duplicates, long pendingMetadata, long failed, Map<String, Long> unmatched,
-            long awaitingCatalogue, long withoutCatalogue, long removed, String error) {
-    }
+    public record Job(
+            String id,
+            String userId,
+            String status,
+            java.time.Instant createdAt,
+            java.time.Instant finishedAt,
+            List<String> files,
+            long entriesRead,
+            long playsSent,
+            Map<String, Long> skipped,
+            List<RejectedEntry> rejected,
+            int chunksSent,
+            int chunksProcessed,
+            long imported,
+            long duplicates,
+            long pendingMetadata,
+            long failed,
+            Map<String, Long> unmatched,
+            long awaitingCatalogue,
+            long withoutCatalogue,
+            long removed,
+            String error) {}
 
     /**
      * One uploaded file already on disk (a spool file or a multipart part written by the HTTP layer).
@@ -90,8 +112,7 @@ public class ImportService {
      * @param name the file's name as uploaded
      * @param zip whether it is a zip of history files (else one JSON history file)
      */
-    public record Upload(String name, boolean zip, Path file) {
-    }
+    public record Upload(String name, boolean zip, Path file) {}
 
     /** Imports a raw body: spooled to a temporary file first (streamed, never held in memory). */
     public Job upload(String userId, String name, boolean zip, InputStream body) {
@@ -102,7 +123,9 @@ public class ImportService {
             Files.copy(body, spool, StandardCopyOption.REPLACE_EXISTING);
             return importFiles(userId, List.of(new Upload(name, zip, spool)));
         } catch (IOException e) {
-            throw new ProblemException(400, "urn:audiospective:problem:bad-import-file",
+            throw new ProblemException(
+                    400,
+                    "urn:audiospective:problem:bad-import-file",
                     name + ": the upload could not be read: " + e.getMessage());
         } finally {
             delete(spool);
@@ -127,7 +150,8 @@ public class ImportService {
             EntryRules rules = new EntryRules(clock.instant());
             HistoryFileParser.Counts counts = new HistoryFileParser.Counts(limits.maxEntries());
             UnknownTracks unknownTracks = new UnknownTracks(limits.maxUnknownTracks(), this::knownInCatalogue);
-            DecompressedBytes bytes = new DecompressedBytes(limits.maxDecompressedSize().asLongValue());
+            DecompressedBytes bytes =
+                    new DecompressedBytes(limits.maxDecompressedSize().asLongValue());
             List<String> files = new ArrayList<>();
             for (Upload upload : uploads) {
                 files.addAll(read(upload, rules, bytes, counts, unknownTracks::add));
@@ -147,13 +171,20 @@ public class ImportService {
             });
             long checked = System.nanoTime();
             send(uploads, rules, id, userId);
-            LOG.infof("Import %s: %d entries checked in %d ms, %d plays sent in %d ms", id, counts.read,
-                    (checked - started) / 1_000_000, counts.plays, (System.nanoTime() - checked) / 1_000_000);
+            LOG.infof(
+                    "Import %s: %d entries checked in %d ms, %d plays sent in %d ms",
+                    id,
+                    counts.read,
+                    (checked - started) / 1_000_000,
+                    counts.plays,
+                    (System.nanoTime() - checked) / 1_000_000);
             return job(userId, id).orElseThrow();
         } catch (ImportFileException e) {
             throw new ProblemException(422, "urn:audiospective:problem:bad-import-file", e.getMessage());
         } catch (IOException e) {
-            throw new ProblemException(400, "urn:audiospective:problem:bad-import-file",
+            throw new ProblemException(
+                    400,
+                    "urn:audiospective:problem:bad-import-file",
                     "the upload could not be read: " + e.getMessage());
         }
     }
@@ -171,8 +202,9 @@ public class ImportService {
 
     /** How many of the given track ids the read model's catalogue knows. */
     private long knownInCatalogue(List<String> trackIds) {
-        return db.queryOne("SELECT count(*) FROM catalogue_tracks WHERE track_id = ANY (?)", rs -> rs.getLong(1),
-                trackIds).orElseThrow();
+        return db.queryOne(
+                        "SELECT count(*) FROM catalogue_tracks WHERE track_id = ANY (?)", rs -> rs.getLong(1), trackIds)
+                .orElseThrow();
     }
 
     private static void delete(Path file) {
@@ -191,13 +223,16 @@ public class ImportService {
         List<CompletableFuture<Void>> inFlight = new ArrayList<>();
         int[] sequence = {0};
         Consumer<List<ImportEntry>> flush = entries -> {
-            ImportChunk chunk = new ImportChunk(ImportChunk.CURRENT_VERSION, id, userId, sequence[0]++, false,
-                    List.copyOf(entries));
-            inFlight.add(chunks.sendMessage(Message.of(chunk).addMetadata(
-                    OutgoingKafkaRecordMetadata.<String>builder().withKey(userId).build()))
+            ImportChunk chunk = new ImportChunk(
+                    ImportChunk.CURRENT_VERSION, id, userId, sequence[0]++, false, List.copyOf(entries));
+            inFlight.add(chunks.sendMessage(Message.of(chunk)
+                            .addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
+                                    .withKey(userId)
+                                    .build()))
                     .subscribeAsCompletionStage());
             if (inFlight.size() >= IN_FLIGHT) {
-                CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).join();
+                CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new))
+                        .join();
                 inFlight.clear();
             }
         };
@@ -219,8 +254,12 @@ public class ImportService {
         try {
             for (Upload upload : uploads) {
                 // the first pass found the upload within the limits, and the same files read the same way still are
-                read(upload, rules, new DecompressedBytes(Long.MAX_VALUE),
-                        new HistoryFileParser.Counts(Long.MAX_VALUE), chunker);
+                read(
+                        upload,
+                        rules,
+                        new DecompressedBytes(Long.MAX_VALUE),
+                        new HistoryFileParser.Counts(Long.MAX_VALUE),
+                        chunker);
             }
             if (!buffer.isEmpty()) {
                 flush.accept(buffer);
@@ -228,24 +267,36 @@ public class ImportService {
             CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).join();
         } catch (RuntimeException e) {
             LOG.errorf(e, "Import %s: sending stopped", id);
-            db.update("""
+            db.update(
+                    """
                     UPDATE imports SET status = 'FAILED', chunks_sent = ?, finished_at = now(), error = ?
                     WHERE id = ?
-                    """, sequence[0], "sending to the worker stopped after " + sequence[0]
-                    + " chunks; the chunks sent are archived, the rest is not: upload the file again (nothing is"
-                    + " archived twice)", id);
+                    """,
+                    sequence[0],
+                    "sending to the worker stopped after " + sequence[0]
+                            + " chunks; the chunks sent are archived, the rest is not: upload the file again (nothing is"
+                            + " archived twice)",
+                    id);
             return;
         }
-        db.update("UPDATE imports SET status = 'IMPORTING', chunks_sent = ? WHERE id = ? AND status = 'SENDING'",
-                sequence[0], id);
+        db.update(
+                "UPDATE imports SET status = 'IMPORTING', chunks_sent = ? WHERE id = ? AND status = 'SENDING'",
+                sequence[0],
+                id);
         completeIfDone(id);
     }
 
     /** An upper bound of an entry's JSON in a chunk: the fixed fields plus each text as UTF-8 with JSON escapes. */
     static long encodedSize(ImportEntry entry) {
         long size = 140;
-        for (String text : new String[] { entry.trackUri(), entry.trackName(), entry.artistName(),
-                entry.albumName(), entry.reasonStart(), entry.reasonEnd() }) {
+        for (String text : new String[] {
+            entry.trackUri(),
+            entry.trackName(),
+            entry.artistName(),
+            entry.albumName(),
+            entry.reasonStart(),
+            entry.reasonEnd()
+        }) {
             if (text == null) {
                 continue;
             }
@@ -259,8 +310,13 @@ public class ImportService {
     }
 
     /** Every history file of the upload, in order; returns the names of the files read. */
-    private static List<String> read(Upload upload, EntryRules rules, DecompressedBytes bytes,
-            HistoryFileParser.Counts counts, Consumer<ImportEntry> plays) throws IOException {
+    private static List<String> read(
+            Upload upload,
+            EntryRules rules,
+            DecompressedBytes bytes,
+            HistoryFileParser.Counts counts,
+            Consumer<ImportEntry> plays)
+            throws IOException {
         String name = upload.name();
         boolean zip = upload.zip();
         List<String> files = new ArrayList<>();
@@ -288,18 +344,22 @@ public class ImportService {
                     files.add(current);
                 }
             } catch (ZipException | EOFException e) {
-                throw new ImportFileException(current == null ? name : name + "/" + current,
+                throw new ImportFileException(
+                        current == null ? name : name + "/" + current,
                         "the zip is truncated or damaged (" + e.getMessage() + ")");
             } catch (ImportFileException e) {
-                if (e.getMessage().contains("could not be read") || e.getMessage().contains("Unexpected end")) {
-                    throw new ImportFileException(name + "/" + current,
-                            "the zip is truncated or damaged (" + e.getMessage() + ")");
+                if (e.getMessage().contains("could not be read")
+                        || e.getMessage().contains("Unexpected end")) {
+                    throw new ImportFileException(
+                            name + "/" + current, "the zip is truncated or damaged (" + e.getMessage() + ")");
                 }
                 throw e;
             }
             if (files.isEmpty()) {
-                throw new ImportFileException(name, "the zip holds no Spotify streaming history file"
-                        + " (Streaming_History_Audio_*.json, endsong_*.json or StreamingHistory_music_*.json)");
+                throw new ImportFileException(
+                        name,
+                        "the zip holds no Spotify streaming history file"
+                                + " (Streaming_History_Audio_*.json, endsong_*.json or StreamingHistory_music_*.json)");
             }
             return files;
         }
@@ -324,23 +384,41 @@ public class ImportService {
     /** The user's imports, newest first. */
     public List<Job> jobs(String userId, int limit) {
         failAbandonedSending(userId);
-        return db.query("SELECT * FROM imports WHERE user_id = ? ORDER BY created_at DESC, id LIMIT ?", this::job,
-                userId, limit);
+        return db.query(
+                "SELECT * FROM imports WHERE user_id = ? ORDER BY created_at DESC, id LIMIT ?",
+                this::job,
+                userId,
+                limit);
     }
 
     private Job job(java.sql.ResultSet rs) throws java.sql.SQLException {
         try {
             Map<String, Long> skipped = counts(rs.getString("skipped"));
-            List<RejectedEntry> rejected = json.readValue(rs.getString("rejected"),
-                    new com.fasterxml.jackson.core.type.TypeReference<List<RejectedEntry>>() {
-                    });
+            List<RejectedEntry> rejected = json.readValue(
+                    rs.getString("rejected"),
+                    new com.fasterxml.jackson.core.type.TypeReference<List<RejectedEntry>>() {});
             Map<String, Long> unmatched = counts(rs.getString("unmatched"));
-            return new Job(rs.getString("id"), rs.getString("user_id"), rs.getString("status"),
-                    Db.instant(rs, "created_at"), Db.instant(rs, "finished_at"), Db.strings(rs, "files"),
-                    rs.getLong("entries_read"), rs.getLong("plays_sent"), skipped, rejected,
-                    rs.getInt("chunks_sent"), rs.getInt("chunks_processed"), rs.getLong("imported"),
-                    rs.getLong("duplicates"), rs.getLong("pending_metadata"), rs.getLong("failed"), unmatched,
-                    rs.getLong("awaiting_catalogue"), rs.getLong("without_catalogue"), rs.getLong("removed"),
+            return new Job(
+                    rs.getString("id"),
+                    rs.getString("user_id"),
+                    rs.getString("status"),
+                    Db.instant(rs, "created_at"),
+                    Db.instant(rs, "finished_at"),
+                    Db.strings(rs, "files"),
+                    rs.getLong("entries_read"),
+                    rs.getLong("plays_sent"),
+                    skipped,
+                    rejected,
+                    rs.getInt("chunks_sent"),
+                    rs.getInt("chunks_processed"),
+                    rs.getLong("imported"),
+                    rs.getLong("duplicates"),
+                    rs.getLong("pending_metadata"),
+                    rs.getLong("failed"),
+                    unmatched,
+                    rs.getLong("awaiting_catalogue"),
+                    rs.getLong("without_catalogue"),
+                    rs.getLong("removed"),
                     rs.getString("error"));
         } catch (IOException e) {
             throw new IllegalStateException(e);
@@ -348,9 +426,8 @@ public class ImportService {
     }
 
     private Map<String, Long> counts(String text) throws IOException {
-        return json.readValue(text, new com.fasterxml.jackson.core.type.TypeReference<java.util.TreeMap<String,
-                Long>>() {
-        });
+        return json.readValue(
+                text, new com.fasterxml.jackson.core.type.TypeReference<java.util.TreeMap<String, Long>>() {});
     }
 
     /** The worker's totals; older or repeated reports are ignored. */
@@ -361,17 +438,30 @@ public class ImportService {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-        db.update("""
+        db.update(
+                """
                 UPDATE imports SET worker_sequence = ?, chunks_processed = ?, imported = ?, duplicates = ?,
                     pending_metadata = ?, failed = ?, unmatched = CAST(? AS jsonb), awaiting_catalogue = ?,
                     without_catalogue = ?, removed = ?,
                     status = CASE WHEN ? THEN 'UNDONE' ELSE status END,
                     finished_at = CASE WHEN ? THEN now() ELSE finished_at END
                 WHERE id = ? AND user_id = ? AND worker_sequence < ?
-                """, progress.sequence(), progress.chunksProcessed(), progress.imported(), progress.duplicates(),
-                progress.pendingMetadata(), progress.failed(), unmatched, progress.awaitingCatalogue(),
-                progress.withoutCatalogue(), progress.removed(), progress.undone(), progress.undone(),
-                progress.importId(), progress.userId(), progress.sequence());
+                """,
+                progress.sequence(),
+                progress.chunksProcessed(),
+                progress.imported(),
+                progress.duplicates(),
+                progress.pendingMetadata(),
+                progress.failed(),
+                unmatched,
+                progress.awaitingCatalogue(),
+                progress.withoutCatalogue(),
+                progress.removed(),
+                progress.undone(),
+                progress.undone(),
+                progress.importId(),
+                progress.userId(),
+                progress.sequence());
         completeIfDone(progress.importId());
     }
 
@@ -385,16 +475,22 @@ public class ImportService {
     public Job undo(String userId, String id) {
         Job job = job(userId, id).orElseThrow(() -> ProblemException.notFound("No import " + id + " of yours"));
         if ("SENDING".equals(job.status())) {
-            throw new ProblemException(409, "urn:audiospective:problem:import-still-sending", "Import " + id
-                    + " is still being sent to the archive; undo it once its status is IMPORTING or DONE");
+            throw new ProblemException(
+                    409,
+                    "urn:audiospective:problem:import-still-sending",
+                    "Import " + id
+                            + " is still being sent to the archive; undo it once its status is IMPORTING or DONE");
         }
         if ("UNDONE".equals(job.status())) {
             return job;
         }
         db.update("UPDATE imports SET status = 'UNDOING', finished_at = NULL WHERE id = ? AND user_id = ?", id, userId);
-        chunks.sendMessage(Message.of(ImportChunk.undo(id, userId)).addMetadata(
-                OutgoingKafkaRecordMetadata.<String>builder().withKey(userId).build()))
-                .await().atMost(Duration.ofSeconds(30));
+        chunks.sendMessage(Message.of(ImportChunk.undo(id, userId))
+                        .addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
+                                .withKey(userId)
+                                .build()))
+                .await()
+                .atMost(Duration.ofSeconds(30));
         return job(userId, id).orElseThrow();
     }
 
@@ -404,5 +500,4 @@ public class ImportService {
                 WHERE id = ? AND status = 'IMPORTING' AND chunks_processed >= chunks_sent AND pending_metadata = 0
                 """, id);
     }
-
 }

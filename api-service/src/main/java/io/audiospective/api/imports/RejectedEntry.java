@@ -8,5 +8,4 @@ package io.audiospective.api.imports;
  * @param line the line of the file the entry starts on, from 1
  * @param reason the {@code invalid: ...} reason it was skipped for, as counted in the job's {@code skipped}
  */
-public record RejectedEntry(String file, int entry, int line, String reason) {
-}
+public record RejectedEntry(String file, int entry, int line, String reason) {}

@@ -20,6 +20,7 @@ final class UnknownTracks {
     private final long limit;
     /** How many of the given ids the catalogue knows. */
     private final ToLongFunction<List<String>> knownInCatalogue;
+
     private final Set<String> seen = new HashSet<>();
     private final List<String> unchecked = new ArrayList<>(BATCH);
     private long unknown;

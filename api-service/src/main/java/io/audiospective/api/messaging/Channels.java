@@ -21,6 +21,5 @@ public final class Channels {
     /** Incoming: every {@code <topic>.dlq} (a topic pattern), collected for the admin overview and re-drives. */
     public static final String DEAD_LETTERS = "dead-letters";
 
-    private Channels() {
-    }
+    private Channels() {}
 }

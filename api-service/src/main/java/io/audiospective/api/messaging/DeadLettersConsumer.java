@@ -31,7 +31,7 @@ public class DeadLettersConsumer {
     @Blocking
     public CompletionStage<Void> consume(KafkaRecord<String, byte[]> record) {
         // each attempt in a transaction of its own, never one a failed attempt left behind
-        return policy.consumeRecord(record, letter -> QuarkusTransaction.requiringNew()
-                .run(() -> deadLetters.collect(letter)));
+        return policy.consumeRecord(
+                record, letter -> QuarkusTransaction.requiringNew().run(() -> deadLetters.collect(letter)));
     }
 }

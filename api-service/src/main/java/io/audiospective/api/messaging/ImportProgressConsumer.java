@@ -33,7 +33,7 @@ public class ImportProgressConsumer {
     @Blocking
     public CompletionStage<Void> consume(KafkaRecord<String, byte[]> record) {
         // each attempt in a transaction of its own, never one a failed attempt left behind
-        return policy.consume(record, decoder,
-                progress -> QuarkusTransaction.requiringNew().run(() -> imports.apply(progress)));
+        return policy.consume(
+                record, decoder, progress -> QuarkusTransaction.requiringNew().run(() -> imports.apply(progress)));
     }
 }

@@ -33,7 +33,7 @@ public class OutcomesConsumer {
     @Blocking
     public CompletionStage<Void> consume(KafkaRecord<String, byte[]> record) {
         // each attempt in a transaction of its own, never one a failed attempt left behind
-        return policy.consume(record, decoder,
-                outcome -> QuarkusTransaction.requiringNew().run(() -> users.apply(outcome)));
+        return policy.consume(
+                record, decoder, outcome -> QuarkusTransaction.requiringNew().run(() -> users.apply(outcome)));
     }
 }

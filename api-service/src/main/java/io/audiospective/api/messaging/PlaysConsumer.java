@@ -36,8 +36,11 @@ public class PlaysConsumer {
     @Incoming(Channels.PLAYS)
     @Blocking
     public CompletionStage<Void> consume(KafkaRecordBatch<String, byte[]> batch) {
-        return policy.settleRecords(batch, record -> new PublishedPlay(
-                decoder.deserialize(record.getTopic(), record.getPayload()), record.getTimestamp()), this::fold);
+        return policy.settleRecords(
+                batch,
+                record -> new PublishedPlay(
+                        decoder.deserialize(record.getTopic(), record.getPayload()), record.getTimestamp()),
+                this::fold);
     }
 
     private void fold(List<PublishedPlay> plays) {

@@ -33,6 +33,7 @@ public class UsersConsumer {
     @Blocking
     public CompletionStage<Void> consume(KafkaRecord<String, byte[]> record) {
         // each attempt in a transaction of its own, never one a failed attempt left behind
-        return policy.consume(record, decoder, event -> QuarkusTransaction.requiringNew().run(() -> users.apply(event)));
+        return policy.consume(
+                record, decoder, event -> QuarkusTransaction.requiringNew().run(() -> users.apply(event)));
     }
 }

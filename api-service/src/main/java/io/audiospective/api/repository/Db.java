@@ -72,8 +72,7 @@ public class Db {
         return rows.isEmpty() ? Optional.empty() : Optional.ofNullable(rows.get(0));
     }
 
-    public static void bind(Connection connection, PreparedStatement statement, Object... params)
-            throws SQLException {
+    public static void bind(Connection connection, PreparedStatement statement, Object... params) throws SQLException {
         for (int i = 0; i < params.length; i++) {
             Object value = params[i];
             if (value instanceof Instant instant) {
@@ -109,8 +108,10 @@ public class Db {
     /** A failed statement, with the SQL state, never shown to API clients. */
     public static class DataAccessException extends RuntimeException {
         public DataAccessException(String sql, SQLException cause) {
-            super("SQL failed (" + cause.getSQLState() + "): " + cause.getMessage() + " in: "
-                    + sql.replaceAll("\\s+", " ").trim(), cause);
+            super(
+                    "SQL failed (" + cause.getSQLState() + "): " + cause.getMessage() + " in: "
+                            + sql.replaceAll("\\s+", " ").trim(),
+                    cause);
         }
     }
 }

@@ -17,14 +17,23 @@ import jakarta.enterprise.context.ApplicationScoped;
 public class DeadLetterRepository {
 
     /** One dead letter; {@code headersJson} holds the record's own headers. */
-    public record Stored(String dlqTopic, int dlqPartition, long dlqOffset, String sourceTopic,
-            Integer sourcePartition, Long sourceOffset, String key, byte[] payload, String headersJson, String reason,
-            String reasonCode, String kind, Instant deadLetteredAt) {
-    }
+    public record Stored(
+            String dlqTopic,
+            int dlqPartition,
+            long dlqOffset,
+            String sourceTopic,
+            Integer sourcePartition,
+            Long sourceOffset,
+            String key,
+            byte[] payload,
+            String headersJson,
+            String reason,
+            String reasonCode,
+            String kind,
+            Instant deadLetteredAt) {}
 
     /** Which pending dead letters: of a source topic, optionally one reason code, optionally one source record. */
-    public record Selection(String sourceTopic, String reasonCode, Integer sourcePartition, Long sourceOffset) {
-    }
+    public record Selection(String sourceTopic, String reasonCode, Integer sourcePartition, Long sourceOffset) {}
 
     private final Db db;
 
@@ -34,32 +43,48 @@ public class DeadLetterRepository {
 
     /** Stores a dead letter unless it was collected before. */
     public void insert(Stored letter) {
-        db.update("""
+        db.update(
+                """
                 INSERT INTO dead_letters (dlq_topic, dlq_partition, dlq_offset, source_topic, source_partition,
                     source_offset, record_key, payload, headers, reason, reason_code, kind, dead_lettered_at)
                 VALUES (?, ?, ?, ?, CAST(? AS integer), CAST(? AS bigint), CAST(? AS text), CAST(? AS bytea),
                     CAST(? AS jsonb), ?, ?, CAST(? AS text), ?)
                 ON CONFLICT DO NOTHING
-                """, letter.dlqTopic(), letter.dlqPartition(), letter.dlqOffset(), letter.sourceTopic(),
-                letter.sourcePartition(), letter.sourceOffset(), letter.key(), letter.payload(),
-                letter.headersJson(), letter.reason(), letter.reasonCode(), letter.kind(), letter.deadLetteredAt());
+                """,
+                letter.dlqTopic(),
+                letter.dlqPartition(),
+                letter.dlqOffset(),
+                letter.sourceTopic(),
+                letter.sourcePartition(),
+                letter.sourceOffset(),
+                letter.key(),
+                letter.payload(),
+                letter.headersJson(),
+                letter.reason(),
+                letter.reasonCode(),
+                letter.kind(),
+                letter.deadLetteredAt());
     }
 
     /** Dead letters not re-driven yet, by source topic and reason code. */
     public Map<String, Map<String, Long>> pendingCounts() {
         Map<String, Map<String, Long>> counts = new LinkedHashMap<>();
-        db.query("""
+        db.query(
+                """
                 SELECT source_topic, reason_code, count(*) FROM dead_letters WHERE redriven_at IS NULL
                 GROUP BY source_topic, reason_code ORDER BY source_topic, reason_code
-                """, rs -> counts.computeIfAbsent(rs.getString(1), topic -> new LinkedHashMap<>())
-                .put(rs.getString(2), rs.getLong(3)));
+                """,
+                rs -> counts.computeIfAbsent(rs.getString(1), topic -> new LinkedHashMap<>())
+                        .put(rs.getString(2), rs.getLong(3)));
         return counts;
     }
 
     /** Up to {@code limit} pending dead letters of the selection, oldest first. */
     public List<Stored> pending(Selection selection, int limit) {
-        return db.query(pendingSql(selection) + " ORDER BY dead_lettered_at, dlq_partition, dlq_offset LIMIT "
-                + limit, DeadLetterRepository::stored, parameters(selection));
+        return db.query(
+                pendingSql(selection) + " ORDER BY dead_lettered_at, dlq_partition, dlq_offset LIMIT " + limit,
+                DeadLetterRepository::stored,
+                parameters(selection));
     }
 
     /**
@@ -119,10 +144,19 @@ public class DeadLetterRepository {
     }
 
     private static Stored stored(ResultSet rs) throws SQLException {
-        return new Stored(rs.getString("dlq_topic"), rs.getInt("dlq_partition"), rs.getLong("dlq_offset"),
-                rs.getString("source_topic"), (Integer) rs.getObject("source_partition"),
-                (Long) rs.getObject("source_offset"), rs.getString("record_key"), rs.getBytes("payload"),
-                rs.getString("headers"), rs.getString("reason"), rs.getString("reason_code"), rs.getString("kind"),
+        return new Stored(
+                rs.getString("dlq_topic"),
+                rs.getInt("dlq_partition"),
+                rs.getLong("dlq_offset"),
+                rs.getString("source_topic"),
+                (Integer) rs.getObject("source_partition"),
+                (Long) rs.getObject("source_offset"),
+                rs.getString("record_key"),
+                rs.getBytes("payload"),
+                rs.getString("headers"),
+                rs.getString("reason"),
+                rs.getString("reason_code"),
+                rs.getString("kind"),
                 Db.instant(rs, "dead_lettered_at"));
     }
 }

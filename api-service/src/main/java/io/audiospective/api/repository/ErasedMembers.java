@@ -29,18 +29,25 @@ public class ErasedMembers {
 
     /** The plays that are not erased. */
     public List<PublishedPlay> keep(List<PublishedPlay> plays) {
-        List<String> keys = plays.stream().map(p -> key(p.play().userId())).distinct().toList();
-        Map<String, Readmission> erased = db.query("SELECT user_key, readmitted_at FROM deleted_users"
-                + " WHERE user_key = ANY(?)", rs -> Map.entry(rs.getString(1),
-                        new Readmission(Db.instant(rs, "readmitted_at"))), keys)
-                .stream().collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+        List<String> keys =
+                plays.stream().map(p -> key(p.play().userId())).distinct().toList();
+        Map<String, Readmission> erased = db
+                .query(
+                        "SELECT user_key, readmitted_at FROM deleted_users" + " WHERE user_key = ANY(?)",
+                        rs -> Map.entry(rs.getString(1), new Readmission(Db.instant(rs, "readmitted_at"))),
+                        keys)
+                .stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
         if (erased.isEmpty()) {
             return plays;
         }
-        return plays.stream().filter(p -> {
-            Readmission readmission = erased.get(key(p.play().userId()));
-            return readmission == null || readmission.at() != null && !p.publishedAt().isBefore(readmission.at());
-        }).toList();
+        return plays.stream()
+                .filter(p -> {
+                    Readmission readmission = erased.get(key(p.play().userId()));
+                    return readmission == null
+                            || readmission.at() != null && !p.publishedAt().isBefore(readmission.at());
+                })
+                .toList();
     }
 
     /**
@@ -57,14 +64,19 @@ public class ErasedMembers {
 
     /** The deletion event last applied for the member, when they deleted their account and have no status since. */
     public Optional<Deletion> deletion(String userId) {
-        return db.queryOne("SELECT last_event_sequence, deleted_at FROM deleted_users WHERE user_key = ?",
-                rs -> new Deletion(rs.getObject(1, Long.class), Db.instant(rs, "deleted_at")), key(userId));
+        return db.queryOne(
+                "SELECT last_event_sequence, deleted_at FROM deleted_users WHERE user_key = ?",
+                rs -> new Deletion(rs.getObject(1, Long.class), Db.instant(rs, "deleted_at")),
+                key(userId));
     }
 
     /** True while the member's account is deleted and they have not signed up again. */
     public boolean isErased(String userId) {
-        return db.queryOne("SELECT 1 FROM deleted_users WHERE user_key = ? AND readmitted_at IS NULL", rs -> true,
-                key(userId)).isPresent();
+        return db.queryOne(
+                        "SELECT 1 FROM deleted_users WHERE user_key = ? AND readmitted_at IS NULL",
+                        rs -> true,
+                        key(userId))
+                .isPresent();
     }
 
     /** The member signed up again at {@code at}: plays published from then on are theirs again. */
@@ -76,10 +88,8 @@ public class ErasedMembers {
         return MemberKey.of(userId);
     }
 
-    private record Readmission(Instant at) {
-    }
+    private record Readmission(Instant at) {}
 
     /** A deletion event: its auth-service sequence (null before sequences) and time. */
-    public record Deletion(Long sequence, Instant at) {
-    }
+    public record Deletion(Long sequence, Instant at) {}
 }

@@ -27,8 +27,7 @@ public class HistoryRepository {
     }
 
     /** Filters of a history query; null fields do not filter. {@code before} is the exclusive cursor. */
-    public record Filter(Instant start, Instant end, String artistId, String trackId, Instant before) {
-    }
+    public record Filter(Instant start, Instant end, String artistId, String trackId, Instant before) {}
 
     /** Newest first, at most {@code limit} rows. */
     public List<PlayView> page(ReadModelTables t, String user, java.time.ZoneId zone, Filter filter, int limit) {
@@ -85,7 +84,8 @@ public class HistoryRepository {
             if (page.size() < EXPORT_PAGE) {
                 return;
             }
-            page = db.query(next, rs -> view(rs, zone), user, page.get(page.size() - 1).playedAt(), EXPORT_PAGE);
+            page = db.query(
+                    next, rs -> view(rs, zone), user, page.get(page.size() - 1).playedAt(), EXPORT_PAGE);
         }
     }
 
@@ -97,8 +97,15 @@ public class HistoryRepository {
         for (int i = 0; i < ids.size(); i++) {
             artists.add(new Artist(ids.get(i), i < names.size() ? names.get(i) : null));
         }
-        return new PlayView(at, at.atZone(zone).toLocalDateTime(), rs.getString("track_id"),
-                rs.getString("track_name"), rs.getString("album_id"), rs.getString("album_name"), artists,
-                rs.getLong("ms_played"), rs.getString("source"));
+        return new PlayView(
+                at,
+                at.atZone(zone).toLocalDateTime(),
+                rs.getString("track_id"),
+                rs.getString("track_name"),
+                rs.getString("album_id"),
+                rs.getString("album_name"),
+                artists,
+                rs.getLong("ms_played"),
+                rs.getString("source"));
     }
 }

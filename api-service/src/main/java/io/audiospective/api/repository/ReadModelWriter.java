@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -72,16 +71,19 @@ public class ReadModelWriter {
 
     /** The generations to write: the active one and, while a replay runs, the one being built. */
     public List<ReadModelTables> lockGenerationsForWrite() {
-        return db.queryOne("SELECT active_generation, building_generation FROM read_model_state WHERE id = 1"
-                + " FOR SHARE", rs -> {
-                    List<ReadModelTables> tables = new ArrayList<>();
-                    tables.add(new ReadModelTables(rs.getInt(1)));
-                    int building = rs.getInt(2);
-                    if (!rs.wasNull()) {
-                        tables.add(new ReadModelTables(building));
-                    }
-                    return tables;
-                }).orElseThrow();
+        return db.queryOne(
+                        "SELECT active_generation, building_generation FROM read_model_state WHERE id = 1"
+                                + " FOR SHARE",
+                        rs -> {
+                            List<ReadModelTables> tables = new ArrayList<>();
+                            tables.add(new ReadModelTables(rs.getInt(1)));
+                            int building = rs.getInt(2);
+                            if (!rs.wasNull()) {
+                                tables.add(new ReadModelTables(building));
+                            }
+                            return tables;
+                        })
+                .orElseThrow();
     }
 
     /**
@@ -93,12 +95,14 @@ public class ReadModelWriter {
                 INSERT INTO user_settings (user_id, time_zone) VALUES (?, ?)
                 ON CONFLICT (user_id) DO UPDATE SET version = nextval('user_settings_version_seq')
                 RETURNING time_zone
-                """, rs -> rs.getString(1), userId, config.defaultTimeZone()).orElseThrow();
+                """, rs -> rs.getString(1), userId, config.defaultTimeZone())
+                .orElseThrow();
     }
 
     /** Locks the settings rows of the plays' users (creating them), in user order so writers never deadlock. */
     public void lockUsers(List<PlayEvent> plays) {
-        List<String> users = plays.stream().map(PlayEvent::userId).distinct().sorted().toList();
+        List<String> users =
+                plays.stream().map(PlayEvent::userId).distinct().sorted().toList();
         db.update("""
                 INSERT INTO user_settings (user_id, time_zone)
                 SELECT u, ? FROM unnest(CAST(? AS text[])) AS u ORDER BY u
@@ -124,7 +128,10 @@ public class ReadModelWriter {
         ArrayNode trackRows = json.createArrayNode();
         ArrayNode completeTrackRows = json.createArrayNode();
         for (TrackRef track : tracks.values()) {
-            ObjectNode row = trackRows.addObject().put("track_id", track.id()).put("name", track.name())
+            ObjectNode row = trackRows
+                    .addObject()
+                    .put("track_id", track.id())
+                    .put("name", track.name())
                     .put("album_id", track.album().id());
             putArtists(row, track);
             if (!track.provisional()) {
@@ -134,8 +141,10 @@ public class ReadModelWriter {
         String trackValues = """
                 jsonb_to_recordset(CAST(? AS jsonb))
                     AS t(track_id text, name text, album_id text, artist_ids text[], artist_names text[])""";
-        db.update("INSERT INTO catalogue_tracks (track_id, name, album_id, artist_ids, artist_names) SELECT * FROM "
-                + trackValues + " ORDER BY track_id ON CONFLICT (track_id) DO NOTHING", trackRows.toString());
+        db.update(
+                "INSERT INTO catalogue_tracks (track_id, name, album_id, artist_ids, artist_names) SELECT * FROM "
+                        + trackValues + " ORDER BY track_id ON CONFLICT (track_id) DO NOTHING",
+                trackRows.toString());
         db.update("""
                 UPDATE catalogue_tracks c SET name = t.name, album_id = t.album_id, artist_ids = t.artist_ids,
                     artist_names = t.artist_names
@@ -175,11 +184,16 @@ public class ReadModelWriter {
                 continue;
             }
             TrackRef track = play.track();
-            ObjectNode row = rows.addObject().put("user_id", play.userId())
-                    .put("played_at", play.playedAt().toString()).put("track_id", track.id())
-                    .put("track_name", track.name()).put("album_id", track.album().id())
-                    .put("album_name", track.album().name()).put("ms_played", play.msPlayed())
-                    .put("source", play.source().name()).put("provisional", track.provisional())
+            ObjectNode row = rows.addObject()
+                    .put("user_id", play.userId())
+                    .put("played_at", play.playedAt().toString())
+                    .put("track_id", track.id())
+                    .put("track_name", track.name())
+                    .put("album_id", track.album().id())
+                    .put("album_name", track.album().name())
+                    .put("ms_played", play.msPlayed())
+                    .put("source", play.source().name())
+                    .put("provisional", track.provisional())
                     .put("import_id", play.importId());
             putArtists(row, track);
         }
@@ -207,8 +221,10 @@ public class ReadModelWriter {
         sql.append(rollup(TOTAL_ROLLUP, t.albumTotals(), "album_id", "album_id", ""));
         sql.append(rollup(TOTAL_ROLLUP, t.artistTotals(), "artist_id", "a.artist_id", byArtist));
         sql.append("SELECT user_id, played_at FROM located");
-        List<PlayEvent> fresh = db.query(sql.toString(),
-                rs -> byKey.get(new PlayKey(rs.getString(1), Db.instant(rs, "played_at"))), rows.toString());
+        List<PlayEvent> fresh = db.query(
+                sql.toString(),
+                rs -> byKey.get(new PlayKey(rs.getString(1), Db.instant(rs, "played_at"))),
+                rows.toString());
         mergeSessions(t, fresh);
         // a play inserted just now is as complete as it arrived; any other version of a play may complete it
         Set<PlayEvent> inserted = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -237,9 +253,12 @@ public class ReadModelWriter {
         ArrayNode rows = json.createArrayNode();
         for (PlayEvent play : completions.values()) {
             TrackRef track = play.track();
-            ObjectNode row = rows.addObject().put("user_id", play.userId())
-                    .put("played_at", play.playedAt().toString()).put("track_id", track.id())
-                    .put("track_name", track.name()).put("album_id", track.album().id())
+            ObjectNode row = rows.addObject()
+                    .put("user_id", play.userId())
+                    .put("played_at", play.playedAt().toString())
+                    .put("track_id", track.id())
+                    .put("track_name", track.name())
+                    .put("album_id", track.album().id())
                     .put("album_name", track.album().name());
             putArtists(row, track);
         }
@@ -281,8 +300,7 @@ public class ReadModelWriter {
     }
 
     /** A total whose first or last play was moved or removed: its first/last must be read again from the plays. */
-    private record Boundary(String userId, String column, String item) {
-    }
+    private record Boundary(String userId, String column, String item) {}
 
     private static Boundary boundary(java.sql.ResultSet rs) throws java.sql.SQLException {
         return new Boundary(rs.getString(1), rs.getString(2), rs.getString(3));
@@ -292,7 +310,10 @@ public class ReadModelWriter {
     private static String boundaries(String... totals) {
         StringBuilder kept = new StringBuilder();
         for (String table : totals) {
-            kept.append(kept.isEmpty() ? "" : " UNION ALL ").append("SELECT * FROM ").append(table).append("_kept");
+            kept.append(kept.isEmpty() ? "" : " UNION ALL ")
+                    .append("SELECT * FROM ")
+                    .append(table)
+                    .append("_kept");
         }
         return "SELECT user_id, item_column, item FROM (" + kept + ") b WHERE b.boundary";
     }
@@ -302,8 +323,8 @@ public class ReadModelWriter {
      * {@code bucketValue} its value from the play's local day): rows they empty are deleted, the others updated
      * (disjoint rows, so one statement may also add to the same table for other keys).
      */
-    private static String moveOutOfDays(String table, String bucket, String bucketValue, String key, String value,
-            String join) {
+    private static String moveOutOfDays(
+            String table, String bucket, String bucketValue, String key, String value, String join) {
         return """
                 , %1$s_gone AS (SELECT user_id, %5$s AS bucket, %3$s AS item, count(*) AS plays, sum(ms_played) AS ms
                                 FROM located_old %4$s GROUP BY 1, 2, 3)
@@ -322,21 +343,32 @@ public class ReadModelWriter {
      */
     private static String dayRollups(ReadModelTables t, String kind, String key, String value, String join) {
         StringBuilder sql = new StringBuilder(rollup(DAY_ROLLUP, t.name(kind + "_days"), key, value, join)
-                .replace("{bucketValue}", "day").replace("{bucket}", "day"));
+                .replace("{bucketValue}", "day")
+                .replace("{bucket}", "day"));
         for (String tier : ReadModelTables.TIERS) {
-            sql.append(rollup(DAY_ROLLUP, t.name(kind + "_" + tier + "s"), tierKey(kind, key), tierValue(kind, value),
-                    join).replace("{bucketValue}", tierBucket(tier)).replace("{bucket}", tier));
+            sql.append(rollup(
+                            DAY_ROLLUP,
+                            t.name(kind + "_" + tier + "s"),
+                            tierKey(kind, key),
+                            tierValue(kind, value),
+                            join)
+                    .replace("{bucketValue}", tierBucket(tier))
+                    .replace("{bucket}", tier));
         }
         return sql.toString();
     }
 
     /** {@link #dayRollups} in reverse: the plays of CTE {@code located_old} leave the days and their tiers. */
-    private static String moveOutOfDayRollups(ReadModelTables t, String kind, String key, String value,
-            String join) {
+    private static String moveOutOfDayRollups(ReadModelTables t, String kind, String key, String value, String join) {
         StringBuilder sql = new StringBuilder(moveOutOfDays(t.name(kind + "_days"), "day", "day", key, value, join));
         for (String tier : ReadModelTables.TIERS) {
-            sql.append(moveOutOfDays(t.name(kind + "_" + tier + "s"), tier, tierBucket(tier), tierKey(kind, key),
-                    tierValue(kind, value), join));
+            sql.append(moveOutOfDays(
+                    t.name(kind + "_" + tier + "s"),
+                    tier,
+                    tierBucket(tier),
+                    tierKey(kind, key),
+                    tierValue(kind, value),
+                    join));
         }
         return sql.toString();
     }
@@ -390,10 +422,17 @@ public class ReadModelWriter {
      * One kind of {@link #settleBoundaries}: the boundaries of {@code column} whose item is (or is not) provisional,
      * first and last play read from the plays whose {@code item} expression names it, with {@code filter}.
      */
-    private void settle(ReadModelTables t, List<Boundary> boundaries, String column, boolean provisional,
-            String totals, String item, String filter) {
+    private void settle(
+            ReadModelTables t,
+            List<Boundary> boundaries,
+            String column,
+            boolean provisional,
+            String totals,
+            String item,
+            String filter) {
         ArrayNode keys = json.createArrayNode();
-        boundaries.stream().filter(b -> b.column().equals(column))
+        boundaries.stream()
+                .filter(b -> b.column().equals(column))
                 .filter(b -> column.equals("track_id") || ProvisionalIds.isProvisional(b.item()) == provisional)
                 .forEach(b -> keys.addObject().put("user_id", b.userId()).put("item", b.item()));
         if (keys.isEmpty()) {
@@ -425,7 +464,9 @@ public class ReadModelWriter {
     public int remove(ReadModelTables t, List<PlayEvent> removals) {
         ArrayNode rows = json.createArrayNode();
         for (PlayEvent play : removals) {
-            rows.addObject().put("user_id", play.userId()).put("played_at", play.playedAt().toString())
+            rows.addObject()
+                    .put("user_id", play.userId())
+                    .put("played_at", play.playedAt().toString())
                     .put("import_id", play.importId());
         }
         String byArtist = "CROSS JOIN LATERAL (SELECT DISTINCT unnest(artist_ids) AS artist_id) a";
@@ -449,17 +490,21 @@ public class ReadModelWriter {
         sql.append(moveOutOfTotals(t.trackTotals(), "track_id", "track_id", ""));
         sql.append(moveOutOfTotals(t.albumTotals(), "album_id", "album_id", ""));
         sql.append(moveOutOfTotals(t.artistTotals(), "artist_id", "a.artist_id", byArtist));
-        sql.append(", b AS (").append(boundaries(t.trackTotals(), t.albumTotals(), t.artistTotals())).append(")")
+        sql.append(", b AS (")
+                .append(boundaries(t.trackTotals(), t.albumTotals(), t.artistTotals()))
+                .append(")")
                 .append("""
                         SELECT user_id, item_column, item FROM b
                         UNION ALL SELECT user_id, 'played_at', CAST(played_at AS text) FROM located_old
                         """);
         // the rows are boundaries of totals, and the removed plays' instants (column "played_at") for the sessions
         List<Boundary> found = db.query(sql.toString(), ReadModelWriter::boundary, rows.toString());
-        List<Boundary> boundaries = found.stream().filter(b -> !b.column().equals("played_at")).toList();
+        List<Boundary> boundaries =
+                found.stream().filter(b -> !b.column().equals("played_at")).toList();
         ArrayNode instants = json.createArrayNode();
-        found.stream().filter(b -> b.column().equals("played_at")).forEach(b -> instants.addObject()
-                .put("user_id", b.userId()).put("played_at", b.item()));
+        found.stream()
+                .filter(b -> b.column().equals("played_at"))
+                .forEach(b -> instants.addObject().put("user_id", b.userId()).put("played_at", b.item()));
         settleBoundaries(t, boundaries);
         if (!instants.isEmpty()) {
             splitSessions(t, instants.toString());
@@ -473,15 +518,20 @@ public class ReadModelWriter {
      */
     private void splitSessions(ReadModelTables t, String removed) {
         ArrayNode spans = json.createArrayNode();
-        db.query(t.sql("""
+        db.query(
+                t.sql("""
                 DELETE FROM {sessions} s USING jsonb_to_recordset(CAST(? AS jsonb)) AS r(user_id text, played_at timestamptz)
                 WHERE s.user_id = r.user_id AND r.played_at BETWEEN s.start_at AND s.end_at
                 RETURNING s.user_id, s.start_at, s.end_at
-                """), rs -> {
-            spans.addObject().put("user_id", rs.getString(1)).put("start_at", Db.instant(rs, "start_at").toString())
-                    .put("end_at", Db.instant(rs, "end_at").toString());
-            return null;
-        }, removed);
+                """),
+                rs -> {
+                    spans.addObject()
+                            .put("user_id", rs.getString(1))
+                            .put("start_at", Db.instant(rs, "start_at").toString())
+                            .put("end_at", Db.instant(rs, "end_at").toString());
+                    return null;
+                },
+                removed);
         if (spans.isEmpty()) {
             return;
         }
@@ -512,7 +562,9 @@ public class ReadModelWriter {
     }
 
     private static String rollup(String template, String table, String key, String value, String join) {
-        return template.replace("{table}", table).replace("{key}", key).replace("{value}", value)
+        return template.replace("{table}", table)
+                .replace("{key}", key)
+                .replace("{value}", value)
                 .replace("{join}", join);
     }
 
@@ -531,15 +583,38 @@ public class ReadModelWriter {
                     .add(new Session(play.playedAt(), play.playedAt(), 1, play.msPlayed(), false));
         }
         ArrayNode ranges = json.createArrayNode();
-        byUser.forEach((user, plays) -> ranges.addObject().put("user_id", user)
-                .put("low", plays.stream().map(Session::start).min(Instant::compareTo).orElseThrow().minus(gap).toString())
-                .put("high", plays.stream().map(Session::start).max(Instant::compareTo).orElseThrow().plus(gap).toString()));
-        db.query(t.sql("""
+        byUser.forEach((user, plays) -> ranges.addObject()
+                .put("user_id", user)
+                .put(
+                        "low",
+                        plays.stream()
+                                .map(Session::start)
+                                .min(Instant::compareTo)
+                                .orElseThrow()
+                                .minus(gap)
+                                .toString())
+                .put(
+                        "high",
+                        plays.stream()
+                                .map(Session::start)
+                                .max(Instant::compareTo)
+                                .orElseThrow()
+                                .plus(gap)
+                                .toString()));
+        db.query(
+                t.sql("""
                 SELECT s.user_id, s.start_at, s.end_at, s.plays, s.ms
                 FROM jsonb_to_recordset(CAST(? AS jsonb)) AS r(user_id text, low timestamptz, high timestamptz)
                 JOIN {sessions} s ON s.user_id = r.user_id AND s.end_at >= r.low AND s.start_at <= r.high
-                """), rs -> byUser.get(rs.getString(1)).add(new Session(Db.instant(rs, "start_at"),
-                        Db.instant(rs, "end_at"), rs.getLong(4), rs.getLong(5), true)), ranges.toString());
+                """),
+                rs -> byUser.get(rs.getString(1))
+                        .add(new Session(
+                                Db.instant(rs, "start_at"),
+                                Db.instant(rs, "end_at"),
+                                rs.getLong(4),
+                                rs.getLong(5),
+                                true)),
+                ranges.toString());
 
         ArrayNode removed = json.createArrayNode();
         ArrayNode merged = json.createArrayNode();
@@ -574,20 +649,34 @@ public class ReadModelWriter {
         if (run.stream().allMatch(Session::stored)) {
             return;
         }
-        run.stream().filter(Session::stored)
-                .forEach(s -> removed.addObject().put("user_id", user).put("start_at", s.start().toString()));
-        merged.addObject().put("user_id", user)
-                .put("start_at", run.stream().map(Session::start).min(Instant::compareTo).orElseThrow().toString())
-                .put("end_at", run.stream().map(Session::end).max(Instant::compareTo).orElseThrow().toString())
+        run.stream()
+                .filter(Session::stored)
+                .forEach(s -> removed.addObject()
+                        .put("user_id", user)
+                        .put("start_at", s.start().toString()));
+        merged.addObject()
+                .put("user_id", user)
+                .put(
+                        "start_at",
+                        run.stream()
+                                .map(Session::start)
+                                .min(Instant::compareTo)
+                                .orElseThrow()
+                                .toString())
+                .put(
+                        "end_at",
+                        run.stream()
+                                .map(Session::end)
+                                .max(Instant::compareTo)
+                                .orElseThrow()
+                                .toString())
                 .put("plays", run.stream().mapToLong(Session::plays).sum())
                 .put("ms", run.stream().mapToLong(Session::ms).sum());
     }
 
-    private record PlayKey(String userId, Instant playedAt) {
-    }
+    private record PlayKey(String userId, Instant playedAt) {}
 
-    private record Session(Instant start, Instant end, long plays, long ms, boolean stored) {
-    }
+    private record Session(Instant start, Instant end, long plays, long ms, boolean stored) {}
 
     /** Rebuilds the user's day rollups and their month and year tiers of one generation from its plays for {@code zone}. */
     public void rebuildDays(ReadModelTables t, String user, String zone) {
@@ -623,10 +712,12 @@ public class ReadModelWriter {
         for (String kind : List.of("track", "album", "artist", "hour")) {
             String key = kind.equals("hour") ? "hour" : kind + "_id";
             for (String tier : ReadModelTables.TIERS) {
-                db.update("INSERT INTO " + t.name(kind + "_" + tier + "s") + " (user_id, " + tier + ", "
-                        + tierKey(kind, key) + ", plays, ms) SELECT user_id, " + tierBucket(tier) + ", "
-                        + tierValue(kind, key) + ", sum(plays), sum(ms) FROM " + t.name(kind + "_days")
-                        + " WHERE user_id = ? GROUP BY 1, 2, 3", user);
+                db.update(
+                        "INSERT INTO " + t.name(kind + "_" + tier + "s") + " (user_id, " + tier + ", "
+                                + tierKey(kind, key) + ", plays, ms) SELECT user_id, " + tierBucket(tier) + ", "
+                                + tierValue(kind, key) + ", sum(plays), sum(ms) FROM " + t.name(kind + "_days")
+                                + " WHERE user_id = ? GROUP BY 1, 2, 3",
+                        user);
             }
         }
     }

@@ -41,7 +41,10 @@ public class StatsAnswerCache {
     private final Counter failures;
     private volatile Instant pausedUntil = Instant.MIN;
 
-    StatsAnswerCache(@RedisClientName("stats-cache") ReactiveRedisDataSource redis, ApiConfig config, Clock clock,
+    StatsAnswerCache(
+            @RedisClientName("stats-cache") ReactiveRedisDataSource redis,
+            ApiConfig config,
+            Clock clock,
             MeterRegistry metrics) {
         this.values = redis.value(String.class);
         this.config = config.statsCache();
@@ -52,8 +55,7 @@ public class StatsAnswerCache {
     }
 
     /** The key of one answer; {@code request} is the path and query as sent (hashed, so keys stay short). */
-    public static String key(String userId, long version, int generation, String zone, String today,
-            String request) {
+    public static String key(String userId, long version, int generation, String zone, String today, String request) {
         return PREFIX + userId + ":" + version + ":" + generation + ":" + zone + ":" + today + ":" + sha256(request);
     }
 
@@ -77,8 +79,9 @@ public class StatsAnswerCache {
         if (!usable()) {
             return;
         }
-        values.setex(key, Math.max(1, config.ttl().toSeconds()), json).subscribe().with(ok -> {
-        }, this::pause);
+        values.setex(key, Math.max(1, config.ttl().toSeconds()), json)
+                .subscribe()
+                .with(ok -> {}, this::pause);
     }
 
     private boolean usable() {
@@ -89,7 +92,8 @@ public class StatsAnswerCache {
         failures.increment();
         Instant now = clock.instant();
         if (!now.isBefore(pausedUntil)) {
-            LOG.warnf("Statistics answers are computed without the Redis cache for %s: %s",
+            LOG.warnf(
+                    "Statistics answers are computed without the Redis cache for %s: %s",
                     config.pauseAfterFailure(), failure.toString());
         }
         pausedUntil = now.plus(config.pauseAfterFailure());
@@ -97,8 +101,8 @@ public class StatsAnswerCache {
 
     private static String sha256(String text) {
         try {
-            return HexFormat.of().formatHex(
-                    MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JVM", e);
         }

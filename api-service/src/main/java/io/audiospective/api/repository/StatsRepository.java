@@ -57,30 +57,33 @@ public class StatsRepository {
     }
 
     /** A member's zone (null when they chose none) and read-model version, with the active generation. */
-    public record MemberState(String zone, long version, ReadModelTables tables) {
-    }
+    public record MemberState(String zone, long version, ReadModelTables tables) {}
 
     /**
      * {@link MemberState} in one round trip: every stats request needs it before anything else (the ETag and the
      * answer cache's key), so it is the whole database cost of a cached answer.
      */
     public MemberState memberState(String user) {
-        return db.queryOne("SELECT r.active_generation, s.time_zone, s.version FROM read_model_state r"
-                + " LEFT JOIN user_settings s ON s.user_id = ? WHERE r.id = 1", rs -> new MemberState(rs.getString(2),
-                        rs.getLong(3), new ReadModelTables(rs.getInt(1))), user).orElseThrow();
+        return db.queryOne(
+                        "SELECT r.active_generation, s.time_zone, s.version FROM read_model_state r"
+                                + " LEFT JOIN user_settings s ON s.user_id = ? WHERE r.id = 1",
+                        rs -> new MemberState(rs.getString(2), rs.getLong(3), new ReadModelTables(rs.getInt(1))),
+                        user)
+                .orElseThrow();
     }
 
     public ReadModelTables active() {
-        return db.queryOne("SELECT active_generation FROM read_model_state WHERE id = 1",
-                rs -> new ReadModelTables(rs.getInt(1))).orElseThrow();
+        return db.queryOne(
+                        "SELECT active_generation FROM read_model_state WHERE id = 1",
+                        rs -> new ReadModelTables(rs.getInt(1)))
+                .orElseThrow();
     }
 
     public List<TopItem> top(ReadModelTables t, String user, Kind kind, StatsWindow window, int limit) {
         String source;
         Object[] params;
         if (window.allTime()) {
-            source = "SELECT " + kind.column + " AS id, plays, ms FROM " + t.name(kind.totals)
-                    + " WHERE user_id = ?";
+            source = "SELECT " + kind.column + " AS id, plays, ms FROM " + t.name(kind.totals) + " WHERE user_id = ?";
             params = new Object[] {user, limit};
         } else {
             Tiered rows = kind.tiered(t, user, window);
@@ -105,120 +108,187 @@ public class StatsRepository {
                     """.formatted(source);
         };
         List<TopItem> items = new ArrayList<>();
-        db.query(sql, rs -> {
-            long ms = rs.getLong("ms");
-            if (kind == Kind.TRACKS) {
-                items.add(new TopItem(items.size() + 1, rs.getString("id"), rs.getString("name"),
-                        artists(Db.strings(rs, "artist_ids"), Db.strings(rs, "artist_names")), rs.getString("album_id"),
-                        rs.getString("album_name"), rs.getLong("plays"), ms, Views.minutes(ms)));
-            } else {
-                items.add(new TopItem(items.size() + 1, rs.getString("id"), rs.getString("name"), null, null, null,
-                        rs.getLong("plays"), ms, Views.minutes(ms)));
-            }
-            return null;
-        }, params);
+        db.query(
+                sql,
+                rs -> {
+                    long ms = rs.getLong("ms");
+                    if (kind == Kind.TRACKS) {
+                        items.add(new TopItem(
+                                items.size() + 1,
+                                rs.getString("id"),
+                                rs.getString("name"),
+                                artists(Db.strings(rs, "artist_ids"), Db.strings(rs, "artist_names")),
+                                rs.getString("album_id"),
+                                rs.getString("album_name"),
+                                rs.getLong("plays"),
+                                ms,
+                                Views.minutes(ms)));
+                    } else {
+                        items.add(new TopItem(
+                                items.size() + 1,
+                                rs.getString("id"),
+                                rs.getString("name"),
+                                null,
+                                null,
+                                null,
+                                rs.getLong("plays"),
+                                ms,
+                                Views.minutes(ms)));
+                    }
+                    return null;
+                },
+                params);
         return items;
     }
 
     /** plays and ms in the window. */
     public long[] totals(ReadModelTables t, String user, StatsWindow window) {
         Tiered hours = hours(t, user, window);
-        return db.queryOne("SELECT coalesce(sum(plays), 0), coalesce(sum(ms), 0) FROM (" + hours.sql() + ") u",
-                rs -> new long[] {rs.getLong(1), rs.getLong(2)}, hours.params()).orElseThrow();
+        return db.queryOne(
+                        "SELECT coalesce(sum(plays), 0), coalesce(sum(ms), 0) FROM (" + hours.sql() + ") u",
+                        rs -> new long[] {rs.getLong(1), rs.getLong(2)},
+                        hours.params())
+                .orElseThrow();
     }
 
     /** Distinct items played in the window, from whole years + whole months + edge days of the item's rollups. */
     public long distinct(ReadModelTables t, String user, Kind kind, StatsWindow window) {
         if (window.allTime()) {
-            return db.queryOne("SELECT count(*) FROM " + t.name(kind.totals) + " WHERE user_id = ?",
-                    rs -> rs.getLong(1), user).orElseThrow();
+            return db.queryOne(
+                            "SELECT count(*) FROM " + t.name(kind.totals) + " WHERE user_id = ?",
+                            rs -> rs.getLong(1),
+                            user)
+                    .orElseThrow();
         }
         Tiered rows = kind.tiered(t, user, window);
         // grouped rather than count(DISTINCT): PostgreSQL hashes a GROUP BY, while count(DISTINCT) always sorts
-        return db.queryOne("SELECT count(*) FROM (SELECT id FROM (" + rows.sql() + ") u GROUP BY id) g",
-                rs -> rs.getLong(1), rows.params()).orElseThrow();
+        return db.queryOne(
+                        "SELECT count(*) FROM (SELECT id FROM (" + rows.sql() + ") u GROUP BY id) g",
+                        rs -> rs.getLong(1),
+                        rows.params())
+                .orElseThrow();
     }
 
     /** Artists whose first play ever falls in the window, earliest first. */
     public List<Artist> discoveredArtists(ReadModelTables t, String user, StatsWindow window) {
         String filter = window.allTime() ? "" : " AND a.first_at >= ? AND a.first_at < ?";
         Object[] params = window.allTime() ? new Object[] {user} : new Object[] {user, window.start(), window.end()};
-        return db.query("SELECT a.artist_id, c.name FROM " + t.artistTotals()
-                + " a LEFT JOIN catalogue_artists c ON c.artist_id = a.artist_id WHERE a.user_id = ?" + filter
-                + " ORDER BY a.first_at, a.artist_id", rs -> new Artist(rs.getString(1), rs.getString(2)), params);
+        return db.query(
+                "SELECT a.artist_id, c.name FROM " + t.artistTotals()
+                        + " a LEFT JOIN catalogue_artists c ON c.artist_id = a.artist_id WHERE a.user_id = ?" + filter
+                        + " ORDER BY a.first_at, a.artist_id",
+                rs -> new Artist(rs.getString(1), rs.getString(2)),
+                params);
     }
 
     public List<ClockCell> clock(ReadModelTables t, String user, StatsWindow window) {
         Tiered hours = hours(t, user, window);
-        return db.query("SELECT id / 24 + 1 AS weekday, id % 24 AS hour, sum(plays) AS plays, sum(ms) AS ms FROM ("
-                + hours.sql() + ") u GROUP BY id ORDER BY id", rs -> new ClockCell(rs.getInt("weekday"),
-                        rs.getInt("hour"), rs.getLong("plays"), rs.getLong("ms")), hours.params());
+        return db.query(
+                "SELECT id / 24 + 1 AS weekday, id % 24 AS hour, sum(plays) AS plays, sum(ms) AS ms FROM ("
+                        + hours.sql() + ") u GROUP BY id ORDER BY id",
+                rs -> new ClockCell(rs.getInt("weekday"), rs.getInt("hour"), rs.getLong("plays"), rs.getLong("ms")),
+                hours.params());
     }
 
     public List<TimelineBucket> timeline(ReadModelTables t, String user, StatsWindow window, String granularity) {
-        return db.query("SELECT date_trunc('" + granularity + "', day)::date AS bucket, sum(plays) AS plays,"
-                + " sum(ms) AS ms FROM " + t.hourDays() + " WHERE user_id = ?" + dayFilter(window)
-                + " GROUP BY 1 ORDER BY 1", rs -> {
+        return db.query(
+                "SELECT date_trunc('" + granularity + "', day)::date AS bucket, sum(plays) AS plays,"
+                        + " sum(ms) AS ms FROM " + t.hourDays() + " WHERE user_id = ?" + dayFilter(window)
+                        + " GROUP BY 1 ORDER BY 1",
+                rs -> {
                     long ms = rs.getLong("ms");
                     return new TimelineBucket(Db.date(rs, "bucket"), rs.getLong("plays"), ms, Views.minutes(ms));
-                }, withDays(window, user));
+                },
+                withDays(window, user));
     }
 
     /** Days with at least one play in the window, ascending. */
     public List<LocalDate> listeningDays(ReadModelTables t, String user, StatsWindow window) {
-        return db.query("SELECT DISTINCT day FROM " + t.hourDays() + " WHERE user_id = ?" + dayFilter(window)
-                + " ORDER BY day", rs -> Db.date(rs, "day"), withDays(window, user));
+        return db.query(
+                "SELECT DISTINCT day FROM " + t.hourDays() + " WHERE user_id = ?" + dayFilter(window) + " ORDER BY day",
+                rs -> Db.date(rs, "day"),
+                withDays(window, user));
     }
 
     /** Days with plays up to {@code until}, newest first, at most {@code limit}. */
     public List<LocalDate> listeningDaysBefore(ReadModelTables t, String user, LocalDate until, int limit) {
-        return db.query("SELECT DISTINCT day FROM " + t.hourDays() + " WHERE user_id = ? AND day <= ?"
-                + " ORDER BY day DESC LIMIT ?", rs -> Db.date(rs, "day"), user, until, limit);
+        return db.query(
+                "SELECT DISTINCT day FROM " + t.hourDays() + " WHERE user_id = ? AND day <= ?"
+                        + " ORDER BY day DESC LIMIT ?",
+                rs -> Db.date(rs, "day"),
+                user,
+                until,
+                limit);
     }
 
     /** The session with the most listening time that started in the window. */
     public Optional<Session> longestSession(ReadModelTables t, String user, StatsWindow window) {
         String filter = window.allTime() ? "" : " AND start_at >= ? AND start_at < ?";
         Object[] params = window.allTime() ? new Object[] {user} : new Object[] {user, window.start(), window.end()};
-        return db.queryOne("SELECT start_at, end_at, plays, ms FROM " + t.sessions() + " WHERE user_id = ?" + filter
-                + " ORDER BY ms DESC, start_at LIMIT 1", rs -> new Session(Db.instant(rs, "start_at"),
-                        Db.instant(rs, "end_at"), rs.getLong("plays"), rs.getLong("ms"),
-                        Views.minutes(rs.getLong("ms"))), params);
+        return db.queryOne(
+                "SELECT start_at, end_at, plays, ms FROM " + t.sessions() + " WHERE user_id = ?" + filter
+                        + " ORDER BY ms DESC, start_at LIMIT 1",
+                rs -> new Session(
+                        Db.instant(rs, "start_at"),
+                        Db.instant(rs, "end_at"),
+                        rs.getLong("plays"),
+                        rs.getLong("ms"),
+                        Views.minutes(rs.getLong("ms"))),
+                params);
     }
 
     /** hour of day with the most plays in the window. */
     public Optional<Integer> peakHour(ReadModelTables t, String user, StatsWindow window) {
         Tiered hours = hours(t, user, window);
-        return db.queryOne("SELECT id % 24 AS hour FROM (" + hours.sql() + ") u GROUP BY 1"
-                + " ORDER BY sum(plays) DESC, sum(ms) DESC, hour LIMIT 1", rs -> rs.getInt(1), hours.params());
+        return db.queryOne(
+                "SELECT id % 24 AS hour FROM (" + hours.sql() + ") u GROUP BY 1"
+                        + " ORDER BY sum(plays) DESC, sum(ms) DESC, hour LIMIT 1",
+                rs -> rs.getInt(1),
+                hours.params());
     }
 
     public Optional<ItemStats> item(ReadModelTables t, String user, Kind kind, String id) {
         String totals = t.name(kind.totals);
         String names = switch (kind) {
-            case TRACKS -> ", c.name, c.artist_ids, c.artist_names, c.album_id, al.name AS album_name FROM " + totals
-                    + " s LEFT JOIN catalogue_tracks c ON c.track_id = s.track_id"
-                    + " LEFT JOIN catalogue_albums al ON al.album_id = c.album_id";
+            case TRACKS ->
+                ", c.name, c.artist_ids, c.artist_names, c.album_id, al.name AS album_name FROM " + totals
+                        + " s LEFT JOIN catalogue_tracks c ON c.track_id = s.track_id"
+                        + " LEFT JOIN catalogue_albums al ON al.album_id = c.album_id";
             case ARTISTS -> ", c.name FROM " + totals + " s LEFT JOIN catalogue_artists c ON c.artist_id = s.artist_id";
             case ALBUMS -> ", c.name FROM " + totals + " s LEFT JOIN catalogue_albums c ON c.album_id = s.album_id";
         };
-        return db.queryOne("SELECT s.first_at, s.last_at, s.plays, s.ms, (SELECT count(*) + 1 FROM " + totals
-                + " r WHERE r.user_id = s.user_id AND (r.plays > s.plays OR (r.plays = s.plays AND (r.ms > s.ms"
-                + " OR (r.ms = s.ms AND r." + kind.column + " < s." + kind.column + "))))) AS rank" + names
-                + " WHERE s.user_id = ? AND s." + kind.column + " = ?", rs -> {
+        return db.queryOne(
+                "SELECT s.first_at, s.last_at, s.plays, s.ms, (SELECT count(*) + 1 FROM " + totals
+                        + " r WHERE r.user_id = s.user_id AND (r.plays > s.plays OR (r.plays = s.plays AND (r.ms > s.ms"
+                        + " OR (r.ms = s.ms AND r." + kind.column + " < s." + kind.column + "))))) AS rank" + names
+                        + " WHERE s.user_id = ? AND s." + kind.column + " = ?",
+                rs -> {
                     long ms = rs.getLong("ms");
                     boolean track = kind == Kind.TRACKS;
-                    return new ItemStats(kind.singular, id, rs.getString("name"),
+                    return new ItemStats(
+                            kind.singular,
+                            id,
+                            rs.getString("name"),
                             track ? artists(Db.strings(rs, "artist_ids"), Db.strings(rs, "artist_names")) : null,
-                            track ? rs.getString("album_id") : null, track ? rs.getString("album_name") : null,
-                            Db.instant(rs, "first_at"), Db.instant(rs, "last_at"), rs.getLong("plays"), ms,
-                            Views.minutes(ms), rs.getLong("rank"));
-                }, user, id);
+                            track ? rs.getString("album_id") : null,
+                            track ? rs.getString("album_name") : null,
+                            Db.instant(rs, "first_at"),
+                            Db.instant(rs, "last_at"),
+                            rs.getLong("plays"),
+                            ms,
+                            Views.minutes(ms),
+                            rs.getLong("rank"));
+                },
+                user,
+                id);
     }
 
     public long playsArchived(ReadModelTables t, String user) {
-        return db.queryOne("SELECT coalesce(sum(plays), 0) FROM " + t.name("hour_years") + " WHERE user_id = ?",
-                rs -> rs.getLong(1), user).orElseThrow();
+        return db.queryOne(
+                        "SELECT coalesce(sum(plays), 0) FROM " + t.name("hour_years") + " WHERE user_id = ?",
+                        rs -> rs.getLong(1),
+                        user)
+                .orElseThrow();
     }
 
     /**
@@ -227,7 +297,8 @@ public class StatsRepository {
      */
     private static Tiered hours(ReadModelTables t, String user, StatsWindow window) {
         if (window.allTime()) {
-            return new Tiered("SELECT weekhour AS id, plays, ms FROM " + t.name("hour_years") + " WHERE user_id = ?",
+            return new Tiered(
+                    "SELECT weekhour AS id, plays, ms FROM " + t.name("hour_years") + " WHERE user_id = ?",
                     new Object[] {user});
         }
         return Tiered.of(t, "hour", "weekhour", ReadModelWriter.WEEKHOUR, user, window);
@@ -240,8 +311,8 @@ public class StatsRepository {
      */
     record Tiered(String sql, Object[] params) {
 
-        static Tiered of(ReadModelTables t, String kind, String tierColumn, String dayColumn, String user,
-                StatsWindow window) {
+        static Tiered of(
+                ReadModelTables t, String kind, String tierColumn, String dayColumn, String user, StatsWindow window) {
             Spans spans = Spans.of(window.from(), window.toExclusive());
             String years = "SELECT " + tierColumn + " AS id, plays, ms FROM " + t.name(kind + "_years")
                     + " WHERE user_id = ? AND year >= ? AND year < ?";
@@ -252,7 +323,8 @@ public class StatsRepository {
             return new Tiered(String.join(" UNION ALL ", days, months, years, months, days), new Object[] {
                 user, spans.headDays()[0], spans.headDays()[1], user, spans.headMonths()[0], spans.headMonths()[1],
                 user, spans.years()[0], spans.years()[1], user, spans.tailMonths()[0], spans.tailMonths()[1],
-                user, spans.tailDays()[0], spans.tailDays()[1]});
+                user, spans.tailDays()[0], spans.tailDays()[1]
+            });
         }
 
         /** The parameters followed by {@code more}. */
@@ -268,24 +340,38 @@ public class StatsRepository {
      * months up to the first whole year, whole years, tail months, tail days. Every day of the window is in exactly
      * one range; an unused range is empty ({@code [x, x)}).
      */
-    record Spans(LocalDate[] headDays, LocalDate[] headMonths, LocalDate[] years, LocalDate[] tailMonths,
+    record Spans(
+            LocalDate[] headDays,
+            LocalDate[] headMonths,
+            LocalDate[] years,
+            LocalDate[] tailMonths,
             LocalDate[] tailDays) {
 
         static Spans of(LocalDate from, LocalDate end) {
-            LocalDate firstMonth = from.getDayOfMonth() == 1 ? from : from.withDayOfMonth(1).plusMonths(1);
+            LocalDate firstMonth =
+                    from.getDayOfMonth() == 1 ? from : from.withDayOfMonth(1).plusMonths(1);
             LocalDate lastMonth = end.withDayOfMonth(1);
             if (!firstMonth.isBefore(lastMonth)) {
                 return new Spans(range(from, end), range(end, end), range(end, end), range(end, end), range(end, end));
             }
-            LocalDate firstYear = firstMonth.getDayOfYear() == 1 ? firstMonth
+            LocalDate firstYear = firstMonth.getDayOfYear() == 1
+                    ? firstMonth
                     : firstMonth.withDayOfYear(1).plusYears(1);
             LocalDate lastYear = lastMonth.withDayOfYear(1);
             if (firstYear.isAfter(lastYear)) {
-                return new Spans(range(from, firstMonth), range(firstMonth, lastMonth), range(end, end),
-                        range(end, end), range(lastMonth, end));
+                return new Spans(
+                        range(from, firstMonth),
+                        range(firstMonth, lastMonth),
+                        range(end, end),
+                        range(end, end),
+                        range(lastMonth, end));
             }
-            return new Spans(range(from, firstMonth), range(firstMonth, firstYear), range(firstYear, lastYear),
-                    range(lastYear, lastMonth), range(lastMonth, end));
+            return new Spans(
+                    range(from, firstMonth),
+                    range(firstMonth, firstYear),
+                    range(firstYear, lastYear),
+                    range(lastYear, lastMonth),
+                    range(lastMonth, end));
         }
 
         private static LocalDate[] range(LocalDate from, LocalDate to) {

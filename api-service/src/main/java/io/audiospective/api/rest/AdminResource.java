@@ -22,16 +22,16 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import io.audiospective.support.rest.Problem;
-import io.audiospective.support.rest.ProblemException;
 import io.audiospective.api.config.ApiConfig;
+import io.audiospective.api.service.AdminService;
 import io.audiospective.api.service.DeadLetterService;
 import io.audiospective.api.service.DeadLetterService.DeadLetter;
 import io.audiospective.api.service.DeadLetterService.Redrive;
 import io.audiospective.api.service.DeadLetterService.Redriven;
-import io.audiospective.api.service.AdminService;
 import io.audiospective.api.service.ReplayService;
 import io.audiospective.api.service.ReplayService.Replay;
+import io.audiospective.support.rest.Problem;
+import io.audiospective.support.rest.ProblemException;
 
 /** Operator endpoints (role {@code admin}). */
 @Path("/api/v1/admin")
@@ -56,8 +56,13 @@ public class AdminResource {
     @GET
     @Path("/overview")
     @Operation(summary = "Users by state, polls in the last hour by outcome, plays archived, consumer lag, DLQ sizes")
-    @APIResponse(responseCode = "200", description = "Overview", content = @Content(
-            mediaType = "application/json", examples = @ExampleObject(name = "overview", value = Examples.OVERVIEW)))
+    @APIResponse(
+            responseCode = "200",
+            description = "Overview",
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            examples = @ExampleObject(name = "overview", value = Examples.OVERVIEW)))
     public Response overview() {
         return Response.ok(admin.overview()).header("Cache-Control", "no-store").build();
     }
@@ -65,10 +70,18 @@ public class AdminResource {
     @GET
     @Path("/users/{userId}")
     @Operation(summary = "Look up one member: profile, archive status, last poll failure")
-    @APIResponse(responseCode = "200", description = "The member", content = @Content(
-            mediaType = "application/json", examples = @ExampleObject(name = "member", value = Examples.ADMIN_USER)))
-    @APIResponse(responseCode = "404", description = "Unknown member", content = @Content(
-            mediaType = Problem.MEDIA_TYPE, examples = @ExampleObject(name = "unknown", value = """
+    @APIResponse(
+            responseCode = "200",
+            description = "The member",
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            examples = @ExampleObject(name = "member", value = Examples.ADMIN_USER)))
+    @APIResponse(
+            responseCode = "404",
+            description = "Unknown member",
+            content =
+                    @Content(mediaType = Problem.MEDIA_TYPE, examples = @ExampleObject(name = "unknown", value = """
                     {"type":"urn:audiospective:problem:not-found","title":"Not Found","status":404,
                      "detail":"No user spotify-user-9"}""")))
     public AdminService.UserDetail user(@PathParam("userId") String userId) {
@@ -77,25 +90,40 @@ public class AdminResource {
 
     @POST
     @Path("/replays")
-    @Operation(summary = "Rebuild the read model from the plays topic (fresh consumer group, new tables, "
-            + "switch-over when caught up); readers keep being served")
-    @APIResponse(responseCode = "202", description = "Started; poll its Location for progress", content = @Content(
-            mediaType = "application/json", examples = @ExampleObject(name = "started", value = Examples.REPLAY)))
-    @APIResponse(responseCode = "409", description = "One is already running", content = @Content(
-            mediaType = Problem.MEDIA_TYPE, examples = @ExampleObject(name = "running", value = """
+    @Operation(
+            summary = "Rebuild the read model from the plays topic (fresh consumer group, new tables, "
+                    + "switch-over when caught up); readers keep being served")
+    @APIResponse(
+            responseCode = "202",
+            description = "Started; poll its Location for progress",
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            examples = @ExampleObject(name = "started", value = Examples.REPLAY)))
+    @APIResponse(
+            responseCode = "409",
+            description = "One is already running",
+            content =
+                    @Content(mediaType = Problem.MEDIA_TYPE, examples = @ExampleObject(name = "running", value = """
                     {"type":"urn:audiospective:problem:conflict","title":"Conflict","status":409,
                      "detail":"A replay is already running"}""")))
     public Response startReplay() {
         Replay replay = replays.start();
-        return Response.accepted(replay).location(java.net.URI.create("/api/v1/admin/replays/" + replay.generation()))
+        return Response.accepted(replay)
+                .location(java.net.URI.create("/api/v1/admin/replays/" + replay.generation()))
                 .build();
     }
 
     @GET
     @Path("/replays")
     @Operation(summary = "Recent replays, newest first")
-    @APIResponse(responseCode = "200", description = "Replays", content = @Content(
-            mediaType = "application/json", examples = @ExampleObject(name = "list", value = "[" + Examples.REPLAY + "]")))
+    @APIResponse(
+            responseCode = "200",
+            description = "Replays",
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            examples = @ExampleObject(name = "list", value = "[" + Examples.REPLAY + "]")))
     public List<Replay> recentReplays() {
         return replays.recent();
     }
@@ -103,10 +131,18 @@ public class AdminResource {
     @GET
     @Path("/replays/{generation}")
     @Operation(summary = "Progress of one replay: records processed and remaining lag")
-    @APIResponse(responseCode = "200", description = "Progress", content = @Content(
-            mediaType = "application/json", examples = @ExampleObject(name = "running", value = Examples.REPLAY)))
-    @APIResponse(responseCode = "404", description = "No such replay", content = @Content(
-            mediaType = Problem.MEDIA_TYPE, examples = @ExampleObject(name = "unknown", value = """
+    @APIResponse(
+            responseCode = "200",
+            description = "Progress",
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            examples = @ExampleObject(name = "running", value = Examples.REPLAY)))
+    @APIResponse(
+            responseCode = "404",
+            description = "No such replay",
+            content =
+                    @Content(mediaType = Problem.MEDIA_TYPE, examples = @ExampleObject(name = "unknown", value = """
                     {"type":"urn:audiospective:problem:not-found","title":"Not Found","status":404,
                      "detail":"No replay 7"}""")))
     public Replay replay(@PathParam("generation") int generation) {
@@ -115,34 +151,57 @@ public class AdminResource {
 
     @GET
     @Path("/dead-letters")
-    @Operation(summary = "Dead letters of one source topic not re-driven yet, oldest first: where each record was, "
-            + "why it was set aside")
-    @APIResponse(responseCode = "200", description = "Dead letters", content = @Content(
-            mediaType = "application/json", examples = @ExampleObject(name = "list",
-                    value = "[" + Examples.DEAD_LETTER + "]")))
+    @Operation(
+            summary = "Dead letters of one source topic not re-driven yet, oldest first: where each record was, "
+                    + "why it was set aside")
+    @APIResponse(
+            responseCode = "200",
+            description = "Dead letters",
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            examples = @ExampleObject(name = "list", value = "[" + Examples.DEAD_LETTER + "]")))
     public List<DeadLetter> deadLetters(
             @Parameter(description = "source topic, e.g. plays") @QueryParam("topic") String topic,
             @Parameter(description = "only this reason code") @QueryParam("reason") String reason,
             @Parameter(description = "page size") @QueryParam("limit") String limit) {
-        return deadLetters.pending(topic, reason, QueryParameters.limit(limit, config.defaultPageSize(), config.maxPageSize()));
+        return deadLetters.pending(
+                topic, reason, QueryParameters.limit(limit, config.defaultPageSize(), config.maxPageSize()));
     }
 
     @POST
     @Path("/dead-letters/redrive")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Put dead letters back on their source topic once their cause is fixed: all of a topic's, "
-            + "those of one reason code, or one record by its source partition and offset. Consumers apply them "
-            + "idempotently; one failing again becomes a new dead letter")
-    @APIResponse(responseCode = "200", description = "How many were re-driven", content = @Content(
-            mediaType = "application/json", examples = @ExampleObject(name = "redriven",
-                    value = "{\"topic\":\"plays\",\"redriven\":12}")))
-    @APIResponse(responseCode = "400", description = "No topic, or a partition without an offset", content = @Content(
-            mediaType = Problem.MEDIA_TYPE, examples = @ExampleObject(name = "no topic", value = """
+    @Operation(
+            summary = "Put dead letters back on their source topic once their cause is fixed: all of a topic's, "
+                    + "those of one reason code, or one record by its source partition and offset. Consumers apply them "
+                    + "idempotently; one failing again becomes a new dead letter")
+    @APIResponse(
+            responseCode = "200",
+            description = "How many were re-driven",
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            examples =
+                                    @ExampleObject(name = "redriven", value = "{\"topic\":\"plays\",\"redriven\":12}")))
+    @APIResponse(
+            responseCode = "400",
+            description = "No topic, or a partition without an offset",
+            content =
+                    @Content(mediaType = Problem.MEDIA_TYPE, examples = @ExampleObject(name = "no topic", value = """
                     {"type":"urn:audiospective:problem:invalid-request","title":"Bad Request","status":400,
                      "detail":"topic is required: the source topic whose dead letters to re-drive"}""")))
-    public Redriven redrive(@RequestBody(content = @Content(mediaType = "application/json",
-            examples = @ExampleObject(name = "one reason", value = "{\"topic\":\"plays\",\"reason\":\"sqlstate-22009\"}")))
-            Redrive request) {
+    public Redriven redrive(
+            @RequestBody(
+                            content =
+                                    @Content(
+                                            mediaType = "application/json",
+                                            examples =
+                                                    @ExampleObject(
+                                                            name = "one reason",
+                                                            value =
+                                                                    "{\"topic\":\"plays\",\"reason\":\"sqlstate-22009\"}")))
+                    Redrive request) {
         return deadLetters.redrive(request);
     }
 }

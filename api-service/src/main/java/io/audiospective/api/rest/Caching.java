@@ -35,13 +35,14 @@ class Caching {
         this.json = json;
     }
 
-    Response conditional(Request request, UriInfo uri, UserView user, String today, Duration maxAge,
-            Supplier<Object> body) {
+    Response conditional(
+            Request request, UriInfo uri, UserView user, String today, Duration maxAge, Supplier<Object> body) {
         String path = uri.getRequestUri().getRawPath();
         String query = uri.getRequestUri().getRawQuery();
         String tag = Long.toHexString(user.version()) + "-" + user.tables().generation() + "-"
                 + user.zone().getId().hashCode() + "-" + today + "-"
-                + Integer.toHexString(path.hashCode() * 31 + String.valueOf(query).hashCode());
+                + Integer.toHexString(
+                        path.hashCode() * 31 + String.valueOf(query).hashCode());
         EntityTag etag = new EntityTag(tag, true);
         CacheControl cacheControl = new CacheControl();
         cacheControl.setPrivate(true);
@@ -50,8 +51,13 @@ class Caching {
         if (notModified != null) {
             return notModified.cacheControl(cacheControl).tag(etag).build();
         }
-        String key = StatsAnswerCache.key(user.userId(), user.version(), user.tables().generation(),
-                user.zone().getId(), today, query == null ? path : path + "?" + query);
+        String key = StatsAnswerCache.key(
+                user.userId(),
+                user.version(),
+                user.tables().generation(),
+                user.zone().getId(),
+                today,
+                query == null ? path : path + "?" + query);
         Optional<String> cached = cache.get(key);
         String answer;
         if (cached.isPresent()) {
@@ -60,8 +66,11 @@ class Caching {
             answer = serialise(body.get());
             cache.put(key, answer);
         }
-        return Response.ok(answer, MediaType.APPLICATION_JSON_TYPE).cacheControl(cacheControl).tag(etag)
-                .header("Vary", "Authorization").build();
+        return Response.ok(answer, MediaType.APPLICATION_JSON_TYPE)
+                .cacheControl(cacheControl)
+                .tag(etag)
+                .header("Vary", "Authorization")
+                .build();
     }
 
     private String serialise(Object answer) {

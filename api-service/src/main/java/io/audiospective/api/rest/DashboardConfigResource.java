@@ -31,9 +31,10 @@ public class DashboardConfigResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Dashboard settings: the auth-service base URL (sign-in, account, token renewal)")
     public Response config() {
-        return Response.ok(new DashboardConfig(authUrl)).header("Cache-Control", "public, max-age=300").build();
+        return Response.ok(new DashboardConfig(authUrl))
+                .header("Cache-Control", "public, max-age=300")
+                .build();
     }
 
-    public record DashboardConfig(String authUrl) {
-    }
+    public record DashboardConfig(String authUrl) {}
 }

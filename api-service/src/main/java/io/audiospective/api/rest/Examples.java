@@ -3,8 +3,7 @@ package io.audiospective.api.rest;
 /** Example bodies shown in the OpenAPI document. */
 final class Examples {
 
-    private Examples() {
-    }
+    private Examples() {}
 
     static final String PROBLEM = """
             {"type":"urn:audiospective:problem:invalid-request","title":"Bad Request","status":400,

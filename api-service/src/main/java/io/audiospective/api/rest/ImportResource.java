@@ -27,10 +27,10 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 
-import io.audiospective.support.rest.Problem;
-import io.audiospective.support.rest.ProblemException;
 import io.audiospective.api.imports.ImportService;
 import io.audiospective.api.imports.ImportService.Job;
+import io.audiospective.support.rest.Problem;
+import io.audiospective.support.rest.ProblemException;
 
 /** Imports of the history files people download from Spotify: upload, then follow the job. */
 @Path("/api/v1/me/imports")
@@ -74,35 +74,59 @@ public class ImportResource {
     }
 
     @POST
-    @Consumes({ "application/zip", MediaType.APPLICATION_JSON, MediaType.APPLICATION_OCTET_STREAM })
-    @Operation(summary = "Import a Spotify history download: the zip, or one Streaming_History_Audio_*.json, "
-            + "endsong_*.json or StreamingHistory_music_*.json (raw body; name it with ?name=)")
-    @APIResponse(responseCode = "202", description = "Checked and sent to the worker; follow the job (invalid "
-            + "entries are skipped, counted by reason and the first ones listed in rejected)",
+    @Consumes({"application/zip", MediaType.APPLICATION_JSON, MediaType.APPLICATION_OCTET_STREAM})
+    @Operation(
+            summary = "Import a Spotify history download: the zip, or one Streaming_History_Audio_*.json, "
+                    + "endsong_*.json or StreamingHistory_music_*.json (raw body; name it with ?name=)")
+    @APIResponse(
+            responseCode = "202",
+            description = "Checked and sent to the worker; follow the job (invalid "
+                    + "entries are skipped, counted by reason and the first ones listed in rejected)",
             content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "job", value = JOB)))
-    @APIResponse(responseCode = "413", description = "The upload is over the limit of decompressed bytes or of "
-            + "entries per import; nothing was imported", content = @Content(mediaType = Problem.MEDIA_TYPE,
-                    examples = @ExampleObject(name = "too large", value = TOO_LARGE)))
-    @APIResponse(responseCode = "422", description = "A file is not JSON, has the wrong shape, is not a Spotify "
-            + "history file, or the zip is damaged; or the plays name more tracks unknown to the archive than an "
-            + "import may; nothing was imported", content = @Content(mediaType = Problem.MEDIA_TYPE, examples = {
-                    @ExampleObject(name = "bad file", value = BAD_FILE),
-                    @ExampleObject(name = "too many unknown tracks", value = TOO_MANY_UNKNOWN_TRACKS) }))
-    @APIResponse(responseCode = "429", description = "As many of your imports as allowed are still running; "
-            + "nothing was imported; Retry-After says when to look again", content = @Content(mediaType = Problem.MEDIA_TYPE,
-                    examples = @ExampleObject(name = "too many running", value = TOO_MANY_RUNNING)))
-    public Response upload(@QueryParam("name") String name, @HeaderParam("Content-Type") String contentType,
-            InputStream body) {
+    @APIResponse(
+            responseCode = "413",
+            description = "The upload is over the limit of decompressed bytes or of "
+                    + "entries per import; nothing was imported",
+            content =
+                    @Content(
+                            mediaType = Problem.MEDIA_TYPE,
+                            examples = @ExampleObject(name = "too large", value = TOO_LARGE)))
+    @APIResponse(
+            responseCode = "422",
+            description = "A file is not JSON, has the wrong shape, is not a Spotify "
+                    + "history file, or the zip is damaged; or the plays name more tracks unknown to the archive than an "
+                    + "import may; nothing was imported",
+            content =
+                    @Content(
+                            mediaType = Problem.MEDIA_TYPE,
+                            examples = {
+                                @ExampleObject(name = "bad file", value = BAD_FILE),
+                                @ExampleObject(name = "too many unknown tracks", value = TOO_MANY_UNKNOWN_TRACKS)
+                            }))
+    @APIResponse(
+            responseCode = "429",
+            description = "As many of your imports as allowed are still running; "
+                    + "nothing was imported; Retry-After says when to look again",
+            content =
+                    @Content(
+                            mediaType = Problem.MEDIA_TYPE,
+                            examples = @ExampleObject(name = "too many running", value = TOO_MANY_RUNNING)))
+    public Response upload(
+            @QueryParam("name") String name, @HeaderParam("Content-Type") String contentType, InputStream body) {
         boolean zip = (contentType != null && contentType.startsWith("application/zip"))
                 || (name != null && name.toLowerCase().endsWith(".zip"));
         String fileName = name == null || name.isBlank() ? (zip ? "upload.zip" : "upload.json") : name;
-        if (!zip && contentType != null && contentType.startsWith(MediaType.APPLICATION_OCTET_STREAM)
+        if (!zip
+                && contentType != null
+                && contentType.startsWith(MediaType.APPLICATION_OCTET_STREAM)
                 && !fileName.endsWith(".json")) {
-            throw ProblemException.badRequest("Send a zip (application/zip) or a JSON history file "
-                    + "(application/json)");
+            throw ProblemException.badRequest(
+                    "Send a zip (application/zip) or a JSON history file " + "(application/json)");
         }
         Job job = imports.upload(token.getSubject(), fileName, zip, body);
-        return Response.accepted(job).location(URI.create("/api/v1/me/imports/" + job.id())).build();
+        return Response.accepted(job)
+                .location(URI.create("/api/v1/me/imports/" + job.id()))
+                .build();
     }
 
     /**
@@ -111,57 +135,95 @@ public class ImportResource {
      */
     @POST
     @Consumes(MediaType.MULTIPART_FORM_DATA)
-    @Operation(summary = "Import Spotify history files posted by a form (multipart/form-data): one or more file "
-            + "fields, each a zip of the export or one history JSON file; all of them become one job")
-    @APIResponse(responseCode = "202", description = "Checked and sent to the worker; follow the job (invalid "
-            + "entries are skipped, counted by reason and the first ones listed in rejected)",
+    @Operation(
+            summary = "Import Spotify history files posted by a form (multipart/form-data): one or more file "
+                    + "fields, each a zip of the export or one history JSON file; all of them become one job")
+    @APIResponse(
+            responseCode = "202",
+            description = "Checked and sent to the worker; follow the job (invalid "
+                    + "entries are skipped, counted by reason and the first ones listed in rejected)",
             content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "job", value = JOB)))
-    @APIResponse(responseCode = "413", description = "The upload is over the limit of decompressed bytes or of "
-            + "entries per import; nothing was imported", content = @Content(mediaType = Problem.MEDIA_TYPE,
-                    examples = @ExampleObject(name = "too large", value = TOO_LARGE)))
-    @APIResponse(responseCode = "422", description = "A file is not JSON, has the wrong shape, is not a Spotify "
-            + "history file, or the zip is damaged; or the plays name more tracks unknown to the archive than an "
-            + "import may; nothing was imported", content = @Content(mediaType = Problem.MEDIA_TYPE, examples = {
-                    @ExampleObject(name = "bad file", value = BAD_FILE),
-                    @ExampleObject(name = "too many unknown tracks", value = TOO_MANY_UNKNOWN_TRACKS) }))
-    @APIResponse(responseCode = "429", description = "As many of your imports as allowed are still running; "
-            + "nothing was imported; Retry-After says when to look again", content = @Content(mediaType = Problem.MEDIA_TYPE,
-                    examples = @ExampleObject(name = "too many running", value = TOO_MANY_RUNNING)))
+    @APIResponse(
+            responseCode = "413",
+            description = "The upload is over the limit of decompressed bytes or of "
+                    + "entries per import; nothing was imported",
+            content =
+                    @Content(
+                            mediaType = Problem.MEDIA_TYPE,
+                            examples = @ExampleObject(name = "too large", value = TOO_LARGE)))
+    @APIResponse(
+            responseCode = "422",
+            description = "A file is not JSON, has the wrong shape, is not a Spotify "
+                    + "history file, or the zip is damaged; or the plays name more tracks unknown to the archive than an "
+                    + "import may; nothing was imported",
+            content =
+                    @Content(
+                            mediaType = Problem.MEDIA_TYPE,
+                            examples = {
+                                @ExampleObject(name = "bad file", value = BAD_FILE),
+                                @ExampleObject(name = "too many unknown tracks", value = TOO_MANY_UNKNOWN_TRACKS)
+                            }))
+    @APIResponse(
+            responseCode = "429",
+            description = "As many of your imports as allowed are still running; "
+                    + "nothing was imported; Retry-After says when to look again",
+            content =
+                    @Content(
+                            mediaType = Problem.MEDIA_TYPE,
+                            examples = @ExampleObject(name = "too many running", value = TOO_MANY_RUNNING)))
     public Response uploadForm(@RestForm(FileUpload.ALL) List<FileUpload> files) {
-        List<ImportService.Upload> uploads = files == null ? List.of() : files.stream()
-                .filter(f -> f.uploadedFile() != null)
-                .map(f -> {
-                    String name = f.fileName() == null || f.fileName().isBlank() ? f.name() : f.fileName();
-                    String type = f.contentType();
-                    boolean zip = (type != null && (type.startsWith("application/zip")
-                            || type.startsWith("application/x-zip"))) || name.toLowerCase().endsWith(".zip");
-                    return new ImportService.Upload(name, zip, f.uploadedFile());
-                }).toList();
+        List<ImportService.Upload> uploads = files == null
+                ? List.of()
+                : files.stream()
+                        .filter(f -> f.uploadedFile() != null)
+                        .map(f -> {
+                            String name = f.fileName() == null || f.fileName().isBlank() ? f.name() : f.fileName();
+                            String type = f.contentType();
+                            boolean zip = (type != null
+                                            && (type.startsWith("application/zip")
+                                                    || type.startsWith("application/x-zip")))
+                                    || name.toLowerCase().endsWith(".zip");
+                            return new ImportService.Upload(name, zip, f.uploadedFile());
+                        })
+                        .toList();
         if (uploads.isEmpty()) {
             throw ProblemException.badRequest("The form holds no file: post the history files as file fields");
         }
         Job job = imports.upload(token.getSubject(), uploads);
-        return Response.accepted(job).location(URI.create("/api/v1/me/imports/" + job.id())).build();
+        return Response.accepted(job)
+                .location(URI.create("/api/v1/me/imports/" + job.id()))
+                .build();
     }
 
     @GET
     @Operation(summary = "Your imports, newest first (at most the 100 latest), each with its progress")
-    @APIResponse(responseCode = "200", description = "The jobs", content = @Content(mediaType = "application/json",
-            examples = @ExampleObject(name = "jobs", value = "[" + JOB + "]")))
+    @APIResponse(
+            responseCode = "200",
+            description = "The jobs",
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            examples = @ExampleObject(name = "jobs", value = "[" + JOB + "]")))
     public List<Job> jobs() {
         return imports.jobs(token.getSubject(), 100);
     }
 
     @DELETE
     @Path("/{id}")
-    @Operation(summary = "Undo an import: every play it added is removed from the archive, the statistics and the "
-            + "plays topic (never a polled play or another import's); follow the job until UNDONE")
-    @APIResponse(responseCode = "202", description = "The undo was sent; the job is UNDOING, then UNDONE with the "
-            + "plays removed", content = @Content(mediaType = "application/json",
-                    examples = @ExampleObject(name = "job", value = JOB)))
-    @APIResponse(responseCode = "404", description = "No such import of yours", content = @Content(
-            mediaType = Problem.MEDIA_TYPE))
-    @APIResponse(responseCode = "409", description = "The import is still being sent; undo it once it is IMPORTING",
+    @Operation(
+            summary = "Undo an import: every play it added is removed from the archive, the statistics and the "
+                    + "plays topic (never a polled play or another import's); follow the job until UNDONE")
+    @APIResponse(
+            responseCode = "202",
+            description = "The undo was sent; the job is UNDOING, then UNDONE with the " + "plays removed",
+            content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "job", value = JOB)))
+    @APIResponse(
+            responseCode = "404",
+            description = "No such import of yours",
+            content = @Content(mediaType = Problem.MEDIA_TYPE))
+    @APIResponse(
+            responseCode = "409",
+            description = "The import is still being sent; undo it once it is IMPORTING",
             content = @Content(mediaType = Problem.MEDIA_TYPE))
     public Response undo(@PathParam("id") String id) {
         return Response.accepted(imports.undo(token.getSubject(), id)).build();
@@ -169,13 +231,21 @@ public class ImportResource {
 
     @GET
     @Path("/{id}")
-    @Operation(summary = "An import's progress: entries read, sent, skipped by reason, imported, duplicates, "
-            + "waiting for metadata, failed; imported plays still shown under the file's names until Spotify "
-            + "describes their track (awaitingCatalogue) and those Spotify does not know (withoutCatalogue)")
-    @APIResponse(responseCode = "200", description = "The job", content = @Content(mediaType = "application/json",
-            examples = @ExampleObject(name = "job", value = JOB)))
-    @APIResponse(responseCode = "404", description = "No such import of yours", content = @Content(
-            mediaType = Problem.MEDIA_TYPE, examples = @ExampleObject(name = "unknown", value = BAD_FILE)))
+    @Operation(
+            summary = "An import's progress: entries read, sent, skipped by reason, imported, duplicates, "
+                    + "waiting for metadata, failed; imported plays still shown under the file's names until Spotify "
+                    + "describes their track (awaitingCatalogue) and those Spotify does not know (withoutCatalogue)")
+    @APIResponse(
+            responseCode = "200",
+            description = "The job",
+            content = @Content(mediaType = "application/json", examples = @ExampleObject(name = "job", value = JOB)))
+    @APIResponse(
+            responseCode = "404",
+            description = "No such import of yours",
+            content =
+                    @Content(
+                            mediaType = Problem.MEDIA_TYPE,
+                            examples = @ExampleObject(name = "unknown", value = BAD_FILE)))
     public Job job(@PathParam("id") String id) {
         return imports.job(token.getSubject(), id)
                 .orElseThrow(() -> ProblemException.notFound("No import " + id + " of yours"));

@@ -8,8 +8,7 @@ import io.audiospective.support.rest.ProblemException;
  */
 final class QueryParameters {
 
-    private QueryParameters() {
-    }
+    private QueryParameters() {}
 
     /** A page size: {@code fallback} when absent, else a whole number from 1 to {@code max}. */
     static int limit(String raw, int fallback, int max) {
@@ -20,7 +19,8 @@ final class QueryParameters {
         try {
             value = Integer.parseInt(raw.trim());
         } catch (NumberFormatException e) {
-            throw ProblemException.invalidParameter("limit", "limit '" + raw + "' is not a whole number between 1 and " + max);
+            throw ProblemException.invalidParameter(
+                    "limit", "limit '" + raw + "' is not a whole number between 1 and " + max);
         }
         if (value < 1 || value > max) {
             throw ProblemException.invalidParameter("limit", "limit must be between 1 and " + max + ", not " + value);

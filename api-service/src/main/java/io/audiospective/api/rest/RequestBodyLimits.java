@@ -34,7 +34,9 @@ public class RequestBodyLimits {
     private final long uploadLimit;
     private final ObjectMapper json;
 
-    RequestBodyLimits(ApiConfig config, @ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize upload,
+    RequestBodyLimits(
+            ApiConfig config,
+            @ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize upload,
             ObjectMapper json) {
         this.limit = config.maxBodySize().asLongValue();
         this.uploadLimit = upload.asLongValue();
@@ -59,14 +61,21 @@ public class RequestBodyLimits {
                 declared = Long.MAX_VALUE;
             }
             if (declared > allowed) {
-                refuse(context, 413, "urn:audiospective:problem:body-too-large", upload
-                        ? "An upload holds at most " + allowed + " bytes: upload the export's history files in"
-                                + " several imports"
-                        : "A request body to " + request.path() + " holds at most " + allowed + " bytes");
+                refuse(
+                        context,
+                        413,
+                        "urn:audiospective:problem:body-too-large",
+                        upload
+                                ? "An upload holds at most " + allowed + " bytes: upload the export's history files in"
+                                        + " several imports"
+                                : "A request body to " + request.path() + " holds at most " + allowed + " bytes");
                 return;
             }
         } else if (!upload && request.headers().contains(HttpHeaders.TRANSFER_ENCODING, HttpHeaders.CHUNKED, true)) {
-            refuse(context, 411, "urn:audiospective:problem:length-required",
+            refuse(
+                    context,
+                    411,
+                    "urn:audiospective:problem:length-required",
                     "Send the request body with a Content-Length (at most " + allowed + " bytes)");
             return;
         }
@@ -76,13 +85,21 @@ public class RequestBodyLimits {
     private void refuse(RoutingContext context, int status, String type, String detail) {
         String body;
         try {
-            body = json.writeValueAsString(new Problem(type, status == 413 ? "Content Too Large" : "Length Required",
-                    status, detail, context.request().path(), List.of()));
+            body = json.writeValueAsString(new Problem(
+                    type,
+                    status == 413 ? "Content Too Large" : "Length Required",
+                    status,
+                    detail,
+                    context.request().path(),
+                    List.of()));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
         // the unread body must not be taken as the next request on this connection
-        context.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
-                .putHeader(HttpHeaders.CONNECTION, "close").end(body);
+        context.response()
+                .setStatusCode(status)
+                .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
+                .putHeader(HttpHeaders.CONNECTION, "close")
+                .end(body);
     }
 }

@@ -23,13 +23,13 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import io.audiospective.support.rest.Problem;
-import io.audiospective.support.rest.ProblemException;
 import io.audiospective.api.StatsWindow;
 import io.audiospective.api.config.ApiConfig;
 import io.audiospective.api.repository.StatsRepository.Kind;
 import io.audiospective.api.service.StatsService;
 import io.audiospective.api.service.StatsService.UserView;
+import io.audiospective.support.rest.Problem;
+import io.audiospective.support.rest.ProblemException;
 
 /**
  * Listening statistics of the signed-in member in their own time zone. Windows: {@code period} = day, week
@@ -64,13 +64,27 @@ public class StatsResource {
     @GET
     @Path("/top/{kind}")
     @Operation(summary = "Top tracks, artists or albums with play counts and listening time")
-    @APIResponse(responseCode = "200", description = "Ranked items", content = @Content(
-            mediaType = "application/json", examples = @ExampleObject(name = "top tracks", value = Examples.TOP)))
-    @APIResponse(responseCode = "400", description = "Unknown kind or period", content = @Content(
-            mediaType = Problem.MEDIA_TYPE, examples = @ExampleObject(name = "bad period", value = Examples.PROBLEM)))
-    public Response top(@Parameter(description = "tracks, artists or albums") @PathParam("kind") String kind,
-            @QueryParam("period") String period, @QueryParam("date") String date, @QueryParam("from") String from,
-            @QueryParam("to") String to, @QueryParam("limit") String limit) {
+    @APIResponse(
+            responseCode = "200",
+            description = "Ranked items",
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            examples = @ExampleObject(name = "top tracks", value = Examples.TOP)))
+    @APIResponse(
+            responseCode = "400",
+            description = "Unknown kind or period",
+            content =
+                    @Content(
+                            mediaType = Problem.MEDIA_TYPE,
+                            examples = @ExampleObject(name = "bad period", value = Examples.PROBLEM)))
+    public Response top(
+            @Parameter(description = "tracks, artists or albums") @PathParam("kind") String kind,
+            @QueryParam("period") String period,
+            @QueryParam("date") String date,
+            @QueryParam("from") String from,
+            @QueryParam("to") String to,
+            @QueryParam("limit") String limit) {
         Kind k = kind(kind);
         int size = QueryParameters.limit(limit, 10, config.maxPageSize());
         return answer(period, date, from, to, (user, window) -> stats.top(user, k, window, size));
@@ -79,36 +93,75 @@ public class StatsResource {
     @GET
     @Path("/summary")
     @Operation(summary = "Plays, minutes, distinct tracks/artists/albums and artists discovered in a period")
-    @APIResponse(responseCode = "200", description = "Summary", content = @Content(
-            mediaType = "application/json", examples = @ExampleObject(name = "a week", value = Examples.SUMMARY)))
-    @APIResponse(responseCode = "400", description = "Invalid period", content = @Content(
-            mediaType = Problem.MEDIA_TYPE, examples = @ExampleObject(name = "bad period", value = Examples.PROBLEM)))
-    public Response summary(@QueryParam("period") String period, @QueryParam("date") String date,
-            @QueryParam("from") String from, @QueryParam("to") String to) {
+    @APIResponse(
+            responseCode = "200",
+            description = "Summary",
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            examples = @ExampleObject(name = "a week", value = Examples.SUMMARY)))
+    @APIResponse(
+            responseCode = "400",
+            description = "Invalid period",
+            content =
+                    @Content(
+                            mediaType = Problem.MEDIA_TYPE,
+                            examples = @ExampleObject(name = "bad period", value = Examples.PROBLEM)))
+    public Response summary(
+            @QueryParam("period") String period,
+            @QueryParam("date") String date,
+            @QueryParam("from") String from,
+            @QueryParam("to") String to) {
         return answer(period, date, from, to, stats::summary);
     }
 
     @GET
     @Path("/clock")
     @Operation(summary = "Listening clock: plays and ms per ISO weekday (1 = Monday) and local hour")
-    @APIResponse(responseCode = "200", description = "Non-empty cells", content = @Content(
-            mediaType = "application/json", examples = @ExampleObject(name = "clock", value = Examples.CLOCK)))
-    @APIResponse(responseCode = "400", description = "Invalid period", content = @Content(
-            mediaType = Problem.MEDIA_TYPE, examples = @ExampleObject(name = "bad period", value = Examples.PROBLEM)))
-    public Response clock(@QueryParam("period") String period, @QueryParam("date") String date,
-            @QueryParam("from") String from, @QueryParam("to") String to) {
+    @APIResponse(
+            responseCode = "200",
+            description = "Non-empty cells",
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            examples = @ExampleObject(name = "clock", value = Examples.CLOCK)))
+    @APIResponse(
+            responseCode = "400",
+            description = "Invalid period",
+            content =
+                    @Content(
+                            mediaType = Problem.MEDIA_TYPE,
+                            examples = @ExampleObject(name = "bad period", value = Examples.PROBLEM)))
+    public Response clock(
+            @QueryParam("period") String period,
+            @QueryParam("date") String date,
+            @QueryParam("from") String from,
+            @QueryParam("to") String to) {
         return answer(period, date, from, to, stats::clock);
     }
 
     @GET
     @Path("/timeline")
     @Operation(summary = "Plays and minutes per day, week or month (non-empty buckets)")
-    @APIResponse(responseCode = "200", description = "Buckets", content = @Content(
-            mediaType = "application/json", examples = @ExampleObject(name = "by month", value = Examples.TIMELINE)))
-    @APIResponse(responseCode = "400", description = "Invalid period or granularity", content = @Content(
-            mediaType = Problem.MEDIA_TYPE, examples = @ExampleObject(name = "bad period", value = Examples.PROBLEM)))
-    public Response timeline(@QueryParam("period") String period, @QueryParam("date") String date,
-            @QueryParam("from") String from, @QueryParam("to") String to,
+    @APIResponse(
+            responseCode = "200",
+            description = "Buckets",
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            examples = @ExampleObject(name = "by month", value = Examples.TIMELINE)))
+    @APIResponse(
+            responseCode = "400",
+            description = "Invalid period or granularity",
+            content =
+                    @Content(
+                            mediaType = Problem.MEDIA_TYPE,
+                            examples = @ExampleObject(name = "bad period", value = Examples.PROBLEM)))
+    public Response timeline(
+            @QueryParam("period") String period,
+            @QueryParam("date") String date,
+            @QueryParam("from") String from,
+            @QueryParam("to") String to,
             @Parameter(description = "day, week or month") @QueryParam("granularity") String granularity) {
         return answer(period, date, from, to, (user, window) -> stats.timeline(user, window, granularity));
     }
@@ -116,22 +169,45 @@ public class StatsResource {
     @GET
     @Path("/streaks")
     @Operation(summary = "Longest and current run of consecutive listening days, longest session")
-    @APIResponse(responseCode = "200", description = "Streaks", content = @Content(
-            mediaType = "application/json", examples = @ExampleObject(name = "streaks", value = Examples.STREAKS)))
-    @APIResponse(responseCode = "400", description = "Invalid period", content = @Content(
-            mediaType = Problem.MEDIA_TYPE, examples = @ExampleObject(name = "bad period", value = Examples.PROBLEM)))
-    public Response streaks(@QueryParam("period") String period, @QueryParam("date") String date,
-            @QueryParam("from") String from, @QueryParam("to") String to) {
+    @APIResponse(
+            responseCode = "200",
+            description = "Streaks",
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            examples = @ExampleObject(name = "streaks", value = Examples.STREAKS)))
+    @APIResponse(
+            responseCode = "400",
+            description = "Invalid period",
+            content =
+                    @Content(
+                            mediaType = Problem.MEDIA_TYPE,
+                            examples = @ExampleObject(name = "bad period", value = Examples.PROBLEM)))
+    public Response streaks(
+            @QueryParam("period") String period,
+            @QueryParam("date") String date,
+            @QueryParam("from") String from,
+            @QueryParam("to") String to) {
         return answer(period, date, from, to, stats::streaks);
     }
 
     @GET
     @Path("/year-in-review/{year}")
     @Operation(summary = "Year in review (\"wrapped\") for any year")
-    @APIResponse(responseCode = "200", description = "The year", content = @Content(
-            mediaType = "application/json", examples = @ExampleObject(name = "2026", value = Examples.YEAR)))
-    @APIResponse(responseCode = "400", description = "Invalid year", content = @Content(
-            mediaType = Problem.MEDIA_TYPE, examples = @ExampleObject(name = "bad year", value = Examples.PROBLEM)))
+    @APIResponse(
+            responseCode = "200",
+            description = "The year",
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            examples = @ExampleObject(name = "2026", value = Examples.YEAR)))
+    @APIResponse(
+            responseCode = "400",
+            description = "Invalid year",
+            content =
+                    @Content(
+                            mediaType = Problem.MEDIA_TYPE,
+                            examples = @ExampleObject(name = "bad year", value = Examples.PROBLEM)))
     public Response yearInReview(@PathParam("year") String year) {
         int value;
         try {
@@ -145,10 +221,20 @@ public class StatsResource {
     @GET
     @Path("/{kind: tracks|artists|albums}/{id}")
     @Operation(summary = "First and last play, play count, listening time and all-time rank of one item")
-    @APIResponse(responseCode = "200", description = "Item statistics", content = @Content(
-            mediaType = "application/json", examples = @ExampleObject(name = "artist", value = Examples.ITEM)))
-    @APIResponse(responseCode = "404", description = "Never played", content = @Content(
-            mediaType = Problem.MEDIA_TYPE, examples = @ExampleObject(name = "never played", value = """
+    @APIResponse(
+            responseCode = "200",
+            description = "Item statistics",
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            examples = @ExampleObject(name = "artist", value = Examples.ITEM)))
+    @APIResponse(
+            responseCode = "404",
+            description = "Never played",
+            content =
+                    @Content(
+                            mediaType = Problem.MEDIA_TYPE,
+                            examples = @ExampleObject(name = "never played", value = """
                     {"type":"urn:audiospective:problem:not-found","title":"Not Found","status":404,
                      "detail":"You have never played track 123"}""")))
     public Response item(@PathParam("kind") String kind, @PathParam("id") String id) {
@@ -156,11 +242,20 @@ public class StatsResource {
         return answer(null, null, null, null, (user, window) -> stats.item(user, k, id));
     }
 
-    private Response answer(String period, String date, String from, String to,
+    private Response answer(
+            String period,
+            String date,
+            String from,
+            String to,
             java.util.function.BiFunction<UserView, StatsWindow, Object> query) {
         UserView user = stats.user(token.getSubject());
         StatsWindow window = stats.window(user, period, date, from, to);
-        return caching.conditional(request, uri, user, stats.today(user).toString(), config.statsMaxAge(),
+        return caching.conditional(
+                request,
+                uri,
+                user,
+                stats.today(user).toString(),
+                config.statsMaxAge(),
                 () -> query.apply(user, window));
     }
 

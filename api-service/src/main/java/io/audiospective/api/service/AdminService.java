@@ -24,11 +24,11 @@ import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
-import io.audiospective.support.rest.ProblemException;
 import io.audiospective.api.Views.Me;
 import io.audiospective.api.repository.Db;
 import io.audiospective.api.repository.StatsRepository;
 import io.audiospective.model.Topics;
+import io.audiospective.support.rest.ProblemException;
 import io.smallrye.common.annotation.Identifier;
 
 /** What operators see: users by state, polls, ingestion, Kafka lag and dead letters. */
@@ -37,19 +37,23 @@ public class AdminService {
 
     private static final Logger LOG = Logger.getLogger(AdminService.class);
 
-    public record Count(Instant start, long plays) {
-    }
+    public record Count(Instant start, long plays) {}
 
-    public record Overview(Map<String, Long> usersByState, Map<String, Long> pollsLastHour,
-            List<Count> playsArchivedPerHour, List<Count> playsArchivedPerDay, Map<String, Long> consumerLag,
-            Map<String, Long> dlqSizes, Map<String, Map<String, Long>> deadLetters, int readModelGeneration) {
-    }
+    public record Overview(
+            Map<String, Long> usersByState,
+            Map<String, Long> pollsLastHour,
+            List<Count> playsArchivedPerHour,
+            List<Count> playsArchivedPerDay,
+            Map<String, Long> consumerLag,
+            Map<String, Long> dlqSizes,
+            Map<String, Map<String, Long>> deadLetters,
+            int readModelGeneration) {}
 
-    public record UserDetail(Me me, String lastPollFailure, long distinctTracks, long sessions) {
-    }
+    public record UserDetail(Me me, String lastPollFailure, long distinctTracks, long sessions) {}
 
     /** Our consumer group per consumed topic. */
     private final Map<String, String> groups;
+
     private final Db db;
     private final UserService users;
     private final StatsRepository stats;
@@ -57,7 +61,12 @@ public class AdminService {
     private final DeadLetterService deadLetters;
     private final Admin admin;
 
-    AdminService(Db db, UserService users, StatsRepository stats, Clock clock, DeadLetterService deadLetters,
+    AdminService(
+            Db db,
+            UserService users,
+            StatsRepository stats,
+            Clock clock,
+            DeadLetterService deadLetters,
             @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig,
             @ConfigProperty(name = "mp.messaging.incoming.plays.group.id") String playsGroup,
             @ConfigProperty(name = "mp.messaging.incoming.users.group.id") String usersGroup,
@@ -67,8 +76,8 @@ public class AdminService {
         this.stats = stats;
         this.clock = clock;
         this.deadLetters = deadLetters;
-        this.groups = Map.of(Topics.PLAYS, playsGroup, Topics.USERS, usersGroup, Topics.ARCHIVE_OUTCOMES,
-                outcomesGroup);
+        this.groups =
+                Map.of(Topics.PLAYS, playsGroup, Topics.USERS, usersGroup, Topics.ARCHIVE_OUTCOMES, outcomesGroup);
         // the shared kafka.* settings an admin client takes: bootstrap servers and, in Kubernetes, the SASL credentials
         Map<String, Object> adminConfig = new HashMap<>();
         kafkaConfig.forEach((key, value) -> {
@@ -93,33 +102,56 @@ public class AdminService {
                 """, rs -> byState.put(rs.getString(1), rs.getLong(2)));
         Map<String, Long> polls = new LinkedHashMap<>();
         // Hour buckets overlapping the last hour: the current and the previous one.
-        db.query("SELECT outcome, sum(polls) FROM poll_outcomes_hourly WHERE hour > ? GROUP BY outcome"
-                + " ORDER BY outcome", rs -> polls.put(rs.getString(1), rs.getLong(2)), now.minus(Duration.ofHours(2)));
-        List<Count> perHour = db.query("SELECT hour, plays FROM plays_ingested_hourly WHERE hour >= ? ORDER BY hour",
+        db.query(
+                "SELECT outcome, sum(polls) FROM poll_outcomes_hourly WHERE hour > ? GROUP BY outcome"
+                        + " ORDER BY outcome",
+                rs -> polls.put(rs.getString(1), rs.getLong(2)),
+                now.minus(Duration.ofHours(2)));
+        List<Count> perHour = db.query(
+                "SELECT hour, plays FROM plays_ingested_hourly WHERE hour >= ? ORDER BY hour",
                 rs -> new Count(Db.instant(rs, "hour"), rs.getLong("plays")),
                 now.truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(23)));
-        List<Count> perDay = db.query("""
+        List<Count> perDay = db.query(
+                """
                 SELECT date_trunc('day', hour AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS day, sum(plays) AS plays
                 FROM plays_ingested_hourly WHERE hour >= ? GROUP BY 1 ORDER BY 1
-                """, rs -> new Count(Db.instant(rs, "day"), rs.getLong("plays")),
+                """,
+                rs -> new Count(Db.instant(rs, "day"), rs.getLong("plays")),
                 now.truncatedTo(ChronoUnit.DAYS).minus(Duration.ofDays(29)));
-        return new Overview(byState, polls, perHour, perDay, consumerLag(), dlqSizes(), deadLetters.pendingCounts(),
+        return new Overview(
+                byState,
+                polls,
+                perHour,
+                perDay,
+                consumerLag(),
+                dlqSizes(),
+                deadLetters.pendingCounts(),
                 stats.active().generation());
     }
 
     public UserDetail user(String userId) {
         var tables = stats.active();
-        boolean known = db.queryOne("SELECT 1 FROM user_status WHERE user_id = ? UNION ALL"
-                + " SELECT 1 FROM user_settings WHERE user_id = ? LIMIT 1", rs -> true, userId, userId).isPresent();
+        boolean known = db.queryOne(
+                        "SELECT 1 FROM user_status WHERE user_id = ? UNION ALL"
+                                + " SELECT 1 FROM user_settings WHERE user_id = ? LIMIT 1",
+                        rs -> true,
+                        userId,
+                        userId)
+                .isPresent();
         if (!known) {
             throw ProblemException.notFound("No user " + userId);
         }
-        String failure = db.queryOne("SELECT last_poll_failure FROM user_status WHERE user_id = ?",
-                rs -> rs.getString(1), userId).orElse(null);
-        long tracks = db.queryOne("SELECT count(*) FROM " + tables.trackTotals() + " WHERE user_id = ?",
-                rs -> rs.getLong(1), userId).orElseThrow();
-        long sessions = db.queryOne("SELECT count(*) FROM " + tables.sessions() + " WHERE user_id = ?",
-                rs -> rs.getLong(1), userId).orElseThrow();
+        String failure = db.queryOne(
+                        "SELECT last_poll_failure FROM user_status WHERE user_id = ?", rs -> rs.getString(1), userId)
+                .orElse(null);
+        long tracks = db.queryOne(
+                        "SELECT count(*) FROM " + tables.trackTotals() + " WHERE user_id = ?",
+                        rs -> rs.getLong(1),
+                        userId)
+                .orElseThrow();
+        long sessions = db.queryOne(
+                        "SELECT count(*) FROM " + tables.sessions() + " WHERE user_id = ?", rs -> rs.getLong(1), userId)
+                .orElseThrow();
         return new UserDetail(users.me(userId), failure, tracks, sessions);
     }
 
@@ -128,9 +160,13 @@ public class AdminService {
         for (Map.Entry<String, String> entry : groups.entrySet()) {
             try {
                 Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(entry.getValue())
-                        .partitionsToOffsetAndMetadata().get(5, TimeUnit.SECONDS);
-                Map<TopicPartition, Long> ends = endOffsets(committed.keySet().stream()
-                        .filter(tp -> tp.topic().equals(entry.getKey())).collect(Collectors.toSet()), OffsetSpec.latest());
+                        .partitionsToOffsetAndMetadata()
+                        .get(5, TimeUnit.SECONDS);
+                Map<TopicPartition, Long> ends = endOffsets(
+                        committed.keySet().stream()
+                                .filter(tp -> tp.topic().equals(entry.getKey()))
+                                .collect(Collectors.toSet()),
+                        OffsetSpec.latest());
                 long total = 0;
                 for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
                     OffsetAndMetadata offset = committed.get(end.getKey());
@@ -147,8 +183,13 @@ public class AdminService {
 
     private Map<String, Long> dlqSizes() {
         Map<String, Long> sizes = new LinkedHashMap<>();
-        for (String topic : List.of(Topics.PLAYS, Topics.USERS, Topics.ARCHIVE_OUTCOMES, Topics.ARCHIVE_BATCHES,
-                Topics.IMPORTS, Topics.IMPORTS_PROGRESS)) {
+        for (String topic : List.of(
+                Topics.PLAYS,
+                Topics.USERS,
+                Topics.ARCHIVE_OUTCOMES,
+                Topics.ARCHIVE_BATCHES,
+                Topics.IMPORTS,
+                Topics.IMPORTS_PROGRESS)) {
             String dlq = Topics.deadLetter(topic);
             try {
                 Set<String> existing = admin.listTopics().names().get(5, TimeUnit.SECONDS);
@@ -156,12 +197,22 @@ public class AdminService {
                     sizes.put(dlq, 0L);
                     continue;
                 }
-                Set<TopicPartition> partitions = admin.describeTopics(List.of(dlq)).allTopicNames()
-                        .get(5, TimeUnit.SECONDS).get(dlq).partitions().stream()
-                        .map(p -> new TopicPartition(dlq, p.partition())).collect(Collectors.toSet());
+                Set<TopicPartition> partitions = admin
+                        .describeTopics(List.of(dlq))
+                        .allTopicNames()
+                        .get(5, TimeUnit.SECONDS)
+                        .get(dlq)
+                        .partitions()
+                        .stream()
+                        .map(p -> new TopicPartition(dlq, p.partition()))
+                        .collect(Collectors.toSet());
                 Map<TopicPartition, Long> ends = endOffsets(partitions, OffsetSpec.latest());
                 Map<TopicPartition, Long> starts = endOffsets(partitions, OffsetSpec.earliest());
-                sizes.put(dlq, ends.entrySet().stream().mapToLong(e -> e.getValue() - starts.get(e.getKey())).sum());
+                sizes.put(
+                        dlq,
+                        ends.entrySet().stream()
+                                .mapToLong(e -> e.getValue() - starts.get(e.getKey()))
+                                .sum());
             } catch (Exception e) {
                 LOG.debugf("No size for %s: %s", dlq, e.getMessage());
                 sizes.put(dlq, -1L);
@@ -173,8 +224,8 @@ public class AdminService {
     private Map<TopicPartition, Long> endOffsets(Set<TopicPartition> partitions, OffsetSpec spec) throws Exception {
         Map<TopicPartition, OffsetSpec> request = new HashMap<>();
         partitions.forEach(tp -> request.put(tp, spec));
-        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> result = admin.listOffsets(request).all()
-                .get(5, TimeUnit.SECONDS);
+        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> result =
+                admin.listOffsets(request).all().get(5, TimeUnit.SECONDS);
         Map<TopicPartition, Long> offsets = new HashMap<>();
         result.forEach((tp, info) -> offsets.put(tp, info.offset()));
         return offsets;

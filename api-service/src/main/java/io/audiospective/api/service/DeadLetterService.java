@@ -5,7 +5,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -24,13 +23,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 
-import io.audiospective.support.rest.ProblemException;
 import io.audiospective.api.repository.Db;
 import io.audiospective.api.repository.DeadLetterRepository;
 import io.audiospective.api.repository.DeadLetterRepository.Selection;
 import io.audiospective.api.repository.DeadLetterRepository.Stored;
 import io.audiospective.support.messaging.DeadLetterHeaders;
 import io.audiospective.support.messaging.RecordProducer;
+import io.audiospective.support.rest.ProblemException;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
@@ -50,15 +49,19 @@ public class DeadLetterService {
     private static final long SEND_TIMEOUT_SECONDS = 30;
 
     /** A pending dead letter as operators see it (without its bytes). */
-    public record DeadLetter(String topic, Integer partition, Long offset, String key, String reasonCode,
-            String reason, String kind, Instant deadLetteredAt) {
-    }
+    public record DeadLetter(
+            String topic,
+            Integer partition,
+            Long offset,
+            String key,
+            String reasonCode,
+            String reason,
+            String kind,
+            Instant deadLetteredAt) {}
 
-    public record Redrive(String topic, String reason, Integer partition, Long offset) {
-    }
+    public record Redrive(String topic, String reason, Integer partition, Long offset) {}
 
-    public record Redriven(String topic, long redriven) {
-    }
+    public record Redriven(String topic, long redriven) {}
 
     private final DeadLetterRepository letters;
     private final RecordProducer producer;
@@ -83,16 +86,25 @@ public class DeadLetterService {
         String reasonCode = header(record, DeadLetterHeaders.REASON_CODE);
         if (reasonCode == null) {
             // set aside by something else than ConsumerPolicy (SmallRye's own strategy): its exception type
-            reasonCode = exceptionClass == null ? "unknown" : exceptionClass.substring(exceptionClass.lastIndexOf('.') + 1);
+            reasonCode =
+                    exceptionClass == null ? "unknown" : exceptionClass.substring(exceptionClass.lastIndexOf('.') + 1);
         }
         String sourceTopic = header(record, DeadLetterHeaders.TOPIC);
         String reason = header(record, DeadLetterHeaders.REASON);
-        letters.insert(new Stored(dlqTopic, record.getPartition(), metadata.getOffset(),
+        letters.insert(new Stored(
+                dlqTopic,
+                record.getPartition(),
+                metadata.getOffset(),
                 sourceTopic != null ? sourceTopic : dlqTopic.substring(0, dlqTopic.length() - ".dlq".length()),
                 number(header(record, DeadLetterHeaders.PARTITION), Integer::valueOf),
-                number(header(record, DeadLetterHeaders.OFFSET), Long::valueOf), record.getKey(),
-                record.getPayload(), ownHeaders(record), reason == null ? "no reason given" : reason, reasonCode,
-                header(record, DeadLetterHeaders.KIND), metadata.getTimestamp()));
+                number(header(record, DeadLetterHeaders.OFFSET), Long::valueOf),
+                record.getKey(),
+                record.getPayload(),
+                ownHeaders(record),
+                reason == null ? "no reason given" : reason,
+                reasonCode,
+                header(record, DeadLetterHeaders.KIND),
+                metadata.getTimestamp()));
     }
 
     /** Pending dead letters by source topic and reason code. */
@@ -105,8 +117,15 @@ public class DeadLetterService {
             throw ProblemException.badRequest("topic is required: the source topic whose dead letters to list");
         }
         return letters.pending(new Selection(topic, reason, null, null), limit).stream()
-                .map(letter -> new DeadLetter(letter.sourceTopic(), letter.sourcePartition(), letter.sourceOffset(),
-                        letter.key(), letter.reasonCode(), letter.reason(), letter.kind(), letter.deadLetteredAt()))
+                .map(letter -> new DeadLetter(
+                        letter.sourceTopic(),
+                        letter.sourcePartition(),
+                        letter.sourceOffset(),
+                        letter.key(),
+                        letter.reasonCode(),
+                        letter.reason(),
+                        letter.kind(),
+                        letter.deadLetteredAt()))
                 .toList();
     }
 
@@ -128,8 +147,13 @@ public class DeadLetterService {
             sent = QuarkusTransaction.requiringNew().call(() -> redriveBatch(selection));
             total += sent;
         } while (sent == REDRIVE_BATCH);
-        LOG.infof("Re-drove %d dead letters to %s (reason %s, record %s/%s)", total, request.topic(),
-                request.reason() == null ? "any" : request.reason(), request.partition(), request.offset());
+        LOG.infof(
+                "Re-drove %d dead letters to %s (reason %s, record %s/%s)",
+                total,
+                request.topic(),
+                request.reason() == null ? "any" : request.reason(),
+                request.partition(),
+                request.offset());
         return new Redriven(request.topic(), total);
     }
 
@@ -147,12 +171,14 @@ public class DeadLetterService {
     }
 
     private void send(Stored letter) {
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(letter.sourceTopic(), letter.key(),
-                letter.payload());
+        ProducerRecord<String, byte[]> record =
+                new ProducerRecord<>(letter.sourceTopic(), letter.key(), letter.payload());
         try {
             for (JsonNode header : json.readTree(letter.headersJson())) {
-                record.headers().add(header.path("key").asText(),
-                        Base64.getDecoder().decode(header.path("value").asText()));
+                record.headers()
+                        .add(
+                                header.path("key").asText(),
+                                Base64.getDecoder().decode(header.path("value").asText()));
             }
             producer.send(record).toCompletableFuture().get(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (JsonProcessingException e) {
@@ -169,7 +195,8 @@ public class DeadLetterService {
         ArrayNode headers = json.createArrayNode();
         for (Header header : record.getHeaders()) {
             if (!header.key().startsWith(DeadLetterHeaders.PREFIX) && header.value() != null) {
-                headers.addObject().put("key", header.key())
+                headers.addObject()
+                        .put("key", header.key())
                         .put("value", Base64.getEncoder().encodeToString(header.value()));
             }
         }

@@ -8,7 +8,6 @@ import java.util.List;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
-import io.audiospective.support.rest.ProblemException;
 import io.audiospective.api.PublishedPlay;
 import io.audiospective.api.ReadModelTables;
 import io.audiospective.api.imports.EntryRules;
@@ -16,6 +15,7 @@ import io.audiospective.api.repository.Db;
 import io.audiospective.api.repository.ErasedMembers;
 import io.audiospective.api.repository.ReadModelWriter;
 import io.audiospective.model.PlayEvent;
+import io.audiospective.support.rest.ProblemException;
 
 /** The transactions that change the read model. */
 @ApplicationScoped
@@ -48,14 +48,16 @@ public class ReadModelService {
     @Transactional
     public int applyLive(List<PlayEvent> plays) {
         Instant now = clock.instant();
-        return applyPublished(plays.stream().map(play -> new PublishedPlay(play, now)).toList());
+        return applyPublished(
+                plays.stream().map(play -> new PublishedPlay(play, now)).toList());
     }
 
     /** {@link #applyLive} of plays read from {@code plays}; those of erased members ({@link ErasedMembers}) are left out. */
     @Transactional
     public int applyPublished(List<PublishedPlay> published) {
         published.forEach(p -> requirePlausible(p.play()));
-        List<PlayEvent> kept = erased.keep(published).stream().map(PublishedPlay::play).toList();
+        List<PlayEvent> kept =
+                erased.keep(published).stream().map(PublishedPlay::play).toList();
         if (kept.isEmpty()) {
             return 0;
         }
@@ -78,7 +80,8 @@ public class ReadModelService {
     }
 
     private static boolean plausible(PlayEvent play) {
-        return !play.playedAt().isBefore(EntryRules.SPOTIFY_LAUNCH) && play.playedAt().isBefore(LATEST_PLAY);
+        return !play.playedAt().isBefore(EntryRules.SPOTIFY_LAUNCH)
+                && play.playedAt().isBefore(LATEST_PLAY);
     }
 
     /**
@@ -87,8 +90,11 @@ public class ReadModelService {
      */
     @Transactional
     public void applyReplayed(ReadModelTables target, List<PublishedPlay> published) {
-        List<PlayEvent> kept = erased.keep(published.stream().filter(p -> plausible(p.play())).toList()).stream()
-                .map(PublishedPlay::play).toList();
+        List<PlayEvent> kept = erased
+                .keep(published.stream().filter(p -> plausible(p.play())).toList())
+                .stream()
+                .map(PublishedPlay::play)
+                .toList();
         if (kept.isEmpty()) {
             return;
         }
@@ -138,25 +144,31 @@ public class ReadModelService {
     public void memberChangesTimeZone(String userId, String zone, int perWindow, Duration window) {
         List<ReadModelTables> generations = writer.lockGenerationsForWrite();
         writer.lockUser(userId);
-        record Changes(String zone, int count, Instant since) {
-        }
-        Changes changes = db.queryOne("SELECT time_zone, zone_changes, zone_changes_since FROM user_settings"
-                + " WHERE user_id = ?", rs -> new Changes(rs.getString(1), rs.getInt(2),
-                        Db.instant(rs, "zone_changes_since")), userId).orElseThrow();
+        record Changes(String zone, int count, Instant since) {}
+        Changes changes = db.queryOne(
+                        "SELECT time_zone, zone_changes, zone_changes_since FROM user_settings" + " WHERE user_id = ?",
+                        rs -> new Changes(rs.getString(1), rs.getInt(2), Db.instant(rs, "zone_changes_since")),
+                        userId)
+                .orElseThrow();
         if (changes.zone().equals(zone)) {
             return;
         }
         Instant now = clock.instant();
-        boolean inWindow = changes.since() != null && changes.since().plus(window).isAfter(now);
+        boolean inWindow =
+                changes.since() != null && changes.since().plus(window).isAfter(now);
         if (inWindow && changes.count() >= perWindow) {
-            throw ProblemException.tooManyRequests("urn:audiospective:problem:too-many-time-zone-changes",
+            throw ProblemException.tooManyRequests(
+                    "urn:audiospective:problem:too-many-time-zone-changes",
                     "You changed your time zone " + changes.count() + " times since " + changes.since()
                             + "; each change recomputes your statistics, so the next is possible from "
                             + changes.since().plus(window),
                     Duration.between(now, changes.since().plus(window)));
         }
-        db.update("UPDATE user_settings SET zone_changes = ?, zone_changes_since = ? WHERE user_id = ?",
-                inWindow ? changes.count() + 1 : 1, inWindow ? changes.since() : now, userId);
+        db.update(
+                "UPDATE user_settings SET zone_changes = ?, zone_changes_since = ? WHERE user_id = ?",
+                inWindow ? changes.count() + 1 : 1,
+                inWindow ? changes.since() : now,
+                userId);
         db.update("UPDATE user_settings SET time_zone = ? WHERE user_id = ?", zone, userId);
         for (ReadModelTables tables : generations) {
             writer.rebuildDays(tables, userId, zone);

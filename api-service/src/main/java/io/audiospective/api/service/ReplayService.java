@@ -26,7 +26,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.jboss.logging.Logger;
 
-import io.audiospective.support.rest.ProblemException;
 import io.audiospective.api.PublishedPlay;
 import io.audiospective.api.ReadModelTables;
 import io.audiospective.api.repository.Db;
@@ -34,6 +33,7 @@ import io.audiospective.model.PlayEvent;
 import io.audiospective.model.Topics;
 import io.audiospective.model.codec.MessageCodec;
 import io.audiospective.model.codec.MessageFormatException;
+import io.audiospective.support.rest.ProblemException;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.common.annotation.Identifier;
 
@@ -49,9 +49,15 @@ public class ReplayService {
     private static final Logger LOG = Logger.getLogger(ReplayService.class);
 
     /** A replay as shown to admins. */
-    public record Replay(int generation, String state, String consumerGroup, Instant startedAt, Instant finishedAt,
-            long records, Long lag, String detail) {
-    }
+    public record Replay(
+            int generation,
+            String state,
+            String consumerGroup,
+            Instant startedAt,
+            Instant finishedAt,
+            long records,
+            Long lag,
+            String detail) {}
 
     private final Db db;
     private final ReadModelService readModel;
@@ -66,7 +72,10 @@ public class ReplayService {
         return thread;
     });
 
-    ReplayService(Db db, ReadModelService readModel, Clock clock,
+    ReplayService(
+            Db db,
+            ReadModelService readModel,
+            Clock clock,
             @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig,
             io.audiospective.api.config.ApiConfig config) {
         this.db = db;
@@ -98,19 +107,26 @@ public class ReplayService {
     }
 
     private int prepare() {
-        int[] state = db.queryOne("SELECT active_generation, building_generation FROM read_model_state WHERE id = 1"
-                + " FOR UPDATE", rs -> new int[] {rs.getInt(1), rs.getObject(2) == null ? -1 : rs.getInt(2)})
+        int[] state = db.queryOne(
+                        "SELECT active_generation, building_generation FROM read_model_state WHERE id = 1"
+                                + " FOR UPDATE",
+                        rs -> new int[] {rs.getInt(1), rs.getObject(2) == null ? -1 : rs.getInt(2)})
                 .orElseThrow();
         if (state[1] >= 0) {
             // Not running in this process (guarded above): its runner died; abandon it and start afresh.
-            db.update("UPDATE replays SET state = 'ABANDONED', finished_at = ? WHERE generation = ?",
-                    clock.instant(), state[1]);
+            db.update(
+                    "UPDATE replays SET state = 'ABANDONED', finished_at = ? WHERE generation = ?",
+                    clock.instant(),
+                    state[1]);
             for (String base : ReadModelTables.BASE_NAMES) {
                 db.update("DROP TABLE IF EXISTS " + new ReadModelTables(state[1]).name(base));
             }
         }
-        int next = db.queryOne("SELECT greatest(coalesce(max(generation), 0), ?) + 1 FROM replays",
-                rs -> rs.getInt(1), state[0]).orElseThrow();
+        int next = db.queryOne(
+                        "SELECT greatest(coalesce(max(generation), 0), ?) + 1 FROM replays",
+                        rs -> rs.getInt(1),
+                        state[0])
+                .orElseThrow();
         ReadModelTables active = new ReadModelTables(state[0]);
         ReadModelTables target = new ReadModelTables(next);
         for (String base : ReadModelTables.BASE_NAMES) {
@@ -118,8 +134,11 @@ public class ReplayService {
             db.update("CREATE TABLE " + target.name(base) + " (LIKE " + active.name(base) + " INCLUDING ALL)");
         }
         db.update("UPDATE read_model_state SET building_generation = ? WHERE id = 1", next);
-        db.update("INSERT INTO replays (generation, state, consumer_group, started_at) VALUES (?, 'RUNNING', ?, ?)",
-                next, "api-service-replay-" + next, clock.instant());
+        db.update(
+                "INSERT INTO replays (generation, state, consumer_group, started_at) VALUES (?, 'RUNNING', ?, ?)",
+                next,
+                "api-service-replay-" + next,
+                clock.instant());
         return next;
     }
 
@@ -132,10 +151,11 @@ public class ReplayService {
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-                new ByteArrayDeserializer())) {
+        try (KafkaConsumer<String, byte[]> consumer =
+                new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(Topics.PLAYS, Duration.ofSeconds(30)).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                    .map(p -> new TopicPartition(p.topic(), p.partition()))
+                    .toList();
             // Manual assignment: the replay owns every partition, no rebalances while it runs.
             consumer.assign(partitions);
             for (TopicPartition partition : partitions) {
@@ -148,7 +168,8 @@ public class ReplayService {
                 List<PublishedPlay> plays = new ArrayList<>(batch.count());
                 for (ConsumerRecord<String, byte[]> record : batch) {
                     try {
-                        plays.add(new PublishedPlay(MessageCodec.decode(record.value(), PlayEvent.class),
+                        plays.add(new PublishedPlay(
+                                MessageCodec.decode(record.value(), PlayEvent.class),
                                 Instant.ofEpochMilli(record.timestamp())));
                     } catch (MessageFormatException e) {
                         // The live consumer sent it to plays.dlq already; a replay cannot do better.
@@ -166,9 +187,12 @@ public class ReplayService {
                 }
                 long processed = records;
                 long currentLag = lag;
-                QuarkusTransaction.requiringNew().run(() -> db.update(
-                        "UPDATE replays SET records = ?, lag = ? WHERE generation = ?", processed, currentLag,
-                        generation));
+                QuarkusTransaction.requiringNew()
+                        .run(() -> db.update(
+                                "UPDATE replays SET records = ?, lag = ? WHERE generation = ?",
+                                processed,
+                                currentLag,
+                                generation));
                 if (lag == 0) {
                     switchOver(generation);
                     return;
@@ -185,12 +209,17 @@ public class ReplayService {
 
     private void switchOver(int generation) {
         int old = QuarkusTransaction.requiringNew().call(() -> {
-            int previous = db.queryOne("SELECT active_generation FROM read_model_state WHERE id = 1 FOR UPDATE",
-                    rs -> rs.getInt(1)).orElseThrow();
-            db.update("UPDATE read_model_state SET active_generation = ?, building_generation = NULL WHERE id = 1",
+            int previous = db.queryOne(
+                            "SELECT active_generation FROM read_model_state WHERE id = 1 FOR UPDATE",
+                            rs -> rs.getInt(1))
+                    .orElseThrow();
+            db.update(
+                    "UPDATE read_model_state SET active_generation = ?, building_generation = NULL WHERE id = 1",
                     generation);
-            db.update("UPDATE replays SET state = 'COMPLETED', finished_at = ?, lag = 0 WHERE generation = ?",
-                    clock.instant(), generation);
+            db.update(
+                    "UPDATE replays SET state = 'COMPLETED', finished_at = ?, lag = 0 WHERE generation = ?",
+                    clock.instant(),
+                    generation);
             return previous;
         });
         LOG.infof("Read model generation %d is active; generation %d is dropped in %s", generation, old, dropAfter);
@@ -212,10 +241,15 @@ public class ReplayService {
 
     private void fail(int generation, String detail) {
         QuarkusTransaction.requiringNew().run(() -> {
-            db.update("UPDATE read_model_state SET building_generation = NULL WHERE id = 1"
-                    + " AND building_generation = ?", generation);
-            db.update("UPDATE replays SET state = 'FAILED', finished_at = ?, detail = ? WHERE generation = ?",
-                    clock.instant(), detail, generation);
+            db.update(
+                    "UPDATE read_model_state SET building_generation = NULL WHERE id = 1"
+                            + " AND building_generation = ?",
+                    generation);
+            db.update(
+                    "UPDATE replays SET state = 'FAILED', finished_at = ?, detail = ? WHERE generation = ?",
+                    clock.instant(),
+                    detail,
+                    generation);
         });
     }
 
@@ -229,9 +263,15 @@ public class ReplayService {
 
     private static Replay replay(java.sql.ResultSet rs) throws java.sql.SQLException {
         long lag = rs.getLong("lag");
-        return new Replay(rs.getInt("generation"), rs.getString("state"), rs.getString("consumer_group"),
-                Db.instant(rs, "started_at"), Db.instant(rs, "finished_at"), rs.getLong("records"),
-                rs.wasNull() ? null : lag, rs.getString("detail"));
+        return new Replay(
+                rs.getInt("generation"),
+                rs.getString("state"),
+                rs.getString("consumer_group"),
+                Db.instant(rs, "started_at"),
+                Db.instant(rs, "finished_at"),
+                rs.getLong("records"),
+                rs.wasNull() ? null : lag,
+                rs.getString("detail"));
     }
 
     @PreDestroy

@@ -11,7 +11,6 @@ import java.util.Locale;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.audiospective.support.rest.ProblemException;
 import io.audiospective.api.ReadModelTables;
 import io.audiospective.api.StatsWindow;
 import io.audiospective.api.Views;
@@ -29,6 +28,7 @@ import io.audiospective.api.Views.YearInReview;
 import io.audiospective.api.config.ApiConfig;
 import io.audiospective.api.repository.StatsRepository;
 import io.audiospective.api.repository.StatsRepository.Kind;
+import io.audiospective.support.rest.ProblemException;
 
 /** Statistics in the user's own time zone. */
 @ApplicationScoped
@@ -40,11 +40,11 @@ public class StatsService {
      * arithmetic.
      */
     static final LocalDate EARLIEST_DATE = LocalDate.of(2000, 1, 1);
+
     static final LocalDate LATEST_DATE = LocalDate.of(2099, 12, 31);
 
     /** The part of a user's settings that answers depend on. */
-    public record UserView(String userId, ZoneId zone, long version, ReadModelTables tables) {
-    }
+    public record UserView(String userId, ZoneId zone, long version, ReadModelTables tables) {}
 
     private final StatsRepository stats;
     private final ApiConfig config;
@@ -58,8 +58,11 @@ public class StatsService {
 
     public UserView user(String userId) {
         StatsRepository.MemberState state = stats.memberState(userId);
-        return new UserView(userId, ZoneId.of(state.zone() == null ? config.defaultTimeZone() : state.zone()),
-                state.version(), state.tables());
+        return new UserView(
+                userId,
+                ZoneId.of(state.zone() == null ? config.defaultTimeZone() : state.zone()),
+                state.version(),
+                state.tables());
     }
 
     public LocalDate today(UserView user) {
@@ -80,10 +83,10 @@ public class StatsService {
                 LocalDate monday = anchor.with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY));
                 yield new StatsWindow(p, monday, monday.plusDays(6), zone);
             }
-            case "month" -> new StatsWindow(p, anchor.withDayOfMonth(1),
-                    anchor.with(TemporalAdjusters.lastDayOfMonth()), zone);
-            case "year" -> new StatsWindow(p, anchor.withDayOfYear(1), anchor.with(TemporalAdjusters.lastDayOfYear()),
-                    zone);
+            case "month" ->
+                new StatsWindow(p, anchor.withDayOfMonth(1), anchor.with(TemporalAdjusters.lastDayOfMonth()), zone);
+            case "year" ->
+                new StatsWindow(p, anchor.withDayOfYear(1), anchor.with(TemporalAdjusters.lastDayOfYear()), zone);
             case "all" -> new StatsWindow(p, null, null, zone);
             case "custom" -> {
                 if (from == null || to == null) {
@@ -96,13 +99,16 @@ public class StatsService {
                 }
                 yield new StatsWindow(p, start, end, zone);
             }
-            default -> throw ProblemException.badRequest(
-                    "Unknown period '" + period + "': use day, week, month, year, all or custom");
+            default ->
+                throw ProblemException.badRequest(
+                        "Unknown period '" + period + "': use day, week, month, year, all or custom");
         };
     }
 
     public TopList top(UserView user, Kind kind, StatsWindow window, int limit) {
-        return new TopList(kind.name().toLowerCase(Locale.ROOT), Views.Window.of(window),
+        return new TopList(
+                kind.name().toLowerCase(Locale.ROOT),
+                Views.Window.of(window),
                 stats.top(user.tables(), user.userId(), kind, window, limit));
     }
 
@@ -110,10 +116,15 @@ public class StatsService {
         ReadModelTables t = user.tables();
         long[] totals = stats.totals(t, user.userId(), window);
         List<Artist> discovered = stats.discoveredArtists(t, user.userId(), window);
-        return new Summary(Views.Window.of(window), totals[0], totals[1], Views.minutes(totals[1]),
+        return new Summary(
+                Views.Window.of(window),
+                totals[0],
+                totals[1],
+                Views.minutes(totals[1]),
                 stats.distinct(t, user.userId(), Kind.TRACKS, window),
                 stats.distinct(t, user.userId(), Kind.ARTISTS, window),
-                stats.distinct(t, user.userId(), Kind.ALBUMS, window), discovered.size(),
+                stats.distinct(t, user.userId(), Kind.ALBUMS, window),
+                discovered.size(),
                 discovered.subList(0, Math.min(discovered.size(), 50)));
     }
 
@@ -131,8 +142,12 @@ public class StatsService {
 
     public Streaks streaks(UserView user, StatsWindow window) {
         List<LocalDate> days = stats.listeningDays(user.tables(), user.userId(), window);
-        return new Streaks(Views.Window.of(window), longestStreak(days), currentStreak(user),
-                stats.longestSession(user.tables(), user.userId(), window).orElse(null), days.size());
+        return new Streaks(
+                Views.Window.of(window),
+                longestStreak(days),
+                currentStreak(user),
+                stats.longestSession(user.tables(), user.userId(), window).orElse(null),
+                days.size());
     }
 
     /** The longest run of consecutive days; the earliest of equally long runs. */
@@ -176,7 +191,8 @@ public class StatsService {
                 expected = day.minusDays(1);
             }
             if (days.size() < page) {
-                return start == null ? new Streak(0, null, null)
+                return start == null
+                        ? new Streak(0, null, null)
                         : new Streak((int) (end.toEpochDay() - start.toEpochDay()) + 1, start, end);
             }
             until = expected;
@@ -185,28 +201,37 @@ public class StatsService {
 
     public YearInReview yearInReview(UserView user, int year) {
         if (year < EARLIEST_DATE.getYear() || year > LATEST_DATE.getYear()) {
-            throw ProblemException.invalidParameter("year", "year must be between " + EARLIEST_DATE.getYear() + " and "
-                    + LATEST_DATE.getYear() + ", not " + year);
+            throw ProblemException.invalidParameter(
+                    "year",
+                    "year must be between " + EARLIEST_DATE.getYear() + " and " + LATEST_DATE.getYear() + ", not "
+                            + year);
         }
-        StatsWindow window = new StatsWindow("year", LocalDate.of(year, 1, 1), LocalDate.of(year, 12, 31),
-                user.zone());
+        StatsWindow window = new StatsWindow("year", LocalDate.of(year, 1, 1), LocalDate.of(year, 12, 31), user.zone());
         ReadModelTables t = user.tables();
         List<TimelineBucket> months = stats.timeline(t, user.userId(), window, "month");
         MonthTotal topMonth = months.stream()
                 .max(java.util.Comparator.comparingLong(TimelineBucket::plays)
                         .thenComparingLong(TimelineBucket::ms)
                         .thenComparing(TimelineBucket::start, java.util.Comparator.reverseOrder()))
-                .map(b -> new MonthTotal(b.start().toString().substring(0, 7), b.plays(), b.ms())).orElse(null);
+                .map(b -> new MonthTotal(b.start().toString().substring(0, 7), b.plays(), b.ms()))
+                .orElse(null);
         List<TimelineBucket> days = stats.timeline(t, user.userId(), window, "day");
         DayTotal busiest = days.stream()
                 .max(java.util.Comparator.comparingLong(TimelineBucket::plays)
                         .thenComparingLong(TimelineBucket::ms)
                         .thenComparing(TimelineBucket::start, java.util.Comparator.reverseOrder()))
-                .map(b -> new DayTotal(b.start(), b.plays(), b.ms())).orElse(null);
+                .map(b -> new DayTotal(b.start(), b.plays(), b.ms()))
+                .orElse(null);
         List<TopItem> tracks = stats.top(t, user.userId(), Kind.TRACKS, window, 5);
-        return new YearInReview(year, summary(user, window), tracks,
-                stats.top(t, user.userId(), Kind.ARTISTS, window, 5), stats.top(t, user.userId(), Kind.ALBUMS, window, 5),
-                topMonth, busiest, stats.peakHour(t, user.userId(), window).orElse(null),
+        return new YearInReview(
+                year,
+                summary(user, window),
+                tracks,
+                stats.top(t, user.userId(), Kind.ARTISTS, window, 5),
+                stats.top(t, user.userId(), Kind.ALBUMS, window, 5),
+                topMonth,
+                busiest,
+                stats.peakHour(t, user.userId(), window).orElse(null),
                 longestStreak(days.stream().map(TimelineBucket::start).toList()),
                 stats.longestSession(t, user.userId(), window).orElse(null));
     }
@@ -238,8 +263,9 @@ public class StatsService {
             throw ProblemException.invalidParameter(name, name + " '" + value + "' is not a date (yyyy-MM-dd)");
         }
         if (date.isBefore(EARLIEST_DATE) || date.isAfter(LATEST_DATE)) {
-            throw ProblemException.invalidParameter(name, name + " " + value + " is out of range: dates go from " + EARLIEST_DATE
-                    + " to " + LATEST_DATE);
+            throw ProblemException.invalidParameter(
+                    name,
+                    name + " " + value + " is out of range: dates go from " + EARLIEST_DATE + " to " + LATEST_DATE);
         }
         return date;
     }

@@ -10,7 +10,6 @@ import jakarta.transaction.Transactional;
 
 import org.jboss.logging.Logger;
 
-import io.audiospective.support.rest.ProblemException;
 import io.audiospective.api.Views.ArchiveStatus;
 import io.audiospective.api.Views.Me;
 import io.audiospective.api.config.ApiConfig;
@@ -19,6 +18,7 @@ import io.audiospective.api.repository.ErasedMembers;
 import io.audiospective.api.repository.StatsRepository;
 import io.audiospective.model.ArchiveOutcome;
 import io.audiospective.model.UserEvent;
+import io.audiospective.support.rest.ProblemException;
 
 /** Members as api-service knows them from {@code users} and {@code archive.outcomes}. */
 @ApplicationScoped
@@ -49,12 +49,15 @@ public class UserService {
     public void apply(UserEvent event) {
         String user = event.userId();
         Optional<Applied> last = db.queryOne(
-                "SELECT last_event_at, last_event_sequence FROM user_status WHERE user_id = ? FOR UPDATE",
-                rs -> new Applied(rs.getObject("last_event_sequence", Long.class), Db.instant(rs, "last_event_at")),
-                user).or(() -> erased.deletion(user).map(deletion -> new Applied(deletion.sequence(), deletion.at())));
+                        "SELECT last_event_at, last_event_sequence FROM user_status WHERE user_id = ? FOR UPDATE",
+                        rs -> new Applied(
+                                rs.getObject("last_event_sequence", Long.class), Db.instant(rs, "last_event_at")),
+                        user)
+                .or(() -> erased.deletion(user).map(deletion -> new Applied(deletion.sequence(), deletion.at())));
         if (last.isPresent() && !event.isAfter(last.get().sequence(), last.get().at())) {
-            LOG.debugf("Ignoring %s of %s (sequence %s): already at %s", event.type(), user, event.sequence(),
-                    last.get().sequence());
+            LOG.debugf(
+                    "Ignoring %s of %s (sequence %s): already at %s",
+                    event.type(), user, event.sequence(), last.get().sequence());
             return;
         }
         switch (event.type()) {
@@ -64,7 +67,9 @@ public class UserService {
                 // Other consumers (outcomes, plays) may have created the user's rows first, without a registration:
                 // what counts is whether a registration was applied before.
                 boolean firstRegistration = db.queryOne(
-                        "SELECT 1 FROM user_status WHERE user_id = ? AND registered_at IS NOT NULL", rs -> true, user)
+                                "SELECT 1 FROM user_status WHERE user_id = ? AND registered_at IS NOT NULL",
+                                rs -> true,
+                                user)
                         .isEmpty();
                 db.update("""
                         INSERT INTO user_status (user_id, display_name, state, registered_at, authorized_at, last_event_at)
@@ -99,11 +104,11 @@ public class UserService {
         db.update("UPDATE user_status SET last_event_sequence = ? WHERE user_id = ?", event.sequence(), user);
     }
 
-    private record Applied(Long sequence, Instant at) {
-    }
+    private record Applied(Long sequence, Instant at) {}
 
     private void upsertState(UserEvent event, String state, boolean authorized) {
-        db.update("""
+        db.update(
+                """
                 INSERT INTO user_status (user_id, display_name, state, authorized_at, last_event_at)
                 VALUES (?, ?, coalesce(?, 'ACTIVE'), ?, ?)
                 ON CONFLICT (user_id) DO UPDATE SET
@@ -111,8 +116,13 @@ public class UserService {
                     state = coalesce(?, user_status.state),
                     authorized_at = coalesce(EXCLUDED.authorized_at, user_status.authorized_at),
                     last_event_at = EXCLUDED.last_event_at
-                """, event.userId(), event.displayName(), state, authorized ? event.occurredAt() : null,
-                event.occurredAt(), state);
+                """,
+                event.userId(),
+                event.displayName(),
+                state,
+                authorized ? event.occurredAt() : null,
+                event.occurredAt(),
+                state);
     }
 
     private boolean validZone(String zone) {
@@ -149,26 +159,49 @@ public class UserService {
                         GREATEST(user_status.last_successful_poll, EXCLUDED.last_successful_poll)
                     """, outcome.userId(), Instant.EPOCH, outcome.completedAt());
         } else {
-            db.update("UPDATE user_status SET last_poll_failure = ? WHERE user_id = ?",
-                    kind + (outcome.detail() == null ? "" : ": " + outcome.detail()), outcome.userId());
+            db.update(
+                    "UPDATE user_status SET last_poll_failure = ? WHERE user_id = ?",
+                    kind + (outcome.detail() == null ? "" : ": " + outcome.detail()),
+                    outcome.userId());
         }
     }
 
     /** The member's profile and archive status. */
     public Me me(String userId) {
         var tables = stats.active();
-        String zone = db.queryOne("SELECT time_zone FROM user_settings WHERE user_id = ?", rs -> rs.getString(1),
-                userId).orElse(config.defaultTimeZone());
+        String zone = db.queryOne(
+                        "SELECT time_zone FROM user_settings WHERE user_id = ?", rs -> rs.getString(1), userId)
+                .orElse(config.defaultTimeZone());
         long archived = stats.playsArchived(tables, userId);
-        return db.queryOne("SELECT * FROM user_status WHERE user_id = ?", rs -> {
-            String state = rs.getString("state");
-            Instant authorized = Db.instant(rs, "authorized_at");
-            LocalDate reconnectBy = authorized == null ? null
-                    : authorized.atOffset(ZoneOffset.UTC).plusMonths(config.reconnectAfterMonths()).toLocalDate();
-            return new Me(userId, rs.getString("display_name"), zone,
-                    new ArchiveStatus(state, Db.instant(rs, "registered_at"), archived,
-                            Db.instant(rs, "last_successful_poll"), reconnectBy, "NEEDS_REAUTH".equals(state)));
-        }, userId).orElseGet(() -> new Me(userId, null, zone,
-                new ArchiveStatus(erased.isErased(userId) ? "DELETED" : "UNKNOWN", null, archived, null, null, false)));
+        return db.queryOne(
+                        "SELECT * FROM user_status WHERE user_id = ?",
+                        rs -> {
+                            String state = rs.getString("state");
+                            Instant authorized = Db.instant(rs, "authorized_at");
+                            LocalDate reconnectBy = authorized == null
+                                    ? null
+                                    : authorized
+                                            .atOffset(ZoneOffset.UTC)
+                                            .plusMonths(config.reconnectAfterMonths())
+                                            .toLocalDate();
+                            return new Me(
+                                    userId,
+                                    rs.getString("display_name"),
+                                    zone,
+                                    new ArchiveStatus(
+                                            state,
+                                            Db.instant(rs, "registered_at"),
+                                            archived,
+                                            Db.instant(rs, "last_successful_poll"),
+                                            reconnectBy,
+                                            "NEEDS_REAUTH".equals(state)));
+                        },
+                        userId)
+                .orElseGet(() -> new Me(
+                        userId,
+                        null,
+                        zone,
+                        new ArchiveStatus(
+                                erased.isErased(userId) ? "DELETED" : "UNKNOWN", null, archived, null, null, false)));
     }
 }

@@ -41,7 +41,9 @@ class FirstImportFoldBenchmark {
     void benchmark() {
         String run = UUID.randomUUID().toString().substring(0, 8);
         List<PlayEvent> complete = plays("first-" + run);
-        List<PlayEvent> provisional = complete.stream().map(io.audiospective.api.Histories::asFileNamesIt).toList();
+        List<PlayEvent> provisional = complete.stream()
+                .map(io.audiospective.api.Histories::asFileNamesIt)
+                .toList();
         if (Boolean.getBoolean("fold.interleaved")) {
             // as a live import meets it: the catalogue completion publishes described tracks' plays again while the
             // file's plays still arrive, about one complete play for every twenty new ones
@@ -58,13 +60,17 @@ class FirstImportFoldBenchmark {
         }
         double provisionalRate = fold(provisional);
         // the completion publishes a described track's plays together, tracks one after another
-        double completionRate = fold(complete.stream().sorted(java.util.Comparator.comparing(
-                (PlayEvent p) -> p.track().id()).thenComparing(PlayEvent::playedAt)).toList());
+        double completionRate = fold(complete.stream()
+                .sorted(java.util.Comparator.comparing(
+                                (PlayEvent p) -> p.track().id())
+                        .thenComparing(PlayEvent::playedAt))
+                .toList());
         double referenceRate = fold(plays("ref-" + run));
-        System.out.printf("FIRST IMPORT FOLD BENCHMARK: one member, %,d imported plays over ten years, %,d tracks;"
-                + " batches of %d: provisional %,.0f plays/s, completion of the same plays %,.0f plays/s;"
-                + " the same plays complete from the start %,.0f plays/s%n", PLAYS, TRACKS, BATCH, provisionalRate,
-                completionRate, referenceRate);
+        System.out.printf(
+                "FIRST IMPORT FOLD BENCHMARK: one member, %,d imported plays over ten years, %,d tracks;"
+                        + " batches of %d: provisional %,.0f plays/s, completion of the same plays %,.0f plays/s;"
+                        + " the same plays complete from the start %,.0f plays/s%n",
+                PLAYS, TRACKS, BATCH, provisionalRate, completionRate, referenceRate);
     }
 
     private double fold(List<PlayEvent> plays) {
@@ -81,12 +87,15 @@ class FirstImportFoldBenchmark {
         long step = 10L * 365 * 24 * 3600 / PLAYS;
         for (int i = 0; i < PLAYS; i++) {
             int t = i < TRACKS ? i : (int) ((i * 7919L) % TRACKS);
-            TrackRef track = new TrackRef("fi" + t, "Track " + t, 200_000, null,
+            TrackRef track = new TrackRef(
+                    "fi" + t,
+                    "Track " + t,
+                    200_000,
+                    null,
                     new AlbumRef("fial" + t / 8, "Album " + t / 8, "2021", null),
                     List.of(new ArtistRef("fiar" + t / 10, "Artist " + t / 10)));
             plays.add(new PlayEvent(1, user, at.plusSeconds(step * i), track, 180_000, PlaySource.IMPORT, "imp"));
         }
         return plays;
     }
-
 }

@@ -61,7 +61,8 @@ class ReadModelFoldBenchmark {
         try (KafkaCompanion kafka = new KafkaCompanion(bootstrapServers)) {
             kafka.produce(String.class, byte[].class).fromRecords(records).awaitCompletion(Duration.ofMinutes(5));
         }
-        await().atMost(Duration.ofMinutes(30)).pollInterval(Duration.ofMillis(200))
+        await().atMost(Duration.ofMinutes(30))
+                .pollInterval(Duration.ofMillis(200))
                 .until(() -> count(run + "-%") == records.size());
         double batched = records.size() / ((System.nanoTime() - started) / 1e9);
 
@@ -70,9 +71,10 @@ class ReadModelFoldBenchmark {
         single.forEach(play -> readModel.applyLive(List.of(play)));
         double oneByOne = ONE_BY_ONE / ((System.nanoTime() - singleStarted) / 1e9);
 
-        System.out.printf("READ MODEL BENCHMARK: %,d plays through Kafka folded at %,.0f plays/s (a polled batch per"
-                + " transaction); %,d plays one per transaction: %,.0f plays/s%n", records.size(), batched,
-                ONE_BY_ONE, oneByOne);
+        System.out.printf(
+                "READ MODEL BENCHMARK: %,d plays through Kafka folded at %,.0f plays/s (a polled batch per"
+                        + " transaction); %,d plays one per transaction: %,.0f plays/s%n",
+                records.size(), batched, ONE_BY_ONE, oneByOne);
     }
 
     private long count(String pattern) {
@@ -85,7 +87,11 @@ class ReadModelFoldBenchmark {
         Instant at = Instant.parse("2026-03-01T08:00:00Z");
         for (int i = 0; i < count; i++) {
             String id = "fb" + (i * 7919 % 3000);
-            TrackRef track = new TrackRef(id, "Track " + id, 200_000, null,
+            TrackRef track = new TrackRef(
+                    id,
+                    "Track " + id,
+                    200_000,
+                    null,
                     new AlbumRef("fbal" + (i * 7919 % 3000) % 900, "Album", "2021", null),
                     List.of(new ArtistRef("fbar" + (i * 7919 % 3000) % 500, "Artist")));
             plays.add(PlayEvent.polled(user, at.plusSeconds(210L * i), track));

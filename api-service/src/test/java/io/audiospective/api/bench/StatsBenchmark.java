@@ -63,56 +63,111 @@ class StatsBenchmark {
         });
         readModel.rebuildUser(user);
         db.update("ANALYZE");
-        System.out.printf(Locale.ROOT, "%nLoaded %,d plays (2021-2025) and built rollups in %.1f s%n", PLAYS,
+        System.out.printf(
+                Locale.ROOT,
+                "%nLoaded %,d plays (2021-2025) and built rollups in %.1f s%n",
+                PLAYS,
                 (System.nanoTime() - loadStart) / 1e9);
 
         UserView view = stats.user(user);
         ZoneId zoneId = ZoneId.of(zone);
-        record Window(String name, StatsWindow window, String filter, int raw) {
-        }
+        record Window(String name, StatsWindow window, String filter, int raw) {}
         List<Window> windows = List.of(
                 new Window("all time", new StatsWindow("all", null, null, zoneId), "", 5),
-                new Window("year 2024", new StatsWindow("year", LocalDate.of(2024, 1, 1), LocalDate.of(2024, 12, 31),
-                        zoneId), filter(zoneId, LocalDate.of(2024, 1, 1), LocalDate.of(2025, 1, 1)), 10),
-                new Window("month 2024-06", new StatsWindow("month", LocalDate.of(2024, 6, 1),
-                        LocalDate.of(2024, 6, 30), zoneId),
-                        filter(zoneId, LocalDate.of(2024, 6, 1), LocalDate.of(2024, 7, 1)), 20),
-                new Window("custom 90 days", new StatsWindow("custom", LocalDate.of(2024, 3, 15),
-                        LocalDate.of(2024, 6, 12), zoneId),
-                        filter(zoneId, LocalDate.of(2024, 3, 15), LocalDate.of(2024, 6, 13)), 20));
+                new Window(
+                        "year 2024",
+                        new StatsWindow("year", LocalDate.of(2024, 1, 1), LocalDate.of(2024, 12, 31), zoneId),
+                        filter(zoneId, LocalDate.of(2024, 1, 1), LocalDate.of(2025, 1, 1)),
+                        10),
+                new Window(
+                        "month 2024-06",
+                        new StatsWindow("month", LocalDate.of(2024, 6, 1), LocalDate.of(2024, 6, 30), zoneId),
+                        filter(zoneId, LocalDate.of(2024, 6, 1), LocalDate.of(2024, 7, 1)),
+                        20),
+                new Window(
+                        "custom 90 days",
+                        new StatsWindow("custom", LocalDate.of(2024, 3, 15), LocalDate.of(2024, 6, 12), zoneId),
+                        filter(zoneId, LocalDate.of(2024, 3, 15), LocalDate.of(2024, 6, 13)),
+                        20));
 
         List<String> rows = new ArrayList<>();
         for (Window w : windows) {
             StatsWindow window = w.window();
             String f = w.filter();
             rows.add(measure("top tracks, " + w.name(), 100, () -> stats.top(view, Kind.TRACKS, window, 10)));
-            rows.add(measure("  raw GROUP BY", w.raw(), () -> db.query("SELECT track_id, count(*), sum(ms_played)"
-                    + " FROM plays WHERE user_id = ?" + f + " GROUP BY 1 ORDER BY 2 DESC, 3 DESC, 1 LIMIT 10",
-                    rs -> rs.getString(1), user)));
+            rows.add(measure(
+                    "  raw GROUP BY",
+                    w.raw(),
+                    () -> db.query(
+                            "SELECT track_id, count(*), sum(ms_played)" + " FROM plays WHERE user_id = ?" + f
+                                    + " GROUP BY 1 ORDER BY 2 DESC, 3 DESC, 1 LIMIT 10",
+                            rs -> rs.getString(1),
+                            user)));
             rows.add(measure("top artists, " + w.name(), 100, () -> stats.top(view, Kind.ARTISTS, window, 10)));
-            rows.add(measure("  raw GROUP BY", w.raw(), () -> db.query("SELECT a, count(*), sum(ms_played)"
-                    + " FROM plays, unnest(artist_ids) a WHERE user_id = ?" + f
-                    + " GROUP BY 1 ORDER BY 2 DESC, 3 DESC, 1 LIMIT 10", rs -> rs.getString(1), user)));
+            rows.add(measure(
+                    "  raw GROUP BY",
+                    w.raw(),
+                    () -> db.query(
+                            "SELECT a, count(*), sum(ms_played)"
+                                    + " FROM plays, unnest(artist_ids) a WHERE user_id = ?" + f
+                                    + " GROUP BY 1 ORDER BY 2 DESC, 3 DESC, 1 LIMIT 10",
+                            rs -> rs.getString(1),
+                            user)));
             rows.add(measure("top albums, " + w.name(), 100, () -> stats.top(view, Kind.ALBUMS, window, 10)));
-            rows.add(measure("  raw GROUP BY", w.raw(), () -> db.query("SELECT album_id, count(*), sum(ms_played)"
-                    + " FROM plays WHERE user_id = ?" + f + " GROUP BY 1 ORDER BY 2 DESC, 3 DESC, 1 LIMIT 10",
-                    rs -> rs.getString(1), user)));
+            rows.add(measure(
+                    "  raw GROUP BY",
+                    w.raw(),
+                    () -> db.query(
+                            "SELECT album_id, count(*), sum(ms_played)" + " FROM plays WHERE user_id = ?" + f
+                                    + " GROUP BY 1 ORDER BY 2 DESC, 3 DESC, 1 LIMIT 10",
+                            rs -> rs.getString(1),
+                            user)));
             rows.add(measure("summary, " + w.name(), 100, () -> stats.summary(view, window)));
-            rows.add(measure("  raw GROUP BY", w.raw(), () -> db.query("SELECT count(*), sum(ms_played),"
-                    + " count(DISTINCT track_id), count(DISTINCT album_id), (SELECT count(DISTINCT a)"
-                    + " FROM plays p, unnest(p.artist_ids) a WHERE p.user_id = ?" + f + ") FROM plays WHERE user_id = ?"
-                    + f, rs -> rs.getLong(1), user, user)));
+            rows.add(measure(
+                    "  raw GROUP BY",
+                    w.raw(),
+                    () -> db.query(
+                            "SELECT count(*), sum(ms_played),"
+                                    + " count(DISTINCT track_id), count(DISTINCT album_id), (SELECT count(DISTINCT a)"
+                                    + " FROM plays p, unnest(p.artist_ids) a WHERE p.user_id = ?" + f
+                                    + ") FROM plays WHERE user_id = ?"
+                                    + f,
+                            rs -> rs.getLong(1),
+                            user,
+                            user)));
             rows.add(measure("clock, " + w.name(), 100, () -> stats.clock(view, window)));
-            rows.add(measure("  raw GROUP BY", w.raw(), () -> db.query("SELECT EXTRACT(ISODOW FROM played_at AT TIME"
-                    + " ZONE ?), EXTRACT(HOUR FROM played_at AT TIME ZONE ?), count(*), sum(ms_played) FROM plays"
-                    + " WHERE user_id = ?" + f + " GROUP BY 1, 2", rs -> rs.getLong(3), zone, zone, user)));
+            rows.add(measure(
+                    "  raw GROUP BY",
+                    w.raw(),
+                    () -> db.query(
+                            "SELECT EXTRACT(ISODOW FROM played_at AT TIME"
+                                    + " ZONE ?), EXTRACT(HOUR FROM played_at AT TIME ZONE ?), count(*), sum(ms_played) FROM plays"
+                                    + " WHERE user_id = ?" + f + " GROUP BY 1, 2",
+                            rs -> rs.getLong(3),
+                            zone,
+                            zone,
+                            user)));
             rows.add(measure("timeline (day), " + w.name(), 100, () -> stats.timeline(view, window, "day")));
-            rows.add(measure("  raw GROUP BY", w.raw(), () -> db.query("SELECT (played_at AT TIME ZONE ?)::date,"
-                    + " count(*), sum(ms_played) FROM plays WHERE user_id = ?" + f + " GROUP BY 1 ORDER BY 1",
-                    rs -> rs.getLong(2), zone, user)));
+            rows.add(measure(
+                    "  raw GROUP BY",
+                    w.raw(),
+                    () -> db.query(
+                            "SELECT (played_at AT TIME ZONE ?)::date,"
+                                    + " count(*), sum(ms_played) FROM plays WHERE user_id = ?" + f
+                                    + " GROUP BY 1 ORDER BY 1",
+                            rs -> rs.getLong(2),
+                            zone,
+                            user)));
             rows.add(measure("streaks, " + w.name(), 100, () -> stats.streaks(view, window)));
-            rows.add(measure("  raw GROUP BY", w.raw(), () -> db.query("SELECT DISTINCT (played_at AT TIME ZONE ?)::date"
-                    + " FROM plays WHERE user_id = ?" + f + " ORDER BY 1", rs -> rs.getObject(1), zone, user)));
+            rows.add(measure(
+                    "  raw GROUP BY",
+                    w.raw(),
+                    () -> db.query(
+                            "SELECT DISTINCT (played_at AT TIME ZONE ?)::date" + " FROM plays WHERE user_id = ?" + f
+                                    + " ORDER BY 1",
+                            rs -> rs.getObject(1),
+                            zone,
+                            user)));
         }
         System.out.println();
         System.out.printf(Locale.ROOT, "%-32s %6s %10s %10s%n", "query (500k plays)", "runs", "p50 ms", "p99 ms");

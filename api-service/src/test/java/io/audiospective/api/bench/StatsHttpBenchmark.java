@@ -78,8 +78,10 @@ class StatsHttpBenchmark {
         readModel.rebuildUser(user);
         db.update("ANALYZE");
         String token = tokens.user(user);
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
 
         List<String> rows = new ArrayList<>();
         rows.add(rate(client, "/q/health/live", null));
@@ -90,17 +92,26 @@ class StatsHttpBenchmark {
 
         List<Double> topTimes = new ArrayList<>();
         List<Double> summaryTimes = new ArrayList<>();
-        TrackRef track = new TrackRef("bt-new", "New", 200_000, null, new AlbumRef("bal-new", "Album", "2020", null),
+        TrackRef track = new TrackRef(
+                "bt-new",
+                "New",
+                200_000,
+                null,
+                new AlbumRef("bal-new", "Album", "2020", null),
                 List.of(new ArtistRef("bar-new", "Artist")));
         for (int i = 0; i < 50; i++) {
-            readModel.applyLive(List.of(PlayEvent.polled(user, Instant.parse("2026-01-01T00:00:00Z").plusSeconds(i * 600L),
-                    track)));
+            readModel.applyLive(List.of(
+                    PlayEvent.polled(user, Instant.parse("2026-01-01T00:00:00Z").plusSeconds(i * 600L), track)));
             topTimes.add(time(client, "/api/v1/me/stats/top/tracks?period=year&date=2024-06-01", token));
             summaryTimes.add(time(client, "/api/v1/me/stats/summary?period=year&date=2024-06-01", token));
         }
         System.out.println();
-        System.out.printf(Locale.ROOT, "STATS HTTP BENCHMARK: %,d plays, %d connections, %,d requests per row%n",
-                PLAYS, CONNECTIONS, REQUESTS);
+        System.out.printf(
+                Locale.ROOT,
+                "STATS HTTP BENCHMARK: %,d plays, %d connections, %,d requests per row%n",
+                PLAYS,
+                CONNECTIONS,
+                REQUESTS);
         rows.forEach(System.out::println);
         System.out.println(percentiles("first read after a new play, top tracks year 2024", topTimes));
         System.out.println(percentiles("first read after a new play, summary year 2024", summaryTimes));
@@ -144,7 +155,8 @@ class StatsHttpBenchmark {
     }
 
     private HttpRequest request(String path, String token) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base.toString().replaceAll("/$", "") + path))
+        HttpRequest.Builder builder = HttpRequest.newBuilder(
+                        URI.create(base.toString().replaceAll("/$", "") + path))
                 .timeout(Duration.ofSeconds(30));
         if (token != null) {
             builder.header("Authorization", "Bearer " + token);

@@ -28,7 +28,9 @@ class StatsSpansTest {
                     covered.merge(d, 1, Integer::sum);
                 }
             });
-            assertThat(covered).as("%s..%s", from, end).hasSize((int) (end.toEpochDay() - from.toEpochDay()))
+            assertThat(covered)
+                    .as("%s..%s", from, end)
+                    .hasSize((int) (end.toEpochDay() - from.toEpochDay()))
                     .allSatisfy((day, count) -> assertThat(count).isEqualTo(1))
                     .allSatisfy((day, count) -> assertThat(day).isBetween(from, end.minusDays(1)));
             // months and years are whole; fewer than a month of days at each edge, fewer than a year of months

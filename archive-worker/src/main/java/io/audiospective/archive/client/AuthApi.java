@@ -21,7 +21,8 @@ interface AuthApi {
     @GET
     @Path(SpotifyAccessToken.USER_PATH)
     @Produces(MediaType.APPLICATION_JSON)
-    Response accessToken(@PathParam("userId") String userId,
+    Response accessToken(
+            @PathParam("userId") String userId,
             @QueryParam(SpotifyAccessToken.REJECTED_PARAMETER) String rejectedFingerprint,
             @HeaderParam("Authorization") String authorization);
 

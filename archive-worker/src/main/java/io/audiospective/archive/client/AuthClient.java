@@ -34,7 +34,11 @@ public class AuthClient {
      */
     @Timeout(value = 5, unit = ChronoUnit.SECONDS)
     @Retry(maxRetries = 2, delay = 200, jitter = 100, retryOn = TransientFailureException.class)
-    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 10, delayUnit = ChronoUnit.SECONDS,
+    @CircuitBreaker(
+            requestVolumeThreshold = 20,
+            failureRatio = 0.5,
+            delay = 10,
+            delayUnit = ChronoUnit.SECONDS,
             failOn = TransientFailureException.class)
     public SpotifyAccessToken accessToken(String userId, TokenFingerprint rejected) {
         Response response;
@@ -48,8 +52,9 @@ public class AuthClient {
                 case 200 -> response.readEntity(SpotifyAccessToken.class);
                 case 404 -> throw new PollFailedException(FailureKind.AUTH, null, "auth-service has no such member");
                 case 409 -> throw new PollFailedException(FailureKind.AUTH, null, "the user must sign in again");
-                case 401, 403 -> throw new PollFailedException(FailureKind.UNKNOWN, null,
-                        "auth-service refused this worker's service credential");
+                case 401, 403 ->
+                    throw new PollFailedException(
+                            FailureKind.UNKNOWN, null, "auth-service refused this worker's service credential");
                 default -> throw new TransientFailureException("auth-service answered " + response.getStatus());
             };
         }

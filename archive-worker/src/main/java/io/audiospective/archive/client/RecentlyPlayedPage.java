@@ -32,56 +32,76 @@ public record RecentlyPlayedPage(List<Item> items) {
     public List<PlayEvent> plays(String userId) {
         return items().stream()
                 .filter(item -> item.track() != null && item.track().id() != null && item.playedAt() != null)
-                .map(item -> PlayEvent.polled(userId, item.playedAt(), item.track().toRef()))
+                .map(item ->
+                        PlayEvent.polled(userId, item.playedAt(), item.track().toRef()))
                 .toList();
     }
 
     public Instant oldestPlayedAt() {
-        return items().stream().map(Item::playedAt).filter(Objects::nonNull).min(Comparator.naturalOrder())
+        return items().stream()
+                .map(Item::playedAt)
+                .filter(Objects::nonNull)
+                .min(Comparator.naturalOrder())
                 .orElse(null);
     }
 
     public Instant newestPlayedAt() {
-        return items().stream().map(Item::playedAt).filter(Objects::nonNull).max(Comparator.naturalOrder())
+        return items().stream()
+                .map(Item::playedAt)
+                .filter(Objects::nonNull)
+                .max(Comparator.naturalOrder())
                 .orElse(null);
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Item(Track track, @JsonProperty("played_at") Instant playedAt) {
-    }
+    public record Item(
+            Track track, @JsonProperty("played_at") Instant playedAt) {}
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Track(String id, String name, @JsonProperty("duration_ms") long durationMs,
-            @JsonProperty("external_ids") Map<String, String> externalIds, Album album, List<Artist> artists) {
+    public record Track(
+            String id,
+            String name,
+            @JsonProperty("duration_ms") long durationMs,
+            @JsonProperty("external_ids") Map<String, String> externalIds,
+            Album album,
+            List<Artist> artists) {
 
         TrackRef toRef() {
             String isrc = externalIds == null ? null : externalIds.get("isrc");
-            return new TrackRef(id, name, durationMs, isrc, album.toRef(),
+            return new TrackRef(
+                    id,
+                    name,
+                    durationMs,
+                    isrc,
+                    album.toRef(),
                     artists.stream().map(a -> new ArtistRef(a.id(), a.name())).toList());
         }
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     /** The answer of {@code GET /v1/tracks?ids=}: null for ids Spotify does not know. */
-    public record Tracks(List<Track> tracks) {
-    }
+    public record Tracks(List<Track> tracks) {}
 
-    public record Album(String id, String name, @JsonProperty("release_date") String releaseDate,
+    public record Album(
+            String id,
+            String name,
+            @JsonProperty("release_date") String releaseDate,
             List<Image> images) {
 
         AlbumRef toRef() {
-            String cover = images == null ? null : images.stream()
-                    .max(Comparator.comparing(i -> i.width() == null ? 0 : i.width()))
-                    .map(Image::url).orElse(null);
+            String cover = images == null
+                    ? null
+                    : images.stream()
+                            .max(Comparator.comparing(i -> i.width() == null ? 0 : i.width()))
+                            .map(Image::url)
+                            .orElse(null);
             return new AlbumRef(id, name, releaseDate, cover);
         }
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Artist(String id, String name) {
-    }
+    public record Artist(String id, String name) {}
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Image(String url, Integer width, Integer height) {
-    }
+    public record Image(String url, Integer width, Integer height) {}
 }

@@ -41,7 +41,11 @@ public class SpotifyClient {
 
     @Timeout(value = 10, unit = ChronoUnit.SECONDS)
     @Retry(maxRetries = 3, delay = 500, jitter = 250, retryOn = TransientFailureException.class)
-    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 15, delayUnit = ChronoUnit.SECONDS,
+    @CircuitBreaker(
+            requestVolumeThreshold = 20,
+            failureRatio = 0.5,
+            delay = 15,
+            delayUnit = ChronoUnit.SECONDS,
             failOn = TransientFailureException.class)
     @Bulkhead(16)
     public RecentlyPlayedPage recentlyPlayed(String accessToken) {
@@ -77,13 +81,22 @@ public class SpotifyClient {
      */
     @Timeout(value = 20, unit = ChronoUnit.SECONDS)
     @Retry(maxRetries = 2, delay = 500, jitter = 250, retryOn = TransientFailureException.class)
-    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 15, delayUnit = ChronoUnit.SECONDS,
+    @CircuitBreaker(
+            requestVolumeThreshold = 20,
+            failureRatio = 0.5,
+            delay = 15,
+            delayUnit = ChronoUnit.SECONDS,
             failOn = TransientFailureException.class)
     @Bulkhead(4)
     public List<ArtistDetails> artists(List<String> ids, String accessToken, boolean batchEndpoint) {
         if (batchEndpoint) {
-            return read(call("artists", () -> api.artists(String.join(",", ids), "Bearer " + accessToken)),
-                    ArtistDetails.Batch.class).artists().stream().filter(Objects::nonNull).toList();
+            return read(
+                            call("artists", () -> api.artists(String.join(",", ids), "Bearer " + accessToken)),
+                            ArtistDetails.Batch.class)
+                    .artists()
+                    .stream()
+                    .filter(Objects::nonNull)
+                    .toList();
         }
         List<ArtistDetails> details = new ArrayList<>();
         for (String id : ids) {
@@ -115,7 +128,8 @@ public class SpotifyClient {
             response.close();
             throw new ExpiredAccessTokenException();
         }
-        return java.util.Optional.of(read(response, RecentlyPlayedPage.Track.class).toRef());
+        return java.util.Optional.of(
+                read(response, RecentlyPlayedPage.Track.class).toRef());
     }
 
     /**
@@ -131,7 +145,8 @@ public class SpotifyClient {
             response.close();
             throw new ExpiredAccessTokenException();
         }
-        List<RecentlyPlayedPage.Track> found = read(response, RecentlyPlayedPage.Tracks.class).tracks();
+        List<RecentlyPlayedPage.Track> found =
+                read(response, RecentlyPlayedPage.Tracks.class).tracks();
         java.util.Map<String, io.audiospective.model.TrackRef> byId = new java.util.HashMap<>();
         // the answer lists the tracks in the order asked, null where an id is unknown
         for (int i = 0; i < ids.size() && i < found.size(); i++) {
@@ -173,7 +188,8 @@ public class SpotifyClient {
     /** Pauses every worker for the 429's Retry-After and says whether it was for the quota. */
     private RateLimitedException rateLimited(Response response) {
         Duration retryAfter = retryAfter(response);
-        boolean quotaExceeded = response.hasEntity() && response.readEntity(String.class).contains("QUOTA_EXCEEDED");
+        boolean quotaExceeded =
+                response.hasEntity() && response.readEntity(String.class).contains("QUOTA_EXCEEDED");
         budget.pause(retryAfter, quotaExceeded);
         return new RateLimitedException(retryAfter, quotaExceeded);
     }

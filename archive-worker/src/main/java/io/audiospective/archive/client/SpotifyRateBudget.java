@@ -23,6 +23,7 @@ public class SpotifyRateBudget {
     static final String PAUSE_KEY = "spotify:rate:pause-until";
     /** The end of the last quota pause: the pending pause is for the quota when it ends at that same instant. */
     static final String QUOTA_KEY = "spotify:rate:pause-quota";
+
     private static final String WINDOW_KEY = "spotify:rate:window:";
     private static final long WINDOW_MS = 30_000;
     /**
@@ -70,14 +71,20 @@ public class SpotifyRateBudget {
         while (true) {
             long now = clock.millis();
             long window = now / WINDOW_MS;
-            long answer = redis.execute("EVAL", ACQUIRE, "2", PAUSE_KEY, WINDOW_KEY + window,
-                    Long.toString(now), Long.toString(2 * WINDOW_MS)).toLong();
+            long answer = redis.execute(
+                            "EVAL",
+                            ACQUIRE,
+                            "2",
+                            PAUSE_KEY,
+                            WINDOW_KEY + window,
+                            Long.toString(now),
+                            Long.toString(2 * WINDOW_MS))
+                    .toLong();
             if (answer < 0) {
                 Duration pause = Duration.ofMillis(-answer);
                 if (pause.compareTo(maxWait) > 0) {
                     // whole seconds, rounded up: the scheduler must not come back before the pause is over
-                    throw new RateLimitedException(Duration.ofSeconds((pause.toMillis() + 999) / 1000),
-                            isQuotaPause());
+                    throw new RateLimitedException(Duration.ofSeconds((pause.toMillis() + 999) / 1000), isQuotaPause());
                 }
                 waits.increment();
                 Thread.sleep(pause.toMillis());

@@ -46,6 +46,7 @@ public class ImportArchiver {
     private static final String TRACK_URI = "spotify:track:";
     /** Reason of account-data entries whose names match no track of the catalogue. */
     public static final String NO_CATALOGUE_MATCH = "no catalogue match";
+
     private static final Duration MID_MINUTE = Duration.ofSeconds(30);
     private static final Duration SAME_PLAY = Duration.ofSeconds(10);
     private static final int PLACEMENT_TRIES = 5;
@@ -53,6 +54,7 @@ public class ImportArchiver {
     static final Instant SPOTIFY_LAUNCH = Instant.parse("2008-10-07T00:00:00Z");
     /** Clocks of the devices that wrote the history may run a little ahead. */
     static final Duration FUTURE_TOLERANCE = Duration.ofDays(1);
+
     static final long MAX_MS_PLAYED = Duration.ofHours(24).toMillis();
     private static final String UNKNOWN_ARTIST = "(unknown artist)";
     private static final String UNKNOWN_ALBUM = "(unknown album)";
@@ -75,21 +77,27 @@ public class ImportArchiver {
      */
     @Transactional
     public List<ImportProgress> archive(List<ImportChunk> chunks) {
-        List<ImportChunk> entries = chunks.stream().filter(chunk -> !chunk.undo()).toList();
+        List<ImportChunk> entries =
+                chunks.stream().filter(chunk -> !chunk.undo()).toList();
         List<ImportChunk> undos = chunks.stream().filter(ImportChunk::undo).toList();
         Map<String, List<ImportChunk>> byImport = new LinkedHashMap<>();
         if (!entries.isEmpty()) {
-            java.util.Set<String> undone = imports.undone(entries.stream().map(ImportChunk::importId).distinct()
-                    .toList());
+            java.util.Set<String> undone = imports.undone(
+                    entries.stream().map(ImportChunk::importId).distinct().toList());
             for (ImportChunk chunk : imports.claimChunks(entries)) {
                 if (!undone.contains(chunk.importId())) {
-                    byImport.computeIfAbsent(chunk.importId(), id -> new ArrayList<>()).add(chunk);
+                    byImport.computeIfAbsent(chunk.importId(), id -> new ArrayList<>())
+                            .add(chunk);
                 }
             }
         }
         // each user's merge lock, in one order for every replica: two batches never wait for each other in a cycle
-        java.util.stream.Stream.concat(byImport.values().stream().map(group -> group.get(0).userId()),
-                undos.stream().map(ImportChunk::userId)).distinct().sorted().forEach(imports::withoutJitLockingUser);
+        java.util.stream.Stream.concat(
+                        byImport.values().stream().map(group -> group.get(0).userId()),
+                        undos.stream().map(ImportChunk::userId))
+                .distinct()
+                .sorted()
+                .forEach(imports::withoutJitLockingUser);
         List<ImportProgress> reports = new ArrayList<>(byImport.size() + undos.size());
         byImport.values().forEach(group -> reports.add(archiveImported(group)));
         // after the chunks: an undo follows every chunk of its import on the topic, so it comes last in a batch too
@@ -110,19 +118,27 @@ public class ImportArchiver {
             for (ImportEntry entry : chunk.entries()) {
                 String trackId = trackId(entry.trackUri());
                 // checked again here, whoever produced the chunk: such a play would poison every consumer
-                if (entry.endedAt().isBefore(SPOTIFY_LAUNCH) || entry.endedAt().isAfter(latest)
+                if (entry.endedAt().isBefore(SPOTIFY_LAUNCH)
+                        || entry.endedAt().isAfter(latest)
                         || entry.msPlayed() > MAX_MS_PLAYED) {
                     failed++;
                 } else if (trackId != null) {
                     byId.add(new Entry(userId, entry.endedAt(), trackId, entry.msPlayed()));
                     if (hasText(entry.trackName())) {
-                        namedTracks.putIfAbsent(trackId, new NamedTrack(trackId, entry.trackName(),
-                                hasText(entry.artistName()) ? entry.artistName() : UNKNOWN_ARTIST,
-                                hasText(entry.albumName()) ? entry.albumName() : UNKNOWN_ALBUM));
+                        namedTracks.putIfAbsent(
+                                trackId,
+                                new NamedTrack(
+                                        trackId,
+                                        entry.trackName(),
+                                        hasText(entry.artistName()) ? entry.artistName() : UNKNOWN_ARTIST,
+                                        hasText(entry.albumName()) ? entry.albumName() : UNKNOWN_ALBUM));
                     }
                 } else if (entry.trackUri() == null && hasText(entry.trackName()) && hasText(entry.artistName())) {
-                    byName.add(new Named(entry.endedAt().truncatedTo(ChronoUnit.MINUTES), entry.trackName(),
-                            entry.artistName(), entry.msPlayed()));
+                    byName.add(new Named(
+                            entry.endedAt().truncatedTo(ChronoUnit.MINUTES),
+                            entry.trackName(),
+                            entry.artistName(),
+                            entry.msPlayed()));
                 } else {
                     failed++;
                 }
@@ -143,8 +159,12 @@ public class ImportArchiver {
             awaiting += named.awaitingCatalogue();
             without += named.withoutCatalogue();
         }
-        return imports.addCounts(importId, userId, Counts.of(chunks.size(), imported, duplicates,
-                merged.pendingAdded(), failed).withUnmatched(unmatched).withCatalogue(awaiting, without));
+        return imports.addCounts(
+                importId,
+                userId,
+                Counts.of(chunks.size(), imported, duplicates, merged.pendingAdded(), failed)
+                        .withUnmatched(unmatched)
+                        .withCatalogue(awaiting, without));
     }
 
     /**
@@ -157,7 +177,8 @@ public class ImportArchiver {
         List<Entry> kept = new ArrayList<>(sorted.size());
         Entry last = null;
         for (Entry entry : sorted) {
-            if (last != null && last.trackId().equals(entry.trackId())
+            if (last != null
+                    && last.trackId().equals(entry.trackId())
                     && !entry.playedAt().isAfter(last.playedAt().plus(SAME_PLAY))) {
                 continue;
             }
@@ -171,8 +192,8 @@ public class ImportArchiver {
      * @return the plays archived ({@code inserted}, and of those awaiting or without the catalogue) and the
      *         duplicates; unmatched entries are kept and added to {@code unmatched} by reason
      */
-    private NamedArchived archiveNamed(String importId, String userId, List<Named> entries,
-            Map<String, Long> unmatched) {
+    private NamedArchived archiveNamed(
+            String importId, String userId, List<Named> entries, Map<String, Long> unmatched) {
         List<NameMatch> matches = imports.matchNames(userId, entries);
         List<Named> notFound = new ArrayList<>();
         List<Entry> toInsert = new ArrayList<>();
@@ -188,8 +209,8 @@ public class ImportArchiver {
             } else {
                 // several plays ending in the same minute get distinct instants (1 ms apart) in the middle of it
                 int k = perMinute.merge(entry.minute(), 1, Integer::sum) - 1;
-                toInsert.add(new Entry(userId, entry.minute().plus(MID_MINUTE).plusMillis(k), match.trackId(),
-                        entry.msPlayed()));
+                toInsert.add(new Entry(
+                        userId, entry.minute().plus(MID_MINUTE).plusMillis(k), match.trackId(), entry.msPlayed()));
             }
         }
         long imported = 0;
@@ -202,7 +223,8 @@ public class ImportArchiver {
             without += merged.withoutCatalogue();
             long shift = 100L * round;
             // not inserted: the instant was taken by another play (try a little later) or the probe found the play
-            toInsert = toInsert.stream().filter(e -> !merged.insertedAt().contains(e.playedAt()))
+            toInsert = toInsert.stream()
+                    .filter(e -> !merged.insertedAt().contains(e.playedAt()))
                     .map(e -> new Entry(e.userId(), e.playedAt().plusMillis(shift), e.trackId(), e.msPlayed()))
                     .toList();
         }
@@ -215,8 +237,7 @@ public class ImportArchiver {
     }
 
     /** What {@link #archiveNamed} did: plays archived (of those, awaiting or without the catalogue), duplicates. */
-    private record NamedArchived(long inserted, long duplicates, long awaitingCatalogue, long withoutCatalogue) {
-    }
+    private record NamedArchived(long inserted, long duplicates, long awaitingCatalogue, long withoutCatalogue) {}
 
     /** Archives pending entries whose track the catalogue knows now; returns one report per import touched. */
     @Transactional
@@ -228,7 +249,10 @@ public class ImportArchiver {
         Map<String, List<Entry>> byImport = new TreeMap<>();
         Map<String, String> users = new HashMap<>();
         for (Object[] row : rows) {
-            Entry entry = new Entry((String) row[0], ImportRepository.toInstant(row[1]), (String) row[2],
+            Entry entry = new Entry(
+                    (String) row[0],
+                    ImportRepository.toInstant(row[1]),
+                    (String) row[2],
                     ((Number) row[3]).longValue());
             byImport.computeIfAbsent((String) row[4], k -> new ArrayList<>()).add(entry);
             users.put((String) row[4], entry.userId());
@@ -241,8 +265,10 @@ public class ImportArchiver {
             List<Entry> entries = group.getValue();
             imports.deletePending(entries);
             Merged merged = imports.merge(importId, users.get(importId), entries, false);
-            reports.add(imports.addCounts(importId, users.get(importId), Counts.of(0, merged.inserted(),
-                    entries.size() - merged.inserted(), -entries.size(), 0)));
+            reports.add(imports.addCounts(
+                    importId,
+                    users.get(importId),
+                    Counts.of(0, merged.inserted(), entries.size() - merged.inserted(), -entries.size(), 0)));
         }
         return reports;
     }
@@ -257,19 +283,22 @@ public class ImportArchiver {
     public List<ImportProgress> publishDescribed(int tracks, Duration settle) {
         List<Described> plays = imports.takeDescribed(tracks, settle);
         Map<String, List<Described>> byImport = new TreeMap<>();
-        plays.forEach(play -> byImport.computeIfAbsent(play.importId(), k -> new ArrayList<>()).add(play));
+        plays.forEach(play -> byImport.computeIfAbsent(play.importId(), k -> new ArrayList<>())
+                .add(play));
         List<ImportProgress> reports = new ArrayList<>();
         for (List<Described> group : byImport.values()) {
             String importId = group.get(0).importId();
             String userId = group.get(0).userId();
-            List<Entry> complete = group.stream().filter(play -> !play.unavailable())
-                    .map(play -> new Entry(userId, play.playedAt(), play.trackId(), play.msPlayed())).toList();
+            List<Entry> complete = group.stream()
+                    .filter(play -> !play.unavailable())
+                    .map(play -> new Entry(userId, play.playedAt(), play.trackId(), play.msPlayed()))
+                    .toList();
             if (!complete.isEmpty()) {
                 imports.republish(userId, importId, complete);
             }
             long unavailable = group.size() - complete.size();
-            reports.add(imports.addCounts(importId, userId,
-                    Counts.of(0, 0, 0, 0, 0).withCatalogue(-group.size(), unavailable)));
+            reports.add(imports.addCounts(
+                    importId, userId, Counts.of(0, 0, 0, 0, 0).withCatalogue(-group.size(), unavailable)));
         }
         return reports;
     }
@@ -293,7 +322,10 @@ public class ImportArchiver {
         Map<String, String> users = new HashMap<>();
         for (Object[] row : rows) {
             ids.add(((Number) row[0]).longValue());
-            Named entry = new Named(ImportRepository.toInstant(row[3]), (String) row[4], (String) row[5],
+            Named entry = new Named(
+                    ImportRepository.toInstant(row[3]),
+                    (String) row[4],
+                    (String) row[5],
                     ((Number) row[6]).longValue());
             byImport.computeIfAbsent((String) row[1], k -> new ArrayList<>()).add(entry);
             users.put((String) row[1], (String) row[2]);
@@ -305,9 +337,12 @@ public class ImportArchiver {
             Map<String, Long> unmatched = new TreeMap<>();
             NamedArchived named = archiveNamed(importId, users.get(importId), group.getValue(), unmatched);
             unmatched.merge(NO_CATALOGUE_MATCH, -(long) group.getValue().size(), Long::sum);
-            reports.add(imports.addCounts(importId, users.get(importId), Counts.of(0, named.inserted(),
-                    named.duplicates(), 0, 0).withUnmatched(unmatched)
-                    .withCatalogue(named.awaitingCatalogue(), named.withoutCatalogue())));
+            reports.add(imports.addCounts(
+                    importId,
+                    users.get(importId),
+                    Counts.of(0, named.inserted(), named.duplicates(), 0, 0)
+                            .withUnmatched(unmatched)
+                            .withCatalogue(named.awaitingCatalogue(), named.withoutCatalogue())));
         }
         return reports;
     }

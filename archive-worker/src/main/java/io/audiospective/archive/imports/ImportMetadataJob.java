@@ -19,9 +19,9 @@ import io.audiospective.archive.repository.CatalogueRepository;
 import io.audiospective.archive.service.AccessTokenCache;
 import io.audiospective.model.ImportProgress;
 import io.audiospective.model.TrackRef;
+import io.audiospective.support.BeforeSchemaMigrated;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
-import io.audiospective.support.BeforeSchemaMigrated;
 
 /**
  * Completes the catalogue for imports, at low priority: only while the shared rate budget has spare capacity, so live
@@ -49,6 +49,7 @@ public class ImportMetadataJob {
     private static final int DESCRIBED_TRACKS_PER_TRANSACTION = 500;
     /** A claimed track not looked up within this (the worker died) may be claimed again. */
     private static final Duration CLAIM_LEASE = Duration.ofMinutes(5);
+
     private static final int BATCH_ENDPOINT_IDS = 50;
 
     private final ImportRepository imports;
@@ -60,9 +61,15 @@ public class ImportMetadataJob {
     private final ImportProgressPublisher progress;
     private final ArchiveConfig config;
 
-    ImportMetadataJob(ImportRepository imports, ImportArchiver archiver, CatalogueRepository catalogue,
-            SpotifyClient spotify, SpotifyRateBudget budget, AccessTokenCache accessTokens,
-            ImportProgressPublisher progress, ArchiveConfig config) {
+    ImportMetadataJob(
+            ImportRepository imports,
+            ImportArchiver archiver,
+            CatalogueRepository catalogue,
+            SpotifyClient spotify,
+            SpotifyRateBudget budget,
+            AccessTokenCache accessTokens,
+            ImportProgressPublisher progress,
+            ArchiveConfig config) {
         this.imports = imports;
         this.archiver = archiver;
         this.catalogue = catalogue;
@@ -73,7 +80,9 @@ public class ImportMetadataJob {
         this.config = config;
     }
 
-    @Scheduled(every = "${audiospective.archive.import-metadata-interval:PT5S}", delayed = "3s",
+    @Scheduled(
+            every = "${audiospective.archive.import-metadata-interval:PT5S}",
+            delayed = "3s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = BeforeSchemaMigrated.class)
     void round() {
@@ -130,11 +139,15 @@ public class ImportMetadataJob {
         budget.acquire();
         Map<String, TrackRef> found;
         if (ids.size() == 1) {
-            found = spotify.track(ids.get(0), token).map(track -> Map.of(ids.get(0), track)).orElse(Map.of());
+            found = spotify.track(ids.get(0), token)
+                    .map(track -> Map.of(ids.get(0), track))
+                    .orElse(Map.of());
         } else {
             found = spotify.tracks(ids, token);
         }
-        List<TrackRef> described = found.entrySet().stream().map(e -> asId(e.getValue(), e.getKey())).toList();
+        List<TrackRef> described = found.entrySet().stream()
+                .map(e -> asId(e.getValue(), e.getKey()))
+                .toList();
         List<String> unknown = ids.stream().filter(id -> !found.containsKey(id)).toList();
         List<ImportProgress> reports = QuarkusTransaction.requiringNew().call(() -> {
             if (!described.isEmpty()) {
@@ -149,8 +162,8 @@ public class ImportMetadataJob {
 
     /** Tracks of entries whose file does not name them: looked up one by one, as before they can be archived. */
     private void describeUnnamedTracks() throws InterruptedException {
-        List<String> missing = QuarkusTransaction.requiringNew()
-                .call(() -> imports.missingTracks(UNNAMED_TRACKS_PER_ROUND));
+        List<String> missing =
+                QuarkusTransaction.requiringNew().call(() -> imports.missingTracks(UNNAMED_TRACKS_PER_ROUND));
         for (String trackId : missing) {
             if (!budget.hasSpareCapacity()) {
                 return;
@@ -176,7 +189,8 @@ public class ImportMetadataJob {
      * and the catalogue know it by the id of the file.
      */
     private static TrackRef asId(TrackRef track, String id) {
-        return track.id().equals(id) ? track
+        return track.id().equals(id)
+                ? track
                 : new TrackRef(id, track.name(), track.durationMs(), track.isrc(), track.album(), track.artists());
     }
 }

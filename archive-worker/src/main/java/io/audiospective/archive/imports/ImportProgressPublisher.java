@@ -33,7 +33,9 @@ public class ImportProgressPublisher {
         if (progress == null) {
             return;
         }
-        emitter.send(Message.of(progress).addMetadata(
-                OutgoingKafkaRecordMetadata.<String>builder().withKey(progress.userId()).build()));
+        emitter.send(Message.of(progress)
+                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
+                        .withKey(progress.userId())
+                        .build()));
     }
 }

@@ -2,7 +2,6 @@ package io.audiospective.archive.imports;
 
 import java.sql.Timestamp;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +42,9 @@ public class ImportRepository {
                 WHERE import_id IN (SELECT import_id FROM import_counts WHERE user_id = ?1)
                 """).setParameter(1, userId).executeUpdate();
         for (String table : List.of("import_pending", "import_unmatched", "import_counts")) {
-            entityManager.createNativeQuery("DELETE FROM " + table + " WHERE user_id = ?1").setParameter(1, userId)
+            entityManager
+                    .createNativeQuery("DELETE FROM " + table + " WHERE user_id = ?1")
+                    .setParameter(1, userId)
                     .executeUpdate();
         }
     }
@@ -54,18 +55,25 @@ public class ImportRepository {
         Map<String, ImportChunk> byKey = new LinkedHashMap<>();
         chunks.forEach(chunk -> byKey.putIfAbsent(chunk.importId() + "#" + chunk.sequence(), chunk));
         List<ImportChunk> distinct = List.copyOf(byKey.values());
-        List<Object[]> claimed = entityManager.createNativeQuery("""
+        List<Object[]> claimed = entityManager
+                .createNativeQuery("""
                 INSERT INTO import_chunks_done (import_id, sequence)
                 SELECT * FROM unnest(CAST(:importIds AS text[]), CAST(:sequences AS int[]))
                 ON CONFLICT DO NOTHING
                 RETURNING import_id, sequence
                 """)
-                .setParameter("importIds", distinct.stream().map(ImportChunk::importId).toArray(String[]::new))
-                .setParameter("sequences", distinct.stream().map(ImportChunk::sequence).toArray(Integer[]::new))
+                .setParameter(
+                        "importIds",
+                        distinct.stream().map(ImportChunk::importId).toArray(String[]::new))
+                .setParameter(
+                        "sequences",
+                        distinct.stream().map(ImportChunk::sequence).toArray(Integer[]::new))
                 .getResultList();
         java.util.Set<String> keys = new java.util.HashSet<>();
         claimed.forEach(row -> keys.add(row[0] + "#" + row[1]));
-        return distinct.stream().filter(chunk -> keys.contains(chunk.importId() + "#" + chunk.sequence())).toList();
+        return distinct.stream()
+                .filter(chunk -> keys.contains(chunk.importId() + "#" + chunk.sequence()))
+                .toList();
     }
 
     /**
@@ -82,14 +90,25 @@ public class ImportRepository {
      * would miss the other's new plays, so a play in both could be archived twice). Retries only try the lock, so nothing waits in a cycle.
      */
     public void withoutJitLockingUser(String userId) {
-        entityManager.createNativeQuery("""
+        entityManager
+                .createNativeQuery("""
                 SELECT set_config('jit', 'off', true) FROM (SELECT pg_advisory_xact_lock(:space, hashtext(:userId))) l
-                """).setParameter("space", UserArchiveLock.SPACE).setParameter("userId", userId).getSingleResult();
+                """)
+                .setParameter("space", UserArchiveLock.SPACE)
+                .setParameter("userId", userId)
+                .getSingleResult();
     }
 
     /** What {@link #merge} did with a list of entries. */
-    public record Merged(long repeated, long known, long inserted, long pendingAdded, long unknown,
-            long awaitingCatalogue, long withoutCatalogue, java.util.Set<java.time.Instant> insertedAt) {
+    public record Merged(
+            long repeated,
+            long known,
+            long inserted,
+            long pendingAdded,
+            long unknown,
+            long awaitingCatalogue,
+            long withoutCatalogue,
+            java.util.Set<java.time.Instant> insertedAt) {
 
         /**
          * Entries at the instant of an earlier entry of the list, entries with a known track that matched an archived
@@ -118,12 +137,14 @@ public class ImportRepository {
     @SuppressWarnings("unchecked")
     public Merged merge(String importId, String userId, List<Entry> listed, boolean minutePrecision) {
         java.util.Set<java.time.Instant> instants = new java.util.HashSet<>();
-        List<Entry> entries = listed.stream().filter(entry -> instants.add(entry.playedAt())).toList();
+        List<Entry> entries =
+                listed.stream().filter(entry -> instants.add(entry.playedAt())).toList();
         long repeated = listed.size() - entries.size();
         if (entries.isEmpty()) {
             return new Merged(repeated, 0, 0, 0, 0, 0, 0, java.util.Set.of());
         }
-        Object[] row = (Object[]) entityManager.createNativeQuery("""
+        Object[] row = (Object[]) entityManager
+                .createNativeQuery("""
                 WITH e AS (
                     -- played_at as epoch microseconds: exact, and much cheaper to bind and parse than timestamps
                     -- and each entry's track looked up once: known (merge, and how it is described) or not
@@ -206,7 +227,9 @@ public class ImportRepository {
                 .setParameter("minutePrecision", minutePrecision)
                 .setParameter("tolerance", MATCH_TOLERANCE)
                 .setParameter("wide", MINUTE_TOLERANCE)
-                .setParameter("playedAts", entries.stream().map(e -> micros(e.playedAt())).toArray(Long[]::new))
+                .setParameter(
+                        "playedAts",
+                        entries.stream().map(e -> micros(e.playedAt())).toArray(Long[]::new))
                 .setParameter("trackIds", entries.stream().map(Entry::trackId).toArray(String[]::new))
                 .setParameter("msPlayed", entries.stream().map(Entry::msPlayed).toArray(Long[]::new))
                 .getSingleResult();
@@ -215,27 +238,32 @@ public class ImportRepository {
         long pendingAdded = ((Number) row[2]).longValue();
         long inserted = ((Number) row[3]).longValue();
         if (((Number) row[4]).longValue() != inserted) {
-            throw new IllegalStateException("Import " + importId + ": " + inserted + " plays archived but "
-                    + row[4] + " published");
+            throw new IllegalStateException(
+                    "Import " + importId + ": " + inserted + " plays archived but " + row[4] + " published");
         }
         java.util.Set<java.time.Instant> insertedAt = new java.util.HashSet<>();
         if (row[5] != null) {
             for (String micros : ((String) row[5]).split(",")) {
-                insertedAt.add(java.time.Instant.EPOCH.plus(Long.parseLong(micros), java.time.temporal.ChronoUnit.MICROS));
+                insertedAt.add(
+                        java.time.Instant.EPOCH.plus(Long.parseLong(micros), java.time.temporal.ChronoUnit.MICROS));
             }
         }
-        return new Merged(repeated, known, inserted, pendingAdded, all - known, ((Number) row[6]).longValue(),
-                ((Number) row[7]).longValue(), insertedAt);
+        return new Merged(
+                repeated,
+                known,
+                inserted,
+                pendingAdded,
+                all - known,
+                ((Number) row[6]).longValue(),
+                ((Number) row[7]).longValue(),
+                insertedAt);
     }
-
 
     /** An account-data entry: names and the minute its stream ended in. */
-    public record Named(java.time.Instant minute, String trackName, String artistName, long msPlayed) {
-    }
+    public record Named(java.time.Instant minute, String trackName, String artistName, long msPlayed) {}
 
     /** For one {@link Named} entry: whether the user already has that play, else the catalogue's track, if any. */
-    public record NameMatch(boolean duplicate, String trackId) {
-    }
+    public record NameMatch(boolean duplicate, String trackId) {}
 
     /**
      * Matches account-data entries by name (keys from {@code import_name_key}: NFKC, case-folded, whitespace
@@ -248,7 +276,8 @@ public class ImportRepository {
         if (entries.isEmpty()) {
             return List.of();
         }
-        List<Object[]> rows = entityManager.createNativeQuery("""
+        List<Object[]> rows = entityManager
+                .createNativeQuery("""
                 WITH k AS (
                     SELECT ord, minute, import_name_key(track_name) AS tk, import_name_key(artist_name) AS ak
                     FROM unnest(CAST(:minutes AS timestamptz[]), CAST(:tracks AS text[]), CAST(:artists AS text[]))
@@ -269,12 +298,15 @@ public class ImportRepository {
                 """)
                 .setParameter("userId", userId)
                 .setParameter("tolerance", MATCH_TOLERANCE)
-                .setParameter("minutes", entries.stream().map(e -> Timestamp.from(e.minute()))
-                        .toArray(Timestamp[]::new))
+                .setParameter(
+                        "minutes",
+                        entries.stream().map(e -> Timestamp.from(e.minute())).toArray(Timestamp[]::new))
                 .setParameter("tracks", entries.stream().map(Named::trackName).toArray(String[]::new))
                 .setParameter("artists", entries.stream().map(Named::artistName).toArray(String[]::new))
                 .getResultList();
-        return rows.stream().map(r -> new NameMatch(Boolean.TRUE.equals(r[1]), (String) r[2])).toList();
+        return rows.stream()
+                .map(r -> new NameMatch(Boolean.TRUE.equals(r[1]), (String) r[2]))
+                .toList();
     }
 
     /** Keeps account-data entries that matched no track, with the reason. */
@@ -282,15 +314,19 @@ public class ImportRepository {
         if (entries.isEmpty()) {
             return;
         }
-        entityManager.createNativeQuery("""
+        entityManager
+                .createNativeQuery("""
                 INSERT INTO import_unmatched (import_id, user_id, ended_at, track_name, artist_name, ms_played, reason)
                 SELECT :importId, :userId, m, t, a, ms, :reason
                 FROM unnest(CAST(:minutes AS timestamptz[]), CAST(:tracks AS text[]), CAST(:artists AS text[]),
                             CAST(:msPlayed AS bigint[])) AS e(m, t, a, ms)
                 """)
-                .setParameter("importId", importId).setParameter("userId", userId).setParameter("reason", reason)
-                .setParameter("minutes", entries.stream().map(e -> Timestamp.from(e.minute()))
-                        .toArray(Timestamp[]::new))
+                .setParameter("importId", importId)
+                .setParameter("userId", userId)
+                .setParameter("reason", reason)
+                .setParameter(
+                        "minutes",
+                        entries.stream().map(e -> Timestamp.from(e.minute())).toArray(Timestamp[]::new))
                 .setParameter("tracks", entries.stream().map(Named::trackName).toArray(String[]::new))
                 .setParameter("artists", entries.stream().map(Named::artistName).toArray(String[]::new))
                 .setParameter("msPlayed", entries.stream().map(Named::msPlayed).toArray(Long[]::new))
@@ -308,7 +344,8 @@ public class ImportRepository {
      * @return how many tracks were compared; fewer than {@code tracks} when the cursor caught up (or was locked)
      */
     public int flagRetriable(int tracks, java.time.Duration settle, String reason) {
-        Number compared = (Number) entityManager.createNativeQuery("""
+        Number compared = (Number) entityManager
+                .createNativeQuery("""
                 WITH c AS MATERIALIZED (SELECT added_at, track_id FROM import_unmatched_cursor FOR UPDATE SKIP LOCKED),
                 batch AS MATERIALIZED (
                     -- the cursor as scalars: a row comparison with a parameter is an index condition, a join is not
@@ -344,7 +381,8 @@ public class ImportRepository {
      */
     @SuppressWarnings("unchecked")
     public List<Object[]> lockRetriable(int users, int limit) {
-        return entityManager.createNativeQuery("""
+        return entityManager
+                .createNativeQuery("""
                 WITH mine AS (
                     SELECT user_id FROM (SELECT DISTINCT user_id FROM import_unmatched WHERE retry) d
                     WHERE pg_try_advisory_xact_lock(:space, hashtext(user_id))
@@ -354,13 +392,18 @@ public class ImportRepository {
                 WHERE u.retry AND u.user_id IN (SELECT user_id FROM mine)
                 ORDER BY u.id LIMIT :limit
                 FOR UPDATE OF u SKIP LOCKED
-                """).setParameter("space", UserArchiveLock.SPACE).setParameter("users", users)
-                .setParameter("limit", limit).getResultList();
+                """)
+                .setParameter("space", UserArchiveLock.SPACE)
+                .setParameter("users", users)
+                .setParameter("limit", limit)
+                .getResultList();
     }
 
     public void deleteUnmatched(List<Long> ids) {
-        entityManager.createNativeQuery("DELETE FROM import_unmatched WHERE id = ANY(CAST(:ids AS bigint[]))")
-                .setParameter("ids", ids.toArray(Long[]::new)).executeUpdate();
+        entityManager
+                .createNativeQuery("DELETE FROM import_unmatched WHERE id = ANY(CAST(:ids AS bigint[]))")
+                .setParameter("ids", ids.toArray(Long[]::new))
+                .executeUpdate();
     }
 
     /**
@@ -369,16 +412,23 @@ public class ImportRepository {
      * @param awaitingCatalogue plays archived under the file's names that Spotify has still to describe
      * @param withoutCatalogue plays archived that keep the file's names because Spotify does not know their track
      */
-    public record Counts(int chunks, long imported, long duplicates, long pending, long failed,
-            Map<String, Long> unmatched, long awaitingCatalogue, long withoutCatalogue) {
+    public record Counts(
+            int chunks,
+            long imported,
+            long duplicates,
+            long pending,
+            long failed,
+            Map<String, Long> unmatched,
+            long awaitingCatalogue,
+            long withoutCatalogue) {
 
         public static Counts of(int chunks, long imported, long duplicates, long pending, long failed) {
             return new Counts(chunks, imported, duplicates, pending, failed, Map.of(), 0, 0);
         }
 
         public Counts withUnmatched(Map<String, Long> byReason) {
-            return new Counts(chunks, imported, duplicates, pending, failed, byReason, awaitingCatalogue,
-                    withoutCatalogue);
+            return new Counts(
+                    chunks, imported, duplicates, pending, failed, byReason, awaitingCatalogue, withoutCatalogue);
         }
 
         public Counts withCatalogue(long awaiting, long without) {
@@ -389,7 +439,8 @@ public class ImportRepository {
     /** Adds to an import's totals and returns them as the next progress report. */
     @SuppressWarnings("unchecked")
     public ImportProgress addCounts(String importId, String userId, Counts delta) {
-        Object[] row = (Object[]) entityManager.createNativeQuery("""
+        Object[] row = (Object[]) entityManager
+                .createNativeQuery("""
                 INSERT INTO import_counts AS c (import_id, user_id, version, chunks, imported, duplicates, pending, failed,
                                                 unmatched, awaiting_catalogue, without_catalogue)
                 VALUES (:importId, :userId, 1, :chunks, :imported, :duplicates, :pending, :failed,
@@ -407,30 +458,47 @@ public class ImportRepository {
                 RETURNING version, chunks, imported, duplicates, pending, failed, CAST(unmatched AS text),
                           awaiting_catalogue, without_catalogue, undone, removed
                 """)
-                .setParameter("importId", importId).setParameter("userId", userId)
-                .setParameter("chunks", delta.chunks()).setParameter("imported", delta.imported())
-                .setParameter("duplicates", delta.duplicates()).setParameter("pending", delta.pending())
-                .setParameter("failed", delta.failed()).setParameter("unmatched", json(delta.unmatched()))
-                .setParameter("awaiting", delta.awaitingCatalogue()).setParameter("without", delta.withoutCatalogue())
+                .setParameter("importId", importId)
+                .setParameter("userId", userId)
+                .setParameter("chunks", delta.chunks())
+                .setParameter("imported", delta.imported())
+                .setParameter("duplicates", delta.duplicates())
+                .setParameter("pending", delta.pending())
+                .setParameter("failed", delta.failed())
+                .setParameter("unmatched", json(delta.unmatched()))
+                .setParameter("awaiting", delta.awaitingCatalogue())
+                .setParameter("without", delta.withoutCatalogue())
                 .getSingleResult();
         return progress(importId, userId, row);
     }
 
     /** A report from a row of {@code import_counts} as {@link #addCounts} and {@link #undo} return it. */
     private static ImportProgress progress(String importId, String userId, Object[] row) {
-        return new ImportProgress(ImportProgress.CURRENT_VERSION, importId, userId, ((Number) row[0]).longValue(),
-                ((Number) row[1]).intValue(), ((Number) row[2]).longValue(), ((Number) row[3]).longValue(),
-                ((Number) row[4]).longValue(), ((Number) row[5]).longValue(), parseCounts((String) row[6]),
-                ((Number) row[7]).longValue(), ((Number) row[8]).longValue(), (Boolean) row[9],
+        return new ImportProgress(
+                ImportProgress.CURRENT_VERSION,
+                importId,
+                userId,
+                ((Number) row[0]).longValue(),
+                ((Number) row[1]).intValue(),
+                ((Number) row[2]).longValue(),
+                ((Number) row[3]).longValue(),
+                ((Number) row[4]).longValue(),
+                ((Number) row[5]).longValue(),
+                parseCounts((String) row[6]),
+                ((Number) row[7]).longValue(),
+                ((Number) row[8]).longValue(),
+                (Boolean) row[9],
                 ((Number) row[10]).longValue());
     }
 
     /** The imports among these that were undone: their chunks change nothing any more. */
     @SuppressWarnings("unchecked")
     public java.util.Set<String> undone(java.util.Collection<String> importIds) {
-        return new java.util.HashSet<>(entityManager.createNativeQuery(
-                "SELECT import_id FROM import_counts WHERE undone AND import_id = ANY(CAST(:ids AS text[]))")
-                .setParameter("ids", importIds.toArray(String[]::new)).getResultList());
+        return new java.util.HashSet<>(entityManager
+                .createNativeQuery(
+                        "SELECT import_id FROM import_counts WHERE undone AND import_id = ANY(CAST(:ids AS text[]))")
+                .setParameter("ids", importIds.toArray(String[]::new))
+                .getResultList());
     }
 
     /**
@@ -442,7 +510,8 @@ public class ImportRepository {
      * @return the import's totals after the undo
      */
     public ImportProgress undo(String importId, String userId) {
-        Object[] row = (Object[]) entityManager.createNativeQuery("""
+        Object[] row = (Object[]) entityManager
+                .createNativeQuery("""
                 WITH gone AS (
                     DELETE FROM play_events WHERE user_id = :userId AND import_id = :importId AND source = 'IMPORT'
                     RETURNING played_at, track_id, ms_played),
@@ -464,7 +533,9 @@ public class ImportRepository {
                 RETURNING version, chunks, imported, duplicates, pending, failed, CAST(unmatched AS text),
                           awaiting_catalogue, without_catalogue, undone, removed
                 """)
-                .setParameter("importId", importId).setParameter("userId", userId).setParameter("topic", Topics.PLAYS)
+                .setParameter("importId", importId)
+                .setParameter("userId", userId)
+                .setParameter("topic", Topics.PLAYS)
                 .getSingleResult();
         return progress(importId, userId, row);
     }
@@ -479,9 +550,8 @@ public class ImportRepository {
 
     static Map<String, Long> parseCounts(String json) {
         try {
-            return COUNTS.readValue(json, new com.fasterxml.jackson.core.type.TypeReference<java.util.TreeMap<String,
-                    Long>>() {
-            });
+            return COUNTS.readValue(
+                    json, new com.fasterxml.jackson.core.type.TypeReference<java.util.TreeMap<String, Long>>() {});
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -514,9 +584,13 @@ public class ImportRepository {
     }
 
     /** Archived plays of tracks described since they were archived, taken out of {@code import_pending}. */
-    public record Described(String userId, String importId, java.time.Instant playedAt, String trackId,
-            long msPlayed, boolean unavailable) {
-    }
+    public record Described(
+            String userId,
+            String importId,
+            java.time.Instant playedAt,
+            String trackId,
+            long msPlayed,
+            boolean unavailable) {}
 
     /**
      * Takes the archived plays waiting for the {@code tracks} tracks described longest ago ({@code
@@ -526,7 +600,8 @@ public class ImportRepository {
      */
     @SuppressWarnings("unchecked")
     public List<Described> takeDescribed(int tracks, java.time.Duration settle) {
-        List<Object[]> rows = entityManager.createNativeQuery("""
+        List<Object[]> rows = entityManager
+                .createNativeQuery("""
                 WITH q AS (SELECT track_id, described_at FROM catalogue_described ORDER BY described_at
                            LIMIT :tracks FOR UPDATE SKIP LOCKED),
                 taken AS (DELETE FROM import_pending p USING q WHERE p.track_id = q.track_id AND p.archived
@@ -537,10 +612,19 @@ public class ImportRepository {
                 SELECT t.user_id, t.import_id, CAST(extract(epoch FROM t.played_at) * 1000000 AS bigint), t.track_id,
                        t.ms_played, k.metadata = 'UNAVAILABLE'
                 FROM taken t JOIN tracks k ON k.id = t.track_id
-                """).setParameter("tracks", tracks).setParameter("settleMs", settle.toMillis()).getResultList();
-        return rows.stream().map(r -> new Described((String) r[0], (String) r[1],
-                java.time.Instant.EPOCH.plus(((Number) r[2]).longValue(), java.time.temporal.ChronoUnit.MICROS),
-                (String) r[3], ((Number) r[4]).longValue(), (Boolean) r[5])).toList();
+                """)
+                .setParameter("tracks", tracks)
+                .setParameter("settleMs", settle.toMillis())
+                .getResultList();
+        return rows.stream()
+                .map(r -> new Described(
+                        (String) r[0],
+                        (String) r[1],
+                        java.time.Instant.EPOCH.plus(((Number) r[2]).longValue(), java.time.temporal.ChronoUnit.MICROS),
+                        (String) r[3],
+                        ((Number) r[4]).longValue(),
+                        (Boolean) r[5]))
+                .toList();
     }
 
     /**
@@ -548,13 +632,18 @@ public class ImportRepository {
      * from the catalogue as it is then.
      */
     public void republish(String userId, String importId, List<Entry> plays) {
-        entityManager.createNativeQuery("""
+        entityManager
+                .createNativeQuery("""
                 INSERT INTO outbox (topic, message_key, import_id, played_ats, track_ids, ms_played, events)
                 VALUES (:topic, :userId, :importId, CAST(:playedAts AS bigint[]), CAST(:trackIds AS text[]),
                         CAST(:msPlayed AS bigint[]), :events)
                 """)
-                .setParameter("topic", Topics.PLAYS).setParameter("userId", userId).setParameter("importId", importId)
-                .setParameter("playedAts", plays.stream().map(e -> micros(e.playedAt())).toArray(Long[]::new))
+                .setParameter("topic", Topics.PLAYS)
+                .setParameter("userId", userId)
+                .setParameter("importId", importId)
+                .setParameter(
+                        "playedAts",
+                        plays.stream().map(e -> micros(e.playedAt())).toArray(Long[]::new))
                 .setParameter("trackIds", plays.stream().map(Entry::trackId).toArray(String[]::new))
                 .setParameter("msPlayed", plays.stream().map(Entry::msPlayed).toArray(Long[]::new))
                 .setParameter("events", plays.size())
@@ -562,14 +651,16 @@ public class ImportRepository {
     }
 
     public void deletePending(List<Entry> entries) {
-        entityManager.createNativeQuery("""
+        entityManager
+                .createNativeQuery("""
                 DELETE FROM import_pending p USING unnest(CAST(:userIds AS text[]), CAST(:playedAts AS timestamptz[]),
                     CAST(:trackIds AS text[])) AS e(u, a, t)
                 WHERE p.user_id = e.u AND p.played_at = e.a AND p.track_id = e.t
                 """)
                 .setParameter("userIds", entries.stream().map(Entry::userId).toArray(String[]::new))
-                .setParameter("playedAts", entries.stream().map(e -> Timestamp.from(e.playedAt()))
-                        .toArray(Timestamp[]::new))
+                .setParameter(
+                        "playedAts",
+                        entries.stream().map(e -> Timestamp.from(e.playedAt())).toArray(Timestamp[]::new))
                 .setParameter("trackIds", entries.stream().map(Entry::trackId).toArray(String[]::new))
                 .executeUpdate();
     }
@@ -580,12 +671,17 @@ public class ImportRepository {
      */
     @SuppressWarnings("unchecked")
     public List<ImportProgress> failTrack(String trackId) {
-        List<Object[]> rows = entityManager.createNativeQuery("""
+        List<Object[]> rows = entityManager
+                .createNativeQuery("""
                 SELECT import_id, min(user_id), count(*) FROM import_pending WHERE track_id = :trackId AND NOT archived
                 GROUP BY import_id
-                """).setParameter("trackId", trackId).getResultList();
-        entityManager.createNativeQuery("DELETE FROM import_pending WHERE track_id = :trackId AND NOT archived")
-                .setParameter("trackId", trackId).executeUpdate();
+                """)
+                .setParameter("trackId", trackId)
+                .getResultList();
+        entityManager
+                .createNativeQuery("DELETE FROM import_pending WHERE track_id = :trackId AND NOT archived")
+                .setParameter("trackId", trackId)
+                .executeUpdate();
         List<ImportProgress> reports = new ArrayList<>();
         for (Object[] row : rows) {
             long n = ((Number) row[2]).longValue();
@@ -611,6 +707,5 @@ public class ImportRepository {
         throw new IllegalStateException("Not a timestamp: " + value);
     }
 
-    public record Entry(String userId, java.time.Instant playedAt, String trackId, long msPlayed) {
-    }
+    public record Entry(String userId, java.time.Instant playedAt, String trackId, long msPlayed) {}
 }

@@ -7,9 +7,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import io.audiospective.archive.config.ArchiveConfig;
+import io.audiospective.support.BeforeSchemaMigrated;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
-import io.audiospective.support.BeforeSchemaMigrated;
 
 /**
  * Retries account-data entries that matched no track once the catalogue has tracks with their names (polls and the
@@ -27,6 +27,7 @@ public class ImportUnmatchedRetryJob {
     private static final int TRACKS_PER_STATEMENT = 1_000;
     /** Bounds a round's comparisons while a large catalogue is caught up with (the first rounds after V6). */
     private static final int STATEMENTS_PER_ROUND = 20;
+
     private static final int USERS_PER_ROUND = 100;
     private static final int ENTRIES_PER_ROUND = 5_000;
 
@@ -35,21 +36,25 @@ public class ImportUnmatchedRetryJob {
     private final ImportProgressPublisher progress;
     private final Duration settle;
 
-    ImportUnmatchedRetryJob(ImportArchiver archiver, ImportRepository imports, ImportProgressPublisher progress,
-            ArchiveConfig config) {
+    ImportUnmatchedRetryJob(
+            ImportArchiver archiver, ImportRepository imports, ImportProgressPublisher progress, ArchiveConfig config) {
         this.archiver = archiver;
         this.imports = imports;
         this.progress = progress;
         this.settle = config.importUnmatchedSettle();
     }
 
-    @Scheduled(every = "${audiospective.archive.import-unmatched-interval:PT30S}", delayed = "5s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = BeforeSchemaMigrated.class)
+    @Scheduled(
+            every = "${audiospective.archive.import-unmatched-interval:PT30S}",
+            delayed = "5s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = BeforeSchemaMigrated.class)
     void round() {
         try {
             for (int i = 0; i < STATEMENTS_PER_ROUND; i++) {
-                int compared = QuarkusTransaction.requiringNew().call(() -> imports.flagRetriable(TRACKS_PER_STATEMENT,
-                        settle, ImportArchiver.NO_CATALOGUE_MATCH));
+                int compared = QuarkusTransaction.requiringNew()
+                        .call(() ->
+                                imports.flagRetriable(TRACKS_PER_STATEMENT, settle, ImportArchiver.NO_CATALOGUE_MATCH));
                 if (compared < TRACKS_PER_STATEMENT) {
                     break;
                 }

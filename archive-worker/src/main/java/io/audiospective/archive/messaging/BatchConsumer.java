@@ -38,8 +38,12 @@ public class BatchConsumer {
     private final ArchiveBatchDeserializer decoder = new ArchiveBatchDeserializer();
     private final ConcurrentRecordLoop loop;
 
-    BatchConsumer(BatchProcessor processor, ConsumerPolicy policy, ArchiveConfig config,
-            @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig, MeterRegistry meters) {
+    BatchConsumer(
+            BatchProcessor processor,
+            ConsumerPolicy policy,
+            ArchiveConfig config,
+            @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig,
+            MeterRegistry meters) {
         Map<String, Object> consumerConfig = new HashMap<>();
         kafkaConfig.forEach((key, value) -> {
             if (ConsumerConfig.configNames().contains(key)) {
@@ -47,15 +51,21 @@ public class BatchConsumer {
             }
         });
         consumerConfig.put(ConsumerConfig.GROUP_ID_CONFIG, config.batches().groupId());
-        consumerConfig.put(ConsumerConfig.CLIENT_ID_CONFIG, "archive-batches-" + ProcessHandle.current().pid());
+        consumerConfig.put(
+                ConsumerConfig.CLIENT_ID_CONFIG,
+                "archive-batches-" + ProcessHandle.current().pid());
         consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         // a group without a committed position starts with the oldest batch kept: none is skipped
         consumerConfig.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         // a few more than the free slots: the loop never holds many records it cannot start
-        consumerConfig.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.batches().concurrency());
-        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerConfig, new StringDeserializer(),
-                new ByteArrayDeserializer());
-        loop = new ConcurrentRecordLoop(consumer, Topics.ARCHIVE_BATCHES, config.batches().concurrency(),
+        consumerConfig.put(
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.batches().concurrency());
+        KafkaConsumer<String, byte[]> consumer =
+                new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new ByteArrayDeserializer());
+        loop = new ConcurrentRecordLoop(
+                consumer,
+                Topics.ARCHIVE_BATCHES,
+                config.batches().concurrency(),
                 record -> policy.apply(record, decoder, processor::process));
         meters.gauge("archive.batches.in.flight", loop, ConcurrentRecordLoop::inFlight);
         meters.more().counter("archive.batches.polls", List.of(), loop, ConcurrentRecordLoop::polls);

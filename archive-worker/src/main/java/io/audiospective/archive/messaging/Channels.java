@@ -18,6 +18,5 @@ public final class Channels {
     /** Outgoing {@link io.audiospective.model.Topics#IMPORTS_PROGRESS}: per-import totals for api-service. */
     public static final String IMPORTS_PROGRESS = "imports-progress";
 
-    private Channels() {
-    }
+    private Channels() {}
 }

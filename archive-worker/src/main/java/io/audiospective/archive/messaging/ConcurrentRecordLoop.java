@@ -34,6 +34,7 @@ final class ConcurrentRecordLoop {
     private static final Logger LOG = Logger.getLogger(ConcurrentRecordLoop.class);
     /** How long a poll waits for records, or while paused for a free slot (a finished record wakes it up at once). */
     static final Duration POLL_TIMEOUT = Duration.ofSeconds(1);
+
     private static final Duration KAFKA_FAILURE_BACKOFF = Duration.ofSeconds(1);
 
     /** Processes one record; returns once it is applied or set aside. */
@@ -43,8 +44,7 @@ final class ConcurrentRecordLoop {
         void handle(ConsumerRecord<String, byte[]> record) throws InterruptedException;
     }
 
-    private record Finished(TopicPartition partition, long offset, boolean done) {
-    }
+    private record Finished(TopicPartition partition, long offset, boolean done) {}
 
     private final Consumer<String, byte[]> consumer;
     private final String topic;
@@ -66,8 +66,8 @@ final class ConcurrentRecordLoop {
         this.concurrency = concurrency;
         this.handler = handler;
         AtomicInteger threads = new AtomicInteger();
-        this.pool = Executors.newFixedThreadPool(concurrency,
-                runnable -> new Thread(runnable, topic + "-record-" + threads.incrementAndGet()));
+        this.pool = Executors.newFixedThreadPool(
+                concurrency, runnable -> new Thread(runnable, topic + "-record-" + threads.incrementAndGet()));
         this.thread = new Thread(this::run, topic + "-consumer");
     }
 
@@ -184,7 +184,7 @@ final class ConcurrentRecordLoop {
         if (offsets.isEmpty()) {
             return;
         }
-        for (int attempt = 1;; attempt++) {
+        for (int attempt = 1; ; attempt++) {
             try {
                 consumer.commitSync(offsets);
                 return;

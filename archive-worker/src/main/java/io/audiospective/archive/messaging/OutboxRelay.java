@@ -18,11 +18,11 @@ import org.jboss.logging.Logger;
 import io.audiospective.archive.config.ArchiveConfig;
 import io.audiospective.archive.repository.OutboxRepository;
 import io.audiospective.model.Topics;
+import io.audiospective.support.BeforeSchemaMigrated;
+import io.audiospective.support.messaging.Failures;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
-import io.audiospective.support.BeforeSchemaMigrated;
-import io.audiospective.support.messaging.Failures;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 
 /**
@@ -54,8 +54,12 @@ public class OutboxRelay {
      * {@code plays} is injected only so that the channel, and with it its producer, is wired (a channel without an
      * upstream is reported as not connected); nothing is sent through the emitter.
      */
-    OutboxRelay(OutboxRepository outbox, KafkaClientService kafka, @Channel(Channels.PLAYS) Emitter<byte[]> plays,
-            ArchiveConfig config, MeterRegistry metrics) {
+    OutboxRelay(
+            OutboxRepository outbox,
+            KafkaClientService kafka,
+            @Channel(Channels.PLAYS) Emitter<byte[]> plays,
+            ArchiveConfig config,
+            MeterRegistry metrics) {
         this.outbox = outbox;
         this.kafka = kafka;
         this.batchSize = config.outbox().batchSize();
@@ -64,7 +68,8 @@ public class OutboxRelay {
     }
 
     /** Skipped until startup is over (the first round must not create this bean before the channels are wired) and the schema is migrated. */
-    @Scheduled(every = "${audiospective.archive.outbox.interval:PT1S}",
+    @Scheduled(
+            every = "${audiospective.archive.outbox.interval:PT1S}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = BeforeSchemaMigrated.class)
     void relay() {
@@ -95,7 +100,8 @@ public class OutboxRelay {
         if (messages.isEmpty()) {
             return 0;
         }
-        Producer<String, byte[]> producer = kafka.<String, byte[]> getProducer(Channels.PLAYS).unwrap();
+        Producer<String, byte[]> producer =
+                kafka.<String, byte[]>getProducer(Channels.PLAYS).unwrap();
         List<CompletableFuture<Void>> sent = new ArrayList<>(messages.size());
         for (OutboxRepository.Message message : messages) {
             CompletableFuture<Void> acknowledged = new CompletableFuture<>();
@@ -114,8 +120,8 @@ public class OutboxRelay {
             for (int i = 0; i < sent.size(); i++) {
                 Throwable failure = failure(sent.get(i));
                 if (failure != null && Failures.classify(failure) != Failures.Kind.INFRASTRUCTURE) {
-                    throw new OutboxRepository.UnpublishableRow(messages.get(i).rowId(),
-                            "Kafka refused its event: " + Failures.describe(failure), failure);
+                    throw new OutboxRepository.UnpublishableRow(
+                            messages.get(i).rowId(), "Kafka refused its event: " + Failures.describe(failure), failure);
                 }
             }
             // Kafka unreachable or slow: the deletion rolls back and a later round publishes the rows

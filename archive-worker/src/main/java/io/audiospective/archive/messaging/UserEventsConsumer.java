@@ -30,8 +30,8 @@ public class UserEventsConsumer {
     private final DeletedMembers deletedMembers;
     private final ConsumerPolicy policy;
 
-    UserEventsConsumer(ArchiveWriter writer, AccessTokenCache accessTokens, DeletedMembers deletedMembers,
-            ConsumerPolicy policy) {
+    UserEventsConsumer(
+            ArchiveWriter writer, AccessTokenCache accessTokens, DeletedMembers deletedMembers, ConsumerPolicy policy) {
         this.writer = writer;
         this.accessTokens = accessTokens;
         this.deletedMembers = deletedMembers;

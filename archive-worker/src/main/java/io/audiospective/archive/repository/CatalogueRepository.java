@@ -1,5 +1,6 @@
 package io.audiospective.archive.repository;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -7,8 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-
-import java.time.Instant;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -67,7 +66,8 @@ public class CatalogueRepository {
      */
     @SuppressWarnings("unchecked")
     public Map<String, TrackRef> tracks(Collection<String> ids) {
-        List<Object[]> rows = entityManager.createNativeQuery("""
+        List<Object[]> rows = entityManager
+                .createNativeQuery("""
                 SELECT t.id, t.name, t.duration_ms, t.isrc, al.id, al.name, al.release_date, al.image_url,
                        array_agg(ar.id ORDER BY ta.position, ar.id), array_agg(ar.name ORDER BY ta.position, ar.id),
                        t.metadata <> 'SPOTIFY'
@@ -76,7 +76,9 @@ public class CatalogueRepository {
                 JOIN track_artists ta ON ta.track_id = t.id JOIN artists ar ON ar.id = ta.artist_id
                 WHERE t.id = ANY(CAST(:ids AS text[]))
                 GROUP BY t.id, al.id
-                """).setParameter("ids", ids.toArray(String[]::new)).getResultList();
+                """)
+                .setParameter("ids", ids.toArray(String[]::new))
+                .getResultList();
         Map<String, TrackRef> tracks = new HashMap<>(rows.size() * 2);
         for (Object[] row : rows) {
             String[] artistIds = (String[]) row[8];
@@ -85,9 +87,16 @@ public class CatalogueRepository {
             for (int i = 0; i < artistIds.length; i++) {
                 artists.add(new ArtistRef(artistIds[i], artistNames[i]));
             }
-            tracks.put((String) row[0], new TrackRef((String) row[0], (String) row[1], ((Number) row[2]).longValue(),
-                    (String) row[3], new AlbumRef((String) row[4], (String) row[5], (String) row[6], (String) row[7]),
-                    artists, (Boolean) row[10]));
+            tracks.put(
+                    (String) row[0],
+                    new TrackRef(
+                            (String) row[0],
+                            (String) row[1],
+                            ((Number) row[2]).longValue(),
+                            (String) row[3],
+                            new AlbumRef((String) row[4], (String) row[5], (String) row[6], (String) row[7]),
+                            artists,
+                            (Boolean) row[10]));
         }
         return tracks;
     }
@@ -113,8 +122,7 @@ public class CatalogueRepository {
         upsertTracks(uniqueTracks.values());
         transactions.registerInterposedSynchronization(new Synchronization() {
             @Override
-            public void beforeCompletion() {
-            }
+            public void beforeCompletion() {}
 
             @Override
             public void afterCompletion(int status) {
@@ -131,16 +139,24 @@ public class CatalogueRepository {
     private void upsertArtists(Collection<ArtistRef> artists) {
         String[] ids = artists.stream().map(ArtistRef::id).toArray(String[]::new);
         String[] names = artists.stream().map(ArtistRef::name).toArray(String[]::new);
-        entityManager.createNativeQuery("""
+        entityManager
+                .createNativeQuery("""
                 INSERT INTO artists (id, name)
                 SELECT * FROM unnest(CAST(:ids AS text[]), CAST(:names AS text[]))
                 ON CONFLICT (id) DO NOTHING
-                """).setParameter("ids", ids).setParameter("names", names).executeUpdate();
-        entityManager.createNativeQuery("""
+                """)
+                .setParameter("ids", ids)
+                .setParameter("names", names)
+                .executeUpdate();
+        entityManager
+                .createNativeQuery("""
                 UPDATE artists a SET name = v.name
                 FROM unnest(CAST(:ids AS text[]), CAST(:names AS text[])) AS v(id, name)
                 WHERE a.id = v.id AND a.name IS DISTINCT FROM v.name
-                """).setParameter("ids", ids).setParameter("names", names).executeUpdate();
+                """)
+                .setParameter("ids", ids)
+                .setParameter("names", names)
+                .executeUpdate();
     }
 
     private void upsertAlbums(Collection<AlbumRef> albums) {
@@ -148,26 +164,35 @@ public class CatalogueRepository {
         String[] names = albums.stream().map(AlbumRef::name).toArray(String[]::new);
         String[] releaseDates = albums.stream().map(AlbumRef::releaseDate).toArray(String[]::new);
         String[] imageUrls = albums.stream().map(AlbumRef::imageUrl).toArray(String[]::new);
-        entityManager.createNativeQuery("""
+        entityManager
+                .createNativeQuery("""
                 INSERT INTO albums (id, name, release_date, image_url)
                 SELECT * FROM unnest(CAST(:ids AS text[]), CAST(:names AS text[]),
                                      CAST(:releaseDates AS text[]), CAST(:imageUrls AS text[]))
                 ON CONFLICT (id) DO NOTHING
-                """).setParameter("ids", ids).setParameter("names", names)
-                .setParameter("releaseDates", releaseDates).setParameter("imageUrls", imageUrls).executeUpdate();
-        entityManager.createNativeQuery("""
+                """)
+                .setParameter("ids", ids)
+                .setParameter("names", names)
+                .setParameter("releaseDates", releaseDates)
+                .setParameter("imageUrls", imageUrls)
+                .executeUpdate();
+        entityManager
+                .createNativeQuery("""
                 UPDATE albums a SET name = v.name, release_date = v.release_date, image_url = v.image_url
                 FROM unnest(CAST(:ids AS text[]), CAST(:names AS text[]), CAST(:releaseDates AS text[]),
                             CAST(:imageUrls AS text[])) AS v(id, name, release_date, image_url)
                 WHERE a.id = v.id
                   AND (a.name, a.release_date, a.image_url) IS DISTINCT FROM (v.name, v.release_date, v.image_url)
-                """).setParameter("ids", ids).setParameter("names", names)
-                .setParameter("releaseDates", releaseDates).setParameter("imageUrls", imageUrls).executeUpdate();
+                """)
+                .setParameter("ids", ids)
+                .setParameter("names", names)
+                .setParameter("releaseDates", releaseDates)
+                .setParameter("imageUrls", imageUrls)
+                .executeUpdate();
     }
 
     /** A track as an imported file names it: its id (from the URI) and the names of the track, album and artist. */
-    public record NamedTrack(String id, String name, String artistName, String albumName) {
-    }
+    public record NamedTrack(String id, String name, String artistName, String albumName) {}
 
     /**
      * Adds the tracks the catalogue does not have yet as the file names them (metadata FILE), so that their plays can
@@ -182,8 +207,11 @@ public class CatalogueRepository {
         if (tracks.isEmpty()) {
             return 0;
         }
-        List<NamedTrack> sorted = tracks.stream().sorted(java.util.Comparator.comparing(NamedTrack::id)).toList();
-        Number added = (Number) entityManager.createNativeQuery("""
+        List<NamedTrack> sorted = tracks.stream()
+                .sorted(java.util.Comparator.comparing(NamedTrack::id))
+                .toList();
+        Number added = (Number) entityManager
+                .createNativeQuery("""
                 WITH f AS (
                     SELECT * FROM unnest(CAST(:ids AS text[]), CAST(:names AS text[]), CAST(:albumIds AS text[]),
                                          CAST(:albumNames AS text[]), CAST(:artistIds AS text[]),
@@ -206,12 +234,21 @@ public class CatalogueRepository {
                 """)
                 .setParameter("ids", sorted.stream().map(NamedTrack::id).toArray(String[]::new))
                 .setParameter("names", sorted.stream().map(NamedTrack::name).toArray(String[]::new))
-                .setParameter("albumIds", sorted.stream().map(t -> ProvisionalIds.album(t.artistName(), t.albumName()))
-                        .toArray(String[]::new))
-                .setParameter("albumNames", sorted.stream().map(NamedTrack::albumName).toArray(String[]::new))
-                .setParameter("artistIds", sorted.stream().map(t -> ProvisionalIds.artist(t.artistName()))
-                        .toArray(String[]::new))
-                .setParameter("artistNames", sorted.stream().map(NamedTrack::artistName).toArray(String[]::new))
+                .setParameter(
+                        "albumIds",
+                        sorted.stream()
+                                .map(t -> ProvisionalIds.album(t.artistName(), t.albumName()))
+                                .toArray(String[]::new))
+                .setParameter(
+                        "albumNames", sorted.stream().map(NamedTrack::albumName).toArray(String[]::new))
+                .setParameter(
+                        "artistIds",
+                        sorted.stream()
+                                .map(t -> ProvisionalIds.artist(t.artistName()))
+                                .toArray(String[]::new))
+                .setParameter(
+                        "artistNames",
+                        sorted.stream().map(NamedTrack::artistName).toArray(String[]::new))
                 .getSingleResult();
         return added.intValue();
     }
@@ -235,7 +272,8 @@ public class CatalogueRepository {
     public List<String> claimFileTracks(int limit, java.time.Duration lease) {
         // the claim conditions are repeated on the locked row: a replica's claim committed after this statement's
         // snapshot is seen there (the row is re-read once its lock is free), so it is skipped, not claimed twice
-        return entityManager.createNativeQuery("""
+        return entityManager
+                .createNativeQuery("""
                 WITH waiting AS (
                     SELECT p.track_id, count(*) AS plays
                     FROM import_pending p JOIN tracks t ON t.id = p.track_id
@@ -252,13 +290,18 @@ public class CatalogueRepository {
                     UPDATE tracks t SET lookup_claimed_at = now() FROM chosen c WHERE t.id = c.id
                     RETURNING t.id, c.plays)
                 SELECT id FROM claimed ORDER BY plays DESC, id
-                """).setParameter("limit", limit).setParameter("leaseMs", lease.toMillis()).getResultList();
+                """)
+                .setParameter("limit", limit)
+                .setParameter("leaseMs", lease.toMillis())
+                .getResultList();
     }
 
     /** Claims of tracks a round had no budget left for: any replica may take them at once. */
     public void releaseClaims(List<String> trackIds) {
-        entityManager.createNativeQuery("UPDATE tracks SET lookup_claimed_at = NULL WHERE id = ANY(CAST(:ids AS text[]))")
-                .setParameter("ids", trackIds.toArray(String[]::new)).executeUpdate();
+        entityManager
+                .createNativeQuery("UPDATE tracks SET lookup_claimed_at = NULL WHERE id = ANY(CAST(:ids AS text[]))")
+                .setParameter("ids", trackIds.toArray(String[]::new))
+                .executeUpdate();
     }
 
     private void upsertTracks(Collection<TrackRef> tracks) {
@@ -267,13 +310,19 @@ public class CatalogueRepository {
         Long[] durations = tracks.stream().map(TrackRef::durationMs).toArray(Long[]::new);
         String[] isrcs = tracks.stream().map(TrackRef::isrc).toArray(String[]::new);
         String[] albumIds = tracks.stream().map(t -> t.album().id()).toArray(String[]::new);
-        entityManager.createNativeQuery("""
+        entityManager
+                .createNativeQuery("""
                 INSERT INTO tracks (id, name, duration_ms, isrc, album_id)
                 SELECT * FROM unnest(CAST(:ids AS text[]), CAST(:names AS text[]), CAST(:durations AS bigint[]),
                                      CAST(:isrcs AS text[]), CAST(:albumIds AS text[]))
                 ON CONFLICT (id) DO NOTHING
-                """).setParameter("ids", ids).setParameter("names", names).setParameter("durations", durations)
-                .setParameter("isrcs", isrcs).setParameter("albumIds", albumIds).executeUpdate();
+                """)
+                .setParameter("ids", ids)
+                .setParameter("names", names)
+                .setParameter("durations", durations)
+                .setParameter("isrcs", isrcs)
+                .setParameter("albumIds", albumIds)
+                .executeUpdate();
         // a track known only from a file (or not to Spotify's look-up) is described now: its provisional artists go,
         // and its archived imported plays are queued to be published again, complete
         entityManager.createNativeQuery("""
@@ -282,7 +331,8 @@ public class CatalogueRepository {
                            ON CONFLICT (track_id) DO UPDATE SET described_at = now())
                 DELETE FROM track_artists ta USING described d WHERE ta.track_id = d.id
                 """).setParameter("ids", ids).executeUpdate();
-        entityManager.createNativeQuery("""
+        entityManager
+                .createNativeQuery("""
                 UPDATE tracks t SET name = v.name, duration_ms = v.duration_ms, isrc = v.isrc, album_id = v.album_id,
                     metadata = 'SPOTIFY'
                 FROM unnest(CAST(:ids AS text[]), CAST(:names AS text[]), CAST(:durations AS bigint[]),
@@ -291,8 +341,13 @@ public class CatalogueRepository {
                 WHERE t.id = v.id
                   AND (t.name, t.duration_ms, t.isrc, t.album_id, t.metadata)
                       IS DISTINCT FROM (v.name, v.duration_ms, v.isrc, v.album_id, 'SPOTIFY')
-                """).setParameter("ids", ids).setParameter("names", names).setParameter("durations", durations)
-                .setParameter("isrcs", isrcs).setParameter("albumIds", albumIds).executeUpdate();
+                """)
+                .setParameter("ids", ids)
+                .setParameter("names", names)
+                .setParameter("durations", durations)
+                .setParameter("isrcs", isrcs)
+                .setParameter("albumIds", albumIds)
+                .executeUpdate();
 
         List<String> trackIds = new ArrayList<>();
         List<String> artistIds = new ArrayList<>();
@@ -304,7 +359,8 @@ public class CatalogueRepository {
                 positions.add(position);
             }
         }
-        entityManager.createNativeQuery("""
+        entityManager
+                .createNativeQuery("""
                 INSERT INTO track_artists (track_id, artist_id, position)
                 SELECT * FROM unnest(CAST(:trackIds AS text[]), CAST(:artistIds AS text[]),
                                      CAST(:positions AS smallint[]))
@@ -318,26 +374,31 @@ public class CatalogueRepository {
 
     @SuppressWarnings("unchecked")
     public List<String> artistsWithoutDetails(int limit) {
-        return entityManager.createNativeQuery(
-                "SELECT id FROM artists WHERE details_fetched_at IS NULL ORDER BY id LIMIT :limit")
-                .setParameter("limit", limit).getResultList();
+        return entityManager
+                .createNativeQuery("SELECT id FROM artists WHERE details_fetched_at IS NULL ORDER BY id LIMIT :limit")
+                .setParameter("limit", limit)
+                .getResultList();
     }
 
     /** Stores what Spotify said; requested artists it did not know are marked fetched too, so they are not asked again. */
     public void saveArtistDetails(List<String> requested, List<ArtistDetails> found, Instant fetchedAt) {
         for (ArtistDetails details : found) {
-            entityManager.createNativeQuery("""
+            entityManager
+                    .createNativeQuery("""
                     UPDATE artists SET image_url = :image, genres = CAST(:genres AS text[]), popularity = :popularity,
                         details_fetched_at = :at WHERE id = :id
                     """)
                     .setParameter("image", details.largestImageUrl())
-                    .setParameter("genres", details.genres() == null ? null : details.genres().toArray(String[]::new))
+                    .setParameter(
+                            "genres",
+                            details.genres() == null ? null : details.genres().toArray(String[]::new))
                     .setParameter("popularity", details.popularity())
                     .setParameter("at", java.sql.Timestamp.from(fetchedAt))
                     .setParameter("id", details.id())
                     .executeUpdate();
         }
-        entityManager.createNativeQuery("""
+        entityManager
+                .createNativeQuery("""
                 UPDATE artists SET details_fetched_at = :at
                 WHERE id = ANY(CAST(:ids AS text[])) AND details_fetched_at IS NULL
                 """)

@@ -31,8 +31,7 @@ public class OutboxRepository {
     }
 
     /** One message to publish: its outbox row, the user it is keyed by and the encoded {@code PlayEvent}. */
-    public record Message(long rowId, String key, byte[] payload) {
-    }
+    public record Message(long rowId, String key, byte[] payload) {}
 
     /** An outbox row that cannot be published as it is: the relay sets it aside with the reason. */
     public static class UnpublishableRow extends RuntimeException {
@@ -58,7 +57,8 @@ public class OutboxRepository {
      */
     @SuppressWarnings("unchecked")
     public List<Message> takeOldest(int maxMessages) {
-        List<Object[]> rows = new ArrayList<>(entityManager.createNativeQuery("""
+        List<Object[]> rows = new ArrayList<>(entityManager
+                .createNativeQuery("""
                 DELETE FROM outbox WHERE id IN (
                     SELECT id FROM (SELECT id, events, sum(events) OVER (ORDER BY id) AS upto
                                     FROM (SELECT id, events FROM outbox WHERE set_aside_reason IS NULL
@@ -66,7 +66,9 @@ public class OutboxRepository {
                                           FOR UPDATE SKIP LOCKED) o) w
                     WHERE upto - events < :limit)
                 RETURNING id, message_key, payload, import_id, played_ats, track_ids, ms_played, removed
-                """).setParameter("limit", maxMessages).getResultList());
+                """)
+                .setParameter("limit", maxMessages)
+                .getResultList());
         rows.sort(Comparator.comparingLong(row -> ((Number) row[0]).longValue()));
         List<Message> messages = new ArrayList<>();
         for (Object[] row : rows) {
@@ -78,8 +80,8 @@ public class OutboxRepository {
             }
             List<byte[]> events;
             try {
-                events = importedEvents(key, (String) row[3], (Long[]) row[4], (String[]) row[5], (Long[]) row[6],
-                        (Boolean) row[7]);
+                events = importedEvents(
+                        key, (String) row[3], (Long[]) row[4], (String[]) row[5], (Long[]) row[6], (Boolean) row[7]);
             } catch (RuntimeException e) {
                 if (Failures.classify(e) == Failures.Kind.INFRASTRUCTURE) {
                     throw e;
@@ -93,14 +95,18 @@ public class OutboxRepository {
 
     /** The relay skips the row from now on; {@code reason} says why, for whoever fixes the cause. */
     public void setAside(long rowId, String reason) {
-        entityManager.createNativeQuery(
-                "UPDATE outbox SET set_aside_reason = :reason, set_aside_at = now() WHERE id = :id")
-                .setParameter("reason", reason).setParameter("id", rowId).executeUpdate();
+        entityManager
+                .createNativeQuery("UPDATE outbox SET set_aside_reason = :reason, set_aside_at = now() WHERE id = :id")
+                .setParameter("reason", reason)
+                .setParameter("id", rowId)
+                .executeUpdate();
     }
 
     public long setAsideCount() {
-        return ((Number) entityManager.createNativeQuery(
-                "SELECT count(*) FROM outbox WHERE set_aside_reason IS NOT NULL").getSingleResult()).longValue();
+        return ((Number) entityManager
+                        .createNativeQuery("SELECT count(*) FROM outbox WHERE set_aside_reason IS NOT NULL")
+                        .getSingleResult())
+                .longValue();
     }
 
     /**
@@ -109,24 +115,37 @@ public class OutboxRepository {
      * 5,000 imported plays cost one outbox row, not 5,000 rows of about 600 bytes. {@code removed}: the row lists
      * plays an undo took out of the archive, and the events say so.
      */
-    List<byte[]> importedEvents(String userId, String importId, Long[] playedAtMicros, String[] trackIds,
-            Long[] msPlayed, boolean removed) {
+    List<byte[]> importedEvents(
+            String userId,
+            String importId,
+            Long[] playedAtMicros,
+            String[] trackIds,
+            Long[] msPlayed,
+            boolean removed) {
         Map<String, TrackRef> tracks = catalogue.tracks(new HashSet<>(Arrays.asList(trackIds)));
         Integer[] oldestFirst = new Integer[playedAtMicros.length];
         Arrays.setAll(oldestFirst, i -> i);
         Arrays.sort(oldestFirst, Comparator.comparingLong(i -> playedAtMicros[i]));
         List<byte[]> events = new ArrayList<>(oldestFirst.length);
         for (int i : oldestFirst) {
-            events.add(MessageCodec.encode(new PlayEvent(PlayEvent.CURRENT_VERSION, userId,
-                    Instant.EPOCH.plus(playedAtMicros[i], ChronoUnit.MICROS), tracks.get(trackIds[i]), msPlayed[i],
-                    PlaySource.IMPORT, importId, removed)));
+            events.add(MessageCodec.encode(new PlayEvent(
+                    PlayEvent.CURRENT_VERSION,
+                    userId,
+                    Instant.EPOCH.plus(playedAtMicros[i], ChronoUnit.MICROS),
+                    tracks.get(trackIds[i]),
+                    msPlayed[i],
+                    PlaySource.IMPORT,
+                    importId,
+                    removed)));
         }
         return events;
     }
 
     public void deleteForUser(String userId) {
-        entityManager.createNativeQuery("DELETE FROM outbox WHERE message_key = :userId")
-                .setParameter("userId", userId).executeUpdate();
+        entityManager
+                .createNativeQuery("DELETE FROM outbox WHERE message_key = :userId")
+                .setParameter("userId", userId)
+                .executeUpdate();
     }
 
     /**
@@ -136,7 +155,6 @@ public class OutboxRepository {
      */
     public long pending() {
         return ((Number) entityManager.createNativeQuery("""
-                SELECT coalesce(max(id) - min(id) + 1, 0) FROM outbox WHERE set_aside_reason IS NULL""")
-                .getSingleResult()).longValue();
+                SELECT coalesce(max(id) - min(id) + 1, 0) FROM outbox WHERE set_aside_reason IS NULL""").getSingleResult()).longValue();
     }
 }

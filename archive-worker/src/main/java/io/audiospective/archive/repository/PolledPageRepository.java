@@ -77,8 +77,7 @@ public class PolledPageRepository {
     }
 
     /** What archiving a page did. */
-    public record Archived(List<PlayEvent> newPlays, Instant previousNewest) {
-    }
+    public record Archived(List<PlayEvent> newPlays, Instant previousNewest) {}
 
     /**
      * @param plays one user's page; their tracks must be in the catalogue already
@@ -107,8 +106,8 @@ public class PolledPageRepository {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                Archived archived = archive(connection, userId, byMicros, playedAts, trackIds, msPlayed, payloads,
-                        newestOfPage, polledAt);
+                Archived archived = archive(
+                        connection, userId, byMicros, playedAts, trackIds, msPlayed, payloads, newestOfPage, polledAt);
                 connection.commit();
                 return archived;
             } catch (SQLException | RuntimeException e) {
@@ -122,9 +121,17 @@ public class PolledPageRepository {
         }
     }
 
-    private static Archived archive(Connection connection, String userId, Map<Long, PlayEvent> byMicros,
-            long[] playedAts, String[] trackIds, long[] msPlayed, byte[][] payloads, Instant newestOfPage,
-            Instant polledAt) throws SQLException {
+    private static Archived archive(
+            Connection connection,
+            String userId,
+            Map<Long, PlayEvent> byMicros,
+            long[] playedAts,
+            String[] trackIds,
+            long[] msPlayed,
+            byte[][] payloads,
+            Instant newestOfPage,
+            Instant polledAt)
+            throws SQLException {
         try (PreparedStatement lock = connection.prepareStatement(UserArchiveLock.ACQUIRE)) {
             lock.setString(1, userId);
             lock.execute();

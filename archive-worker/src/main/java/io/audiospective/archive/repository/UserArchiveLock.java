@@ -14,6 +14,5 @@ public final class UserArchiveLock {
     /** Waits for the lock of the user bound to the one parameter; held until the transaction ends. */
     public static final String ACQUIRE = "SELECT pg_advisory_xact_lock(" + SPACE + ", hashtext(?))";
 
-    private UserArchiveLock() {
-    }
+    private UserArchiveLock() {}
 }

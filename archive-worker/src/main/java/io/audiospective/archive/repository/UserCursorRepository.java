@@ -14,7 +14,9 @@ public class UserCursorRepository {
     }
 
     public void delete(String userId) {
-        entityManager.createNativeQuery("DELETE FROM user_cursors WHERE user_id = :userId")
-                .setParameter("userId", userId).executeUpdate();
+        entityManager
+                .createNativeQuery("DELETE FROM user_cursors WHERE user_id = :userId")
+                .setParameter("userId", userId)
+                .executeUpdate();
     }
 }

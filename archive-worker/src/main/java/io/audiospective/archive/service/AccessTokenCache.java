@@ -65,7 +65,8 @@ public class AccessTokenCache {
     }
 
     /** Drops the cached tokens of members who deleted their account since, and the expired ones. */
-    @Scheduled(every = "${audiospective.archive.token-cache-sweep:PT10S}",
+    @Scheduled(
+            every = "${audiospective.archive.token-cache-sweep:PT10S}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void sweep() {
         Instant now = clock.instant();
@@ -91,7 +92,8 @@ public class AccessTokenCache {
         try {
             deletedAt = deletedMembers.deletedAt(List.of(userId)).get(userId);
         } catch (RuntimeException e) {
-            LOG.debugf("Deletions unknown (Redis: %s): asking auth-service for the token of %s", e.getMessage(), userId);
+            LOG.debugf(
+                    "Deletions unknown (Redis: %s): asking auth-service for the token of %s", e.getMessage(), userId);
             return false;
         }
         if (deletedAt != null && cachedBefore(cached, deletedAt)) {
@@ -145,6 +147,5 @@ public class AccessTokenCache {
     }
 
     /** A member's token and when this replica got it. */
-    private record CachedToken(SpotifyAccessToken token, Instant cachedAt) {
-    }
+    private record CachedToken(SpotifyAccessToken token, Instant cachedAt) {}
 }

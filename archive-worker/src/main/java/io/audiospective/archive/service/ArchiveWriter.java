@@ -31,8 +31,13 @@ public class ArchiveWriter {
     private final OutboxRepository outbox;
     private final ImportRepository imports;
 
-    ArchiveWriter(CatalogueRepository catalogue, PolledPageRepository pages, ArchivedPlayRepository plays,
-            UserCursorRepository cursors, OutboxRepository outbox, ImportRepository imports) {
+    ArchiveWriter(
+            CatalogueRepository catalogue,
+            PolledPageRepository pages,
+            ArchivedPlayRepository plays,
+            UserCursorRepository cursors,
+            OutboxRepository outbox,
+            ImportRepository imports) {
         this.catalogue = catalogue;
         this.pages = pages;
         this.plays = plays;
@@ -45,9 +50,10 @@ public class ArchiveWriter {
      * @param newestPlayedAt the newest play of the page, null for an empty page
      * @return the plays that were new and the newest play archived before this poll
      */
-    public PolledPageRepository.Archived write(String userId, List<PlayEvent> page, Instant newestPlayedAt,
-            Instant polledAt) {
-        List<TrackRef> tracks = catalogue.notCommittedBefore(page.stream().map(PlayEvent::track).toList());
+    public PolledPageRepository.Archived write(
+            String userId, List<PlayEvent> page, Instant newestPlayedAt, Instant polledAt) {
+        List<TrackRef> tracks =
+                catalogue.notCommittedBefore(page.stream().map(PlayEvent::track).toList());
         if (!tracks.isEmpty()) {
             QuarkusTransaction.requiringNew().run(() -> catalogue.upsert(tracks));
         }

@@ -13,9 +13,9 @@ import io.audiospective.archive.client.SpotifyClient;
 import io.audiospective.archive.client.SpotifyRateBudget;
 import io.audiospective.archive.config.ArchiveConfig;
 import io.audiospective.archive.repository.CatalogueRepository;
+import io.audiospective.support.BeforeSchemaMigrated;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
-import io.audiospective.support.BeforeSchemaMigrated;
 
 /**
  * Fills artist details that recently-played lacks (images, genres where Spotify still gives them), once per
@@ -33,8 +33,13 @@ public class ArtistDetailsJob {
     private final ArchiveConfig config;
     private final Clock clock;
 
-    ArtistDetailsJob(CatalogueRepository catalogue, SpotifyClient spotify, SpotifyRateBudget budget,
-            AccessTokenCache accessTokens, ArchiveConfig config, Clock clock) {
+    ArtistDetailsJob(
+            CatalogueRepository catalogue,
+            SpotifyClient spotify,
+            SpotifyRateBudget budget,
+            AccessTokenCache accessTokens,
+            ArchiveConfig config,
+            Clock clock) {
         this.catalogue = catalogue;
         this.spotify = spotify;
         this.budget = budget;
@@ -43,8 +48,11 @@ public class ArtistDetailsJob {
         this.clock = clock;
     }
 
-    @Scheduled(every = "${audiospective.archive.artist-details-interval:PT30S}", delayed = "5s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = BeforeSchemaMigrated.class)
+    @Scheduled(
+            every = "${audiospective.archive.artist-details-interval:PT30S}",
+            delayed = "5s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = BeforeSchemaMigrated.class)
     void fillSome() {
         if (!budget.hasSpareCapacity()) {
             return;
@@ -59,7 +67,8 @@ public class ArtistDetailsJob {
             return;
         }
         try {
-            List<ArtistDetails> found = spotify.artists(ids, token.get(), config.spotify().batchEndpoints());
+            List<ArtistDetails> found =
+                    spotify.artists(ids, token.get(), config.spotify().batchEndpoints());
             QuarkusTransaction.requiringNew().run(() -> catalogue.saveArtistDetails(ids, found, clock.instant()));
         } catch (RuntimeException e) {
             // the artists stay without details and are asked for again next round

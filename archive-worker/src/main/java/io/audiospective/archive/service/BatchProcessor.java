@@ -39,7 +39,8 @@ public class BatchProcessor {
         this.outcomes = outcomes;
         this.metrics = metrics;
         AtomicInteger threads = new AtomicInteger();
-        this.pool = Executors.newFixedThreadPool(config.userConcurrency(),
+        this.pool = Executors.newFixedThreadPool(
+                config.userConcurrency(),
                 runnable -> new Thread(runnable, "archive-user-" + threads.incrementAndGet()));
     }
 
@@ -49,13 +50,20 @@ public class BatchProcessor {
         for (String userId : batch.userIds()) {
             polls.add(CompletableFuture.supplyAsync(() -> poller.poll(batch, userId), pool));
         }
-        List<ArchiveOutcome> done = polls.stream().map(CompletableFuture::join).filter(Objects::nonNull).toList();
+        List<ArchiveOutcome> done = polls.stream()
+                .map(CompletableFuture::join)
+                .filter(Objects::nonNull)
+                .toList();
         // Outcomes are awaited: a batch whose outcomes did not reach Kafka is redelivered, not committed.
-        CompletableFuture.allOf(done.stream().map(o -> outcomes.publish(o).toCompletableFuture())
-                .toArray(CompletableFuture[]::new)).join();
+        CompletableFuture.allOf(done.stream()
+                        .map(o -> outcomes.publish(o).toCompletableFuture())
+                        .toArray(CompletableFuture[]::new))
+                .join();
         started.stop(metrics.timer("archive.batch.duration"));
         BatchStats stats = BatchStats.of(batch, done);
-        LOG.infof("Batch %s (%s, %d users): %s", batch.batchId(), batch.reason(), batch.userIds().size(), stats);
+        LOG.infof(
+                "Batch %s (%s, %d users): %s",
+                batch.batchId(), batch.reason(), batch.userIds().size(), stats);
         return stats;
     }
 
@@ -68,10 +76,15 @@ public class BatchProcessor {
     public record BatchStats(int users, int polled, int skipped, int succeeded, int failed, int newPlays) {
 
         static BatchStats of(ArchiveBatch batch, List<ArchiveOutcome> outcomes) {
-            int succeeded = (int) outcomes.stream().filter(ArchiveOutcome::succeeded).count();
-            return new BatchStats(batch.userIds().size(), outcomes.size(), batch.userIds().size() - outcomes.size(),
-                    succeeded, outcomes.size() - succeeded, outcomes.stream().mapToInt(ArchiveOutcome::newPlays)
-                            .sum());
+            int succeeded =
+                    (int) outcomes.stream().filter(ArchiveOutcome::succeeded).count();
+            return new BatchStats(
+                    batch.userIds().size(),
+                    outcomes.size(),
+                    batch.userIds().size() - outcomes.size(),
+                    succeeded,
+                    outcomes.size() - succeeded,
+                    outcomes.stream().mapToInt(ArchiveOutcome::newPlays).sum());
         }
 
         @Override

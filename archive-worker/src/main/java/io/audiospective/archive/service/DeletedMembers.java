@@ -42,7 +42,8 @@ public class DeletedMembers {
         if (users.isEmpty()) {
             return Map.of();
         }
-        Map<String, Long> stored = values.mget(users.stream().map(DeletedMembers::key).toArray(String[]::new));
+        Map<String, Long> stored =
+                values.mget(users.stream().map(DeletedMembers::key).toArray(String[]::new));
         Map<String, Instant> deleted = new HashMap<>();
         for (String user : users) {
             Long at = stored.get(key(user));

@@ -27,11 +27,12 @@ public class IdempotencyKeys {
 
     static final String IN_PROGRESS = "in-progress";
     static final String DONE = "done";
-    private static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("yyyy-MM-dd-HH").withZone(ZoneOffset.UTC);
-    private static final DateTimeFormatter MINUTE = DateTimeFormatter.ofPattern("yyyy-MM-dd-HH-mm")
-            .withZone(ZoneOffset.UTC);
-    private static final DateTimeFormatter SECOND = DateTimeFormatter.ofPattern("yyyy-MM-dd-HH-mm-ss")
-            .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter HOUR =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd-HH").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter MINUTE =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd-HH-mm").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter SECOND =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd-HH-mm-ss").withZone(ZoneOffset.UTC);
 
     private final ValueCommands<String, String> values;
     private final ArchiveConfig.Idempotency config;
@@ -51,8 +52,8 @@ public class IdempotencyKeys {
             return "archive:" + MemberKey.of(userId) + ":" + batch.batchId();
         }
         long windowMs = window.toMillis();
-        Instant windowStart = Instant.ofEpochMilli(Math.floorDiv(batch.scheduledFor().toEpochMilli(), windowMs)
-                * windowMs);
+        Instant windowStart =
+                Instant.ofEpochMilli(Math.floorDiv(batch.scheduledFor().toEpochMilli(), windowMs) * windowMs);
         DateTimeFormatter format = windowMs % 3_600_000 == 0 ? HOUR : windowMs % 60_000 == 0 ? MINUTE : SECOND;
         return "archive:" + MemberKey.of(userId) + ":" + format.format(windowStart);
     }
@@ -60,7 +61,11 @@ public class IdempotencyKeys {
     /** True when this worker now owns the poll; false when it is done or another worker is on it. */
     public boolean begin(String key) {
         // SET NX PX GET: one atomic step, so a marker can never be left without its TTL
-        return values.setGet(key, IN_PROGRESS, new SetArgs().nx().px(config.inProgressTtl().toMillis())) == null;
+        return values.setGet(
+                        key,
+                        IN_PROGRESS,
+                        new SetArgs().nx().px(config.inProgressTtl().toMillis()))
+                == null;
     }
 
     public void done(String key) {

@@ -46,8 +46,14 @@ public class UserPoller {
     private final Clock clock;
     private final MeterRegistry metrics;
 
-    UserPoller(IdempotencyKeys idempotency, AccessTokenCache accessTokens, SpotifyClient spotify,
-            SpotifyRateBudget budget, ArchiveWriter writer, ArchiveConfig config, Clock clock,
+    UserPoller(
+            IdempotencyKeys idempotency,
+            AccessTokenCache accessTokens,
+            SpotifyClient spotify,
+            SpotifyRateBudget budget,
+            ArchiveWriter writer,
+            ArchiveConfig config,
+            Clock clock,
             MeterRegistry metrics) {
         this.idempotency = idempotency;
         this.accessTokens = accessTokens;
@@ -73,8 +79,7 @@ public class UserPoller {
         } catch (PollFailedException e) {
             outcome = failure(batch, userId, e.kind(), e.retryAfterSeconds(), e.getMessage());
             idempotency.release(key);
-        } catch (TransientFailureException | TimeoutException | CircuitBreakerOpenException
-                | BulkheadException e) {
+        } catch (TransientFailureException | TimeoutException | CircuitBreakerOpenException | BulkheadException e) {
             outcome = failure(batch, userId, FailureKind.NETWORK, null, describe(e));
             idempotency.release(key);
         } catch (InterruptedException e) {
@@ -86,8 +91,11 @@ public class UserPoller {
             outcome = failure(batch, userId, FailureKind.UNKNOWN, null, describe(e));
             idempotency.release(key);
         }
-        metrics.counter("archive.polls", "outcome",
-                outcome.succeeded() ? "OK" : outcome.failureKind().name()).increment();
+        metrics.counter(
+                        "archive.polls",
+                        "outcome",
+                        outcome.succeeded() ? "OK" : outcome.failureKind().name())
+                .increment();
         return outcome;
     }
 
@@ -97,16 +105,25 @@ public class UserPoller {
         List<PlayEvent> plays = page.plays(userId);
         PolledPageRepository.Archived written = writer.write(userId, plays, page.newestPlayedAt(), now);
         metrics.counter("archive.plays.archived").increment(written.newPlays().size());
-        boolean gap = page.full() && written.previousNewest() != null
+        boolean gap = page.full()
+                && written.previousNewest() != null
                 && page.oldestPlayedAt().isAfter(written.previousNewest());
         if (gap) {
             metrics.counter("archive.gaps").increment();
-            LOG.infof("User %s: the full page starts after the newest archived play, plays may have been missed", userId);
+            LOG.infof(
+                    "User %s: the full page starts after the newest archived play, plays may have been missed", userId);
         }
         Instant newest = page.newestPlayedAt();
         boolean listening = newest != null && newest.isAfter(now.minus(config.listeningWindow()));
-        return ArchiveOutcome.success(batch.batchId(), userId, batch.scheduledFor(), now,
-                written.newPlays().size(), page.full(), gap, listening);
+        return ArchiveOutcome.success(
+                batch.batchId(),
+                userId,
+                batch.scheduledFor(),
+                now,
+                written.newPlays().size(),
+                page.full(),
+                gap,
+                listening);
     }
 
     /** Recently-played, waiting out short 429 pauses shared by all workers, with one token renewal on 401. */
@@ -126,19 +143,20 @@ public class UserPoller {
                 }
                 renewedToken = true;
             } catch (RateLimitedException e) {
-                if (++rateLimitRounds > MAX_RATE_LIMIT_ROUNDS || e.quotaExceeded()
+                if (++rateLimitRounds > MAX_RATE_LIMIT_ROUNDS
+                        || e.quotaExceeded()
                         || e.retryAfter().compareTo(config.spotify().maxRateLimitWait()) > 0) {
-                    throw new PollFailedException(FailureKind.RATE_LIMITED, e.retryAfter().toSeconds(),
-                            e.getMessage());
+                    throw new PollFailedException(
+                            FailureKind.RATE_LIMITED, e.retryAfter().toSeconds(), e.getMessage());
                 }
             }
         }
     }
 
-    private ArchiveOutcome failure(ArchiveBatch batch, String userId, FailureKind kind, Long retryAfter,
-            String detail) {
-        return ArchiveOutcome.failure(batch.batchId(), userId, batch.scheduledFor(), clock.instant(), kind,
-                retryAfter, detail);
+    private ArchiveOutcome failure(
+            ArchiveBatch batch, String userId, FailureKind kind, Long retryAfter, String detail) {
+        return ArchiveOutcome.failure(
+                batch.batchId(), userId, batch.scheduledFor(), clock.instant(), kind, retryAfter, detail);
     }
 
     private static String describe(Exception e) {

@@ -64,8 +64,10 @@ class ImportBenchmark {
         for (int i = 1; i <= ENTRIES; i++) {
             entries.add(entry(newest.minusSeconds(200L * i), knownTracks.get(i % knownTracks.size())));
         }
-        report("IMPORT BENCHMARK: case: %,d entries of %d tracks ALL KNOWN to the catalogue (the easy case), one"
-                + " member, chunks of %,d through Kafka", ENTRIES, knownTracks.size(), CHUNK);
+        report(
+                "IMPORT BENCHMARK: case: %,d entries of %d tracks ALL KNOWN to the catalogue (the easy case), one"
+                        + " member, chunks of %,d through Kafka",
+                ENTRIES, knownTracks.size(), CHUNK);
         warmUp(knownTracks);
 
         String importId = "imp-" + run();
@@ -74,14 +76,21 @@ class ImportBenchmark {
         long compilingBefore = compilingMillis();
         long started = System.nanoTime();
         fixtures.send(records);
-        await().atMost(WAIT).pollInterval(Duration.ofMillis(20)).until(() -> fixtures.counts(importId) != null
-                && fixtures.counts(importId).get("chunks").intValue() == chunks);
+        await().atMost(WAIT)
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> fixtures.counts(importId) != null
+                        && fixtures.counts(importId).get("chunks").intValue() == chunks);
         double seconds = (System.nanoTime() - started) / 1e9;
         double compiling = (compilingMillis() - compilingBefore) / 1e3;
         // the worker alone: from the start of the first chunks' transaction until all were seen archived
-        double workerSeconds = QuarkusTransaction.requiringNew().call(() -> ((Number) entityManager.createNativeQuery(
-                "SELECT extract(epoch FROM clock_timestamp() - min(done_at)) FROM import_chunks_done"
-                        + " WHERE import_id = :id").setParameter("id", importId).getSingleResult()).doubleValue());
+        double workerSeconds = QuarkusTransaction.requiringNew()
+                .call(() -> ((Number) entityManager
+                                .createNativeQuery(
+                                        "SELECT extract(epoch FROM clock_timestamp() - min(done_at)) FROM import_chunks_done"
+                                                + " WHERE import_id = :id")
+                                .setParameter("id", importId)
+                                .getSingleResult())
+                        .doubleValue());
         Map<String, Number> counts = fixtures.awaitDone(importId, chunks);
         await().atMost(WAIT).pollInterval(Duration.ofMillis(20)).until(() -> fixtures.outboxRowsOf(user) == 0);
         double publishedSeconds = (System.nanoTime() - started) / 1e9;
@@ -90,13 +99,16 @@ class ImportBenchmark {
 
         double copySeconds = rawCopy(entries);
         double perChunk = workerSeconds / chunks;
-        report("IMPORT BENCHMARK (worker only): %.1f ms per chunk of %,d = %.0f entries/s", perChunk * 1000, CHUNK,
-                CHUNK / perChunk);
-        report("IMPORT BENCHMARK: %d entries through Kafka and archived in %.2f s = %.0f entries/s (JIT compile time"
-                + " %.2f s); LIMIT raw COPY of the same rows: %.0f rows/s", ENTRIES, seconds, ENTRIES / seconds,
-                compiling, ENTRIES / copySeconds);
-        report("IMPORT BENCHMARK: their %d plays published to %s by %.2f s = %.0f plays/s", archived, Topics.PLAYS,
-                publishedSeconds, archived / publishedSeconds);
+        report(
+                "IMPORT BENCHMARK (worker only): %.1f ms per chunk of %,d = %.0f entries/s",
+                perChunk * 1000, CHUNK, CHUNK / perChunk);
+        report(
+                "IMPORT BENCHMARK: %d entries through Kafka and archived in %.2f s = %.0f entries/s (JIT compile time"
+                        + " %.2f s); LIMIT raw COPY of the same rows: %.0f rows/s",
+                ENTRIES, seconds, ENTRIES / seconds, compiling, ENTRIES / copySeconds);
+        report(
+                "IMPORT BENCHMARK: their %d plays published to %s by %.2f s = %.0f plays/s",
+                archived, Topics.PLAYS, publishedSeconds, archived / publishedSeconds);
     }
 
     /**
@@ -120,13 +132,15 @@ class ImportBenchmark {
             String importId = "imp-" + run() + "-warm";
             int chunks = fixtures.send(importId, user, entries);
             double seconds = (System.nanoTime() - roundStarted) / 1e9;
-            assertThat(fixtures.awaitDone(importId, chunks).get("imported").longValue()).isEqualTo(ENTRIES);
+            assertThat(fixtures.awaitDone(importId, chunks).get("imported").longValue())
+                    .isEqualTo(ENTRIES);
             await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).until(() -> fixtures.outboxRowsOf(user) == 0);
             double roundSeconds = (System.nanoTime() - roundStarted) / 1e9;
             double compiling = (compilingMillis() - compilingBefore) / 1e3;
-            report("IMPORT BENCHMARK: warm-up %d: %d entries archived in %.2f s = %.0f entries/s; JIT compile time"
-                    + " %.2f s in the %.2f s until published", round, ENTRIES, seconds, ENTRIES / seconds, compiling,
-                    roundSeconds);
+            report(
+                    "IMPORT BENCHMARK: warm-up %d: %d entries archived in %.2f s = %.0f entries/s; JIT compile time"
+                            + " %.2f s in the %.2f s until published",
+                    round, ENTRIES, seconds, ENTRIES / seconds, compiling, roundSeconds);
             if (compiling < roundSeconds / 10) {
                 return;
             }
@@ -145,15 +159,24 @@ class ImportBenchmark {
     private double rawCopy(List<ImportEntry> entries) throws Exception {
         StringBuilder csv = new StringBuilder();
         for (ImportEntry e : entries) {
-            csv.append("bench,").append(e.endedAt()).append(',').append(e.trackUri().substring(14)).append(',')
-                    .append(e.msPlayed()).append(",IMPORT,bench\n");
+            csv.append("bench,")
+                    .append(e.endedAt())
+                    .append(',')
+                    .append(e.trackUri().substring(14))
+                    .append(',')
+                    .append(e.msPlayed())
+                    .append(",IMPORT,bench\n");
         }
         try (Connection connection = dataSource.getConnection()) {
-            connection.createStatement().execute("CREATE TEMP TABLE bench_copy (user_id text, played_at timestamptz,"
-                    + " track_id text, ms_played bigint, source text, import_id text)");
+            connection
+                    .createStatement()
+                    .execute("CREATE TEMP TABLE bench_copy (user_id text, played_at timestamptz,"
+                            + " track_id text, ms_played bigint, source text, import_id text)");
             long started = System.nanoTime();
-            connection.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY bench_copy FROM STDIN (FORMAT csv)",
-                    new StringReader(csv.toString()));
+            connection
+                    .unwrap(PGConnection.class)
+                    .getCopyAPI()
+                    .copyIn("COPY bench_copy FROM STDIN (FORMAT csv)", new StringReader(csv.toString()));
             double seconds = (System.nanoTime() - started) / 1e9;
             connection.createStatement().execute("DROP TABLE bench_copy");
             return seconds;

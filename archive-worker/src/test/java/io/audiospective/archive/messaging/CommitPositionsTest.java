@@ -52,6 +52,8 @@ class CommitPositionsTest {
         assertThat(positions.release(List.of(first))).containsExactly(Map.entry(first, new OffsetAndMetadata(4)));
 
         positions.done(first, 4);
-        assertThat(positions.toCommit()).as("the partition's next owner reads 4 again").isEmpty();
+        assertThat(positions.toCommit())
+                .as("the partition's next owner reads 4 again")
+                .isEmpty();
     }
 }

@@ -41,24 +41,32 @@ class CatalogueTest {
     @Test
     void unchangedRowsAreLeftUntouchedAndChangedOnesTakeTheNewValues() {
         String id = UUID.randomUUID().toString().substring(0, 12);
-        TrackRef track = new TrackRef("ct" + id, "Song", 200_000, "ISRC1",
-                new AlbumRef("cal" + id, "Album", "2024", null), List.of(new ArtistRef("car" + id, "Artist")));
+        TrackRef track = new TrackRef(
+                "ct" + id,
+                "Song",
+                200_000,
+                "ISRC1",
+                new AlbumRef("cal" + id, "Album", "2024", null),
+                List.of(new ArtistRef("car" + id, "Artist")));
         QuarkusTransaction.requiringNew().run(() -> catalogue.upsert(List.of(track)));
 
         // a poll holds its transaction open with the same (unchanged) rows written...
         CountDownLatch written = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        CompletableFuture<Void> open = CompletableFuture.runAsync(() -> QuarkusTransaction.requiringNew().run(() -> {
-            catalogue.upsert(List.of(track));
-            written.countDown();
-            await(release);
-        }));
+        CompletableFuture<Void> open = CompletableFuture.runAsync(
+                () -> QuarkusTransaction.requiringNew().run(() -> {
+                    catalogue.upsert(List.of(track));
+                    written.countDown();
+                    await(release);
+                }));
         await(written);
         // ...and another worker (which does not remember the track) writing them too does not wait for it
         CatalogueRepository otherWorker = new CatalogueRepository(entityManager, transactions);
         try {
             QuarkusTransaction.requiringNew().run(() -> {
-                entityManager.createNativeQuery("SELECT set_config('lock_timeout', '2s', true)").getSingleResult();
+                entityManager
+                        .createNativeQuery("SELECT set_config('lock_timeout', '2s', true)")
+                        .getSingleResult();
                 otherWorker.upsert(List.of(track));
             });
         } finally {
@@ -66,7 +74,11 @@ class CatalogueTest {
         }
         open.join();
 
-        TrackRef renamed = new TrackRef("ct" + id, "Song (Remastered)", 201_000, "ISRC1",
+        TrackRef renamed = new TrackRef(
+                "ct" + id,
+                "Song (Remastered)",
+                201_000,
+                "ISRC1",
                 new AlbumRef("cal" + id, "Album (Deluxe)", "2024", "https://img/1"),
                 List.of(new ArtistRef("car" + id, "The Artist")));
         QuarkusTransaction.requiringNew().run(() -> catalogue.upsert(List.of(renamed)));
@@ -81,12 +93,18 @@ class CatalogueTest {
     @Test
     void aTrackWrittenInATransactionThatRolledBackIsWrittenAgain() {
         String id = UUID.randomUUID().toString().substring(0, 12);
-        TrackRef track = new TrackRef("rt" + id, "Song", 200_000, null, new AlbumRef("ral" + id, "Album", "2024", null),
+        TrackRef track = new TrackRef(
+                "rt" + id,
+                "Song",
+                200_000,
+                null,
+                new AlbumRef("ral" + id, "Album", "2024", null),
                 List.of(new ArtistRef("rar" + id, "Artist")));
         assertThatThrownBy(() -> QuarkusTransaction.requiringNew().run(() -> {
-            catalogue.upsert(List.of(track));
-            throw new IllegalStateException("the poll failed after its catalogue write");
-        })).hasMessageContaining("the poll failed");
+                    catalogue.upsert(List.of(track));
+                    throw new IllegalStateException("the poll failed after its catalogue write");
+                }))
+                .hasMessageContaining("the poll failed");
 
         QuarkusTransaction.requiringNew().run(() -> catalogue.upsert(List.of(track)));
 
@@ -119,12 +137,17 @@ class CatalogueTest {
                     .map(id -> new CatalogueRepository.NamedTrack(id, "Song " + id, "Artist " + run, "Album " + run))
                     .toList());
             for (int i = 0; i < mostPlayedFirst.size(); i++) {
-                entityManager.createNativeQuery("""
+                entityManager
+                        .createNativeQuery("""
                         INSERT INTO import_pending (user_id, played_at, track_id, ms_played, import_id, archived)
                         SELECT ?1, timestamptz '2020-01-01' + n * interval '1 minute', ?2, 180000, ?3, true
                         FROM generate_series(1, ?4) AS n
-                        """).setParameter(1, "claim-" + run).setParameter(2, mostPlayedFirst.get(i))
-                        .setParameter(3, "import-" + run).setParameter(4, 3000 - 1000 * i).executeUpdate();
+                        """)
+                        .setParameter(1, "claim-" + run)
+                        .setParameter(2, mostPlayedFirst.get(i))
+                        .setParameter(3, "import-" + run)
+                        .setParameter(4, 3000 - 1000 * i)
+                        .executeUpdate();
             }
 
             List<String> claimed = catalogue.claimFileTracks(50, java.time.Duration.ofMinutes(5));
@@ -138,7 +161,7 @@ class CatalogueTest {
     }
 
     private String value(String sql, String id) {
-        return QuarkusTransaction.requiringNew().call(() -> (String) entityManager.createNativeQuery(sql)
-                .setParameter(1, id).getSingleResult());
+        return QuarkusTransaction.requiringNew().call(() -> (String)
+                entityManager.createNativeQuery(sql).setParameter(1, id).getSingleResult());
     }
 }

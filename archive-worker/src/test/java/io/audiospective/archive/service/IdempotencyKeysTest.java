@@ -23,23 +23,27 @@ class IdempotencyKeysTest {
 
     @Test
     void scheduledPollsOfOneWindowShareAKeyAndTheNextWindowHasItsOwn() {
-        for (Duration window : List.of(Duration.ofHours(1), Duration.ofMinutes(2), Duration.ofSeconds(10),
-                Duration.ofMillis(1500))) {
+        for (Duration window :
+                List.of(Duration.ofHours(1), Duration.ofMinutes(2), Duration.ofSeconds(10), Duration.ofMillis(1500))) {
             String first = key(AT, BatchReason.SCHEDULED, window);
 
-            assertThat(key(AT.plusMillis(1), BatchReason.CATCH_UP, window)).as("same %s window", window)
+            assertThat(key(AT.plusMillis(1), BatchReason.CATCH_UP, window))
+                    .as("same %s window", window)
                     .isEqualTo(first);
-            assertThat(key(AT.plus(window), BatchReason.SCHEDULED, window)).as("next %s window", window)
+            assertThat(key(AT.plus(window), BatchReason.SCHEDULED, window))
+                    .as("next %s window", window)
                     .isNotEqualTo(first);
         }
         assertThat(key(AT, BatchReason.SCHEDULED, Duration.ofHours(1))).isEqualTo("archive:" + U1 + ":2026-11-29-10");
-        assertThat(key(AT, BatchReason.SCHEDULED, Duration.ofSeconds(10))).isEqualTo("archive:" + U1 + ":2026-11-29-10-06-30");
+        assertThat(key(AT, BatchReason.SCHEDULED, Duration.ofSeconds(10)))
+                .isEqualTo("archive:" + U1 + ":2026-11-29-10-06-30");
     }
 
     @Test
     void anExtraPollIsKeyedByItsBatch() {
         assertThat(key(AT, BatchReason.MANUAL, Duration.ofHours(1))).isEqualTo("archive:" + U1 + ":batch-" + AT);
-        assertThat(key(AT, BatchReason.HEAVY_LISTENER, Duration.ofHours(1))).isEqualTo("archive:" + U1 + ":batch-" + AT);
+        assertThat(key(AT, BatchReason.HEAVY_LISTENER, Duration.ofHours(1)))
+                .isEqualTo("archive:" + U1 + ":batch-" + AT);
     }
 
     private static String key(Instant scheduledFor, BatchReason reason, Duration window) {

@@ -19,12 +19,14 @@ interface SpotifyAccountsApi {
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.APPLICATION_JSON)
-    Response refresh(@FormParam("grant_type") String grantType, @FormParam("refresh_token") String refreshToken,
+    Response refresh(
+            @FormParam("grant_type") String grantType,
+            @FormParam("refresh_token") String refreshToken,
             @FormParam("client_id") String clientId);
 
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.APPLICATION_JSON)
-    Response clientCredentials(@FormParam("grant_type") String grantType,
-            @HeaderParam("Authorization") String basicCredentials);
+    Response clientCredentials(
+            @FormParam("grant_type") String grantType, @HeaderParam("Authorization") String basicCredentials);
 }

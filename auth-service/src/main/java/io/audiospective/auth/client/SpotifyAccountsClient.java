@@ -38,7 +38,11 @@ public class SpotifyAccountsClient {
 
     @Timeout(value = 40, unit = ChronoUnit.SECONDS)
     @Retry(maxRetries = 2, delay = 300, jitter = 200, retryOn = SpotifyUnavailableException.class)
-    @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 15, delayUnit = ChronoUnit.SECONDS,
+    @CircuitBreaker(
+            requestVolumeThreshold = 10,
+            failureRatio = 0.5,
+            delay = 15,
+            delayUnit = ChronoUnit.SECONDS,
             skipOn = InvalidGrantException.class)
     public TokenGrant refresh(String refreshToken) {
         Response response;
@@ -74,8 +78,8 @@ public class SpotifyAccountsClient {
     @Timeout(value = 10, unit = ChronoUnit.SECONDS)
     @Retry(maxRetries = 2, delay = 300, jitter = 200, retryOn = SpotifyUnavailableException.class)
     public TokenGrant appToken(String clientSecret) {
-        String basic = "Basic " + Base64.getEncoder().encodeToString(
-                (clientId + ":" + clientSecret).getBytes(StandardCharsets.UTF_8));
+        String basic = "Basic "
+                + Base64.getEncoder().encodeToString((clientId + ":" + clientSecret).getBytes(StandardCharsets.UTF_8));
         Response response;
         try {
             response = api.clientCredentials("client_credentials", basic);

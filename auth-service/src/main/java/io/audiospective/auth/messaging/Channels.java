@@ -6,6 +6,5 @@ public final class Channels {
     /** Outgoing {@link io.audiospective.model.Topics#USERS}: member lifecycle events. */
     public static final String USERS = "users";
 
-    private Channels() {
-    }
+    private Channels() {}
 }

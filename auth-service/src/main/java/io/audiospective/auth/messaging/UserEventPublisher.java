@@ -42,8 +42,10 @@ public class UserEventPublisher {
         this.outbox = outbox;
     }
 
-    @Scheduled(every = "${audiospective.auth.outbox.interval:PT0.2S}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = BeforeSchemaMigrated.class)
+    @Scheduled(
+            every = "${audiospective.auth.outbox.interval:PT0.2S}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = BeforeSchemaMigrated.class)
     void relay() {
         try {
             while (publishBatch() == BATCH) {
@@ -67,9 +69,12 @@ public class UserEventPublisher {
             return 0;
         }
         CompletableFuture.allOf(pending.stream()
-                .map(row -> KeyedSender.send(emitter, row.userId(), MessageCodec.decode(row.payload(), UserEvent.class))
-                        .toCompletableFuture())
-                .toArray(CompletableFuture[]::new)).orTimeout(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).join();
+                        .map(row -> KeyedSender.send(
+                                        emitter, row.userId(), MessageCodec.decode(row.payload(), UserEvent.class))
+                                .toCompletableFuture())
+                        .toArray(CompletableFuture[]::new))
+                .orTimeout(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .join();
         outbox.delete(pending);
         return pending.size();
     }

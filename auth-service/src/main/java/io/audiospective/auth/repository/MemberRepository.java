@@ -6,5 +6,4 @@ import io.audiospective.auth.Member;
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 
 @ApplicationScoped
-public class MemberRepository implements PanacheRepositoryBase<Member, String> {
-}
+public class MemberRepository implements PanacheRepositoryBase<Member, String> {}

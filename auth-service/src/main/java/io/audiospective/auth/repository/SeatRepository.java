@@ -22,19 +22,25 @@ public class SeatRepository {
     }
 
     public void releaseSeat() {
-        entityManager.createNativeQuery(
-                "UPDATE membership SET seats_taken = seats_taken - 1 WHERE id = 1 AND seats_taken > 0")
+        entityManager
+                .createNativeQuery(
+                        "UPDATE membership SET seats_taken = seats_taken - 1 WHERE id = 1 AND seats_taken > 0")
                 .executeUpdate();
     }
 
     public boolean hasFreeSeat(int cap) {
-        return ((Number) entityManager.createNativeQuery(
-                "SELECT count(*) FROM membership WHERE seats_taken < :cap + extra_seats")
-                .setParameter("cap", cap).getSingleResult()).intValue() == 1;
+        return ((Number) entityManager
+                                .createNativeQuery(
+                                        "SELECT count(*) FROM membership WHERE seats_taken < :cap + extra_seats")
+                                .setParameter("cap", cap)
+                                .getSingleResult())
+                        .intValue()
+                == 1;
     }
 
     public void addSeat() {
-        entityManager.createNativeQuery("UPDATE membership SET extra_seats = extra_seats + 1 WHERE id = 1")
+        entityManager
+                .createNativeQuery("UPDATE membership SET extra_seats = extra_seats + 1 WHERE id = 1")
                 .executeUpdate();
     }
 }

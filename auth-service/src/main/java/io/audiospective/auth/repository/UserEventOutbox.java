@@ -32,14 +32,18 @@ public class UserEventOutbox {
      * sequence drawn here orders the member's events as their transactions commit.
      */
     @Transactional(Transactional.TxType.MANDATORY)
-    public UserEvent append(String userId, UserEventType type, Instant occurredAt, String displayName,
-            String timeZone) {
-        long sequence = ((Number) entityManager.createNativeQuery("SELECT nextval('user_event_sequence')")
-                .getSingleResult()).longValue();
+    public UserEvent append(
+            String userId, UserEventType type, Instant occurredAt, String displayName, String timeZone) {
+        long sequence = ((Number) entityManager
+                        .createNativeQuery("SELECT nextval('user_event_sequence')")
+                        .getSingleResult())
+                .longValue();
         UserEvent event = UserEvent.of(userId, type, sequence, occurredAt, displayName, timeZone);
-        entityManager.createNativeQuery(
-                "INSERT INTO user_events_outbox (user_id, payload, created_at) VALUES (?1, ?2, ?3)")
-                .setParameter(1, userId).setParameter(2, MessageCodec.encode(event)).setParameter(3, occurredAt)
+        entityManager
+                .createNativeQuery("INSERT INTO user_events_outbox (user_id, payload, created_at) VALUES (?1, ?2, ?3)")
+                .setParameter(1, userId)
+                .setParameter(2, MessageCodec.encode(event))
+                .setParameter(3, occurredAt)
                 .executeUpdate();
         return event;
     }
@@ -50,25 +54,30 @@ public class UserEventOutbox {
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public List<Pending> takeOldest(int limit) {
-        boolean relay = (Boolean) entityManager.createNativeQuery("SELECT pg_try_advisory_xact_lock(?1)")
-                .setParameter(1, RELAY_LOCK).getSingleResult();
+        boolean relay = (Boolean) entityManager
+                .createNativeQuery("SELECT pg_try_advisory_xact_lock(?1)")
+                .setParameter(1, RELAY_LOCK)
+                .getSingleResult();
         if (!relay) {
             return List.of();
         }
         @SuppressWarnings("unchecked")
-        List<Object[]> rows = entityManager.createNativeQuery(
-                "SELECT id, user_id, payload FROM user_events_outbox ORDER BY id LIMIT ?1")
-                .setParameter(1, limit).getResultList();
-        return rows.stream().map(r -> new Pending(((Number) r[0]).longValue(), (String) r[1], (byte[]) r[2]))
+        List<Object[]> rows = entityManager
+                .createNativeQuery("SELECT id, user_id, payload FROM user_events_outbox ORDER BY id LIMIT ?1")
+                .setParameter(1, limit)
+                .getResultList();
+        return rows.stream()
+                .map(r -> new Pending(((Number) r[0]).longValue(), (String) r[1], (byte[]) r[2]))
                 .toList();
     }
 
     @Transactional(Transactional.TxType.MANDATORY)
     public void delete(List<Pending> published) {
-        entityManager.createNativeQuery("DELETE FROM user_events_outbox WHERE id IN (?1)")
-                .setParameter(1, published.stream().map(Pending::id).toList()).executeUpdate();
+        entityManager
+                .createNativeQuery("DELETE FROM user_events_outbox WHERE id IN (?1)")
+                .setParameter(1, published.stream().map(Pending::id).toList())
+                .executeUpdate();
     }
 
-    public record Pending(long id, String userId, byte[] payload) {
-    }
+    public record Pending(long id, String userId, byte[] payload) {}
 }

@@ -6,5 +6,4 @@ import io.audiospective.auth.WaitlistEntry;
 import io.quarkus.hibernate.orm.panache.PanacheRepository;
 
 @ApplicationScoped
-public class WaitlistRepository implements PanacheRepository<WaitlistEntry> {
-}
+public class WaitlistRepository implements PanacheRepository<WaitlistEntry> {}

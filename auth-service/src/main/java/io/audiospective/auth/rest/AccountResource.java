@@ -42,9 +42,15 @@ public class AccountResource {
     private final AuthConfig config;
     private final Clock clock;
 
-    AccountResource(SecurityIdentity identity, MembershipService membership, MemberRepository members,
-            ApiTokenService apiTokens, TokenRevocationService revocations, RotatedRefreshTokens rotatedRefreshTokens,
-            AuthConfig config, Clock clock) {
+    AccountResource(
+            SecurityIdentity identity,
+            MembershipService membership,
+            MemberRepository members,
+            ApiTokenService apiTokens,
+            TokenRevocationService revocations,
+            RotatedRefreshTokens rotatedRefreshTokens,
+            AuthConfig config,
+            Clock clock) {
         this.identity = identity;
         this.membership = membership;
         this.members = members;
@@ -63,12 +69,19 @@ public class AccountResource {
         if (member == null) {
             return Problem.response(Response.Status.NOT_FOUND, "This account no longer exists");
         }
-        Instant reconnectBy = member.authorizedAt == null ? null
+        Instant reconnectBy = member.authorizedAt == null
+                ? null
                 : member.authorizedAt.plus(config.spotify().authorizationLifetime());
         boolean warn = reconnectBy != null
                 && !clock.instant().isBefore(reconnectBy.minus(config.spotify().reconnectWarning()));
-        return Response.ok(new Account(member.spotifyUserId, member.displayName, member.status.name(),
-                member.createdAt, member.authorizedAt, warn ? reconnectBy : null)).build();
+        return Response.ok(new Account(
+                        member.spotifyUserId,
+                        member.displayName,
+                        member.status.name(),
+                        member.createdAt,
+                        member.authorizedAt,
+                        warn ? reconnectBy : null))
+                .build();
     }
 
     @POST
@@ -80,7 +93,8 @@ public class AccountResource {
             return Problem.response(Response.Status.UNAUTHORIZED, "This token can no longer be renewed; sign in");
         }
         ApiTokenService.IssuedToken token = apiTokens.renew(presented, membership.rolesOf(userId()));
-        return Response.ok(new RenewedToken(token.token(), "Bearer", token.expiresAt())).build();
+        return Response.ok(new RenewedToken(token.token(), "Bearer", token.expiresAt()))
+                .build();
     }
 
     @POST
@@ -93,15 +107,17 @@ public class AccountResource {
 
     @DELETE
     @Path("account")
-    @Operation(summary = "Delete the account: Spotify tokens and member are deleted, every API token of the member is"
-            + " refused, all services purge the user")
+    @Operation(
+            summary = "Delete the account: Spotify tokens and member are deleted, every API token of the member is"
+                    + " refused, all services purge the user")
     public Response delete() {
         Optional<TokenRevocationService.Revocation> deleted = membership.delete(userId());
         deleted.ifPresent(revocation -> {
             revocations.announce(revocation);
             rotatedRefreshTokens.forget(revocation.userId());
         });
-        return deleted.isPresent() ? Response.noContent().build()
+        return deleted.isPresent()
+                ? Response.noContent().build()
                 : Problem.response(Response.Status.NOT_FOUND, "This account no longer exists");
     }
 
@@ -109,10 +125,13 @@ public class AccountResource {
         return identity.getPrincipal().getName();
     }
 
-    public record Account(String userId, String displayName, String status, Instant memberSince,
-            Instant authorizedAt, Instant reconnectBy) {
-    }
+    public record Account(
+            String userId,
+            String displayName,
+            String status,
+            Instant memberSince,
+            Instant authorizedAt,
+            Instant reconnectBy) {}
 
-    public record RenewedToken(String accessToken, String tokenType, Instant expiresAt) {
-    }
+    public record RenewedToken(String accessToken, String tokenType, Instant expiresAt) {}
 }

@@ -39,7 +39,8 @@ public class AdminResource {
     @Path("{id}/admit")
     @Operation(summary = "Admit a waitlisted person: raises the cap by one seat")
     public Response admit(@PathParam("id") long id) {
-        return membership.admit(id) ? Response.noContent().build()
+        return membership.admit(id)
+                ? Response.noContent().build()
                 : Problem.response(Response.Status.NOT_FOUND, "No waitlist entry " + id + " waiting to be admitted");
     }
 }

@@ -48,6 +48,7 @@ public class LoginResource {
     public static final String FRONTEND_STATE_COOKIE = "audiospective_frontend_state";
     /** quarkus-oidc's session cookie (default name); a completed sign-in must not leave it behind. */
     static final String SESSION_COOKIE = "q_session";
+
     private static final String SIGN_IN_PATH = "/login/spotify";
 
     private final MembershipService membership;
@@ -56,7 +57,11 @@ public class LoginResource {
     private final UserInfo userInfo;
     private final AccessTokenCredential spotifyAccessToken;
 
-    LoginResource(MembershipService membership, ApiTokenService apiTokens, AuthConfig config, UserInfo userInfo,
+    LoginResource(
+            MembershipService membership,
+            ApiTokenService apiTokens,
+            AuthConfig config,
+            UserInfo userInfo,
             AccessTokenCredential spotifyAccessToken) {
         this.membership = membership;
         this.apiTokens = apiTokens;
@@ -71,8 +76,8 @@ public class LoginResource {
     @Operation(summary = "Start signing in: to Spotify when a seat is free, else the waitlist page")
     public Response login(@QueryParam("state") String frontendState) {
         if (frontendState != null && !FRONTEND_STATE.matcher(frontendState).matches()) {
-            return Problem.response(Response.Status.BAD_REQUEST,
-                    "state must be 16 to 128 characters of A-Z, a-z, 0-9, '-' and '_'");
+            return Problem.response(
+                    Response.Status.BAD_REQUEST, "state must be 16 to 128 characters of A-Z, a-z, 0-9, '-' and '_'");
         }
         // without a seat the waitlist page's member link continues the same sign-in, so the cookie is set either way
         Response.ResponseBuilder answer = membership.hasFreeSeat()
@@ -89,8 +94,8 @@ public class LoginResource {
     @Authenticated
     @Produces(MediaType.TEXT_HTML)
     @Operation(summary = "Spotify authorisation (code flow with PKCE); completes the sign-in")
-    public Response completeSignIn(@CookieParam(FRONTEND_STATE_COOKIE) String frontendState,
-            @Context HttpServerResponse response) {
+    public Response completeSignIn(
+            @CookieParam(FRONTEND_STATE_COOKIE) String frontendState, @Context HttpServerResponse response) {
         // The browser keeps no session: the Spotify tokens go to the vault and the API token is all it needs, so
         // the next visit goes to Spotify again. quarkus-oidc has just added its session cookie to this answer;
         // removed there (first, so an error below cannot send it either), it is never sent.
@@ -98,8 +103,11 @@ public class LoginResource {
         String userId = userInfo.getString("id");
         String displayName = userInfo.getString("display_name");
         var refreshToken = spotifyAccessToken.getRefreshToken();
-        SignInOutcome outcome = membership.signIn(userId, displayName,
-                refreshToken == null ? null : refreshToken.getToken(), spotifyAccessToken.getToken());
+        SignInOutcome outcome = membership.signIn(
+                userId,
+                displayName,
+                refreshToken == null ? null : refreshToken.getToken(),
+                spotifyAccessToken.getToken());
         Response.ResponseBuilder answer;
         if (outcome == SignInOutcome.WAITLISTED) {
             answer = Response.ok(Pages.waitlist("Sorry, the last founding seat was just taken."));
@@ -107,7 +115,8 @@ public class LoginResource {
             ApiTokenService.IssuedToken token = apiTokens.issue(userId, membership.rolesOf(userId));
             StringBuilder fragment = new StringBuilder("#access_token=")
                     .append(URLEncoder.encode(token.token(), StandardCharsets.UTF_8))
-                    .append("&token_type=Bearer&expires_at=").append(token.expiresAt().getEpochSecond());
+                    .append("&token_type=Bearer&expires_at=")
+                    .append(token.expiresAt().getEpochSecond());
             // the frontend accepts the token only with the state it stored when it started this sign-in
             if (frontendState != null && FRONTEND_STATE.matcher(frontendState).matches()) {
                 fragment.append("&state=").append(frontendState);
@@ -121,10 +130,15 @@ public class LoginResource {
     }
 
     private NewCookie frontendStateCookie(String value, Duration maxAge) {
-        return new NewCookie.Builder(FRONTEND_STATE_COOKIE).value(value).path(SIGN_IN_PATH)
-                .maxAge((int) maxAge.toSeconds()).httpOnly(true).secure(config.secureCookies())
+        return new NewCookie.Builder(FRONTEND_STATE_COOKIE)
+                .value(value)
+                .path(SIGN_IN_PATH)
+                .maxAge((int) maxAge.toSeconds())
+                .httpOnly(true)
+                .secure(config.secureCookies())
                 // Lax: sent on the top-level navigation back from Spotify, never on cross-site subrequests
-                .sameSite(NewCookie.SameSite.LAX).build();
+                .sameSite(NewCookie.SameSite.LAX)
+                .build();
     }
 
     @POST
@@ -133,7 +147,9 @@ public class LoginResource {
     @Produces(MediaType.TEXT_HTML)
     @Operation(summary = "Leave an e-mail address on the waitlist")
     public Response joinWaitlist(@FormParam("email") String email) {
-        if (email == null || email.length() > 254 || !EMAIL.matcher(email.trim()).matches()) {
+        if (email == null
+                || email.length() > 254
+                || !EMAIL.matcher(email.trim()).matches()) {
             return Problem.response(Response.Status.BAD_REQUEST, "Please give a valid e-mail address");
         }
         membership.joinWaitlist(email.trim().toLowerCase());

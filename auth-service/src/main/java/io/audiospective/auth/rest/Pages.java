@@ -19,8 +19,7 @@ final class Pages {
             </style></head><body>
             """;
 
-    private Pages() {
-    }
+    private Pages() {}
 
     static String waitlist(String note) {
         return HEAD + """

@@ -28,7 +28,8 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response spotifyCircuitOpen(CircuitBreakerOpenException e) {
-        return Problem.response(Response.Status.SERVICE_UNAVAILABLE,
+        return Problem.response(
+                Response.Status.SERVICE_UNAVAILABLE,
                 "Spotify accounts failed repeatedly; calls are paused for a moment");
     }
 

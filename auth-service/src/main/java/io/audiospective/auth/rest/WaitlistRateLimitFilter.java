@@ -28,10 +28,14 @@ public class WaitlistRateLimitFilter {
         if (!HttpMethod.POST.equals(request.getMethod()) || !"/waitlist".equals(http.path())) {
             return Uni.createFrom().nullItem();
         }
-        return limit.retryAfter(http.remoteAddress().hostAddress()).map(wait -> wait.isZero() ? null
-                : Response.fromResponse(Problem.response(429, "urn:audiospective:problem:rate-limited",
-                        "Too many sign-ups from your address: try again in " + wait.toSeconds() + " s"))
-                        .header("Retry-After", wait.toSeconds())
-                        .build());
+        return limit.retryAfter(http.remoteAddress().hostAddress())
+                .map(wait -> wait.isZero()
+                        ? null
+                        : Response.fromResponse(Problem.response(
+                                        429,
+                                        "urn:audiospective:problem:rate-limited",
+                                        "Too many sign-ups from your address: try again in " + wait.toSeconds() + " s"))
+                                .header("Retry-After", wait.toSeconds())
+                                .build());
     }
 }

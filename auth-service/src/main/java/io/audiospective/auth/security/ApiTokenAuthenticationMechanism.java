@@ -52,13 +52,19 @@ public class ApiTokenAuthenticationMechanism implements HttpAuthenticationMechan
         }
         String token = header.substring(7).trim();
         if (MessageDigest.isEqual(serviceToken, token.getBytes(StandardCharsets.UTF_8))) {
-            return Uni.createFrom().item(QuarkusSecurityIdentity.builder()
-                    .setPrincipal(new QuarkusPrincipal("service")).addRole(ROLE_SERVICE).build());
+            return Uni.createFrom()
+                    .item(QuarkusSecurityIdentity.builder()
+                            .setPrincipal(new QuarkusPrincipal("service"))
+                            .addRole(ROLE_SERVICE)
+                            .build());
         }
-        return apiTokens.verify(token)
-                .map(verified -> revocations.refuses(verified.userId(), verified.session())
-                        .onFailure().transform(e -> new AuthenticationFailedException("Revocations unknown", e))
-                        .<SecurityIdentity> map(revoked -> {
+        return apiTokens
+                .verify(token)
+                .map(verified -> revocations
+                        .refuses(verified.userId(), verified.session())
+                        .onFailure()
+                        .transform(e -> new AuthenticationFailedException("Revocations unknown", e))
+                        .<SecurityIdentity>map(revoked -> {
                             if (revoked) {
                                 throw new AuthenticationFailedException("Revoked API token");
                             }

@@ -14,9 +14,7 @@ public sealed interface AccessTokenResult {
     }
 
     /** Spotify no longer accepts the user's authorisation; they must sign in again. */
-    record NeedsReauth() implements AccessTokenResult {
-    }
+    record NeedsReauth() implements AccessTokenResult {}
 
-    record UnknownUser() implements AccessTokenResult {
-    }
+    record UnknownUser() implements AccessTokenResult {}
 }

@@ -40,8 +40,14 @@ public class AccessTokenService {
     private final AuthConfig config;
     private final Clock clock;
 
-    AccessTokenService(MemberRepository members, StoredTokensRepository tokens, MembershipService membership,
-            SpotifyAccountsClient spotify, RotatedRefreshTokens rotated, TokenVault vault, AuthConfig config,
+    AccessTokenService(
+            MemberRepository members,
+            StoredTokensRepository tokens,
+            MembershipService membership,
+            SpotifyAccountsClient spotify,
+            RotatedRefreshTokens rotated,
+            TokenVault vault,
+            AuthConfig config,
             Clock clock) {
         this.members = members;
         this.tokens = tokens;
@@ -73,8 +79,9 @@ public class AccessTokenService {
         }
         Instant now = clock.instant();
         if (authorisationExpired(member, now)) {
-            LOG.infof("Spotify authorisation of user %s expired on %s", userId,
-                    member.authorizedAt.plus(config.spotify().authorizationLifetime()));
+            LOG.infof(
+                    "Spotify authorisation of user %s expired on %s",
+                    userId, member.authorizedAt.plus(config.spotify().authorizationLifetime()));
             membership.markNeedsReauth(member);
             return new AccessTokenResult.NeedsReauth();
         }
@@ -117,12 +124,13 @@ public class AccessTokenService {
 
     private boolean authorisationExpired(Member member, Instant now) {
         return member.authorizedAt != null
-                && !member.authorizedAt.plus(config.spotify().authorizationLifetime()).isAfter(now);
+                && !member.authorizedAt
+                        .plus(config.spotify().authorizationLifetime())
+                        .isAfter(now);
     }
 
     private boolean isRejected(StoredTokens stored, TokenFingerprint rejected) {
-        return rejected != null
-                && rejected.matches(vault.openAccessToken(stored));
+        return rejected != null && rejected.matches(vault.openAccessToken(stored));
     }
 
     private AccessTokenResult granted(StoredTokens stored) {

@@ -50,15 +50,20 @@ public class ApiTokenService {
         this.config = config;
         this.clock = clock;
         this.revocations = revocations;
-        KeyPair keys = config.apiToken().signingKey().map(ApiTokenService::fromPem).orElseGet(() -> {
-            if (config.apiToken().signingKeyRequired()) {
-                throw new IllegalStateException("API_TOKEN_SIGNING_KEY is not set: every replica must sign API tokens"
-                        + " with the same key (a PKCS#8 PEM RSA private key from a secret)");
-            }
-            LOG.warn("No API token signing key configured (API_TOKEN_SIGNING_KEY): using a key generated at start,"
-                    + " so API tokens stop verifying when the service restarts");
-            return PemKeys.newRsaKeyPair();
-        });
+        KeyPair keys = config.apiToken()
+                .signingKey()
+                .map(ApiTokenService::fromPem)
+                .orElseGet(() -> {
+                    if (config.apiToken().signingKeyRequired()) {
+                        throw new IllegalStateException(
+                                "API_TOKEN_SIGNING_KEY is not set: every replica must sign API tokens"
+                                        + " with the same key (a PKCS#8 PEM RSA private key from a secret)");
+                    }
+                    LOG.warn(
+                            "No API token signing key configured (API_TOKEN_SIGNING_KEY): using a key generated at start,"
+                                    + " so API tokens stop verifying when the service restarts");
+                    return PemKeys.newRsaKeyPair();
+                });
         this.privateKey = keys.getPrivate();
         this.publicJwk = new RsaJsonWebKey((RSAPublicKey) keys.getPublic());
         publicJwk.setAlgorithm("RS256");
@@ -68,8 +73,8 @@ public class ApiTokenService {
                 .setExpectedIssuer(config.apiToken().issuer())
                 .setExpectedAudience(config.apiToken().audience())
                 // the algorithm is ours to choose, never the token's
-                .setJwsAlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT,
-                        AlgorithmIdentifiers.RSA_USING_SHA256)
+                .setJwsAlgorithmConstraints(
+                        AlgorithmConstraints.ConstraintType.PERMIT, AlgorithmIdentifiers.RSA_USING_SHA256)
                 .setVerificationKey(keys.getPublic())
                 .setRequireExpirationTime()
                 .setRequireSubject()
@@ -93,7 +98,9 @@ public class ApiTokenService {
 
     private IssuedToken sign(String userId, Set<String> roles, long session, Instant authTime, Instant now) {
         // never beyond the session's end
-        Instant expiresAt = min(now.plus(config.apiToken().lifetime()), authTime.plus(config.apiToken().sessionLifetime()));
+        Instant expiresAt = min(
+                now.plus(config.apiToken().lifetime()),
+                authTime.plus(config.apiToken().sessionLifetime()));
         String token = Jwt.issuer(config.apiToken().issuer())
                 .audience(config.apiToken().audience())
                 .subject(userId)
@@ -103,7 +110,9 @@ public class ApiTokenService {
                 .expiresAt(expiresAt)
                 .claim(ApiTokenRevocations.SESSION_CLAIM, session)
                 .claim(Claims.auth_time.name(), authTime.getEpochSecond())
-                .jws().keyId(publicJwk.getKeyId()).algorithm(io.smallrye.jwt.algorithm.SignatureAlgorithm.RS256)
+                .jws()
+                .keyId(publicJwk.getKeyId())
+                .algorithm(io.smallrye.jwt.algorithm.SignatureAlgorithm.RS256)
                 .sign(privateKey);
         return new IssuedToken(token, expiresAt);
     }
@@ -118,8 +127,10 @@ public class ApiTokenService {
             Instant issuedAt = Instant.ofEpochSecond(claims.getIssuedAt().getValue());
             Number session = claims.getClaimValue(ApiTokenRevocations.SESSION_CLAIM, Number.class);
             Number authTime = claims.getClaimValue(Claims.auth_time.name(), Number.class);
-            return java.util.Optional.of(new VerifiedToken(claims.getSubject(),
-                    Set.copyOf(claims.getStringListClaimValue("groups")), issuedAt,
+            return java.util.Optional.of(new VerifiedToken(
+                    claims.getSubject(),
+                    Set.copyOf(claims.getStringListClaimValue("groups")),
+                    issuedAt,
                     session == null ? 0 : session.longValue(),
                     authTime == null ? issuedAt : Instant.ofEpochSecond(authTime.longValue())));
         } catch (InvalidJwtException | MalformedClaimException e) {
@@ -145,18 +156,16 @@ public class ApiTokenService {
         try {
             return PemKeys.rsaKeyPair(pem);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("API_TOKEN_SIGNING_KEY is not a PKCS#8 PEM RSA private key: "
-                    + e.getMessage());
+            throw new IllegalArgumentException(
+                    "API_TOKEN_SIGNING_KEY is not a PKCS#8 PEM RSA private key: " + e.getMessage());
         }
     }
 
-    public record IssuedToken(String token, Instant expiresAt) {
-    }
+    public record IssuedToken(String token, Instant expiresAt) {}
 
     /**
      * @param session the sign-in's number, the same in all its renewals
      * @param authTime when the member signed in for this session
      */
-    public record VerifiedToken(String userId, Set<String> roles, Instant issuedAt, long session, Instant authTime) {
-    }
+    public record VerifiedToken(String userId, Set<String> roles, Instant issuedAt, long session, Instant authTime) {}
 }

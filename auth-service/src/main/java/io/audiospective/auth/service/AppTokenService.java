@@ -45,7 +45,8 @@ public class AppTokenService {
         }
         Instant now = clock.instant();
         AppToken token = current;
-        if (token == null || !token.expiresAt().isAfter(now.plus(config.spotify().refreshMargin()))) {
+        if (token == null
+                || !token.expiresAt().isAfter(now.plus(config.spotify().refreshMargin()))) {
             TokenGrant grant = spotify.appToken(secret.get());
             token = new AppToken(grant.accessToken(), now.plusSeconds(grant.expiresIn()));
             current = token;

@@ -4,8 +4,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
-import io.quarkus.scheduler.Scheduled;
 import io.audiospective.support.BeforeSchemaMigrated;
+import io.quarkus.scheduler.Scheduled;
 
 /** Spotify refresh tokens die a fixed time after authorisation: such members are told to reconnect. */
 @ApplicationScoped
@@ -19,8 +19,11 @@ public class AuthorisationExpiryJob {
         this.accessTokens = accessTokens;
     }
 
-    @Scheduled(every = "${audiospective.auth.expiry-check-interval:1h}", delayed = "1m",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = BeforeSchemaMigrated.class)
+    @Scheduled(
+            every = "${audiospective.auth.expiry-check-interval:1h}",
+            delayed = "1m",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = BeforeSchemaMigrated.class)
     void expireAuthorisations() {
         int expired = accessTokens.expireAuthorisations();
         if (expired > 0) {

@@ -17,11 +17,11 @@ import org.jboss.logging.Logger;
 import io.audiospective.auth.MemberStatus;
 import io.audiospective.auth.config.AuthConfig;
 import io.audiospective.auth.repository.MemberRepository;
+import io.audiospective.support.BeforeSchemaMigrated;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
-import io.audiospective.support.BeforeSchemaMigrated;
 
 /**
  * Gauges of members whose Spotify authorisation runs out soon. A refresh token dies a fixed time after the member
@@ -85,7 +85,8 @@ public class AuthorisationMetrics {
         }
     }
 
-    @Scheduled(every = "${audiospective.auth.metrics-refresh-interval:1m}",
+    @Scheduled(
+            every = "${audiospective.auth.metrics-refresh-interval:1m}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = BeforeSchemaMigrated.class)
     void scheduledRefresh() {

@@ -36,9 +36,16 @@ public class MembershipService {
     private final AuthConfig config;
     private final Clock clock;
 
-    MembershipService(MemberRepository members, SeatRepository seats, StoredTokensRepository tokens,
-            WaitlistRepository waitlist, TokenVault vault, UserEventOutbox events, TokenRevocationService revocations,
-            AuthConfig config, Clock clock) {
+    MembershipService(
+            MemberRepository members,
+            SeatRepository seats,
+            StoredTokensRepository tokens,
+            WaitlistRepository waitlist,
+            TokenVault vault,
+            UserEventOutbox events,
+            TokenRevocationService revocations,
+            AuthConfig config,
+            Clock clock) {
         this.members = members;
         this.seats = seats;
         this.tokens = tokens;
@@ -106,8 +113,12 @@ public class MembershipService {
     @Transactional
     public boolean mayRenew(ApiTokenService.VerifiedToken token) {
         Member member = members.findById(token.userId());
-        return member != null && member.status != MemberStatus.DELETED
-                && revocations.minSession(token.userId()).map(min -> token.session() >= min).orElse(true);
+        return member != null
+                && member.status != MemberStatus.DELETED
+                && revocations
+                        .minSession(token.userId())
+                        .map(min -> token.session() >= min)
+                        .orElse(true);
     }
 
     /**
@@ -133,7 +144,11 @@ public class MembershipService {
         tokens.deleteById(member.spotifyUserId);
         member.status = MemberStatus.NEEDS_REAUTH;
         member.updatedAt = clock.instant();
-        events.append(member.spotifyUserId, UserEventType.NEEDS_REAUTH, member.updatedAt, member.displayName,
+        events.append(
+                member.spotifyUserId,
+                UserEventType.NEEDS_REAUTH,
+                member.updatedAt,
+                member.displayName,
                 member.timeZone);
     }
 
@@ -164,8 +179,7 @@ public class MembershipService {
         return true;
     }
 
-    void storeTokens(String userId, String refreshToken, String accessToken, Instant accessExpiresAt,
-            Instant now) {
+    void storeTokens(String userId, String refreshToken, String accessToken, Instant accessExpiresAt, Instant now) {
         StoredTokens stored = tokens.findById(userId);
         boolean firstTokens = stored == null;
         if (firstTokens) {

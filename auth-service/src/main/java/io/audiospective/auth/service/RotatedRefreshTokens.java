@@ -48,7 +48,8 @@ public class RotatedRefreshTokens {
         try {
             values.setex(key(userId), KEEP.toSeconds(), value);
         } catch (RuntimeException e) {
-            LOG.warnf("Rotated refresh token of user %s not kept in Redis (%s); the database is its only record",
+            LOG.warnf(
+                    "Rotated refresh token of user %s not kept in Redis (%s); the database is its only record",
                     userId, e.getMessage());
         }
     }
@@ -72,8 +73,13 @@ public class RotatedRefreshTokens {
         if (parts.length != 4 || !TokenFingerprint.of(stored).value().equals(parts[0])) {
             return Optional.empty();
         }
-        return Optional.of(vault.open(userId, TokenVault.Purpose.REFRESH_TOKEN,
-                new TokenVault.Sealed(parts[1], Short.parseShort(parts[2]), Base64.getDecoder().decode(parts[3]))));
+        return Optional.of(vault.open(
+                userId,
+                TokenVault.Purpose.REFRESH_TOKEN,
+                new TokenVault.Sealed(
+                        parts[1],
+                        Short.parseShort(parts[2]),
+                        Base64.getDecoder().decode(parts[3]))));
     }
 
     /** The member deleted their account: no copy of a token of theirs is kept. */

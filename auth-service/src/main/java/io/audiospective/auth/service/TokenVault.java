@@ -47,7 +47,8 @@ public class TokenVault {
 
     /** What a sealed value is; part of its associated data. */
     public enum Purpose {
-        REFRESH_TOKEN, ACCESS_TOKEN
+        REFRESH_TOKEN,
+        ACCESS_TOKEN
     }
 
     public TokenVault(AuthConfig config) {
@@ -86,8 +87,13 @@ public class TokenVault {
             cipher.init(Cipher.ENCRYPT_MODE, keys.get(activeKeyId), new GCMParameterSpec(TAG_BITS, nonce));
             cipher.updateAAD(associatedData(FORMAT, activeKeyId, userId, purpose));
             byte[] sealed = cipher.doFinal(token.getBytes(StandardCharsets.UTF_8));
-            return new Sealed(activeKeyId, FORMAT,
-                    ByteBuffer.allocate(NONCE_BYTES + sealed.length).put(nonce).put(sealed).array());
+            return new Sealed(
+                    activeKeyId,
+                    FORMAT,
+                    ByteBuffer.allocate(NONCE_BYTES + sealed.length)
+                            .put(nonce)
+                            .put(sealed)
+                            .array());
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("Token encryption failed", e);
         }
@@ -166,6 +172,5 @@ public class TokenVault {
     }
 
     /** An encrypted value, the id of its key and its format. */
-    public record Sealed(String keyId, short format, byte[] value) {
-    }
+    public record Sealed(String keyId, short format, byte[] value) {}
 }

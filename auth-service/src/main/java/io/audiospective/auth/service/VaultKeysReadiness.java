@@ -31,15 +31,20 @@ public class VaultKeysReadiness implements HealthCheck {
             VaultRotation.Usage usage = rotation.usage();
             usage.valuesPerKey().forEach((key, count) -> response.withData("values sealed with " + key, count));
             if (!usage.unconfiguredKeys().isEmpty()) {
-                return response.down().withData("reason", "stored tokens are sealed with vault key(s) "
-                        + String.join(", ", usage.unconfiguredKeys())
-                        + " that VAULT_KEYS no longer holds; put them back until the rotation moved those values")
+                return response.down()
+                        .withData(
+                                "reason",
+                                "stored tokens are sealed with vault key(s) "
+                                        + String.join(", ", usage.unconfiguredKeys())
+                                        + " that VAULT_KEYS no longer holds; put them back until the rotation moved those values")
                         .build();
             }
             return response.up().build();
         } catch (RuntimeException e) {
             // PostgreSQL's own readiness check reports the outage; this one cannot tell meanwhile
-            return response.down().withData("reason", "vault key usage unknown: " + e.getClass().getSimpleName())
+            return response.down()
+                    .withData(
+                            "reason", "vault key usage unknown: " + e.getClass().getSimpleName())
                     .build();
         }
     }

@@ -47,16 +47,19 @@ public class VaultRotation {
      */
     @Transactional
     public int resealBatch(int limit) {
-        List<StoredTokens> rows = entityManager.createQuery("""
+        List<StoredTokens> rows = entityManager
+                .createQuery("""
                 from StoredTokens t
                 where (t.refreshKeyId <> :active or t.accessKeyId <> :active
                        or t.refreshFormat <> :format or t.accessFormat <> :format)
                   and t.refreshKeyId in :known and t.accessKeyId in :known""", StoredTokens.class)
-                .setParameter("active", vault.activeKeyId()).setParameter("format", TokenVault.FORMAT)
+                .setParameter("active", vault.activeKeyId())
+                .setParameter("format", TokenVault.FORMAT)
                 .setParameter("known", vault.keyIds())
                 .setLockMode(LockModeType.PESSIMISTIC_WRITE)
                 .setHint("jakarta.persistence.lock.timeout", LockOptions.SKIP_LOCKED)
-                .setMaxResults(limit).getResultList();
+                .setMaxResults(limit)
+                .getResultList();
         for (StoredTokens row : rows) {
             if (!vault.isCurrent(TokenVault.refreshToken(row))) {
                 vault.sealRefreshToken(row, vault.openRefreshToken(row));
@@ -93,6 +96,5 @@ public class VaultRotation {
     }
 
     /** How many stored values each key id seals, and which of those keys are no longer configured. */
-    public record Usage(Map<String, Long> valuesPerKey, Set<String> unconfiguredKeys, Instant countedAt) {
-    }
+    public record Usage(Map<String, Long> valuesPerKey, Set<String> unconfiguredKeys, Instant countedAt) {}
 }

@@ -20,8 +20,11 @@ public class VaultRotationJob {
         this.rotation = rotation;
     }
 
-    @Scheduled(every = "${audiospective.auth.vault-rotation-interval:10m}", delayed = "1m",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = BeforeSchemaMigrated.class)
+    @Scheduled(
+            every = "${audiospective.auth.vault-rotation-interval:10m}",
+            delayed = "1m",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = BeforeSchemaMigrated.class)
     void reseal() {
         long total = 0;
         int batch;
@@ -31,7 +34,8 @@ public class VaultRotationJob {
         } while (batch == BATCH);
         if (total > 0) {
             VaultRotation.Usage usage = rotation.countNow();
-            LOG.infof("Re-sealed %d members' Spotify tokens with the active vault key; values per key id now: %s",
+            LOG.infof(
+                    "Re-sealed %d members' Spotify tokens with the active vault key; values per key id now: %s",
                     total, usage.valuesPerKey());
         }
     }

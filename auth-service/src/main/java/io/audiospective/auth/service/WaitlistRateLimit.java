@@ -38,11 +38,17 @@ public class WaitlistRateLimit {
      * up again. Without Redis the sign-up goes through (the waitlist matters more than the limit).
      */
     public Uni<Duration> retryAfter(String client) {
-        return redis.execute("EVAL", COUNT, "1", config.keyPrefix() + client,
-                Long.toString(config.window().toSeconds()))
-                .map(result -> result.get(0).toLong() <= config.maxPerClient() ? Duration.ZERO
+        return redis.execute(
+                        "EVAL",
+                        COUNT,
+                        "1",
+                        config.keyPrefix() + client,
+                        Long.toString(config.window().toSeconds()))
+                .map(result -> result.get(0).toLong() <= config.maxPerClient()
+                        ? Duration.ZERO
                         : Duration.ofSeconds(Math.max(1, result.get(1).toLong())))
-                .onFailure().recoverWithItem(e -> {
+                .onFailure()
+                .recoverWithItem(e -> {
                     LOG.warnf("Waitlist rate limit not checked (Redis: %s)", e.getMessage());
                     return Duration.ZERO;
                 });

@@ -2,6 +2,5 @@ package io.audiospective.emulator;
 
 import java.util.List;
 
-public record Artist(int index, String id, String name, List<String> genres, int popularity, int followers,
-        String imageKey) {
-}
+public record Artist(
+        int index, String id, String name, List<String> genres, int popularity, int followers, String imageKey) {}

@@ -5,6 +5,11 @@ package io.audiospective.emulator;
  *
  * @param utcOffsetHours the user's time zone, shapes when sessions happen
  */
-public record SyntheticUser(String id, String displayName, String email, String country,
-        ListeningProfile profile, long seed, int utcOffsetHours) {
-}
+public record SyntheticUser(
+        String id,
+        String displayName,
+        String email,
+        String country,
+        ListeningProfile profile,
+        long seed,
+        int utcOffsetHours) {}

@@ -46,9 +46,13 @@ public final class OpenApiSchemas {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        this.factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4,
-                b -> b.metaSchema(OpenApi30.getInstance()).defaultMetaSchemaIri(OpenApi30.getInstance().getIri()));
-        this.config = SchemaValidatorsConfig.builder().nullableKeywordEnabled(true).formatAssertionsEnabled(true)
+        this.factory = JsonSchemaFactory.getInstance(
+                SpecVersion.VersionFlag.V4,
+                b -> b.metaSchema(OpenApi30.getInstance())
+                        .defaultMetaSchemaIri(OpenApi30.getInstance().getIri()));
+        this.config = SchemaValidatorsConfig.builder()
+                .nullableKeywordEnabled(true)
+                .formatAssertionsEnabled(true)
                 .build();
     }
 
@@ -91,12 +95,13 @@ public final class OpenApiSchemas {
      */
     public Set<String> errors(String path, int status, String body) {
         String pointer = responseSchemaPointer(path, status);
-        JsonSchema schema = schemas.computeIfAbsent(pointer,
-                p -> factory.getSchema(SchemaLocation.of(spec.toUri() + "#" + p), config));
+        JsonSchema schema = schemas.computeIfAbsent(
+                pointer, p -> factory.getSchema(SchemaLocation.of(spec.toUri() + "#" + p), config));
         try {
             Set<ValidationMessage> messages = schema.validate(json.readTree(body));
-            return messages.stream().map(ValidationMessage::getMessage).collect(Collectors.toCollection(
-                    java.util.TreeSet::new));
+            return messages.stream()
+                    .map(ValidationMessage::getMessage)
+                    .collect(Collectors.toCollection(java.util.TreeSet::new));
         } catch (IOException e) {
             return Set.of("not JSON: " + e.getMessage());
         }

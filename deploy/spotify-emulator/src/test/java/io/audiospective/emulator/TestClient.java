@@ -23,11 +23,9 @@ public final class TestClient {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private TestClient() {
-    }
+    private TestClient() {}
 
-    public record Tokens(String accessToken, String refreshToken) {
-    }
+    public record Tokens(String accessToken, String refreshToken) {}
 
     public static String verifier() {
         byte[] b = new byte[48];
@@ -39,19 +37,33 @@ public final class TestClient {
     public static List<String> createUsers(String profile, long seed, int count, String prefix) {
         return given().contentType(ContentType.JSON)
                 .body(Map.of("count", count, "profile", profile, "seed", seed, "prefix", prefix))
-                .when().post("/emulator/users")
-                .then().statusCode(200).extract().jsonPath().getList("id", String.class);
+                .when()
+                .post("/emulator/users")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("id", String.class);
     }
 
     /** The redirect the authorize endpoint answers with (login_hint approval). */
     public static URI authorize(String userId, String verifier, String state) {
-        String location = given().redirects().follow(false)
-                .queryParam("client_id", CLIENT_ID).queryParam("response_type", "code")
-                .queryParam("redirect_uri", REDIRECT).queryParam("state", state).queryParam("scope", SCOPE)
+        String location = given().redirects()
+                .follow(false)
+                .queryParam("client_id", CLIENT_ID)
+                .queryParam("response_type", "code")
+                .queryParam("redirect_uri", REDIRECT)
+                .queryParam("state", state)
+                .queryParam("scope", SCOPE)
                 .queryParam("code_challenge", TokenService.s256(verifier))
-                .queryParam("code_challenge_method", "S256").queryParam("login_hint", userId)
-                .when().get("/authorize")
-                .then().statusCode(302).extract().header("Location");
+                .queryParam("code_challenge_method", "S256")
+                .queryParam("login_hint", userId)
+                .when()
+                .get("/authorize")
+                .then()
+                .statusCode(302)
+                .extract()
+                .header("Location");
         return URI.create(location);
     }
 
@@ -66,16 +78,23 @@ public final class TestClient {
     }
 
     public static Response exchange(String code, String verifier) {
-        return given().contentType(ContentType.URLENC).formParam("grant_type", "authorization_code")
-                .formParam("code", code).formParam("redirect_uri", REDIRECT).formParam("client_id", CLIENT_ID)
+        return given().contentType(ContentType.URLENC)
+                .formParam("grant_type", "authorization_code")
+                .formParam("code", code)
+                .formParam("redirect_uri", REDIRECT)
+                .formParam("client_id", CLIENT_ID)
                 .formParam("code_verifier", verifier)
-                .when().post("/api/token");
+                .when()
+                .post("/api/token");
     }
 
     public static Response refresh(String refreshToken) {
-        return given().contentType(ContentType.URLENC).formParam("grant_type", "refresh_token")
-                .formParam("refresh_token", refreshToken).formParam("client_id", CLIENT_ID)
-                .when().post("/api/token");
+        return given().contentType(ContentType.URLENC)
+                .formParam("grant_type", "refresh_token")
+                .formParam("refresh_token", refreshToken)
+                .formParam("client_id", CLIENT_ID)
+                .when()
+                .post("/api/token");
     }
 
     /** The full PKCE login of one user. */
@@ -92,16 +111,29 @@ public final class TestClient {
     }
 
     public static void setSettings(Map<String, Object> settings) {
-        given().contentType(ContentType.JSON).body(settings).when().put("/emulator/settings").then().statusCode(200);
+        given().contentType(ContentType.JSON)
+                .body(settings)
+                .when()
+                .put("/emulator/settings")
+                .then()
+                .statusCode(200);
     }
 
     public static void setClock(long nowMs) {
-        given().contentType(ContentType.JSON).body(Map.of("now_ms", nowMs)).when().put("/emulator/clock")
-                .then().statusCode(200);
+        given().contentType(ContentType.JSON)
+                .body(Map.of("now_ms", nowMs))
+                .when()
+                .put("/emulator/clock")
+                .then()
+                .statusCode(200);
     }
 
     public static void advanceClock(long ms) {
-        given().queryParam("ms", ms).when().post("/emulator/clock/advance").then().statusCode(200);
+        given().queryParam("ms", ms)
+                .when()
+                .post("/emulator/clock/advance")
+                .then()
+                .statusCode(200);
     }
 
     /** Back to defaults: settings, rate-limit windows and clock. */

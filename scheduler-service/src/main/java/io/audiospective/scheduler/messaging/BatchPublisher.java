@@ -42,12 +42,14 @@ public class BatchPublisher {
                 CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new))
                         .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             } catch (TimeoutException e) {
-                throw new PublishException("Kafka did not acknowledge " + batches.size() + " batches within "
-                        + timeout.toSeconds() + " s", e);
+                throw new PublishException(
+                        "Kafka did not acknowledge " + batches.size() + " batches within " + timeout.toSeconds() + " s",
+                        e);
             } catch (ExecutionException e) {
                 Throwable cause = e.getCause() == null ? e : e.getCause();
-                throw new PublishException("Kafka refused a batch: " + cause.getClass().getSimpleName() + ": "
-                        + cause.getMessage(), cause);
+                throw new PublishException(
+                        "Kafka refused a batch: " + cause.getClass().getSimpleName() + ": " + cause.getMessage(),
+                        cause);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new PublishException("Interrupted while publishing batches", e);

@@ -12,6 +12,5 @@ public final class Channels {
     /** Outgoing {@link io.audiospective.model.Topics#ARCHIVE_BATCHES}: users to poll now, keyed by batch id. */
     public static final String ARCHIVE_BATCHES = "archive-batches";
 
-    private Channels() {
-    }
+    private Channels() {}
 }

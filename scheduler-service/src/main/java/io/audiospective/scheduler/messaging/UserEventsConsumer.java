@@ -37,8 +37,8 @@ public class UserEventsConsumer {
             ScheduleStatus status = ScheduleStatus.after(event.type());
             if (status != null) {
                 // a transaction per attempt: a retry must not run inside one that already failed
-                QuarkusTransaction.requiringNew().run(() -> users.applyStatus(event.userId(), status,
-                        event.occurredAt(), event.sequence()));
+                QuarkusTransaction.requiringNew()
+                        .run(() -> users.applyStatus(event.userId(), status, event.occurredAt(), event.sequence()));
             }
         });
     }

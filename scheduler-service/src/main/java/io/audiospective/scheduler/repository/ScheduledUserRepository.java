@@ -22,7 +22,6 @@ import io.audiospective.scheduler.ScheduleStatus;
 import io.audiospective.scheduler.ScheduledUser;
 import io.audiospective.scheduler.Slots.KeyRange;
 import io.audiospective.support.MemberKey;
-
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 
 @ApplicationScoped
@@ -50,11 +49,14 @@ public class ScheduledUserRepository implements PanacheRepositoryBase<ScheduledU
         boolean deletedLater = !ordered("""
                 SELECT 1 FROM deleted_members WHERE user_key = :memberKey AND NOT %s FOR UPDATE
                 """.formatted(isAfter("event_sequence", "deleted_at")), since, sequence)
-                .setParameter("memberKey", memberKey).getResultList().isEmpty();
+                .setParameter("memberKey", memberKey)
+                .getResultList()
+                .isEmpty();
         if (deletedLater) {
             return;
         }
-        ordered("""
+        ordered(
+                        """
                 INSERT INTO scheduled_users (user_id, status, status_since, event_sequence)
                 VALUES (:userId, :status, :since, :sequence)
                 ON CONFLICT (user_id) DO UPDATE
@@ -67,32 +69,42 @@ public class ScheduledUserRepository implements PanacheRepositoryBase<ScheduledU
                         backoff_until = CASE WHEN EXCLUDED.status = 'ACTIVE' AND scheduled_users.status <> 'ACTIVE'
                                              THEN NULL ELSE scheduled_users.backoff_until END
                     WHERE %s
-                """.formatted(isAfter("scheduled_users.event_sequence", "scheduled_users.status_since")), since,
-                sequence)
+                """.formatted(isAfter("scheduled_users.event_sequence", "scheduled_users.status_since")),
+                        since,
+                        sequence)
                 .setParameter("userId", userId)
                 .setParameter("status", status.name())
                 .executeUpdate();
         // the row orders the member's events again
-        getEntityManager().createNativeQuery("DELETE FROM deleted_members WHERE user_key = :memberKey")
-                .setParameter("memberKey", memberKey).executeUpdate();
+        getEntityManager()
+                .createNativeQuery("DELETE FROM deleted_members WHERE user_key = :memberKey")
+                .setParameter("memberKey", memberKey)
+                .executeUpdate();
     }
 
     /** When the member deleted their account; null when they did not, or signed up again since. */
     public Instant deletedAt(String userId) {
         @SuppressWarnings("unchecked")
-        List<Object> found = getEntityManager().createNativeQuery(
-                "SELECT deleted_at FROM deleted_members WHERE user_key = :memberKey")
-                .setParameter("memberKey", MemberKey.of(userId)).getResultList();
+        List<Object> found = getEntityManager()
+                .createNativeQuery("SELECT deleted_at FROM deleted_members WHERE user_key = :memberKey")
+                .setParameter("memberKey", MemberKey.of(userId))
+                .getResultList();
         return found.stream().findFirst().map(ScheduledUserRepository::instant).orElse(null);
     }
 
     private void delete(String userId, Instant since, Long sequence) {
-        ordered("DELETE FROM scheduled_users WHERE user_id = :userId AND %s"
-                .formatted(isAfter("event_sequence", "status_since")), since, sequence)
-                .setParameter("userId", userId).executeUpdate();
-        boolean signedUpAgain = !getEntityManager().createNativeQuery(
-                "SELECT 1 FROM scheduled_users WHERE user_id = :userId").setParameter("userId", userId)
-                .getResultList().isEmpty();
+        ordered(
+                        "DELETE FROM scheduled_users WHERE user_id = :userId AND %s"
+                                .formatted(isAfter("event_sequence", "status_since")),
+                        since,
+                        sequence)
+                .setParameter("userId", userId)
+                .executeUpdate();
+        boolean signedUpAgain = !getEntityManager()
+                .createNativeQuery("SELECT 1 FROM scheduled_users WHERE user_id = :userId")
+                .setParameter("userId", userId)
+                .getResultList()
+                .isEmpty();
         if (signedUpAgain) {
             // the member signed up again after this deletion (a re-delivered old event)
             return;
@@ -102,9 +114,9 @@ public class ScheduledUserRepository implements PanacheRepositoryBase<ScheduledU
                 ON CONFLICT (user_key) DO UPDATE SET event_sequence = EXCLUDED.event_sequence,
                     deleted_at = EXCLUDED.deleted_at
                     WHERE %s
-                """.formatted(isAfter("deleted_members.event_sequence", "deleted_members.deleted_at")), since,
-                sequence)
-                .setParameter("memberKey", MemberKey.of(userId)).executeUpdate();
+                """.formatted(isAfter("deleted_members.event_sequence", "deleted_members.deleted_at")), since, sequence)
+                .setParameter("memberKey", MemberKey.of(userId))
+                .executeUpdate();
     }
 
     /** SQL: the event (parameters {@code :sequence}, {@code :since}) is after what the columns hold. */
@@ -116,7 +128,8 @@ public class ScheduledUserRepository implements PanacheRepositoryBase<ScheduledU
     }
 
     private Query ordered(String sql, Instant since, Long sequence) {
-        return getEntityManager().createNativeQuery(sql)
+        return getEntityManager()
+                .createNativeQuery(sql)
                 .setParameter("since", Timestamp.from(since))
                 .setParameter("sequence", new TypedParameterValue<>(StandardBasicTypes.LONG, sequence));
     }
@@ -124,7 +137,9 @@ public class ScheduledUserRepository implements PanacheRepositoryBase<ScheduledU
     /** The users known among {@code userIds}, locked for update in id order, by id. */
     public Map<String, ScheduledUser> lockAll(Collection<String> userIds) {
         Map<String, ScheduledUser> locked = new HashMap<>();
-        find("userId in ?1 order by userId", userIds).withLock(LockModeType.PESSIMISTIC_WRITE).list()
+        find("userId in ?1 order by userId", userIds)
+                .withLock(LockModeType.PESSIMISTIC_WRITE)
+                .list()
                 .forEach(user -> locked.put(user.userId, user));
         return locked;
     }
@@ -155,9 +170,13 @@ public class ScheduledUserRepository implements PanacheRepositoryBase<ScheduledU
         List<Object[]> rows = query.getResultList();
         List<Candidate> result = new ArrayList<>(rows.size());
         for (Object[] row : rows) {
-            result.add(new Candidate((String) row[0], ((Number) row[1]).longValue(),
-                    ScheduleStatus.valueOf((String) row[2]), instant(row[3]),
-                    row[4] == null ? null : FailureKind.valueOf((String) row[4]), instant(row[5]),
+            result.add(new Candidate(
+                    (String) row[0],
+                    ((Number) row[1]).longValue(),
+                    ScheduleStatus.valueOf((String) row[2]),
+                    instant(row[3]),
+                    row[4] == null ? null : FailureKind.valueOf((String) row[4]),
+                    instant(row[5]),
                     row[6] == null ? null : ExtraPollReason.valueOf((String) row[6])));
         }
         return result;
@@ -167,9 +186,9 @@ public class ScheduledUserRepository implements PanacheRepositoryBase<ScheduledU
      * Records that the users were published in {@code batchId}; an extra poll due before {@code until} is thereby
      * done (a later one, set meanwhile by a fresh outcome, stays).
      */
-    public void markPublished(Collection<String> userIds, String batchId, String reason, Instant at,
-            Instant until) {
-        getEntityManager().createNativeQuery("""
+    public void markPublished(Collection<String> userIds, String batchId, String reason, Instant at, Instant until) {
+        getEntityManager()
+                .createNativeQuery("""
                 UPDATE scheduled_users
                 SET last_published_at = :at, last_published_reason = :reason, last_batch_id = :batchId,
                     extra_poll_reason = CASE WHEN extra_poll_at < :until THEN NULL ELSE extra_poll_reason END,
@@ -186,7 +205,8 @@ public class ScheduledUserRepository implements PanacheRepositoryBase<ScheduledU
 
     /** Drops extra polls of users that cannot be polled (waiting for re-authorisation). */
     public void clearExtraPolls(Collection<String> userIds, Instant until) {
-        getEntityManager().createNativeQuery("""
+        getEntityManager()
+                .createNativeQuery("""
                 UPDATE scheduled_users SET extra_poll_at = NULL, extra_poll_reason = NULL
                 WHERE user_id IN (:ids) AND extra_poll_at < :until
                 """)
@@ -208,11 +228,17 @@ public class ScheduledUserRepository implements PanacheRepositoryBase<ScheduledU
         if (value instanceof OffsetDateTime dateTime) {
             return dateTime.toInstant();
         }
-        throw new IllegalStateException("Unexpected timestamp type " + value.getClass().getName());
+        throw new IllegalStateException(
+                "Unexpected timestamp type " + value.getClass().getName());
     }
 
     /** What the tick needs to know about a user that may be due. */
-    public record Candidate(String userId, long slotKey, ScheduleStatus status, Instant backoffUntil,
-            FailureKind failureKind, Instant extraPollAt, ExtraPollReason extraPollReason) {
-    }
+    public record Candidate(
+            String userId,
+            long slotKey,
+            ScheduleStatus status,
+            Instant backoffUntil,
+            FailureKind failureKind,
+            Instant extraPollAt,
+            ExtraPollReason extraPollReason) {}
 }

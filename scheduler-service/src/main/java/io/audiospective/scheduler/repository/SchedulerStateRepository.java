@@ -34,29 +34,32 @@ public class SchedulerStateRepository {
         em.createNativeQuery("SELECT set_config('idle_in_transaction_session_timeout', :timeout, true)")
                 .setParameter("timeout", idleTimeout.toMillis() + "ms")
                 .getSingleResult();
-        List<Object[]> rows = em.createNativeQuery("""
+        List<Object[]> rows =
+                em.createNativeQuery("""
                 SELECT published_until, last_tick_at, last_tick_by FROM scheduler_state
                 WHERE lane = :lane FOR UPDATE SKIP LOCKED
-                """)
-                .setParameter("lane", lane)
-                .getResultList();
+                """).setParameter("lane", lane).getResultList();
         if (rows.isEmpty()) {
             return Optional.empty();
         }
         Object[] row = rows.get(0);
-        return Optional.of(new LaneState(lane, ScheduledUserRepository.instant(row[0]),
-                ScheduledUserRepository.instant(row[1]), (String) row[2]));
+        return Optional.of(new LaneState(
+                lane, ScheduledUserRepository.instant(row[0]), ScheduledUserRepository.instant(row[1]), (String)
+                        row[2]));
     }
 
     /** Reads the lane without locking, for the admin view. */
     @SuppressWarnings("unchecked")
     public Optional<LaneState> find(String lane) {
         List<Object[]> rows = em.createNativeQuery(
-                "SELECT published_until, last_tick_at, last_tick_by FROM scheduler_state WHERE lane = :lane")
+                        "SELECT published_until, last_tick_at, last_tick_by FROM scheduler_state WHERE lane = :lane")
                 .setParameter("lane", lane)
                 .getResultList();
-        return rows.stream().findFirst().map(row -> new LaneState(lane, ScheduledUserRepository.instant(row[0]),
-                ScheduledUserRepository.instant(row[1]), (String) row[2]));
+        return rows.stream()
+                .findFirst()
+                .map(row -> new LaneState(
+                        lane, ScheduledUserRepository.instant(row[0]), ScheduledUserRepository.instant(row[1]), (String)
+                                row[2]));
     }
 
     /** Must run in the transaction that locked the lane. */
@@ -73,8 +76,15 @@ public class SchedulerStateRepository {
     }
 
     /** Must run in the transaction that locked the lane; refuses a window published before. */
-    public void recordWindow(String lane, Instant start, Instant end, String reason, int users, int batches,
-            Instant at, String instanceId) {
+    public void recordWindow(
+            String lane,
+            Instant start,
+            Instant end,
+            String reason,
+            int users,
+            int batches,
+            Instant at,
+            String instanceId) {
         em.createNativeQuery("""
                 INSERT INTO published_windows
                     (lane, window_start, window_end, reason, users, batches, published_at, published_by)
@@ -99,6 +109,5 @@ public class SchedulerStateRepository {
                 .executeUpdate();
     }
 
-    public record LaneState(String lane, Instant publishedUntil, Instant lastTickAt, String lastTickBy) {
-    }
+    public record LaneState(String lane, Instant publishedUntil, Instant lastTickAt, String lastTickBy) {}
 }

@@ -44,11 +44,14 @@ public class AdminScheduleResource {
     @Operation(summary = "Publish a MANUAL batch for the user now, ignoring any backoff")
     public Response pollNow(@PathParam("userId") String userId) {
         ArchiveBatch batch = admin.pollNow(userId);
-        return Response.accepted(new PollRequested(batch.batchId(), userId, batch.scheduledFor().toString(),
-                batch.reason().name())).build();
+        return Response.accepted(new PollRequested(
+                        batch.batchId(),
+                        userId,
+                        batch.scheduledFor().toString(),
+                        batch.reason().name()))
+                .build();
     }
 
     /** The answer to "poll now": the batch that was published. */
-    public record PollRequested(String batchId, String userId, String scheduledFor, String reason) {
-    }
+    public record PollRequested(String batchId, String userId, String scheduledFor, String reason) {}
 }

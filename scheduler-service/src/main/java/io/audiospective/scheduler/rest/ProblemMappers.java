@@ -32,7 +32,7 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response kafkaUnavailable(PublishException e, UriInfo uri) {
         LOG.warnf("Admin request %s failed: %s", uri.getPath(), e.getMessage());
-        return Problem.response(503, Problem.ABOUT_BLANK, "Kafka unavailable",
-                "The batch could not be published: " + e.getMessage());
+        return Problem.response(
+                503, Problem.ABOUT_BLANK, "Kafka unavailable", "The batch could not be published: " + e.getMessage());
     }
 }

@@ -39,11 +39,15 @@ public class OutcomeService {
     public static BackoffPolicy policy(SchedulerConfig config) {
         SchedulerConfig.Backoff table = config.backoff();
         return new BackoffPolicy(Map.of(
-                FailureKind.AUTH, new BackoffPolicy.Step(table.auth().base(), table.auth().max()),
-                FailureKind.NETWORK, new BackoffPolicy.Step(table.network().base(), table.network().max()),
-                FailureKind.UNKNOWN, new BackoffPolicy.Step(table.unknown().base(), table.unknown().max()),
+                FailureKind.AUTH,
+                new BackoffPolicy.Step(table.auth().base(), table.auth().max()),
+                FailureKind.NETWORK,
+                new BackoffPolicy.Step(table.network().base(), table.network().max()),
+                FailureKind.UNKNOWN,
+                new BackoffPolicy.Step(table.unknown().base(), table.unknown().max()),
                 FailureKind.RATE_LIMITED,
-                new BackoffPolicy.Step(table.rateLimited().base(), table.rateLimited().max())));
+                new BackoffPolicy.Step(
+                        table.rateLimited().base(), table.rateLimited().max())));
     }
 
     /**
@@ -52,7 +56,8 @@ public class OutcomeService {
      */
     @Transactional
     public void apply(List<ArchiveOutcome> outcomes) {
-        Map<String, ScheduledUser> locked = users.lockAll(outcomes.stream().map(ArchiveOutcome::userId).toList());
+        Map<String, ScheduledUser> locked =
+                users.lockAll(outcomes.stream().map(ArchiveOutcome::userId).toList());
         for (ArchiveOutcome outcome : outcomes) {
             apply(outcome, locked.get(outcome.userId()));
         }

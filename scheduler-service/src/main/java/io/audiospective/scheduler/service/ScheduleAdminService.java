@@ -29,8 +29,12 @@ public class ScheduleAdminService {
     private final SchedulerConfig config;
     private final Clock clock;
 
-    ScheduleAdminService(ScheduledUserRepository users, BatchPublisher publisher, SchedulerMetrics metrics,
-            SchedulerConfig config, Clock clock) {
+    ScheduleAdminService(
+            ScheduledUserRepository users,
+            BatchPublisher publisher,
+            SchedulerMetrics metrics,
+            SchedulerConfig config,
+            Clock clock) {
         this.users = users;
         this.publisher = publisher;
         this.metrics = metrics;
@@ -43,8 +47,24 @@ public class ScheduleAdminService {
     public ScheduleState state(String userId) {
         Instant deletedAt = users.deletedAt(userId);
         if (deletedAt != null) {
-            return new ScheduleState(userId, ScheduleStatus.DELETED, deletedAt, config.pollingPeriod().toString(),
-                    null, null, null, null, 0, null, null, null, null, null, null, null, null);
+            return new ScheduleState(
+                    userId,
+                    ScheduleStatus.DELETED,
+                    deletedAt,
+                    config.pollingPeriod().toString(),
+                    null,
+                    null,
+                    null,
+                    null,
+                    0,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null);
         }
         return view(find(userId), clock.instant());
     }
@@ -62,8 +82,7 @@ public class ScheduleAdminService {
         }
         Instant now = clock.instant();
         // the batch id names no member: it lives on in the workers' idempotency keys and in logs
-        ArchiveBatch batch = ArchiveBatch.of("manual:" + UUID.randomUUID(), now, BatchReason.MANUAL,
-                List.of(userId));
+        ArchiveBatch batch = ArchiveBatch.of("manual:" + UUID.randomUUID(), now, BatchReason.MANUAL, List.of(userId));
         publisher.publish(List.of(batch), config.publishTimeout());
         users.markPublished(batch.userIds(), batch.batchId(), batch.reason().name(), now, now);
         metrics.published(BatchReason.MANUAL, 1, 1);
@@ -89,10 +108,23 @@ public class ScheduleAdminService {
                 nextPoll = user.extraPollAt.isBefore(notBefore) ? notBefore : user.extraPollAt;
             }
         }
-        return new ScheduleState(user.userId, user.status, user.statusSince, period.toString(),
-                Duration.ofMillis(Slots.offsetMillis(user.slotKey, period)).toString(), nextSlot, nextPoll,
-                user.failureKind, user.consecutiveFailures, user.backoffUntil, user.lastFailureDetail,
-                user.lastOutcomeAt, user.extraPollAt, user.extraPollReason, user.lastPublishedAt,
-                user.lastPublishedReason, user.lastBatchId);
+        return new ScheduleState(
+                user.userId,
+                user.status,
+                user.statusSince,
+                period.toString(),
+                Duration.ofMillis(Slots.offsetMillis(user.slotKey, period)).toString(),
+                nextSlot,
+                nextPoll,
+                user.failureKind,
+                user.consecutiveFailures,
+                user.backoffUntil,
+                user.lastFailureDetail,
+                user.lastOutcomeAt,
+                user.extraPollAt,
+                user.extraPollReason,
+                user.lastPublishedAt,
+                user.lastPublishedReason,
+                user.lastBatchId);
     }
 }

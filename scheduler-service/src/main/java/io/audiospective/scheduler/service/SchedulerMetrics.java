@@ -44,7 +44,8 @@ public class SchedulerMetrics {
     }
 
     void skipped(Map<String, Integer> byReason) {
-        byReason.forEach((reason, users) -> counter("scheduler.users.skipped", "reason", reason).increment(users));
+        byReason.forEach((reason, users) ->
+                counter("scheduler.users.skipped", "reason", reason).increment(users));
     }
 
     void lag(Duration lagOfOneUser) {

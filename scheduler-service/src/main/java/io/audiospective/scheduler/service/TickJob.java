@@ -27,8 +27,11 @@ public class TickJob {
         this.clock = clock;
     }
 
-    @Scheduled(identity = "scheduler-tick", every = "${audiospective.scheduler.tick-interval:PT5S}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = BeforeSchemaMigrated.class)
+    @Scheduled(
+            identity = "scheduler-tick",
+            every = "${audiospective.scheduler.tick-interval:PT5S}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = BeforeSchemaMigrated.class)
     void tick() {
         if (!config.tickEnabled()) {
             return;
@@ -36,7 +39,9 @@ public class TickJob {
         try {
             TickReport report = ticks.tick(ticks.localInstance(), clock.instant());
             if (report.status() == TickReport.Status.WINDOW_LIMIT) {
-                LOG.infof("Catching up: published %d windows, up to %s", report.windows().size(),
+                LOG.infof(
+                        "Catching up: published %d windows, up to %s",
+                        report.windows().size(),
                         report.windows().get(report.windows().size() - 1).end());
             }
         } catch (RuntimeException e) {

@@ -56,17 +56,23 @@ public class TickService {
     private final SchedulerConfig config;
     private final SchedulerInstance localInstance;
 
-    TickService(ScheduledUserRepository users, SchedulerStateRepository state, BatchPublisher publisher,
-            SchedulerMetrics metrics, SchedulerConfig config) {
+    TickService(
+            ScheduledUserRepository users,
+            SchedulerStateRepository state,
+            BatchPublisher publisher,
+            SchedulerMetrics metrics,
+            SchedulerConfig config) {
         validate(config);
         this.users = users;
         this.state = state;
         this.publisher = publisher;
         this.metrics = metrics;
         this.config = config;
-        this.localInstance = new SchedulerInstance(config.instanceId()
-                .or(() -> Optional.ofNullable(System.getenv("HOSTNAME")).filter(name -> !name.isBlank()))
-                .orElseGet(() -> "scheduler-" + UUID.randomUUID()), config.lane());
+        this.localInstance = new SchedulerInstance(
+                config.instanceId()
+                        .or(() -> Optional.ofNullable(System.getenv("HOSTNAME")).filter(name -> !name.isBlank()))
+                        .orElseGet(() -> "scheduler-" + UUID.randomUUID()),
+                config.lane());
     }
 
     static void validate(SchedulerConfig config) {
@@ -77,8 +83,8 @@ public class TickService {
                     + ") must be a whole number of audiospective.scheduler.window-length (" + window + ")");
         }
         if (period.compareTo(Slots.MAX_PERIOD) > 0) {
-            throw new IllegalArgumentException("audiospective.scheduler.polling-period must be at most "
-                    + Slots.MAX_PERIOD + ", was " + period);
+            throw new IllegalArgumentException(
+                    "audiospective.scheduler.polling-period must be at most " + Slots.MAX_PERIOD + ", was " + period);
         }
         if (config.batchSize() < 1 || config.batchSize() > ArchiveBatch.MAX_USERS) {
             throw new IllegalArgumentException("audiospective.scheduler.batch-size must be 1 to "
@@ -106,7 +112,8 @@ public class TickService {
         while (published.size() < config.maxWindowsPerTick()) {
             Attempt attempt;
             try {
-                attempt = QuarkusTransaction.requiringNew().timeout(transactionTimeout)
+                attempt = QuarkusTransaction.requiringNew()
+                        .timeout(transactionTimeout)
                         .call(() -> publishNextWindow(instance, now));
             } catch (RuntimeException e) {
                 metrics.window("failed");
@@ -133,17 +140,21 @@ public class TickService {
     private Attempt publishNextWindow(SchedulerInstance instance, Instant now) {
         Duration period = config.pollingPeriod();
         Duration window = config.windowLength();
-        Optional<LaneState> lane = state.lock(instance.lane(), config.publishTimeout().plusSeconds(30));
+        Optional<LaneState> lane =
+                state.lock(instance.lane(), config.publishTimeout().plusSeconds(30));
         if (lane.isEmpty()) {
             return new Attempt(TickReport.Status.LANE_BUSY);
         }
         Instant nowFloor = Slots.floor(now, window);
-        Instant start = lane.get().publishedUntil() == null ? nowFloor.minus(window) : lane.get().publishedUntil();
+        Instant start = lane.get().publishedUntil() == null
+                ? nowFloor.minus(window)
+                : lane.get().publishedUntil();
         Instant earliest = nowFloor.minus(period);
         if (start.isBefore(earliest)) {
             // Every user's slot recurs within the last period: older missed windows would only repeat users.
-            LOG.warnf("Lane %s was published only up to %s; catching up from %s, one period back", instance.lane(),
-                    start, earliest);
+            LOG.warnf(
+                    "Lane %s was published only up to %s; catching up from %s, one period back",
+                    instance.lane(), start, earliest);
             start = earliest;
         }
         Instant end = start.plus(window);
@@ -195,8 +206,12 @@ public class TickService {
         String prefix = instance.lane() + ":" + start + ":";
         addBatches(batches, prefix + "slot:", start, slotReason, dueBySlot);
         for (Map.Entry<BatchReason, List<String>> extra : dueExtra.entrySet()) {
-            addBatches(batches, prefix + "extra-" + extra.getKey().name().toLowerCase() + ":", start,
-                    extra.getKey(), extra.getValue());
+            addBatches(
+                    batches,
+                    prefix + "extra-" + extra.getKey().name().toLowerCase() + ":",
+                    start,
+                    extra.getKey(),
+                    extra.getValue());
         }
 
         publisher.publish(batches, config.publishTimeout());
@@ -207,16 +222,29 @@ public class TickService {
         if (!notPollable.isEmpty()) {
             users.clearExtraPolls(notPollable, end);
         }
-        int published = batches.stream().mapToInt(batch -> batch.userIds().size()).sum();
+        int published =
+                batches.stream().mapToInt(batch -> batch.userIds().size()).sum();
         state.recordTick(instance.lane(), end, now, instance.id());
-        state.recordWindow(instance.lane(), start, end, slotReason.name(), published, batches.size(), now,
-                instance.id());
+        state.recordWindow(
+                instance.lane(), start, end, slotReason.name(), published, batches.size(), now, instance.id());
         if (start.equals(Slots.periodStart(start, period))) {
             state.pruneWindows(instance.lane(), now.minus(WINDOW_HISTORY));
         }
         metrics.watermarkLag(Duration.between(end, now));
-        return new Attempt(null, new WindowResult(instance.lane(), instance.id(), start, end, now, slotReason,
-                slotUsers.size(), extras.size(), List.copyOf(batches), Map.copyOf(skipped)), lags);
+        return new Attempt(
+                null,
+                new WindowResult(
+                        instance.lane(),
+                        instance.id(),
+                        start,
+                        end,
+                        now,
+                        slotReason,
+                        slotUsers.size(),
+                        extras.size(),
+                        List.copyOf(batches),
+                        Map.copyOf(skipped)),
+                lags);
     }
 
     /** Why the user is not polled now, or null when they are. */
@@ -225,16 +253,26 @@ public class TickService {
             return "needs_reauth";
         }
         if (user.backoffUntil() != null && user.backoffUntil().isAfter(now)) {
-            return "backoff_" + (user.failureKind() == null ? "unknown" : user.failureKind().name().toLowerCase());
+            return "backoff_"
+                    + (user.failureKind() == null
+                            ? "unknown"
+                            : user.failureKind().name().toLowerCase());
         }
         return null;
     }
 
-    private void addBatches(List<ArchiveBatch> batches, String idPrefix, Instant scheduledFor, BatchReason reason,
+    private void addBatches(
+            List<ArchiveBatch> batches,
+            String idPrefix,
+            Instant scheduledFor,
+            BatchReason reason,
             List<String> userIds) {
         int size = config.batchSize();
         for (int from = 0, index = 0; from < userIds.size(); from += size, index++) {
-            batches.add(ArchiveBatch.of(idPrefix + index, scheduledFor, reason,
+            batches.add(ArchiveBatch.of(
+                    idPrefix + index,
+                    scheduledFor,
+                    reason,
                     userIds.subList(from, Math.min(userIds.size(), from + size))));
         }
     }

@@ -62,12 +62,14 @@ public class ConsumerPolicy {
     private volatile boolean stopping;
 
     @Inject
-    public ConsumerPolicy(RecordProducer producer, @Readiness SchemaMigration migration,
+    public ConsumerPolicy(
+            RecordProducer producer,
+            @Readiness SchemaMigration migration,
             @ConfigProperty(name = "audiospective.consumers.retry.first-delay", defaultValue = "500ms")
-            Duration firstDelay,
+                    Duration firstDelay,
             @ConfigProperty(name = "audiospective.consumers.retry.max-delay", defaultValue = "20s") Duration maxDelay,
             @ConfigProperty(name = "audiospective.consumers.unknown-failure-attempts", defaultValue = "5")
-            int unknownAttempts) {
+                    int unknownAttempts) {
         this.producer = producer;
         this.migration = migration;
         this.firstDelay = firstDelay;
@@ -80,15 +82,15 @@ public class ConsumerPolicy {
     }
 
     /** Decodes and applies one record; completes once it is applied or set aside. */
-    public <T> CompletionStage<Void> consume(KafkaRecord<String, byte[]> record, Deserializer<T> decoder,
-            Consumer<T> apply) {
+    public <T> CompletionStage<Void> consume(
+            KafkaRecord<String, byte[]> record, Deserializer<T> decoder, Consumer<T> apply) {
         // a malformed record fails for its content, so the policy sets it aside at once
         return consumeRecord(record, raw -> apply.accept(decoder.deserialize(raw.getTopic(), raw.getPayload())));
     }
 
     /** Applies one record as it came (key, headers, bytes); completes once it is applied or set aside. */
-    public CompletionStage<Void> consumeRecord(KafkaRecord<String, byte[]> record,
-            Consumer<KafkaRecord<String, byte[]>> apply) {
+    public CompletionStage<Void> consumeRecord(
+            KafkaRecord<String, byte[]> record, Consumer<KafkaRecord<String, byte[]>> apply) {
         try {
             Throwable failure = applyHolding(() -> apply.accept(record), "a record of " + record.getTopic());
             return failure == null ? record.ack() : setAside(record, failure);
@@ -110,8 +112,15 @@ public class ConsumerPolicy {
                 () -> apply.accept(decoder.deserialize(record.topic(), record.headers(), record.value())),
                 "a record of " + record.topic());
         if (failure != null) {
-            setAside(new SourceRecord(record.topic(), record.partition(), record.offset(), record.key(),
-                    record.value(), record.headers()), failure);
+            setAside(
+                    new SourceRecord(
+                            record.topic(),
+                            record.partition(),
+                            record.offset(),
+                            record.key(),
+                            record.value(),
+                            record.headers()),
+                    failure);
         }
     }
 
@@ -120,8 +129,8 @@ public class ConsumerPolicy {
      * for content, the batch is halved and each half applied again, down to the single records that fail: only those
      * are set aside, everything else is applied. Completes once every record is applied or set aside.
      */
-    public <T> CompletionStage<Void> settle(KafkaRecordBatch<String, byte[]> batch, Deserializer<T> decoder,
-            Consumer<List<T>> applyAll) {
+    public <T> CompletionStage<Void> settle(
+            KafkaRecordBatch<String, byte[]> batch, Deserializer<T> decoder, Consumer<List<T>> applyAll) {
         return settleRecords(batch, record -> decoder.deserialize(record.getTopic(), record.getPayload()), applyAll);
     }
 
@@ -132,8 +141,8 @@ public class ConsumerPolicy {
     }
 
     /** {@link #settle}, for messages that need more of their record than its payload. */
-    public <T> CompletionStage<Void> settleRecords(KafkaRecordBatch<String, byte[]> batch, RecordDecoder<T> decoder,
-            Consumer<List<T>> applyAll) {
+    public <T> CompletionStage<Void> settleRecords(
+            KafkaRecordBatch<String, byte[]> batch, RecordDecoder<T> decoder, Consumer<List<T>> applyAll) {
         List<CompletionStage<Void>> settled = new ArrayList<>();
         List<Decoded<T>> decoded = new ArrayList<>();
         try {
@@ -151,12 +160,13 @@ public class ConsumerPolicy {
             // the unsettled records are read again after the restart
             return batch.nack(stopped);
         }
-        return CompletableFuture.allOf(settled.stream().map(CompletionStage::toCompletableFuture)
-                .toArray(CompletableFuture[]::new));
+        return CompletableFuture.allOf(
+                settled.stream().map(CompletionStage::toCompletableFuture).toArray(CompletableFuture[]::new));
     }
 
-    private <T> void applyOrHalve(List<Decoded<T>> part, Consumer<List<T>> applyAll,
-            List<CompletionStage<Void>> settled) throws InterruptedException {
+    private <T> void applyOrHalve(
+            List<Decoded<T>> part, Consumer<List<T>> applyAll, List<CompletionStage<Void>> settled)
+            throws InterruptedException {
         List<T> messages = part.stream().map(Decoded::message).toList();
         String what = part.size() + " records of " + part.get(0).record().getTopic();
         Throwable failure = applyHolding(() -> applyAll.accept(messages), what);
@@ -179,7 +189,7 @@ public class ConsumerPolicy {
     private Throwable applyHolding(Runnable apply, String what) throws InterruptedException {
         long delay = firstDelay.toMillis();
         int unknownFailures = 0;
-        for (int attempt = 1;; attempt++) {
+        for (int attempt = 1; ; attempt++) {
             try {
                 apply.run();
                 if (attempt > 1) {
@@ -191,8 +201,9 @@ public class ConsumerPolicy {
                 if (kind == Kind.CONTENT || (kind == Kind.UNKNOWN && ++unknownFailures >= unknownAttempts)) {
                     return e;
                 }
-                LOG.warnf("Applying %s failed (attempt %d, %s), retrying in place: %s", what, attempt, kind,
-                        Failures.describe(e));
+                LOG.warnf(
+                        "Applying %s failed (attempt %d, %s), retrying in place: %s",
+                        what, attempt, kind, Failures.describe(e));
             }
             delay = pause(delay);
         }
@@ -201,8 +212,15 @@ public class ConsumerPolicy {
     /** Writes the record to its topic's {@code .dlq} (see {@link #setAside(SourceRecord, Throwable)}), then acks it. */
     private CompletionStage<Void> setAside(KafkaRecord<String, byte[]> record, Throwable failure)
             throws InterruptedException {
-        setAside(new SourceRecord(record.getTopic(), record.getPartition(), offset(record), record.getKey(),
-                record.getPayload(), record.getHeaders()), failure);
+        setAside(
+                new SourceRecord(
+                        record.getTopic(),
+                        record.getPartition(),
+                        offset(record),
+                        record.getKey(),
+                        record.getPayload(),
+                        record.getHeaders()),
+                failure);
         return record.ack();
     }
 
@@ -212,10 +230,11 @@ public class ConsumerPolicy {
      */
     private void setAside(SourceRecord record, Throwable failure) throws InterruptedException {
         String reason = Failures.describe(failure);
-        LOG.warnf("Setting aside the record %s-%d@%d on %s: %s", record.topic(), record.partition(), record.offset(),
-                Topics.deadLetter(record.topic()), reason);
-        ProducerRecord<String, byte[]> deadLetter = new ProducerRecord<>(Topics.deadLetter(record.topic()),
-                record.key(), record.payload());
+        LOG.warnf(
+                "Setting aside the record %s-%d@%d on %s: %s",
+                record.topic(), record.partition(), record.offset(), Topics.deadLetter(record.topic()), reason);
+        ProducerRecord<String, byte[]> deadLetter =
+                new ProducerRecord<>(Topics.deadLetter(record.topic()), record.key(), record.payload());
         for (Header header : record.headers()) {
             if (!header.key().startsWith(DeadLetterHeaders.PREFIX)) {
                 deadLetter.headers().add(header);
@@ -231,12 +250,14 @@ public class ConsumerPolicy {
         long delay = firstDelay.toMillis();
         while (true) {
             try {
-                producer.send(deadLetter).toCompletableFuture()
+                producer.send(deadLetter)
+                        .toCompletableFuture()
                         .get(DEAD_LETTER_SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
                 return;
             } catch (ExecutionException | TimeoutException e) {
-                LOG.warnf("Kafka did not take the dead letter of %s-%d@%d, retrying: %s", record.topic(),
-                        record.partition(), record.offset(), Failures.describe(e));
+                LOG.warnf(
+                        "Kafka did not take the dead letter of %s-%d@%d, retrying: %s",
+                        record.topic(), record.partition(), record.offset(), Failures.describe(e));
             }
             delay = pause(delay);
         }
@@ -254,7 +275,8 @@ public class ConsumerPolicy {
     }
 
     private static long offset(KafkaRecord<String, byte[]> record) {
-        return record.getMetadata(IncomingKafkaRecordMetadata.class).map(IncomingKafkaRecordMetadata::getOffset)
+        return record.getMetadata(IncomingKafkaRecordMetadata.class)
+                .map(IncomingKafkaRecordMetadata::getOffset)
                 .orElse(-1L);
     }
 
@@ -262,11 +284,9 @@ public class ConsumerPolicy {
         record.headers().add(name, value.getBytes(StandardCharsets.UTF_8));
     }
 
-    private record Decoded<T>(KafkaRecord<String, byte[]> record, T message) {
-    }
+    private record Decoded<T>(KafkaRecord<String, byte[]> record, T message) {}
 
     /** A record as it was read, whichever client read it. */
-    private record SourceRecord(String topic, int partition, long offset, String key, byte[] payload,
-            Iterable<Header> headers) {
-    }
+    private record SourceRecord(
+            String topic, int partition, long offset, String key, byte[] payload, Iterable<Header> headers) {}
 }

@@ -14,11 +14,11 @@ public final class DeadLetterHeaders {
     public static final String REASON_CODE = "dead-letter-reason-code";
     /** {@link Failures.Kind} of the failure. */
     public static final String KIND = "dead-letter-kind";
+
     public static final String EXCEPTION_CLASS = "dead-letter-exception-class-name";
     public static final String TOPIC = "dead-letter-topic";
     public static final String PARTITION = "dead-letter-partition";
     public static final String OFFSET = "dead-letter-offset";
 
-    private DeadLetterHeaders() {
-    }
+    private DeadLetterHeaders() {}
 }

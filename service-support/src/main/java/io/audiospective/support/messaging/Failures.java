@@ -23,7 +23,9 @@ import io.audiospective.model.codec.MessageFormatException;
 public final class Failures {
 
     public enum Kind {
-        INFRASTRUCTURE, CONTENT, UNKNOWN
+        INFRASTRUCTURE,
+        CONTENT,
+        UNKNOWN
     }
 
     /**
@@ -32,6 +34,7 @@ public final class Failures {
      * intervention such as a shutdown (57), system errors (58), a lock not available (55P03).
      */
     private static final Set<String> TRANSIENT_SQL_CLASSES = Set.of("08", "40", "53", "57", "58");
+
     private static final Set<String> TRANSIENT_SQL_STATES = Set.of("55P03");
     /** Data exceptions (22: out of range, invalid format), integrity violations (23), syntax or access (42). */
     private static final Set<String> CONTENT_SQL_CLASSES = Set.of("22", "23", "42");
@@ -40,13 +43,12 @@ public final class Failures {
      * Redis error replies of a server that is away, loading or busy (the Vert.x client reports a lost connection as
      * the reply {@code CONNECTION_CLOSED}; the fault harness saw batches dead-lettered for it).
      */
-    private static final Set<String> TRANSIENT_REDIS_ERRORS = Set.of("CONNECTION_CLOSED", "LOADING", "BUSY",
-            "TRYAGAIN", "CLUSTERDOWN", "MASTERDOWN", "NOREPLICAS");
+    private static final Set<String> TRANSIENT_REDIS_ERRORS =
+            Set.of("CONNECTION_CLOSED", "LOADING", "BUSY", "TRYAGAIN", "CLUSTERDOWN", "MASTERDOWN", "NOREPLICAS");
     /** Jackson's exceptions are IOExceptions, but say that a document is wrong, not that a connection is. */
     private static final String JSON_PROCESSING = "com.fasterxml.jackson.";
 
-    private Failures() {
-    }
+    private Failures() {}
 
     public static Kind classify(Throwable failure) {
         for (Throwable t = failure; t != null; t = next(t)) {
@@ -97,8 +99,9 @@ public final class Failures {
             root = t;
         }
         String outer = failure.getClass().getSimpleName() + ": " + failure.getMessage();
-        return root == failure ? outer : outer + " (cause " + root.getClass().getSimpleName() + ": "
-                + root.getMessage() + ")";
+        return root == failure
+                ? outer
+                : outer + " (cause " + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
     }
 
     private static boolean isInfrastructure(Throwable t) {
@@ -108,7 +111,8 @@ public final class Failures {
                 return TRANSIENT_SQL_CLASSES.contains(state.substring(0, 2)) || TRANSIENT_SQL_STATES.contains(state);
             }
             // no state: the pool's own failures (acquisition timeout, connection refused before any protocol)
-            return sql instanceof SQLTransientException || sql instanceof SQLRecoverableException
+            return sql instanceof SQLTransientException
+                    || sql instanceof SQLRecoverableException
                     || mentionsUnavailability(sql);
         }
         return (t instanceof IOException && !t.getClass().getName().startsWith(JSON_PROCESSING))
@@ -122,10 +126,12 @@ public final class Failures {
         String name = t.getClass().getSimpleName().toLowerCase(Locale.ROOT);
         String message = String.valueOf(t.getMessage());
         String lower = message.toLowerCase(Locale.ROOT);
-        return name.contains("connect") || name.contains("timeout") || name.contains("unavailable")
+        return name.contains("connect")
+                || name.contains("timeout")
+                || name.contains("unavailable")
                 || lower.contains("acquisition timeout")
-                || (lower.contains("connection") && (lower.contains("closed") || lower.contains("refused")
-                        || lower.contains("reset")))
+                || (lower.contains("connection")
+                        && (lower.contains("closed") || lower.contains("refused") || lower.contains("reset")))
                 || TRANSIENT_REDIS_ERRORS.contains(message.split("[\\s:]", 2)[0]);
     }
 
@@ -134,8 +140,10 @@ public final class Failures {
             String state = sql.getSQLState();
             return state != null && state.length() >= 2 && CONTENT_SQL_CLASSES.contains(state.substring(0, 2));
         }
-        return t instanceof MessageFormatException || t instanceof IllegalArgumentException
-                || t instanceof DateTimeException || t instanceof ArithmeticException;
+        return t instanceof MessageFormatException
+                || t instanceof IllegalArgumentException
+                || t instanceof DateTimeException
+                || t instanceof ArithmeticException;
     }
 
     private static Throwable next(Throwable t) {

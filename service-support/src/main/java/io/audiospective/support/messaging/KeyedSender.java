@@ -12,13 +12,15 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 /** Sends a payload with a Kafka record key and completes once the broker has acknowledged the record. */
 public final class KeyedSender {
 
-    private KeyedSender() {
-    }
+    private KeyedSender() {}
 
     public static <T> CompletionStage<Void> send(Emitter<T> emitter, String key, T payload) {
         CompletableFuture<Void> written = new CompletableFuture<>();
-        Metadata metadata = Metadata.of(OutgoingKafkaRecordMetadata.<String> builder().withKey(key).build());
-        emitter.send(Message.of(payload, metadata,
+        Metadata metadata = Metadata.of(
+                OutgoingKafkaRecordMetadata.<String>builder().withKey(key).build());
+        emitter.send(Message.of(
+                payload,
+                metadata,
                 () -> {
                     written.complete(null);
                     return CompletableFuture.completedFuture(null);

@@ -66,8 +66,8 @@ public class RecordProducer {
         if (current == null) {
             synchronized (this) {
                 if (producer == null) {
-                    KafkaProducer<String, byte[]> created = new KafkaProducer<>(config, new StringSerializer(),
-                            new ByteArraySerializer());
+                    KafkaProducer<String, byte[]> created =
+                            new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
                     // kafka_producer_topic_record_send_total{topic="<topic>.dlq"}: what the dead-letter alert watches
                     metrics = new KafkaClientMetrics(created);
                     metrics.bindTo(meters);

@@ -33,7 +33,9 @@ public class OpenApiConventions implements OASFilter {
             if (operation.getResponses() == null) {
                 operation.setResponses(OASFactory.createAPIResponses());
             }
-            documentProblem(operation.getResponses(), "401",
+            documentProblem(
+                    operation.getResponses(),
+                    "401",
                     "No valid API token: send one from auth-service as 'Authorization: Bearer <token>'");
             documentProblem(operation.getResponses(), "403", "The API token does not grant this operation");
         }
@@ -60,21 +62,33 @@ public class OpenApiConventions implements OASFilter {
             return;
         }
         problemReferenced = true;
-        responses.addAPIResponse(status, OASFactory.createAPIResponse().description(description)
-                .content(OASFactory.createContent().addMediaType(PROBLEM_MEDIA_TYPE, OASFactory.createMediaType()
-                        .schema(OASFactory.createSchema().ref(PROBLEM_SCHEMA)))));
+        responses.addAPIResponse(
+                status,
+                OASFactory.createAPIResponse()
+                        .description(description)
+                        .content(OASFactory.createContent()
+                                .addMediaType(
+                                        PROBLEM_MEDIA_TYPE,
+                                        OASFactory.createMediaType()
+                                                .schema(OASFactory.createSchema()
+                                                        .ref(PROBLEM_SCHEMA)))));
     }
 
     /** RFC 9457 problem details, as every service answers an error. */
     private static Schema problemSchema() {
-        return OASFactory.createSchema().addType(Schema.SchemaType.OBJECT)
+        return OASFactory.createSchema()
+                .addType(Schema.SchemaType.OBJECT)
                 .description("An error as RFC 9457 problem details")
                 .properties(Map.of(
-                        "type", OASFactory.createSchema().addType(Schema.SchemaType.STRING)
-                                .description("A URI naming the kind of problem"),
+                        "type",
+                                OASFactory.createSchema()
+                                        .addType(Schema.SchemaType.STRING)
+                                        .description("A URI naming the kind of problem"),
                         "title", OASFactory.createSchema().addType(Schema.SchemaType.STRING),
                         "status", OASFactory.createSchema().addType(Schema.SchemaType.INTEGER),
-                        "detail", OASFactory.createSchema().addType(Schema.SchemaType.STRING)
-                                .description("What went wrong and what to do about it")));
+                        "detail",
+                                OASFactory.createSchema()
+                                        .addType(Schema.SchemaType.STRING)
+                                        .description("What went wrong and what to do about it")));
     }
 }

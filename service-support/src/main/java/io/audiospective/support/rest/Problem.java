@@ -13,7 +13,12 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * about, each with why it is refused.
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
-public record Problem(String type, String title, int status, String detail, String instance,
+public record Problem(
+        String type,
+        String title,
+        int status,
+        String detail,
+        String instance,
         @JsonProperty("invalid-params") List<InvalidParam> invalidParams) {
 
     public static final String MEDIA_TYPE = "application/problem+json";
@@ -21,8 +26,7 @@ public record Problem(String type, String title, int status, String detail, Stri
     public static final String ABOUT_BLANK = "about:blank";
 
     /** A refused request parameter: its name and why it is refused. */
-    public record InvalidParam(String name, String reason) {
-    }
+    public record InvalidParam(String name, String reason) {}
 
     public Problem {
         invalidParams = invalidParams == null ? List.of() : List.copyOf(invalidParams);

@@ -28,8 +28,13 @@ public class ProblemException extends RuntimeException {
         this(status, type, title, detail, List.of(), null);
     }
 
-    private ProblemException(int status, String type, String title, String detail,
-            List<Problem.InvalidParam> invalidParams, Duration retryAfter) {
+    private ProblemException(
+            int status,
+            String type,
+            String title,
+            String detail,
+            List<Problem.InvalidParam> invalidParams,
+            Duration retryAfter) {
         super(detail);
         this.status = status;
         this.type = type;
@@ -50,8 +55,13 @@ public class ProblemException extends RuntimeException {
 
     /** 400 about one parameter: {@code detail} says what is wrong with it and what is allowed. */
     public static ProblemException invalidParameter(String name, String detail) {
-        return new ProblemException(400, INVALID_REQUEST_TYPE, Problem.reasonPhrase(400), detail,
-                List.of(new Problem.InvalidParam(name, detail)), null);
+        return new ProblemException(
+                400,
+                INVALID_REQUEST_TYPE,
+                Problem.reasonPhrase(400),
+                detail,
+                List.of(new Problem.InvalidParam(name, detail)),
+                null);
     }
 
     public static ProblemException notFound(String detail) {

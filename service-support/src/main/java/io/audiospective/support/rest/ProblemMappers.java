@@ -35,13 +35,15 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response unauthorized(UnauthorizedException e) {
-        return Problem.response(401, UNAUTHORIZED_TYPE,
-                "Send a valid API token from auth-service as 'Authorization: Bearer <token>'");
+        return Problem.response(
+                401, UNAUTHORIZED_TYPE, "Send a valid API token from auth-service as 'Authorization: Bearer <token>'");
     }
 
     @ServerExceptionMapper
     public Response forbidden(ForbiddenException e) {
-        return Problem.response(403, FORBIDDEN_TYPE,
+        return Problem.response(
+                403,
+                FORBIDDEN_TYPE,
                 "Your API token does not grant access to this resource (its roles or its member do not match)");
     }
 
@@ -53,7 +55,8 @@ public class ProblemMappers {
     public Response notFound(NotFoundException e) {
         if (e.getCause() instanceof IllegalArgumentException invalid) {
             return ProblemException.badRequest("A parameter of this request is not valid: " + invalid.getMessage())
-                    .problem().toResponse();
+                    .problem()
+                    .toResponse();
         }
         return webApplication(e);
     }
@@ -68,7 +71,9 @@ public class ProblemMappers {
     @ServerExceptionMapper(priority = Priorities.USER + 100)
     public Response unexpected(Throwable e) {
         LOG.error("Unexpected error", e);
-        return Problem.response(500, Problem.ABOUT_BLANK,
+        return Problem.response(
+                500,
+                Problem.ABOUT_BLANK,
                 "The service could not handle the request (" + e.getClass().getSimpleName()
                         + "); the details are in its log");
     }

@@ -36,6 +36,7 @@ public class ApiTokenRevocations {
     public static final String KEY = "audiospective:api-token-revocations";
     /** The session number claim of API tokens: the same for a sign-in and every renewal of it. */
     public static final String SESSION_CLAIM = "session";
+
     static final Duration FRESH = Duration.ofMillis(250);
     static final Duration MAX_STALE = Duration.ofSeconds(30);
 
@@ -80,9 +81,12 @@ public class ApiTokenRevocations {
         Instant now = clock.instant();
         return hash.hgetall(KEY).chain(stored -> {
             List<String> expired = stored.entrySet().stream()
-                    .filter(e -> !entries.containsKey(e.getKey()) && Entry.decode(e.getValue()).expired(now))
-                    .map(Map.Entry::getKey).toList();
-            Uni<Void> forget = expired.isEmpty() ? Uni.createFrom().voidItem()
+                    .filter(e -> !entries.containsKey(e.getKey())
+                            && Entry.decode(e.getValue()).expired(now))
+                    .map(Map.Entry::getKey)
+                    .toList();
+            Uni<Void> forget = expired.isEmpty()
+                    ? Uni.createFrom().voidItem()
                     : hash.hdel(KEY, expired.toArray(String[]::new)).replaceWithVoid();
             if (entries.isEmpty()) {
                 return forget;
@@ -99,36 +103,39 @@ public class ApiTokenRevocations {
         if (known.readAt().plus(FRESH).isAfter(now)) {
             return Uni.createFrom().item(known);
         }
-        return hash.hgetall(KEY).map(stored -> {
-            Map<String, Entry> entries = new HashMap<>();
-            // entries seen before and not expired stay, so a flushed Redis revokes nothing back
-            snapshot.entries().forEach((memberKey, entry) -> {
-                if (!entry.expired(now)) {
-                    entries.put(memberKey, entry);
-                }
-            });
-            stored.forEach((memberKey, value) -> entries.merge(memberKey, Entry.decode(value), Entry::max));
-            Snapshot read = new Snapshot(Map.copyOf(entries), now);
-            snapshot = read;
-            return read;
-        }).onFailure().recoverWithUni(failure -> {
-            if (known.readAt().plus(MAX_STALE).isAfter(now)) {
-                return Uni.createFrom().item(known);
-            }
-            LOG.warnf("API token revocations unreadable since %s: %s", known.readAt(), failure.toString());
-            return Uni.createFrom().failure(new IllegalStateException("API token revocations are unreadable"));
-        });
+        return hash.hgetall(KEY)
+                .map(stored -> {
+                    Map<String, Entry> entries = new HashMap<>();
+                    // entries seen before and not expired stay, so a flushed Redis revokes nothing back
+                    snapshot.entries().forEach((memberKey, entry) -> {
+                        if (!entry.expired(now)) {
+                            entries.put(memberKey, entry);
+                        }
+                    });
+                    stored.forEach((memberKey, value) -> entries.merge(memberKey, Entry.decode(value), Entry::max));
+                    Snapshot read = new Snapshot(Map.copyOf(entries), now);
+                    snapshot = read;
+                    return read;
+                })
+                .onFailure()
+                .recoverWithUni(failure -> {
+                    if (known.readAt().plus(MAX_STALE).isAfter(now)) {
+                        return Uni.createFrom().item(known);
+                    }
+                    LOG.warnf("API token revocations unreadable since %s: %s", known.readAt(), failure.toString());
+                    return Uni.createFrom().failure(new IllegalStateException("API token revocations are unreadable"));
+                });
     }
 
-    private record Snapshot(Map<String, Entry> entries, Instant readAt) {
-    }
+    private record Snapshot(Map<String, Entry> entries, Instant readAt) {}
 
     /** A member's revocation: sessions below {@code minSession} are refused until {@code expiresAt}. */
     public record Entry(long minSession, Instant expiresAt) {
 
         static Entry decode(String value) {
             int colon = value.indexOf(':');
-            return new Entry(Long.parseLong(value.substring(0, colon)),
+            return new Entry(
+                    Long.parseLong(value.substring(0, colon)),
                     Instant.ofEpochSecond(Long.parseLong(value.substring(colon + 1))));
         }
 
@@ -141,8 +148,8 @@ public class ApiTokenRevocations {
         }
 
         static Entry max(Entry a, Entry b) {
-            return new Entry(Math.max(a.minSession, b.minSession),
-                    a.expiresAt.isAfter(b.expiresAt) ? a.expiresAt : b.expiresAt);
+            return new Entry(
+                    Math.max(a.minSession, b.minSession), a.expiresAt.isAfter(b.expiresAt) ? a.expiresAt : b.expiresAt);
         }
     }
 }

@@ -29,11 +29,10 @@ public final class PemKeys {
     private static final String PRIVATE_KEY = "PRIVATE KEY";
     private static final String PUBLIC_KEY = "PUBLIC KEY";
     private static final List<String> ALGORITHMS = List.of("RSA", "EC");
-    private static final Pattern BLOCK = Pattern.compile(
-            "-----BEGIN ([A-Z0-9 ]+)-----([A-Za-z0-9+/=\\s]*)-----END \\1-----");
+    private static final Pattern BLOCK =
+            Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----([A-Za-z0-9+/=\\s]*)-----END \\1-----");
 
-    private PemKeys() {
-    }
+    private PemKeys() {}
 
     /** A PKCS#8 PEM private key, RSA or EC. The message of a refusal never quotes the text (it is a secret). */
     public static PrivateKey privateKey(String pem) {
@@ -97,7 +96,8 @@ public final class PemKeys {
         if (!block.group(1).equals(label)) {
             throw new IllegalArgumentException("The PEM block is a " + block.group(1) + ", expected a " + label
                     + (block.group(1).equals("RSA PRIVATE KEY")
-                            ? " (PKCS#1: convert it with 'openssl pkcs8 -topk8 -nocrypt')" : ""));
+                            ? " (PKCS#1: convert it with 'openssl pkcs8 -topk8 -nocrypt')"
+                            : ""));
         }
         byte[] der;
         try {

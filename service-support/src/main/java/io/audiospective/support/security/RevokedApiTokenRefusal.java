@@ -28,8 +28,10 @@ public abstract class RevokedApiTokenRefusal implements SecurityIdentityAugmento
         if (identity.isAnonymous() || !(identity.getPrincipal() instanceof JsonWebToken token)) {
             return Uni.createFrom().item(identity);
         }
-        return revocations.refuses(token.getSubject(), session(token.getClaim(ApiTokenRevocations.SESSION_CLAIM)))
-                .onFailure().transform(e -> new AuthenticationFailedException("API token revocations unknown", e))
+        return revocations
+                .refuses(token.getSubject(), session(token.getClaim(ApiTokenRevocations.SESSION_CLAIM)))
+                .onFailure()
+                .transform(e -> new AuthenticationFailedException("API token revocations unknown", e))
                 .map(revoked -> {
                     if (revoked) {
                         throw new AuthenticationFailedException("Revoked API token");

@@ -24,23 +24,28 @@ class ProblemMappersTest {
 
     @Test
     void aRefusedParameterIsA400ProblemNamingTheParameter() throws Exception {
-        Response response = mappers.problem(ProblemException.invalidParameter("limit", "limit must be between 1 and 500"));
+        Response response =
+                mappers.problem(ProblemException.invalidParameter("limit", "limit must be between 1 and 500"));
 
         assertThat(response.getStatus()).isEqualTo(400);
         assertThat(response.getMediaType()).hasToString("application/problem+json");
-        assertThat(body(response)).containsEntry("type", "urn:audiospective:problem:invalid-request")
+        assertThat(body(response))
+                .containsEntry("type", "urn:audiospective:problem:invalid-request")
                 .containsEntry("title", "Bad Request")
                 .containsEntry("status", 400)
                 .containsEntry("detail", "limit must be between 1 and 500")
-                .containsEntry("invalid-params",
+                .containsEntry(
+                        "invalid-params",
                         List.of(Map.of("name", "limit", "reason", "limit must be between 1 and 500")));
     }
 
     @Test
     void aProblemWithoutParametersLeavesOutTheEmptyMembers() throws Exception {
-        Response response = mappers.problem(new ProblemException(404, "urn:example:gone", "User not found", "No such user"));
+        Response response =
+                mappers.problem(new ProblemException(404, "urn:example:gone", "User not found", "No such user"));
 
-        assertThat(body(response)).containsOnlyKeys("type", "title", "status", "detail")
+        assertThat(body(response))
+                .containsOnlyKeys("type", "title", "status", "detail")
                 .containsEntry("title", "User not found");
     }
 
@@ -55,8 +60,8 @@ class ProblemMappersTest {
 
     @Test
     void aParameterOfTheWrongTypeIsABadRequestNotANotFound() throws Exception {
-        Response response = mappers.notFound(
-                new NotFoundException(new IllegalArgumentException("For input string: \"abc\"")));
+        Response response =
+                mappers.notFound(new NotFoundException(new IllegalArgumentException("For input string: \"abc\"")));
 
         assertThat(response.getStatus()).isEqualTo(400);
         assertThat((String) body(response).get("detail")).contains("not valid", "abc");
@@ -96,7 +101,6 @@ class ProblemMappersTest {
     }
 
     private Map<String, Object> body(Response response) throws Exception {
-        return json.readValue(json.writeValueAsString(response.getEntity()), new TypeReference<>() {
-        });
+        return json.readValue(json.writeValueAsString(response.getEntity()), new TypeReference<>() {});
     }
 }

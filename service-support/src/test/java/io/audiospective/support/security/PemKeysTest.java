@@ -37,8 +37,8 @@ class PemKeysTest {
         generator.initialize(new ECGenParameterSpec("secp256r1"));
         KeyPair ec = generator.generateKeyPair();
 
-        KeyPair read = new KeyPair(PemKeys.publicKey(PemKeys.pem(ec.getPublic())),
-                PemKeys.privateKey(PemKeys.pem(ec.getPrivate())));
+        KeyPair read = new KeyPair(
+                PemKeys.publicKey(PemKeys.pem(ec.getPublic())), PemKeys.privateKey(PemKeys.pem(ec.getPrivate())));
 
         assertThat(read.getPrivate()).isInstanceOf(ECPrivateKey.class).isEqualTo(ec.getPrivate());
         assertThat(read.getPublic()).isInstanceOf(ECPublicKey.class).isEqualTo(ec.getPublic());
@@ -49,15 +49,16 @@ class PemKeysTest {
 
     @Test
     void anRsaPublicKeyReadsBack() {
-        assertThat(PemKeys.publicKey(PemKeys.pem(RSA.getPublic()))).isInstanceOf(RSAPublicKey.class)
+        assertThat(PemKeys.publicKey(PemKeys.pem(RSA.getPublic())))
+                .isInstanceOf(RSAPublicKey.class)
                 .isEqualTo(RSA.getPublic());
     }
 
     @Test
     void pemAsSecretsHoldItReadsToo() {
         // one line of base64, CRLF line ends, text around the block: how environment variables and files carry it
-        String oneLine = "-----BEGIN PRIVATE KEY-----" + Base64.getEncoder().encodeToString(RSA.getPrivate().getEncoded())
-                + "-----END PRIVATE KEY-----";
+        String oneLine = "-----BEGIN PRIVATE KEY-----"
+                + Base64.getEncoder().encodeToString(RSA.getPrivate().getEncoded()) + "-----END PRIVATE KEY-----";
         String crlf = "key:\r\n" + PemKeys.pem(RSA.getPrivate()).replace("\n", "\r\n");
 
         assertThat(PemKeys.privateKey(oneLine)).isEqualTo(RSA.getPrivate());
@@ -69,12 +70,16 @@ class PemKeysTest {
         String publicPem = PemKeys.pem(RSA.getPublic());
         String body = Base64.getEncoder().encodeToString(RSA.getPrivate().getEncoded());
 
-        assertThatThrownBy(() -> PemKeys.privateKey(publicPem)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> PemKeys.privateKey(publicPem))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("is a PUBLIC KEY, expected a PRIVATE KEY");
-        assertThatThrownBy(() -> PemKeys.privateKey("-----BEGIN RSA PRIVATE KEY-----\n" + body
-                + "\n-----END RSA PRIVATE KEY-----")).hasMessageContaining("openssl pkcs8");
-        assertThatThrownBy(() -> PemKeys.privateKey(body)).hasMessageContaining("no PEM block")
-                .message().doesNotContain(body.substring(0, 40));
+        assertThatThrownBy(() -> PemKeys.privateKey(
+                        "-----BEGIN RSA PRIVATE KEY-----\n" + body + "\n-----END RSA PRIVATE KEY-----"))
+                .hasMessageContaining("openssl pkcs8");
+        assertThatThrownBy(() -> PemKeys.privateKey(body))
+                .hasMessageContaining("no PEM block")
+                .message()
+                .doesNotContain(body.substring(0, 40));
         assertThatThrownBy(() -> PemKeys.privateKey("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----"))
                 .hasMessageContaining("neither an RSA nor an EC key");
         assertThatThrownBy(() -> PemKeys.privateKey(null)).isInstanceOf(IllegalArgumentException.class);

@@ -24,8 +24,7 @@ public final class MessageCodec {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
-    private MessageCodec() {
-    }
+    private MessageCodec() {}
 
     public static byte[] encode(Object message) {
         if (message == null) {
@@ -46,8 +45,8 @@ public final class MessageCodec {
         try {
             T message = MAPPER.readValue(payload, type);
             if (message == null) {
-                throw new MessageFormatException("Cannot read " + type.getSimpleName() + ": the payload is JSON null",
-                        null);
+                throw new MessageFormatException(
+                        "Cannot read " + type.getSimpleName() + ": the payload is JSON null", null);
             }
             return message;
         } catch (IOException e) {

@@ -20,9 +20,9 @@ class ImportProgressCompatibilityTest {
         assertThat(decoded.unmatched()).isEmpty();
         assertThat(decoded).isEqualTo(new ImportProgress(1, "i", "u", 3, 2, 10, 1, 0, 0));
 
-        ImportProgress current = new ImportProgress(1, "i", "u", 4, 2, 10, 1, 0, 0,
-                Map.of("no catalogue match", 7L));
-        assertThat(MessageCodec.decode(MessageCodec.encode(current), ImportProgress.class)).isEqualTo(current);
+        ImportProgress current = new ImportProgress(1, "i", "u", 4, 2, 10, 1, 0, 0, Map.of("no catalogue match", 7L));
+        assertThat(MessageCodec.decode(MessageCodec.encode(current), ImportProgress.class))
+                .isEqualTo(current);
         assertThat(current.unmatchedTotal()).isEqualTo(7);
     }
 
@@ -35,6 +35,7 @@ class ImportProgressCompatibilityTest {
         assertThat(decoded.withoutCatalogue()).isZero();
 
         ImportProgress current = new ImportProgress(1, "i", "u", 4, 2, 10, 1, 0, 0, Map.of(), 6L, 2L);
-        assertThat(MessageCodec.decode(MessageCodec.encode(current), ImportProgress.class)).isEqualTo(current);
+        assertThat(MessageCodec.decode(MessageCodec.encode(current), ImportProgress.class))
+                .isEqualTo(current);
     }
 }

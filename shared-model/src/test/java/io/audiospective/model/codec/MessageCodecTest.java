@@ -31,8 +31,15 @@ class MessageCodecTest {
     private static final Instant PLAYED_AT = Instant.parse("2026-03-01T21:14:05.123Z");
 
     static TrackRef track() {
-        return new TrackRef("4uLU6hMCjMI75M1A2tKUQC", "Never Gonna Give You Up", 213_573, "GBARL9300135",
-                new AlbumRef("6N9PS4QXF1D0OWPk0Sxtb4", "Whenever You Need Somebody", "1987-11-12",
+        return new TrackRef(
+                "4uLU6hMCjMI75M1A2tKUQC",
+                "Never Gonna Give You Up",
+                213_573,
+                "GBARL9300135",
+                new AlbumRef(
+                        "6N9PS4QXF1D0OWPk0Sxtb4",
+                        "Whenever You Need Somebody",
+                        "1987-11-12",
                         "https://i.scdn.co/image/ab67616d0000b273"),
                 List.of(new ArtistRef("0gxyHStUsqpMadRV0Di1Qt", "Rick Astley")));
     }
@@ -42,14 +49,34 @@ class MessageCodecTest {
         List<Object> messages = List.of(
                 ArchiveBatch.of("batch-1", PLAYED_AT, BatchReason.SCHEDULED, List.of("alice", "bob")),
                 ArchiveOutcome.success("batch-1", "alice", PLAYED_AT, PLAYED_AT.plusSeconds(2), 7, false, false, true),
-                ArchiveOutcome.failure("batch-1", "bob", PLAYED_AT, PLAYED_AT.plusSeconds(3), FailureKind.RATE_LIMITED,
-                        30L, "429 from Spotify"),
+                ArchiveOutcome.failure(
+                        "batch-1",
+                        "bob",
+                        PLAYED_AT,
+                        PLAYED_AT.plusSeconds(3),
+                        FailureKind.RATE_LIMITED,
+                        30L,
+                        "429 from Spotify"),
                 PlayEvent.polled("alice", PLAYED_AT, track()),
                 new PlayEvent(1, "alice", PLAYED_AT, track(), 61_000, PlaySource.IMPORT, "import-9"),
                 UserEvent.of("alice", UserEventType.REGISTERED, 7, PLAYED_AT, "Alice", "Europe/Berlin"),
-                new ImportChunk(1, "import-9", "alice", 3, true, List.of(new ImportEntry(PLAYED_AT, 61_000,
-                        "spotify:track:4uLU6hMCjMI75M1A2tKUQC", "Never Gonna Give You Up", "Rick Astley",
-                        "Whenever You Need Somebody", "clickrow", "trackdone", false, null))),
+                new ImportChunk(
+                        1,
+                        "import-9",
+                        "alice",
+                        3,
+                        true,
+                        List.of(new ImportEntry(
+                                PLAYED_AT,
+                                61_000,
+                                "spotify:track:4uLU6hMCjMI75M1A2tKUQC",
+                                "Never Gonna Give You Up",
+                                "Rick Astley",
+                                "Whenever You Need Somebody",
+                                "clickrow",
+                                "trackdone",
+                                false,
+                                null))),
                 new ImportProgress(1, "import-9", "alice", 4, 3, 2_500, 480, 20, 1));
 
         for (Object message : messages) {
@@ -60,8 +87,8 @@ class MessageCodecTest {
 
     @Test
     void instantsAreWrittenAsIsoTextWithMilliseconds() {
-        String json = new String(MessageCodec.encode(PlayEvent.polled("alice", PLAYED_AT, track())),
-                StandardCharsets.UTF_8);
+        String json =
+                new String(MessageCodec.encode(PlayEvent.polled("alice", PLAYED_AT, track())), StandardCharsets.UTF_8);
 
         assertThat(json).contains("\"playedAt\":\"2026-03-01T21:14:05.123Z\"").contains("\"schemaVersion\":1");
     }
@@ -124,9 +151,11 @@ class MessageCodecTest {
     @Test
     void emptyAndNullPayloadsAreErrorsNotNullMessages() {
         assertThatThrownBy(() -> MessageCodec.decode(new byte[0], PlayEvent.class))
-                .isInstanceOf(MessageFormatException.class).hasMessageContaining("empty");
+                .isInstanceOf(MessageFormatException.class)
+                .hasMessageContaining("empty");
         assertThatThrownBy(() -> decode("null", PlayEvent.class))
-                .isInstanceOf(MessageFormatException.class).hasMessageContaining("JSON null");
+                .isInstanceOf(MessageFormatException.class)
+                .hasMessageContaining("JSON null");
         assertThatThrownBy(() -> new PlayEventDeserializer().deserialize("plays", null))
                 .isInstanceOf(MessageFormatException.class)
                 .hasMessageContaining("topic plays");
@@ -134,10 +163,13 @@ class MessageCodecTest {
 
     @Test
     void aBatchHoldsAtMostFiftyUsers() {
-        List<String> users = IntStream.range(0, ArchiveBatch.MAX_USERS + 1).mapToObj(i -> "user-" + i).toList();
+        List<String> users = IntStream.range(0, ArchiveBatch.MAX_USERS + 1)
+                .mapToObj(i -> "user-" + i)
+                .toList();
 
         assertThatThrownBy(() -> ArchiveBatch.of("b", PLAYED_AT, BatchReason.SCHEDULED, users))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1 to 50");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("1 to 50");
         assertThatThrownBy(() -> ArchiveBatch.of("b", PLAYED_AT, BatchReason.SCHEDULED, Collections.emptyList()))
                 .isInstanceOf(IllegalArgumentException.class);
     }

@@ -20,10 +20,10 @@ final class BrowserTools {
     static final String PLAYWRIGHT_VERSION = "1.65.1";
     /** The accessibility checker the browser script injects into each page. */
     static final String AXE_VERSION = "4.14.1";
+
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
 
-    private BrowserTools() {
-    }
+    private BrowserTools() {}
 
     /** Root of the project (surefire passes it; otherwise found from the working directory). */
     static Path projectRoot() {
@@ -70,10 +70,18 @@ final class BrowserTools {
             return home;
         }
         Files.createDirectories(home);
-        List<String> command = List.of("npm", "install", "--no-audit", "--no-fund", "--prefix", home.toString(),
-                "playwright-core@" + PLAYWRIGHT_VERSION, "axe-core@" + AXE_VERSION);
+        List<String> command = List.of(
+                "npm",
+                "install",
+                "--no-audit",
+                "--no-fund",
+                "--prefix",
+                home.toString(),
+                "playwright-core@" + PLAYWRIGHT_VERSION,
+                "axe-core@" + AXE_VERSION);
         int code = run(command, home, Map.of(), 600);
-        if (code != 0 || !installed(home, "playwright-core", PLAYWRIGHT_VERSION)
+        if (code != 0
+                || !installed(home, "playwright-core", PLAYWRIGHT_VERSION)
                 || !installed(home, "axe-core", AXE_VERSION)) {
             throw new IllegalStateException(String.join(" ", command) + " failed (" + code + ")");
         }
@@ -109,8 +117,8 @@ final class BrowserTools {
             process.destroyForcibly();
             process.waitFor(10, TimeUnit.SECONDS);
             pump.join(2000);
-            throw new IllegalStateException(String.join(" ", command) + " did not finish within " + timeoutSeconds
-                    + " s");
+            throw new IllegalStateException(
+                    String.join(" ", command) + " did not finish within " + timeoutSeconds + " s");
         }
         pump.join(5000);
         return process.exitValue();

@@ -40,13 +40,15 @@ class DashboardBrowserTest {
         Path playwright = BrowserTools.playwright();
         Path module = BrowserTools.moduleDir();
 
-        try (LocalSystem system = LocalSystem.start(new LocalSystem.Options(Duration.ofMinutes(2),
-                Duration.ofSeconds(5), 1, 5, Map.of(), Map.of(), Map.of()))) {
+        try (LocalSystem system = LocalSystem.start(new LocalSystem.Options(
+                Duration.ofMinutes(2), Duration.ofSeconds(5), 1, 5, Map.of(), Map.of(), Map.of()))) {
             // The member exists and has had a first poll before the browser signs in again, so that there is
             // something to look at.
-            String token = new SpotifySignIn(system.auth().url()).signIn(USER)
+            String token = new SpotifySignIn(system.auth().url())
+                    .signIn(USER)
                     .orElseThrow(() -> new AssertionError("the first sign-in of " + USER + " did not finish"));
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(500))
                     .until(() -> system.pollNow(USER));
             awaitPlays(system.api().url(), token);
 
@@ -58,9 +60,15 @@ class DashboardBrowserTest {
             env.put("PLAYWRIGHT_HOME", playwright.toString());
             env.put("CHROMIUM", chromium.toString());
             env.put("SCREENSHOTS", module.resolve("target/screenshots").toString());
-            int exit = BrowserTools.run(List.of("node", module.resolve("src/test/js/dashboard.spec.mjs").toString()),
-                    module, env, 900);
-            assertThat(exit).as("dashboard browser checks (output above; screenshots in target/screenshots)")
+            int exit = BrowserTools.run(
+                    List.of(
+                            "node",
+                            module.resolve("src/test/js/dashboard.spec.mjs").toString()),
+                    module,
+                    env,
+                    900);
+            assertThat(exit)
+                    .as("dashboard browser checks (output above; screenshots in target/screenshots)")
                     .isZero();
         }
     }
@@ -68,11 +76,17 @@ class DashboardBrowserTest {
     /** Waits for the member's first play to reach the read model. */
     private static void awaitPlays(URI api, String token) {
         HttpClient http = HttpClient.newHttpClient();
-        await("the member's first plays in the read model").atMost(Duration.ofMinutes(4))
-                .pollInterval(Duration.ofSeconds(1)).until(() -> http.send(
-                        HttpRequest.newBuilder(api.resolve("/api/v1/me/plays?limit=1"))
-                                .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(10)).build(),
-                        HttpResponse.BodyHandlers.ofString()),
-                        response -> response.statusCode() == 200 && response.body().contains("\"playedAt\""));
+        await("the member's first plays in the read model")
+                .atMost(Duration.ofMinutes(4))
+                .pollInterval(Duration.ofSeconds(1))
+                .until(
+                        () -> http.send(
+                                HttpRequest.newBuilder(api.resolve("/api/v1/me/plays?limit=1"))
+                                        .header("Authorization", "Bearer " + token)
+                                        .timeout(Duration.ofSeconds(10))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString()),
+                        response ->
+                                response.statusCode() == 200 && response.body().contains("\"playedAt\""));
     }
 }

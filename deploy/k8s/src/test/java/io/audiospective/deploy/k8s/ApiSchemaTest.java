@@ -1,10 +1,6 @@
 package io.audiospective.deploy.k8s;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -13,7 +9,12 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * Every rendered object against its real API type ({@link ApiSchemas}), and proof that the check bites: mutated
@@ -62,35 +63,62 @@ class ApiSchemaTest {
         assertThat(ApiSchemas.problem(original)).as("unmutated").isNull();
         ObjectNode mutated = original.deepCopy();
         mutation.accept(mutated);
-        assertThat(ApiSchemas.problem(mutated)).as("mutated copy must fail").isNotNull().contains(expected);
+        assertThat(ApiSchemas.problem(mutated))
+                .as("mutated copy must fail")
+                .isNotNull()
+                .contains(expected);
     }
 
     static ObjectNode firstContainer(ObjectNode workload) {
-        return (ObjectNode) workload.path("spec").path("template").path("spec").path("containers").get(0);
+        return (ObjectNode) workload.path("spec")
+                .path("template")
+                .path("spec")
+                .path("containers")
+                .get(0);
     }
 
     @Test
     void aMisspelledFieldFails() throws IOException {
         ObjectNode deployment = copyOf("Deployment", "auth-service");
-        assertRejected(deployment, d -> {
-            ObjectNode c = firstContainer(d);
-            c.set("readinesProbe", c.remove("readinessProbe"));
-        }, "readinesProbe");
+        assertRejected(
+                deployment,
+                d -> {
+                    ObjectNode c = firstContainer(d);
+                    c.set("readinesProbe", c.remove("readinessProbe"));
+                },
+                "readinesProbe");
         assertRejected(deployment, d -> ((ObjectNode) d.path("spec")).put("replica", 2), "replica");
-        assertRejected(copyOf("Service", "api-service"),
-                s -> ((ObjectNode) s.path("spec").path("ports").get(0)).put("targetPot", 8080), "targetPot");
-        assertRejected(copyOf("KafkaTopic", "plays"),
-                t -> ((ObjectNode) t.path("spec")).set("partitons", t.path("spec").path("partitions")), "partitons");
-        assertRejected(copyOf("Kafka", "audiospective"),
-                k -> ((ObjectNode) k.path("spec").path("kafka")).set("listenrs", k.path("spec").path("kafka").path("listeners")),
+        assertRejected(
+                copyOf("Service", "api-service"),
+                s -> ((ObjectNode) s.path("spec").path("ports").get(0)).put("targetPot", 8080),
+                "targetPot");
+        assertRejected(
+                copyOf("KafkaTopic", "plays"),
+                t -> ((ObjectNode) t.path("spec"))
+                        .set("partitons", t.path("spec").path("partitions")),
+                "partitons");
+        assertRejected(
+                copyOf("Kafka", "audiospective"),
+                k -> ((ObjectNode) k.path("spec").path("kafka"))
+                        .set("listenrs", k.path("spec").path("kafka").path("listeners")),
                 "listenrs");
-        assertRejected(copyOf("ServiceMonitor", "audiospective"),
-                m -> ((ObjectNode) m.path("spec").path("endpoints").get(0)).put("intervall", "30s"), "intervall");
-        assertRejected(copyOf("PrometheusRule", "audiospective"),
-                r -> ((ObjectNode) r.path("spec").path("groups").get(0).path("rules").get(0)).put("expression", "up"),
+        assertRejected(
+                copyOf("ServiceMonitor", "audiospective"),
+                m -> ((ObjectNode) m.path("spec").path("endpoints").get(0)).put("intervall", "30s"),
+                "intervall");
+        assertRejected(
+                copyOf("PrometheusRule", "audiospective"),
+                r -> ((ObjectNode) r.path("spec")
+                                .path("groups")
+                                .get(0)
+                                .path("rules")
+                                .get(0))
+                        .put("expression", "up"),
                 "expression");
-        assertRejected(copyOf("NetworkPolicy", "auth-service"),
-                n -> ((ObjectNode) n.path("spec")).putArray("ingres"), "ingres");
+        assertRejected(
+                copyOf("NetworkPolicy", "auth-service"),
+                n -> ((ObjectNode) n.path("spec")).putArray("ingres"),
+                "ingres");
     }
 
     @Test
@@ -98,16 +126,25 @@ class ApiSchemaTest {
         ObjectNode deployment = copyOf("Deployment", "auth-service");
         assertRejected(deployment, d -> ((ObjectNode) d.path("spec")).put("replicas", "2"), "replicas");
         assertRejected(deployment, d -> firstContainer(d).put("image", 7), "image");
-        assertRejected(deployment, d -> ((ObjectNode) firstContainer(d).path("ports").get(0)).put("containerPort", "http"),
+        assertRejected(
+                deployment,
+                d -> ((ObjectNode) firstContainer(d).path("ports").get(0)).put("containerPort", "http"),
                 "containerPort");
         assertRejected(deployment, d -> firstContainer(d).putObject("env"), "env");
-        assertRejected(copyOf("ConfigMap", "audiospective-config"),
-                c -> ((ObjectNode) c.path("data")).put("MEMBER_CAP", 5), "MEMBER_CAP");
-        assertRejected(copyOf("KafkaTopic", "plays"), t -> ((ObjectNode) t.path("spec")).put("replicas", "3"), "replicas");
-        assertRejected(copyOf("KafkaNodePool", "combined"),
-                p -> ((ArrayNode) p.path("spec").path("roles")).add("zookeeper"), "roles");
-        assertRejected(copyOf("PodDisruptionBudget", "api-service"),
-                p -> ((ObjectNode) p.path("spec")).put("unhealthyPodEvictionPolicy", true), "unhealthyPodEvictionPolicy");
+        assertRejected(
+                copyOf("ConfigMap", "audiospective-config"),
+                c -> ((ObjectNode) c.path("data")).put("MEMBER_CAP", 5),
+                "MEMBER_CAP");
+        assertRejected(
+                copyOf("KafkaTopic", "plays"), t -> ((ObjectNode) t.path("spec")).put("replicas", "3"), "replicas");
+        assertRejected(
+                copyOf("KafkaNodePool", "combined"),
+                p -> ((ArrayNode) p.path("spec").path("roles")).add("zookeeper"),
+                "roles");
+        assertRejected(
+                copyOf("PodDisruptionBudget", "api-service"),
+                p -> ((ObjectNode) p.path("spec")).put("unhealthyPodEvictionPolicy", true),
+                "unhealthyPodEvictionPolicy");
     }
 
     @Test

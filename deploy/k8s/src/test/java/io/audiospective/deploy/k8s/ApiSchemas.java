@@ -1,5 +1,7 @@
 package io.audiospective.deploy.k8s;
 
+import java.util.Map;
+
 import com.fasterxml.jackson.databind.BeanDescription;
 import com.fasterxml.jackson.databind.DeserializationConfig;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -13,8 +15,6 @@ import com.fasterxml.jackson.databind.deser.BeanDeserializerModifier;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.type.LogicalType;
-
-import java.util.Map;
 
 /**
  * Validates a rendered object against the API type that its apiVersion and kind stand for, by strict typed
@@ -41,12 +41,22 @@ final class ApiSchemas {
             model("Secret", "v1", io.fabric8.kubernetes.api.model.Secret.class),
             model("Deployment", "apps/v1", io.fabric8.kubernetes.api.model.apps.Deployment.class),
             model("StatefulSet", "apps/v1", io.fabric8.kubernetes.api.model.apps.StatefulSet.class),
-            model("PodDisruptionBudget", "policy/v1", io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget.class),
+            model(
+                    "PodDisruptionBudget",
+                    "policy/v1",
+                    io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget.class),
             model("Ingress", "networking.k8s.io/v1", io.fabric8.kubernetes.api.model.networking.v1.Ingress.class),
-            model("NetworkPolicy", "networking.k8s.io/v1", io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class),
-            model("ServiceMonitor", "monitoring.coreos.com/v1",
+            model(
+                    "NetworkPolicy",
+                    "networking.k8s.io/v1",
+                    io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class),
+            model(
+                    "ServiceMonitor",
+                    "monitoring.coreos.com/v1",
                     io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor.class),
-            model("PrometheusRule", "monitoring.coreos.com/v1",
+            model(
+                    "PrometheusRule",
+                    "monitoring.coreos.com/v1",
                     io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule.class),
             model("Kafka", "kafka.strimzi.io/v1beta2", io.strimzi.api.kafka.model.kafka.Kafka.class),
             model("KafkaNodePool", "kafka.strimzi.io/v1beta2", io.strimzi.api.kafka.model.nodepool.KafkaNodePool.class),
@@ -59,15 +69,14 @@ final class ApiSchemas {
 
     static final ObjectMapper STRICT = strictMapper();
 
-    private ApiSchemas() {
-    }
+    private ApiSchemas() {}
 
     private static ObjectMapper strictMapper() {
         SimpleModule noAdditionalProperties = new SimpleModule("no-additional-properties");
         noAdditionalProperties.setDeserializerModifier(new BeanDeserializerModifier() {
             @Override
-            public BeanDeserializerBuilder updateBuilder(DeserializationConfig config, BeanDescription beanDesc,
-                                                         BeanDeserializerBuilder builder) {
+            public BeanDeserializerBuilder updateBuilder(
+                    DeserializationConfig config, BeanDescription beanDesc, BeanDeserializerBuilder builder) {
                 builder.setAnySetter(null);
                 builder.setIgnoreUnknownProperties(false);
                 return builder;
@@ -80,10 +89,14 @@ final class ApiSchemas {
                 .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
                 .addModule(noAdditionalProperties)
                 .build();
-        for (LogicalType t : new LogicalType[] {LogicalType.Textual, LogicalType.Integer, LogicalType.Float,
-                LogicalType.Boolean}) {
-            for (CoercionInputShape shape : new CoercionInputShape[] {CoercionInputShape.Integer,
-                    CoercionInputShape.Float, CoercionInputShape.Boolean, CoercionInputShape.String}) {
+        for (LogicalType t :
+                new LogicalType[] {LogicalType.Textual, LogicalType.Integer, LogicalType.Float, LogicalType.Boolean}) {
+            for (CoercionInputShape shape : new CoercionInputShape[] {
+                CoercionInputShape.Integer,
+                CoercionInputShape.Float,
+                CoercionInputShape.Boolean,
+                CoercionInputShape.String
+            }) {
                 mapper.coercionConfigFor(t).setCoercion(shape, CoercionAction.Fail);
             }
         }
@@ -106,11 +119,17 @@ final class ApiSchemas {
             Object typed = STRICT.treeToValue(object, model.getValue());
             // Some models map a value outside an enum to null instead of failing: the round trip shows the loss.
             String lost = lost(object, STRICT.valueToTree(typed), "");
-            return lost == null ? null : kind + "/" + object.path("metadata").path("name").asText()
-                    + ": value not accepted by the API type at " + lost;
+            return lost == null
+                    ? null
+                    : kind + "/" + object.path("metadata").path("name").asText()
+                            + ": value not accepted by the API type at " + lost;
         } catch (Exception e) {
-            return kind + "/" + object.path("metadata").path("name").asText() + ": " + e.getMessage().lines()
-                    .filter(l -> !l.isBlank()).findFirst().orElse(e.toString())
+            return kind + "/" + object.path("metadata").path("name").asText() + ": "
+                    + e.getMessage()
+                            .lines()
+                            .filter(l -> !l.isBlank())
+                            .findFirst()
+                            .orElse(e.toString())
                     + pathOf(e);
         }
     }
@@ -142,7 +161,8 @@ final class ApiSchemas {
             }
             return null;
         }
-        if (output.isMissingNode() && (input.isBoolean() && !input.asBoolean() || input.isNumber() && input.asDouble() == 0)) {
+        if (output.isMissingNode()
+                && (input.isBoolean() && !input.asBoolean() || input.isNumber() && input.asDouble() == 0)) {
             return null; // a primitive at its default, which the model leaves out when writing
         }
         if (input.isNumber() && output.isNumber()) {

@@ -1,5 +1,17 @@
 package io.audiospective.deploy.k8s;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
 import com.google.cloud.tools.jib.api.Containerizer;
 import com.google.cloud.tools.jib.api.Jib;
 import com.google.cloud.tools.jib.api.JibContainer;
@@ -9,17 +21,6 @@ import com.google.cloud.tools.jib.api.TarImage;
 import com.google.cloud.tools.jib.api.buildplan.AbsoluteUnixPath;
 import com.google.cloud.tools.jib.api.buildplan.FileEntriesLayer;
 import com.google.cloud.tools.jib.api.buildplan.Port;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
-
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Builds the services' container images with Jib (jib-core), without any Docker daemon, as image tarballs in
@@ -37,8 +38,8 @@ class ContainerImages {
 
     static final Path K8S = Path.of("").toAbsolutePath();
     static final Path ROOT = K8S.resolve("../..").normalize();
-    static final Map<String, Integer> PORTS = Map.of(
-            "api-service", 8080, "auth-service", 8081, "scheduler-service", 8082, "archive-worker", 8083);
+    static final Map<String, Integer> PORTS =
+            Map.of("api-service", 8080, "auth-service", 8081, "scheduler-service", 8082, "archive-worker", 8083);
     static final AbsoluteUnixPath DEPLOYMENTS = AbsoluteUnixPath.get("/deployments");
 
     @Test
@@ -51,7 +52,8 @@ class ContainerImages {
             assertThat(PORTS).as("known service").containsKey(service);
             Path app = ROOT.resolve(service).resolve("target/quarkus-app");
             assertThat(app.resolve("quarkus-run.jar"))
-                    .as("package the service first: ./mvnw -B -pl " + service + " -am package -DskipTests").exists();
+                    .as("package the service first: ./mvnw -B -pl " + service + " -am package -DskipTests")
+                    .exists();
 
             JibContainerBuilder builder = base.startsWith("tar://")
                     ? Jib.from(TarImage.at(Path.of(base.substring("tar://".length()))))
@@ -61,9 +63,12 @@ class ContainerImages {
             builder.addFileEntriesLayer(layer("libs", app, "lib/main"));
             builder.addFileEntriesLayer(layer("quarkus", app, "quarkus-run.jar", "quarkus"));
             builder.addFileEntriesLayer(layer("app", app, "app"));
-            builder.setEntrypoint(List.of("java", "-XX:MaxRAMPercentage=75",
+            builder.setEntrypoint(List.of(
+                            "java",
+                            "-XX:MaxRAMPercentage=75",
                             "-Djava.util.logging.manager=org.jboss.logmanager.LogManager",
-                            "-jar", "/deployments/quarkus-run.jar"))
+                            "-jar",
+                            "/deployments/quarkus-run.jar"))
                     .setWorkingDirectory(DEPLOYMENTS)
                     .setUser("185")
                     .addExposedPort(Port.tcp(PORTS.get(service)))
@@ -74,12 +79,14 @@ class ContainerImages {
             Path out = K8S.resolve("target/images/" + service + ".tar");
             Files.createDirectories(out.getParent());
             long start = System.nanoTime();
-            JibContainer image = builder.containerize(Containerizer.to(TarImage.at(out).named(name))
-                    .setBaseImageLayersCache(K8S.resolve("target/jib-cache/base"))
-                    .setApplicationLayersCache(K8S.resolve("target/jib-cache/app"))
-                    .setToolName("audiospective-images"));
-            System.out.printf("image %s -> %s: %d MiB, %s, %.1f s%n", name, out, Files.size(out) >> 20,
-                    image.getImageId(), (System.nanoTime() - start) / 1e9);
+            JibContainer image =
+                    builder.containerize(Containerizer.to(TarImage.at(out).named(name))
+                            .setBaseImageLayersCache(K8S.resolve("target/jib-cache/base"))
+                            .setApplicationLayersCache(K8S.resolve("target/jib-cache/app"))
+                            .setToolName("audiospective-images"));
+            System.out.printf(
+                    "image %s -> %s: %d MiB, %s, %.1f s%n",
+                    name, out, Files.size(out) >> 20, image.getImageId(), (System.nanoTime() - start) / 1e9);
             assertThat(out).isNotEmptyFile();
         }
     }
@@ -94,7 +101,9 @@ class ContainerImages {
                 walk.filter(Files::isRegularFile).sorted().forEach(files::add);
             }
             for (Path file : files) {
-                layer.addEntry(file, DEPLOYMENTS.resolve(app.relativize(file).toString().replace('\\', '/')));
+                layer.addEntry(
+                        file,
+                        DEPLOYMENTS.resolve(app.relativize(file).toString().replace('\\', '/')));
             }
         }
         return layer.build();

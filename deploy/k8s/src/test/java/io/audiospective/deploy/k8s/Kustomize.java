@@ -1,18 +1,18 @@
 package io.audiospective.deploy.k8s;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
 /**
  * Renders a kustomization without kubectl, for exactly the kustomize features these manifests use: resources (files
@@ -25,8 +25,7 @@ final class Kustomize {
     static final ObjectMapper YAML = new YAMLMapper();
     private static final Set<String> CLUSTER_SCOPED = Set.of("Namespace");
 
-    private Kustomize() {
-    }
+    private Kustomize() {}
 
     static List<ObjectNode> render(Path dir) throws IOException {
         JsonNode k = YAML.readTree(dir.resolve("kustomization.yaml").toFile());
@@ -58,7 +57,10 @@ final class Kustomize {
                 throw new IllegalStateException("only strategic-merge patch files are supported: " + p);
             }
             for (ObjectNode patch : readAll(dir.resolve(p.path("path").asText()))) {
-                ObjectNode target = find(objects, patch.path("kind").asText(), patch.path("metadata").path("name").asText());
+                ObjectNode target = find(
+                        objects,
+                        patch.path("kind").asText(),
+                        patch.path("metadata").path("name").asText());
                 merge(target, patch);
             }
         }
@@ -66,8 +68,12 @@ final class Kustomize {
             boolean found = false;
             for (ObjectNode o : objects) {
                 if (Set.of("Deployment", "StatefulSet").contains(o.path("kind").asText())
-                        && o.path("metadata").path("name").asText().equals(r.path("name").asText())) {
-                    ((ObjectNode) o.path("spec")).put("replicas", r.path("count").asInt());
+                        && o.path("metadata")
+                                .path("name")
+                                .asText()
+                                .equals(r.path("name").asText())) {
+                    ((ObjectNode) o.path("spec"))
+                            .put("replicas", r.path("count").asInt());
                     found = true;
                 }
             }
@@ -83,8 +89,18 @@ final class Kustomize {
                 }
             }
         }
-        for (String unsupported : List.of("patchesStrategicMerge", "patchesJson6902", "images", "commonLabels", "labels",
-                "namePrefix", "nameSuffix", "components", "secretGenerator", "vars", "replacements")) {
+        for (String unsupported : List.of(
+                "patchesStrategicMerge",
+                "patchesJson6902",
+                "images",
+                "commonLabels",
+                "labels",
+                "namePrefix",
+                "nameSuffix",
+                "components",
+                "secretGenerator",
+                "vars",
+                "replacements")) {
             if (k.has(unsupported)) {
                 throw new IllegalStateException(unsupported + " is not supported by this renderer: " + dir);
             }
@@ -108,7 +124,8 @@ final class Kustomize {
 
     static ObjectNode find(List<ObjectNode> objects, String kind, String name) {
         return objects.stream()
-                .filter(o -> o.path("kind").asText().equals(kind) && o.path("metadata").path("name").asText().equals(name))
+                .filter(o -> o.path("kind").asText().equals(kind)
+                        && o.path("metadata").path("name").asText().equals(name))
                 .findFirst()
                 .orElseThrow(() -> new IllegalStateException("no " + kind + " " + name));
     }

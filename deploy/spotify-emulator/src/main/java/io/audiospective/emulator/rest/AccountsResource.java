@@ -12,11 +12,11 @@ import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
-import jakarta.ws.rs.core.Context;
 
 import io.audiospective.emulator.SyntheticUser;
 import io.audiospective.emulator.service.SpotifyJson;
@@ -47,12 +47,16 @@ public class AccountsResource {
      */
     @GET
     @Path("/authorize")
-    public Response authorize(@QueryParam("client_id") String clientId,
-            @QueryParam("response_type") String responseType, @QueryParam("redirect_uri") String redirectUri,
-            @QueryParam("state") String state, @QueryParam("scope") String scope,
+    public Response authorize(
+            @QueryParam("client_id") String clientId,
+            @QueryParam("response_type") String responseType,
+            @QueryParam("redirect_uri") String redirectUri,
+            @QueryParam("state") String state,
+            @QueryParam("scope") String scope,
             @QueryParam("code_challenge") String codeChallenge,
             @QueryParam("code_challenge_method") String codeChallengeMethod,
-            @QueryParam("login_hint") String loginHint, @QueryParam("deny") String deny,
+            @QueryParam("login_hint") String loginHint,
+            @QueryParam("deny") String deny,
             @Context UriInfo uriInfo) {
         if (clientId == null || !tokens.knownClient(clientId)) {
             return errorPage("INVALID_CLIENT: Invalid client");
@@ -86,24 +90,32 @@ public class AccountsResource {
     @POST
     @Path("/api/token")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    public Uni<Response> token(MultivaluedMap<String, String> form,
-            @HeaderParam("Authorization") String authorization) {
+    public Uni<Response> token(
+            MultivaluedMap<String, String> form, @HeaderParam("Authorization") String authorization) {
         return gate.accounts("POST /api/token", () -> {
             Map<String, String> params = new HashMap<>();
             form.forEach((k, v) -> params.put(k, v == null || v.isEmpty() ? null : v.get(0)));
             TokenService.TokenResult result = tokens.token(params, authorization);
-            return Response.status(result.status()).type(MediaType.APPLICATION_JSON)
-                    .header("Cache-Control", "no-store").entity(json.write(result.body())).build();
+            return Response.status(result.status())
+                    .type(MediaType.APPLICATION_JSON)
+                    .header("Cache-Control", "no-store")
+                    .entity(json.write(result.body()))
+                    .build();
         });
     }
 
     private static Response redirect(String redirectUri, String key, String value, String state) {
-        StringBuilder target = new StringBuilder(redirectUri).append(redirectUri.contains("?") ? '&' : '?')
-                .append(key).append('=').append(enc(value));
+        StringBuilder target = new StringBuilder(redirectUri)
+                .append(redirectUri.contains("?") ? '&' : '?')
+                .append(key)
+                .append('=')
+                .append(enc(value));
         if (state != null) {
             target.append("&state=").append(enc(state));
         }
-        return Response.status(Response.Status.FOUND).header("Location", target.toString()).build();
+        return Response.status(Response.Status.FOUND)
+                .header("Location", target.toString())
+                .build();
     }
 
     private Response loginPage(UriInfo uriInfo) {
@@ -112,13 +124,21 @@ public class AccountsResource {
                 + "<h1>Spotify emulator</h1><p>Log in as one of the synthetic users:</p><ul>");
         MultivaluedMap<String, String> q = uriInfo.getQueryParameters();
         for (SyntheticUser u : users.all()) {
-            html.append("<li><a href=\"").append(escape(authorizeUrl(q, "login_hint", u.id()))).append("\">")
-                    .append(escape(u.displayName())).append(" (").append(escape(u.id())).append(", ")
-                    .append(u.profile().name().toLowerCase(java.util.Locale.ROOT)).append(")</a></li>");
+            html.append("<li><a href=\"")
+                    .append(escape(authorizeUrl(q, "login_hint", u.id())))
+                    .append("\">")
+                    .append(escape(u.displayName()))
+                    .append(" (")
+                    .append(escape(u.id()))
+                    .append(", ")
+                    .append(u.profile().name().toLowerCase(java.util.Locale.ROOT))
+                    .append(")</a></li>");
         }
-        html.append("</ul><p><a href=\"").append(escape(authorizeUrl(q, "deny", "1")))
+        html.append("</ul><p><a href=\"")
+                .append(escape(authorizeUrl(q, "deny", "1")))
                 .append("\">Cancel</a></p></body></html>");
-        return Response.ok(html.toString(), MediaType.TEXT_HTML + ";charset=utf-8").build();
+        return Response.ok(html.toString(), MediaType.TEXT_HTML + ";charset=utf-8")
+                .build();
     }
 
     private static String authorizeUrl(MultivaluedMap<String, String> query, String extraKey, String extraValue) {
@@ -136,7 +156,10 @@ public class AccountsResource {
     private static Response errorPage(String message) {
         String html = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Error - Spotify emulator</title>"
                 + "</head><body><h1>Oops! Something went wrong</h1><p>" + escape(message) + "</p></body></html>";
-        return Response.status(400).type(MediaType.TEXT_HTML + ";charset=utf-8").entity(html).build();
+        return Response.status(400)
+                .type(MediaType.TEXT_HTML + ";charset=utf-8")
+                .entity(html)
+                .build();
     }
 
     private static String enc(String s) {
@@ -144,7 +167,10 @@ public class AccountsResource {
     }
 
     static String escape(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;")
+        return s.replace("&", "&amp;")
+                .replace("<", "&lt;")
+                .replace(">", "&gt;")
+                .replace("\"", "&quot;")
                 .replace("'", "&#39;");
     }
 }

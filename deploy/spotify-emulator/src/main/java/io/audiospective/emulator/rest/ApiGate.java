@@ -77,9 +77,12 @@ public class ApiGate {
     public Uni<Response> accounts(String endpoint, Supplier<Response> work) {
         Settings.Snapshot s = settings.get();
         Response response;
-        if (s.faultsOnAccounts() && s.serverErrorRate() > 0
+        if (s.faultsOnAccounts()
+                && s.serverErrorRate() > 0
                 && ThreadLocalRandom.current().nextDouble() < s.serverErrorRate()) {
-            response = Response.status(503).type(MediaType.TEXT_HTML).entity("<html><body>Service unavailable</body></html>")
+            response = Response.status(503)
+                    .type(MediaType.TEXT_HTML)
+                    .entity("<html><body>Service unavailable</body></html>")
                     .build();
         } else {
             response = work.get();
@@ -100,8 +103,11 @@ public class ApiGate {
                 break;
         }
         if (s.quotaExceeded()) {
-            return Response.status(429).header("Retry-After", 86_400).type(MediaType.APPLICATION_JSON)
-                    .entity(json.error(429, "QUOTA_EXCEEDED")).build();
+            return Response.status(429)
+                    .header("Retry-After", 86_400)
+                    .type(MediaType.APPLICATION_JSON)
+                    .entity(json.error(429, "QUOTA_EXCEEDED"))
+                    .build();
         }
         long retryAfter = rateLimiter.tryAcquire(check.grant().clientId(), clock.nowMs(), s.rateLimitPerWindow());
         if (retryAfter > 0) {
@@ -124,12 +130,18 @@ public class ApiGate {
     }
 
     private Response tooMany(long retryAfterSeconds) {
-        return Response.status(429).header("Retry-After", retryAfterSeconds).type(MediaType.APPLICATION_JSON)
-                .entity(json.error(429, "API rate limit exceeded")).build();
+        return Response.status(429)
+                .header("Retry-After", retryAfterSeconds)
+                .type(MediaType.APPLICATION_JSON)
+                .entity(json.error(429, "API rate limit exceeded"))
+                .build();
     }
 
     public Response error(int status, String message) {
-        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(json.error(status, message)).build();
+        return Response.status(status)
+                .type(MediaType.APPLICATION_JSON)
+                .entity(json.error(status, message))
+                .build();
     }
 
     public static Response ok(String body) {

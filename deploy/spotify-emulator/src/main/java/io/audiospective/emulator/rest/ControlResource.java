@@ -50,39 +50,67 @@ public class ControlResource {
     /** Longer than Spotify has existed: an export is a member's whole history. */
     private static final long MAX_EXPORT_WINDOW_MS = Duration.ofDays(20 * 366).toMillis();
 
-    public record CreateUsers(Integer count, String profile, Long seed, String prefix) {
-    }
+    public record CreateUsers(Integer count, String profile, Long seed, String prefix) {}
 
-    public record UserView(String id, String displayName, String email, String country, String profile, long seed,
+    public record UserView(
+            String id,
+            String displayName,
+            String email,
+            String country,
+            String profile,
+            long seed,
             int utcOffsetHours) {
         static UserView of(SyntheticUser u) {
-            return new UserView(u.id(), u.displayName(), u.email(), u.country(),
-                    u.profile().name().toLowerCase(java.util.Locale.ROOT), u.seed(), u.utcOffsetHours());
+            return new UserView(
+                    u.id(),
+                    u.displayName(),
+                    u.email(),
+                    u.country(),
+                    u.profile().name().toLowerCase(java.util.Locale.ROOT),
+                    u.seed(),
+                    u.utcOffsetHours());
         }
     }
 
-    public record PlayView(String playedAt, long playedAtMs, String trackId, String trackName, String albumId,
-            List<String> artistIds, int durationMs, int msPlayed, boolean counted, boolean removed, String contextType,
-            String visibleAt, long visibleAtMs, boolean inRecentlyPlayed) {
-    }
+    public record PlayView(
+            String playedAt,
+            long playedAtMs,
+            String trackId,
+            String trackName,
+            String albumId,
+            List<String> artistIds,
+            int durationMs,
+            int msPlayed,
+            boolean counted,
+            boolean removed,
+            String contextType,
+            String visibleAt,
+            long visibleAtMs,
+            boolean inRecentlyPlayed) {}
 
-    public record GroundTruth(String userId, long fromMs, long toMs, long nowMs, int total, List<PlayView> plays) {
-    }
+    public record GroundTruth(String userId, long fromMs, long toMs, long nowMs, int total, List<PlayView> plays) {}
 
-    public record LatencyUpdate(String distribution, Long minMs, Long maxMs, Long meanMs) {
-    }
+    public record LatencyUpdate(String distribution, Long minMs, Long maxMs, Long meanMs) {}
 
-    public record SettingsUpdate(LatencyUpdate latency, Double serverErrorRate, Double tooManyRequestsRate,
-            Integer retryAfterSeconds, Boolean quotaExceeded, Boolean batchEndpoints, String appMode,
-            Integer rateLimitPerWindow, Long visibilityLagMs, Double lateShare, Long lateMaxDelayMs,
-            Boolean faultsOnAccounts, Double removedShare, LatencyUpdate accountsLatency) {
-    }
+    public record SettingsUpdate(
+            LatencyUpdate latency,
+            Double serverErrorRate,
+            Double tooManyRequestsRate,
+            Integer retryAfterSeconds,
+            Boolean quotaExceeded,
+            Boolean batchEndpoints,
+            String appMode,
+            Integer rateLimitPerWindow,
+            Long visibilityLagMs,
+            Double lateShare,
+            Long lateMaxDelayMs,
+            Boolean faultsOnAccounts,
+            Double removedShare,
+            LatencyUpdate accountsLatency) {}
 
-    public record ClockView(long nowMs, String now, long offsetMs) {
-    }
+    public record ClockView(long nowMs, String now, long offsetMs) {}
 
-    public record ClockUpdate(Long advanceMs, Long offsetMs, String now, Long nowMs) {
-    }
+    public record ClockUpdate(Long advanceMs, Long offsetMs, String now, Long nowMs) {}
 
     @Inject
     UserRegistry users;
@@ -138,7 +166,9 @@ public class ControlResource {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("profile must be idle, typical or heavy");
         }
-        return users.create(body.count(), profile, body.seed(), body.prefix()).stream().map(UserView::of).toList();
+        return users.create(body.count(), profile, body.seed(), body.prefix()).stream()
+                .map(UserView::of)
+                .toList();
     }
 
     @GET
@@ -174,8 +204,11 @@ public class ControlResource {
      */
     @GET
     @Path("/users/{id}/plays")
-    public GroundTruth plays(@PathParam("id") String id, @QueryParam("from") String from,
-            @QueryParam("to") String to, @QueryParam("include_skips") boolean includeSkips) {
+    public GroundTruth plays(
+            @PathParam("id") String id,
+            @QueryParam("from") String from,
+            @QueryParam("to") String to,
+            @QueryParam("include_skips") boolean includeSkips) {
         SyntheticUser user = require(id);
         long now = clock.nowMs();
         long toMs = to == null ? now : instant(to, "to");
@@ -185,7 +218,10 @@ public class ControlResource {
         }
         Settings.Snapshot s = settings.get();
         Set<Long> inRecent = new HashSet<>();
-        for (Play p : recentlyPlayed.visible(user, now, RecentlyPlayed.Visibility.of(s),
+        for (Play p : recentlyPlayed.visible(
+                user,
+                now,
+                RecentlyPlayed.Visibility.of(s),
                 config.listening().lookback().toMillis())) {
             inRecent.add(p.playedAtMs());
         }
@@ -193,11 +229,22 @@ public class ControlResource {
         for (Play p : generator.streams(user, fromMs, toMs, includeSkips)) {
             Track t = catalogue.track(p.trackIndex());
             long visibleAt = ListeningGenerator.visibleAt(p, s.visibilityLagMs(), s.lateShare(), s.lateMaxDelayMs());
-            out.add(new PlayView(SpotifyJson.PLAYED_AT.format(Instant.ofEpochMilli(p.playedAtMs())), p.playedAtMs(),
-                    t.id(), t.name(), catalogue.album(t.albumIndex()).id(),
-                    t.artistIndexes().stream().map(i -> catalogue.artist(i).id()).toList(), t.durationMs(),
-                    p.msPlayed(), p.counted(), catalogue.removed(p.trackIndex(), s.removedShare()), p.contextType(),
-                    SpotifyJson.PLAYED_AT.format(Instant.ofEpochMilli(visibleAt)), visibleAt,
+            out.add(new PlayView(
+                    SpotifyJson.PLAYED_AT.format(Instant.ofEpochMilli(p.playedAtMs())),
+                    p.playedAtMs(),
+                    t.id(),
+                    t.name(),
+                    catalogue.album(t.albumIndex()).id(),
+                    t.artistIndexes().stream()
+                            .map(i -> catalogue.artist(i).id())
+                            .toList(),
+                    t.durationMs(),
+                    p.msPlayed(),
+                    p.counted(),
+                    catalogue.removed(p.trackIndex(), s.removedShare()),
+                    p.contextType(),
+                    SpotifyJson.PLAYED_AT.format(Instant.ofEpochMilli(visibleAt)),
+                    visibleAt,
                     p.counted() && inRecent.contains(p.playedAtMs())));
         }
         return new GroundTruth(id, fromMs, toMs, now, out.size(), out);
@@ -210,8 +257,11 @@ public class ControlResource {
      */
     @GET
     @Path("/users/{id}/streaming-history")
-    public Response streamingHistory(@PathParam("id") String id, @QueryParam("from") String from,
-            @QueryParam("to") String to, @QueryParam("unknown_share") String unknownShareParam) {
+    public Response streamingHistory(
+            @PathParam("id") String id,
+            @QueryParam("from") String from,
+            @QueryParam("to") String to,
+            @QueryParam("unknown_share") String unknownShareParam) {
         SyntheticUser user = require(id);
         long now = clock.nowMs();
         long toMs = to == null ? now : instant(to, "to");
@@ -223,8 +273,9 @@ public class ControlResource {
         long endMs = Math.min(toMs, now);
         StreamingOutput body = out -> streamingHistory.write(user, fromMs, endMs, unknownShare, out);
         return Response.ok(body, MediaType.APPLICATION_JSON)
-                .header("Content-Disposition", "attachment; filename=\""
-                        + StreamingHistoryExport.fileName(fromMs, endMs) + "\"")
+                .header(
+                        "Content-Disposition",
+                        "attachment; filename=\"" + StreamingHistoryExport.fileName(fromMs, endMs) + "\"")
                 .build();
     }
 
@@ -241,9 +292,19 @@ public class ControlResource {
         out.put("artists", catalogue.artists().size());
         out.put("albums", catalogue.albums().size());
         out.put("tracks", catalogue.tracks().size());
-        out.put("artist_ids", catalogue.artists().stream().skip(from).limit(n).map(a -> a.id()).toList());
-        out.put("album_ids", catalogue.albums().stream().skip(from).limit(n).map(a -> a.id()).toList());
-        out.put("track_ids", catalogue.tracks().stream().skip(from).limit(n).map(t -> t.id()).toList());
+        out.put(
+                "artist_ids",
+                catalogue.artists().stream()
+                        .skip(from)
+                        .limit(n)
+                        .map(a -> a.id())
+                        .toList());
+        out.put(
+                "album_ids",
+                catalogue.albums().stream().skip(from).limit(n).map(a -> a.id()).toList());
+        out.put(
+                "track_ids",
+                catalogue.tracks().stream().skip(from).limit(n).map(t -> t.id()).toList());
         return out;
     }
 
@@ -277,13 +338,20 @@ public class ControlResource {
             if (u.batchEndpoints() != null) {
                 batch = u.batchEndpoints();
             }
-            return new Settings.Snapshot(l, or(u.serverErrorRate(), s.serverErrorRate()),
+            return new Settings.Snapshot(
+                    l,
+                    or(u.serverErrorRate(), s.serverErrorRate()),
                     or(u.tooManyRequestsRate(), s.tooManyRequestsRate()),
-                    or(u.retryAfterSeconds(), s.retryAfterSeconds()), or(u.quotaExceeded(), s.quotaExceeded()),
-                    batch, or(u.rateLimitPerWindow(), s.rateLimitPerWindow()),
-                    or(u.visibilityLagMs(), s.visibilityLagMs()), or(u.lateShare(), s.lateShare()),
-                    or(u.lateMaxDelayMs(), s.lateMaxDelayMs()), or(u.faultsOnAccounts(), s.faultsOnAccounts()),
-                    or(u.removedShare(), s.removedShare()), accounts);
+                    or(u.retryAfterSeconds(), s.retryAfterSeconds()),
+                    or(u.quotaExceeded(), s.quotaExceeded()),
+                    batch,
+                    or(u.rateLimitPerWindow(), s.rateLimitPerWindow()),
+                    or(u.visibilityLagMs(), s.visibilityLagMs()),
+                    or(u.lateShare(), s.lateShare()),
+                    or(u.lateMaxDelayMs(), s.lateMaxDelayMs()),
+                    or(u.faultsOnAccounts(), s.faultsOnAccounts()),
+                    or(u.removedShare(), s.removedShare()),
+                    accounts);
         });
     }
 
@@ -291,8 +359,10 @@ public class ControlResource {
         if (lu == null) {
             return l;
         }
-        return new Settings.Latency(lu.distribution() == null ? l.distribution() : lu.distribution(),
-                lu.minMs() == null ? l.minMs() : lu.minMs(), lu.maxMs() == null ? l.maxMs() : lu.maxMs(),
+        return new Settings.Latency(
+                lu.distribution() == null ? l.distribution() : lu.distribution(),
+                lu.minMs() == null ? l.minMs() : lu.minMs(),
+                lu.maxMs() == null ? l.maxMs() : lu.maxMs(),
                 lu.meanMs() == null ? l.meanMs() : lu.meanMs());
     }
 
@@ -383,7 +453,9 @@ public class ControlResource {
 
     private static long instant(String s, String name) {
         try {
-            return s.chars().allMatch(Character::isDigit) ? Long.parseLong(s) : Instant.parse(s).toEpochMilli();
+            return s.chars().allMatch(Character::isDigit)
+                    ? Long.parseLong(s)
+                    : Instant.parse(s).toEpochMilli();
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(name + " must be unix ms or an ISO-8601 instant");
         }

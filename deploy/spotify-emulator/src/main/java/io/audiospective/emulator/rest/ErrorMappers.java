@@ -17,13 +17,19 @@ public class ErrorMappers {
 
     @ServerExceptionMapper
     public Response badInput(IllegalArgumentException e) {
-        return Response.status(400).type(MediaType.APPLICATION_JSON).entity(json.error(400, e.getMessage())).build();
+        return Response.status(400)
+                .type(MediaType.APPLICATION_JSON)
+                .entity(json.error(400, e.getMessage()))
+                .build();
     }
 
     @ServerExceptionMapper
     public Response notFound(NotFoundException e) {
-        String message = e.getMessage() == null || e.getMessage().startsWith("HTTP 404") ? "Service not found"
-                : e.getMessage();
-        return Response.status(404).type(MediaType.APPLICATION_JSON).entity(json.error(404, message)).build();
+        String message =
+                e.getMessage() == null || e.getMessage().startsWith("HTTP 404") ? "Service not found" : e.getMessage();
+        return Response.status(404)
+                .type(MediaType.APPLICATION_JSON)
+                .entity(json.error(404, message))
+                .build();
     }
 }

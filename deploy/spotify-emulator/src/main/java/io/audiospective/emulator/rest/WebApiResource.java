@@ -77,9 +77,12 @@ public class WebApiResource {
 
     @GET
     @Path("/me/player/recently-played")
-    public Uni<Response> recentlyPlayed(@HeaderParam("Authorization") String authorization,
-            @QueryParam("limit") String limitParam, @QueryParam("after") String afterParam,
-            @QueryParam("before") String beforeParam, @Context UriInfo uriInfo) {
+    public Uni<Response> recentlyPlayed(
+            @HeaderParam("Authorization") String authorization,
+            @QueryParam("limit") String limitParam,
+            @QueryParam("after") String afterParam,
+            @QueryParam("before") String beforeParam,
+            @Context UriInfo uriInfo) {
         return gate.web("GET /v1/me/player/recently-played", authorization, grant -> {
             if (grant.userId() == null) {
                 return gate.error(401, APP_TOKEN_ON_USER_ENDPOINT);
@@ -105,13 +108,17 @@ public class WebApiResource {
                 return gate.error(400, "Only one of after and before may be specified");
             }
             SyntheticUser user = users.find(grant.userId());
-            List<Play> visible = recentlyPlayed.visible(user, clock.nowMs(),
-                    RecentlyPlayed.Visibility.of(settings.get()), config.listening().lookback().toMillis());
+            List<Play> visible = recentlyPlayed.visible(
+                    user,
+                    clock.nowMs(),
+                    RecentlyPlayed.Visibility.of(settings.get()),
+                    config.listening().lookback().toMillis());
             List<Play> page = RecentlyPlayed.page(visible, after, before, limit);
             String base = gate.base(uriInfo);
             String path = base + "/v1/me/player/recently-played";
-            String href = path + "?" + (after != null ? "after=" + after + "&" : before != null
-                    ? "before=" + before + "&" : "") + "limit=" + limit;
+            String href = path + "?"
+                    + (after != null ? "after=" + after + "&" : before != null ? "before=" + before + "&" : "")
+                    + "limit=" + limit;
             String next = null;
             if (!page.isEmpty()) {
                 next = after != null
@@ -124,56 +131,77 @@ public class WebApiResource {
 
     @GET
     @Path("/tracks/{id}")
-    public Uni<Response> track(@HeaderParam("Authorization") String authorization, @PathParam("id") String id,
-            @Context UriInfo uriInfo) {
-        return gate.web("GET /v1/tracks/{id}", authorization,
+    public Uni<Response> track(
+            @HeaderParam("Authorization") String authorization, @PathParam("id") String id, @Context UriInfo uriInfo) {
+        return gate.web(
+                "GET /v1/tracks/{id}",
+                authorization,
                 grant -> one(id, this::servedTrack, t -> json.track(gate.base(uriInfo), t.index())));
     }
 
     @GET
     @Path("/artists/{id}")
-    public Uni<Response> artist(@HeaderParam("Authorization") String authorization, @PathParam("id") String id,
-            @Context UriInfo uriInfo) {
-        return gate.web("GET /v1/artists/{id}", authorization,
+    public Uni<Response> artist(
+            @HeaderParam("Authorization") String authorization, @PathParam("id") String id, @Context UriInfo uriInfo) {
+        return gate.web(
+                "GET /v1/artists/{id}",
+                authorization,
                 grant -> one(id, catalogue::artistById, a -> json.artist(gate.base(uriInfo), a.index())));
     }
 
     @GET
     @Path("/albums/{id}")
-    public Uni<Response> album(@HeaderParam("Authorization") String authorization, @PathParam("id") String id,
-            @Context UriInfo uriInfo) {
-        return gate.web("GET /v1/albums/{id}", authorization,
+    public Uni<Response> album(
+            @HeaderParam("Authorization") String authorization, @PathParam("id") String id, @Context UriInfo uriInfo) {
+        return gate.web(
+                "GET /v1/albums/{id}",
+                authorization,
                 grant -> one(id, catalogue::albumById, a -> json.album(gate.base(uriInfo), a.index())));
     }
 
     @GET
     @Path("/tracks")
-    public Uni<Response> tracks(@HeaderParam("Authorization") String authorization, @QueryParam("ids") String ids,
+    public Uni<Response> tracks(
+            @HeaderParam("Authorization") String authorization,
+            @QueryParam("ids") String ids,
             @Context UriInfo uriInfo) {
-        return gate.web("GET /v1/tracks", authorization, grant -> many("tracks", ids, 50, id -> {
-            var t = servedTrack(id);
-            return t == null ? null : json.track(gate.base(uriInfo), t.index());
-        }));
+        return gate.web(
+                "GET /v1/tracks",
+                authorization,
+                grant -> many("tracks", ids, 50, id -> {
+                    var t = servedTrack(id);
+                    return t == null ? null : json.track(gate.base(uriInfo), t.index());
+                }));
     }
 
     @GET
     @Path("/artists")
-    public Uni<Response> artists(@HeaderParam("Authorization") String authorization, @QueryParam("ids") String ids,
+    public Uni<Response> artists(
+            @HeaderParam("Authorization") String authorization,
+            @QueryParam("ids") String ids,
             @Context UriInfo uriInfo) {
-        return gate.web("GET /v1/artists", authorization, grant -> many("artists", ids, 50, id -> {
-            var a = catalogue.artistById(id);
-            return a == null ? null : json.artist(gate.base(uriInfo), a.index());
-        }));
+        return gate.web(
+                "GET /v1/artists",
+                authorization,
+                grant -> many("artists", ids, 50, id -> {
+                    var a = catalogue.artistById(id);
+                    return a == null ? null : json.artist(gate.base(uriInfo), a.index());
+                }));
     }
 
     @GET
     @Path("/albums")
-    public Uni<Response> albums(@HeaderParam("Authorization") String authorization, @QueryParam("ids") String ids,
+    public Uni<Response> albums(
+            @HeaderParam("Authorization") String authorization,
+            @QueryParam("ids") String ids,
             @Context UriInfo uriInfo) {
-        return gate.web("GET /v1/albums", authorization, grant -> many("albums", ids, 20, id -> {
-            var a = catalogue.albumById(id);
-            return a == null ? null : json.album(gate.base(uriInfo), a.index());
-        }));
+        return gate.web(
+                "GET /v1/albums",
+                authorization,
+                grant -> many("albums", ids, 20, id -> {
+                    var a = catalogue.albumById(id);
+                    return a == null ? null : json.album(gate.base(uriInfo), a.index());
+                }));
     }
 
     /** The track with this id, or null when the catalogue never had it or it counts as removed. */
@@ -215,5 +243,4 @@ public class WebApiResource {
         }
         return ApiGate.ok(json.many(key, out));
     }
-
 }

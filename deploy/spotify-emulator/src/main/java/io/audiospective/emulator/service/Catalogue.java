@@ -17,30 +17,181 @@ import io.audiospective.emulator.Track;
  */
 public final class Catalogue {
 
-    private static final String[] FIRST = {"Nina", "Oskar", "Maya", "Theo", "Lena", "Jonas", "Ava", "Malik", "Sofia",
-        "Elias", "Zoe", "Ravi", "Ines", "Hugo", "Yara", "Felix", "Mila", "Kai", "Aurora", "Leon", "June", "Omar",
-        "Clara", "Noah", "Esme", "Tariq", "Greta", "Luca", "Ada", "Finn"};
-    private static final String[] LAST = {"Calder", "Moreau", "Okafor", "Lindqvist", "Varga", "Hale", "Santos",
-        "Novak", "Reyes", "Fischer", "Ito", "Brennan", "Kowalski", "Amari", "Dubois", "Marsh", "Quinn", "Sato",
-        "Holm", "Castillo", "Weber", "Byrne", "Petrov", "Lund", "Adeyemi"};
-    private static final String[] ADJ = {"Velvet", "Electric", "Silent", "Golden", "Neon", "Paper", "Midnight",
-        "Wild", "Hollow", "Crystal", "Broken", "Northern", "Faded", "Burning", "Lunar", "Static", "Violet",
-        "Glass", "Distant", "Copper", "Restless", "Secret", "Endless", "Tidal", "Quiet", "Scarlet"};
-    private static final String[] NOUN = {"Harbors", "Foxes", "Engines", "Gardens", "Satellites", "Rivers",
-        "Ghosts", "Mirrors", "Horses", "Lanterns", "Cities", "Waves", "Parades", "Tigers", "Machines", "Choirs",
-        "Islands", "Shadows", "Signals", "Orchards", "Comets", "Wolves", "Valleys", "Bridges"};
-    private static final String[] WORD = {"Love", "Night", "Fire", "Summer", "Heart", "Rain", "Gold", "Home",
-        "Dreams", "Stars", "Ocean", "Runaway", "Sugar", "Echo", "Shadow", "Highway", "Paradise", "Thunder",
-        "Honey", "Daylight", "Static", "Gravity", "Bloom", "Neon", "Winter", "Fever", "Silence", "Wildfire",
-        "Satellite", "Horizon", "Mercury", "Velvet", "Diamonds", "Ghost", "Island", "Rivers", "Electric", "Blue"};
-    private static final String[] PHRASE = {"All Night", "Come Back", "Over Again", "In the Dark", "For You",
-        "Tonight", "On My Mind", "Slow Down", "Let Go", "Forever", "Like This", "No More", "Into the Light",
-        "Again", "With Me", "Too Late", "Right Now", "Goodbye", "Alone", "Tomorrow"};
-    private static final String[] GENRES = {"indie pop", "alt rock", "synthwave", "deep house", "neo soul",
-        "hip hop", "afrobeats", "k-pop", "dream pop", "techno", "folk", "jazz fusion", "latin pop", "drum and bass",
-        "country", "shoegaze", "trap", "bossa nova", "art pop", "lo-fi beats", "metalcore", "reggaeton"};
-    private static final String[] COUNTRY = {"US", "GB", "SE", "DE", "FR", "NL", "JP", "KR", "BR", "NG", "CA",
-        "AU", "ES", "IT", "MX"};
+    private static final String[] FIRST = {
+        "Nina", "Oskar", "Maya", "Theo", "Lena", "Jonas", "Ava", "Malik", "Sofia", "Elias", "Zoe", "Ravi", "Ines",
+        "Hugo", "Yara", "Felix", "Mila", "Kai", "Aurora", "Leon", "June", "Omar", "Clara", "Noah", "Esme", "Tariq",
+        "Greta", "Luca", "Ada", "Finn"
+    };
+    private static final String[] LAST = {
+        "Calder",
+        "Moreau",
+        "Okafor",
+        "Lindqvist",
+        "Varga",
+        "Hale",
+        "Santos",
+        "Novak",
+        "Reyes",
+        "Fischer",
+        "Ito",
+        "Brennan",
+        "Kowalski",
+        "Amari",
+        "Dubois",
+        "Marsh",
+        "Quinn",
+        "Sato",
+        "Holm",
+        "Castillo",
+        "Weber",
+        "Byrne",
+        "Petrov",
+        "Lund",
+        "Adeyemi"
+    };
+    private static final String[] ADJ = {
+        "Velvet",
+        "Electric",
+        "Silent",
+        "Golden",
+        "Neon",
+        "Paper",
+        "Midnight",
+        "Wild",
+        "Hollow",
+        "Crystal",
+        "Broken",
+        "Northern",
+        "Faded",
+        "Burning",
+        "Lunar",
+        "Static",
+        "Violet",
+        "Glass",
+        "Distant",
+        "Copper",
+        "Restless",
+        "Secret",
+        "Endless",
+        "Tidal",
+        "Quiet",
+        "Scarlet"
+    };
+    private static final String[] NOUN = {
+        "Harbors",
+        "Foxes",
+        "Engines",
+        "Gardens",
+        "Satellites",
+        "Rivers",
+        "Ghosts",
+        "Mirrors",
+        "Horses",
+        "Lanterns",
+        "Cities",
+        "Waves",
+        "Parades",
+        "Tigers",
+        "Machines",
+        "Choirs",
+        "Islands",
+        "Shadows",
+        "Signals",
+        "Orchards",
+        "Comets",
+        "Wolves",
+        "Valleys",
+        "Bridges"
+    };
+    private static final String[] WORD = {
+        "Love",
+        "Night",
+        "Fire",
+        "Summer",
+        "Heart",
+        "Rain",
+        "Gold",
+        "Home",
+        "Dreams",
+        "Stars",
+        "Ocean",
+        "Runaway",
+        "Sugar",
+        "Echo",
+        "Shadow",
+        "Highway",
+        "Paradise",
+        "Thunder",
+        "Honey",
+        "Daylight",
+        "Static",
+        "Gravity",
+        "Bloom",
+        "Neon",
+        "Winter",
+        "Fever",
+        "Silence",
+        "Wildfire",
+        "Satellite",
+        "Horizon",
+        "Mercury",
+        "Velvet",
+        "Diamonds",
+        "Ghost",
+        "Island",
+        "Rivers",
+        "Electric",
+        "Blue"
+    };
+    private static final String[] PHRASE = {
+        "All Night",
+        "Come Back",
+        "Over Again",
+        "In the Dark",
+        "For You",
+        "Tonight",
+        "On My Mind",
+        "Slow Down",
+        "Let Go",
+        "Forever",
+        "Like This",
+        "No More",
+        "Into the Light",
+        "Again",
+        "With Me",
+        "Too Late",
+        "Right Now",
+        "Goodbye",
+        "Alone",
+        "Tomorrow"
+    };
+    private static final String[] GENRES = {
+        "indie pop",
+        "alt rock",
+        "synthwave",
+        "deep house",
+        "neo soul",
+        "hip hop",
+        "afrobeats",
+        "k-pop",
+        "dream pop",
+        "techno",
+        "folk",
+        "jazz fusion",
+        "latin pop",
+        "drum and bass",
+        "country",
+        "shoegaze",
+        "trap",
+        "bossa nova",
+        "art pop",
+        "lo-fi beats",
+        "metalcore",
+        "reggaeton"
+    };
+    private static final String[] COUNTRY = {
+        "US", "GB", "SE", "DE", "FR", "NL", "JP", "KR", "BR", "NG", "CA", "AU", "ES", "IT", "MX"
+    };
     private static final String[] LABEL_SUFFIX = {"Records", "Music", "Recordings", "Sound", "Audio"};
 
     private final long seed;
@@ -54,8 +205,8 @@ public final class Catalogue {
     /** Per track a uniform value in [0, 1): the track counts as removed when it is below the removed share. */
     private final double[] removalRank;
 
-    private Catalogue(long seed, List<Artist> artists, List<Album> albums, List<Track> tracks,
-            List<int[]> tracksByArtist) {
+    private Catalogue(
+            long seed, List<Artist> artists, List<Album> albums, List<Track> tracks, List<int[]> tracksByArtist) {
         this.seed = seed;
         this.artists = artists;
         this.albums = albums;
@@ -92,10 +243,16 @@ public final class Catalogue {
                 }
             }
             int popularity = Math.max(3, Math.min(100, 92 - (int) (85.0 * i / artistCount) + r.nextInt(9) - 4));
-            int followers = (int) Math.min(Integer.MAX_VALUE, (long) popularity * popularity * popularity * 40L
-                    + r.nextInt(5000));
-            artists.add(new Artist(i, Hashing.spotifyId(seed, Hashing.mix(1, i)), name, List.copyOf(genres),
-                    popularity, followers, Hashing.hex(seed, Hashing.mix(11, i), 24)));
+            int followers = (int)
+                    Math.min(Integer.MAX_VALUE, (long) popularity * popularity * popularity * 40L + r.nextInt(5000));
+            artists.add(new Artist(
+                    i,
+                    Hashing.spotifyId(seed, Hashing.mix(1, i)),
+                    name,
+                    List.copyOf(genres),
+                    popularity,
+                    followers,
+                    Hashing.hex(seed, Hashing.mix(11, i), 24)));
             byArtist.add(new ArrayList<>());
         }
         String[] countryOfArtist = new String[artistCount];
@@ -105,10 +262,10 @@ public final class Catalogue {
         for (Artist artist : artists) {
             SplittableRandom r = new SplittableRandom(Hashing.mix(seed, 0xA1B0L, artist.index()));
             int albumCount = 1 + r.nextInt(4);
-            String label = (r.nextInt(3) == 0 ? artist.name().replace("The ", "") : ADJ[r.nextInt(ADJ.length)])
-                    + " " + LABEL_SUFFIX[r.nextInt(LABEL_SUFFIX.length)];
-            String registrant = "" + (char) ('A' + r.nextInt(26)) + (char) ('A' + r.nextInt(26))
-                    + (char) ('0' + r.nextInt(10));
+            String label = (r.nextInt(3) == 0 ? artist.name().replace("The ", "") : ADJ[r.nextInt(ADJ.length)]) + " "
+                    + LABEL_SUFFIX[r.nextInt(LABEL_SUFFIX.length)];
+            String registrant =
+                    "" + (char) ('A' + r.nextInt(26)) + (char) ('A' + r.nextInt(26)) + (char) ('0' + r.nextInt(10));
             int careerStart = 1965 + (int) (60 * Math.sqrt(r.nextDouble()));
             for (int a = 0; a < albumCount; a++) {
                 int albumIndex = albums.size();
@@ -129,9 +286,11 @@ public final class Catalogue {
                     case "month" -> String.format("%04d-%02d", year, month);
                     default -> String.format("%04d-%02d-%02d", year, month, day);
                 };
-                String albumName = type.equals("single") ? null : r.nextBoolean()
-                        ? ADJ[r.nextInt(ADJ.length)] + " " + WORD[r.nextInt(WORD.length)]
-                        : WORD[r.nextInt(WORD.length)] + " " + PHRASE[r.nextInt(PHRASE.length)];
+                String albumName = type.equals("single")
+                        ? null
+                        : r.nextBoolean()
+                                ? ADJ[r.nextInt(ADJ.length)] + " " + WORD[r.nextInt(WORD.length)]
+                                : WORD[r.nextInt(WORD.length)] + " " + PHRASE[r.nextInt(PHRASE.length)];
                 if (type.equals("compilation")) {
                     albumName = "The Best of " + artist.name().replace("The ", "");
                 }
@@ -157,12 +316,21 @@ public final class Catalogue {
                     }
                     double g = r.nextGaussian();
                     int duration = (int) Math.max(95_000, Math.min(480_000, 210_000 + g * 50_000));
-                    String isrc = countryOfArtist[artist.index()] + registrant
+                    String isrc = countryOfArtist[artist.index()]
+                            + registrant
                             + String.format("%02d%05d", year % 100, r.nextInt(100_000));
                     int trackPopularity = Math.max(0, Math.min(100, artist.popularity() - r.nextInt(25)));
-                    tracks.add(new Track(trackIndex, Hashing.spotifyId(seed, Hashing.mix(3, trackIndex)),
-                            trackName, albumIndex, List.copyOf(trackArtists), duration, t + 1,
-                            r.nextInt(6) == 0, isrc, trackPopularity));
+                    tracks.add(new Track(
+                            trackIndex,
+                            Hashing.spotifyId(seed, Hashing.mix(3, trackIndex)),
+                            trackName,
+                            albumIndex,
+                            List.copyOf(trackArtists),
+                            duration,
+                            t + 1,
+                            r.nextInt(6) == 0,
+                            isrc,
+                            trackPopularity));
                     trackIndexes.add(trackIndex);
                     byArtist.get(artist.index()).add(trackIndex);
                 }
@@ -170,17 +338,31 @@ public final class Catalogue {
                     albumName = tracks.get(trackIndexes.get(0)).name();
                 }
                 String upc = String.format("%06d%06d", r.nextInt(1_000_000), r.nextInt(1_000_000));
-                albums.add(new Album(albumIndex, Hashing.spotifyId(seed, Hashing.mix(2, albumIndex)), albumName, type,
-                        artist.index(), List.copyOf(trackIndexes), releaseDate, precision, label, upc,
-                        Math.max(0, artist.popularity() - r.nextInt(15)), Hashing.hex(seed, Hashing.mix(12, albumIndex), 24)));
+                albums.add(new Album(
+                        albumIndex,
+                        Hashing.spotifyId(seed, Hashing.mix(2, albumIndex)),
+                        albumName,
+                        type,
+                        artist.index(),
+                        List.copyOf(trackIndexes),
+                        releaseDate,
+                        precision,
+                        label,
+                        upc,
+                        Math.max(0, artist.popularity() - r.nextInt(15)),
+                        Hashing.hex(seed, Hashing.mix(12, albumIndex), 24)));
             }
         }
         List<int[]> tracksByArtist = new ArrayList<>(artistCount);
         for (List<Integer> l : byArtist) {
             tracksByArtist.add(l.stream().mapToInt(Integer::intValue).toArray());
         }
-        return new Catalogue(seed, Collections.unmodifiableList(artists), Collections.unmodifiableList(albums),
-                Collections.unmodifiableList(tracks), tracksByArtist);
+        return new Catalogue(
+                seed,
+                Collections.unmodifiableList(artists),
+                Collections.unmodifiableList(albums),
+                Collections.unmodifiableList(tracks),
+                tracksByArtist);
     }
 
     public long seed() {

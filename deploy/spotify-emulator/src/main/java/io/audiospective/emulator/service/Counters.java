@@ -15,7 +15,8 @@ public class Counters {
 
     public void count(String endpoint, int status) {
         counts.computeIfAbsent(endpoint, k -> new ConcurrentHashMap<>())
-                .computeIfAbsent(status, k -> new LongAdder()).increment();
+                .computeIfAbsent(status, k -> new LongAdder())
+                .increment();
     }
 
     public Map<String, Map<String, Long>> snapshot() {

@@ -5,11 +5,9 @@ import java.nio.charset.StandardCharsets;
 /** Small, fast, stable hash functions: the synthetic world must be identical on every machine and run. */
 public final class Hashing {
 
-    private static final char[] BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-            .toCharArray();
+    private static final char[] BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".toCharArray();
 
-    private Hashing() {
-    }
+    private Hashing() {}
 
     /** SplitMix64 finaliser. */
     public static long mix(long z) {

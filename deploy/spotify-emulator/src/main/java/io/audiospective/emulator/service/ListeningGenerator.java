@@ -52,15 +52,22 @@ public final class ListeningGenerator {
         return HOUR_MS / timeScale;
     }
 
-    private record Shape(double startDay, double startNight, int minSessionMin, int maxSessionMin,
-            double skip, double partial, int partialMinMs, int partialMaxMs, double pause, int pauseMinMs,
-            int pauseMaxMs) {
-    }
+    private record Shape(
+            double startDay,
+            double startNight,
+            int minSessionMin,
+            int maxSessionMin,
+            double skip,
+            double partial,
+            int partialMinMs,
+            int partialMaxMs,
+            double pause,
+            int pauseMinMs,
+            int pauseMaxMs) {}
 
-    private static final Shape TYPICAL = new Shape(0.11, 0.015, 30, 180, 0.12, 0.08, 30_000, 150_000,
-            0.10, 60_000, 400_000);
-    private static final Shape HEAVY = new Shape(0.30, 0.08, 60, 360, 0.10, 0.78, 30_000, 50_000,
-            0.01, 20_000, 60_000);
+    private static final Shape TYPICAL =
+            new Shape(0.11, 0.015, 30, 180, 0.12, 0.08, 30_000, 150_000, 0.10, 60_000, 400_000);
+    private static final Shape HEAVY = new Shape(0.30, 0.08, 60, 360, 0.10, 0.78, 30_000, 50_000, 0.01, 20_000, 60_000);
 
     private static Shape shape(ListeningProfile p) {
         return switch (p) {
@@ -92,8 +99,12 @@ public final class ListeningGenerator {
         List<Play> real = new ArrayList<>(emulated.size());
         for (Play p : emulated) {
             // streams end at least 2 s apart, so at up to 2,000x no two share a millisecond
-            real.add(new Play(p.userId(), bucketStart + (p.playedAtMs() - hourStart) / timeScale, p.trackIndex(),
-                    p.msPlayed(), p.contextType()));
+            real.add(new Play(
+                    p.userId(),
+                    bucketStart + (p.playedAtMs() - hourStart) / timeScale,
+                    p.trackIndex(),
+                    p.msPlayed(),
+                    p.contextType()));
         }
         return real;
     }
@@ -119,8 +130,9 @@ public final class ListeningGenerator {
                 continue;
             }
             long start = k * HOUR_MS + (long) (Hashing.unit(Hashing.mix(h, 1)) * HOUR_MS);
-            long length = (s.minSessionMin + (long) (Hashing.unit(Hashing.mix(h, 2))
-                    * (s.maxSessionMin - s.minSessionMin))) * 60_000L;
+            long length =
+                    (s.minSessionMin + (long) (Hashing.unit(Hashing.mix(h, 2)) * (s.maxSessionMin - s.minSessionMin)))
+                            * 60_000L;
             long a = Math.max(start, hourStart);
             long b = Math.min(start + length, hourEnd);
             if (a < b && n < starts.length) {

@@ -40,7 +40,9 @@ public final class RecentlyPlayed {
             List<Play> streams = generator.streamsInHour(user, h);
             for (int i = streams.size() - 1; i >= 0; i--) {
                 Play p = streams.get(i);
-                if (p.counted() && p.playedAtMs() <= nowMs && !catalogue.removed(p.trackIndex(), v.removedShare())
+                if (p.counted()
+                        && p.playedAtMs() <= nowMs
+                        && !catalogue.removed(p.trackIndex(), v.removedShare())
                         && ListeningGenerator.visibleAt(p, v.lagMs(), v.lateShare(), v.lateMaxDelayMs()) <= nowMs) {
                     found.add(p);
                 }

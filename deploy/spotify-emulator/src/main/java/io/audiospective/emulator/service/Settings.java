@@ -30,10 +30,10 @@ public class Settings {
 
         void check() {
             switch (distribution) {
-                case "none", "fixed", "uniform", "exponential" -> {
-                }
-                default -> throw new IllegalArgumentException(
-                        "latency.distribution must be none, fixed, uniform or exponential");
+                case "none", "fixed", "uniform", "exponential" -> {}
+                default ->
+                    throw new IllegalArgumentException(
+                            "latency.distribution must be none, fixed, uniform or exponential");
             }
             if (minMs < 0 || maxMs < 0 || meanMs < 0) {
                 throw new IllegalArgumentException("latency values must be >= 0");
@@ -54,10 +54,20 @@ public class Settings {
      * @param accountsLatency how long {@code POST /api/token} answers are held back, alone (the Web API keeps
      *        {@code latency}); when none, {@code latency} applies there only with {@code faultsOnAccounts}
      */
-    public record Snapshot(Latency latency, double serverErrorRate, double tooManyRequestsRate,
-            int retryAfterSeconds, boolean quotaExceeded, boolean batchEndpoints, int rateLimitPerWindow,
-            long visibilityLagMs, double lateShare, long lateMaxDelayMs, boolean faultsOnAccounts,
-            double removedShare, Latency accountsLatency) {
+    public record Snapshot(
+            Latency latency,
+            double serverErrorRate,
+            double tooManyRequestsRate,
+            int retryAfterSeconds,
+            boolean quotaExceeded,
+            boolean batchEndpoints,
+            int rateLimitPerWindow,
+            long visibilityLagMs,
+            double lateShare,
+            long lateMaxDelayMs,
+            boolean faultsOnAccounts,
+            double removedShare,
+            Latency accountsLatency) {
 
         /** The latency of {@code POST /api/token}. */
         public Latency tokenLatency() {
@@ -91,10 +101,20 @@ public class Settings {
 
     @Inject
     public Settings(EmulatorConfig config) {
-        this.defaults = new Snapshot(Latency.NONE, 0, 0, 1, false,
-                !"development".equalsIgnoreCase(config.appMode().trim()), config.rateLimitPerWindow(),
-                config.listening().visibilityLag().toMillis(), config.listening().lateShare(),
-                config.listening().lateMaxDelay().toMillis(), false, config.catalogue().removedShare(), Latency.NONE);
+        this.defaults = new Snapshot(
+                Latency.NONE,
+                0,
+                0,
+                1,
+                false,
+                !"development".equalsIgnoreCase(config.appMode().trim()),
+                config.rateLimitPerWindow(),
+                config.listening().visibilityLag().toMillis(),
+                config.listening().lateShare(),
+                config.listening().lateMaxDelay().toMillis(),
+                false,
+                config.catalogue().removedShare(),
+                Latency.NONE);
         defaults.check();
         this.current = defaults;
     }

@@ -29,11 +29,12 @@ import io.audiospective.emulator.Track;
 @ApplicationScoped
 public class SpotifyJson {
 
-    public static final DateTimeFormatter PLAYED_AT = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
-            .withZone(ZoneOffset.UTC);
+    public static final DateTimeFormatter PLAYED_AT =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
     private static final String OPEN = "https://open.spotify.com/";
-    private static final String[] MARKETS = {"AR", "AU", "BR", "CA", "DE", "ES", "FR", "GB", "IT", "JP", "KR",
-        "MX", "NG", "NL", "SE", "US"};
+    private static final String[] MARKETS = {
+        "AR", "AU", "BR", "CA", "DE", "ES", "FR", "GB", "IT", "JP", "KR", "MX", "NG", "NL", "SE", "US"
+    };
     private static final String COVER_640 = "https://i.scdn.co/image/ab67616d0000b273";
     private static final String COVER_300 = "https://i.scdn.co/image/ab67616d00001e02";
     private static final String COVER_64 = "https://i.scdn.co/image/ab67616d00004851";
@@ -66,7 +67,9 @@ public class SpotifyJson {
         Track t = catalogue.track(play.trackIndex());
         boolean album = "album".equals(play.contextType());
         String kind = album ? "album" : "artist";
-        String id = album ? catalogue.album(t.albumIndex()).id() : catalogue.artist(t.artistIndexes().get(0)).id();
+        String id = album
+                ? catalogue.album(t.albumIndex()).id()
+                : catalogue.artist(t.artistIndexes().get(0)).id();
         return cache.computeIfAbsent("c|" + base + "|" + kind + "|" + id, k -> {
             ObjectNode c = nodes.objectNode();
             c.put("type", kind);
@@ -79,7 +82,10 @@ public class SpotifyJson {
 
     /** A batch answer: {@code {"<key>": [obj|null, ...]}}. */
     public String many(String key, List<String> objects) {
-        StringBuilder sb = new StringBuilder(objects.size() * 2048).append("{\"").append(key).append("\":[");
+        StringBuilder sb = new StringBuilder(objects.size() * 2048)
+                .append("{\"")
+                .append(key)
+                .append("\":[");
         for (int i = 0; i < objects.size(); i++) {
             if (i > 0) {
                 sb.append(',');
@@ -97,9 +103,13 @@ public class SpotifyJson {
             if (i > 0) {
                 sb.append(',');
             }
-            sb.append("{\"track\":").append(track(base, p.trackIndex()))
-                    .append(",\"played_at\":\"").append(PLAYED_AT.format(Instant.ofEpochMilli(p.playedAtMs())))
-                    .append("\",\"context\":").append(context(base, p)).append('}');
+            sb.append("{\"track\":")
+                    .append(track(base, p.trackIndex()))
+                    .append(",\"played_at\":\"")
+                    .append(PLAYED_AT.format(Instant.ofEpochMilli(p.playedAtMs())))
+                    .append("\",\"context\":")
+                    .append(context(base, p))
+                    .append('}');
         }
         sb.append("],\"next\":");
         appendString(sb, next);
@@ -107,8 +117,11 @@ public class SpotifyJson {
         if (items.isEmpty()) {
             sb.append("null");
         } else {
-            sb.append("{\"after\":\"").append(items.get(0).playedAtMs()).append("\",\"before\":\"")
-                    .append(items.get(items.size() - 1).playedAtMs()).append("\"}");
+            sb.append("{\"after\":\"")
+                    .append(items.get(0).playedAtMs())
+                    .append("\",\"before\":\"")
+                    .append(items.get(items.size() - 1).playedAtMs())
+                    .append("\"}");
         }
         sb.append(",\"limit\":").append(limit).append(",\"href\":");
         appendString(sb, href);

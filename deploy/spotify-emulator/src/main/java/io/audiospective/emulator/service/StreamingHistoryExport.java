@@ -28,18 +28,34 @@ import io.audiospective.emulator.Track;
 public class StreamingHistoryExport {
 
     /** {@code ts}: the end of the stream, to the second, as in Spotify's files. */
-    private static final DateTimeFormatter TS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'")
-            .withZone(ZoneOffset.UTC);
-    private static final String[] PLATFORMS = {"Android OS 13 API 33 (samsung, SM-S911B)",
-        "Android OS 12 API 31 (Google, Pixel 6)", "iOS 17.4.1 (iPhone15,2)", "iOS 16.6 (iPhone13,2)", "windows",
-        "osx", "linux", "web_player windows 10;chrome 124.0.0.0;desktop"};
+    private static final DateTimeFormatter TS =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
+
+    private static final String[] PLATFORMS = {
+        "Android OS 13 API 33 (samsung, SM-S911B)",
+        "Android OS 12 API 31 (Google, Pixel 6)",
+        "iOS 17.4.1 (iPhone15,2)",
+        "iOS 16.6 (iPhone13,2)",
+        "windows",
+        "osx",
+        "linux",
+        "web_player windows 10;chrome 124.0.0.0;desktop"
+    };
     /** Podcast and audiobook fields: a track's entry has them all null. */
-    private static final String[] NON_TRACK_FIELDS = {"episode_name", "episode_show_name", "spotify_episode_uri",
-        "audiobook_title", "audiobook_uri", "audiobook_chapter_uri", "audiobook_chapter_title"};
+    private static final String[] NON_TRACK_FIELDS = {
+        "episode_name",
+        "episode_show_name",
+        "spotify_episode_uri",
+        "audiobook_title",
+        "audiobook_uri",
+        "audiobook_chapter_uri",
+        "audiobook_chapter_title"
+    };
     /** A stream starting this soon after the previous one ended follows on from it (autoplay or next button). */
     private static final long FOLLOW_ON_MS = 5_000;
     /** After a pause shorter than this the user pressed play again; after a longer one they chose a track. */
     private static final long RESUME_MS = 15 * 60_000L;
+
     private static final double SHUFFLE_SHARE = 0.35;
     private static final long UNKNOWN_SALT = 0x0DD1DL;
 
@@ -55,7 +71,9 @@ public class StreamingHistoryExport {
     /** The file name Spotify would give an export of {@code [fromMs, toMs)}, e.g. {@code ..._2019-2021_0.json}. */
     public static String fileName(long fromMs, long toMs) {
         int first = Instant.ofEpochMilli(fromMs).atZone(ZoneOffset.UTC).getYear();
-        int last = Instant.ofEpochMilli(Math.max(fromMs, toMs - 1)).atZone(ZoneOffset.UTC).getYear();
+        int last = Instant.ofEpochMilli(Math.max(fromMs, toMs - 1))
+                .atZone(ZoneOffset.UTC)
+                .getYear();
         return "Streaming_History_Audio_" + (first == last ? "" + first : first + "-" + last) + "_0.json";
     }
 
@@ -93,8 +111,16 @@ public class StreamingHistoryExport {
         }
     }
 
-    private void writeEntry(JsonGenerator json, SyntheticUser user, Play p, String platform, String ipAddr,
-            Reasons reasons, boolean shuffle, double unknownShare) throws IOException {
+    private void writeEntry(
+            JsonGenerator json,
+            SyntheticUser user,
+            Play p,
+            String platform,
+            String ipAddr,
+            Reasons reasons,
+            boolean shuffle,
+            double unknownShare)
+            throws IOException {
         Track track = catalogue.track(p.trackIndex());
         Album album = catalogue.album(track.albumIndex());
         json.writeStartObject();
@@ -104,7 +130,9 @@ public class StreamingHistoryExport {
         json.writeStringField("conn_country", user.country());
         json.writeStringField("ip_addr", ipAddr);
         json.writeStringField("master_metadata_track_name", track.name());
-        json.writeStringField("master_metadata_album_artist_name", catalogue.artist(album.artistIndex()).name());
+        json.writeStringField(
+                "master_metadata_album_artist_name",
+                catalogue.artist(album.artistIndex()).name());
         json.writeStringField("master_metadata_album_album_name", album.name());
         json.writeStringField("spotify_track_uri", "spotify:track:" + exportedId(track, unknownShare));
         for (String field : NON_TRACK_FIELDS) {
@@ -126,7 +154,7 @@ public class StreamingHistoryExport {
         if (Hashing.unit(h) >= unknownShare) {
             return track.id();
         }
-        for (long attempt = 0;; attempt++) {
+        for (long attempt = 0; ; attempt++) {
             String id = Hashing.spotifyId(h, attempt);
             if (catalogue.trackById(id) == null) {
                 return id;
@@ -135,8 +163,7 @@ public class StreamingHistoryExport {
     }
 
     /** How a stream started and ended, in Spotify's words. */
-    private record Reasons(String start, String end) {
-    }
+    private record Reasons(String start, String end) {}
 
     /** Follows the user's streams in order: how one starts depends on how and when the one before ended. */
     private static final class Listener {

@@ -35,19 +35,19 @@ public class TokenService {
     }
 
     /** {@code userId} is null for an app token (client credentials), which no user endpoint accepts. */
-    public record AccessGrant(String userId, String clientId, String scope, long expiresAtMs) {
-    }
+    public record AccessGrant(String userId, String clientId, String scope, long expiresAtMs) {}
 
     public enum Lookup {
-        VALID, EXPIRED, INVALID, MISSING
+        VALID,
+        EXPIRED,
+        INVALID,
+        MISSING
     }
 
-    public record AccessCheck(Lookup result, AccessGrant grant) {
-    }
+    public record AccessCheck(Lookup result, AccessGrant grant) {}
 
-    private record AuthCode(String clientId, String redirectUri, String userId, String scope, String codeChallenge,
-            long expiresAtMs) {
-    }
+    private record AuthCode(
+            String clientId, String redirectUri, String userId, String scope, String codeChallenge, long expiresAtMs) {}
 
     private static final class RefreshGrant {
         final String userId;
@@ -109,9 +109,13 @@ public class TokenService {
             }
             URI reg = URI.create(r);
             boolean loopback = "127.0.0.1".equals(reg.getHost()) || "[::1]".equals(reg.getHost());
-            if (loopback && reg.getPort() == -1 && "http".equals(uri.getScheme())
-                    && reg.getHost().equals(uri.getHost()) && uri.getPort() > 0
-                    && reg.getRawPath().equals(uri.getRawPath()) && uri.getRawQuery() == null) {
+            if (loopback
+                    && reg.getPort() == -1
+                    && "http".equals(uri.getScheme())
+                    && reg.getHost().equals(uri.getHost())
+                    && uri.getPort() > 0
+                    && reg.getRawPath().equals(uri.getRawPath())
+                    && uri.getRawQuery() == null) {
                 return true;
             }
         }
@@ -120,8 +124,16 @@ public class TokenService {
 
     public String issueCode(String clientId, String redirectUri, String userId, String scope, String codeChallenge) {
         String code = "AQ" + randomToken(96);
-        codes.put(code, new AuthCode(clientId, redirectUri, userId, scope == null ? "" : scope, codeChallenge,
-                clock.nowMs() + config.tokens().authorizationCodeLifetime().toMillis()));
+        codes.put(
+                code,
+                new AuthCode(
+                        clientId,
+                        redirectUri,
+                        userId,
+                        scope == null ? "" : scope,
+                        codeChallenge,
+                        clock.nowMs()
+                                + config.tokens().authorizationCodeLifetime().toMillis()));
         return code;
     }
 
@@ -148,19 +160,24 @@ public class TokenService {
         if (!knownClient(clientId)) {
             return TokenResult.error("invalid_client", "Invalid client");
         }
-        if (secret != null && !MessageDigest.isEqual(secret.getBytes(StandardCharsets.UTF_8),
-                config.client().secret().getBytes(StandardCharsets.UTF_8))) {
+        if (secret != null
+                && !MessageDigest.isEqual(
+                        secret.getBytes(StandardCharsets.UTF_8),
+                        config.client().secret().getBytes(StandardCharsets.UTF_8))) {
             return TokenResult.error("invalid_client", "Invalid client secret");
         }
         boolean confidential = secret != null;
         return switch (grantType) {
             case "authorization_code" -> exchangeCode(form, clientId, confidential);
             case "refresh_token" -> refresh(form, clientId, confidential);
-            case "client_credentials" -> confidential
-                    ? success(null, clientId, "", null)
-                    : TokenResult.error("invalid_client", "Invalid client secret");
-            default -> TokenResult.error("unsupported_grant_type",
-                    "grant_type must be client_credentials, authorization_code or refresh_token");
+            case "client_credentials" ->
+                confidential
+                        ? success(null, clientId, "", null)
+                        : TokenResult.error("invalid_client", "Invalid client secret");
+            default ->
+                TokenResult.error(
+                        "unsupported_grant_type",
+                        "grant_type must be client_credentials, authorization_code or refresh_token");
         };
     }
 
@@ -192,8 +209,12 @@ public class TokenService {
         }
         long now = clock.nowMs();
         boolean rotating = auth.codeChallenge() != null && !confidential;
-        String refresh = newRefreshToken(new RefreshGrant(auth.userId(), clientId, auth.scope(),
-                now + config.tokens().refreshTokenLifetime().toMillis(), rotating));
+        String refresh = newRefreshToken(new RefreshGrant(
+                auth.userId(),
+                clientId,
+                auth.scope(),
+                now + config.tokens().refreshTokenLifetime().toMillis(),
+                rotating));
         return success(auth.userId(), clientId, auth.scope(), refresh);
     }
 
@@ -218,8 +239,7 @@ public class TokenService {
             }
             grant.used = true;
         }
-        String next = newRefreshToken(new RefreshGrant(grant.userId, clientId, grant.scope, grant.expiresAtMs,
-                true));
+        String next = newRefreshToken(new RefreshGrant(grant.userId, clientId, grant.scope, grant.expiresAtMs, true));
         return success(grant.userId, clientId, grant.scope, next);
     }
 
@@ -321,8 +341,8 @@ public class TokenService {
             return null;
         }
         try {
-            String decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()),
-                    StandardCharsets.UTF_8);
+            String decoded =
+                    new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
             int colon = decoded.indexOf(':');
             return colon < 0 ? null : new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)};
         } catch (IllegalArgumentException e) {

@@ -18,10 +18,26 @@ import io.audiospective.emulator.config.EmulatorConfig;
 @ApplicationScoped
 public class UserRegistry {
 
-    private static final String[] FIRST = {"Alex", "Sam", "Robin", "Kim", "Jordan", "Charlie", "Mika", "Noor",
-        "Sasha", "Jamie", "Taylor", "Rene", "Luca", "Eden", "Rowan", "Ari"};
-    private static final String[] LAST = {"Berg", "Nakamura", "Okoye", "Silva", "Larsen", "Haddad", "Murphy",
-        "Costa", "Keller", "Ivanova", "Park", "Moreno", "Novak", "Singh"};
+    private static final String[] FIRST = {
+        "Alex", "Sam", "Robin", "Kim", "Jordan", "Charlie", "Mika", "Noor", "Sasha", "Jamie", "Taylor", "Rene", "Luca",
+        "Eden", "Rowan", "Ari"
+    };
+    private static final String[] LAST = {
+        "Berg",
+        "Nakamura",
+        "Okoye",
+        "Silva",
+        "Larsen",
+        "Haddad",
+        "Murphy",
+        "Costa",
+        "Keller",
+        "Ivanova",
+        "Park",
+        "Moreno",
+        "Novak",
+        "Singh"
+    };
     private static final String[] COUNTRY = {"US", "GB", "SE", "DE", "FR", "NL", "JP", "BR", "CA", "AU", "ES"};
 
     private final ConcurrentSkipListMap<String, SyntheticUser> users = new ConcurrentSkipListMap<>();
@@ -59,12 +75,15 @@ public class UserRegistry {
         for (int i = 1; i <= count; i++) {
             String id = p + "-" + seed + "-" + i;
             long h = Hashing.mix(seed, Hashing.of(id));
-            SyntheticUser user = new SyntheticUser(id,
+            SyntheticUser user = new SyntheticUser(
+                    id,
                     FIRST[(int) Long.remainderUnsigned(h, FIRST.length)] + " "
                             + LAST[(int) Long.remainderUnsigned(Hashing.mix(h, 1), LAST.length)],
                     id + "@users.emulator.test",
                     COUNTRY[(int) Long.remainderUnsigned(Hashing.mix(h, 2), COUNTRY.length)],
-                    profile, Hashing.mix(seed, i), (int) Long.remainderUnsigned(Hashing.mix(h, 3), 18) - 8);
+                    profile,
+                    Hashing.mix(seed, i),
+                    (int) Long.remainderUnsigned(Hashing.mix(h, 3), 18) - 8);
             out.add(users.computeIfAbsent(id, k -> user));
         }
         return out;

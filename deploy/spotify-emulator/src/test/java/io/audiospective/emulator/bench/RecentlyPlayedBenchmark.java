@@ -36,8 +36,7 @@ import io.vertx.core.http.RequestOptions;
  */
 public final class RecentlyPlayedBenchmark {
 
-    private RecentlyPlayedBenchmark() {
-    }
+    private RecentlyPlayedBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         Map<String, String> a = new TreeMap<>();
@@ -57,13 +56,16 @@ public final class RecentlyPlayedBenchmark {
         int limit = Integer.parseInt(a.getOrDefault("limit", "50"));
 
         List<String> tokens = setUp(base, users);
-        System.out.printf("set up %d heavy listeners with tokens; %d in flight, limit=%d%n", tokens.size(),
-                concurrency, limit);
+        System.out.printf(
+                "set up %d heavy listeners with tokens; %d in flight, limit=%d%n", tokens.size(), concurrency, limit);
 
         Vertx vertx = Vertx.vertx();
         try {
-            io.vertx.core.http.HttpClient client = vertx.createHttpClient(new HttpClientOptions()
-                    .setDefaultHost(base.getHost()).setDefaultPort(base.getPort()).setKeepAlive(true),
+            io.vertx.core.http.HttpClient client = vertx.createHttpClient(
+                    new HttpClientOptions()
+                            .setDefaultHost(base.getHost())
+                            .setDefaultPort(base.getPort())
+                            .setKeepAlive(true),
                     new PoolOptions().setHttp1MaxSize(concurrency));
             String path = "/v1/me/player/recently-played?limit=" + limit;
             if (warmup > 0) {
@@ -76,8 +78,16 @@ public final class RecentlyPlayedBenchmark {
         }
     }
 
-    private static void run(io.vertx.core.http.HttpClient client, String path, List<String> tokens, int concurrency,
-            int seconds, long max, int limit, boolean report) throws InterruptedException {
+    private static void run(
+            io.vertx.core.http.HttpClient client,
+            String path,
+            List<String> tokens,
+            int concurrency,
+            int seconds,
+            long max,
+            int limit,
+            boolean report)
+            throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         long[] latencies = new long[(int) Math.min(max, 5_000_000)];
         AtomicInteger recorded = new AtomicInteger();
@@ -98,19 +108,24 @@ public final class RecentlyPlayedBenchmark {
                     }
                     String token = tokens.get((int) ((n + worker) % tokens.size()));
                     long t0 = System.nanoTime();
-                    client.request(new RequestOptions().setMethod(HttpMethod.GET).setURI(path)
-                            .putHeader("Authorization", "Bearer " + token))
-                            .compose(req -> req.send().compose(resp -> resp.body().map(body -> {
-                                statuses.computeIfAbsent(resp.statusCode(), k -> new AtomicLong()).incrementAndGet();
-                                bytes.addAndGet(body.length());
-                                if (resp.statusCode() == 200 && body.length() > 100) {
-                                    items.incrementAndGet();
-                                }
-                                return body;
-                            })))
+                    client.request(new RequestOptions()
+                                    .setMethod(HttpMethod.GET)
+                                    .setURI(path)
+                                    .putHeader("Authorization", "Bearer " + token))
+                            .compose(req -> req.send()
+                                    .compose(resp -> resp.body().map(body -> {
+                                        statuses.computeIfAbsent(resp.statusCode(), k -> new AtomicLong())
+                                                .incrementAndGet();
+                                        bytes.addAndGet(body.length());
+                                        if (resp.statusCode() == 200 && body.length() > 100) {
+                                            items.incrementAndGet();
+                                        }
+                                        return body;
+                                    })))
                             .onComplete(ar -> {
                                 if (ar.failed()) {
-                                    statuses.computeIfAbsent(-1, k -> new AtomicLong()).incrementAndGet();
+                                    statuses.computeIfAbsent(-1, k -> new AtomicLong())
+                                            .incrementAndGet();
                                 }
                                 int i = recorded.getAndIncrement();
                                 if (i < latencies.length) {
@@ -130,11 +145,17 @@ public final class RecentlyPlayedBenchmark {
         int n = Math.min(recorded.get(), latencies.length);
         long[] sorted = Arrays.copyOf(latencies, n);
         Arrays.sort(sorted);
-        System.out.printf("requests: %d in %.2f s = %.0f requests/s (%.1f MB/s of JSON)%n", n, elapsed, n / elapsed,
-                bytes.get() / elapsed / 1e6);
+        System.out.printf(
+                "requests: %d in %.2f s = %.0f requests/s (%.1f MB/s of JSON)%n",
+                n, elapsed, n / elapsed, bytes.get() / elapsed / 1e6);
         System.out.printf("statuses: %s%n", new TreeMap<>(statuses));
-        System.out.printf("latency ms: p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  max %.2f%n", pct(sorted, 0.50),
-                pct(sorted, 0.90), pct(sorted, 0.99), pct(sorted, 0.999), sorted.length == 0 ? 0 : sorted[n - 1] / 1e6);
+        System.out.printf(
+                "latency ms: p50 %.2f  p90 %.2f  p99 %.2f  p99.9 %.2f  max %.2f%n",
+                pct(sorted, 0.50),
+                pct(sorted, 0.90),
+                pct(sorted, 0.99),
+                pct(sorted, 0.999),
+                sorted.length == 0 ? 0 : sorted[n - 1] / 1e6);
     }
 
     private static double pct(long[] sorted, double p) {
@@ -146,14 +167,18 @@ public final class RecentlyPlayedBenchmark {
 
     /** Creates heavy listeners and logs each in with the PKCE code flow. */
     private static List<String> setUp(URI base, int users) throws Exception {
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        HttpClient http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
         ObjectMapper json = new ObjectMapper();
-        HttpResponse<String> created = http.send(HttpRequest.newBuilder(base.resolve("/emulator/users"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"count\":" + users
-                        + ",\"profile\":\"heavy\",\"seed\":20260101,\"prefix\":\"bench\"}"))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> created = http.send(
+                HttpRequest.newBuilder(base.resolve("/emulator/users"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"count\":" + users
+                                + ",\"profile\":\"heavy\",\"seed\":20260101,\"prefix\":\"bench\"}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         if (created.statusCode() != 200) {
             throw new IllegalStateException("creating users: " + created.statusCode() + " " + created.body());
         }
@@ -166,16 +191,21 @@ public final class RecentlyPlayedBenchmark {
                     + enc(redirect) + "&code_challenge_method=S256&code_challenge="
                     + enc(TokenService.s256(verifier)) + "&scope=user-read-recently-played&login_hint="
                     + enc(u.get("id").asText());
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve(authorize)).GET().build(),
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(base.resolve(authorize)).GET().build(),
                     HttpResponse.BodyHandlers.ofString());
-            String location = r.headers().firstValue("Location").orElseThrow(
-                    () -> new IllegalStateException("authorize did not redirect: " + r.statusCode()));
+            String location = r.headers()
+                    .firstValue("Location")
+                    .orElseThrow(() -> new IllegalStateException("authorize did not redirect: " + r.statusCode()));
             String code = location.substring(location.indexOf("code=") + 5).split("&")[0];
             String form = "grant_type=authorization_code&code=" + code + "&redirect_uri=" + enc(redirect)
                     + "&client_id=" + enc(clientId) + "&code_verifier=" + enc(verifier);
-            HttpResponse<String> t = http.send(HttpRequest.newBuilder(base.resolve("/api/token"))
-                    .header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> t = http.send(
+                    HttpRequest.newBuilder(base.resolve("/api/token"))
+                            .header("Content-Type", "application/x-www-form-urlencoded")
+                            .POST(HttpRequest.BodyPublishers.ofString(form))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             if (t.statusCode() != 200) {
                 throw new IllegalStateException("token: " + t.statusCode() + " " + t.body());
             }

@@ -44,22 +44,40 @@ class CompressedTimeTest {
         long plays = 0;
         for (String user : users) {
             // one emulated day: 12 minutes of real time at 120x
-            plays += given().queryParam("from", NOW - 24 * 30_000).queryParam("to", NOW).when()
-                    .get("/emulator/users/" + user + "/plays").then().statusCode(200).extract().jsonPath()
-                    .getList("plays").size();
+            plays += given().queryParam("from", NOW - 24 * 30_000)
+                    .queryParam("to", NOW)
+                    .when()
+                    .get("/emulator/users/" + user + "/plays")
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .jsonPath()
+                    .getList("plays")
+                    .size();
         }
         // typical listeners play a few tracks an hour: about a hundred a day each; in real time 12 minutes would
         // hold one or two
-        assertThat(plays / users.size()).as("plays per member in 12 real minutes").isGreaterThan(20);
+        assertThat(plays / users.size())
+                .as("plays per member in 12 real minutes")
+                .isGreaterThan(20);
 
-        String heavy = TestClient.createUsers("heavy", 7602, 1, "compressed-heavy").get(0);
+        String heavy =
+                TestClient.createUsers("heavy", 7602, 1, "compressed-heavy").get(0);
         TestClient.Tokens t = TestClient.login(heavy);
-        List<String> playedAt = given().header("Authorization", TestClient.bearer(t)).queryParam("limit", 50)
-                .when().get("/v1/me/player/recently-played").then().statusCode(200).extract().jsonPath()
+        List<String> playedAt = given().header("Authorization", TestClient.bearer(t))
+                .queryParam("limit", 50)
+                .when()
+                .get("/v1/me/player/recently-played")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
                 .getList("items.played_at", String.class);
         assertThat(playedAt).hasSize(50);
         long span = Instant.parse(playedAt.get(0)).toEpochMilli()
                 - Instant.parse(playedAt.get(playedAt.size() - 1)).toEpochMilli();
-        assertThat(span).as("50 plays of a heavy listener within minutes of real time").isLessThan(10 * 60_000);
+        assertThat(span)
+                .as("50 plays of a heavy listener within minutes of real time")
+                .isLessThan(10 * 60_000);
     }
 }

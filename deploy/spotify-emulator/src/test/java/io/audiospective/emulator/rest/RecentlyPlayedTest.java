@@ -30,15 +30,26 @@ class RecentlyPlayedTest {
     }
 
     private static JsonPath page(TestClient.Tokens t, Map<String, Object> params) {
-        return given().header("Authorization", TestClient.bearer(t)).queryParams(params)
-                .when().get("/v1/me/player/recently-played")
-                .then().statusCode(200).extract().jsonPath();
+        return given().header("Authorization", TestClient.bearer(t))
+                .queryParams(params)
+                .when()
+                .get("/v1/me/player/recently-played")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
     }
 
     /** played_at (ms) of the plays the ground truth says recently-played shows now, newest first. */
     private static List<Long> visibleTruth(String user, long from, long to) {
-        JsonPath truth = given().queryParam("from", from).queryParam("to", to)
-                .when().get("/emulator/users/" + user + "/plays").then().statusCode(200).extract().jsonPath();
+        JsonPath truth = given().queryParam("from", from)
+                .queryParam("to", to)
+                .when()
+                .get("/emulator/users/" + user + "/plays")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         List<Long> out = new ArrayList<>();
         List<Map<String, Object>> plays = truth.getList("plays");
         for (Map<String, Object> p : plays) {
@@ -51,7 +62,8 @@ class RecentlyPlayedTest {
     }
 
     private static List<Long> playedAt(JsonPath page) {
-        return page.getList("items.played_at", String.class).stream().map(s -> Instant.parse(s).toEpochMilli())
+        return page.getList("items.played_at", String.class).stream()
+                .map(s -> Instant.parse(s).toEpochMilli())
                 .toList();
     }
 
@@ -86,8 +98,14 @@ class RecentlyPlayedTest {
         assertThat(p.getInt("limit")).isEqualTo(20);
 
         // plays older than the newest 50 are in the ground truth but no longer in recently-played
-        JsonPath all = given().queryParam("from", NOW - 86_400_000L).queryParam("to", NOW)
-                .when().get("/emulator/users/" + user + "/plays").then().statusCode(200).extract().jsonPath();
+        JsonPath all = given().queryParam("from", NOW - 86_400_000L)
+                .queryParam("to", NOW)
+                .when()
+                .get("/emulator/users/" + user + "/plays")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         assertThat(all.getInt("total")).isGreaterThan(50);
         assertThat(all.getList("plays.in_recently_played", Boolean.class)).contains(false);
     }
@@ -105,7 +123,9 @@ class RecentlyPlayedTest {
         JsonPath p = page(t, Map.of("after", cursor, "limit", 10));
         while (!p.getList("items").isEmpty()) {
             List<Long> times = playedAt(p);
-            assertThat(times).isSortedAccordingTo(java.util.Comparator.reverseOrder()).allMatch(x -> x > cursor);
+            assertThat(times)
+                    .isSortedAccordingTo(java.util.Comparator.reverseOrder())
+                    .allMatch(x -> x > cursor);
             seen.addAll(0, times);
             assertThat(p.getString("next")).contains("after=" + times.get(0));
             p = page(t, Map.of("after", p.getString("cursors.after"), "limit", 10));
@@ -130,8 +150,8 @@ class RecentlyPlayedTest {
             TestClient.advanceClock(10 * 60_000L);
             if (step % 5 == 4) { // access tokens live an hour: refresh like a client does
                 var r = TestClient.refresh(t.refreshToken());
-                t = new TestClient.Tokens(r.jsonPath().getString("access_token"),
-                        r.jsonPath().getString("refresh_token"));
+                t = new TestClient.Tokens(
+                        r.jsonPath().getString("access_token"), r.jsonPath().getString("refresh_token"));
             }
             for (long x : playedAt(page(t, Map.of("limit", 50)))) {
                 if (seen.add(x) && x < cursor) {
@@ -147,16 +167,24 @@ class RecentlyPlayedTest {
             }
         }
         assertThat(cursor).isGreaterThan(newestSeen);
-        assertThat(behindCursor).as("plays that became visible behind an already-seen cursor").isPositive();
+        assertThat(behindCursor)
+                .as("plays that became visible behind an already-seen cursor")
+                .isPositive();
     }
 
     @Test
     void idleUserGetsTheEmptyPageShape() {
         String user = TestClient.createUsers("idle", 7204, 1, "rp-idle").get(0);
         TestClient.Tokens t = TestClient.login(user);
-        given().header("Authorization", TestClient.bearer(t)).when().get("/v1/me/player/recently-played")
-                .then().statusCode(200).body("items", hasSize(0)).body("next", nullValue())
-                .body("cursors", nullValue()).body("limit", equalTo(20))
+        given().header("Authorization", TestClient.bearer(t))
+                .when()
+                .get("/v1/me/player/recently-played")
+                .then()
+                .statusCode(200)
+                .body("items", hasSize(0))
+                .body("next", nullValue())
+                .body("cursors", nullValue())
+                .body("limit", equalTo(20))
                 .body("href", endsWith("/v1/me/player/recently-played?limit=20"));
     }
 
@@ -164,11 +192,19 @@ class RecentlyPlayedTest {
     void invalidParametersAreRejected() {
         String user = TestClient.createUsers("typical", 7205, 1, "rp-bad").get(0);
         TestClient.Tokens t = TestClient.login(user);
-        for (Map<String, Object> bad : List.<Map<String, Object>>of(Map.of("limit", 51), Map.of("limit", 0),
-                Map.of("limit", "x"), Map.of("after", 1, "before", 2), Map.of("before", "yesterday"))) {
-            given().header("Authorization", TestClient.bearer(t)).queryParams(bad)
-                    .when().get("/v1/me/player/recently-played")
-                    .then().statusCode(400).body("error.status", equalTo(400));
+        for (Map<String, Object> bad : List.<Map<String, Object>>of(
+                Map.of("limit", 51),
+                Map.of("limit", 0),
+                Map.of("limit", "x"),
+                Map.of("after", 1, "before", 2),
+                Map.of("before", "yesterday"))) {
+            given().header("Authorization", TestClient.bearer(t))
+                    .queryParams(bad)
+                    .when()
+                    .get("/v1/me/player/recently-played")
+                    .then()
+                    .statusCode(400)
+                    .body("error.status", equalTo(400));
         }
     }
 
@@ -176,17 +212,43 @@ class RecentlyPlayedTest {
     void groundTruthIsStableAndIncludesSkipsOnRequest() {
         String user = TestClient.createUsers("typical", 7206, 1, "rp-truth").get(0);
         long from = NOW - 7L * 86_400_000;
-        String a = given().queryParam("from", from).queryParam("to", NOW).when().get("/emulator/users/" + user + "/plays")
-                .then().statusCode(200).extract().jsonPath().getList("plays.played_at_ms").toString();
+        String a = given().queryParam("from", from)
+                .queryParam("to", NOW)
+                .when()
+                .get("/emulator/users/" + user + "/plays")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("plays.played_at_ms")
+                .toString();
         String b = given().queryParam("from", Instant.ofEpochMilli(from).toString())
-                .queryParam("to", Instant.ofEpochMilli(NOW).toString()).when().get("/emulator/users/" + user + "/plays")
-                .then().statusCode(200).extract().jsonPath().getList("plays.played_at_ms").toString();
+                .queryParam("to", Instant.ofEpochMilli(NOW).toString())
+                .when()
+                .get("/emulator/users/" + user + "/plays")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("plays.played_at_ms")
+                .toString();
         assertThat(a).isEqualTo(b).isNotEqualTo("[]");
-        JsonPath withSkips = given().queryParam("from", from).queryParam("to", NOW).queryParam("include_skips", true)
-                .when().get("/emulator/users/" + user + "/plays").then().statusCode(200).extract().jsonPath();
+        JsonPath withSkips = given().queryParam("from", from)
+                .queryParam("to", NOW)
+                .queryParam("include_skips", true)
+                .when()
+                .get("/emulator/users/" + user + "/plays")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         assertThat(withSkips.getList("plays.counted", Boolean.class)).contains(true, false);
-        given().queryParam("from", 0).queryParam("to", NOW).when().get("/emulator/users/" + user + "/plays")
-                .then().statusCode(400);
+        given().queryParam("from", 0)
+                .queryParam("to", NOW)
+                .when()
+                .get("/emulator/users/" + user + "/plays")
+                .then()
+                .statusCode(400);
         given().when().get("/emulator/users/nobody-here/plays").then().statusCode(404);
     }
 }

@@ -47,14 +47,26 @@ class RemovedTracksTest {
         for (int i = 0; i < ids.size(); i += 50) {
             out.addAll(given().header("Authorization", TestClient.bearer(t))
                     .queryParam("ids", String.join(",", ids.subList(i, Math.min(ids.size(), i + 50))))
-                    .when().get("/v1/tracks").then().statusCode(200).extract().jsonPath().getList("tracks"));
+                    .when()
+                    .get("/v1/tracks")
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .jsonPath()
+                    .getList("tracks"));
         }
         return out;
     }
 
     private static List<Map<String, Object>> truth(String user) {
-        return given().queryParam("from", NOW - DAY).queryParam("to", NOW + 1).when()
-                .get("/emulator/users/" + user + "/plays").then().statusCode(200).extract().jsonPath()
+        return given().queryParam("from", NOW - DAY)
+                .queryParam("to", NOW + 1)
+                .when()
+                .get("/emulator/users/" + user + "/plays")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
                 .getList("plays");
     }
 
@@ -70,8 +82,14 @@ class RemovedTracksTest {
         given().when().get("/emulator/settings").then().statusCode(200).body("removed_share", equalTo(0.2f));
         String user = TestClient.createUsers("idle", 7501, 1, "removed-cat").get(0);
         TestClient.Tokens t = TestClient.login(user);
-        List<String> ids = given().queryParam("limit", 1000).when().get("/emulator/catalogue").then().statusCode(200)
-                .extract().jsonPath().getList("track_ids", String.class);
+        List<String> ids = given().queryParam("limit", 1000)
+                .when()
+                .get("/emulator/catalogue")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("track_ids", String.class);
         List<Map<String, Object>> answers = tracks(t, ids);
         List<String> removed = new ArrayList<>();
         for (int i = 0; i < ids.size(); i++) {
@@ -84,10 +102,21 @@ class RemovedTracksTest {
         assertThat((double) removed.size() / ids.size()).isBetween(0.15, 0.25);
 
         String unknown = given().header("Authorization", TestClient.bearer(t))
-                .when().get("/v1/tracks/0000000000000000000000").then().statusCode(404).extract().asString();
+                .when()
+                .get("/v1/tracks/0000000000000000000000")
+                .then()
+                .statusCode(404)
+                .extract()
+                .asString();
         for (String id : removed.subList(0, 5)) {
-            String body = given().header("Authorization", TestClient.bearer(t)).when().get("/v1/tracks/" + id)
-                    .then().statusCode(404).body("error.status", equalTo(404)).extract().asString();
+            String body = given().header("Authorization", TestClient.bearer(t))
+                    .when()
+                    .get("/v1/tracks/" + id)
+                    .then()
+                    .statusCode(404)
+                    .body("error.status", equalTo(404))
+                    .extract()
+                    .asString();
             assertThat(body).isEqualTo(unknown);
         }
     }
@@ -107,27 +136,38 @@ class RemovedTracksTest {
         assertThat((double) removed.size() / (removed.size() + served.size())).isBetween(0.1, 0.3);
 
         // recently-played shows the newest 50 visible plays of tracks still served
-        JsonPath page = given().header("Authorization", TestClient.bearer(t)).queryParam("limit", 50)
-                .when().get("/v1/me/player/recently-played").then().statusCode(200).extract().jsonPath();
+        JsonPath page = given().header("Authorization", TestClient.bearer(t))
+                .queryParam("limit", 50)
+                .when()
+                .get("/v1/me/player/recently-played")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         List<Long> shown = page.getList("items.played_at", String.class).stream()
-                .map(s -> Instant.parse(s).toEpochMilli()).toList();
+                .map(s -> Instant.parse(s).toEpochMilli())
+                .toList();
         assertThat(shown).hasSize(50);
         assertThat(page.getList("items.track.id", String.class)).doesNotContainAnyElementsOf(removed);
-        List<Long> inRecentlyPlayed = plays.stream().filter(p -> (Boolean) p.get("in_recently_played"))
+        List<Long> inRecentlyPlayed = plays.stream()
+                .filter(p -> (Boolean) p.get("in_recently_played"))
                 .map(p -> ((Number) p.get("played_at_ms")).longValue())
-                .sorted(java.util.Comparator.reverseOrder()).toList();
+                .sorted(java.util.Comparator.reverseOrder())
+                .toList();
         assertThat(inRecentlyPlayed).isEqualTo(shown);
         // removed plays it would otherwise have shown: visible and newer than the oldest play on the page
         long oldestShown = shown.get(shown.size() - 1);
-        assertThat(plays).anyMatch(p -> (Boolean) p.get("removed")
-                && ((Number) p.get("played_at_ms")).longValue() > oldestShown
-                && ((Number) p.get("visible_at_ms")).longValue() <= NOW);
+        assertThat(plays)
+                .anyMatch(p -> (Boolean) p.get("removed")
+                        && ((Number) p.get("played_at_ms")).longValue() > oldestShown
+                        && ((Number) p.get("visible_at_ms")).longValue() <= NOW);
     }
 
     @Test
     void theShareChangesAtRunTimeAndALargerShareRemovesMoreOfTheSameTracks() {
         TestClient.setClock(NOW);
-        String user = TestClient.createUsers("heavy", 7503, 1, "removed-runtime").get(0);
+        String user =
+                TestClient.createUsers("heavy", 7503, 1, "removed-runtime").get(0);
         TestClient.Tokens t = TestClient.login(user);
         Set<String> removedAtFifth = trackIds(truth(user), true);
 
@@ -143,13 +183,25 @@ class RemovedTracksTest {
         // the export still names removed tracks by their ids: the member played them before they went
         TestClient.resetWorld();
         TestClient.setClock(NOW);
-        List<String> exported = given().queryParam("from", NOW - DAY).queryParam("to", NOW + 1)
-                .when().get("/emulator/users/" + user + "/streaming-history").then().statusCode(200).extract()
-                .jsonPath().getList("spotify_track_uri", String.class);
-        assertThat(exported).contains(removedAtFifth.stream().map(id -> "spotify:track:" + id).toArray(String[]::new));
+        List<String> exported = given().queryParam("from", NOW - DAY)
+                .queryParam("to", NOW + 1)
+                .when()
+                .get("/emulator/users/" + user + "/streaming-history")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("spotify_track_uri", String.class);
+        assertThat(exported)
+                .contains(
+                        removedAtFifth.stream().map(id -> "spotify:track:" + id).toArray(String[]::new));
 
-        given().contentType("application/json").body(Map.of("removed_share", 1.5)).when().put("/emulator/settings")
-                .then().statusCode(400);
+        given().contentType("application/json")
+                .body(Map.of("removed_share", 1.5))
+                .when()
+                .put("/emulator/settings")
+                .then()
+                .statusCode(400);
         given().when().get("/emulator/settings").then().body("removed_share", equalTo(0.2f));
     }
 }

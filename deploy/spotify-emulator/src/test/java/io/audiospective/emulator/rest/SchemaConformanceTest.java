@@ -57,17 +57,22 @@ class SchemaConformanceTest {
     }
 
     private Response get(TestClient.Tokens t, String path, Map<String, ?> query) {
-        return given().header("Authorization", TestClient.bearer(t)).queryParams(query).when().get(path);
+        return given().header("Authorization", TestClient.bearer(t))
+                .queryParams(query)
+                .when()
+                .get(path);
     }
 
     @Test
     void theValidatorRejectsWrongShapes() {
         // guards against a validator that accepts everything
-        assertThat(schemas.errors("/tracks/{id}", 200, "{\"id\": 5, \"type\": \"album\"}")).isNotEmpty();
-        assertThat(schemas.errors("/me", 401, "{\"error\": {\"message\": \"x\"}}")).isNotEmpty();
+        assertThat(schemas.errors("/tracks/{id}", 200, "{\"id\": 5, \"type\": \"album\"}"))
+                .isNotEmpty();
+        assertThat(schemas.errors("/me", 401, "{\"error\": {\"message\": \"x\"}}"))
+                .isNotEmpty();
         assertThat(schemas.errors("/albums/{id}", 200, "{\"id\": \"x\"}")).isNotEmpty();
-        assertThat(schemas.errors("/me/player/recently-played", 200,
-                "{\"items\": [{\"played_at\": \"yesterday\"}]}")).isNotEmpty();
+        assertThat(schemas.errors("/me/player/recently-played", 200, "{\"items\": [{\"played_at\": \"yesterday\"}]}"))
+                .isNotEmpty();
     }
 
     @Test
@@ -83,17 +88,23 @@ class SchemaConformanceTest {
         assertThat(page.jsonPath().getList("items")).hasSize(50);
         assertConforms("/me/player/recently-played", page);
         String before = page.jsonPath().getString("cursors.before");
-        assertConforms("/me/player/recently-played", get(t, "/v1/me/player/recently-played",
-                Map.of("before", Long.parseLong(before) + 1, "limit", 1)));
-        assertConforms("/me/player/recently-played", get(t, "/v1/me/player/recently-played",
-                Map.of("after", before, "limit", 5)));
+        assertConforms(
+                "/me/player/recently-played",
+                get(t, "/v1/me/player/recently-played", Map.of("before", Long.parseLong(before) + 1, "limit", 1)));
+        assertConforms(
+                "/me/player/recently-played",
+                get(t, "/v1/me/player/recently-played", Map.of("after", before, "limit", 5)));
 
         // every track, album and artist that appears in the page, singly and in batches
         JsonPath p = page.jsonPath();
-        List<String> tracks = p.getList("items.track.id", String.class).stream().distinct().toList();
-        List<String> albums = p.getList("items.track.album.id", String.class).stream().distinct().toList();
+        List<String> tracks =
+                p.getList("items.track.id", String.class).stream().distinct().toList();
+        List<String> albums = p.getList("items.track.album.id", String.class).stream()
+                .distinct()
+                .toList();
         List<String> artists = new ArrayList<>(p.getList("items.track.artists.id.flatten()", String.class).stream()
-                .distinct().toList());
+                .distinct()
+                .toList());
         for (String id : tracks) {
             assertConforms("/tracks/{id}", get(t, "/v1/tracks/" + id, Map.of()));
         }
@@ -108,8 +119,14 @@ class SchemaConformanceTest {
         assertConforms("/artists", get(t, "/v1/artists", Map.of("ids", String.join(",", first(artists, 50)))));
 
         // and a sample across the whole catalogue (singles, compilations, featured artists, all precisions)
-        JsonPath cat = given().queryParam("offset", 100).queryParam("limit", 40).when().get("/emulator/catalogue")
-                .then().statusCode(200).extract().jsonPath();
+        JsonPath cat = given().queryParam("offset", 100)
+                .queryParam("limit", 40)
+                .when()
+                .get("/emulator/catalogue")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         for (String id : cat.getList("album_ids", String.class)) {
             assertConforms("/albums/{id}", get(t, "/v1/albums/" + id, Map.of()));
         }
@@ -121,42 +138,66 @@ class SchemaConformanceTest {
     void errorResponsesOfEveryEndpointConform() {
         String user = TestClient.createUsers("typical", 6302, 1, "schema-err").get(0);
         TestClient.Tokens t = TestClient.login(user);
-        JsonPath cat = given().when().get("/emulator/catalogue").then().extract().jsonPath();
+        JsonPath cat =
+                given().when().get("/emulator/catalogue").then().extract().jsonPath();
         String track = cat.getString("track_ids[0]");
         String album = cat.getString("album_ids[0]");
-        Map<String, String> endpoints = Map.of("/me", "/v1/me", "/me/player/recently-played",
-                "/v1/me/player/recently-played", "/tracks/{id}", "/v1/tracks/" + track, "/albums/{id}",
-                "/v1/albums/0000000000000000000000", "/artists/{id}", "/v1/artists/bad", "/tracks",
-                "/v1/tracks?ids=" + track, "/albums", "/v1/albums?ids=" + album, "/artists", "/v1/artists?ids=x");
+        Map<String, String> endpoints = Map.of(
+                "/me",
+                "/v1/me",
+                "/me/player/recently-played",
+                "/v1/me/player/recently-played",
+                "/tracks/{id}",
+                "/v1/tracks/" + track,
+                "/albums/{id}",
+                "/v1/albums/0000000000000000000000",
+                "/artists/{id}",
+                "/v1/artists/bad",
+                "/tracks",
+                "/v1/tracks?ids=" + track,
+                "/albums",
+                "/v1/albums?ids=" + album,
+                "/artists",
+                "/v1/artists?ids=x");
         TestClient.Tokens invalid = new TestClient.Tokens("BQinvalid", null);
         endpoints.forEach((spec, path) -> {
             // 401: missing, unknown token
             Response missing = given().when().get(path);
             assertThat(missing.statusCode()).isEqualTo(401);
             assertConforms(spec, missing);
-            assertConforms(spec, given().header("Authorization", TestClient.bearer(invalid)).when().get(path));
+            assertConforms(
+                    spec,
+                    given().header("Authorization", TestClient.bearer(invalid))
+                            .when()
+                            .get(path));
             // whatever the endpoint answers to this (maybe 200, 400 or 404)
-            assertConforms(spec, given().header("Authorization", TestClient.bearer(t)).when().get(path));
+            assertConforms(
+                    spec,
+                    given().header("Authorization", TestClient.bearer(t)).when().get(path));
         });
 
         TestClient.setSettings(Map.of("too_many_requests_rate", 1.0));
         endpoints.forEach((spec, path) -> {
-            Response r = given().header("Authorization", TestClient.bearer(t)).when().get(path);
+            Response r =
+                    given().header("Authorization", TestClient.bearer(t)).when().get(path);
             assertThat(r.statusCode()).isEqualTo(429);
             assertConforms(spec, r);
         });
         TestClient.setSettings(Map.of("too_many_requests_rate", 0.0, "quota_exceeded", true));
-        endpoints.forEach((spec, path) -> assertConforms(spec,
+        endpoints.forEach((spec, path) -> assertConforms(
+                spec,
                 given().header("Authorization", TestClient.bearer(t)).when().get(path)));
         TestClient.setSettings(Map.of("quota_exceeded", false, "server_error_rate", 1.0));
         endpoints.forEach((spec, path) -> {
-            Response r = given().header("Authorization", TestClient.bearer(t)).when().get(path);
+            Response r =
+                    given().header("Authorization", TestClient.bearer(t)).when().get(path);
             assertThat(r.statusCode()).isGreaterThanOrEqualTo(500);
             assertConforms(spec, r);
         });
         TestClient.setSettings(Map.of("server_error_rate", 0.0, "app_mode", "development"));
         for (String spec : List.of("/tracks", "/albums", "/artists")) {
-            Response r = given().header("Authorization", TestClient.bearer(t)).when().get(endpoints.get(spec));
+            Response r =
+                    given().header("Authorization", TestClient.bearer(t)).when().get(endpoints.get(spec));
             assertThat(r.statusCode()).isEqualTo(403);
             assertConforms(spec, r);
         }
@@ -177,9 +218,10 @@ class SchemaConformanceTest {
         assertThat(r.jsonPath().getList("items")).isEmpty();
         Set<String> errors = schemas.errors("/me/player/recently-played", 200, r.asString());
         assertThat(errors).hasSize(2).allMatch(e -> e.contains("next") || e.contains("cursors"));
-        String normalised = r.asString().replace("\"next\":null", "\"next\":\"\"").replace("\"cursors\":null",
-                "\"cursors\":{}");
-        assertThat(schemas.errors("/me/player/recently-played", 200, normalised)).isEmpty();
+        String normalised =
+                r.asString().replace("\"next\":null", "\"next\":\"\"").replace("\"cursors\":null", "\"cursors\":{}");
+        assertThat(schemas.errors("/me/player/recently-played", 200, normalised))
+                .isEmpty();
     }
 
     private static List<String> first(List<String> l, int n) {
@@ -194,9 +236,15 @@ class SchemaConformanceTest {
     void batchWithUnknownIdsDeviatesOnlyInTheNullEntries() {
         String user = TestClient.createUsers("idle", 6304, 1, "schema-null").get(0);
         TestClient.Tokens t = TestClient.login(user);
-        String track = given().when().get("/emulator/catalogue").then().extract().jsonPath().getString("track_ids[0]");
+        String track = given().when()
+                .get("/emulator/catalogue")
+                .then()
+                .extract()
+                .jsonPath()
+                .getString("track_ids[0]");
         Response r = get(t, "/v1/tracks", Map.of("ids", track + ",0000000000000000000000"));
         assertThat(r.statusCode()).isEqualTo(200);
-        assertThat(schemas.errors("/tracks", 200, r.asString())).containsExactly("/tracks/1: null found, object expected");
+        assertThat(schemas.errors("/tracks", 200, r.asString()))
+                .containsExactly("/tracks/1: null found, object expected");
     }
 }

@@ -34,15 +34,33 @@ class StreamingHistoryTest {
 
     private static final long NOW = Instant.parse("2026-04-20T18:00:00Z").toEpochMilli();
     private static final long DAY = Duration.ofDays(1).toMillis();
-    private static final List<String> FIELDS = List.of("ts", "platform", "ms_played", "conn_country", "ip_addr",
-            "master_metadata_track_name", "master_metadata_album_artist_name", "master_metadata_album_album_name",
-            "spotify_track_uri", "episode_name", "episode_show_name", "spotify_episode_uri", "audiobook_title",
-            "audiobook_uri", "audiobook_chapter_uri", "audiobook_chapter_title", "reason_start", "reason_end",
-            "shuffle", "skipped", "offline", "offline_timestamp", "incognito_mode");
-    private static final ObjectMapper STRICT = new ObjectMapper()
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-    private static final TypeReference<List<Map<String, Object>>> ENTRIES = new TypeReference<>() {
-    };
+    private static final List<String> FIELDS = List.of(
+            "ts",
+            "platform",
+            "ms_played",
+            "conn_country",
+            "ip_addr",
+            "master_metadata_track_name",
+            "master_metadata_album_artist_name",
+            "master_metadata_album_album_name",
+            "spotify_track_uri",
+            "episode_name",
+            "episode_show_name",
+            "spotify_episode_uri",
+            "audiobook_title",
+            "audiobook_uri",
+            "audiobook_chapter_uri",
+            "audiobook_chapter_title",
+            "reason_start",
+            "reason_end",
+            "shuffle",
+            "skipped",
+            "offline",
+            "offline_timestamp",
+            "incognito_mode");
+    private static final ObjectMapper STRICT =
+            new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final TypeReference<List<Map<String, Object>>> ENTRIES = new TypeReference<>() {};
 
     @AfterEach
     void reset() {
@@ -50,8 +68,14 @@ class StreamingHistoryTest {
     }
 
     private static Response exportResponse(String user, Map<String, ?> params) {
-        return given().queryParams(params).when().get("/emulator/users/" + user + "/streaming-history")
-                .then().statusCode(200).contentType(ContentType.JSON).extract().response();
+        return given().queryParams(params)
+                .when()
+                .get("/emulator/users/" + user + "/streaming-history")
+                .then()
+                .statusCode(200)
+                .contentType(ContentType.JSON)
+                .extract()
+                .response();
     }
 
     private static List<Map<String, Object>> export(String user, Map<String, ?> params) {
@@ -69,8 +93,15 @@ class StreamingHistoryTest {
 
     /** Ground truth with skips: the plays of {@code GET /emulator/users/{id}/plays}. */
     private static List<Map<String, Object>> groundTruth(String user, long from, long to) {
-        byte[] body = given().queryParam("from", from).queryParam("to", to).queryParam("include_skips", true)
-                .when().get("/emulator/users/" + user + "/plays").then().statusCode(200).extract().asByteArray();
+        byte[] body = given().queryParam("from", from)
+                .queryParam("to", to)
+                .queryParam("include_skips", true)
+                .when()
+                .get("/emulator/users/" + user + "/plays")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asByteArray();
         try {
             return STRICT.convertValue(STRICT.readTree(body).get("plays"), ENTRIES);
         } catch (IOException e) {
@@ -83,7 +114,8 @@ class StreamingHistoryTest {
     }
 
     private static String ts(Map<String, Object> play) {
-        return Instant.ofEpochMilli(((Number) play.get("played_at_ms")).longValue()).truncatedTo(ChronoUnit.SECONDS)
+        return Instant.ofEpochMilli(((Number) play.get("played_at_ms")).longValue())
+                .truncatedTo(ChronoUnit.SECONDS)
                 .toString();
     }
 
@@ -93,7 +125,13 @@ class StreamingHistoryTest {
         for (int i = 0; i < ids.size(); i += 50) {
             out.addAll(given().header("Authorization", TestClient.bearer(t))
                     .queryParam("ids", String.join(",", ids.subList(i, Math.min(ids.size(), i + 50))))
-                    .when().get("/v1/tracks").then().statusCode(200).extract().jsonPath().getList("tracks"));
+                    .when()
+                    .get("/v1/tracks")
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .jsonPath()
+                    .getList("tracks"));
         }
         return out;
     }
@@ -131,9 +169,15 @@ class StreamingHistoryTest {
     void exportIsValidJsonInTheExtendedStreamingHistoryShape() {
         TestClient.setClock(NOW);
         String user = TestClient.createUsers("typical", 7402, 1, "sh-shape").get(0);
-        String country = given().when().get("/emulator/users/" + user).then().extract().path("country");
-        Response r = exportResponse(user, Map.of("from", Instant.ofEpochMilli(NOW - 5 * DAY).toString(),
-                "to", Instant.ofEpochMilli(NOW + DAY).toString()));
+        String country =
+                given().when().get("/emulator/users/" + user).then().extract().path("country");
+        Response r = exportResponse(
+                user,
+                Map.of(
+                        "from",
+                        Instant.ofEpochMilli(NOW - 5 * DAY).toString(),
+                        "to",
+                        Instant.ofEpochMilli(NOW + DAY).toString()));
         assertThat(r.header("Content-Disposition"))
                 .isEqualTo("attachment; filename=\"Streaming_History_Audio_2026_0.json\"");
         String body = r.asString();
@@ -171,8 +215,12 @@ class StreamingHistoryTest {
         // names from the catalogue: the track's, its album's and the album's first artist's
         TestClient.Tokens t = TestClient.login(user);
         for (Map<String, Object> e : export.subList(0, 10)) {
-            given().header("Authorization", TestClient.bearer(t)).when().get("/v1/tracks/" + trackId(e))
-                    .then().statusCode(200).body("name", equalTo(e.get("master_metadata_track_name")))
+            given().header("Authorization", TestClient.bearer(t))
+                    .when()
+                    .get("/v1/tracks/" + trackId(e))
+                    .then()
+                    .statusCode(200)
+                    .body("name", equalTo(e.get("master_metadata_track_name")))
                     .body("album.name", equalTo(e.get("master_metadata_album_album_name")))
                     .body("album.artists[0].name", equalTo(e.get("master_metadata_album_artist_name")));
         }
@@ -185,8 +233,12 @@ class StreamingHistoryTest {
         long from = NOW - 120 * DAY;
         List<Map<String, Object>> export = export(user, Map.of("from", from, "to", NOW));
 
-        given().queryParam("from", from).queryParam("to", NOW).when().get("/emulator/users/" + user + "/plays")
-                .then().statusCode(400);
+        given().queryParam("from", from)
+                .queryParam("to", NOW)
+                .when()
+                .get("/emulator/users/" + user + "/plays")
+                .then()
+                .statusCode(400);
         List<Map<String, Object>> truth = new ArrayList<>(groundTruth(user, from, from + 60 * DAY));
         truth.addAll(groundTruth(user, from + 60 * DAY, NOW));
         assertThat(export).hasSameSizeAs(truth);
@@ -209,7 +261,9 @@ class StreamingHistoryTest {
         Map<String, Object> withUnknown = new HashMap<>(range);
         withUnknown.put("unknown_share", 0.3);
         String body = exportResponse(user, withUnknown).asString();
-        assertThat(exportResponse(user, withUnknown).asString()).as("deterministic").isEqualTo(body);
+        assertThat(exportResponse(user, withUnknown).asString())
+                .as("deterministic")
+                .isEqualTo(body);
         List<Map<String, Object>> mixed = parse(body.getBytes(StandardCharsets.UTF_8));
 
         assertThat(mixed).hasSameSizeAs(plain);
@@ -217,12 +271,19 @@ class StreamingHistoryTest {
         for (int i = 0; i < plain.size(); i++) {
             Map<String, Object> a = plain.get(i);
             Map<String, Object> b = mixed.get(i);
-            for (String field : List.of("ts", "ms_played", "master_metadata_track_name",
-                    "master_metadata_album_artist_name", "master_metadata_album_album_name", "skipped")) {
+            for (String field : List.of(
+                    "ts",
+                    "ms_played",
+                    "master_metadata_track_name",
+                    "master_metadata_album_artist_name",
+                    "master_metadata_album_album_name",
+                    "skipped")) {
                 assertThat(b.get(field)).isEqualTo(a.get(field));
             }
             String previous = exportedIdOf.put(trackId(a), trackId(b));
-            assertThat(previous == null || previous.equals(trackId(b))).as("one id per track").isTrue();
+            assertThat(previous == null || previous.equals(trackId(b)))
+                    .as("one id per track")
+                    .isTrue();
         }
         Set<String> replaced = new LinkedHashSet<>();
         Set<String> kept = new LinkedHashSet<>();
@@ -232,21 +293,36 @@ class StreamingHistoryTest {
         assertThat(replaced).allMatch(id -> id.matches("[0-9A-Za-z]{22}"));
 
         assertThat(tracks(t, List.copyOf(replaced))).allMatch(track -> track == null);
-        assertThat(tracks(t, List.copyOf(kept))).extracting(track -> track.get("id"))
+        assertThat(tracks(t, List.copyOf(kept)))
+                .extracting(track -> track.get("id"))
                 .containsExactlyElementsOf(kept);
-        given().header("Authorization", TestClient.bearer(t)).when().get("/v1/tracks/" + replaced.iterator().next())
-                .then().statusCode(404).body("error.status", equalTo(404));
+        given().header("Authorization", TestClient.bearer(t))
+                .when()
+                .get("/v1/tracks/" + replaced.iterator().next())
+                .then()
+                .statusCode(404)
+                .body("error.status", equalTo(404));
     }
 
     @Test
     void invalidParametersAreRejected() {
         String user = TestClient.createUsers("typical", 7405, 1, "sh-bad").get(0);
-        for (Map<String, Object> bad : List.<Map<String, Object>>of(Map.of("unknown_share", 1.5),
-                Map.of("unknown_share", "some"), Map.of("from", NOW, "to", NOW - 1),
-                Map.of("from", 0, "to", NOW), Map.of("from", "yesterday"))) {
-            given().queryParams(bad).when().get("/emulator/users/" + user + "/streaming-history")
-                    .then().statusCode(400).body("error.status", equalTo(400));
+        for (Map<String, Object> bad : List.<Map<String, Object>>of(
+                Map.of("unknown_share", 1.5),
+                Map.of("unknown_share", "some"),
+                Map.of("from", NOW, "to", NOW - 1),
+                Map.of("from", 0, "to", NOW),
+                Map.of("from", "yesterday"))) {
+            given().queryParams(bad)
+                    .when()
+                    .get("/emulator/users/" + user + "/streaming-history")
+                    .then()
+                    .statusCode(400)
+                    .body("error.status", equalTo(400));
         }
-        given().when().get("/emulator/users/nobody-here/streaming-history").then().statusCode(404);
+        given().when()
+                .get("/emulator/users/nobody-here/streaming-history")
+                .then()
+                .statusCode(404);
     }
 }

@@ -23,8 +23,8 @@ class ListeningGeneratorTest {
 
     private static final Catalogue CATALOGUE = Catalogue.generate(7, 1500);
     private static final ListeningGenerator GENERATOR = new ListeningGenerator(CATALOGUE);
-    private static final long START_HOUR = Instant.parse("2026-03-01T00:00:00Z").toEpochMilli()
-            / ListeningGenerator.HOUR_MS;
+    private static final long START_HOUR =
+            Instant.parse("2026-03-01T00:00:00Z").toEpochMilli() / ListeningGenerator.HOUR_MS;
     private static final int HOURS = 24 * 30;
 
     private static SyntheticUser user(String id, ListeningProfile p) {
@@ -57,7 +57,8 @@ class ListeningGeneratorTest {
         }
         // same seed, same world; other seed, other world
         assertThat(Catalogue.generate(7, 1500).tracks()).isEqualTo(CATALOGUE.tracks());
-        assertThat(Catalogue.generate(8, 1500).track(0).id()).isNotEqualTo(CATALOGUE.track(0).id());
+        assertThat(Catalogue.generate(8, 1500).track(0).id())
+                .isNotEqualTo(CATALOGUE.track(0).id());
     }
 
     /**
@@ -73,8 +74,8 @@ class ListeningGeneratorTest {
         long realPlays = 0;
         for (SyntheticUser u : List.of(heavy, typical)) {
             for (long h = START_HOUR; h < START_HOUR + 48; h++) {
-                List<Play> hour = GENERATOR.streams(u, h * ListeningGenerator.HOUR_MS,
-                        (h + 1) * ListeningGenerator.HOUR_MS, true);
+                List<Play> hour = GENERATOR.streams(
+                        u, h * ListeningGenerator.HOUR_MS, (h + 1) * ListeningGenerator.HOUR_MS, true);
                 List<Play> window = compressed.streams(u, h * 30_000, (h + 1) * 30_000, true);
                 assertThat(window).hasSameSizeAs(hour);
                 for (int i = 0; i < hour.size(); i++) {
@@ -85,7 +86,8 @@ class ListeningGeneratorTest {
                     assertThat(fast.playedAtMs())
                             .isEqualTo(h * 30_000 + (real.playedAtMs() - h * ListeningGenerator.HOUR_MS) / 120);
                     if (i > 0) {
-                        assertThat(fast.playedAtMs()).isGreaterThan(window.get(i - 1).playedAtMs());
+                        assertThat(fast.playedAtMs())
+                                .isGreaterThan(window.get(i - 1).playedAtMs());
                     }
                 }
                 realPlays += hour.stream().filter(Play::counted).count();
@@ -97,7 +99,8 @@ class ListeningGeneratorTest {
     @Test
     void aTimeScaleMustDivideAnHour() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ListeningGenerator(CATALOGUE, 7))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("divisor");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("divisor");
     }
 
     @Test
@@ -108,7 +111,8 @@ class ListeningGeneratorTest {
         long to = from + 7 * 24 * ListeningGenerator.HOUR_MS;
         List<Play> a = GENERATOR.streams(u, from, to, true);
         assertThat(a).isNotEmpty().isEqualTo(other.streams(u, from, to, true));
-        assertThat(GENERATOR.streams(user("det-2", ListeningProfile.TYPICAL), from, to, true)).isNotEqualTo(a);
+        assertThat(GENERATOR.streams(user("det-2", ListeningProfile.TYPICAL), from, to, true))
+                .isNotEqualTo(a);
     }
 
     @Test
@@ -160,7 +164,8 @@ class ListeningGeneratorTest {
 
     private static boolean noLongGap(List<Play> s) {
         for (int i = 1; i < s.size(); i++) {
-            long gap = s.get(i).playedAtMs() - s.get(i).msPlayed() - s.get(i - 1).playedAtMs();
+            long gap =
+                    s.get(i).playedAtMs() - s.get(i).msPlayed() - s.get(i - 1).playedAtMs();
             if (gap > 10 * 60_000) {
                 return false;
             }
@@ -179,9 +184,12 @@ class ListeningGeneratorTest {
             long previousEnd = Long.MIN_VALUE;
             for (int i = 0; i < s.size(); i++) {
                 Play p = s.get(i);
-                assertThat(p.playedAtMs()).isGreaterThanOrEqualTo(h * ListeningGenerator.HOUR_MS)
-                        .isLessThan((h + 1) * ListeningGenerator.HOUR_MS).isGreaterThan(previousEnd);
-                assertThat(p.msPlayed()).isLessThanOrEqualTo(CATALOGUE.track(p.trackIndex()).durationMs());
+                assertThat(p.playedAtMs())
+                        .isGreaterThanOrEqualTo(h * ListeningGenerator.HOUR_MS)
+                        .isLessThan((h + 1) * ListeningGenerator.HOUR_MS)
+                        .isGreaterThan(previousEnd);
+                assertThat(p.msPlayed())
+                        .isLessThanOrEqualTo(CATALOGUE.track(p.trackIndex()).durationMs());
                 previousEnd = p.playedAtMs();
                 if (p.msPlayed() < 30_000) {
                     skips++;
@@ -227,9 +235,11 @@ class ListeningGeneratorTest {
         List<Play> plays = GENERATOR.plays(u, from, from + 72 * ListeningGenerator.HOUR_MS);
         assertThat(plays.size()).isGreaterThan(500);
         long late = plays.stream()
-                .filter(p -> ListeningGenerator.visibleAt(p, 30_000, 0.2, 7_200_000) > p.playedAtMs() + 30_000).count();
+                .filter(p -> ListeningGenerator.visibleAt(p, 30_000, 0.2, 7_200_000) > p.playedAtMs() + 30_000)
+                .count();
         assertThat((double) late / plays.size()).isBetween(0.15, 0.25);
-        assertThat(plays).allMatch(p -> ListeningGenerator.visibleAt(p, 30_000, 0, 7_200_000) == p.playedAtMs() + 30_000);
+        assertThat(plays)
+                .allMatch(p -> ListeningGenerator.visibleAt(p, 30_000, 0, 7_200_000) == p.playedAtMs() + 30_000);
     }
 
     @Test
@@ -242,14 +252,18 @@ class ListeningGeneratorTest {
         assertThat(visible).hasSize(50);
         List<Play> truth = GENERATOR.plays(u, now - 21L * 24 * ListeningGenerator.HOUR_MS, now + 1).stream()
                 .filter(p -> ListeningGenerator.visibleAt(p, 30_000, 0.1, 7_200_000) <= now)
-                .sorted(java.util.Comparator.comparingLong(Play::playedAtMs).reversed()).limit(50).toList();
+                .sorted(java.util.Comparator.comparingLong(Play::playedAtMs).reversed())
+                .limit(50)
+                .toList();
         assertThat(visible).isEqualTo(truth);
     }
 
     @Test
     void removedTracksAreAStableHashChosenShareOfTheCatalogue() {
         int n = CATALOGUE.tracks().size();
-        long removed = CATALOGUE.tracks().stream().filter(t -> CATALOGUE.removed(t.index(), 0.2)).count();
+        long removed = CATALOGUE.tracks().stream()
+                .filter(t -> CATALOGUE.removed(t.index(), 0.2))
+                .count();
         assertThat((double) removed / n).isBetween(0.19, 0.21);
         Catalogue again = Catalogue.generate(7, 1500);
         for (Track t : CATALOGUE.tracks()) {
@@ -273,7 +287,9 @@ class ListeningGeneratorTest {
         assertThat(visible).hasSize(50).noneMatch(p -> CATALOGUE.removed(p.trackIndex(), 0.3));
         List<Play> truth = GENERATOR.plays(u, now - lookback, now + 1).stream()
                 .filter(p -> p.playedAtMs() + 30_000 <= now && !CATALOGUE.removed(p.trackIndex(), 0.3))
-                .sorted(java.util.Comparator.comparingLong(Play::playedAtMs).reversed()).limit(50).toList();
+                .sorted(java.util.Comparator.comparingLong(Play::playedAtMs).reversed())
+                .limit(50)
+                .toList();
         assertThat(visible).isEqualTo(truth);
         assertThat(rp.visible(u, now, new RecentlyPlayed.Visibility(30_000, 0, 0, 0), lookback))
                 .anyMatch(p -> CATALOGUE.removed(p.trackIndex(), 0.3));
