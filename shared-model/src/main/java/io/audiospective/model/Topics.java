@@ -11,8 +11,7 @@ public final class Topics {
     /** The worker's per-import totals ({@link ImportProgress}), consumed by api-service. */
     public static final String IMPORTS_PROGRESS = "imports.progress";
 
-    private Topics() {
-    }
+    private Topics() {}
 
     /** The dead-letter topic of {@code topic}: where records that could not be processed go, with the reason. */
     public static String deadLetter(String topic) {
