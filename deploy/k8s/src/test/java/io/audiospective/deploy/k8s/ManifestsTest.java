@@ -350,6 +350,15 @@ class ManifestsTest {
                 while (m.find()) {
                     String var = m.group(1);
                     String fallback = m.group(2);
+                    // ${A:${B:default}}: A is optional, and B is held to the rules as if it stood alone
+                    while (fallback != null && fallback.startsWith("${")) {
+                        Matcher inner = ENV_REF.matcher(fallback + "}");
+                        if (!inner.find()) {
+                            break;
+                        }
+                        var = inner.group(1);
+                        fallback = inner.group(2);
+                    }
                     if (fallback == null) {
                         assertThat(env)
                                 .as(service + " needs " + var + " (" + key + ", no default)")
