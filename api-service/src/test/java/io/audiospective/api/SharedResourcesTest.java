@@ -134,7 +134,8 @@ class SharedResourcesTest {
                 .map(p -> Instant.parse((String) p.get("playedAt")))
                 .toList();
         assertThat(playedAt).isSortedAccordingTo(java.util.Comparator.reverseOrder());
-        await().atMost(Duration.ofSeconds(10)).until(() -> artistIndexScans() > scansBefore);
+        // a backend reports its index scans once idle, up to 10 s later, and later still on a loaded machine
+        await().atMost(Duration.ofSeconds(40)).until(() -> artistIndexScans() > scansBefore);
     }
 
     /** The body of a raw HTTP/1.1 response, de-chunked. */
