@@ -3,6 +3,7 @@ package io.audiospective.api.repository;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.IdentityHashMap;
@@ -45,6 +46,11 @@ public class ReadModelWriter {
                 ON CONFLICT (user_id, {bucket}, {key})
                 DO UPDATE SET plays = {table}.plays + EXCLUDED.plays, ms = {table}.ms + EXCLUDED.ms)
             """;
+    /** The JSON rows of {@link #playRows} as relation {@code p}. */
+    private static final String PLAY_ROWS = """
+            jsonb_to_recordset(CAST(? AS jsonb)) AS p(user_id text, played_at timestamptz, track_id text,
+                track_name text, album_id text, album_name text, artist_ids text[], artist_names text[],
+                ms_played bigint, source text, provisional boolean, import_id text)""";
     /** The hour of the week (0 = Monday 00:00 local) of the hour rollups' tiers, from {@code day} and {@code hour}. */
     static final String WEEKHOUR = "((EXTRACT(ISODOW FROM day)::int - 1) * 24 + hour)::smallint";
     /** Adds the plays of CTE {@code located} to an all-time rollup. */
@@ -83,6 +89,12 @@ public class ReadModelWriter {
                             }
                             return tables;
                         })
+                .orElseThrow();
+    }
+
+    /** Holds off every writer of the read model until this transaction ends ({@link #buildRollups}). */
+    public void lockGenerationsExclusively() {
+        db.queryOne("SELECT 1 FROM read_model_state WHERE id = 1 FOR UPDATE", rs -> rs.getInt(1))
                 .orElseThrow();
     }
 
@@ -177,12 +189,53 @@ public class ReadModelWriter {
      * @return the plays that were new to this generation
      */
     public List<PlayEvent> apply(ReadModelTables t, List<PlayEvent> plays) {
+        Map<PlayKey, PlayEvent> byKey = firstOfEachKey(plays);
+        String rows = playRows(byKey.values());
+        String byArtist = "CROSS JOIN LATERAL (SELECT DISTINCT unnest(artist_ids) AS artist_id) a";
+        StringBuilder sql = new StringBuilder(t.sql("""
+                WITH fresh AS (
+                    INSERT INTO {plays} (user_id, played_at, track_id, track_name, album_id, album_name,
+                                         artist_ids, artist_names, ms_played, source, provisional, import_id)
+                    SELECT * FROM %s
+                    ON CONFLICT (user_id, played_at) DO NOTHING
+                    RETURNING user_id, played_at, track_id, album_id, artist_ids, ms_played
+                ), located AS (
+                    SELECT f.*, (f.played_at AT TIME ZONE s.time_zone)::date AS day,
+                           EXTRACT(HOUR FROM f.played_at AT TIME ZONE s.time_zone)::smallint AS hour
+                    FROM fresh f JOIN user_settings s USING (user_id)
+                )
+                """.formatted(PLAY_ROWS)));
+        sql.append(dayRollups(t, "track", "track_id", "track_id", ""));
+        sql.append(dayRollups(t, "album", "album_id", "album_id", ""));
+        sql.append(dayRollups(t, "hour", "hour", "hour", ""));
+        sql.append(dayRollups(t, "artist", "artist_id", "a.artist_id", byArtist));
+        sql.append(rollup(TOTAL_ROLLUP, t.trackTotals(), "track_id", "track_id", ""));
+        sql.append(rollup(TOTAL_ROLLUP, t.albumTotals(), "album_id", "album_id", ""));
+        sql.append(rollup(TOTAL_ROLLUP, t.artistTotals(), "artist_id", "a.artist_id", byArtist));
+        sql.append("SELECT user_id, played_at FROM located");
+        List<PlayEvent> fresh = db.query(
+                sql.toString(), rs -> byKey.get(new PlayKey(rs.getString(1), Db.instant(rs, "played_at"))), rows);
+        mergeSessions(t, fresh);
+        // a play inserted just now is as complete as it arrived; any other version of a play may complete it
+        Set<PlayEvent> inserted = Collections.newSetFromMap(new IdentityHashMap<>());
+        inserted.addAll(fresh);
+        complete(t, plays.stream().filter(play -> !inserted.contains(play)).toList());
+        return fresh;
+    }
+
+    /** The first play of each (user, played_at) in the batch: the one the insert keeps, the others may complete it. */
+    private static Map<PlayKey, PlayEvent> firstOfEachKey(List<PlayEvent> plays) {
         Map<PlayKey, PlayEvent> byKey = new LinkedHashMap<>();
+        for (PlayEvent play : plays) {
+            byKey.putIfAbsent(new PlayKey(play.userId(), play.playedAt()), play);
+        }
+        return byKey;
+    }
+
+    /** The plays as the JSON rows of {@link #PLAY_ROWS}. */
+    private String playRows(Collection<PlayEvent> plays) {
         ArrayNode rows = json.createArrayNode();
         for (PlayEvent play : plays) {
-            if (byKey.putIfAbsent(new PlayKey(play.userId(), play.playedAt()), play) != null) {
-                continue;
-            }
             TrackRef track = play.track();
             ObjectNode row = rows.addObject()
                     .put("user_id", play.userId())
@@ -197,40 +250,52 @@ public class ReadModelWriter {
                     .put("import_id", play.importId());
             putArtists(row, track);
         }
-        String byArtist = "CROSS JOIN LATERAL (SELECT DISTINCT unnest(artist_ids) AS artist_id) a";
-        StringBuilder sql = new StringBuilder(t.sql("""
-                WITH fresh AS (
-                    INSERT INTO {plays} (user_id, played_at, track_id, track_name, album_id, album_name,
-                                         artist_ids, artist_names, ms_played, source, provisional, import_id)
-                    SELECT * FROM jsonb_to_recordset(CAST(? AS jsonb)) AS p(user_id text, played_at timestamptz,
-                        track_id text, track_name text, album_id text, album_name text, artist_ids text[],
-                        artist_names text[], ms_played bigint, source text, provisional boolean, import_id text)
-                    ON CONFLICT (user_id, played_at) DO NOTHING
-                    RETURNING user_id, played_at, track_id, album_id, artist_ids, ms_played
-                ), located AS (
-                    SELECT f.*, (f.played_at AT TIME ZONE s.time_zone)::date AS day,
-                           EXTRACT(HOUR FROM f.played_at AT TIME ZONE s.time_zone)::smallint AS hour
-                    FROM fresh f JOIN user_settings s USING (user_id)
-                )
-                """));
-        sql.append(dayRollups(t, "track", "track_id", "track_id", ""));
-        sql.append(dayRollups(t, "album", "album_id", "album_id", ""));
-        sql.append(dayRollups(t, "hour", "hour", "hour", ""));
-        sql.append(dayRollups(t, "artist", "artist_id", "a.artist_id", byArtist));
-        sql.append(rollup(TOTAL_ROLLUP, t.trackTotals(), "track_id", "track_id", ""));
-        sql.append(rollup(TOTAL_ROLLUP, t.albumTotals(), "album_id", "album_id", ""));
-        sql.append(rollup(TOTAL_ROLLUP, t.artistTotals(), "artist_id", "a.artist_id", byArtist));
-        sql.append("SELECT user_id, played_at FROM located");
-        List<PlayEvent> fresh = db.query(
-                sql.toString(),
-                rs -> byKey.get(new PlayKey(rs.getString(1), Db.instant(rs, "played_at"))),
-                rows.toString());
-        mergeSessions(t, fresh);
-        // a play inserted just now is as complete as it arrived; any other version of a play may complete it
-        Set<PlayEvent> inserted = Collections.newSetFromMap(new IdentityHashMap<>());
-        inserted.addAll(fresh);
-        complete(t, plays.stream().filter(play -> !inserted.contains(play)).toList());
-        return fresh;
+        return rows.toString();
+    }
+
+    /**
+     * A replay's bulk path, first half: the plays into one generation's plays table only, those already there kept;
+     * an imported play that arrives complete completes a provisional one, as {@link #apply} does. The rollups are
+     * computed afterwards all at once ({@link #buildRollups}), so this costs one insert per batch.
+     */
+    public void loadPlays(ReadModelTables t, List<PlayEvent> plays) {
+        db.update(
+                t.sql("""
+                INSERT INTO {plays} (user_id, played_at, track_id, track_name, album_id, album_name,
+                                     artist_ids, artist_names, ms_played, source, provisional, import_id)
+                SELECT * FROM %s ORDER BY 1, 2
+                ON CONFLICT (user_id, played_at) DO NOTHING
+                """.formatted(PLAY_ROWS)), playRows(firstOfEachKey(plays).values()));
+        List<PlayEvent> completions = plays.stream()
+                .filter(play ->
+                        play.source() == PlaySource.IMPORT && !play.track().provisional())
+                .toList();
+        if (!completions.isEmpty()) {
+            db.update(t.sql("""
+                    UPDATE {plays} p SET track_name = i.track_name, album_id = i.album_id, album_name = i.album_name,
+                        artist_ids = i.artist_ids, artist_names = i.artist_names, provisional = false
+                    FROM %s
+                    WHERE i.user_id = p.user_id AND i.played_at = p.played_at AND p.provisional
+                      AND p.track_id = i.track_id
+                    """.formatted(PLAY_ROWS.replace(" AS p(", " AS i("))), playRows(completions));
+        }
+    }
+
+    /** {@link #remove} for a generation being loaded ({@link #loadPlays}): the plays only. */
+    public void unloadPlays(ReadModelTables t, List<PlayEvent> removals) {
+        ArrayNode rows = json.createArrayNode();
+        for (PlayEvent play : removals) {
+            rows.addObject()
+                    .put("user_id", play.userId())
+                    .put("played_at", play.playedAt().toString())
+                    .put("import_id", play.importId());
+        }
+        db.update(t.sql("""
+                DELETE FROM {plays} p USING jsonb_to_recordset(CAST(? AS jsonb))
+                    AS r(user_id text, played_at timestamptz, import_id text)
+                WHERE p.user_id = r.user_id AND p.played_at = r.played_at AND p.source = 'IMPORT'
+                  AND (p.import_id IS NULL OR p.import_id = r.import_id)
+                """), rows.toString());
     }
 
     /**
@@ -678,82 +743,148 @@ public class ReadModelWriter {
 
     private record Session(Instant start, Instant end, long plays, long ms, boolean stored) {}
 
-    /** Rebuilds the user's day rollups and their month and year tiers of one generation from its plays for {@code zone}. */
-    public void rebuildDays(ReadModelTables t, String user, String zone) {
+    /**
+     * Rebuilds the user's day rollups and their month and year tiers of one generation from its plays, in the zone of
+     * their settings.
+     */
+    public void rebuildDays(ReadModelTables t, String user) {
         for (String kind : List.of("track", "album", "artist", "hour")) {
             db.update("DELETE FROM " + t.name(kind + "_days") + " WHERE user_id = ?", user);
             for (String tier : ReadModelTables.TIERS) {
                 db.update("DELETE FROM " + t.name(kind + "_" + tier + "s") + " WHERE user_id = ?", user);
             }
         }
+        insertDays(t, "WHERE p.user_id = ?", user);
+    }
+
+    /** Rebuilds every rollup of the user from plays (bulk loads, repairs); zone-independent parts included. */
+    public void rebuildAll(ReadModelTables t, String user) {
+        rebuildDays(t, user);
+        for (String table : List.of(t.trackTotals(), t.albumTotals(), t.artistTotals(), t.sessions())) {
+            db.update("DELETE FROM " + table + " WHERE user_id = ?", user);
+        }
+        insertTotals(t, "WHERE p.user_id = ?", user);
+    }
+
+    /**
+     * Every rollup of a generation computed at once from its plays: the second half of a replay's bulk path
+     * ({@link #loadPlays}), a few grouped scans instead of one incremental statement per batch. Replaces whatever
+     * rollups the generation held; requires the generations locked exclusively, so no writer adds to them meanwhile.
+     */
+    public void buildRollups(ReadModelTables t) {
+        // every member with plays has settings (their zone); the live path creates them, a bulk load may not have
         db.update(t.sql("""
+                INSERT INTO user_settings (user_id, time_zone) SELECT DISTINCT user_id, ? FROM {plays}
+                ON CONFLICT (user_id) DO NOTHING
+                """), config.defaultTimeZone());
+        for (String base : ReadModelTables.BASE_NAMES) {
+            if (!base.equals("plays")) {
+                db.update("TRUNCATE " + t.name(base));
+            }
+        }
+        insertDays(t, "", null);
+        insertTotals(t, "", null);
+        // the catalogue is shared by the generations; a name the live path stored already stays
+        db.update(t.sql("""
+                INSERT INTO catalogue_tracks (track_id, name, album_id, artist_ids, artist_names)
+                SELECT DISTINCT ON (track_id) track_id, track_name, album_id, artist_ids, artist_names FROM {plays}
+                ORDER BY track_id, provisional, played_at DESC
+                ON CONFLICT (track_id) DO NOTHING
+                """));
+        db.update(t.sql("""
+                INSERT INTO catalogue_albums (album_id, name)
+                SELECT DISTINCT ON (album_id) album_id, album_name FROM {plays} ORDER BY album_id, played_at DESC
+                ON CONFLICT (album_id) DO NOTHING
+                """));
+        db.update(t.sql("""
+                INSERT INTO catalogue_artists (artist_id, name)
+                SELECT DISTINCT ON (a.artist_id) a.artist_id, a.name
+                FROM {plays} p CROSS JOIN LATERAL unnest(p.artist_ids, p.artist_names) AS a(artist_id, name)
+                ORDER BY a.artist_id, p.played_at DESC
+                ON CONFLICT (artist_id) DO NOTHING
+                """));
+    }
+
+    /** The day rollups and their tiers from the plays {@code where} selects (with {@code user} its parameter, if any). */
+    private void insertDays(ReadModelTables t, String where, String user) {
+        String located = "FROM {plays} p JOIN user_settings s USING (user_id) " + where;
+        String day = "(p.played_at AT TIME ZONE s.time_zone)::date";
+        insert(t, """
                 INSERT INTO {track_days} (user_id, day, track_id, plays, ms)
-                SELECT user_id, (played_at AT TIME ZONE ?)::date, track_id, count(*), sum(ms_played)
-                FROM {plays} WHERE user_id = ? GROUP BY 1, 2, 3
-                """), zone, user);
-        db.update(t.sql("""
+                SELECT p.user_id, %s, p.track_id, count(*), sum(p.ms_played) %s GROUP BY 1, 2, 3
+                """.formatted(day, located), user);
+        insert(t, """
                 INSERT INTO {album_days} (user_id, day, album_id, plays, ms)
-                SELECT user_id, (played_at AT TIME ZONE ?)::date, album_id, count(*), sum(ms_played)
-                FROM {plays} WHERE user_id = ? GROUP BY 1, 2, 3
-                """), zone, user);
-        db.update(t.sql("""
+                SELECT p.user_id, %s, p.album_id, count(*), sum(p.ms_played) %s GROUP BY 1, 2, 3
+                """.formatted(day, located), user);
+        insert(t, """
                 INSERT INTO {artist_days} (user_id, day, artist_id, plays, ms)
-                SELECT p.user_id, (p.played_at AT TIME ZONE ?)::date, a.artist_id, count(*), sum(p.ms_played)
-                FROM {plays} p CROSS JOIN LATERAL (SELECT DISTINCT unnest(p.artist_ids) AS artist_id) a
-                WHERE p.user_id = ? GROUP BY 1, 2, 3
-                """), zone, user);
-        db.update(t.sql("""
+                SELECT p.user_id, %s, a.artist_id, count(*), sum(p.ms_played)
+                FROM {plays} p JOIN user_settings s USING (user_id)
+                    CROSS JOIN LATERAL (SELECT DISTINCT unnest(p.artist_ids) AS artist_id) a
+                %s GROUP BY 1, 2, 3
+                """.formatted(day, where), user);
+        insert(t, """
                 INSERT INTO {hour_days} (user_id, day, hour, plays, ms)
-                SELECT user_id, (played_at AT TIME ZONE ?)::date,
-                       EXTRACT(HOUR FROM played_at AT TIME ZONE ?)::smallint, count(*), sum(ms_played)
-                FROM {plays} WHERE user_id = ? GROUP BY 1, 2, 3
-                """), zone, zone, user);
-        // the tiers are sums of the member's day rows just written, a few thousand rows rather than every play
+                SELECT p.user_id, %s, EXTRACT(HOUR FROM p.played_at AT TIME ZONE s.time_zone)::smallint, count(*),
+                       sum(p.ms_played)
+                %s GROUP BY 1, 2, 3
+                """.formatted(day, located), user);
+        // the tiers are sums of the day rows just written, far fewer rows than plays
+        String dayRows = where.replace("p.user_id", "user_id");
         for (String kind : List.of("track", "album", "artist", "hour")) {
             String key = kind.equals("hour") ? "hour" : kind + "_id";
             for (String tier : ReadModelTables.TIERS) {
-                db.update(
+                insert(
+                        t,
                         "INSERT INTO " + t.name(kind + "_" + tier + "s") + " (user_id, " + tier + ", "
                                 + tierKey(kind, key) + ", plays, ms) SELECT user_id, " + tierBucket(tier) + ", "
-                                + tierValue(kind, key) + ", sum(plays), sum(ms) FROM " + t.name(kind + "_days")
-                                + " WHERE user_id = ? GROUP BY 1, 2, 3",
+                                + tierValue(kind, key) + ", sum(plays), sum(ms) FROM " + t.name(kind + "_days") + " "
+                                + dayRows + " GROUP BY 1, 2, 3",
                         user);
             }
         }
     }
 
-    /** Rebuilds every rollup of the user from plays (bulk loads, repairs); zone-independent parts included. */
-    public void rebuildAll(ReadModelTables t, String user, String zone) {
-        rebuildDays(t, user, zone);
-        for (String table : List.of(t.trackTotals(), t.albumTotals(), t.artistTotals(), t.sessions())) {
-            db.update("DELETE FROM " + table + " WHERE user_id = ?", user);
-        }
-        db.update(t.sql("""
+    /** The all-time rollups and the sessions from the plays {@code where} selects. */
+    private void insertTotals(ReadModelTables t, String where, String user) {
+        insert(t, """
                 INSERT INTO {track_totals} (user_id, track_id, first_at, last_at, plays, ms)
-                SELECT user_id, track_id, min(played_at), max(played_at), count(*), sum(ms_played)
-                FROM {plays} WHERE user_id = ? GROUP BY 1, 2
-                """), user);
-        db.update(t.sql("""
+                SELECT p.user_id, p.track_id, min(p.played_at), max(p.played_at), count(*), sum(p.ms_played)
+                FROM {plays} p %s GROUP BY 1, 2
+                """.formatted(where), user);
+        insert(t, """
                 INSERT INTO {album_totals} (user_id, album_id, first_at, last_at, plays, ms)
-                SELECT user_id, album_id, min(played_at), max(played_at), count(*), sum(ms_played)
-                FROM {plays} WHERE user_id = ? GROUP BY 1, 2
-                """), user);
-        db.update(t.sql("""
+                SELECT p.user_id, p.album_id, min(p.played_at), max(p.played_at), count(*), sum(p.ms_played)
+                FROM {plays} p %s GROUP BY 1, 2
+                """.formatted(where), user);
+        insert(t, """
                 INSERT INTO {artist_totals} (user_id, artist_id, first_at, last_at, plays, ms)
                 SELECT p.user_id, a.artist_id, min(p.played_at), max(p.played_at), count(*), sum(p.ms_played)
                 FROM {plays} p CROSS JOIN LATERAL (SELECT DISTINCT unnest(p.artist_ids) AS artist_id) a
-                WHERE p.user_id = ? GROUP BY 1, 2
-                """), user);
-        db.update(t.sql("""
+                %s GROUP BY 1, 2
+                """.formatted(where), user);
+        String gap = config.sessionGap().toSeconds() + " seconds";
+        insert(t, """
                 INSERT INTO {sessions} (user_id, start_at, end_at, plays, ms)
-                SELECT ?, min(played_at), max(played_at), count(*), sum(ms_played)
-                FROM (SELECT played_at, ms_played, sum(brk) OVER (ORDER BY played_at) AS grp
-                      FROM (SELECT played_at, ms_played,
-                                   CASE WHEN played_at - lag(played_at) OVER (ORDER BY played_at)
-                                             <= CAST(? AS interval) THEN 0 ELSE 1 END AS brk
-                            FROM {plays} WHERE user_id = ?) o) g
-                GROUP BY grp
-                """), user, config.sessionGap().toSeconds() + " seconds", user);
+                SELECT user_id, min(played_at), max(played_at), count(*), sum(ms_played)
+                FROM (SELECT user_id, played_at, ms_played,
+                             sum(brk) OVER (PARTITION BY user_id ORDER BY played_at) AS grp
+                      FROM (SELECT p.user_id, p.played_at, p.ms_played,
+                                   CASE WHEN p.played_at - lag(p.played_at)
+                                                 OVER (PARTITION BY p.user_id ORDER BY p.played_at)
+                                             <= CAST('%s' AS interval) THEN 0 ELSE 1 END AS brk
+                            FROM {plays} p %s) o) g
+                GROUP BY user_id, grp
+                """.formatted(gap, where), user);
+    }
+
+    private void insert(ReadModelTables t, String sql, String user) {
+        if (user == null) {
+            db.update(t.sql(sql));
+        } else {
+            db.update(t.sql(sql), user);
+        }
     }
 
     /** Removes every row of the user from one generation. */

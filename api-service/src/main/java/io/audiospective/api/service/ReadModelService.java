@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.BiConsumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -85,22 +86,57 @@ public class ReadModelService {
     }
 
     /**
-     * Plays read by a replay into the generation it builds. An implausible play is left out: the live consumer set it
-     * aside on {@code plays.dlq} already, and it must not fail the whole replay.
+     * Plays read by a replay into the generation it builds, rollups and all (the replay's last stretch, once
+     * {@link #buildRollups} ran). An implausible play is left out: the live consumer set it aside on {@code plays.dlq}
+     * already, and it must not fail the whole replay.
      */
     @Transactional
     public void applyReplayed(ReadModelTables target, List<PublishedPlay> published) {
-        List<PlayEvent> kept = erased
-                .keep(published.stream().filter(p -> plausible(p.play())).toList())
-                .stream()
-                .map(PublishedPlay::play)
-                .toList();
+        List<PlayEvent> kept = replayable(published);
         if (kept.isEmpty()) {
             return;
         }
         writer.lockGenerationsForWrite();
         writer.lockUsers(kept);
         fold(List.of(target), kept);
+    }
+
+    /**
+     * A replay's bulk pass: the plays only into the generation it builds, in their order (removals remove), with no
+     * rollup touched; {@link #buildRollups} computes them all afterwards. A member's later plays written meanwhile by
+     * the live consumer ({@link #applyPublished}) are in the plays too, so the rollups built from them are whole.
+     */
+    @Transactional
+    public void loadReplayed(ReadModelTables target, List<PublishedPlay> published) {
+        List<PlayEvent> kept = replayable(published);
+        if (kept.isEmpty()) {
+            return;
+        }
+        writer.lockGenerationsForWrite();
+        forEachRun(kept, (removals, run) -> {
+            if (removals) {
+                writer.unloadPlays(target, run);
+            } else {
+                writer.loadPlays(target, run);
+            }
+        });
+    }
+
+    /**
+     * Every rollup of the generation a replay loaded ({@link #loadReplayed}), computed from its plays in one
+     * transaction. Live writes wait for it (they write the same tables), so their plays are counted exactly once:
+     * by this build if they came before, by their own fold after.
+     */
+    @Transactional
+    public void buildRollups(ReadModelTables target) {
+        writer.lockGenerationsExclusively();
+        writer.buildRollups(target);
+    }
+
+    private List<PlayEvent> replayable(List<PublishedPlay> published) {
+        return erased.keep(published.stream().filter(p -> plausible(p.play())).toList()).stream()
+                .map(PublishedPlay::play)
+                .toList();
     }
 
     /**
@@ -111,7 +147,23 @@ public class ReadModelService {
      * @return how many plays were new to the first generation
      */
     private int fold(List<ReadModelTables> generations, List<PlayEvent> events) {
-        int fresh = 0;
+        int[] fresh = {0};
+        forEachRun(events, (removals, run) -> {
+            if (removals) {
+                generations.forEach(tables -> writer.remove(tables, run));
+            } else {
+                writer.upsertCatalogue(run);
+                fresh[0] += writer.apply(generations.get(0), run).size();
+                for (int i = 1; i < generations.size(); i++) {
+                    writer.apply(generations.get(i), run);
+                }
+            }
+        });
+        return fresh[0];
+    }
+
+    /** Hands the events over in maximal runs of plays or of removals, in order. */
+    private static void forEachRun(List<PlayEvent> events, BiConsumer<Boolean, List<PlayEvent>> action) {
         int from = 0;
         while (from < events.size()) {
             boolean removals = events.get(from).removed();
@@ -119,19 +171,9 @@ public class ReadModelService {
             while (to < events.size() && events.get(to).removed() == removals) {
                 to++;
             }
-            List<PlayEvent> run = events.subList(from, to);
-            if (removals) {
-                generations.forEach(tables -> writer.remove(tables, run));
-            } else {
-                writer.upsertCatalogue(run);
-                fresh += writer.apply(generations.get(0), run).size();
-                for (int i = 1; i < generations.size(); i++) {
-                    writer.apply(generations.get(i), run);
-                }
-            }
+            action.accept(removals, events.subList(from, to));
             from = to;
         }
-        return fresh;
     }
 
     /**
@@ -171,7 +213,7 @@ public class ReadModelService {
                 userId);
         db.update("UPDATE user_settings SET time_zone = ? WHERE user_id = ?", zone, userId);
         for (ReadModelTables tables : generations) {
-            writer.rebuildDays(tables, userId, zone);
+            writer.rebuildDays(tables, userId);
         }
     }
 
@@ -182,7 +224,7 @@ public class ReadModelService {
         writer.lockUser(userId);
         db.update("UPDATE user_settings SET time_zone = ? WHERE user_id = ?", zone, userId);
         for (ReadModelTables tables : generations) {
-            writer.rebuildDays(tables, userId, zone);
+            writer.rebuildDays(tables, userId);
         }
     }
 
@@ -202,9 +244,9 @@ public class ReadModelService {
     @Transactional
     public void rebuildUser(String userId) {
         List<ReadModelTables> generations = writer.lockGenerationsForWrite();
-        String zone = writer.lockUser(userId);
+        writer.lockUser(userId);
         for (ReadModelTables tables : generations) {
-            writer.rebuildAll(tables, userId, zone);
+            writer.rebuildAll(tables, userId);
         }
     }
 }

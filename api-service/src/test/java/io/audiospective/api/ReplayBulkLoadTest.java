@@ -1,0 +1,159 @@
+package io.audiospective.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.function.BiConsumer;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import io.audiospective.api.repository.Db;
+import io.audiospective.api.service.ReadModelService;
+import io.audiospective.model.PlayEvent;
+import io.audiospective.model.PlaySource;
+import io.audiospective.model.TrackRef;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * A replay's bulk path (plays loaded first, every rollup computed from them at once) builds the same generation as
+ * folding the same records one batch after another: polled plays, duplicates, imported plays under the file's names
+ * completed later, and an undone import's removals, for members in different zones.
+ */
+@QuarkusTest
+class ReplayBulkLoadTest {
+
+    @Inject
+    ReadModelService readModel;
+
+    @Inject
+    Db db;
+
+    private final List<ReadModelTables> created = new ArrayList<>();
+
+    @Test
+    void loadingThenBuildingTheRollupsEqualsFoldingBatchByBatch() {
+        long seed = System.nanoTime();
+        Random random = new Random(seed);
+        List<String> users = List.of("bulk-" + UUID.randomUUID(), "bulk-" + UUID.randomUUID());
+        db.update("INSERT INTO user_settings (user_id, time_zone) VALUES (?, 'Asia/Kathmandu')", users.get(1));
+        List<PublishedPlay> records = new ArrayList<>();
+        for (String user : users) {
+            records.addAll(recordsOf(random, user));
+        }
+        ReadModelTables incremental = freshGeneration();
+        ReadModelTables bulk = freshGeneration();
+
+        inBatches(random, records, (from, to) -> readModel.applyReplayed(incremental, records.subList(from, to)));
+        inBatches(random, records, (from, to) -> readModel.loadReplayed(bulk, records.subList(from, to)));
+        readModel.buildRollups(bulk);
+
+        Map<String, List<String>> expected = rows(incremental);
+        assertThat(rows(bulk)).as("seed %d: the bulk-built generation", seed).isEqualTo(expected);
+        expected.forEach((table, rows) ->
+                assertThat(rows).as("seed %d: %s has rows", seed, table).isNotEmpty());
+        assertThat(count(bulk, "import_id = 'imp-undone'"))
+                .as("seed %d: the undone import's plays are gone", seed)
+                .isZero();
+        assertThat(count(bulk, "import_id = 'imp-kept'"))
+                .as("seed %d: the kept import's plays are there", seed)
+                .isPositive()
+                .isEqualTo(count(bulk, "import_id = 'imp-kept' AND NOT provisional"));
+    }
+
+    private long count(ReadModelTables tables, String condition) {
+        return db.queryOne("SELECT count(*) FROM " + tables.plays() + " WHERE " + condition, rs -> rs.getLong(1))
+                .orElseThrow();
+    }
+
+    /** A member's records as {@code plays} holds them, in one partition's order. */
+    private static List<PublishedPlay> recordsOf(Random random, String user) {
+        List<TrackRef> catalogue = Histories.catalogue(random, user.substring(5, 13) + "-");
+        List<PlayEvent> polled = Histories.history(random, user, catalogue, 10);
+        List<PlayEvent> kept = imported(Histories.history(random, user, catalogue, 6), "imp-kept");
+        List<PlayEvent> undone = imported(Histories.history(random, user, catalogue, 4), "imp-undone");
+        List<PlayEvent> first = new ArrayList<>(polled);
+        kept.stream().map(Histories::asFileNamesIt).forEach(first::add);
+        undone.stream().map(Histories::asFileNamesIt).forEach(first::add);
+        polled.stream().filter(p -> random.nextInt(4) == 0).forEach(first::add);
+        Collections.shuffle(first, random);
+        List<PlayEvent> later = new ArrayList<>(kept);
+        undone.forEach(play -> later.add(new PlayEvent(
+                play.schemaVersion(),
+                user,
+                play.playedAt(),
+                play.track(),
+                play.msPlayed(),
+                PlaySource.IMPORT,
+                play.importId(),
+                true)));
+        Collections.shuffle(later, random);
+        List<PublishedPlay> records = new ArrayList<>();
+        Instant published = Instant.now();
+        first.forEach(play -> records.add(new PublishedPlay(play, published)));
+        later.forEach(play -> records.add(new PublishedPlay(play, published)));
+        return records;
+    }
+
+    private static List<PlayEvent> imported(List<PlayEvent> plays, String importId) {
+        return plays.stream()
+                .map(play -> new PlayEvent(
+                        play.schemaVersion(),
+                        play.userId(),
+                        play.playedAt().plusMillis(7),
+                        play.track(),
+                        play.msPlayed(),
+                        PlaySource.IMPORT,
+                        importId))
+                .toList();
+    }
+
+    private static void inBatches(Random random, List<PublishedPlay> records, BiConsumer<Integer, Integer> apply) {
+        for (int from = 0; from < records.size(); ) {
+            int to = Math.min(records.size(), from + 1 + random.nextInt(60));
+            apply.accept(from, to);
+            from = to;
+        }
+    }
+
+    private ReadModelTables freshGeneration() {
+        int active = db.queryOne("SELECT active_generation FROM read_model_state WHERE id = 1", rs -> rs.getInt(1))
+                .orElseThrow();
+        ReadModelTables tables = new ReadModelTables(1_000_000 + new Random().nextInt(1_000_000_000));
+        for (String base : ReadModelTables.BASE_NAMES) {
+            db.update("CREATE TABLE " + tables.name(base) + " (LIKE " + new ReadModelTables(active).name(base)
+                    + " INCLUDING ALL)");
+        }
+        created.add(tables);
+        return tables;
+    }
+
+    private Map<String, List<String>> rows(ReadModelTables tables) {
+        Map<String, List<String>> rows = new TreeMap<>();
+        for (String base : ReadModelTables.BASE_NAMES) {
+            rows.put(
+                    base,
+                    db.query(
+                            "SELECT t::text FROM " + tables.name(base) + " t ORDER BY t::text", rs -> rs.getString(1)));
+        }
+        return rows;
+    }
+
+    @AfterEach
+    void dropGenerations() {
+        for (ReadModelTables tables : created) {
+            for (String base : ReadModelTables.BASE_NAMES) {
+                db.update("DROP TABLE IF EXISTS " + tables.name(base));
+            }
+        }
+    }
+}
