@@ -54,6 +54,7 @@ class ReplayBulkLoadTest {
         ReadModelTables bulk = freshGeneration();
 
         inBatches(random, records, (from, to) -> readModel.applyReplayed(incremental, records.subList(from, to)));
+        readModel.prepareBulkLoad(bulk);
         inBatches(random, records, (from, to) -> readModel.loadReplayed(bulk, records.subList(from, to)));
         readModel.buildRollups(bulk);
 
@@ -61,6 +62,12 @@ class ReplayBulkLoadTest {
         assertThat(rows(bulk)).as("seed %d: the bulk-built generation", seed).isEqualTo(expected);
         expected.forEach((table, rows) ->
                 assertThat(rows).as("seed %d: %s has rows", seed, table).isNotEmpty());
+        for (String base : ReadModelTables.BASE_NAMES) {
+            assertThat(indexes(bulk.name(base)))
+                    .as("indexes of %s after the build", base)
+                    .isEqualTo(indexes(incremental.name(base)))
+                    .isNotEmpty();
+        }
         assertThat(count(bulk, "import_id = 'imp-undone'"))
                 .as("seed %d: the undone import's plays are gone", seed)
                 .isZero();
@@ -68,6 +75,15 @@ class ReplayBulkLoadTest {
                 .as("seed %d: the kept import's plays are there", seed)
                 .isPositive()
                 .isEqualTo(count(bulk, "import_id = 'imp-kept' AND NOT provisional"));
+    }
+
+    /** The table's indexes without their names. */
+    private List<String> indexes(String table) {
+        return db.query("""
+                SELECT i.indisprimary || ' ' || regexp_replace(pg_get_indexdef(i.indexrelid),
+                                                               '^CREATE (UNIQUE )?INDEX \\S+ ON \\S+ ', '\\1')
+                FROM pg_index i WHERE i.indrelid = to_regclass(?) ORDER BY 1
+                """, rs -> rs.getString(1), table);
     }
 
     private long count(ReadModelTables tables, String condition) {

@@ -92,9 +92,105 @@ public class ReadModelWriter {
                 .orElseThrow();
     }
 
-    /** Holds off every writer of the read model until this transaction ends ({@link #buildRollups}). */
-    public void lockGenerationsExclusively() {
-        db.queryOne("SELECT 1 FROM read_model_state WHERE id = 1 FOR UPDATE", rs -> rs.getInt(1))
+    /**
+     * A generation to write, and whether its rollups move with each play: false for a generation a replay is still
+     * loading in bulk ({@link #loadPlays}), which takes plays only until {@link #buildRollups}.
+     */
+    public record Generation(ReadModelTables tables, boolean rollupsKept) {}
+
+    /** {@link #lockGenerationsForWrite}, each generation with whether it keeps its rollups. */
+    public List<Generation> lockGenerationsForFold() {
+        return db.queryOne("""
+                        SELECT active_generation, building_generation,
+                               EXISTS (SELECT 1 FROM read_model_rollups_built b
+                                       WHERE b.generation = s.building_generation)
+                        FROM read_model_state s WHERE id = 1 FOR SHARE OF s
+                        """, rs -> {
+                    List<Generation> generations = new ArrayList<>();
+                    generations.add(new Generation(new ReadModelTables(rs.getInt(1)), true));
+                    int building = rs.getInt(2);
+                    if (!rs.wasNull()) {
+                        generations.add(new Generation(new ReadModelTables(building), rs.getBoolean(3)));
+                    }
+                    return generations;
+                })
+                .orElseThrow();
+    }
+
+    /** Whether the generation's rollups were built ({@link #buildRollups}): a resumed replay goes on from there. */
+    public boolean rollupsBuilt(ReadModelTables t) {
+        return db.queryOne(
+                        "SELECT count(*) FROM read_model_rollups_built WHERE generation = ?",
+                        rs -> rs.getInt(1) > 0,
+                        t.generation())
+                .orElseThrow();
+    }
+
+    /**
+     * Readies a new generation for a bulk load: every index but the plays' key (which de-duplicates them) is dropped,
+     * so each loaded play costs one index entry; {@link #buildRollups} creates them all afterwards in one sort each.
+     */
+    public void prepareBulkLoad(ReadModelTables t) {
+        db.update("DELETE FROM read_model_rollups_built WHERE generation = ?", t.generation());
+        for (String base : ReadModelTables.BASE_NAMES) {
+            for (Index index : indexes(t.name(base))) {
+                if (index.primary() && base.equals("plays")) {
+                    continue;
+                }
+                db.update(
+                        index.primary()
+                                ? "ALTER TABLE " + t.name(base) + " DROP CONSTRAINT " + index.name()
+                                : "DROP INDEX " + index.name());
+            }
+        }
+    }
+
+    /** An index of a table: its name, whether it is the primary key, and its definition. */
+    private record Index(String name, boolean primary, String definition) {}
+
+    private List<Index> indexes(String table) {
+        return db.query("""
+                SELECT c.relname, i.indisprimary,
+                       CASE WHEN i.indisprimary THEN pg_get_constraintdef(k.oid) ELSE pg_get_indexdef(i.indexrelid) END
+                FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+                    LEFT JOIN pg_constraint k ON k.conindid = i.indexrelid AND k.contype = 'p'
+                WHERE i.indrelid = to_regclass(?)
+                ORDER BY c.relname
+                """, rs -> new Index(rs.getString(1), rs.getBoolean(2), rs.getString(3)), table);
+    }
+
+    /** Gives {@code target} every index {@code model} has and it lacks (compared without their names). */
+    private void copyIndexes(String model, String target) {
+        List<String> present =
+                indexes(target).stream().map(ReadModelWriter::shape).toList();
+        for (Index index : indexes(model)) {
+            if (present.contains(shape(index))) {
+                continue;
+            }
+            db.update(
+                    index.primary()
+                            ? "ALTER TABLE " + target + " ADD " + index.definition()
+                            : index.definition()
+                                    .replaceFirst("^(CREATE (UNIQUE )?INDEX) \\S+ ON \\S+ ", "$1 ON " + target + " "));
+        }
+    }
+
+    /** An index's definition without its name and table. */
+    private static String shape(Index index) {
+        return index.primary()
+                ? index.definition()
+                : index.definition().replaceFirst("^CREATE (UNIQUE )?INDEX \\S+ ON \\S+ ", "$1");
+    }
+
+    /**
+     * Holds off every writer of the read model until this transaction ends ({@link #buildRollups}).
+     *
+     * @return the active generation
+     */
+    public ReadModelTables lockGenerationsExclusively() {
+        return db.queryOne(
+                        "SELECT active_generation FROM read_model_state WHERE id = 1 FOR UPDATE",
+                        rs -> new ReadModelTables(rs.getInt(1)))
                 .orElseThrow();
     }
 
@@ -769,9 +865,13 @@ public class ReadModelWriter {
     /**
      * Every rollup of a generation computed at once from its plays: the second half of a replay's bulk path
      * ({@link #loadPlays}), a few grouped scans instead of one incremental statement per batch. Replaces whatever
-     * rollups the generation held; requires the generations locked exclusively, so no writer adds to them meanwhile.
+     * rollups the generation held, and gives every table the indexes {@code model}'s have (those
+     * {@link #prepareBulkLoad} dropped); requires the generations locked exclusively, so no writer adds to them
+     * meanwhile.
      */
-    public void buildRollups(ReadModelTables t) {
+    public void buildRollups(ReadModelTables t, ReadModelTables model) {
+        db.update("SET LOCAL work_mem = '256MB'");
+        db.update("SET LOCAL maintenance_work_mem = '512MB'");
         // every member with plays has settings (their zone); the live path creates them, a bulk load may not have
         db.update(t.sql("""
                 INSERT INTO user_settings (user_id, time_zone) SELECT DISTINCT user_id, ? FROM {plays}
@@ -803,6 +903,10 @@ public class ReadModelWriter {
                 ORDER BY a.artist_id, p.played_at DESC
                 ON CONFLICT (artist_id) DO NOTHING
                 """));
+        for (String base : ReadModelTables.BASE_NAMES) {
+            copyIndexes(model.name(base), t.name(base));
+        }
+        db.update("INSERT INTO read_model_rollups_built (generation) VALUES (?)", t.generation());
     }
 
     /** The day rollups and their tiers from the plays {@code where} selects (with {@code user} its parameter, if any). */

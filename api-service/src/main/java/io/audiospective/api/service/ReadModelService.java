@@ -15,6 +15,7 @@ import io.audiospective.api.imports.EntryRules;
 import io.audiospective.api.repository.Db;
 import io.audiospective.api.repository.ErasedMembers;
 import io.audiospective.api.repository.ReadModelWriter;
+import io.audiospective.api.repository.ReadModelWriter.Generation;
 import io.audiospective.model.PlayEvent;
 import io.audiospective.support.rest.ProblemException;
 
@@ -42,7 +43,8 @@ public class ReadModelService {
 
     /**
      * Plays from the live consumer: into the active generation and, while a replay runs, into the generation
-     * being built too (so nothing that arrives during the replay is missing after the switch-over).
+     * being built too (so nothing that arrives during the replay is missing after the switch-over); while that one
+     * is still loaded in bulk, its plays only ({@link #loadReplayed}).
      *
      * @return how many plays were new to the active generation
      */
@@ -62,7 +64,7 @@ public class ReadModelService {
         if (kept.isEmpty()) {
             return 0;
         }
-        List<ReadModelTables> generations = writer.lockGenerationsForWrite();
+        List<Generation> generations = writer.lockGenerationsForFold();
         writer.lockUsers(kept);
         int fresh = fold(generations, kept);
         if (fresh > 0) {
@@ -98,7 +100,7 @@ public class ReadModelService {
         }
         writer.lockGenerationsForWrite();
         writer.lockUsers(kept);
-        fold(List.of(target), kept);
+        fold(List.of(new Generation(target, true)), kept);
     }
 
     /**
@@ -129,8 +131,19 @@ public class ReadModelService {
      */
     @Transactional
     public void buildRollups(ReadModelTables target) {
-        writer.lockGenerationsExclusively();
-        writer.buildRollups(target);
+        writer.buildRollups(target, writer.lockGenerationsExclusively());
+    }
+
+    /** Readies a new generation for {@link #loadReplayed}: its rollups are not kept until {@link #buildRollups}. */
+    @Transactional
+    public void prepareBulkLoad(ReadModelTables target) {
+        writer.prepareBulkLoad(target);
+    }
+
+    /** Whether a replay into {@code target} is past {@link #buildRollups} (a resumed replay goes on from there). */
+    @Transactional
+    public boolean rollupsBuilt(ReadModelTables target) {
+        return writer.rollupsBuilt(target);
     }
 
     private List<PlayEvent> replayable(List<PublishedPlay> published) {
@@ -146,16 +159,26 @@ public class ReadModelService {
      *
      * @return how many plays were new to the first generation
      */
-    private int fold(List<ReadModelTables> generations, List<PlayEvent> events) {
+    private int fold(List<Generation> generations, List<PlayEvent> events) {
         int[] fresh = {0};
         forEachRun(events, (removals, run) -> {
             if (removals) {
-                generations.forEach(tables -> writer.remove(tables, run));
+                for (Generation generation : generations) {
+                    if (generation.rollupsKept()) {
+                        writer.remove(generation.tables(), run);
+                    } else {
+                        writer.unloadPlays(generation.tables(), run);
+                    }
+                }
             } else {
                 writer.upsertCatalogue(run);
-                fresh[0] += writer.apply(generations.get(0), run).size();
-                for (int i = 1; i < generations.size(); i++) {
-                    writer.apply(generations.get(i), run);
+                fresh[0] += writer.apply(generations.get(0).tables(), run).size();
+                for (Generation generation : generations.subList(1, generations.size())) {
+                    if (generation.rollupsKept()) {
+                        writer.apply(generation.tables(), run);
+                    } else {
+                        writer.loadPlays(generation.tables(), run);
+                    }
                 }
             }
         });

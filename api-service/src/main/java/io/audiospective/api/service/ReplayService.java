@@ -133,6 +133,7 @@ public class ReplayService {
             db.update("DROP TABLE IF EXISTS " + target.name(base));
             db.update("CREATE TABLE " + target.name(base) + " (LIKE " + active.name(base) + " INCLUDING ALL)");
         }
+        readModel.prepareBulkLoad(target);
         db.update("UPDATE read_model_state SET building_generation = ? WHERE id = 1", next);
         db.update(
                 "INSERT INTO replays (generation, state, consumer_group, started_at) VALUES (?, 'RUNNING', ?, ?)",
@@ -150,7 +151,9 @@ public class ReplayService {
         props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
+        // large polls: the bulk pass costs one insert per poll, whatever its size
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
+        props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 * 1024 * 1024);
         try (KafkaConsumer<String, byte[]> consumer =
                 new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(Topics.PLAYS, Duration.ofSeconds(30)).stream()
@@ -163,6 +166,8 @@ public class ReplayService {
                     consumer.seekToBeginning(Set.of(partition));
                 }
             }
+            // plays only until caught up, then every rollup at once, then the last records folded as they come
+            boolean rollupsBuilt = readModel.rollupsBuilt(target);
             while (!stopping) {
                 ConsumerRecords<String, byte[]> batch = consumer.poll(Duration.ofMillis(500));
                 List<PublishedPlay> plays = new ArrayList<>(batch.count());
@@ -175,8 +180,10 @@ public class ReplayService {
                         // The live consumer sent it to plays.dlq already; a replay cannot do better.
                     }
                 }
-                if (!plays.isEmpty()) {
+                if (!plays.isEmpty() && rollupsBuilt) {
                     readModel.applyReplayed(target, plays);
+                } else if (!plays.isEmpty()) {
+                    readModel.loadReplayed(target, plays);
                 }
                 records += plays.size();
                 consumer.commitSync();
@@ -193,7 +200,14 @@ public class ReplayService {
                                 processed,
                                 currentLag,
                                 generation));
-                if (lag == 0) {
+                if (lag == 0 && !rollupsBuilt) {
+                    long building = System.nanoTime();
+                    readModel.buildRollups(target);
+                    rollupsBuilt = true;
+                    LOG.infof(
+                            "Replay into generation %d: %d records loaded, rollups built in %d ms",
+                            generation, records, (System.nanoTime() - building) / 1_000_000);
+                } else if (lag == 0) {
                     switchOver(generation);
                     return;
                 }
