@@ -42,6 +42,13 @@ public interface ApiConfig {
     Duration dropReplacedAfter();
 
     /**
+     * How many database connections a replay's rollup build uses at once ({@code audiospective.api.replay-build-parallelism}):
+     * its parts are independent grouped scans, so up to the database's cores shorten it.
+     */
+    @WithDefault("2")
+    int replayBuildParallelism();
+
+    /**
      * The largest request body of every route but the import upload (which takes up to
      * {@code quarkus.http.limits.max-body-size}): JSON bodies are a few hundred bytes, and RESTEasy holds them in
      * memory.

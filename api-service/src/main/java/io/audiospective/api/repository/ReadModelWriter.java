@@ -864,27 +864,63 @@ public class ReadModelWriter {
 
     /**
      * Every rollup of a generation computed at once from its plays: the second half of a replay's bulk path
-     * ({@link #loadPlays}), a few grouped scans instead of one incremental statement per batch. Replaces whatever
-     * rollups the generation held, and gives every table the indexes {@code model}'s have (those
-     * {@link #prepareBulkLoad} dropped); requires the generations locked exclusively, so no writer adds to them
-     * meanwhile.
+     * ({@link #loadPlays}), a few grouped scans instead of one incremental statement per batch. Returned as
+     * independent parts, each to run in a transaction of its own (in parallel, so the build uses every core the
+     * database has), after {@link #settleMembersForBuild} and with every writer held off
+     * ({@link #lockGenerationsExclusively}). Each part replaces what its tables held and gives them the indexes
+     * {@code model}'s have (those {@link #prepareBulkLoad} dropped). Costliest first.
      */
-    public void buildRollups(ReadModelTables t, ReadModelTables model) {
+    public List<Runnable> rollupBuildParts(ReadModelTables t, ReadModelTables model) {
+        List<Runnable> parts = new ArrayList<>();
+        for (String kind : List.of("artist", "track", "album", "hour")) {
+            parts.add(() -> buildPart(t, model, kindTables(kind), () -> insertDays(t, kind, "", null)));
+        }
+        parts.add(() -> buildPart(t, model, List.of("sessions"), () -> insertSessions(t, "", null)));
+        for (String kind : List.of("artist", "track", "album")) {
+            parts.add(() -> buildPart(t, model, List.of(kind + "_totals"), () -> insertTotal(t, kind, "", null)));
+        }
+        parts.add(() -> buildPart(t, model, List.of("plays"), () -> {}));
+        parts.add(() -> insertCatalogue(t));
+        return parts;
+    }
+
+    /** A kind's day rollup and its tiers. */
+    private static List<String> kindTables(String kind) {
+        List<String> tables = new ArrayList<>(List.of(kind + "_days"));
+        ReadModelTables.TIERS.forEach(tier -> tables.add(kind + "_" + tier + "s"));
+        return tables;
+    }
+
+    private void buildPart(ReadModelTables t, ReadModelTables model, List<String> bases, Runnable fill) {
         db.update("SET LOCAL work_mem = '256MB'");
-        db.update("SET LOCAL maintenance_work_mem = '512MB'");
-        // every member with plays has settings (their zone); the live path creates them, a bulk load may not have
-        db.update(t.sql("""
-                INSERT INTO user_settings (user_id, time_zone) SELECT DISTINCT user_id, ? FROM {plays}
-                ON CONFLICT (user_id) DO NOTHING
-                """), config.defaultTimeZone());
-        for (String base : ReadModelTables.BASE_NAMES) {
+        db.update("SET LOCAL maintenance_work_mem = '256MB'");
+        for (String base : bases) {
             if (!base.equals("plays")) {
                 db.update("TRUNCATE " + t.name(base));
             }
         }
-        insertDays(t, "", null);
-        insertTotals(t, "", null);
-        // the catalogue is shared by the generations; a name the live path stored already stays
+        fill.run();
+        for (String base : bases) {
+            copyIndexes(model.name(base), t.name(base));
+        }
+    }
+
+    /** Every member with plays in the generation gets settings (their zone), as the live path gives them. */
+    public void settleMembersForBuild(ReadModelTables t) {
+        db.update(t.sql("""
+                INSERT INTO user_settings (user_id, time_zone) SELECT DISTINCT user_id, ? FROM {plays}
+                ON CONFLICT (user_id) DO NOTHING
+                """), config.defaultTimeZone());
+    }
+
+    /** Records that the generation's rollups were built: from now on they move with each play. */
+    public void markRollupsBuilt(ReadModelTables t) {
+        db.update("INSERT INTO read_model_rollups_built (generation) VALUES (?)", t.generation());
+    }
+
+    /** The catalogue is shared by the generations; a name the live path stored already stays. */
+    private void insertCatalogue(ReadModelTables t) {
+        db.update("SET LOCAL work_mem = '256MB'");
         db.update(t.sql("""
                 INSERT INTO catalogue_tracks (track_id, name, album_id, artist_ids, artist_names)
                 SELECT DISTINCT ON (track_id) track_id, track_name, album_id, artist_ids, artist_names FROM {plays}
@@ -903,71 +939,71 @@ public class ReadModelWriter {
                 ORDER BY a.artist_id, p.played_at DESC
                 ON CONFLICT (artist_id) DO NOTHING
                 """));
-        for (String base : ReadModelTables.BASE_NAMES) {
-            copyIndexes(model.name(base), t.name(base));
-        }
-        db.update("INSERT INTO read_model_rollups_built (generation) VALUES (?)", t.generation());
     }
 
     /** The day rollups and their tiers from the plays {@code where} selects (with {@code user} its parameter, if any). */
     private void insertDays(ReadModelTables t, String where, String user) {
-        String located = "FROM {plays} p JOIN user_settings s USING (user_id) " + where;
+        for (String kind : List.of("track", "album", "artist", "hour")) {
+            insertDays(t, kind, where, user);
+        }
+    }
+
+    /** One kind's day rollup and its tiers. */
+    private void insertDays(ReadModelTables t, String kind, String where, String user) {
         String day = "(p.played_at AT TIME ZONE s.time_zone)::date";
+        String key = kind.equals("hour") ? "hour" : kind + "_id";
+        String value = switch (kind) {
+            case "hour" -> "EXTRACT(HOUR FROM p.played_at AT TIME ZONE s.time_zone)::smallint";
+            case "artist" -> "a.artist_id";
+            default -> "p." + key;
+        };
+        String byArtist =
+                kind.equals("artist") ? "CROSS JOIN LATERAL (SELECT DISTINCT unnest(p.artist_ids) AS artist_id) a" : "";
         insert(t, """
-                INSERT INTO {track_days} (user_id, day, track_id, plays, ms)
-                SELECT p.user_id, %s, p.track_id, count(*), sum(p.ms_played) %s GROUP BY 1, 2, 3
-                """.formatted(day, located), user);
-        insert(t, """
-                INSERT INTO {album_days} (user_id, day, album_id, plays, ms)
-                SELECT p.user_id, %s, p.album_id, count(*), sum(p.ms_played) %s GROUP BY 1, 2, 3
-                """.formatted(day, located), user);
-        insert(t, """
-                INSERT INTO {artist_days} (user_id, day, artist_id, plays, ms)
-                SELECT p.user_id, %s, a.artist_id, count(*), sum(p.ms_played)
-                FROM {plays} p JOIN user_settings s USING (user_id)
-                    CROSS JOIN LATERAL (SELECT DISTINCT unnest(p.artist_ids) AS artist_id) a
-                %s GROUP BY 1, 2, 3
-                """.formatted(day, where), user);
-        insert(t, """
-                INSERT INTO {hour_days} (user_id, day, hour, plays, ms)
-                SELECT p.user_id, %s, EXTRACT(HOUR FROM p.played_at AT TIME ZONE s.time_zone)::smallint, count(*),
-                       sum(p.ms_played)
-                %s GROUP BY 1, 2, 3
-                """.formatted(day, located), user);
+                INSERT INTO %1$s (user_id, day, %2$s, plays, ms)
+                SELECT p.user_id, %3$s, %4$s, count(*), sum(p.ms_played)
+                FROM {plays} p JOIN user_settings s USING (user_id) %5$s %6$s GROUP BY 1, 2, 3
+                """.formatted(t.name(kind + "_days"), key, day, value, byArtist, where), user);
         // the tiers are sums of the day rows just written, far fewer rows than plays
         String dayRows = where.replace("p.user_id", "user_id");
-        for (String kind : List.of("track", "album", "artist", "hour")) {
-            String key = kind.equals("hour") ? "hour" : kind + "_id";
-            for (String tier : ReadModelTables.TIERS) {
-                insert(
-                        t,
-                        "INSERT INTO " + t.name(kind + "_" + tier + "s") + " (user_id, " + tier + ", "
-                                + tierKey(kind, key) + ", plays, ms) SELECT user_id, " + tierBucket(tier) + ", "
-                                + tierValue(kind, key) + ", sum(plays), sum(ms) FROM " + t.name(kind + "_days") + " "
-                                + dayRows + " GROUP BY 1, 2, 3",
-                        user);
-            }
+        for (String tier : ReadModelTables.TIERS) {
+            insert(
+                    t,
+                    "INSERT INTO " + t.name(kind + "_" + tier + "s") + " (user_id, " + tier + ", " + tierKey(kind, key)
+                            + ", plays, ms) SELECT user_id, " + tierBucket(tier) + ", " + tierValue(kind, key)
+                            + ", sum(plays), sum(ms) FROM " + t.name(kind + "_days") + " " + dayRows
+                            + " GROUP BY 1, 2, 3",
+                    user);
         }
     }
 
     /** The all-time rollups and the sessions from the plays {@code where} selects. */
     private void insertTotals(ReadModelTables t, String where, String user) {
-        insert(t, """
-                INSERT INTO {track_totals} (user_id, track_id, first_at, last_at, plays, ms)
-                SELECT p.user_id, p.track_id, min(p.played_at), max(p.played_at), count(*), sum(p.ms_played)
-                FROM {plays} p %s GROUP BY 1, 2
-                """.formatted(where), user);
-        insert(t, """
-                INSERT INTO {album_totals} (user_id, album_id, first_at, last_at, plays, ms)
-                SELECT p.user_id, p.album_id, min(p.played_at), max(p.played_at), count(*), sum(p.ms_played)
-                FROM {plays} p %s GROUP BY 1, 2
-                """.formatted(where), user);
-        insert(t, """
-                INSERT INTO {artist_totals} (user_id, artist_id, first_at, last_at, plays, ms)
-                SELECT p.user_id, a.artist_id, min(p.played_at), max(p.played_at), count(*), sum(p.ms_played)
-                FROM {plays} p CROSS JOIN LATERAL (SELECT DISTINCT unnest(p.artist_ids) AS artist_id) a
-                %s GROUP BY 1, 2
-                """.formatted(where), user);
+        for (String kind : List.of("track", "album", "artist")) {
+            insertTotal(t, kind, where, user);
+        }
+        insertSessions(t, where, user);
+    }
+
+    private void insertTotal(ReadModelTables t, String kind, String where, String user) {
+        String byArtist =
+                kind.equals("artist") ? "CROSS JOIN LATERAL (SELECT DISTINCT unnest(p.artist_ids) AS artist_id) a" : "";
+        insert(
+                t,
+                """
+                INSERT INTO %1$s (user_id, %2$s, first_at, last_at, plays, ms)
+                SELECT p.user_id, %3$s, min(p.played_at), max(p.played_at), count(*), sum(p.ms_played)
+                FROM {plays} p %4$s %5$s GROUP BY 1, 2
+                """.formatted(
+                                t.name(kind + "_totals"),
+                                kind + "_id",
+                                kind.equals("artist") ? "a.artist_id" : "p." + kind + "_id",
+                                byArtist,
+                                where),
+                user);
+    }
+
+    private void insertSessions(ReadModelTables t, String where, String user) {
         String gap = config.sessionGap().toSeconds() + " seconds";
         insert(t, """
                 INSERT INTO {sessions} (user_id, start_at, end_at, plays, ms)

@@ -4,13 +4,19 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.BiConsumer;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
 import io.audiospective.api.PublishedPlay;
 import io.audiospective.api.ReadModelTables;
+import io.audiospective.api.config.ApiConfig;
 import io.audiospective.api.imports.EntryRules;
 import io.audiospective.api.repository.Db;
 import io.audiospective.api.repository.ErasedMembers;
@@ -18,6 +24,7 @@ import io.audiospective.api.repository.ReadModelWriter;
 import io.audiospective.api.repository.ReadModelWriter.Generation;
 import io.audiospective.model.PlayEvent;
 import io.audiospective.support.rest.ProblemException;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /** The transactions that change the read model. */
 @ApplicationScoped
@@ -33,9 +40,11 @@ public class ReadModelService {
     private final ErasedMembers erased;
     private final Db db;
     private final Clock clock;
+    private final ApiConfig config;
 
-    ReadModelService(ReadModelWriter writer, ErasedMembers erased, Db db, Clock clock) {
+    ReadModelService(ReadModelWriter writer, ErasedMembers erased, Db db, Clock clock, ApiConfig config) {
         this.writer = writer;
+        this.config = config;
         this.erased = erased;
         this.db = db;
         this.clock = clock;
@@ -125,13 +134,40 @@ public class ReadModelService {
     }
 
     /**
-     * Every rollup of the generation a replay loaded ({@link #loadReplayed}), computed from its plays in one
-     * transaction. Live writes wait for it (they write the same tables), so their plays are counted exactly once:
-     * by this build if they came before, by their own fold after.
+     * Every rollup of the generation a replay loaded ({@link #loadReplayed}), computed from its plays. Live writes
+     * wait for it (a transaction holds the generations locked exclusively throughout), so their plays are counted
+     * exactly once: by this build if they came before, by their own fold after. The parts run in transactions of
+     * their own, several at once; the generation counts as built only once all of them committed, and a build
+     * begun again after a failure replaces what a part left.
      */
-    @Transactional
     public void buildRollups(ReadModelTables target) {
-        writer.buildRollups(target, writer.lockGenerationsExclusively());
+        QuarkusTransaction.requiringNew().run(() -> writer.settleMembersForBuild(target));
+        // as long as the grouped scans take: minutes for tens of millions of plays
+        int timeout = (int) Duration.ofHours(2).toSeconds();
+        QuarkusTransaction.requiringNew().timeout(timeout).run(() -> {
+            List<Runnable> parts = writer.rollupBuildParts(target, writer.lockGenerationsExclusively());
+            ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, config.replayBuildParallelism()));
+            try {
+                List<Future<?>> running = parts.stream()
+                        .map(part -> pool.submit(
+                                () -> QuarkusTransaction.requiringNew().run(part)))
+                        .collect(Collectors.toList());
+                for (Future<?> part : running) {
+                    part.get();
+                }
+            } catch (ExecutionException e) {
+                throw new IllegalStateException(
+                        "A part of the rollup build of generation " + target.generation() + " failed: "
+                                + e.getCause().getMessage(),
+                        e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while building generation " + target.generation(), e);
+            } finally {
+                pool.shutdownNow();
+            }
+            writer.markRollupsBuilt(target);
+        });
     }
 
     /** Readies a new generation for {@link #loadReplayed}: its rollups are not kept until {@link #buildRollups}. */
