@@ -22,7 +22,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.audiospective.api.repository.Db;
 import io.audiospective.api.repository.StatsRepository;
 import io.audiospective.model.AlbumRef;
 import io.audiospective.model.ArtistRef;
@@ -30,6 +29,7 @@ import io.audiospective.model.PlayEvent;
 import io.audiospective.model.Topics;
 import io.audiospective.model.TrackRef;
 import io.audiospective.model.codec.MessageCodec;
+import io.audiospective.support.sql.Db;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;

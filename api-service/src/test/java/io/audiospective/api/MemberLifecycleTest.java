@@ -19,13 +19,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.audiospective.api.repository.Db;
 import io.audiospective.model.ArchiveOutcome;
 import io.audiospective.model.Topics;
 import io.audiospective.model.UserEvent;
 import io.audiospective.model.UserEventType;
 import io.audiospective.model.codec.MessageCodec;
 import io.audiospective.support.MemberKey;
+import io.audiospective.support.sql.Db;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 

@@ -20,7 +20,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.audiospective.api.repository.Db;
 import io.audiospective.model.AlbumRef;
 import io.audiospective.model.ArtistRef;
 import io.audiospective.model.PlayEvent;
@@ -28,6 +27,7 @@ import io.audiospective.model.Topics;
 import io.audiospective.model.TrackRef;
 import io.audiospective.model.codec.MessageCodec;
 import io.audiospective.support.messaging.DeadLetterHeaders;
+import io.audiospective.support.sql.Db;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 

@@ -14,10 +14,10 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
-import io.audiospective.api.repository.Db;
 import io.audiospective.api.service.ReadModelService;
 import io.audiospective.model.PlayEvent;
 import io.audiospective.model.TrackRef;
+import io.audiospective.support.sql.Db;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**

@@ -31,11 +31,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.audiospective.api.config.ApiConfig;
 import io.audiospective.api.messaging.Channels;
-import io.audiospective.api.repository.Db;
 import io.audiospective.model.ImportChunk;
 import io.audiospective.model.ImportEntry;
 import io.audiospective.model.ImportProgress;
 import io.audiospective.support.rest.ProblemException;
+import io.audiospective.support.sql.Db;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;

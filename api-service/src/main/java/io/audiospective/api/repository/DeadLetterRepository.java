@@ -12,6 +12,8 @@ import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.audiospective.support.sql.Db;
+
 /** The dead letters of every topic ({@code dead_letters}), as collected from the {@code .dlq} topics. */
 @ApplicationScoped
 public class DeadLetterRepository {

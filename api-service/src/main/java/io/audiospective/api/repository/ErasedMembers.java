@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.audiospective.api.PublishedPlay;
 import io.audiospective.support.MemberKey;
+import io.audiospective.support.sql.Db;
 
 /**
  * Members who deleted their account ({@code deleted_users}, keyed by a hash of the id): every play published before

@@ -12,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.audiospective.api.ReadModelTables;
 import io.audiospective.api.Views.Artist;
 import io.audiospective.api.Views.PlayView;
+import io.audiospective.support.sql.Db;
 
 /** The raw denormalised plays: history pages and exports. */
 @ApplicationScoped

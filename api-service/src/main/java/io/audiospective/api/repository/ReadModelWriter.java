@@ -25,6 +25,7 @@ import io.audiospective.model.PlayEvent;
 import io.audiospective.model.PlaySource;
 import io.audiospective.model.ProvisionalIds;
 import io.audiospective.model.TrackRef;
+import io.audiospective.support.sql.Db;
 
 /**
  * Writes the read model: a batch of plays into one generation's tables, a user's day rollups rebuilt for a new

@@ -18,6 +18,7 @@ import io.audiospective.api.Views.ItemStats;
 import io.audiospective.api.Views.Session;
 import io.audiospective.api.Views.TimelineBucket;
 import io.audiospective.api.Views.TopItem;
+import io.audiospective.support.sql.Db;
 
 /**
  * Statistics queries over the rollups. None reads raw plays: a window is read as whole years + whole months + edge

@@ -38,7 +38,6 @@ import io.audiospective.api.Views.Page;
 import io.audiospective.api.Views.PlayView;
 import io.audiospective.api.Views.TimeZoneChange;
 import io.audiospective.api.config.ApiConfig;
-import io.audiospective.api.repository.Db;
 import io.audiospective.api.repository.HistoryRepository;
 import io.audiospective.api.service.ReadModelService;
 import io.audiospective.api.service.StatsService;
@@ -46,6 +45,7 @@ import io.audiospective.api.service.StatsService.UserView;
 import io.audiospective.api.service.UserService;
 import io.audiospective.support.rest.Problem;
 import io.audiospective.support.rest.ProblemException;
+import io.audiospective.support.sql.Db;
 
 /** The signed-in member's own profile, settings, history and export. Always the token's subject. */
 @Path("/api/v1/me")

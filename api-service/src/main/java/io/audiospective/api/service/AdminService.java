@@ -25,10 +25,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.audiospective.api.Views.Me;
-import io.audiospective.api.repository.Db;
 import io.audiospective.api.repository.StatsRepository;
 import io.audiospective.model.Topics;
 import io.audiospective.support.rest.ProblemException;
+import io.audiospective.support.sql.Db;
 import io.smallrye.common.annotation.Identifier;
 
 /** What operators see: users by state, polls, ingestion, Kafka lag and dead letters. */

@@ -23,13 +23,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 
-import io.audiospective.api.repository.Db;
 import io.audiospective.api.repository.DeadLetterRepository;
 import io.audiospective.api.repository.DeadLetterRepository.Selection;
 import io.audiospective.api.repository.DeadLetterRepository.Stored;
 import io.audiospective.support.messaging.DeadLetterHeaders;
 import io.audiospective.support.messaging.RecordProducer;
 import io.audiospective.support.rest.ProblemException;
+import io.audiospective.support.sql.Db;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;

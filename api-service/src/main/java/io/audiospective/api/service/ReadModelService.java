@@ -18,12 +18,12 @@ import io.audiospective.api.PublishedPlay;
 import io.audiospective.api.ReadModelTables;
 import io.audiospective.api.config.ApiConfig;
 import io.audiospective.api.imports.EntryRules;
-import io.audiospective.api.repository.Db;
 import io.audiospective.api.repository.ErasedMembers;
 import io.audiospective.api.repository.ReadModelWriter;
 import io.audiospective.api.repository.ReadModelWriter.Generation;
 import io.audiospective.model.PlayEvent;
 import io.audiospective.support.rest.ProblemException;
+import io.audiospective.support.sql.Db;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /** The transactions that change the read model. */

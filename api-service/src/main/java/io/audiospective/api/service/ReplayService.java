@@ -28,12 +28,12 @@ import org.jboss.logging.Logger;
 
 import io.audiospective.api.PublishedPlay;
 import io.audiospective.api.ReadModelTables;
-import io.audiospective.api.repository.Db;
 import io.audiospective.model.PlayEvent;
 import io.audiospective.model.Topics;
 import io.audiospective.model.codec.MessageCodec;
 import io.audiospective.model.codec.MessageFormatException;
 import io.audiospective.support.rest.ProblemException;
+import io.audiospective.support.sql.Db;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.common.annotation.Identifier;
 

@@ -13,12 +13,12 @@ import org.jboss.logging.Logger;
 import io.audiospective.api.Views.ArchiveStatus;
 import io.audiospective.api.Views.Me;
 import io.audiospective.api.config.ApiConfig;
-import io.audiospective.api.repository.Db;
 import io.audiospective.api.repository.ErasedMembers;
 import io.audiospective.api.repository.StatsRepository;
 import io.audiospective.model.ArchiveOutcome;
 import io.audiospective.model.UserEvent;
 import io.audiospective.support.rest.ProblemException;
+import io.audiospective.support.sql.Db;
 
 /** Members as api-service knows them from {@code users} and {@code archive.outcomes}. */
 @ApplicationScoped

@@ -15,11 +15,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 import io.audiospective.api.StatsWindow;
-import io.audiospective.api.repository.Db;
 import io.audiospective.api.repository.StatsRepository.Kind;
 import io.audiospective.api.service.ReadModelService;
 import io.audiospective.api.service.StatsService;
 import io.audiospective.api.service.StatsService.UserView;
+import io.audiospective.support.sql.Db;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 

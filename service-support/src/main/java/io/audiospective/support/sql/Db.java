@@ -1,4 +1,4 @@
-package io.audiospective.api.repository;
+package io.audiospective.support.sql;
 
 import java.sql.Array;
 import java.sql.Connection;
@@ -19,8 +19,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.agroal.api.AgroalDataSource;
 
 /**
- * Thin JDBC access: the read model's table names depend on the active generation, so its SQL is built at run
- * time rather than mapped by an ORM. Inside a JTA transaction the connection is the transaction's.
+ * The one way repositories run set-based SQL (see {@code docs/persistence.md}): a statement with positional
+ * parameters, rows mapped to records by a {@link Row}. Instants bind as {@code timestamptz}, collections and
+ * {@code String[]} as {@code text[]}. Inside a JTA transaction the connection is the transaction's.
  */
 @ApplicationScoped
 public class Db {
