@@ -412,18 +412,7 @@ public class ReadModelWriter {
         if (completions.isEmpty()) {
             return;
         }
-        ArrayNode rows = json.createArrayNode();
-        for (PlayEvent play : completions.values()) {
-            TrackRef track = play.track();
-            ObjectNode row = rows.addObject()
-                    .put("user_id", play.userId())
-                    .put("played_at", play.playedAt().toString())
-                    .put("track_id", track.id())
-                    .put("track_name", track.name())
-                    .put("album_id", track.album().id())
-                    .put("album_name", track.album().name());
-            putArtists(row, track);
-        }
+        String rows = playRows(completions.values());
         String byArtist = "CROSS JOIN LATERAL (SELECT DISTINCT unnest(artist_ids) AS artist_id) a";
         StringBuilder sql = new StringBuilder(t.sql("""
                 WITH i AS (
@@ -458,7 +447,7 @@ public class ReadModelWriter {
         sql.append(rollup(TOTAL_ROLLUP, t.albumTotals(), "album_id", "album_id", ""));
         sql.append(rollup(TOTAL_ROLLUP, t.artistTotals(), "artist_id", "a.artist_id", byArtist));
         sql.append(boundaries(t.albumTotals(), t.artistTotals()));
-        settleBoundaries(t, db.query(sql.toString(), ReadModelWriter::boundary, rows.toString()));
+        settleBoundaries(t, db.query(sql.toString(), ReadModelWriter::boundary, rows));
     }
 
     /** A total whose first or last play was moved or removed: its first/last must be read again from the plays. */
