@@ -1,9 +1,6 @@
 package io.audiospective.scheduler.repository;
 
-import java.sql.Timestamp;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -11,10 +8,6 @@ import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
-import jakarta.persistence.Query;
-
-import org.hibernate.query.TypedParameterValue;
-import org.hibernate.type.StandardBasicTypes;
 
 import io.audiospective.model.FailureKind;
 import io.audiospective.scheduler.ExtraPollReason;
@@ -22,10 +15,17 @@ import io.audiospective.scheduler.ScheduleStatus;
 import io.audiospective.scheduler.ScheduledUser;
 import io.audiospective.scheduler.Slots.KeyRange;
 import io.audiospective.support.MemberKey;
+import io.audiospective.support.sql.Db;
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 
 @ApplicationScoped
 public class ScheduledUserRepository implements PanacheRepositoryBase<ScheduledUser, String> {
+
+    private final Db db;
+
+    ScheduledUserRepository(Db db) {
+        this.db = db;
+    }
 
     /** {@link #applyStatus(String, ScheduleStatus, Instant, Long)} of a status without a sequence, ordered by time. */
     public void applyStatus(String userId, ScheduleStatus status, Instant since) {
@@ -46,19 +46,22 @@ public class ScheduledUserRepository implements PanacheRepositoryBase<ScheduledU
             return;
         }
         String memberKey = MemberKey.of(userId);
-        boolean deletedLater = !ordered("""
-                SELECT 1 FROM deleted_members WHERE user_key = :memberKey AND NOT %s FOR UPDATE
-                """.formatted(isAfter("event_sequence", "deleted_at")), since, sequence)
-                .setParameter("memberKey", memberKey)
-                .getResultList()
-                .isEmpty();
+        boolean deletedLater = db.queryOne(
+                        "SELECT 1 FROM deleted_members WHERE user_key = ? AND NOT %s FOR UPDATE"
+                                .formatted(IS_AFTER.formatted("event_sequence", "deleted_at")),
+                        rs -> true,
+                        memberKey,
+                        sequence,
+                        sequence,
+                        since)
+                .isPresent();
         if (deletedLater) {
             return;
         }
-        ordered(
-                        """
+        db.update(
+                """
                 INSERT INTO scheduled_users (user_id, status, status_since, event_sequence)
-                VALUES (:userId, :status, :since, :sequence)
+                VALUES (?, ?, ?, ?)
                 ON CONFLICT (user_id) DO UPDATE
                     SET status = EXCLUDED.status, status_since = EXCLUDED.status_since,
                         event_sequence = EXCLUDED.event_sequence,
@@ -69,70 +72,64 @@ public class ScheduledUserRepository implements PanacheRepositoryBase<ScheduledU
                         backoff_until = CASE WHEN EXCLUDED.status = 'ACTIVE' AND scheduled_users.status <> 'ACTIVE'
                                              THEN NULL ELSE scheduled_users.backoff_until END
                     WHERE %s
-                """.formatted(isAfter("scheduled_users.event_sequence", "scheduled_users.status_since")),
-                        since,
-                        sequence)
-                .setParameter("userId", userId)
-                .setParameter("status", status.name())
-                .executeUpdate();
+                """.formatted(IS_AFTER.formatted("scheduled_users.event_sequence", "scheduled_users.status_since")),
+                userId,
+                status.name(),
+                since,
+                sequence,
+                sequence,
+                sequence,
+                since);
         // the row orders the member's events again
-        getEntityManager()
-                .createNativeQuery("DELETE FROM deleted_members WHERE user_key = :memberKey")
-                .setParameter("memberKey", memberKey)
-                .executeUpdate();
+        db.update("DELETE FROM deleted_members WHERE user_key = ?", memberKey);
     }
 
     /** When the member deleted their account; null when they did not, or signed up again since. */
     public Instant deletedAt(String userId) {
-        @SuppressWarnings("unchecked")
-        List<Object> found = getEntityManager()
-                .createNativeQuery("SELECT deleted_at FROM deleted_members WHERE user_key = :memberKey")
-                .setParameter("memberKey", MemberKey.of(userId))
-                .getResultList();
-        return found.stream().findFirst().map(ScheduledUserRepository::instant).orElse(null);
+        return db.queryOne(
+                        "SELECT deleted_at FROM deleted_members WHERE user_key = ?",
+                        rs -> Db.instant(rs, "deleted_at"),
+                        MemberKey.of(userId))
+                .orElse(null);
     }
 
     private void delete(String userId, Instant since, Long sequence) {
-        ordered(
-                        "DELETE FROM scheduled_users WHERE user_id = :userId AND %s"
-                                .formatted(isAfter("event_sequence", "status_since")),
-                        since,
-                        sequence)
-                .setParameter("userId", userId)
-                .executeUpdate();
-        boolean signedUpAgain = !getEntityManager()
-                .createNativeQuery("SELECT 1 FROM scheduled_users WHERE user_id = :userId")
-                .setParameter("userId", userId)
-                .getResultList()
-                .isEmpty();
+        db.update(
+                "DELETE FROM scheduled_users WHERE user_id = ? AND %s"
+                        .formatted(IS_AFTER.formatted("event_sequence", "status_since")),
+                userId,
+                sequence,
+                sequence,
+                since);
+        boolean signedUpAgain = db.queryOne("SELECT 1 FROM scheduled_users WHERE user_id = ?", rs -> true, userId)
+                .isPresent();
         if (signedUpAgain) {
             // the member signed up again after this deletion (a re-delivered old event)
             return;
         }
-        ordered("""
-                INSERT INTO deleted_members (user_key, event_sequence, deleted_at) VALUES (:memberKey, :sequence, :since)
+        db.update(
+                """
+                INSERT INTO deleted_members (user_key, event_sequence, deleted_at) VALUES (?, ?, ?)
                 ON CONFLICT (user_key) DO UPDATE SET event_sequence = EXCLUDED.event_sequence,
                     deleted_at = EXCLUDED.deleted_at
                     WHERE %s
-                """.formatted(isAfter("deleted_members.event_sequence", "deleted_members.deleted_at")), since, sequence)
-                .setParameter("memberKey", MemberKey.of(userId))
-                .executeUpdate();
+                """.formatted(IS_AFTER.formatted("deleted_members.event_sequence", "deleted_members.deleted_at")),
+                MemberKey.of(userId),
+                sequence,
+                since,
+                sequence,
+                sequence,
+                since);
     }
 
-    /** SQL: the event (parameters {@code :sequence}, {@code :since}) is after what the columns hold. */
-    private static String isAfter(String sequenceColumn, String sinceColumn) {
-        return """
-                (CASE WHEN CAST(:sequence AS BIGINT) IS NOT NULL
-                      THEN %1$s IS NULL OR %1$s < CAST(:sequence AS BIGINT)
-                      ELSE %1$s IS NULL AND %2$s <= :since END)""".formatted(sequenceColumn, sinceColumn);
-    }
-
-    private Query ordered(String sql, Instant since, Long sequence) {
-        return getEntityManager()
-                .createNativeQuery(sql)
-                .setParameter("since", Timestamp.from(since))
-                .setParameter("sequence", new TypedParameterValue<>(StandardBasicTypes.LONG, sequence));
-    }
+    /**
+     * SQL: an event is after what the columns ({@code %1$s} the sequence, {@code %2$s} the time) hold. Its parameters,
+     * in order: the event's sequence (twice), then its time.
+     */
+    private static final String IS_AFTER = """
+            (CASE WHEN CAST(? AS BIGINT) IS NOT NULL
+                  THEN %1$s IS NULL OR %1$s < CAST(? AS BIGINT)
+                  ELSE %1$s IS NULL AND %2$s <= ? END)""";
 
     /** The users known among {@code userIds}, locked for update in id order, by id. */
     public Map<String, ScheduledUser> lockAll(Collection<String> userIds) {
@@ -146,40 +143,33 @@ public class ScheduledUserRepository implements PanacheRepositoryBase<ScheduledU
 
     /** Users that are not deleted and whose slot key is in the range: one index range scan. */
     public List<Candidate> inSlotRange(KeyRange keys) {
-        return candidates("slot_key >= :from AND slot_key < :to", keys.fromInclusive(), keys.toExclusive(), null);
+        return candidates("slot_key >= ? AND slot_key < ?", keys.fromInclusive(), keys.toExclusive());
     }
 
     /** Users that are not deleted and have an extra poll due before {@code until}. */
     public List<Candidate> extraPollsDueBefore(Instant until) {
-        return candidates("extra_poll_at < :until", null, null, until);
+        return candidates("extra_poll_at < ?", until);
     }
 
-    @SuppressWarnings("unchecked")
-    private List<Candidate> candidates(String condition, Long from, Long to, Instant until) {
-        var query = getEntityManager().createNativeQuery("""
+    private List<Candidate> candidates(String condition, Object... params) {
+        return db.query(
+                """
                 SELECT user_id, slot_key, status, backoff_until, failure_kind, extra_poll_at, extra_poll_reason
                 FROM scheduled_users
                 WHERE status <> 'DELETED' AND %s
                 ORDER BY slot_key
-                """.formatted(condition));
-        if (until != null) {
-            query.setParameter("until", Timestamp.from(until));
-        } else {
-            query.setParameter("from", from).setParameter("to", to);
-        }
-        List<Object[]> rows = query.getResultList();
-        List<Candidate> result = new ArrayList<>(rows.size());
-        for (Object[] row : rows) {
-            result.add(new Candidate(
-                    (String) row[0],
-                    ((Number) row[1]).longValue(),
-                    ScheduleStatus.valueOf((String) row[2]),
-                    instant(row[3]),
-                    row[4] == null ? null : FailureKind.valueOf((String) row[4]),
-                    instant(row[5]),
-                    row[6] == null ? null : ExtraPollReason.valueOf((String) row[6])));
-        }
-        return result;
+                """.formatted(condition),
+                rs -> new Candidate(
+                        rs.getString("user_id"),
+                        rs.getLong("slot_key"),
+                        ScheduleStatus.valueOf(rs.getString("status")),
+                        Db.instant(rs, "backoff_until"),
+                        rs.getString("failure_kind") == null ? null : FailureKind.valueOf(rs.getString("failure_kind")),
+                        Db.instant(rs, "extra_poll_at"),
+                        rs.getString("extra_poll_reason") == null
+                                ? null
+                                : ExtraPollReason.valueOf(rs.getString("extra_poll_reason"))),
+                params);
     }
 
     /**
@@ -187,49 +177,21 @@ public class ScheduledUserRepository implements PanacheRepositoryBase<ScheduledU
      * done (a later one, set meanwhile by a fresh outcome, stays).
      */
     public void markPublished(Collection<String> userIds, String batchId, String reason, Instant at, Instant until) {
-        getEntityManager()
-                .createNativeQuery("""
+        db.update("""
                 UPDATE scheduled_users
-                SET last_published_at = :at, last_published_reason = :reason, last_batch_id = :batchId,
-                    extra_poll_reason = CASE WHEN extra_poll_at < :until THEN NULL ELSE extra_poll_reason END,
-                    extra_poll_at = CASE WHEN extra_poll_at < :until THEN NULL ELSE extra_poll_at END
-                WHERE user_id IN (:ids)
-                """)
-                .setParameter("at", Timestamp.from(at))
-                .setParameter("reason", reason)
-                .setParameter("batchId", batchId)
-                .setParameter("until", Timestamp.from(until))
-                .setParameter("ids", userIds)
-                .executeUpdate();
+                SET last_published_at = ?, last_published_reason = ?, last_batch_id = ?,
+                    extra_poll_reason = CASE WHEN extra_poll_at < ? THEN NULL ELSE extra_poll_reason END,
+                    extra_poll_at = CASE WHEN extra_poll_at < ? THEN NULL ELSE extra_poll_at END
+                WHERE user_id = ANY(?)
+                """, at, reason, batchId, until, until, userIds);
     }
 
     /** Drops extra polls of users that cannot be polled (waiting for re-authorisation). */
     public void clearExtraPolls(Collection<String> userIds, Instant until) {
-        getEntityManager()
-                .createNativeQuery("""
+        db.update("""
                 UPDATE scheduled_users SET extra_poll_at = NULL, extra_poll_reason = NULL
-                WHERE user_id IN (:ids) AND extra_poll_at < :until
-                """)
-                .setParameter("ids", userIds)
-                .setParameter("until", Timestamp.from(until))
-                .executeUpdate();
-    }
-
-    static Instant instant(Object value) {
-        if (value == null) {
-            return null;
-        }
-        if (value instanceof Instant instant) {
-            return instant;
-        }
-        if (value instanceof Timestamp timestamp) {
-            return timestamp.toInstant();
-        }
-        if (value instanceof OffsetDateTime dateTime) {
-            return dateTime.toInstant();
-        }
-        throw new IllegalStateException(
-                "Unexpected timestamp type " + value.getClass().getName());
+                WHERE user_id = ANY(?) AND extra_poll_at < ?
+                """, userIds, until);
     }
 
     /** What the tick needs to know about a user that may be due. */
