@@ -5,6 +5,10 @@
 #   deploy/kafka.sh stop           stop the broker started by this script (SIGTERM, SIGKILL after a timeout)
 #   deploy/kafka.sh status         exit 0 if running, 3 if not
 #   deploy/kafka.sh logs [-f]      last lines of the broker log (-f: follow)
+#   deploy/kafka.sh topics         create the declared topics the broker lacks, set their declared configuration
+#                                  (shared-model/.../topics.conf), then check them; `start` does this too
+#   deploy/kafka.sh check-topics   only check: exit 1, naming each difference, unless every declared topic exists
+#                                  as declared (plays kept forever among them)
 #   deploy/kafka.sh tool CLASS ... run a Kafka CLI class on the broker classpath, e.g.
 #                                  deploy/kafka.sh tool org.apache.kafka.tools.TopicCommand --bootstrap-server 127.0.0.1:9092 --list
 #
@@ -23,6 +27,9 @@ REPO_ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
 MODULE_DIR="$SCRIPT_DIR/kafka-broker"
 LIB_DIR="$MODULE_DIR/target/lib"
 CONFIG_DIR="$MODULE_DIR/src/main/config"
+# the one list of topics and their configuration (also read by the tests' broker and the Kubernetes manifests' test)
+TOPICS_CONF="$REPO_ROOT/shared-model/src/main/resources/io/audiospective/model/topics.conf"
+ENSURE_TOPICS="$MODULE_DIR/src/main/tools/EnsureTopics.java"
 
 KAFKA_PORT="${KAFKA_PORT:-9092}"
 KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
@@ -53,7 +60,7 @@ log() { printf 'kafka.sh: %s\n' "$*"; }
 err() { printf 'kafka.sh: ERROR: %s\n' "$*" >&2; }
 
 usage() {
-    sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    sed -n '2,23p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 check_port_value() {
@@ -243,6 +250,12 @@ cmd_start() {
         fi
         sleep 0.5
     done
+    # auto-creation is off: every topic must exist, with its retention, before a service uses it
+    if ! run_ensure_topics ensure; then
+        err "the topics could not be created as declared; stopping the broker"
+        stop_pid "$pid" >&2
+        exit 1
+    fi
     now_ms="$(date +%s%3N)"
     log "ready (pid $pid) in $(((now_ms - started_ms) / 1000)).$(printf '%03d' $(((now_ms - started_ms) % 1000)))s"
     where
@@ -312,6 +325,19 @@ cmd_logs() {
     tail -n 100 "$SERVER_LOG"
 }
 
+# EnsureTopics.java through the JDK's source launcher on the broker classpath: one JVM for all topics.
+run_ensure_topics() {
+    "$JAVA" -Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC \
+        -Dlog4j2.configurationFile="$CONFIG_DIR/tools-log4j2.properties" \
+        -cp "$LIB_DIR/*" "$ENSURE_TOPICS" "$TOPICS_CONF" "$BOOTSTRAP" "$1"
+}
+
+cmd_topics() {
+    check_port_value KAFKA_PORT "$KAFKA_PORT"
+    ensure_classpath
+    run_ensure_topics "$1"
+}
+
 cmd_tool() {
     if (($# == 0)); then
         err "usage: $0 tool MAIN_CLASS [ARGS...]  (e.g. org.apache.kafka.tools.TopicCommand)"
@@ -331,6 +357,8 @@ main() {
         stop) cmd_stop ;;
         status) cmd_status || exit $? ;;
         logs) cmd_logs "$@" ;;
+        topics) cmd_topics ensure ;;
+        check-topics) cmd_topics check ;;
         tool) cmd_tool "$@" ;;
         -h | --help | help) usage ;;
         *)

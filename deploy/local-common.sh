@@ -29,13 +29,20 @@ wait_ready() {
     say "$name is ready on http://127.0.0.1:$port"
 }
 
-# A broker already running (started by deploy/kafka.sh) is used and left running; otherwise one is started.
+# A broker already running (started by deploy/kafka.sh) is used and left running; otherwise one is started (which
+# creates the declared topics and sets their retention). Either way the topics are then checked: the run refuses
+# to start on a broker whose plays would not be kept forever, since a replay from it would silently read a
+# truncated history.
 start_kafka_unless_running() {
     if "$ROOT/deploy/kafka.sh" status >/dev/null 2>&1; then
         say "using the Kafka broker already running on 127.0.0.1:${KAFKA_PORT:-9092} (it stays running)"
     else
         "$ROOT/deploy/kafka.sh" start
         started_kafka=true
+    fi
+    if ! "$ROOT/deploy/kafka.sh" check-topics; then
+        fail "the broker's topics are not as declared (above). 'deploy/kafka.sh topics' sets them; plays that a
+shorter retention already deleted come back with a republish from the archive (docs/runbook-republish.md)"
     fi
 }
 

@@ -106,19 +106,9 @@ SECRETS
     export API_TOKEN_SIGNING_KEY="$(cat "$signing_key")"
 }
 
-b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
-
-# An API token with the admin role, signed with the local signing key as auth-service signs its tokens (its key id
-# read from auth-service's JWKS): the scheduler's admin endpoints take nothing else.
+# An API token with the admin role (deploy/admin-token.sh): the scheduler's admin endpoints take nothing else.
 admin_token() {
-    local kid header payload now
-    kid=$(curl -fsS "http://127.0.0.1:8081/.well-known/jwks.json" | grep -o '"kid":"[^"]*"' | cut -d'"' -f4)
-    now=$(date +%s)
-    header=$(printf '{"alg":"RS256","typ":"JWT","kid":"%s"}' "$kid" | b64url)
-    payload=$(printf '{"iss":"http://127.0.0.1:8081","aud":"audiospective-api","sub":"run-local","groups":["admin"],"iat":%d,"exp":%d}' \
-        "$now" "$((now + 300))" | b64url)
-    printf '%s.%s.%s' "$header" "$payload" \
-        "$(printf '%s.%s' "$header" "$payload" | openssl dgst -sha256 -sign "$STATE_DIR/api-token-signing-key.pem" | b64url)"
+    "$ROOT/deploy/admin-token.sh"
 }
 
 ensure_database() {

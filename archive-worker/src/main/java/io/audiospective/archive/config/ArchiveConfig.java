@@ -45,6 +45,8 @@ public interface ArchiveConfig {
 
     Outbox outbox();
 
+    Republish republish();
+
     interface Idempotency {
 
         /** Polls of one user within one window share one idempotency key (the hourly poll: one hour). */
@@ -108,6 +110,26 @@ public interface ArchiveConfig {
 
         /** How often the relay publishes pending plays. */
         @WithDefault("PT1S")
+        Duration interval();
+    }
+
+    /** Republishing archived plays onto a plays topic ({@code POST /admin/republish}). */
+    interface Republish {
+
+        /** Plays read, sent and acknowledged per step; the position is saved after each step. */
+        @WithDefault("500")
+        int batchSize();
+
+        /** At most this many plays per second, so a republish of everyone leaves Kafka and consumers room. */
+        @WithDefault("5000")
+        int maxPerSecond();
+
+        /** How long a replica owns a job without renewing it (every step renews it); then another resumes it. */
+        @WithDefault("PT30S")
+        Duration lease();
+
+        /** How often each replica looks for a job to run or resume. */
+        @WithDefault("PT2S")
         Duration interval();
     }
 }

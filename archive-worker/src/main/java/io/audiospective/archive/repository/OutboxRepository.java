@@ -3,11 +3,11 @@ package io.audiospective.archive.repository;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -109,6 +109,9 @@ public class OutboxRepository {
                 .longValue();
     }
 
+    /** One archived play as it is encoded onto {@code plays}: its track is read from the catalogue. */
+    public record StoredPlay(Instant playedAt, String trackId, long msPlayed, PlaySource source, String importId) {}
+
     /**
      * The encoded {@code PlayEvent}s of a row of imported plays, oldest first: the row holds each play's instant
      * (epoch microseconds), track and ms played; the tracks are the catalogue's now (each distinct track read once).
@@ -122,20 +125,38 @@ public class OutboxRepository {
             String[] trackIds,
             Long[] msPlayed,
             boolean removed) {
-        Map<String, TrackRef> tracks = catalogue.tracks(new HashSet<>(Arrays.asList(trackIds)));
-        Integer[] oldestFirst = new Integer[playedAtMicros.length];
-        Arrays.setAll(oldestFirst, i -> i);
-        Arrays.sort(oldestFirst, Comparator.comparingLong(i -> playedAtMicros[i]));
-        List<byte[]> events = new ArrayList<>(oldestFirst.length);
-        for (int i : oldestFirst) {
+        List<StoredPlay> plays = new ArrayList<>(playedAtMicros.length);
+        for (int i = 0; i < playedAtMicros.length; i++) {
+            plays.add(new StoredPlay(
+                    Instant.EPOCH.plus(playedAtMicros[i], ChronoUnit.MICROS),
+                    trackIds[i],
+                    msPlayed[i],
+                    PlaySource.IMPORT,
+                    importId));
+        }
+        return events(userId, plays, removed);
+    }
+
+    /**
+     * The encoded {@code PlayEvent}s of one member's archived plays, oldest first, with the catalogue's tracks (each
+     * distinct track read once): how the relay publishes imported plays and how a republish publishes every play,
+     * so both carry exactly what the normal path carries.
+     */
+    public List<byte[]> events(String userId, List<StoredPlay> plays, boolean removed) {
+        Map<String, TrackRef> tracks = catalogue.tracks(
+                plays.stream().map(StoredPlay::trackId).collect(Collectors.toCollection(HashSet::new)));
+        List<StoredPlay> oldestFirst = new ArrayList<>(plays);
+        oldestFirst.sort(Comparator.comparing(StoredPlay::playedAt));
+        List<byte[]> events = new ArrayList<>(oldestFirst.size());
+        for (StoredPlay play : oldestFirst) {
             events.add(MessageCodec.encode(new PlayEvent(
                     PlayEvent.CURRENT_VERSION,
                     userId,
-                    Instant.EPOCH.plus(playedAtMicros[i], ChronoUnit.MICROS),
-                    tracks.get(trackIds[i]),
-                    msPlayed[i],
-                    PlaySource.IMPORT,
-                    importId,
+                    play.playedAt(),
+                    tracks.get(play.trackId()),
+                    play.msPlayed(),
+                    play.source(),
+                    play.importId(),
                     removed)));
         }
         return events;

@@ -977,6 +977,51 @@ class ManifestsTest {
 
     // ---------------------------------------------------------------- Kafka
 
+    /** shared-model's topics.conf: the one list the local broker and the tests' broker create their topics from. */
+    static final Path TOPICS_CONF = ROOT.resolve("shared-model/src/main/resources/io/audiospective/model/topics.conf");
+
+    /** Topic name to its line's fields after the name: partitions, then config=value pairs. */
+    static Map<String, List<String>> declaredTopics() throws IOException {
+        Map<String, List<String>> declared = new HashMap<>();
+        for (String line : Files.readAllLines(TOPICS_CONF)) {
+            String[] fields = line.strip().split("\\s+");
+            if (line.isBlank() || fields[0].startsWith("#") || fields[0].equals("local-partitions")) {
+                continue;
+            }
+            declared.put(fields[0], List.of(fields).subList(1, fields.length));
+        }
+        return declared;
+    }
+
+    /**
+     * The KafkaTopics are exactly the topics of topics.conf, with its configuration (retention) and, in the base, its
+     * partitions (the overlays size archive.batches to their worker count); so Kubernetes, the local broker and the
+     * tests keep plays, users and the dead letters equally long.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"base", "overlays/small", "overlays/production"})
+    void kafkaTopicsAreTheTopicsDeclaredInSharedModel(String dir) throws IOException {
+        Map<String, List<String>> declared = declaredTopics();
+        Map<String, JsonNode> topics = new HashMap<>();
+        for (JsonNode t : ofKind(render(dir), "KafkaTopic")) {
+            topics.put(t.path("spec").path("topicName").asText(), t.path("spec"));
+        }
+        assertThat(topics.keySet()).containsExactlyInAnyOrderElementsOf(declared.keySet());
+        declared.forEach((topic, fields) -> {
+            JsonNode spec = topics.get(topic);
+            if (dir.equals("base")) {
+                assertThat(spec.path("partitions").asInt()).as(topic).isEqualTo(Integer.parseInt(fields.get(0)));
+            }
+            for (String pair : fields.subList(1, fields.size())) {
+                String[] kv = pair.split("=", 2);
+                assertThat(spec.path("config").path(kv[0]).asText())
+                        .as(topic + " " + kv[0])
+                        .isEqualTo(kv[1]);
+            }
+        });
+        assertThat(declared.get("plays")).contains("retention.ms=-1", "retention.bytes=-1");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"base", "overlays/small", "overlays/production"})
     void everyTopicTheServicesUseIsDeclaredAndWorkersScaleToThePartitions(String dir) throws IOException {
