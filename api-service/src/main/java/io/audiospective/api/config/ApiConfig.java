@@ -41,6 +41,34 @@ public interface ApiConfig {
     @WithDefault("10s")
     Duration dropReplacedAfter();
 
+    /** How replicas share replays ({@code audiospective.api.replay.*}). */
+    Replay replay();
+
+    /**
+     * One replica builds a replay at a time, holding a lease in the database that every applied batch renews; every
+     * replica checks the replay every {@code check-interval} and takes over one whose lease ran out.
+     */
+    interface Replay {
+
+        /**
+         * How often every replica looks for a replay to take over and for replaced tables to drop. Also read by the
+         * schedule itself as {@code audiospective.api.replay.check-interval}, with the same default.
+         */
+        @WithDefault("PT5S")
+        Duration checkInterval();
+
+        /**
+         * A builder that renewed its lease longer ago than this is taken for dead; another replica resumes its
+         * generation. Longer than the slowest batch a live builder applies, or the replay changes hands needlessly.
+         */
+        @WithDefault("PT30S")
+        Duration lease();
+
+        /** Records per batch (one transaction and one committed offset each). */
+        @WithDefault("500")
+        int batchSize();
+    }
+
     /**
      * The largest request body of every route but the import upload (which takes up to
      * {@code quarkus.http.limits.max-body-size}): JSON bodies are a few hundred bytes, and RESTEasy holds them in
