@@ -217,6 +217,10 @@ class ReplayCoordinationTest {
             Map<TopicPartition, Long> stopAt = new HashMap<>();
             partitions.forEach(p -> stopAt.put(p, started.handoverOffset(p.partition()) * 7 / 10));
             while (partitions.stream().anyMatch(p -> consumer.position(p) < stopAt.get(p))) {
+                // a partition read far enough waits, else one partition's records may all come before another's
+                consumer.pause(partitions.stream()
+                        .filter(p -> consumer.position(p) >= stopAt.get(p))
+                        .toList());
                 List<PublishedPlay> batch = new ArrayList<>();
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
                     try {

@@ -5,6 +5,7 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -167,7 +169,13 @@ public class ReplayService {
      * replica).
      */
     public Started start() {
-        Begun begun = QuarkusTransaction.requiringNew().call(() -> replays.begin(owner, lease, this::endOffsets));
+        Begun begun;
+        try (KafkaConsumer<String, byte[]> consumer = consumer(Map.of())) {
+            // metadata before the transaction: only the end offsets are read while live folds wait for the lock
+            List<TopicPartition> partitions = partitions(consumer);
+            begun = QuarkusTransaction.requiringNew()
+                    .call(() -> replays.begin(owner, lease, () -> endOffsets(consumer, partitions)));
+        }
         if (begun.created()) {
             LOG.infof(
                     "Replay into generation %d started by %s from the earliest offset of %s",
@@ -252,20 +260,21 @@ public class ReplayService {
         ReadModelTables target = new ReadModelTables(generation);
         ReplayRow row = replays.find(generation).orElseThrow();
         long records = row.records();
-        Map<String, Object> props = new HashMap<>(kafkaConfig);
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, row.consumerGroup());
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, batchSize);
         Instant nextLog = Instant.now();
-        try (KafkaConsumer<String, byte[]> consumer =
-                new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<String, byte[]> consumer = consumer(Map.of(
+                ConsumerConfig.GROUP_ID_CONFIG,
+                row.consumerGroup(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false,
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                batchSize))) {
             List<TopicPartition> partitions = partitions(consumer);
             // Manual assignment: the builder reads every partition, no rebalances while it runs. The committed
             // offsets are the generation's, whoever built it before: a resumed replay goes on from them.
             consumer.assign(partitions);
-            Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> committed =
-                    consumer.committed(Set.copyOf(partitions));
+            Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(Set.copyOf(partitions));
             for (TopicPartition partition : partitions) {
                 if (committed.get(partition) == null) {
                     consumer.seekToBeginning(Set.of(partition));
@@ -346,26 +355,23 @@ public class ReplayService {
     private List<TopicPartition> partitions(KafkaConsumer<String, byte[]> consumer) {
         return consumer.partitionsFor(Topics.PLAYS, Duration.ofSeconds(30)).stream()
                 .map(p -> new TopicPartition(p.topic(), p.partition()))
-                .sorted(java.util.Comparator.comparingInt(TopicPartition::partition))
+                .sorted(Comparator.comparingInt(TopicPartition::partition))
                 .toList();
     }
 
-    /** The end offset of every partition of {@code plays}, indexed by partition. */
-    private long[] endOffsets() {
+    private KafkaConsumer<String, byte[]> consumer(Map<String, Object> settings) {
         Map<String, Object> props = new HashMap<>(kafkaConfig);
-        try (KafkaConsumer<String, byte[]> consumer =
-                new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = partitions(consumer);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofSeconds(30));
-            long[] offsets = new long
-                    [partitions.stream()
-                                    .mapToInt(TopicPartition::partition)
-                                    .max()
-                                    .orElse(-1)
-                            + 1];
-            ends.forEach((partition, end) -> offsets[partition.partition()] = end);
-            return offsets;
-        }
+        props.putAll(settings);
+        return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /** The end offset of every partition of {@code plays}, indexed by partition. */
+    private static long[] endOffsets(KafkaConsumer<String, byte[]> consumer, List<TopicPartition> partitions) {
+        Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofSeconds(30));
+        int size = partitions.stream().mapToInt(TopicPartition::partition).max().orElse(-1) + 1;
+        long[] offsets = new long[size];
+        ends.forEach((partition, end) -> offsets[partition.partition()] = end);
+        return offsets;
     }
 
     private void switchOver(int generation, long lag) {
