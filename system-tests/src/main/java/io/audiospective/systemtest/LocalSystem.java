@@ -52,6 +52,7 @@ public final class LocalSystem implements AutoCloseable {
      * @param workerEnvironment extra settings of the workers (concurrency, rate budget)
      * @param emulatorEnvironment extra settings of the emulator (default users, late plays)
      * @param replicas scheduler-service and api-service instances (each service one consumer group)
+     * @param apiEnvironment extra settings of every api-service (replay batch size and lease, for example)
      */
     public record Options(
             Duration pollingPeriod,
@@ -62,7 +63,31 @@ public final class LocalSystem implements AutoCloseable {
             Map<String, String> workerEnvironment,
             Map<String, String> emulatorEnvironment,
             Profile profile,
-            int replicas) {
+            int replicas,
+            Map<String, String> apiEnvironment) {
+
+        public Options(
+                Duration pollingPeriod,
+                Duration scheduleWindow,
+                int workers,
+                int memberCap,
+                Map<String, String> schedulerEnvironment,
+                Map<String, String> workerEnvironment,
+                Map<String, String> emulatorEnvironment,
+                Profile profile,
+                int replicas) {
+            this(
+                    pollingPeriod,
+                    scheduleWindow,
+                    workers,
+                    memberCap,
+                    schedulerEnvironment,
+                    workerEnvironment,
+                    emulatorEnvironment,
+                    profile,
+                    replicas,
+                    Map.of());
+        }
 
         public Options(
                 Duration pollingPeriod,
@@ -253,12 +278,14 @@ public final class LocalSystem implements AutoCloseable {
                     workerEnv,
                     "/q/health/ready"));
         }
+        Map<String, String> apiEnv = new LinkedHashMap<>(common);
+        apiEnv.putAll(options.apiEnvironment());
         for (int i = 1; i <= options.replicas(); i++) {
             apis.add(java(
                     i == 1 ? "api-service" : "api-service-" + i,
                     i == 1 ? apiPort : TcpForwarder.freePort(),
                     jarOf("api-service"),
-                    common,
+                    apiEnv,
                     "/q/health/ready"));
         }
     }
@@ -376,12 +403,24 @@ public final class LocalSystem implements AutoCloseable {
      * the key's JWK thumbprint), for the scheduler's admin endpoints.
      */
     public String adminToken() {
+        return apiToken("local-system", "user", "admin");
+    }
+
+    /**
+     * An API token of member {@code userId} (role {@code user}), signed as auth-service signs them: for members whose
+     * plays a test writes onto {@code plays} itself, who never signed in.
+     */
+    public String memberToken(String userId) {
+        return apiToken(userId, "user");
+    }
+
+    private String apiToken(String subject, String... groups) {
         RsaJsonWebKey jwk = new RsaJsonWebKey((RSAPublicKey) signingKey.getPublic());
         JwtClaims claims = new JwtClaims();
         claims.setIssuer(issuer);
         claims.setAudience("audiospective-api");
-        claims.setSubject("local-system");
-        claims.setStringListClaim("groups", "user", "admin");
+        claims.setSubject(subject);
+        claims.setStringListClaim("groups", groups);
         claims.setIssuedAtToNow();
         claims.setExpirationTimeMinutesInTheFuture(5);
         JsonWebSignature jws = new JsonWebSignature();

@@ -41,12 +41,43 @@ public interface ApiConfig {
     @WithDefault("10s")
     Duration dropReplacedAfter();
 
+    /** How replicas share replays ({@code audiospective.api.replay.*}). */
+    Replay replay();
+
     /**
-     * How many database connections a replay's rollup build uses at once ({@code audiospective.api.replay-build-parallelism}):
-     * its parts are independent grouped scans, so up to the database's cores shorten it.
+     * One replica builds a replay at a time, holding a lease in the database that every applied batch renews; every
+     * replica checks the replay every {@code check-interval} and takes over one whose lease ran out.
      */
-    @WithDefault("2")
-    int replayBuildParallelism();
+    interface Replay {
+
+        /**
+         * How often every replica looks for a replay to take over and for replaced tables to drop. Also read by the
+         * schedule itself as {@code audiospective.api.replay.check-interval}, with the same default.
+         */
+        @WithDefault("PT5S")
+        Duration checkInterval();
+
+        /**
+         * A builder that renewed its lease longer ago than this is taken for dead; another replica resumes its
+         * generation. Longer than the slowest batch a live builder applies, or the replay changes hands needlessly.
+         */
+        @WithDefault("PT30S")
+        Duration lease();
+
+        /**
+         * Records per batch (one transaction and one committed offset each). Large: while the replay loads plays in
+         * bulk a batch costs one insert whatever its size.
+         */
+        @WithDefault("5000")
+        int batchSize();
+
+        /**
+         * How many database connections the rollup build uses at once: its parts are independent grouped scans, so
+         * up to the database's cores shorten it.
+         */
+        @WithDefault("2")
+        int buildParallelism();
+    }
 
     /**
      * The largest request body of every route but the import upload (which takes up to

@@ -4,6 +4,7 @@ import java.util.List;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -28,6 +29,7 @@ import io.audiospective.api.service.DeadLetterService;
 import io.audiospective.api.service.DeadLetterService.DeadLetter;
 import io.audiospective.api.service.DeadLetterService.Redrive;
 import io.audiospective.api.service.DeadLetterService.Redriven;
+import io.audiospective.api.service.MemberRebuildService;
 import io.audiospective.api.service.ReplayService;
 import io.audiospective.api.service.ReplayService.Replay;
 import io.audiospective.support.rest.Problem;
@@ -44,12 +46,19 @@ public class AdminResource {
     private final AdminService admin;
     private final ReplayService replays;
     private final DeadLetterService deadLetters;
+    private final MemberRebuildService rebuilds;
     private final ApiConfig config;
 
-    AdminResource(AdminService admin, ReplayService replays, DeadLetterService deadLetters, ApiConfig config) {
+    AdminResource(
+            AdminService admin,
+            ReplayService replays,
+            DeadLetterService deadLetters,
+            MemberRebuildService rebuilds,
+            ApiConfig config) {
         this.admin = admin;
         this.replays = replays;
         this.deadLetters = deadLetters;
+        this.rebuilds = rebuilds;
         this.config = config;
     }
 
@@ -89,10 +98,34 @@ public class AdminResource {
     }
 
     @POST
+    @Path("/users/{userId}/rebuild")
+    @Operation(
+            summary = "Rebuild one member's rollups (days, months, years, totals, sessions) from their stored plays in "
+                    + "every live generation, in one transaction")
+    @APIResponse(
+            responseCode = "200",
+            description = "Rebuilt: the generations (active first) and the member's plays in the active one",
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            examples = @ExampleObject(name = "rebuilt", value = Examples.MEMBER_REBUILT)))
+    @APIResponse(
+            responseCode = "404",
+            description = "No such member in the read model",
+            content =
+                    @Content(mediaType = Problem.MEDIA_TYPE, examples = @ExampleObject(name = "unknown", value = """
+                    {"type":"urn:audiospective:problem:not-found","title":"Not Found","status":404,
+                     "detail":"No member spotify-user-9 in the read model"}""")))
+    public MemberRebuildService.Rebuilt rebuildMember(@PathParam("userId") String userId) {
+        return rebuilds.rebuild(userId);
+    }
+
+    @POST
     @Path("/replays")
     @Operation(
-            summary = "Rebuild the read model from the plays topic (fresh consumer group, new tables, "
-                    + "switch-over when caught up); readers keep being served")
+            summary = "Rebuild the read model from the plays topic (new tables, switch-over when caught up); readers "
+                    + "keep being served. One replay runs at a time across all replicas: while one runs, this answers "
+                    + "it (200) instead of starting another")
     @APIResponse(
             responseCode = "202",
             description = "Started; poll its Location for progress",
@@ -101,17 +134,49 @@ public class AdminResource {
                             mediaType = "application/json",
                             examples = @ExampleObject(name = "started", value = Examples.REPLAY)))
     @APIResponse(
-            responseCode = "409",
-            description = "One is already running",
+            responseCode = "200",
+            description = "A replay is running already (started on this or another replica): that one, nothing started",
             content =
-                    @Content(mediaType = Problem.MEDIA_TYPE, examples = @ExampleObject(name = "running", value = """
-                    {"type":"urn:audiospective:problem:conflict","title":"Conflict","status":409,
-                     "detail":"A replay is already running"}""")))
+                    @Content(
+                            mediaType = "application/json",
+                            examples = @ExampleObject(name = "running", value = Examples.REPLAY)))
     public Response startReplay() {
-        Replay replay = replays.start();
-        return Response.accepted(replay)
+        ReplayService.Started started = replays.start();
+        Replay replay = started.replay();
+        return Response.status(started.created() ? Response.Status.ACCEPTED : Response.Status.OK)
+                .entity(replay)
                 .location(java.net.URI.create("/api/v1/admin/replays/" + replay.generation()))
                 .build();
+    }
+
+    @DELETE
+    @Path("/replays/{generation}")
+    @Operation(
+            summary = "Cancel a running replay, whichever replica builds it: its generation's tables are dropped and "
+                    + "never written again; the active generation stays")
+    @APIResponse(
+            responseCode = "200",
+            description = "Cancelled",
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            examples = @ExampleObject(name = "cancelled", value = Examples.REPLAY_CANCELLED)))
+    @APIResponse(
+            responseCode = "404",
+            description = "No such replay",
+            content =
+                    @Content(mediaType = Problem.MEDIA_TYPE, examples = @ExampleObject(name = "unknown", value = """
+                    {"type":"urn:audiospective:problem:not-found","title":"Not Found","status":404,
+                     "detail":"No replay 7"}""")))
+    @APIResponse(
+            responseCode = "409",
+            description = "The replay is not running",
+            content =
+                    @Content(mediaType = Problem.MEDIA_TYPE, examples = @ExampleObject(name = "finished", value = """
+                    {"type":"urn:audiospective:problem:conflict","title":"Conflict","status":409,
+                     "detail":"Replay 3 is COMPLETED: only a running replay can be cancelled"}""")))
+    public Replay cancelReplay(@PathParam("generation") int generation) {
+        return replays.cancel(generation);
     }
 
     @GET
@@ -130,7 +195,9 @@ public class AdminResource {
 
     @GET
     @Path("/replays/{generation}")
-    @Operation(summary = "Progress of one replay: records processed and remaining lag")
+    @Operation(
+            summary =
+                    "Progress of one replay: records applied, remaining lag, the replica building it and its last heartbeat")
     @APIResponse(
             responseCode = "200",
             description = "Progress",

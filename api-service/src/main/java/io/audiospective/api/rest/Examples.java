@@ -94,5 +94,15 @@ final class Examples {
 
     static final String REPLAY = """
             {"generation":3,"state":"RUNNING","consumerGroup":"api-service-replay-3","startedAt":"2026-03-01T12:00:00Z",
-             "finishedAt":null,"records":120000,"lag":380000,"detail":null}""";
+             "finishedAt":null,"records":120000,"lag":380000,"detail":null,"owner":"api-service-7d9f-2/1/5f2c0a1e",
+             "heartbeatAt":"2026-03-01T12:04:10Z","takeovers":0}""";
+
+    static final String REPLAY_CANCELLED = """
+            {"generation":3,"state":"CANCELLED","consumerGroup":"api-service-replay-3",
+             "startedAt":"2026-03-01T12:00:00Z","finishedAt":"2026-03-01T12:05:00Z","records":150000,"lag":350000,
+             "detail":"cancelled by an operator","owner":"api-service-7d9f-2/1/5f2c0a1e",
+             "heartbeatAt":"2026-03-01T12:04:59Z","takeovers":0}""";
+
+    static final String MEMBER_REBUILT = """
+            {"userId":"spotify-user-1","generations":[2,3],"plays":18234}""";
 }

@@ -146,7 +146,8 @@ public class ReadModelService {
         int timeout = (int) Duration.ofHours(2).toSeconds();
         QuarkusTransaction.requiringNew().timeout(timeout).run(() -> {
             List<Runnable> parts = writer.rollupBuildParts(target, writer.lockGenerationsExclusively());
-            ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, config.replayBuildParallelism()));
+            ExecutorService pool =
+                    Executors.newFixedThreadPool(Math.max(1, config.replay().buildParallelism()));
             try {
                 List<Future<?>> running = parts.stream()
                         .map(part -> pool.submit(

@@ -80,7 +80,7 @@ class ReplayBenchmark {
         long read = readPlainly();
         double plainRate = read / ((System.nanoTime() - plainStarted) / 1e9);
 
-        Replay started = replays.start();
+        Replay started = replays.start().replay();
         long replayStarted = System.nanoTime();
         Replay done = await().atMost(Duration.ofHours(1))
                 .pollInterval(Duration.ofSeconds(2))
