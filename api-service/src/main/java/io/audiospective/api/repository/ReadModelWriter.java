@@ -101,21 +101,13 @@ public class ReadModelWriter {
 
     /** {@link #lockGenerationsForWrite}, each generation with whether it keeps its rollups. */
     public List<Generation> lockGenerationsForFold() {
-        return db.queryOne("""
-                        SELECT active_generation, building_generation,
-                               EXISTS (SELECT 1 FROM read_model_rollups_built b
-                                       WHERE b.generation = s.building_generation)
-                        FROM read_model_state s WHERE id = 1 FOR SHARE OF s
-                        """, rs -> {
-                    List<Generation> generations = new ArrayList<>();
-                    generations.add(new Generation(new ReadModelTables(rs.getInt(1)), true));
-                    int building = rs.getInt(2);
-                    if (!rs.wasNull()) {
-                        generations.add(new Generation(new ReadModelTables(building), rs.getBoolean(3)));
-                    }
-                    return generations;
-                })
-                .orElseThrow();
+        List<ReadModelTables> locked = lockGenerationsForWrite();
+        List<Generation> generations = new ArrayList<>();
+        generations.add(new Generation(locked.get(0), true));
+        // a statement of its own, after the lock: a rollup build that held the lock meanwhile committed its mark, and
+        // only a new statement's snapshot sees it
+        locked.stream().skip(1).forEach(building -> generations.add(new Generation(building, rollupsBuilt(building))));
+        return generations;
     }
 
     /** Whether the generation's rollups were built ({@link #buildRollups}): a resumed replay goes on from there. */
