@@ -102,10 +102,12 @@ public class LoginResource {
         response.removeCookies(SESSION_COOKIE);
         String userId = userInfo.getString("id");
         String displayName = userInfo.getString("display_name");
+        String email = userInfo.getString("email");
         var refreshToken = spotifyAccessToken.getRefreshToken();
         SignInOutcome outcome = membership.signIn(
                 userId,
                 displayName,
+                email == null || !EMAIL.matcher(email).matches() ? null : email,
                 refreshToken == null ? null : refreshToken.getToken(),
                 spotifyAccessToken.getToken());
         Response.ResponseBuilder answer;

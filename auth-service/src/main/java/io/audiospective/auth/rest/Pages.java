@@ -44,4 +44,24 @@ final class Pages {
                 </body></html>
                 """;
     }
+
+    /** Asks before unsubscribing: mail scanners open links, only the member's click (a POST) unsubscribes. */
+    static String unsubscribe(String what, String action) {
+        return HEAD + """
+                <h1>Stop %s?</h1>
+                <form method="post" action="%s">
+                  <button type="submit">Unsubscribe</button>
+                </form>
+                <p>You can turn them on again in the dashboard's settings.</p>
+                </body></html>
+                """.formatted(what, action.replace("&", "&amp;").replace("\"", "&quot;"));
+    }
+
+    static String unsubscribed(String what) {
+        return HEAD + """
+                <h1>Unsubscribed</h1>
+                <p role="status">You will get no more %s. You can turn them on again in the dashboard's settings.</p>
+                </body></html>
+                """.formatted(what);
+    }
 }

@@ -33,6 +33,7 @@ public class MembershipService {
     private final TokenVault vault;
     private final UserEventOutbox events;
     private final TokenRevocationService revocations;
+    private final MemberMails mails;
     private final AuthConfig config;
     private final Clock clock;
 
@@ -44,6 +45,7 @@ public class MembershipService {
             TokenVault vault,
             UserEventOutbox events,
             TokenRevocationService revocations,
+            MemberMails mails,
             AuthConfig config,
             Clock clock) {
         this.members = members;
@@ -53,16 +55,19 @@ public class MembershipService {
         this.vault = vault;
         this.events = events;
         this.revocations = revocations;
+        this.mails = mails;
         this.config = config;
         this.clock = clock;
     }
 
     /**
      * Records a completed Spotify authorisation. A newcomer takes a seat in the same transaction, so however many
-     * sign-ups race, the cap is never overshot; a returning member needs no seat and is re-authorised.
+     * sign-ups race, the cap is never overshot; a returning member needs no seat and is re-authorised. {@code email}
+     * is the address Spotify has for the member (null if it gave none), where their mails go.
      */
     @Transactional
-    public SignInOutcome signIn(String userId, String displayName, String refreshToken, String accessToken) {
+    public SignInOutcome signIn(
+            String userId, String displayName, String email, String refreshToken, String accessToken) {
         Instant now = clock.instant();
         Member member = members.findById(userId, LockModeType.PESSIMISTIC_WRITE);
         boolean newcomer = member == null || member.status == MemberStatus.DELETED;
@@ -76,6 +81,7 @@ public class MembershipService {
             member.createdAt = now;
         }
         member.displayName = displayName;
+        member.email = email;
         member.status = MemberStatus.ACTIVE;
         member.authorizedAt = now;
         member.updatedAt = now;
@@ -150,6 +156,7 @@ public class MembershipService {
                 member.updatedAt,
                 member.displayName,
                 member.timeZone);
+        mails.enqueueNeedsReauth(member, member.updatedAt);
     }
 
     @Transactional
