@@ -74,12 +74,13 @@ class MemberMailTest {
                 .run(() -> entityManager
                         .createNativeQuery("UPDATE membership SET extra_seats = seats_taken + 12 WHERE id = 1")
                         .executeUpdate());
-        smtp = Mailbox.connect();
+        smtp = Mailbox.line();
+        smtp.restore();
     }
 
     @AfterEach
-    void cutIt() {
-        smtp.close();
+    void resetTheClock() {
+        smtp.restore();
         clock.reset();
     }
 
@@ -107,6 +108,7 @@ class MemberMailTest {
                 .contains(publicUrl + "/mail/unsubscribe?member=" + userId + "&category=REAUTH&token=");
         assertThat(first.html()).contains("href=\"" + publicUrl + "/login/spotify\"");
         assertThat(first.listUnsubscribe()).isEqualTo("<" + unsubscribeLink(first) + ">");
+        keepAsExample(first);
 
         // the following scans before the next threshold decide nothing new, and nothing is sent twice
         for (int day : List.of(29, 20, 8)) {
@@ -339,6 +341,18 @@ class MemberMailTest {
         List<Mailbox.Received> received = Mailbox.of(email(userId));
         assertThat(received).hasSize(count);
         return received;
+    }
+
+    /** The reminder as received, for the README's example (target/mail-examples). */
+    private static void keepAsExample(Mailbox.Received mail) {
+        try {
+            java.nio.file.Path examples = java.nio.file.Path.of("target", "mail-examples");
+            java.nio.file.Files.createDirectories(examples);
+            java.nio.file.Files.writeString(
+                    examples.resolve("reauth-reminder.txt"), "Subject: " + mail.subject() + "\n\n" + mail.text());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static String unsubscribeLink(Mailbox.Received mail) {

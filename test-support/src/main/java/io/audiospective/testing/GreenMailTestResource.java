@@ -12,7 +12,7 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 /**
  * A real SMTP server (GreenMail) with IMAP to read what it received, on loopback ports of its own. The service's
  * mailer is pointed at {@value #SMTP_PORT}, where nothing listens until a test opens the line with
- * {@link Mailbox#connect()}: the test owns that line and can cut it (an SMTP outage) while GreenMail keeps every mail
+ * {@link Mailbox#line()}: the tests hold that line and can cut it (an SMTP outage) while GreenMail keeps every mail
  * it already accepted. Quarkus mocks the mailer in dev and test mode by default; this turns the mock off.
  */
 public class GreenMailTestResource implements QuarkusTestResourceLifecycleManager {

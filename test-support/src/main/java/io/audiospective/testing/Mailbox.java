@@ -25,20 +25,26 @@ public final class Mailbox {
     /** A received mail: its subject, headers of interest and both bodies. */
     public record Received(String subject, String listUnsubscribe, String text, String html) {}
 
+    private static TcpForwarder line;
+
     /**
-     * Opens the line from the service's mailer to GreenMail; close it (or {@link TcpForwarder#interrupt()}) and the
-     * SMTP server is out of the mailer's reach.
+     * The line from the service's mailer to GreenMail, opened on first use and kept for the test JVM (the port is
+     * the global test resource's); {@link TcpForwarder#interrupt()} puts the SMTP server out of the mailer's reach,
+     * {@link TcpForwarder#restore()} brings it back.
      */
-    public static TcpForwarder connect() {
-        var config = ConfigProvider.getConfig();
-        try {
-            return TcpForwarder.start(
-                    config.getValue(GreenMailTestResource.SMTP_PORT, Integer.class),
-                    "127.0.0.1",
-                    config.getValue(GreenMailTestResource.SMTP_TARGET_PORT, Integer.class));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    public static synchronized TcpForwarder line() {
+        if (line == null) {
+            var config = ConfigProvider.getConfig();
+            try {
+                line = TcpForwarder.start(
+                        config.getValue(GreenMailTestResource.SMTP_PORT, Integer.class),
+                        "127.0.0.1",
+                        config.getValue(GreenMailTestResource.SMTP_TARGET_PORT, Integer.class));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
+        return line;
     }
 
     /** Every mail delivered to {@code address} so far, oldest first (GreenMail creates the mailbox on delivery). */
