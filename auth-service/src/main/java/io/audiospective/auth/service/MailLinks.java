@@ -42,7 +42,7 @@ public class MailLinks {
 
     /** Where the member changes every mail setting (the dashboard's settings). */
     public String settings() {
-        return config.frontendUrl() + "#settings";
+        return config.frontendUrl() + "#/settings";
     }
 
     public boolean verify(String userId, MailCategory category, String token) {
