@@ -12,6 +12,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 import io.audiospective.auth.MailCategory;
 import io.audiospective.auth.repository.MemberRepository;
@@ -39,6 +40,8 @@ public class UnsubscribeResource {
 
     @GET
     @Produces(MediaType.TEXT_HTML)
+    @APIResponse(responseCode = "200", description = "The page asking to confirm")
+    @APIResponse(responseCode = "400", description = "The link is not valid (problem details)")
     @Operation(summary = "The unsubscribe link of a mail: a page asking to confirm (link scanners open links)")
     public Response confirmUnsubscribe(
             @QueryParam("member") String userId,
@@ -54,6 +57,8 @@ public class UnsubscribeResource {
 
     @POST
     @Produces(MediaType.TEXT_HTML)
+    @APIResponse(responseCode = "200", description = "Unsubscribed")
+    @APIResponse(responseCode = "400", description = "The link is not valid (problem details)")
     @Operation(summary = "Unsubscribe from the link's category of mail (the page's button, or RFC 8058 one-click)")
     public Response unsubscribe(
             @QueryParam("member") String userId,
