@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import io.audiospective.auth.service.AccessTokenService;
 import io.audiospective.auth.service.MailRelay;
 import io.audiospective.auth.service.MemberMails;
+import io.audiospective.auth.service.MembershipService;
 import io.audiospective.testing.Mailbox;
 import io.audiospective.testing.TcpForwarder;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -54,6 +55,9 @@ class MemberMailTest {
 
     @Inject
     AccessTokenService accessTokens;
+
+    @Inject
+    MembershipService membership;
 
     @Inject
     EntityManager entityManager;
@@ -238,6 +242,41 @@ class MemberMailTest {
                 .then()
                 .statusCode(400)
                 .contentType(containsString("application/problem+json"));
+    }
+
+    @Test
+    void theWaitlistMailsAConfirmationLinkAndAdmitsOnlyConfirmedAddresses() {
+        String email = "fan-" + UUID.randomUUID() + "@example.org";
+        membership.joinWaitlist(email);
+        membership.joinWaitlist(email);
+        long entry = QuarkusTransaction.requiringNew()
+                .call(() -> ((Number) entityManager
+                                .createNativeQuery("SELECT id FROM waitlist WHERE email = :email")
+                                .setParameter("email", email)
+                                .getSingleResult())
+                        .longValue());
+        assertThat(membership.admit(entry)).isFalse();
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> !Mailbox.of(email).isEmpty());
+        List<Mailbox.Received> received = Mailbox.of(email);
+        assertThat(received).hasSize(1);
+        assertThat(received.get(0).subject()).contains("Confirm your address");
+        assertThat(received.get(0).listUnsubscribe()).isNull();
+        Matcher link = Pattern.compile("(http://\\S+/waitlist/confirm\\?\\S+)")
+                .matcher(received.get(0).text());
+        assertThat(link.find()).isTrue();
+        assertThat(link.group(1)).startsWith(publicUrl + "/waitlist/confirm?entry=" + entry + "&token=");
+        URI uri = URI.create(link.group(1));
+        String path = uri.getRawPath() + "?" + uri.getRawQuery();
+
+        given().when()
+                .get(path.replaceAll("token=[^&]+", "token=forged"))
+                .then()
+                .statusCode(400)
+                .contentType(containsString("application/problem+json"));
+        assertThat(membership.admit(entry)).isFalse();
+        given().when().get(path).then().statusCode(200).body(containsString("Address confirmed"));
+        assertThat(membership.admit(entry)).isTrue();
     }
 
     @Test

@@ -7,6 +7,9 @@ import java.util.List;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 
+import org.hibernate.query.NativeQuery;
+import org.hibernate.type.StandardBasicTypes;
+
 import io.audiospective.auth.MailKind;
 
 /** The mail outbox (table mail_outbox, V6): mails decided, then sent by the relay. Native SQL for the row locks. */
@@ -14,7 +17,7 @@ import io.audiospective.auth.MailKind;
 public class MailOutboxRepository {
 
     /** A claimed row: what the relay needs to render and send it. */
-    public record OutboxMail(long id, MailKind kind, String userId, Instant aboutAt, int attempts) {}
+    public record OutboxMail(long id, MailKind kind, String userId, Long waitlistId, Instant aboutAt, int attempts) {}
 
     private final EntityManager entityManager;
 
@@ -22,18 +25,31 @@ public class MailOutboxRepository {
         this.entityManager = entityManager;
     }
 
-    /** Enqueues the mail unless one for the same occasion ({@code dedupeKey}) ever was; true when enqueued. */
+    /** Enqueues the member's mail unless one for the same occasion ({@code dedupeKey}) ever was; true when enqueued. */
     public boolean enqueue(MailKind kind, String userId, String dedupeKey, Instant aboutAt, Instant now) {
-        return entityManager
-                        .createNativeQuery("""
-                INSERT INTO mail_outbox (kind, user_id, dedupe_key, about_at, state, next_attempt_at, created_at)
-                VALUES (:kind, :user, :key, :about, 'PENDING', :now, :now)
+        return enqueue(kind, userId, null, dedupeKey, aboutAt, now);
+    }
+
+    /** Enqueues a mail to a waitlist entry, once per {@code dedupeKey}. */
+    public boolean enqueueToWaitlist(MailKind kind, long waitlistId, String dedupeKey, Instant now) {
+        return enqueue(kind, null, waitlistId, dedupeKey, null, now);
+    }
+
+    private boolean enqueue(
+            MailKind kind, String userId, Long waitlistId, String dedupeKey, Instant aboutAt, Instant now) {
+        // typed binds: either recipient column may be null, and PostgreSQL must know the type of a null
+        @SuppressWarnings("unchecked")
+        NativeQuery<Object> insert = entityManager.createNativeQuery("""
+                INSERT INTO mail_outbox (kind, user_id, waitlist_id, dedupe_key, about_at, state, next_attempt_at,
+                                         created_at)
+                VALUES (:kind, :user, :waitlist, :key, :about, 'PENDING', :now, :now)
                 ON CONFLICT (dedupe_key) DO NOTHING
-                """)
-                        .setParameter("kind", kind.name())
-                        .setParameter("user", userId)
+                """).unwrap(NativeQuery.class);
+        return insert.setParameter("kind", kind.name())
+                        .setParameter("user", userId, StandardBasicTypes.STRING)
+                        .setParameter("waitlist", waitlistId, StandardBasicTypes.LONG)
                         .setParameter("key", dedupeKey)
-                        .setParameter("about", aboutAt == null ? null : Timestamp.from(aboutAt))
+                        .setParameter("about", aboutAt, StandardBasicTypes.INSTANT)
                         .setParameter("now", Timestamp.from(now))
                         .executeUpdate()
                 == 1;
@@ -47,7 +63,7 @@ public class MailOutboxRepository {
     public List<OutboxMail> claimDue(Instant now, int limit) {
         List<Object[]> rows = entityManager
                 .createNativeQuery("""
-                SELECT id, kind, user_id, about_at, attempts FROM mail_outbox
+                SELECT id, kind, user_id, waitlist_id, about_at, attempts FROM mail_outbox
                 WHERE state = 'PENDING' AND next_attempt_at <= :now
                 ORDER BY id LIMIT :limit
                 FOR UPDATE SKIP LOCKED
@@ -60,8 +76,9 @@ public class MailOutboxRepository {
                         ((Number) row[0]).longValue(),
                         MailKind.valueOf((String) row[1]),
                         (String) row[2],
-                        instant(row[3]),
-                        ((Number) row[4]).intValue()))
+                        row[3] == null ? null : ((Number) row[3]).longValue(),
+                        instant(row[4]),
+                        ((Number) row[5]).intValue()))
                 .toList();
     }
 

@@ -40,7 +40,8 @@ final class Pages {
     static String onWaitlist() {
         return HEAD + """
                 <h1>You are on the waitlist</h1>
-                <p role="status">Thank you. We will write to you when a seat opens.</p>
+                <p role="status">Thank you. We sent you a mail: follow its link to confirm your address, and we will
+                write to you when a seat opens.</p>
                 </body></html>
                 """;
     }
@@ -63,5 +64,13 @@ final class Pages {
                 <p role="status">You will get no more %s. You can turn them on again in the dashboard's settings.</p>
                 </body></html>
                 """.formatted(what);
+    }
+
+    static String waitlistConfirmed() {
+        return HEAD + """
+                <h1>Address confirmed</h1>
+                <p role="status">You are on the waitlist. We will write to you when a seat opens.</p>
+                </body></html>
+                """;
     }
 }

@@ -46,18 +46,37 @@ public class MailLinks {
     }
 
     public boolean verify(String userId, MailCategory category, String token) {
+        return matches(sign(userId, category), token);
+    }
+
+    /** The confirmation link of a waitlist entry: bound to the entry and its address. */
+    public String confirmWaitlist(long entryId, String email) {
+        return config.publicUrl() + "/waitlist/confirm?entry=" + entryId + "&token=" + signWaitlist(entryId, email);
+    }
+
+    public boolean verifyWaitlist(long entryId, String email, String token) {
+        return matches(signWaitlist(entryId, email), token);
+    }
+
+    private static boolean matches(String expected, String token) {
         return token != null
                 && MessageDigest.isEqual(
-                        sign(userId, category).getBytes(StandardCharsets.US_ASCII),
-                        token.getBytes(StandardCharsets.US_ASCII));
+                        expected.getBytes(StandardCharsets.US_ASCII), token.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private String signWaitlist(long entryId, String email) {
+        return hmac("waitlist-confirm\n" + entryId + "\n" + email);
     }
 
     private String sign(String userId, MailCategory category) {
+        return hmac("unsubscribe\n" + userId + "\n" + category.name());
+    }
+
+    private String hmac(String message) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(config.mail().linkKey().getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            byte[] digest =
-                    mac.doFinal(("unsubscribe\n" + userId + "\n" + category.name()).getBytes(StandardCharsets.UTF_8));
+            byte[] digest = mac.doFinal(message.getBytes(StandardCharsets.UTF_8));
             return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is part of every JDK", e);

@@ -15,11 +15,13 @@ import org.jboss.logging.Logger;
 
 import io.audiospective.auth.MailKind;
 import io.audiospective.auth.Member;
+import io.audiospective.auth.WaitlistEntry;
 import io.audiospective.auth.config.AuthConfig;
 import io.audiospective.auth.repository.MailOutboxRepository;
 import io.audiospective.auth.repository.MailOutboxRepository.OutboxMail;
 import io.audiospective.auth.repository.MailPreferencesRepository;
 import io.audiospective.auth.repository.MemberRepository;
+import io.audiospective.auth.repository.WaitlistRepository;
 import io.quarkus.mailer.Mail;
 import io.quarkus.mailer.reactive.ReactiveMailer;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -50,6 +52,9 @@ public class MailRelay {
     private final Template reminderHtml;
     private final Template needsReauthText;
     private final Template needsReauthHtml;
+    private final Template waitlistText;
+    private final Template waitlistHtml;
+    private final WaitlistRepository waitlist;
 
     MailRelay(
             MailOutboxRepository outbox,
@@ -62,7 +67,10 @@ public class MailRelay {
             @Location("mail/reauth-reminder.txt") Template reminderText,
             @Location("mail/reauth-reminder.html") Template reminderHtml,
             @Location("mail/needs-reauth.txt") Template needsReauthText,
-            @Location("mail/needs-reauth.html") Template needsReauthHtml) {
+            @Location("mail/needs-reauth.html") Template needsReauthHtml,
+            @Location("mail/waitlist-confirmation.txt") Template waitlistText,
+            @Location("mail/waitlist-confirmation.html") Template waitlistHtml,
+            WaitlistRepository waitlist) {
         this.outbox = outbox;
         this.members = members;
         this.preferences = preferences;
@@ -74,6 +82,9 @@ public class MailRelay {
         this.reminderHtml = reminderHtml;
         this.needsReauthText = needsReauthText;
         this.needsReauthHtml = needsReauthHtml;
+        this.waitlistText = waitlistText;
+        this.waitlistHtml = waitlistHtml;
+        this.waitlist = waitlist;
     }
 
     public int batchSize() {
@@ -87,6 +98,17 @@ public class MailRelay {
             List<OutboxMail> due =
                     outbox.claimDue(clock.instant(), config.mail().batchSize());
             for (OutboxMail mail : due) {
+                if (mail.waitlistId() != null) {
+                    WaitlistEntry entry = waitlist.findById(mail.waitlistId());
+                    if (entry == null) {
+                        outbox.markDropped(mail.id(), "no address");
+                    } else if (send(mail, waitlistConfirmation(entry))) {
+                        sent++;
+                    } else {
+                        break;
+                    }
+                    continue;
+                }
                 Member member = members.findById(mail.userId());
                 if (member == null || member.email == null) {
                     outbox.markDropped(mail.id(), "no address");
@@ -96,26 +118,41 @@ public class MailRelay {
                     outbox.markDropped(mail.id(), "unsubscribed");
                     continue;
                 }
-                try {
-                    // bounded: a connection the server drops mid-dialogue may never answer, and the round holds locks
-                    mailer.send(render(mail, member))
-                            .await()
-                            .atMost(config.mail().sendTimeout());
-                } catch (RuntimeException e) {
-                    Instant next = clock.instant().plus(backoff(mail.attempts()));
-                    outbox.markFailed(mail.id(), next, e.getClass().getSimpleName());
-                    LOG.warnf(
-                            "Mail %d not sent (attempt %d, %s); next attempt at %s",
-                            mail.id(), mail.attempts() + 1, e.getClass().getSimpleName(), next);
+                if (!send(mail, render(mail, member))) {
                     // the SMTP server is most likely down for the rest of the batch too: they wait for the next round
                     break;
                 }
-                outbox.markSent(mail.id(), clock.instant());
-                LOG.debugf("Mail %d (%s) sent", mail.id(), mail.kind());
                 sent++;
             }
             return sent;
         });
+    }
+
+    /** Sends and marks the row; false when the send failed (the row waits for its next attempt). */
+    private boolean send(OutboxMail mail, Mail rendered) {
+        try {
+            // bounded: a connection the server drops mid-dialogue may never answer, and the round holds locks
+            mailer.send(rendered).await().atMost(config.mail().sendTimeout());
+        } catch (RuntimeException e) {
+            Instant next = clock.instant().plus(backoff(mail.attempts()));
+            outbox.markFailed(mail.id(), next, e.getClass().getSimpleName());
+            LOG.warnf(
+                    "Mail %d not sent (attempt %d, %s); next attempt at %s",
+                    mail.id(), mail.attempts() + 1, e.getClass().getSimpleName(), next);
+            return false;
+        }
+        outbox.markSent(mail.id(), clock.instant());
+        LOG.debugf("Mail %d (%s) sent", mail.id(), mail.kind());
+        return true;
+    }
+
+    private Mail waitlistConfirmation(WaitlistEntry entry) {
+        String confirm = links.confirmWaitlist(entry.id, entry.email);
+        return Mail.withText(
+                        entry.email,
+                        "Confirm your address for the Audiospective waitlist",
+                        waitlistText.data("confirmUrl", confirm).render())
+                .setHtml(waitlistHtml.data("confirmUrl", confirm).render());
     }
 
     private Duration backoff(int failedBefore) {

@@ -91,6 +91,13 @@ public class MemberMails {
                 now);
     }
 
+    /** In the transaction that puts the address on the waitlist: the link that confirms it. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void enqueueWaitlistConfirmation(long waitlistId, Instant now) {
+        outbox.enqueueToWaitlist(
+                MailKind.WAITLIST_CONFIRMATION, waitlistId, MailKind.WAITLIST_CONFIRMATION + ":" + waitlistId, now);
+    }
+
     @Transactional
     public Set<MailCategory> optedOut(String userId) {
         return preferences.optedOut(userId);

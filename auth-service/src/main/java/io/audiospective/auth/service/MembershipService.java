@@ -159,6 +159,7 @@ public class MembershipService {
         mails.enqueueNeedsReauth(member, member.updatedAt);
     }
 
+    /** Puts the address on the waitlist and mails it the confirmation link (once per entry). */
     @Transactional
     public void joinWaitlist(String email) {
         if (waitlist.count("email", email) == 0) {
@@ -166,7 +167,22 @@ public class MembershipService {
             entry.email = email;
             entry.createdAt = clock.instant();
             waitlist.persist(entry);
+            waitlist.flush();
+            mails.enqueueWaitlistConfirmation(entry.id, entry.createdAt);
         }
+    }
+
+    /** The confirmation link was followed: true when it is the entry's (confirming again is harmless). */
+    @Transactional
+    public boolean confirmWaitlist(long waitlistId, java.util.function.Predicate<String> linkOf) {
+        WaitlistEntry entry = waitlist.findById(waitlistId, LockModeType.PESSIMISTIC_WRITE);
+        if (entry == null || !linkOf.test(entry.email)) {
+            return false;
+        }
+        if (entry.verifiedAt == null) {
+            entry.verifiedAt = clock.instant();
+        }
+        return true;
     }
 
     @Transactional
@@ -174,11 +190,14 @@ public class MembershipService {
         return waitlist.listAll(io.quarkus.panache.common.Sort.by("id"));
     }
 
-    /** Admits a waitlisted person by adding one seat; false when there is no such entry or it was admitted. */
+    /**
+     * Admits a waitlisted person by adding one seat; false when there is no such entry, its address was never
+     * confirmed or it was admitted.
+     */
     @Transactional
     public boolean admit(long waitlistId) {
         WaitlistEntry entry = waitlist.findById(waitlistId, LockModeType.PESSIMISTIC_WRITE);
-        if (entry == null || entry.admittedAt != null) {
+        if (entry == null || entry.verifiedAt == null || entry.admittedAt != null) {
             return false;
         }
         entry.admittedAt = clock.instant();
