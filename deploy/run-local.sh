@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Starts the whole Audiospective system on this machine: the Kafka broker, the Spotify emulator and the four
+# Starts the whole Audiospective system on this machine: the Kafka broker, the Spotify emulator, a local mailbox
+# (GreenMail SMTP with a web page of every mail auth-service sent, deploy/mailbox) and the four
 # services, as separate processes, against the local PostgreSQL and Redis. Prints where everything listens, then watches until Ctrl-C,
 # which stops every process this script started (and nothing else: a broker that was already running stays).
 #
@@ -7,7 +8,7 @@
 #
 # Environment (all optional): AUDIOSPECTIVE_HOME (state and logs, default ~/.audiospective), DB_HOST, DB_PORT,
 # DB_NAME (default audiospective, created if missing), DB_USER, DB_PASSWORD, REDIS_URL, KAFKA_PORT,
-# EMULATOR_PORT (default 8089), READY_TIMEOUT (seconds per service, default 180),
+# EMULATOR_PORT (default 8089), MAILBOX_SMTP_PORT (default 3025), MAILBOX_WEB_PORT (default 8025), READY_TIMEOUT (seconds per service, default 180),
 # POLLING_PERIOD (how often each user is polled, default PT1H; e.g. PT2M compresses an hour into two minutes)
 # and SCHEDULE_WINDOW (the scheduler's publishing window, default PT1M, PT5S when the period is shorter).
 # Local secrets (service credential, token vault key, OIDC state secret) are generated once into
@@ -26,6 +27,10 @@ export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"
 export KAFKA_PORT="${KAFKA_PORT:-9092}"
 export KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT"
 EMULATOR_PORT="${EMULATOR_PORT:-8089}"
+MAILBOX_SMTP_PORT="${MAILBOX_SMTP_PORT:-3025}" MAILBOX_WEB_PORT="${MAILBOX_WEB_PORT:-8025}"
+# auth-service's mails (reconnect reminders) go to the local mailbox, nowhere else
+export SMTP_HOST=127.0.0.1 SMTP_PORT="$MAILBOX_SMTP_PORT"
+MAILBOX_CLASSPATH="$ROOT/deploy/mailbox/target/mailbox-0.1.0-SNAPSHOT.jar:$ROOT/deploy/mailbox/target/lib/*"
 export POLLING_PERIOD="${POLLING_PERIOD:-PT1H}"
 if [[ -z "${SCHEDULE_WINDOW:-}" && "$POLLING_PERIOD" != "PT1H" ]]; then
     export SCHEDULE_WINDOW=PT5S
@@ -72,7 +77,8 @@ check_prerequisites() {
     redis_host_port="${redis_host_port%%/*}"
     [[ "$(redis-cli -h "${redis_host_port%%:*}" -p "${redis_host_port##*:}" ping 2>/dev/null)" == "PONG" ]] \
         || fail "Redis does not answer at $REDIS_URL"
-    for service in "${SERVICES[@]}" "spotify-emulator:$EMULATOR_PORT"; do
+    for service in "${SERVICES[@]}" "spotify-emulator:$EMULATOR_PORT" "mailbox:$MAILBOX_SMTP_PORT" \
+        "mailbox:$MAILBOX_WEB_PORT"; do
         port_in_use "${service#*:}" && fail "port ${service#*:} (${service%%:*}) is already in use"
     done
     return 0
@@ -127,6 +133,7 @@ build_if_needed() {
     for service in "${SERVICES[@]}"; do
         [[ -f "$ROOT/${service%%:*}/target/quarkus-app/quarkus-run.jar" ]] || missing=true
     done
+    [[ -d "$ROOT/deploy/mailbox/target/lib" ]] || missing=true
     if $missing || [[ "${1:-}" == "--rebuild" ]]; then
         say "building (tests skipped; run them with ./mvnw -B verify)"
         (cd "$ROOT" && ./mvnw -B -q -DskipTests install)
@@ -147,6 +154,14 @@ start_emulator() {
     emulator_pid=$!
     started_pids+=("$emulator_pid")
     wait_ready spotify-emulator "$EMULATOR_PORT" "$emulator_pid" /emulator/settings
+}
+
+start_mailbox() {
+    MAILBOX_SMTP_PORT="$MAILBOX_SMTP_PORT" MAILBOX_WEB_PORT="$MAILBOX_WEB_PORT" \
+        java -Xmx128m -cp "$MAILBOX_CLASSPATH" io.audiospective.mailbox.LocalMailbox >"$LOG_DIR/mailbox.log" 2>&1 &
+    mailbox_pid=$!
+    started_pids+=("$mailbox_pid")
+    wait_ready mailbox "$MAILBOX_WEB_PORT" "$mailbox_pid" /count
 }
 
 # Signs the emulator's users in through the real OAuth flow (login_hint approves without the login page).
@@ -208,6 +223,7 @@ main() {
     start_kafka_unless_running
 
     start_emulator
+    start_mailbox
     local first_service=${#started_pids[@]}
     for service in "${SERVICES[@]}"; do
         start_service "${service%%:*}" "${service#*:}"
@@ -227,6 +243,7 @@ Audiospective is running. Ctrl-C stops everything this script started.
   api-service        http://127.0.0.1:8080   (OpenAPI: /q/openapi, Swagger UI: /q/swagger-ui)
   auth-service       http://127.0.0.1:8081   (sign in: http://127.0.0.1:8081/login, JWKS: /.well-known/jwks.json)
   Spotify emulator   http://127.0.0.1:$EMULATOR_PORT   (synthetic users: /emulator/users)
+  mailbox            http://127.0.0.1:$MAILBOX_WEB_PORT/   (every mail auth-service sent; SMTP 127.0.0.1:$MAILBOX_SMTP_PORT)
   scheduler-service  http://127.0.0.1:8082
   archive-worker     http://127.0.0.1:8083
   each service       /q/health/live  /q/health/ready  /q/metrics
@@ -237,6 +254,7 @@ INFO
 
     while true; do
         kill -0 "$emulator_pid" 2>/dev/null || fail "spotify-emulator stopped unexpectedly (log: $LOG_DIR/spotify-emulator.log)"
+        kill -0 "$mailbox_pid" 2>/dev/null || fail "mailbox stopped unexpectedly (log: $LOG_DIR/mailbox.log)"
         i=$first_service
         for service in "${SERVICES[@]}"; do
             kill -0 "${started_pids[$i]}" 2>/dev/null || fail "${service%%:*} stopped unexpectedly (log: $LOG_DIR/${service%%:*}.log)"

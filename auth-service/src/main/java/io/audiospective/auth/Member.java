@@ -36,4 +36,7 @@ public class Member {
     /** When the user last authorised this app at Spotify; their refresh token dies a fixed time after. */
     @Column(name = "authorized_at")
     public Instant authorizedAt;
+
+    /** The address Spotify has for the member, where their mails go; null when Spotify gave none. */
+    public String email;
 }

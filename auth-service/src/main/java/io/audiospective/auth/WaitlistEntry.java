@@ -25,4 +25,8 @@ public class WaitlistEntry {
 
     @Column(name = "admitted_at")
     public Instant admittedAt;
+
+    /** When the owner of the address followed the confirmation mail's link; unconfirmed entries are not admitted. */
+    @Column(name = "verified_at")
+    public Instant verifiedAt;
 }

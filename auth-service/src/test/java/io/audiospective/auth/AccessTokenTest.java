@@ -2,11 +2,14 @@ package io.audiospective.auth;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 
+import java.net.URI;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -33,6 +36,7 @@ import io.audiospective.model.SpotifyAccessToken;
 import io.audiospective.model.TokenFingerprint;
 import io.audiospective.model.UserEventType;
 import io.audiospective.testing.JsonShape;
+import io.audiospective.testing.Mailbox;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
@@ -430,6 +434,25 @@ class AccessTokenTest {
                 .orElseThrow()
                 .get("id");
         int extraBefore = extraSeats();
+        // an address its owner has not confirmed is not admitted
+        given().auth()
+                .oauth2(adminToken)
+                .when()
+                .post("/admin/waitlist/{id}/admit", id)
+                .then()
+                .statusCode(404);
+        Mailbox.line().restore();
+        await().atMost(Duration.ofSeconds(30)).until(() -> !Mailbox.of(email).isEmpty());
+        String confirm = Mailbox.of(email)
+                .get(0)
+                .text()
+                .lines()
+                .filter(line -> line.contains("/waitlist/confirm?"))
+                .findFirst()
+                .orElseThrow()
+                .trim();
+        URI link = URI.create(confirm);
+        given().when().get(link.getRawPath() + "?" + link.getRawQuery()).then().statusCode(200);
 
         given().auth()
                 .oauth2(adminToken)

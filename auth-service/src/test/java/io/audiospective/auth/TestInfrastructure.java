@@ -1,5 +1,6 @@
 package io.audiospective.auth;
 
+import io.audiospective.testing.GreenMailTestResource;
 import io.audiospective.testing.KafkaBrokerTestResource;
 import io.audiospective.testing.PostgresTestDatabase;
 import io.audiospective.testing.SpotifyEmulatorTestResource;
@@ -10,6 +11,7 @@ import io.quarkus.test.common.WithTestResource;
 @WithTestResource(value = KafkaBrokerTestResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = PostgresTestDatabase.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = SpotifyEmulatorTestResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = GreenMailTestResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = AuthTestSecrets.class, scope = TestResourceScope.GLOBAL)
 public final class TestInfrastructure {
 

@@ -1,6 +1,7 @@
 package io.audiospective.auth.config;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -140,5 +141,44 @@ public interface AuthConfig {
         /** How often the relay publishes committed member lifecycle events. */
         @WithDefault("PT0.2S")
         Duration interval();
+    }
+
+    Mail mail();
+
+    /** The member mails: when they are decided, how the outbox relay sends them, how their links are signed. */
+    interface Mail {
+
+        /** Days before the Spotify authorisation runs out on which a reminder is sent (each once). */
+        @WithDefault("30,7,1")
+        List<Integer> reminderDays();
+
+        /** How often members due a reminder are looked for. */
+        @WithDefault("PT15M")
+        Duration reminderInterval();
+
+        /** How often the relay sends due mails from the outbox. */
+        @WithDefault("PT5S")
+        Duration relayInterval();
+
+        /** Mails one relay round claims (and holds locked while it sends them). */
+        @WithDefault("20")
+        int batchSize();
+
+        /** Wait after the first failed send; doubled per further failure up to {@link #retryMax()}. */
+        @WithDefault("PT30S")
+        Duration retryBase();
+
+        @WithDefault("PT15M")
+        Duration retryMax();
+
+        /** A send not answered within this counts as failed (and is retried). */
+        @WithDefault("PT30S")
+        Duration sendTimeout();
+
+        /**
+         * Key of the HMAC that signs the links in mails (unsubscribe): MAIL_LINK_KEY, else the OIDC state secret.
+         * Changing it makes the links in mails already sent invalid.
+         */
+        String linkKey();
     }
 }

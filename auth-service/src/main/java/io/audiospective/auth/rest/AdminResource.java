@@ -41,6 +41,7 @@ public class AdminResource {
     public Response admit(@PathParam("id") long id) {
         return membership.admit(id)
                 ? Response.noContent().build()
-                : Problem.response(Response.Status.NOT_FOUND, "No waitlist entry " + id + " waiting to be admitted");
+                : Problem.response(
+                        Response.Status.NOT_FOUND, "No confirmed waitlist entry " + id + " waiting to be admitted");
     }
 }

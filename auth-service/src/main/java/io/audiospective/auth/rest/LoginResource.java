@@ -20,9 +20,11 @@ import jakarta.ws.rs.core.NewCookie;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 import io.audiospective.auth.config.AuthConfig;
 import io.audiospective.auth.service.ApiTokenService;
+import io.audiospective.auth.service.MailLinks;
 import io.audiospective.auth.service.MembershipService;
 import io.audiospective.auth.service.SignInOutcome;
 import io.audiospective.support.rest.Problem;
@@ -56,18 +58,21 @@ public class LoginResource {
     private final AuthConfig config;
     private final UserInfo userInfo;
     private final AccessTokenCredential spotifyAccessToken;
+    private final MailLinks mailLinks;
 
     LoginResource(
             MembershipService membership,
             ApiTokenService apiTokens,
             AuthConfig config,
             UserInfo userInfo,
-            AccessTokenCredential spotifyAccessToken) {
+            AccessTokenCredential spotifyAccessToken,
+            MailLinks mailLinks) {
         this.membership = membership;
         this.apiTokens = apiTokens;
         this.config = config;
         this.userInfo = userInfo;
         this.spotifyAccessToken = spotifyAccessToken;
+        this.mailLinks = mailLinks;
     }
 
     @GET
@@ -102,10 +107,12 @@ public class LoginResource {
         response.removeCookies(SESSION_COOKIE);
         String userId = userInfo.getString("id");
         String displayName = userInfo.getString("display_name");
+        String email = userInfo.getString("email");
         var refreshToken = spotifyAccessToken.getRefreshToken();
         SignInOutcome outcome = membership.signIn(
                 userId,
                 displayName,
+                email == null || !EMAIL.matcher(email).matches() ? null : email,
                 refreshToken == null ? null : refreshToken.getToken(),
                 spotifyAccessToken.getToken());
         Response.ResponseBuilder answer;
@@ -154,5 +161,19 @@ public class LoginResource {
         }
         membership.joinWaitlist(email.trim().toLowerCase());
         return Response.ok(Pages.onWaitlist()).build();
+    }
+
+    @GET
+    @Path("waitlist/confirm")
+    @Produces(MediaType.TEXT_HTML)
+    @APIResponse(responseCode = "200", description = "The address is confirmed")
+    @APIResponse(responseCode = "400", description = "The link is not valid (problem details)")
+    @Operation(summary = "The link of the waitlist's confirmation mail: confirms the address is its owner's")
+    public Response confirmWaitlist(@QueryParam("entry") Long entry, @QueryParam("token") String token) {
+        if (entry == null
+                || !membership.confirmWaitlist(entry, email -> mailLinks.verifyWaitlist(entry, email, token))) {
+            return Problem.response(Response.Status.BAD_REQUEST, "This confirmation link is not valid");
+        }
+        return Response.ok(Pages.waitlistConfirmed()).build();
     }
 }

@@ -40,7 +40,36 @@ final class Pages {
     static String onWaitlist() {
         return HEAD + """
                 <h1>You are on the waitlist</h1>
-                <p role="status">Thank you. We will write to you when a seat opens.</p>
+                <p role="status">Thank you. We sent you a mail: follow its link to confirm your address, and we will
+                write to you when a seat opens.</p>
+                </body></html>
+                """;
+    }
+
+    /** Asks before unsubscribing: mail scanners open links, only the member's click (a POST) unsubscribes. */
+    static String unsubscribe(String what, String action) {
+        return HEAD + """
+                <h1>Stop %s?</h1>
+                <form method="post" action="%s">
+                  <button type="submit">Unsubscribe</button>
+                </form>
+                <p>You can turn them on again in the dashboard's settings.</p>
+                </body></html>
+                """.formatted(what, action.replace("&", "&amp;").replace("\"", "&quot;"));
+    }
+
+    static String unsubscribed(String what) {
+        return HEAD + """
+                <h1>Unsubscribed</h1>
+                <p role="status">You will get no more %s. You can turn them on again in the dashboard's settings.</p>
+                </body></html>
+                """.formatted(what);
+    }
+
+    static String waitlistConfirmed() {
+        return HEAD + """
+                <h1>Address confirmed</h1>
+                <p role="status">You are on the waitlist. We will write to you when a seat opens.</p>
                 </body></html>
                 """;
     }

@@ -33,6 +33,7 @@ public class MembershipService {
     private final TokenVault vault;
     private final UserEventOutbox events;
     private final TokenRevocationService revocations;
+    private final MemberMails mails;
     private final AuthConfig config;
     private final Clock clock;
 
@@ -44,6 +45,7 @@ public class MembershipService {
             TokenVault vault,
             UserEventOutbox events,
             TokenRevocationService revocations,
+            MemberMails mails,
             AuthConfig config,
             Clock clock) {
         this.members = members;
@@ -53,16 +55,19 @@ public class MembershipService {
         this.vault = vault;
         this.events = events;
         this.revocations = revocations;
+        this.mails = mails;
         this.config = config;
         this.clock = clock;
     }
 
     /**
      * Records a completed Spotify authorisation. A newcomer takes a seat in the same transaction, so however many
-     * sign-ups race, the cap is never overshot; a returning member needs no seat and is re-authorised.
+     * sign-ups race, the cap is never overshot; a returning member needs no seat and is re-authorised. {@code email}
+     * is the address Spotify has for the member (null if it gave none), where their mails go.
      */
     @Transactional
-    public SignInOutcome signIn(String userId, String displayName, String refreshToken, String accessToken) {
+    public SignInOutcome signIn(
+            String userId, String displayName, String email, String refreshToken, String accessToken) {
         Instant now = clock.instant();
         Member member = members.findById(userId, LockModeType.PESSIMISTIC_WRITE);
         boolean newcomer = member == null || member.status == MemberStatus.DELETED;
@@ -76,6 +81,7 @@ public class MembershipService {
             member.createdAt = now;
         }
         member.displayName = displayName;
+        member.email = email;
         member.status = MemberStatus.ACTIVE;
         member.authorizedAt = now;
         member.updatedAt = now;
@@ -150,8 +156,10 @@ public class MembershipService {
                 member.updatedAt,
                 member.displayName,
                 member.timeZone);
+        mails.enqueueNeedsReauth(member, member.updatedAt);
     }
 
+    /** Puts the address on the waitlist and mails it the confirmation link (once per entry). */
     @Transactional
     public void joinWaitlist(String email) {
         if (waitlist.count("email", email) == 0) {
@@ -159,7 +167,22 @@ public class MembershipService {
             entry.email = email;
             entry.createdAt = clock.instant();
             waitlist.persist(entry);
+            waitlist.flush();
+            mails.enqueueWaitlistConfirmation(entry.id, entry.createdAt);
         }
+    }
+
+    /** The confirmation link was followed: true when it is the entry's (confirming again is harmless). */
+    @Transactional
+    public boolean confirmWaitlist(long waitlistId, java.util.function.Predicate<String> linkOf) {
+        WaitlistEntry entry = waitlist.findById(waitlistId, LockModeType.PESSIMISTIC_WRITE);
+        if (entry == null || !linkOf.test(entry.email)) {
+            return false;
+        }
+        if (entry.verifiedAt == null) {
+            entry.verifiedAt = clock.instant();
+        }
+        return true;
     }
 
     @Transactional
@@ -167,11 +190,14 @@ public class MembershipService {
         return waitlist.listAll(io.quarkus.panache.common.Sort.by("id"));
     }
 
-    /** Admits a waitlisted person by adding one seat; false when there is no such entry or it was admitted. */
+    /**
+     * Admits a waitlisted person by adding one seat; false when there is no such entry, its address was never
+     * confirmed or it was admitted.
+     */
     @Transactional
     public boolean admit(long waitlistId) {
         WaitlistEntry entry = waitlist.findById(waitlistId, LockModeType.PESSIMISTIC_WRITE);
-        if (entry == null || entry.admittedAt != null) {
+        if (entry == null || entry.verifiedAt == null || entry.admittedAt != null) {
             return false;
         }
         entry.admittedAt = clock.instant();

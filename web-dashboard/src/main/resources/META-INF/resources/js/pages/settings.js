@@ -1,4 +1,5 @@
-// Settings: time zone (every statistic follows it) and account deletion with an explicit confirmation.
+// Settings: time zone (every statistic follows it), the mails auth-service sends, and account deletion with an
+// explicit confirmation.
 import { api, auth, forget } from '../api.js';
 import { leave, say } from '../app.js';
 import { dateTime, h, notice } from '../ui.js';
@@ -23,7 +24,8 @@ function zones(current) {
 export async function render(view, { session }) {
   document.title = 'Settings · Audiospective';
   view.append(h('h1', {}, 'Settings'));
-  const [me, account] = await Promise.all([api('/api/v1/me'), auth('/api/v1/account').catch(() => null)]);
+  const [me, account, mail] = await Promise.all([api('/api/v1/me'), auth('/api/v1/account').catch(() => null),
+    auth('/api/v1/account/mail').catch(() => null)]);
 
   const browserZone = modern(Intl.DateTimeFormat().resolvedOptions().timeZone);
   const select = h('select', { id: 'time-zone', name: 'timeZone' },
@@ -48,6 +50,33 @@ export async function render(view, { session }) {
       zoneStatus.replaceChildren(notice(err.message, 'bad'));
     } finally {
       save.disabled = false;
+    }
+  });
+
+  const reminders = h('input', { type: 'checkbox', id: 'mail-reauth', checked: !mail || mail.categories.REAUTH });
+  const mailStatus = h('div', { role: 'status', 'aria-live': 'polite', id: 'mail-status' });
+  const saveMail = h('button', { type: 'submit' }, 'Save mail settings');
+  const mailForm = h('form', { class: 'card', id: 'mail-form' }, h('h2', {}, 'Mails'),
+    h('p', {}, mail && mail.address
+      ? `Mails go to ${mail.address}, the address Spotify has for you.`
+      : 'Spotify gave us no address for you: sign in again to send one.'),
+    h('p', {}, h('label', { for: 'mail-reauth' }, reminders,
+      ' Remind me before my Spotify connection runs out (30, 7 and 1 days before), and tell me when it did')),
+    h('p', {}, saveMail), mailStatus);
+  mailForm.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    saveMail.disabled = true;
+    mailStatus.textContent = 'Saving…';
+    try {
+      await auth('/api/v1/account/mail', {
+        method: 'PUT', headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ categories: { REAUTH: reminders.checked } }),
+      });
+      mailStatus.replaceChildren(notice(reminders.checked ? 'Saved: reminders are on.' : 'Saved: no more reminders.'));
+    } catch (err) {
+      mailStatus.replaceChildren(notice(err.message, 'bad'));
+    } finally {
+      saveMail.disabled = false;
     }
   });
 
@@ -82,5 +111,5 @@ export async function render(view, { session }) {
     h('dl', {}, h('dt', { class: 'sub' }, 'Spotify user'), h('dd', { id: 'account-user' }, session.userId),
       account ? [h('dt', { class: 'sub' }, 'Member since'), h('dd', {}, dateTime(account.memberSince)),
         h('dt', { class: 'sub' }, 'Membership'), h('dd', {}, account.status)] : null)),
-  zoneForm, deleteForm);
+  zoneForm, mailForm, deleteForm);
 }

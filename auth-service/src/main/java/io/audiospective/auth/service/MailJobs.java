@@ -1,0 +1,56 @@
+package io.audiospective.auth.service;
+
+import java.time.Clock;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import io.audiospective.support.BeforeSchemaMigrated;
+import io.quarkus.scheduler.Scheduled;
+
+/** Decides the due reminders and sends the outbox, on every replica (the outbox makes each mail go once). */
+@ApplicationScoped
+public class MailJobs {
+
+    private static final Logger LOG = Logger.getLogger(MailJobs.class);
+
+    private final MemberMails mails;
+    private final MailRelay relay;
+    private final Clock clock;
+
+    MailJobs(MemberMails mails, MailRelay relay, Clock clock) {
+        this.mails = mails;
+        this.relay = relay;
+        this.clock = clock;
+    }
+
+    @Scheduled(
+            every = "${audiospective.auth.mail.reminder-interval}",
+            delayed = "10s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = BeforeSchemaMigrated.class)
+    void enqueueReminders() {
+        int enqueued = mails.enqueueDueReminders(clock.instant());
+        if (enqueued > 0) {
+            LOG.infof("%d Spotify reconnect reminders enqueued", enqueued);
+        }
+    }
+
+    @Scheduled(
+            every = "${audiospective.auth.mail.relay-interval}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = BeforeSchemaMigrated.class)
+    void relay() {
+        // full batches follow each other at once; a short or failed one waits for the next tick
+        int batch = relay.sendDue();
+        int total = batch;
+        while (batch > 0 && batch == relay.batchSize()) {
+            batch = relay.sendDue();
+            total += batch;
+        }
+        if (total > 0) {
+            LOG.infof("%d mails sent", total);
+        }
+    }
+}

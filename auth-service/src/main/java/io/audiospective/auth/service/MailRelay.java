@@ -1,0 +1,205 @@
+package io.audiospective.auth.service;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import io.audiospective.auth.MailKind;
+import io.audiospective.auth.Member;
+import io.audiospective.auth.WaitlistEntry;
+import io.audiospective.auth.config.AuthConfig;
+import io.audiospective.auth.repository.MailOutboxRepository;
+import io.audiospective.auth.repository.MailOutboxRepository.OutboxMail;
+import io.audiospective.auth.repository.MailPreferencesRepository;
+import io.audiospective.auth.repository.MemberRepository;
+import io.audiospective.auth.repository.WaitlistRepository;
+import io.quarkus.mailer.Mail;
+import io.quarkus.mailer.reactive.ReactiveMailer;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.qute.Location;
+import io.quarkus.qute.Template;
+import io.quarkus.qute.TemplateInstance;
+
+/**
+ * Sends the outbox's due mails. A round claims a batch with FOR UPDATE SKIP LOCKED, sends each and marks it SENT in
+ * the same transaction: another relay thread or replica never gets a row this one holds, and a sent row is never due
+ * again. A failed send (SMTP down) leaves the row PENDING with a later next attempt (exponential backoff) and ends the
+ * round; nothing is lost. Logs name the outbox id only, never an address or link.
+ */
+@ApplicationScoped
+public class MailRelay {
+
+    private static final Logger LOG = Logger.getLogger(MailRelay.class);
+    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("EEEE d MMMM yyyy", Locale.ENGLISH);
+
+    private final MailOutboxRepository outbox;
+    private final MemberRepository members;
+    private final MailPreferencesRepository preferences;
+    private final MailLinks links;
+    private final ReactiveMailer mailer;
+    private final AuthConfig config;
+    private final Clock clock;
+    private final Template reminderText;
+    private final Template reminderHtml;
+    private final Template needsReauthText;
+    private final Template needsReauthHtml;
+    private final Template waitlistText;
+    private final Template waitlistHtml;
+    private final WaitlistRepository waitlist;
+
+    MailRelay(
+            MailOutboxRepository outbox,
+            MemberRepository members,
+            MailPreferencesRepository preferences,
+            MailLinks links,
+            ReactiveMailer mailer,
+            AuthConfig config,
+            Clock clock,
+            @Location("mail/reauth-reminder.txt") Template reminderText,
+            @Location("mail/reauth-reminder.html") Template reminderHtml,
+            @Location("mail/needs-reauth.txt") Template needsReauthText,
+            @Location("mail/needs-reauth.html") Template needsReauthHtml,
+            @Location("mail/waitlist-confirmation.txt") Template waitlistText,
+            @Location("mail/waitlist-confirmation.html") Template waitlistHtml,
+            WaitlistRepository waitlist) {
+        this.outbox = outbox;
+        this.members = members;
+        this.preferences = preferences;
+        this.links = links;
+        this.mailer = mailer;
+        this.config = config;
+        this.clock = clock;
+        this.reminderText = reminderText;
+        this.reminderHtml = reminderHtml;
+        this.needsReauthText = needsReauthText;
+        this.needsReauthHtml = needsReauthHtml;
+        this.waitlistText = waitlistText;
+        this.waitlistHtml = waitlistHtml;
+        this.waitlist = waitlist;
+    }
+
+    public int batchSize() {
+        return config.mail().batchSize();
+    }
+
+    /** One round: sends the due mails of one batch; the number sent. */
+    public int sendDue() {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            int sent = 0;
+            List<OutboxMail> due =
+                    outbox.claimDue(clock.instant(), config.mail().batchSize());
+            for (OutboxMail mail : due) {
+                if (mail.waitlistId() != null) {
+                    WaitlistEntry entry = waitlist.findById(mail.waitlistId());
+                    if (entry == null) {
+                        outbox.markDropped(mail.id(), "no address");
+                    } else if (send(mail, waitlistConfirmation(entry))) {
+                        sent++;
+                    } else {
+                        break;
+                    }
+                    continue;
+                }
+                Member member = members.findById(mail.userId());
+                if (member == null || member.email == null) {
+                    outbox.markDropped(mail.id(), "no address");
+                    continue;
+                }
+                if (preferences.optedOut(mail.userId()).contains(mail.kind().category())) {
+                    outbox.markDropped(mail.id(), "unsubscribed");
+                    continue;
+                }
+                if (!send(mail, render(mail, member))) {
+                    // the SMTP server is most likely down for the rest of the batch too: they wait for the next round
+                    break;
+                }
+                sent++;
+            }
+            return sent;
+        });
+    }
+
+    /** Sends and marks the row; false when the send failed (the row waits for its next attempt). */
+    private boolean send(OutboxMail mail, Mail rendered) {
+        try {
+            // bounded: a connection the server drops mid-dialogue may never answer, and the round holds locks
+            mailer.send(rendered).await().atMost(config.mail().sendTimeout());
+        } catch (RuntimeException e) {
+            Instant next = clock.instant().plus(backoff(mail.attempts()));
+            outbox.markFailed(mail.id(), next, e.getClass().getSimpleName());
+            LOG.warnf(
+                    "Mail %d not sent (attempt %d, %s); next attempt at %s",
+                    mail.id(), mail.attempts() + 1, e.getClass().getSimpleName(), next);
+            return false;
+        }
+        outbox.markSent(mail.id(), clock.instant());
+        LOG.debugf("Mail %d (%s) sent", mail.id(), mail.kind());
+        return true;
+    }
+
+    private Mail waitlistConfirmation(WaitlistEntry entry) {
+        String confirm = links.confirmWaitlist(entry.id, entry.email);
+        return Mail.withText(
+                        entry.email,
+                        "Confirm your address for the Audiospective waitlist",
+                        waitlistText.data("confirmUrl", confirm).render())
+                .setHtml(waitlistHtml.data("confirmUrl", confirm).render());
+    }
+
+    private Duration backoff(int failedBefore) {
+        Duration wait = config.mail().retryBase().multipliedBy(1L << Math.min(failedBefore, 20));
+        return wait.compareTo(config.mail().retryMax()) > 0 ? config.mail().retryMax() : wait;
+    }
+
+    private Mail render(OutboxMail mail, Member member) {
+        String unsubscribe = links.unsubscribe(member.spotifyUserId, mail.kind().category());
+        ZoneId zone = zoneOf(member);
+        Template text;
+        Template html;
+        String subject;
+        if (mail.kind() == MailKind.REAUTH_REMINDER) {
+            text = reminderText;
+            html = reminderHtml;
+            subject = "Reconnect Spotify by " + DATE.format(mail.aboutAt().atZone(zoneOf(member)))
+                    + " to keep your listening history";
+        } else {
+            text = needsReauthText;
+            html = needsReauthHtml;
+            subject = "Audiospective stopped recording your listening: reconnect Spotify";
+        }
+        String name = member.displayName == null ? "there" : member.displayName;
+        String reconnectBy =
+                mail.aboutAt() == null ? "" : DATE.format(mail.aboutAt().atZone(zone));
+        return Mail.withText(member.email, subject, data(text, name, reconnectBy, unsubscribe))
+                .setHtml(data(html, name, reconnectBy, unsubscribe))
+                // RFC 2369 / 8058: mail clients offer one-click unsubscribe, which POSTs to this address
+                .addHeader("List-Unsubscribe", "<" + unsubscribe + ">")
+                .addHeader("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+    }
+
+    private String data(Template template, String name, String reconnectBy, String unsubscribe) {
+        TemplateInstance instance = template.data("name", name)
+                .data("reconnectBy", reconnectBy)
+                .data("reconnectUrl", links.reconnect())
+                .data("unsubscribeUrl", unsubscribe)
+                .data("settingsUrl", links.settings());
+        return instance.render();
+    }
+
+    private static ZoneId zoneOf(Member member) {
+        try {
+            return member.timeZone == null ? ZoneOffset.UTC : ZoneId.of(member.timeZone);
+        } catch (java.time.DateTimeException unknown) {
+            return ZoneOffset.UTC;
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package io.audiospective.auth.service;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+import io.audiospective.auth.MailCategory;
+import io.audiospective.auth.MailKind;
+import io.audiospective.auth.Member;
+import io.audiospective.auth.MemberStatus;
+import io.audiospective.auth.config.AuthConfig;
+import io.audiospective.auth.repository.MailOutboxRepository;
+import io.audiospective.auth.repository.MailPreferencesRepository;
+import io.audiospective.auth.repository.MemberRepository;
+
+/**
+ * Decides the member mails and writes them to the outbox; {@link MailRelay} sends them. Each occasion has a dedupe
+ * key, so deciding the same mail again (the next scan, another replica, a restart) enqueues nothing.
+ */
+@ApplicationScoped
+public class MemberMails {
+
+    private final MemberRepository members;
+    private final MailOutboxRepository outbox;
+    private final MailPreferencesRepository preferences;
+    private final AuthConfig config;
+
+    MemberMails(
+            MemberRepository members,
+            MailOutboxRepository outbox,
+            MailPreferencesRepository preferences,
+            AuthConfig config) {
+        this.members = members;
+        this.outbox = outbox;
+        this.preferences = preferences;
+        this.config = config;
+    }
+
+    /**
+     * Enqueues a reminder for every active member whose authorisation runs out within a reminder threshold: the
+     * closest threshold passed, once per authorisation. A scan that comes late (the service was down over the 30-day
+     * mark and now it is 6 days) sends the 7-day reminder only, not a burst of stale ones.
+     */
+    @Transactional
+    public int enqueueDueReminders(Instant now) {
+        Duration lifetime = config.spotify().authorizationLifetime();
+        int furthest = config.mail().reminderDays().stream()
+                .max(Comparator.naturalOrder())
+                .orElse(0);
+        // authorised before this instant: the authorisation ends within the furthest threshold
+        Instant authorisedBefore = now.plus(Duration.ofDays(furthest)).minus(lifetime);
+        List<Member> due = members.list(
+                "status = ?1 and email is not null and authorizedAt <= ?2", MemberStatus.ACTIVE, authorisedBefore);
+        int enqueued = 0;
+        for (Member member : due) {
+            Instant expiry = member.authorizedAt.plus(lifetime);
+            Optional<Integer> threshold = closestThresholdPassed(now, expiry);
+            if (threshold.isPresent()
+                    && wants(member.spotifyUserId, MailCategory.REAUTH)
+                    && outbox.enqueue(
+                            MailKind.REAUTH_REMINDER,
+                            member.spotifyUserId,
+                            MailKind.REAUTH_REMINDER + ":" + member.spotifyUserId + ":" + expiry.getEpochSecond() + ":"
+                                    + threshold.get() + "d",
+                            expiry,
+                            now)) {
+                enqueued++;
+            }
+        }
+        return enqueued;
+    }
+
+    /** In the transaction that marks the member NEEDS_REAUTH: the notice, once per authorisation that ran out. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void enqueueNeedsReauth(Member member, Instant now) {
+        if (member.email == null || !wants(member.spotifyUserId, MailCategory.REAUTH)) {
+            return;
+        }
+        long authorisation = member.authorizedAt == null ? 0 : member.authorizedAt.getEpochSecond();
+        outbox.enqueue(
+                MailKind.NEEDS_REAUTH,
+                member.spotifyUserId,
+                MailKind.NEEDS_REAUTH + ":" + member.spotifyUserId + ":" + authorisation,
+                now,
+                now);
+    }
+
+    /** In the transaction that puts the address on the waitlist: the link that confirms it. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void enqueueWaitlistConfirmation(long waitlistId, Instant now) {
+        outbox.enqueueToWaitlist(
+                MailKind.WAITLIST_CONFIRMATION, waitlistId, MailKind.WAITLIST_CONFIRMATION + ":" + waitlistId, now);
+    }
+
+    @Transactional
+    public Set<MailCategory> optedOut(String userId) {
+        return preferences.optedOut(userId);
+    }
+
+    @Transactional
+    public void setWanted(String userId, MailCategory category, boolean wanted, Instant now) {
+        preferences.set(userId, category, wanted, now);
+    }
+
+    private boolean wants(String userId, MailCategory category) {
+        return !preferences.optedOut(userId).contains(category);
+    }
+
+    private Optional<Integer> closestThresholdPassed(Instant now, Instant expiry) {
+        if (!now.isBefore(expiry)) {
+            return Optional.empty();
+        }
+        return config.mail().reminderDays().stream()
+                .filter(days -> !now.isBefore(expiry.minus(Duration.ofDays(days))))
+                .min(Comparator.naturalOrder());
+    }
+}
