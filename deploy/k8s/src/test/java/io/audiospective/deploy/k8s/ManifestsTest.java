@@ -753,9 +753,9 @@ class ManifestsTest {
         }
         if (service.equals("api-service")) {
             // a replay reads plays with a fresh consumer group per generation
-            assertThat(Files.readString(
-                            ROOT.resolve("api-service/src/main/java/io/audiospective/api/service/ReplayService.java")))
-                    .contains("\"api-service-replay-\" + generation");
+            assertThat(Files.readString(ROOT.resolve(
+                            "api-service/src/main/java/io/audiospective/api/repository/ReplayRepository.java")))
+                    .contains("CONSUMER_GROUP_PREFIX = \"api-service-replay-\"");
             acls.add("group:prefix:api-service-replay-:Read");
             // a re-drive puts dead letters back on the topic they came from
             assertThat(Files.readString(ROOT.resolve(
