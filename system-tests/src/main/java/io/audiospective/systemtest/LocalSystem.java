@@ -168,6 +168,12 @@ public final class LocalSystem implements AutoCloseable {
     private final List<ServiceProcess> schedulers = new ArrayList<>();
     private final List<ServiceProcess> workers = new ArrayList<>();
     private final List<ServiceProcess> apis = new ArrayList<>();
+    /** api-services of their own, each with its own database ({@link #startSeparateApi}). */
+    private final List<ServiceProcess> separateApis = new ArrayList<>();
+
+    private final List<String> separateDatabases = new ArrayList<>();
+    /** Every api-service's environment, the base of a separate one's. */
+    private final Map<String, String> apiEnvironment = new LinkedHashMap<>();
     /** The run's own Redis database index (1-15). */
     private final int redisDatabase;
     /** The credential of auth-service's /internal endpoints in this run; never printed. */
@@ -280,6 +286,7 @@ public final class LocalSystem implements AutoCloseable {
         }
         Map<String, String> apiEnv = new LinkedHashMap<>(common);
         apiEnv.putAll(options.apiEnvironment());
+        apiEnvironment.putAll(apiEnv);
         for (int i = 1; i <= options.replicas(); i++) {
             apis.add(java(
                     i == 1 ? "api-service" : "api-service-" + i,
@@ -380,6 +387,18 @@ public final class LocalSystem implements AutoCloseable {
     public Connection openDatabase() throws SQLException {
         return DriverManager.getConnection(
                 Infrastructure.jdbcUrl(database), Infrastructure.postgresUser(), Infrastructure.postgresPassword());
+    }
+
+    /** The database of the api-service {@link #startSeparateApi} started under {@code name}. */
+    public Connection openSeparateDatabase(String name) throws SQLException {
+        return DriverManager.getConnection(
+                Infrastructure.jdbcUrl(separateDatabase(name)),
+                Infrastructure.postgresUser(),
+                Infrastructure.postgresPassword());
+    }
+
+    private String separateDatabase(String name) {
+        return database + "_" + name.replaceAll("[^a-z0-9]", "_");
     }
 
     /**
@@ -487,6 +506,31 @@ public final class LocalSystem implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * Starts one more api-service beside the run's: the same settings, but a database of its own (created now, dropped
+     * at the end), consumer groups of its own (so it takes no partition from the run's api-services and reads every
+     * topic from its start), no shared answer cache, and {@code environment} on top (another plays topic, for
+     * example). A second, independent read model of the same system.
+     */
+    public ServiceProcess startSeparateApi(String name, Map<String, String> environment)
+            throws IOException, InterruptedException {
+        String separateDatabase = separateDatabase(name);
+        adminStatement("CREATE DATABASE \"" + separateDatabase + "\"");
+        separateDatabases.add(separateDatabase);
+        Map<String, String> env = new LinkedHashMap<>(apiEnvironment);
+        env.put("DB_NAME", separateDatabase);
+        for (String channel : List.of("PLAYS", "USERS", "ARCHIVE_OUTCOMES", "IMPORTS_PROGRESS")) {
+            env.put("MP_MESSAGING_INCOMING_" + channel + "_GROUP_ID", name + "-" + channel.toLowerCase());
+        }
+        env.put("AUDIOSPECTIVE_API_STATS_CACHE_ENABLED", "false");
+        env.putAll(environment);
+        ServiceProcess api = java(name, TcpForwarder.freePort(), jarOf("api-service"), env, "/q/health/ready");
+        separateApis.add(api);
+        api.start();
+        api.awaitReady(READY_TIMEOUT);
+        return api;
     }
 
     /** A crash: SIGKILL, no shutdown hooks, in-flight batches abandoned. */
@@ -637,6 +681,13 @@ public final class LocalSystem implements AutoCloseable {
             redis.close();
         }
         dropDatabase();
+        for (String separate : separateDatabases) {
+            try {
+                adminStatement("DROP DATABASE IF EXISTS \"" + separate + "\" WITH (FORCE)");
+            } catch (IllegalStateException e) {
+                System.err.println(e.getMessage());
+            }
+        }
     }
 
     private List<ServiceProcess> services() {
@@ -644,6 +695,7 @@ public final class LocalSystem implements AutoCloseable {
         services.addAll(schedulers);
         services.addAll(workers);
         services.addAll(apis);
+        services.addAll(separateApis);
         return services;
     }
 
