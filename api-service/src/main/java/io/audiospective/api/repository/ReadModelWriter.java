@@ -372,6 +372,16 @@ public class ReadModelWriter {
 
     /** {@link #remove} for a generation being loaded ({@link #loadPlays}): the plays only. */
     public void unloadPlays(ReadModelTables t, List<PlayEvent> removals) {
+        db.update(t.sql("""
+                DELETE FROM {plays} p USING jsonb_to_recordset(CAST(? AS jsonb))
+                    AS r(user_id text, played_at timestamptz, import_id text)
+                WHERE p.user_id = r.user_id AND p.played_at = r.played_at AND p.source = 'IMPORT'
+                  AND (p.import_id IS NULL OR p.import_id = r.import_id)
+                """), removalRows(removals));
+    }
+
+    /** The removals as JSON rows (user_id, played_at, import_id): what identifies a play an undone import removes. */
+    private String removalRows(List<PlayEvent> removals) {
         ArrayNode rows = json.createArrayNode();
         for (PlayEvent play : removals) {
             rows.addObject()
@@ -379,12 +389,7 @@ public class ReadModelWriter {
                     .put("played_at", play.playedAt().toString())
                     .put("import_id", play.importId());
         }
-        db.update(t.sql("""
-                DELETE FROM {plays} p USING jsonb_to_recordset(CAST(? AS jsonb))
-                    AS r(user_id text, played_at timestamptz, import_id text)
-                WHERE p.user_id = r.user_id AND p.played_at = r.played_at AND p.source = 'IMPORT'
-                  AND (p.import_id IS NULL OR p.import_id = r.import_id)
-                """), rows.toString());
+        return rows.toString();
     }
 
     /**
@@ -605,13 +610,7 @@ public class ReadModelWriter {
      * @return how many plays were removed from this generation
      */
     public int remove(ReadModelTables t, List<PlayEvent> removals) {
-        ArrayNode rows = json.createArrayNode();
-        for (PlayEvent play : removals) {
-            rows.addObject()
-                    .put("user_id", play.userId())
-                    .put("played_at", play.playedAt().toString())
-                    .put("import_id", play.importId());
-        }
+        String rows = removalRows(removals);
         String byArtist = "CROSS JOIN LATERAL (SELECT DISTINCT unnest(artist_ids) AS artist_id) a";
         StringBuilder sql = new StringBuilder(t.sql("""
                 WITH r AS (SELECT DISTINCT * FROM jsonb_to_recordset(CAST(? AS jsonb))
@@ -641,7 +640,7 @@ public class ReadModelWriter {
                         UNION ALL SELECT user_id, 'played_at', CAST(played_at AS text) FROM located_old
                         """);
         // the rows are boundaries of totals, and the removed plays' instants (column "played_at") for the sessions
-        List<Boundary> found = db.query(sql.toString(), ReadModelWriter::boundary, rows.toString());
+        List<Boundary> found = db.query(sql.toString(), ReadModelWriter::boundary, rows);
         List<Boundary> boundaries =
                 found.stream().filter(b -> !b.column().equals("played_at")).toList();
         ArrayNode instants = json.createArrayNode();
