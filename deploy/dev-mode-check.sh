@@ -51,7 +51,7 @@ start_dev_mode() {
     (
         cd "$ROOT/$name"
         exec setsid env -i "PATH=$PATH" "HOME=$HOME" "${java_home[@]}" \
-            ../mvnw -B -o quarkus:dev -Dquarkus.http.port="$port" -Ddebug=false -Dquarkus.console.enabled=false \
+            ../mvnw -B quarkus:dev -Dquarkus.http.port="$port" -Ddebug=false -Dquarkus.console.enabled=false \
             "${MAVEN_OPTIONS[@]}"
     ) >"$LOG_DIR/$name.log" 2>&1 </dev/null &
     started_pids+=($!)
