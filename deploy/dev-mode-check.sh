@@ -6,10 +6,9 @@
 #
 #   deploy/dev-mode-check.sh [maven option...]   e.g. -Dmaven.repo.local=/path/to/repository
 #
-# Needs PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379 (what dev mode defaults to), ports 8080-8083 free,
-# and, since dev mode runs offline (-o), the modules installed (./mvnw -B install -DskipTests) and dev mode's own
-# dependencies (Dev UI and the like) in the local repository (../mvnw quarkus:go-offline once in each service's
-# directory). It takes about 3.5 minutes on 2 busy cores. Environment (optional):
+# Needs PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379 (what dev mode defaults to) and ports 8080-8083
+# free; the first run downloads dev mode's own dependencies (Dev UI and the like) from Maven Central (pass -o to stay
+# offline once they are there). It takes about 2 minutes on 2 quiet cores; system-tests' DevModeSystemTest runs it. Environment (optional):
 # AUDIOSPECTIVE_HOME (logs in $AUDIOSPECTIVE_HOME/logs/dev-mode-check), READY_TIMEOUT (seconds per service,
 # default 600: four dev-mode builds at once are slow on a small machine).
 set -euo pipefail

@@ -1,10 +1,7 @@
 package io.audiospective.api;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.hasItems;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -30,6 +27,7 @@ import io.audiospective.model.Topics;
 import io.audiospective.model.TrackRef;
 import io.audiospective.model.codec.MessageCodec;
 import io.audiospective.support.sql.Db;
+import io.audiospective.testing.ServiceEndpoints;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
@@ -64,21 +62,7 @@ class ApiServiceWiringTest {
 
     @Test
     void healthMetricsAndOpenApiAreServed() {
-        given().when()
-                .get("/q/health/ready")
-                .then()
-                .statusCode(200)
-                .body("status", equalTo("UP"))
-                .body(
-                        "checks.name",
-                        hasItems(
-                                "database-schema",
-                                "Database connections health check",
-                                "Redis connection health check",
-                                "kafka"));
-        given().when().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
-        given().when().get("/q/metrics").then().statusCode(200);
-        given().when().get("/q/openapi").then().statusCode(200);
+        ServiceEndpoints.assertHealthMetricsAndOpenApiServed();
     }
 
     @Test

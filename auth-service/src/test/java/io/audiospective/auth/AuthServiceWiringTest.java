@@ -1,11 +1,8 @@
 package io.audiospective.auth;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
-import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.hasItems;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -30,6 +27,7 @@ import io.audiospective.model.Topics;
 import io.audiospective.model.UserEvent;
 import io.audiospective.model.UserEventType;
 import io.audiospective.model.codec.MessageCodec;
+import io.audiospective.testing.ServiceEndpoints;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -54,21 +52,7 @@ class AuthServiceWiringTest {
 
     @Test
     void healthMetricsAndOpenApiAreServed() {
-        given().when()
-                .get("/q/health/ready")
-                .then()
-                .statusCode(200)
-                .body("status", equalTo("UP"))
-                .body(
-                        "checks.name",
-                        hasItems(
-                                "database-schema",
-                                "Database connections health check",
-                                "Redis connection health check",
-                                "kafka"));
-        given().when().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
-        given().when().get("/q/metrics").then().statusCode(200);
-        given().when().get("/q/openapi").then().statusCode(200);
+        ServiceEndpoints.assertHealthMetricsAndOpenApiServed();
     }
 
     @Test

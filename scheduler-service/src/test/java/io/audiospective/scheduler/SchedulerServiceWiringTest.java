@@ -1,10 +1,7 @@
 package io.audiospective.scheduler;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.hasItems;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -22,6 +19,7 @@ import io.audiospective.model.UserEvent;
 import io.audiospective.model.UserEventType;
 import io.audiospective.model.codec.MessageCodec;
 import io.audiospective.scheduler.repository.ScheduledUserRepository;
+import io.audiospective.testing.ServiceEndpoints;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -45,21 +43,7 @@ class SchedulerServiceWiringTest {
 
     @Test
     void healthMetricsAndOpenApiAreServed() {
-        given().when()
-                .get("/q/health/ready")
-                .then()
-                .statusCode(200)
-                .body("status", equalTo("UP"))
-                .body(
-                        "checks.name",
-                        hasItems(
-                                "database-schema",
-                                "Database connections health check",
-                                "Redis connection health check",
-                                "kafka"));
-        given().when().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
-        given().when().get("/q/metrics").then().statusCode(200);
-        given().when().get("/q/openapi").then().statusCode(200);
+        ServiceEndpoints.assertHealthMetricsAndOpenApiServed();
     }
 
     @Test

@@ -757,7 +757,8 @@ public final class LocalSystem implements AutoCloseable {
         return Base64.getEncoder().encodeToString(bytes);
     }
 
-    private static Path projectRoot() {
+    /** The checkout's root: {@code audiospective.root} (surefire sets it) or the first directory above with {@code deploy/kafka.sh}. */
+    public static Path projectRoot() {
         String configured = System.getProperty("audiospective.root");
         Path candidate = Path.of(configured != null ? configured : "").toAbsolutePath();
         for (Path dir = candidate; dir != null; dir = dir.getParent()) {

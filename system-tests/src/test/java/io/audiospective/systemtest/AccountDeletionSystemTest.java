@@ -1,10 +1,13 @@
 package io.audiospective.systemtest;
 
+import static io.audiospective.systemtest.SystemCalls.JSON;
+import static io.audiospective.systemtest.SystemCalls.await;
+import static io.audiospective.systemtest.SystemCalls.get;
+import static io.audiospective.systemtest.SystemCalls.plays;
+import static io.audiospective.systemtest.SystemCalls.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -13,7 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 import org.awaitility.Awaitility;
@@ -21,7 +23,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * Account deletion across the services, each its own process (security review, issue 21 item 2): a member's plays
@@ -33,10 +34,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 class AccountDeletionSystemTest {
 
     private static final String USER = "typical-1-1";
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration WAIT = Duration.ofMinutes(3);
-
-    private final HttpClient http = HttpClient.newHttpClient();
 
     @Test
     @Timeout(value = 12, unit = TimeUnit.MINUTES)
@@ -53,25 +51,28 @@ class AccountDeletionSystemTest {
                     .atMost(Duration.ofSeconds(60))
                     .pollInterval(Duration.ofMillis(500))
                     .until(() -> system.pollNow(USER));
-            int archived = await("the member's plays served", () -> {
-                int plays = plays(api, token);
+            int archived = await("the member's plays served", WAIT, () -> {
+                int plays = plays(api, token).size();
                 return plays > 0 ? plays : null;
             });
 
-            assertThat(send(auth, "DELETE", "/api/v1/account", token)).isEqualTo(204);
+            assertThat(send(auth, token, "DELETE", "/api/v1/account", null).statusCode())
+                    .isEqualTo(204);
 
             long deletedAt = System.nanoTime();
             Awaitility.await("every service refuses the token")
                     .atMost(Duration.ofSeconds(1))
                     .pollInterval(Duration.ofMillis(50))
                     .untilAsserted(() -> {
-                        assertThat(send(api, "GET", "/api/v1/me", token))
+                        assertThat(send(api, token, "GET", "/api/v1/me", null).statusCode())
                                 .as("api-service")
                                 .isEqualTo(401);
-                        assertThat(send(auth, "GET", "/api/v1/account", token))
+                        assertThat(send(auth, token, "GET", "/api/v1/account", null)
+                                        .statusCode())
                                 .as("auth-service")
                                 .isEqualTo(401);
-                        assertThat(send(scheduler, "GET", "/admin/users/" + USER + "/schedule", token))
+                        assertThat(send(scheduler, token, "GET", "/admin/users/" + USER + "/schedule", null)
+                                        .statusCode())
                                 .as("scheduler-service")
                                 .isEqualTo(401);
                     });
@@ -79,6 +80,7 @@ class AccountDeletionSystemTest {
 
             List<String> left = await(
                     "no row and no Redis name holding the id",
+                    WAIT,
                     () -> {
                         List<String> found = new ArrayList<>(columnsHolding(system, USER));
                         found.addAll(system.redisNamesContaining(USER));
@@ -89,23 +91,17 @@ class AccountDeletionSystemTest {
             assertThat(left).isEmpty();
 
             String again = signIn.signIn(USER).orElseThrow(() -> new AssertionError("the new sign-up did not finish"));
-            await("the new sign-up applied by api-service", () -> {
+            await("the new sign-up applied by api-service", WAIT, () -> {
                 JsonNode me = get(api, again, "/api/v1/me");
                 return "ACTIVE".equals(me.path("archive").path("state").asText()) ? me : null;
             });
-            assertThat(plays(api, again)).isZero();
+            assertThat(plays(api, again)).isEmpty();
 
             String admin = system.adminToken();
-            HttpResponse<String> started = http.send(
-                    HttpRequest.newBuilder(api.resolve("/api/v1/admin/replays"))
-                            .header("Authorization", "Bearer " + admin)
-                            .POST(HttpRequest.BodyPublishers.noBody())
-                            .timeout(Duration.ofSeconds(30))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> started = send(api, admin, "POST", "/api/v1/admin/replays", null);
             assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
             int generation = JSON.readTree(started.body()).get("generation").asInt();
-            JsonNode replay = await("the replay of plays", () -> {
+            JsonNode replay = await("the replay of plays", WAIT, () -> {
                 JsonNode current = get(api, admin, "/api/v1/admin/replays/" + generation);
                 return "COMPLETED".equals(current.get("state").asText()) ? current : null;
             });
@@ -116,7 +112,7 @@ class AccountDeletionSystemTest {
                             .get("readModelGeneration")
                             .asInt())
                     .isEqualTo(generation);
-            assertThat(plays(api, again)).isZero();
+            assertThat(plays(api, again)).isEmpty();
             System.out.printf(
                     "ACCOUNT DELETION SYSTEM TEST: %d plays archived, every service refused the token"
                             + " %d ms after the deletion, nothing left; %d records replayed, none of them back%n",
@@ -156,65 +152,5 @@ class AccountDeletionSystemTest {
             }
         }
         return found;
-    }
-
-    /** How many plays the read model serves the member. */
-    private int plays(URI api, String token) throws Exception {
-        int plays = 0;
-        String cursor = null;
-        do {
-            JsonNode page = get(api, token, "/api/v1/me/plays?limit=500" + (cursor == null ? "" : "&cursor=" + cursor));
-            plays += page.get("items").size();
-            cursor = page.hasNonNull("nextCursor") ? page.get("nextCursor").asText() : null;
-        } while (cursor != null);
-        return plays;
-    }
-
-    private int send(URI service, String method, String path, String token) throws Exception {
-        return http.send(
-                        HttpRequest.newBuilder(service.resolve(path))
-                                .header("Authorization", "Bearer " + token)
-                                .method(method, HttpRequest.BodyPublishers.noBody())
-                                .timeout(Duration.ofSeconds(10))
-                                .build(),
-                        HttpResponse.BodyHandlers.discarding())
-                .statusCode();
-    }
-
-    private JsonNode get(URI service, String token, String path) throws Exception {
-        HttpResponse<String> response = http.send(
-                HttpRequest.newBuilder(service.resolve(path))
-                        .header("Authorization", "Bearer " + token)
-                        .timeout(Duration.ofSeconds(30))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(200);
-        return JSON.readTree(response.body());
-    }
-
-    private interface Probe<T> {
-        T get() throws Exception;
-    }
-
-    private static <T> T await(String what, Probe<T> probe) {
-        return await(what, probe, () -> what);
-    }
-
-    /** The probe's first non-null answer; on time-out, {@code explain} says what was found instead. */
-    private static <T> T await(String what, Probe<T> probe, Probe<String> explain) {
-        try {
-            return Awaitility.await(what)
-                    .atMost(WAIT)
-                    .pollInterval(Duration.ofSeconds(1))
-                    .until(probe::get, Objects::nonNull);
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
-            String found;
-            try {
-                found = explain.get();
-            } catch (Exception failure) {
-                found = failure.toString();
-            }
-            throw new AssertionError(what + " within " + WAIT + ": " + found, e);
-        }
     }
 }

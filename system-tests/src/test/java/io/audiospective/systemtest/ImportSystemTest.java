@@ -1,5 +1,9 @@
 package io.audiospective.systemtest;
 
+import static io.audiospective.systemtest.SystemCalls.JSON;
+import static io.audiospective.systemtest.SystemCalls.await;
+import static io.audiospective.systemtest.SystemCalls.get;
+import static io.audiospective.systemtest.SystemCalls.plays;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
@@ -16,7 +20,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -26,7 +29,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -39,7 +41,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 class ImportSystemTest {
 
     private static final String USER = "typical-1-2";
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration WAIT = Duration.ofMinutes(6);
 
     private final HttpClient http = HttpClient.newHttpClient();
@@ -64,7 +65,7 @@ class ImportSystemTest {
                     .pollInterval(Duration.ofMillis(500))
                     .until(() -> system.pollNow(USER));
             List<List<JsonNode>> previous = new ArrayList<>(List.of(List.of()));
-            List<JsonNode> polled = await("the first poll's plays in the read model", () -> {
+            List<JsonNode> polled = await("the first poll's plays in the read model", WAIT, () -> {
                 // settled: the same non-empty history twice in a row (the relay publishes in batches)
                 List<JsonNode> plays = plays(api, token);
                 List<JsonNode> before = previous.set(0, plays);
@@ -110,7 +111,7 @@ class ImportSystemTest {
             String id = job.get("id").asText();
             assertThat(job.get("playsSent").asLong()).isEqualTo(older.size() + polled.size() + named.size() + 1);
 
-            JsonNode done = await("the import to finish", () -> {
+            JsonNode done = await("the import to finish", WAIT, () -> {
                 JsonNode current = get(api, token, "/api/v1/me/imports/" + id);
                 return "DONE".equals(current.get("status").asText()) ? current : null;
             });
@@ -126,7 +127,7 @@ class ImportSystemTest {
             // The read model: every older play once, as an import, next to the polled plays, nothing twice.
             Set<String> expected = new HashSet<>();
             older.forEach(p -> expected.add(p.playedAt().truncatedTo(ChronoUnit.SECONDS) + "|" + p.trackId()));
-            List<JsonNode> all = await("the imported plays in the read model", () -> {
+            List<JsonNode> all = await("the imported plays in the read model", WAIT, () -> {
                 List<JsonNode> plays = plays(api, token);
                 long imported = plays.stream()
                         .filter(p -> "IMPORT".equals(p.get("source").asText()))
@@ -151,7 +152,7 @@ class ImportSystemTest {
                 }
             });
             // the stats read model counts the same plays (re-read together: a scheduled poll may add some)
-            await("stats that count every play", () -> {
+            await("stats that count every play", WAIT, () -> {
                 long summary = get(api, token, "/api/v1/me/stats/summary?period=all")
                         .get("plays")
                         .asLong();
@@ -160,7 +161,7 @@ class ImportSystemTest {
 
             // The same download again adds nothing.
             String again = upload(api, token, files).get("id").asText();
-            JsonNode second = await("the second import to finish", () -> {
+            JsonNode second = await("the second import to finish", WAIT, () -> {
                 JsonNode current = get(api, token, "/api/v1/me/imports/" + again);
                 return "DONE".equals(current.get("status").asText()) ? current : null;
             });
@@ -222,7 +223,7 @@ class ImportSystemTest {
                     + to.minus(1, ChronoUnit.DAYS).toString().substring(0, 10);
 
             String id = upload(api, firstToken, files).get("id").asText();
-            JsonNode done = await("the first import to finish", () -> {
+            JsonNode done = await("the first import to finish", WAIT, () -> {
                 JsonNode job = get(api, firstToken, "/api/v1/me/imports/" + id);
                 return "DONE".equals(job.get("status").asText()) ? job : null;
             });
@@ -232,13 +233,14 @@ class ImportSystemTest {
             final long expected = plays;
             await(
                     "every imported play counted",
+                    WAIT,
                     () -> get(api, firstToken, "/api/v1/me/stats/summary?" + window)
                                             .get("plays")
                                             .asLong()
                                     == expected
                             ? true
                             : null);
-            JsonNode completed = await("the catalogue completion", () -> {
+            JsonNode completed = await("the catalogue completion", WAIT, () -> {
                 JsonNode job = get(api, firstToken, "/api/v1/me/imports/" + id);
                 return job.get("awaitingCatalogue").asLong() == 0 ? job : null;
             });
@@ -249,7 +251,7 @@ class ImportSystemTest {
                     plays, completed.get("withoutCatalogue").asLong());
 
             String again = upload(api, secondToken, files).get("id").asText();
-            await("the second member's import", () -> {
+            await("the second member's import", WAIT, () -> {
                 JsonNode job = get(api, secondToken, "/api/v1/me/imports/" + again);
                 return "DONE".equals(job.get("status").asText())
                                 && job.get("awaitingCatalogue").asLong() == 0
@@ -266,6 +268,7 @@ class ImportSystemTest {
                 JsonNode reference = get(api, secondToken, top);
                 await(
                         "top " + kind + " equal to a read model fed complete plays",
+                        WAIT,
                         () -> get(api, firstToken, top).equals(reference) ? true : null);
             }
             assertThat(get(api, firstToken, "/api/v1/me/stats/summary?" + window))
@@ -308,40 +311,5 @@ class ImportSystemTest {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
         return JSON.readTree(response.body());
-    }
-
-    /** The member's whole history from the read model, newest first. */
-    private List<JsonNode> plays(URI api, String token) throws Exception {
-        List<JsonNode> plays = new ArrayList<>();
-        String cursor = null;
-        do {
-            JsonNode page = get(api, token, "/api/v1/me/plays?limit=500" + (cursor == null ? "" : "&cursor=" + cursor));
-            page.get("items").forEach(plays::add);
-            cursor = page.hasNonNull("nextCursor") ? page.get("nextCursor").asText() : null;
-        } while (cursor != null);
-        return plays;
-    }
-
-    private JsonNode get(URI api, String token, String path) throws Exception {
-        HttpResponse<String> response = http.send(
-                HttpRequest.newBuilder(api.resolve(path))
-                        .header("Authorization", "Bearer " + token)
-                        .timeout(Duration.ofSeconds(30))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(200);
-        return JSON.readTree(response.body());
-    }
-
-    private interface Probe<T> {
-        T get() throws Exception;
-    }
-
-    /** The probe's first non-null answer. */
-    private static <T> T await(String what, Probe<T> probe) {
-        return Awaitility.await(what)
-                .atMost(WAIT)
-                .pollInterval(Duration.ofSeconds(1))
-                .until(probe::get, Objects::nonNull);
     }
 }

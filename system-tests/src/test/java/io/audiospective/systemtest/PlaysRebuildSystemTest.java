@@ -1,10 +1,13 @@
 package io.audiospective.systemtest;
 
+import static io.audiospective.systemtest.SystemCalls.JSON;
+import static io.audiospective.systemtest.SystemCalls.answers;
+import static io.audiospective.systemtest.SystemCalls.archived;
+import static io.audiospective.systemtest.SystemCalls.await;
+import static io.audiospective.systemtest.SystemCalls.get;
+import static io.audiospective.systemtest.SystemCalls.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -16,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
@@ -28,7 +30,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.audiospective.model.TopicSpec;
 import io.audiospective.model.Topics;
@@ -41,7 +42,6 @@ import io.audiospective.model.Topics;
  */
 class PlaysRebuildSystemTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> MEMBERS = List.of("heavy-1-1", "typical-1-1");
     private static final List<String> STATS = List.of(
             "/api/v1/me/stats/summary?period=all",
@@ -53,8 +53,6 @@ class PlaysRebuildSystemTest {
 
     /** The second api-service, reading only the republished topic. */
     private static final String REBUILT = "api-service-rebuilt";
-
-    private final HttpClient http = HttpClient.newHttpClient();
 
     @Test
     @Timeout(value = 10, unit = TimeUnit.MINUTES)
@@ -91,7 +89,7 @@ class PlaysRebuildSystemTest {
             }
             Map<String, Map<String, String>> before = new LinkedHashMap<>();
             for (String member : MEMBERS) {
-                before.put(member, answers(system.api().url(), system.memberToken(member)));
+                before.put(member, answers(system.api().url(), system.memberToken(member), STATS));
             }
 
             // an empty topic as plays is declared, and a second read model that reads only it
@@ -99,9 +97,10 @@ class PlaysRebuildSystemTest {
             createLike(system, Topics.PLAYS, topic);
             ServiceProcess fresh = system.startSeparateApi(REBUILT, Map.of("MP_MESSAGING_INCOMING_PLAYS_TOPIC", topic));
 
-            HttpResponse<String> requested = post(
+            HttpResponse<String> requested = send(
                     system.workers().get(0).url(),
                     system.adminToken(),
+                    "POST",
                     "/admin/republish",
                     JSON.createObjectNode().put("topic", topic).toString());
             assertThat(requested.statusCode()).as(requested.body()).isEqualTo(202);
@@ -118,7 +117,7 @@ class PlaysRebuildSystemTest {
                 String token = system.memberToken(member);
                 Map<String, String> rebuilt =
                         await("the rebuilt statistics of " + member, Duration.ofMinutes(2), () -> {
-                            Map<String, String> answers = answers(fresh.url(), token);
+                            Map<String, String> answers = answers(fresh.url(), token, STATS);
                             return answers.equals(before.get(member)) ? answers : null;
                         });
                 assertThat(rebuilt).isEqualTo(before.get(member));
@@ -175,26 +174,6 @@ class PlaysRebuildSystemTest {
         }
     }
 
-    private Map<String, String> answers(URI api, String token) throws Exception {
-        Map<String, String> answers = new LinkedHashMap<>();
-        for (String path : STATS) {
-            answers.put(path, get(api, token, path).toString());
-        }
-        return answers;
-    }
-
-    private static long archived(LocalSystem system, String member) throws Exception {
-        try (Connection db = system.openDatabase();
-                PreparedStatement query =
-                        db.prepareStatement("SELECT count(*) FROM archive.play_events WHERE user_id = ?")) {
-            query.setString(1, member);
-            try (ResultSet rs = query.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
-    }
-
     /** Plays of the member in the archive and not in the rebuilt read model's active generation, plus the reverse. */
     private long difference(LocalSystem system, ServiceProcess fresh, String member) throws Exception {
         int generation = get(fresh.url(), system.adminToken(), "/api/v1/admin/overview")
@@ -227,36 +206,5 @@ class PlaysRebuildSystemTest {
             onlyRebuilt.removeAll(archive);
             return onlyArchive.size() + onlyRebuilt.size();
         }
-    }
-
-    private JsonNode get(URI base, String token, String path) throws Exception {
-        HttpResponse<String> response = http.send(
-                HttpRequest.newBuilder(base.resolve(path))
-                        .header("Authorization", "Bearer " + token)
-                        .timeout(Duration.ofSeconds(30))
-                        .GET()
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(200);
-        return JSON.readTree(response.body());
-    }
-
-    private HttpResponse<String> post(URI base, String token, String path, String body) throws Exception {
-        return http.send(
-                HttpRequest.newBuilder(base.resolve(path))
-                        .header("Authorization", "Bearer " + token)
-                        .header("Content-Type", "application/json")
-                        .timeout(Duration.ofSeconds(30))
-                        .POST(HttpRequest.BodyPublishers.ofString(body))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static <T> T await(String what, Duration atMost, Callable<T> found) {
-        return Awaitility.await(what)
-                .atMost(atMost)
-                .pollInterval(Duration.ofMillis(500))
-                .ignoreExceptionsMatching(e -> !(e instanceof AssertionError))
-                .until(found, value -> value != null && !Boolean.FALSE.equals(value));
     }
 }

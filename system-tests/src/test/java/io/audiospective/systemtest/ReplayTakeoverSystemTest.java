@@ -1,10 +1,13 @@
 package io.audiospective.systemtest;
 
+import static io.audiospective.systemtest.SystemCalls.JSON;
+import static io.audiospective.systemtest.SystemCalls.answers;
+import static io.audiospective.systemtest.SystemCalls.archived;
+import static io.audiospective.systemtest.SystemCalls.await;
+import static io.audiospective.systemtest.SystemCalls.get;
+import static io.audiospective.systemtest.SystemCalls.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -29,7 +32,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.audiospective.model.AlbumRef;
 import io.audiospective.model.ArtistRef;
@@ -47,7 +49,6 @@ import io.audiospective.model.codec.MessageCodec;
  */
 class ReplayTakeoverSystemTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> POLLED = List.of("typical-1-1", "heavy-1-1");
     private static final int MEMBERS = 12;
     private static final int PLAYS_PER_MEMBER = 250;
@@ -57,8 +58,6 @@ class ReplayTakeoverSystemTest {
             "/api/v1/me/stats/top/artists?period=all",
             "/api/v1/me/stats/clock?period=all",
             "/api/v1/me/stats/streaks?period=all");
-
-    private final HttpClient http = HttpClient.newHttpClient();
 
     @Test
     @Timeout(value = 10, unit = TimeUnit.MINUTES)
@@ -108,18 +107,18 @@ class ReplayTakeoverSystemTest {
             }
             Map<String, Map<String, String>> before = new LinkedHashMap<>();
             for (String member : members.subList(0, 5)) {
-                before.put(member, answers(first.url(), system.memberToken(member)));
+                before.put(member, answers(first.url(), system.memberToken(member), STATS));
             }
 
             // a replay requested on each replica is one replay, built by the first
             String admin = system.adminToken();
-            HttpResponse<String> onFirst = post(first.url(), admin, "/api/v1/admin/replays");
+            HttpResponse<String> onFirst = send(first.url(), admin, "POST", "/api/v1/admin/replays", null);
             assertThat(onFirst.statusCode()).as(onFirst.body()).isEqualTo(202);
             JsonNode replay = JSON.readTree(onFirst.body());
             int generation = replay.get("generation").asInt();
             String builder = replay.get("owner").asText();
             assertThat(builder).contains("/" + first.pid() + "/");
-            HttpResponse<String> onSecond = post(second.url(), admin, "/api/v1/admin/replays");
+            HttpResponse<String> onSecond = send(second.url(), admin, "POST", "/api/v1/admin/replays", null);
             assertThat(onSecond.statusCode()).as(onSecond.body()).isEqualTo(200);
             JsonNode seen = JSON.readTree(onSecond.body());
             assertThat(seen.get("generation").asInt()).isEqualTo(generation);
@@ -152,7 +151,7 @@ class ReplayTakeoverSystemTest {
                     .isEqualTo(generation);
 
             for (Map.Entry<String, Map<String, String>> member : before.entrySet()) {
-                assertThat(answers(second.url(), system.memberToken(member.getKey())))
+                assertThat(answers(second.url(), system.memberToken(member.getKey()), STATS))
                         .as("the statistics of " + member.getKey() + " after the replay")
                         .isEqualTo(member.getValue());
             }
@@ -217,14 +216,6 @@ class ReplayTakeoverSystemTest {
         return "0Replay" + kind + String.format("%03d", Math.floorMod(n, 1000)) + "00000000000";
     }
 
-    private Map<String, String> answers(URI api, String token) throws Exception {
-        Map<String, String> answers = new LinkedHashMap<>();
-        for (String path : STATS) {
-            answers.put(path, get(api, token, path).toString());
-        }
-        return answers;
-    }
-
     /** Plays of the member in the archive and not in the generation, plus the reverse. */
     private static long countDifference(LocalSystem system, String member, int generation) throws Exception {
         String plays = generation == 0 ? "api.plays" : "api.plays_g" + generation;
@@ -246,50 +237,5 @@ class ReplayTakeoverSystemTest {
                 return rs.getLong(1);
             }
         }
-    }
-
-    private static long archived(LocalSystem system, String member) throws Exception {
-        try (Connection db = system.openDatabase();
-                PreparedStatement query =
-                        db.prepareStatement("SELECT count(*) FROM archive.play_events WHERE user_id = ?")) {
-            query.setString(1, member);
-            try (ResultSet rs = query.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
-    }
-
-    private HttpResponse<String> post(URI service, String token, String path) throws Exception {
-        return http.send(
-                HttpRequest.newBuilder(service.resolve(path))
-                        .header("Authorization", "Bearer " + token)
-                        .POST(HttpRequest.BodyPublishers.noBody())
-                        .timeout(Duration.ofSeconds(30))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    private JsonNode get(URI service, String token, String path) throws Exception {
-        HttpResponse<String> response = http.send(
-                HttpRequest.newBuilder(service.resolve(path))
-                        .header("Authorization", "Bearer " + token)
-                        .timeout(Duration.ofSeconds(30))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(200);
-        return JSON.readTree(response.body());
-    }
-
-    private interface Probe<T> {
-        T get() throws Exception;
-    }
-
-    /** The probe's first non-null answer. */
-    private static <T> T await(String what, Duration atMost, Probe<T> probe) {
-        return Awaitility.await(what)
-                .atMost(atMost)
-                .pollInterval(Duration.ofMillis(200))
-                .until(probe::get, java.util.Objects::nonNull);
     }
 }

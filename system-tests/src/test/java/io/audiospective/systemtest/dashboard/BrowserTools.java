@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import io.audiospective.systemtest.LocalSystem;
+
 /**
  * What the browser tests need on a fresh machine, installed by the test itself: Debian's Chromium (apt-get, as
  * root) and playwright-core, pinned, from the npm registry into this module's target directory. Playwright's own
@@ -25,22 +27,8 @@ final class BrowserTools {
 
     private BrowserTools() {}
 
-    /** Root of the project (surefire passes it; otherwise found from the working directory). */
-    static Path projectRoot() {
-        String configured = System.getProperty("audiospective.root");
-        Path dir = configured != null ? Path.of(configured) : Path.of("").toAbsolutePath();
-        while (dir != null && !Files.isDirectory(dir.resolve("system-tests"))) {
-            dir = dir.getParent();
-        }
-        if (dir == null) {
-            throw new IllegalStateException("Cannot find the project root (no system-tests directory above "
-                    + Path.of("").toAbsolutePath() + ")");
-        }
-        return dir;
-    }
-
     static Path moduleDir() {
-        return projectRoot().resolve("system-tests");
+        return LocalSystem.projectRoot().resolve("system-tests");
     }
 
     /** Installs Debian's chromium when it is missing. */
