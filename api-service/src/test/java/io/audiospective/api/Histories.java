@@ -190,27 +190,32 @@ public final class Histories {
         return plays.stream().map(p -> day(p, zone)).distinct().count();
     }
 
-    /** {start, plays, ms} of the session with most ms starting in the window (sessions over ALL plays). */
-    static Object[] longestSession(List<PlayEvent> all, ZoneId zone, LocalDate from, LocalDate to, Duration gap) {
+    /** A listening session: its first play's time, its plays and their ms. */
+    record ExpectedSession(Instant start, long plays, long ms) {
+        ExpectedSession plus(PlayEvent play) {
+            return new ExpectedSession(start, plays + 1, ms + play.msPlayed());
+        }
+    }
+
+    /** The session with most ms starting in the window (sessions over ALL plays), or null. */
+    static ExpectedSession longestSession(
+            List<PlayEvent> all, ZoneId zone, LocalDate from, LocalDate to, Duration gap) {
         List<PlayEvent> sorted =
                 all.stream().sorted(Comparator.comparing(PlayEvent::playedAt)).toList();
-        List<Object[]> sessions = new ArrayList<>();
-        Object[] current = null;
+        List<ExpectedSession> sessions = new ArrayList<>();
         Instant last = null;
         for (PlayEvent play : sorted) {
-            if (current == null || Duration.between(last, play.playedAt()).compareTo(gap) > 0) {
-                current = new Object[] {play.playedAt(), 0L, 0L};
-                sessions.add(current);
+            if (sessions.isEmpty() || Duration.between(last, play.playedAt()).compareTo(gap) > 0) {
+                sessions.add(new ExpectedSession(play.playedAt(), 0, 0));
             }
-            current[1] = (long) current[1] + 1;
-            current[2] = (long) current[2] + play.msPlayed();
+            sessions.set(sessions.size() - 1, sessions.get(sessions.size() - 1).plus(play));
             last = play.playedAt();
         }
         return sessions.stream()
                 .filter(s -> from == null
-                        || (!((Instant) s[0]).atZone(zone).toLocalDate().isBefore(from)
-                                && !((Instant) s[0]).atZone(zone).toLocalDate().isAfter(to)))
-                .min(Comparator.comparingLong((Object[] s) -> -(long) s[2]).thenComparing(s -> (Instant) s[0]))
+                        || (!s.start().atZone(zone).toLocalDate().isBefore(from)
+                                && !s.start().atZone(zone).toLocalDate().isAfter(to)))
+                .min(Comparator.comparingLong((ExpectedSession s) -> -s.ms()).thenComparing(ExpectedSession::start))
                 .orElse(null);
     }
 

@@ -198,7 +198,7 @@ class StatsPropertyTest {
             assertThat(num(streaks.get("listeningDays")))
                     .as(what + " listening days")
                     .isEqualTo(Histories.listeningDays(inside, zone));
-            Object[] session = Histories.longestSession(plays, zone, w[0], w[1], SESSION_GAP);
+            Histories.ExpectedSession session = Histories.longestSession(plays, zone, w[0], w[1], SESSION_GAP);
             if (session == null) {
                 assertThat((Object) streaks.get("longestSession"))
                         .as(what + " no session")
@@ -206,13 +206,13 @@ class StatsPropertyTest {
             } else {
                 assertThat(Instant.parse(streaks.getString("longestSession.start")))
                         .as(what + " session start")
-                        .isEqualTo(session[0]);
+                        .isEqualTo(session.start());
                 assertThat(num(streaks.get("longestSession.plays")))
                         .as(what + " session plays")
-                        .isEqualTo(session[1]);
+                        .isEqualTo(session.plays());
                 assertThat(num(streaks.get("longestSession.ms")))
                         .as(what + " session ms")
-                        .isEqualTo(session[2]);
+                        .isEqualTo(session.ms());
             }
         }
         // Per-item statistics and ranks over all time.

@@ -31,11 +31,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.audiospective.api.config.ApiConfig;
 import io.audiospective.api.messaging.Channels;
+import io.audiospective.api.repository.CatalogueRepository;
+import io.audiospective.api.repository.ImportRepository;
+import io.audiospective.api.repository.ImportRepository.StoredImport;
 import io.audiospective.model.ImportChunk;
 import io.audiospective.model.ImportEntry;
 import io.audiospective.model.ImportProgress;
 import io.audiospective.support.rest.ProblemException;
-import io.audiospective.support.sql.Db;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
@@ -57,26 +59,27 @@ public class ImportService {
     static final int CHUNK_BYTES = 900_000;
 
     private static final int IN_FLIGHT = 8;
-    /** Key space of the per-member upload locks (PostgreSQL advisory locks, two-int form): "IMUP". */
-    private static final int MEMBER_LOCK_SPACE = 0x494D5550;
 
     static final String ABANDONED_SENDING = "sending to the worker was interrupted (the service sending it stopped);"
             + " the plays sent before are archived: undo this import to remove them, or upload the file again"
             + " (nothing is archived twice)";
 
-    private final Db db;
+    private final ImportRepository imports;
+    private final CatalogueRepository catalogue;
     private final MutinyEmitter<ImportChunk> chunks;
     private final ObjectMapper json;
     private final ApiConfig.Imports limits;
     private final Clock clock;
 
     ImportService(
-            Db db,
+            ImportRepository imports,
+            CatalogueRepository catalogue,
             @Channel(Channels.IMPORTS) MutinyEmitter<ImportChunk> chunks,
             ObjectMapper json,
             ApiConfig config,
             Clock clock) {
-        this.db = db;
+        this.imports = imports;
+        this.catalogue = catalogue;
         this.chunks = chunks;
         this.json = json;
         this.limits = config.imports();
@@ -149,7 +152,7 @@ public class ImportService {
             long started = System.nanoTime();
             EntryRules rules = new EntryRules(clock.instant());
             HistoryFileParser.Counts counts = new HistoryFileParser.Counts(limits.maxEntries());
-            UnknownTracks unknownTracks = new UnknownTracks(limits.maxUnknownTracks(), this::knownInCatalogue);
+            UnknownTracks unknownTracks = new UnknownTracks(limits.maxUnknownTracks(), catalogue::countKnownTracks);
             DecompressedBytes bytes =
                     new DecompressedBytes(limits.maxDecompressedSize().asLongValue());
             List<String> files = new ArrayList<>();
@@ -162,12 +165,9 @@ public class ImportService {
             String rejected = json.writeValueAsString(counts.rejected);
             QuarkusTransaction.requiringNew().run(() -> {
                 // one upload of a member at a time passes this point, so two at once cannot both take the last room
-                db.query("SELECT pg_advisory_xact_lock(?, hashtext(?))", rs -> null, MEMBER_LOCK_SPACE, userId);
+                imports.lockMemberUploads(userId);
                 requireRoomForAnotherImport(userId);
-                db.update("""
-                        INSERT INTO imports (id, user_id, status, files, entries_read, plays_sent, skipped, rejected)
-                        VALUES (?, ?, 'SENDING', ?, ?, ?, CAST(? AS jsonb), CAST(? AS jsonb))
-                        """, id, userId, files, counts.read, counts.plays, skipped, rejected);
+                imports.insertSending(id, userId, files, counts.read, counts.plays, skipped, rejected);
             });
             long checked = System.nanoTime();
             send(uploads, rules, id, userId);
@@ -192,19 +192,10 @@ public class ImportService {
     /** Refuses (429) a member who already has as many imports running as allowed. */
     private void requireRoomForAnotherImport(String userId) {
         failAbandonedSending(userId);
-        long running = db.queryOne("""
-                SELECT count(*) FROM imports WHERE user_id = ? AND status IN ('SENDING', 'IMPORTING')
-                """, rs -> rs.getLong(1), userId).orElseThrow();
+        long running = imports.countRunning(userId);
         if (running >= limits.maxRunningPerMember()) {
             throw ImportLimits.tooManyRunning(limits.maxRunningPerMember(), running);
         }
-    }
-
-    /** How many of the given track ids the read model's catalogue knows. */
-    private long knownInCatalogue(List<String> trackIds) {
-        return db.queryOne(
-                        "SELECT count(*) FROM catalogue_tracks WHERE track_id = ANY (?)", rs -> rs.getLong(1), trackIds)
-                .orElseThrow();
     }
 
     private static void delete(Path file) {
@@ -267,23 +258,16 @@ public class ImportService {
             CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).join();
         } catch (RuntimeException e) {
             LOG.errorf(e, "Import %s: sending stopped", id);
-            db.update(
-                    """
-                    UPDATE imports SET status = 'FAILED', chunks_sent = ?, finished_at = now(), error = ?
-                    WHERE id = ?
-                    """,
+            imports.failSending(
+                    id,
                     sequence[0],
                     "sending to the worker stopped after " + sequence[0]
                             + " chunks; the chunks sent are archived, the rest is not: upload the file again (nothing is"
-                            + " archived twice)",
-                    id);
+                            + " archived twice)");
             return;
         }
-        db.update(
-                "UPDATE imports SET status = 'IMPORTING', chunks_sent = ? WHERE id = ? AND status = 'SENDING'",
-                sequence[0],
-                id);
-        completeIfDone(id);
+        imports.markSent(id, sequence[0]);
+        imports.completeIfDone(id);
     }
 
     /** An upper bound of an entry's JSON in a chunk: the fixed fields plus each text as UTF-8 with JSON escapes. */
@@ -370,56 +354,46 @@ public class ImportService {
      * the chunks sent before are archived, so the member may undo them or upload the file again.
      */
     private void failAbandonedSending(String userId) {
-        db.update("""
-                UPDATE imports SET status = 'FAILED', finished_at = now(), error = ?
-                WHERE user_id = ? AND status = 'SENDING' AND created_at < ?
-                """, ABANDONED_SENDING, userId, clock.instant().minus(limits.abandonedSendingAfter()));
+        imports.failSendingSince(userId, clock.instant().minus(limits.abandonedSendingAfter()), ABANDONED_SENDING);
     }
 
     public Optional<Job> job(String userId, String id) {
         failAbandonedSending(userId);
-        return db.queryOne("SELECT * FROM imports WHERE id = ? AND user_id = ?", this::job, id, userId);
+        return imports.find(userId, id).map(this::job);
     }
 
     /** The user's imports, newest first. */
     public List<Job> jobs(String userId, int limit) {
         failAbandonedSending(userId);
-        return db.query(
-                "SELECT * FROM imports WHERE user_id = ? ORDER BY created_at DESC, id LIMIT ?",
-                this::job,
-                userId,
-                limit);
+        return imports.list(userId, limit).stream().map(this::job).toList();
     }
 
-    private Job job(java.sql.ResultSet rs) throws java.sql.SQLException {
+    private Job job(StoredImport stored) {
         try {
-            Map<String, Long> skipped = counts(rs.getString("skipped"));
-            List<RejectedEntry> rejected = json.readValue(
-                    rs.getString("rejected"),
-                    new com.fasterxml.jackson.core.type.TypeReference<List<RejectedEntry>>() {});
-            Map<String, Long> unmatched = counts(rs.getString("unmatched"));
             return new Job(
-                    rs.getString("id"),
-                    rs.getString("user_id"),
-                    rs.getString("status"),
-                    Db.instant(rs, "created_at"),
-                    Db.instant(rs, "finished_at"),
-                    Db.strings(rs, "files"),
-                    rs.getLong("entries_read"),
-                    rs.getLong("plays_sent"),
-                    skipped,
-                    rejected,
-                    rs.getInt("chunks_sent"),
-                    rs.getInt("chunks_processed"),
-                    rs.getLong("imported"),
-                    rs.getLong("duplicates"),
-                    rs.getLong("pending_metadata"),
-                    rs.getLong("failed"),
-                    unmatched,
-                    rs.getLong("awaiting_catalogue"),
-                    rs.getLong("without_catalogue"),
-                    rs.getLong("removed"),
-                    rs.getString("error"));
+                    stored.id(),
+                    stored.userId(),
+                    stored.status(),
+                    stored.createdAt(),
+                    stored.finishedAt(),
+                    stored.files(),
+                    stored.entriesRead(),
+                    stored.playsSent(),
+                    counts(stored.skippedJson()),
+                    json.readValue(
+                            stored.rejectedJson(),
+                            new com.fasterxml.jackson.core.type.TypeReference<List<RejectedEntry>>() {}),
+                    stored.chunksSent(),
+                    stored.chunksProcessed(),
+                    stored.imported(),
+                    stored.duplicates(),
+                    stored.pendingMetadata(),
+                    stored.failed(),
+                    counts(stored.unmatchedJson()),
+                    stored.awaitingCatalogue(),
+                    stored.withoutCatalogue(),
+                    stored.removed(),
+                    stored.error());
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -438,31 +412,8 @@ public class ImportService {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-        db.update(
-                """
-                UPDATE imports SET worker_sequence = ?, chunks_processed = ?, imported = ?, duplicates = ?,
-                    pending_metadata = ?, failed = ?, unmatched = CAST(? AS jsonb), awaiting_catalogue = ?,
-                    without_catalogue = ?, removed = ?,
-                    status = CASE WHEN ? THEN 'UNDONE' ELSE status END,
-                    finished_at = CASE WHEN ? THEN now() ELSE finished_at END
-                WHERE id = ? AND user_id = ? AND worker_sequence < ?
-                """,
-                progress.sequence(),
-                progress.chunksProcessed(),
-                progress.imported(),
-                progress.duplicates(),
-                progress.pendingMetadata(),
-                progress.failed(),
-                unmatched,
-                progress.awaitingCatalogue(),
-                progress.withoutCatalogue(),
-                progress.removed(),
-                progress.undone(),
-                progress.undone(),
-                progress.importId(),
-                progress.userId(),
-                progress.sequence());
-        completeIfDone(progress.importId());
+        imports.applyProgress(progress, unmatched);
+        imports.completeIfDone(progress.importId());
     }
 
     /**
@@ -484,7 +435,7 @@ public class ImportService {
         if ("UNDONE".equals(job.status())) {
             return job;
         }
-        db.update("UPDATE imports SET status = 'UNDOING', finished_at = NULL WHERE id = ? AND user_id = ?", id, userId);
+        imports.markUndoing(userId, id);
         chunks.sendMessage(Message.of(ImportChunk.undo(id, userId))
                         .addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
                                 .withKey(userId)
@@ -492,12 +443,5 @@ public class ImportService {
                 .await()
                 .atMost(Duration.ofSeconds(30));
         return job(userId, id).orElseThrow();
-    }
-
-    private void completeIfDone(String id) {
-        db.update("""
-                UPDATE imports SET status = 'DONE', finished_at = now()
-                WHERE id = ? AND status = 'IMPORTING' AND chunks_processed >= chunks_sent AND pending_metadata = 0
-                """, id);
     }
 }

@@ -1,7 +1,5 @@
 package io.audiospective.api.repository;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -93,29 +91,24 @@ public class DeadLetterRepository {
      * Up to {@code limit} pending dead letters of the selection, locked until the caller's transaction ends; rows
      * another re-drive holds are skipped, so two re-drives never send the same record.
      */
-    public List<Stored> lockPending(Connection connection, Selection selection, int limit) throws SQLException {
-        String sql = pendingSql(selection) + " ORDER BY dead_lettered_at, dlq_partition, dlq_offset LIMIT " + limit
-                + " FOR UPDATE SKIP LOCKED";
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            Db.bind(connection, statement, parameters(selection));
-            try (ResultSet rs = statement.executeQuery()) {
-                List<Stored> rows = new ArrayList<>();
-                while (rs.next()) {
-                    rows.add(stored(rs));
-                }
-                return rows;
-            }
-        }
+    public List<Stored> lockPending(Selection selection, int limit) {
+        return db.query(
+                pendingSql(selection) + " ORDER BY dead_lettered_at, dlq_partition, dlq_offset LIMIT " + limit
+                        + " FOR UPDATE SKIP LOCKED",
+                DeadLetterRepository::stored,
+                parameters(selection));
     }
 
-    public void markRedriven(Connection connection, Stored letter, Instant at) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement("""
+    public void markRedriven(Stored letter, Instant at) {
+        db.update("""
                 UPDATE dead_letters SET redriven_at = ?
                 WHERE dlq_topic = ? AND dlq_partition = ? AND dlq_offset = ?
-                """)) {
-            Db.bind(connection, statement, at, letter.dlqTopic(), letter.dlqPartition(), letter.dlqOffset());
-            statement.executeUpdate();
-        }
+                """, at, letter.dlqTopic(), letter.dlqPartition(), letter.dlqOffset());
+    }
+
+    /** Forgets the dead letters keyed by {@code key} (a deleted member's id keys their plays and events). */
+    public void deleteKeyed(String key) {
+        db.update("DELETE FROM dead_letters WHERE record_key = ?", key);
     }
 
     private static String pendingSql(Selection selection) {

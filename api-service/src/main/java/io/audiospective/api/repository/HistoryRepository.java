@@ -90,6 +90,12 @@ public class HistoryRepository {
         }
     }
 
+    /** How many plays of the member generation {@code t} holds. */
+    public long count(ReadModelTables t, String user) {
+        return db.queryOne("SELECT count(*) FROM " + t.plays() + " WHERE user_id = ?", rs -> rs.getLong(1), user)
+                .orElseThrow();
+    }
+
     private static PlayView view(ResultSet rs, java.time.ZoneId zone) throws SQLException {
         Instant at = Db.instant(rs, "played_at");
         List<String> ids = Db.strings(rs, "artist_ids");

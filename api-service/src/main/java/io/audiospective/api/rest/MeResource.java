@@ -39,13 +39,13 @@ import io.audiospective.api.Views.PlayView;
 import io.audiospective.api.Views.TimeZoneChange;
 import io.audiospective.api.config.ApiConfig;
 import io.audiospective.api.repository.HistoryRepository;
+import io.audiospective.api.repository.MemberSettingsRepository;
 import io.audiospective.api.service.ReadModelService;
 import io.audiospective.api.service.StatsService;
 import io.audiospective.api.service.StatsService.UserView;
 import io.audiospective.api.service.UserService;
 import io.audiospective.support.rest.Problem;
 import io.audiospective.support.rest.ProblemException;
-import io.audiospective.support.sql.Db;
 
 /** The signed-in member's own profile, settings, history and export. Always the token's subject. */
 @Path("/api/v1/me")
@@ -60,7 +60,7 @@ public class MeResource {
     private final StatsService stats;
     private final ReadModelService readModel;
     private final HistoryRepository history;
-    private final Db db;
+    private final MemberSettingsRepository settings;
     private final ApiConfig config;
     private final ObjectMapper json;
 
@@ -70,7 +70,7 @@ public class MeResource {
             StatsService stats,
             ReadModelService readModel,
             HistoryRepository history,
-            Db db,
+            MemberSettingsRepository settings,
             ApiConfig config,
             ObjectMapper json) {
         this.token = token;
@@ -78,7 +78,7 @@ public class MeResource {
         this.stats = stats;
         this.readModel = readModel;
         this.history = history;
-        this.db = db;
+        this.settings = settings;
         this.config = config;
         this.json = json;
     }
@@ -130,8 +130,7 @@ public class MeResource {
     public Me setTimeZone(TimeZoneChange change) {
         String zone = change == null ? null : change.timeZone();
         StatsService.parseZone(zone);
-        if (db.queryOne("SELECT 1 FROM pg_timezone_names WHERE name = ?", rs -> true, zone)
-                .isEmpty()) {
+        if (!settings.isKnownTimeZone(zone)) {
             throw ProblemException.badRequest("'" + zone + "' is not a time zone this server knows");
         }
         readModel.memberChangesTimeZone(

@@ -25,10 +25,13 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import io.audiospective.api.Views.Me;
+import io.audiospective.api.repository.AdminFiguresRepository;
+import io.audiospective.api.repository.AdminFiguresRepository.Count;
+import io.audiospective.api.repository.MemberStatusRepository;
+import io.audiospective.api.repository.MemberStatusRepository.Status;
 import io.audiospective.api.repository.StatsRepository;
 import io.audiospective.model.Topics;
 import io.audiospective.support.rest.ProblemException;
-import io.audiospective.support.sql.Db;
 import io.smallrye.common.annotation.Identifier;
 
 /** What operators see: users by state, polls, ingestion, Kafka lag and dead letters. */
@@ -36,8 +39,6 @@ import io.smallrye.common.annotation.Identifier;
 public class AdminService {
 
     private static final Logger LOG = Logger.getLogger(AdminService.class);
-
-    public record Count(Instant start, long plays) {}
 
     public record Overview(
             Map<String, Long> usersByState,
@@ -54,7 +55,8 @@ public class AdminService {
     /** Our consumer group per consumed topic. */
     private final Map<String, String> groups;
 
-    private final Db db;
+    private final AdminFiguresRepository figures;
+    private final MemberStatusRepository statuses;
     private final UserService users;
     private final StatsRepository stats;
     private final Clock clock;
@@ -62,7 +64,8 @@ public class AdminService {
     private final Admin admin;
 
     AdminService(
-            Db db,
+            AdminFiguresRepository figures,
+            MemberStatusRepository statuses,
             UserService users,
             StatsRepository stats,
             Clock clock,
@@ -71,7 +74,8 @@ public class AdminService {
             @ConfigProperty(name = "mp.messaging.incoming.plays.group.id") String playsGroup,
             @ConfigProperty(name = "mp.messaging.incoming.users.group.id") String usersGroup,
             @ConfigProperty(name = "mp.messaging.incoming.archive-outcomes.group.id") String outcomesGroup) {
-        this.db = db;
+        this.figures = figures;
+        this.statuses = statuses;
         this.users = users;
         this.stats = stats;
         this.clock = clock;
@@ -93,31 +97,13 @@ public class AdminService {
 
     public Overview overview() {
         Instant now = clock.instant();
-        Map<String, Long> byState = new LinkedHashMap<>();
-        // deleted members have no status row left, only a tombstone
-        db.query("""
-                SELECT state, count(*) FROM (SELECT state FROM user_status
-                    UNION ALL SELECT 'DELETED' FROM deleted_users WHERE readmitted_at IS NULL) members
-                GROUP BY state ORDER BY state
-                """, rs -> byState.put(rs.getString(1), rs.getLong(2)));
-        Map<String, Long> polls = new LinkedHashMap<>();
+        Map<String, Long> byState = figures.membersByState();
         // Hour buckets overlapping the last hour: the current and the previous one.
-        db.query(
-                "SELECT outcome, sum(polls) FROM poll_outcomes_hourly WHERE hour > ? GROUP BY outcome"
-                        + " ORDER BY outcome",
-                rs -> polls.put(rs.getString(1), rs.getLong(2)),
-                now.minus(Duration.ofHours(2)));
-        List<Count> perHour = db.query(
-                "SELECT hour, plays FROM plays_ingested_hourly WHERE hour >= ? ORDER BY hour",
-                rs -> new Count(Db.instant(rs, "hour"), rs.getLong("plays")),
-                now.truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(23)));
-        List<Count> perDay = db.query(
-                """
-                SELECT date_trunc('day', hour AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS day, sum(plays) AS plays
-                FROM plays_ingested_hourly WHERE hour >= ? GROUP BY 1 ORDER BY 1
-                """,
-                rs -> new Count(Db.instant(rs, "day"), rs.getLong("plays")),
-                now.truncatedTo(ChronoUnit.DAYS).minus(Duration.ofDays(29)));
+        Map<String, Long> polls = figures.pollsAfter(now.minus(Duration.ofHours(2)));
+        List<Count> perHour =
+                figures.playsIngestedPerHour(now.truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(23)));
+        List<Count> perDay =
+                figures.playsIngestedPerDay(now.truncatedTo(ChronoUnit.DAYS).minus(Duration.ofDays(29)));
         return new Overview(
                 byState,
                 polls,
@@ -131,27 +117,12 @@ public class AdminService {
 
     public UserDetail user(String userId) {
         var tables = stats.active();
-        boolean known = db.queryOne(
-                        "SELECT 1 FROM user_status WHERE user_id = ? UNION ALL"
-                                + " SELECT 1 FROM user_settings WHERE user_id = ? LIMIT 1",
-                        rs -> true,
-                        userId,
-                        userId)
-                .isPresent();
-        if (!known) {
+        if (!figures.knowsMember(userId)) {
             throw ProblemException.notFound("No user " + userId);
         }
-        String failure = db.queryOne(
-                        "SELECT last_poll_failure FROM user_status WHERE user_id = ?", rs -> rs.getString(1), userId)
-                .orElse(null);
-        long tracks = db.queryOne(
-                        "SELECT count(*) FROM " + tables.trackTotals() + " WHERE user_id = ?",
-                        rs -> rs.getLong(1),
-                        userId)
-                .orElseThrow();
-        long sessions = db.queryOne(
-                        "SELECT count(*) FROM " + tables.sessions() + " WHERE user_id = ?", rs -> rs.getLong(1), userId)
-                .orElseThrow();
+        String failure = statuses.status(userId).map(Status::lastPollFailure).orElse(null);
+        long tracks = figures.distinctTracks(tables, userId);
+        long sessions = figures.sessions(tables, userId);
         return new UserDetail(users.me(userId), failure, tracks, sessions);
     }
 

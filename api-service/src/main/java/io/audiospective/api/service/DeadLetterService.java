@@ -1,8 +1,6 @@
 package io.audiospective.api.service;
 
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Base64;
@@ -29,7 +27,6 @@ import io.audiospective.api.repository.DeadLetterRepository.Stored;
 import io.audiospective.support.messaging.DeadLetterHeaders;
 import io.audiospective.support.messaging.RecordProducer;
 import io.audiospective.support.rest.ProblemException;
-import io.audiospective.support.sql.Db;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
@@ -65,14 +62,12 @@ public class DeadLetterService {
 
     private final DeadLetterRepository letters;
     private final RecordProducer producer;
-    private final Db db;
     private final ObjectMapper json;
     private final Clock clock;
 
-    DeadLetterService(DeadLetterRepository letters, RecordProducer producer, Db db, ObjectMapper json, Clock clock) {
+    DeadLetterService(DeadLetterRepository letters, RecordProducer producer, ObjectMapper json, Clock clock) {
         this.letters = letters;
         this.producer = producer;
-        this.db = db;
         this.json = json;
         this.clock = clock;
     }
@@ -158,16 +153,14 @@ public class DeadLetterService {
     }
 
     /** One batch: locked, sent and awaited, then marked, all before the transaction commits. */
-    private int redriveBatch(Selection selection) throws SQLException {
-        try (Connection connection = db.dataSource().getConnection()) {
-            List<Stored> batch = letters.lockPending(connection, selection, REDRIVE_BATCH);
-            Instant now = clock.instant();
-            for (Stored letter : batch) {
-                send(letter);
-                letters.markRedriven(connection, letter, now);
-            }
-            return batch.size();
+    private int redriveBatch(Selection selection) {
+        List<Stored> batch = letters.lockPending(selection, REDRIVE_BATCH);
+        Instant now = clock.instant();
+        for (Stored letter : batch) {
+            send(letter);
+            letters.markRedriven(letter, now);
         }
+        return batch.size();
     }
 
     private void send(Stored letter) {

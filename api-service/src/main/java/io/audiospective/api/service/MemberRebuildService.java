@@ -8,9 +8,10 @@ import jakarta.transaction.Transactional;
 import org.jboss.logging.Logger;
 
 import io.audiospective.api.ReadModelTables;
+import io.audiospective.api.repository.HistoryRepository;
+import io.audiospective.api.repository.MemberSettingsRepository;
 import io.audiospective.api.repository.ReadModelWriter;
 import io.audiospective.support.rest.ProblemException;
-import io.audiospective.support.sql.Db;
 
 /**
  * Repair of one member: their rollups (days, tiers, totals, sessions) rebuilt from their stored plays in every live
@@ -25,12 +26,18 @@ public class MemberRebuildService {
     /** What a rebuild did: the generations rebuilt (active first) and the member's plays in the active one. */
     public record Rebuilt(String userId, List<Integer> generations, long plays) {}
 
-    private final Db db;
+    private final MemberSettingsRepository settings;
+    private final HistoryRepository history;
     private final ReadModelService readModel;
     private final ReadModelWriter writer;
 
-    MemberRebuildService(Db db, ReadModelService readModel, ReadModelWriter writer) {
-        this.db = db;
+    MemberRebuildService(
+            MemberSettingsRepository settings,
+            HistoryRepository history,
+            ReadModelService readModel,
+            ReadModelWriter writer) {
+        this.settings = settings;
+        this.history = history;
         this.readModel = readModel;
         this.writer = writer;
     }
@@ -38,18 +45,13 @@ public class MemberRebuildService {
     /** One transaction: readers see the old rollups or the rebuilt ones, never a mix; 404 for an unknown member. */
     @Transactional
     public Rebuilt rebuild(String userId) {
-        if (db.queryOne("SELECT 1 FROM user_settings WHERE user_id = ?", rs -> rs.getInt(1), userId)
-                .isEmpty()) {
+        if (!settings.exists(userId)) {
             // checked first: rebuilding would create a settings row for an id that is no member
             throw ProblemException.notFound("No member " + userId + " in the read model");
         }
         readModel.rebuildUser(userId);
         List<ReadModelTables> generations = writer.lockGenerationsForWrite();
-        long plays = db.queryOne(
-                        "SELECT count(*) FROM " + generations.get(0).plays() + " WHERE user_id = ?",
-                        rs -> rs.getLong(1),
-                        userId)
-                .orElseThrow();
+        long plays = history.count(generations.get(0), userId);
         List<Integer> rebuilt =
                 generations.stream().map(ReadModelTables::generation).toList();
         LOG.infof("Rebuilt the rollups of member %s in generations %s from %d plays", userId, rebuilt, plays);

@@ -19,11 +19,12 @@ import io.audiospective.api.ReadModelTables;
 import io.audiospective.api.config.ApiConfig;
 import io.audiospective.api.imports.EntryRules;
 import io.audiospective.api.repository.ErasedMembers;
+import io.audiospective.api.repository.MemberSettingsRepository;
+import io.audiospective.api.repository.MemberSettingsRepository.ZoneChanges;
 import io.audiospective.api.repository.ReadModelWriter;
 import io.audiospective.api.repository.ReadModelWriter.Generation;
 import io.audiospective.model.PlayEvent;
 import io.audiospective.support.rest.ProblemException;
-import io.audiospective.support.sql.Db;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /** The transactions that change the read model. */
@@ -38,15 +39,20 @@ public class ReadModelService {
 
     private final ReadModelWriter writer;
     private final ErasedMembers erased;
-    private final Db db;
+    private final MemberSettingsRepository settings;
     private final Clock clock;
     private final ApiConfig config;
 
-    ReadModelService(ReadModelWriter writer, ErasedMembers erased, Db db, Clock clock, ApiConfig config) {
+    ReadModelService(
+            ReadModelWriter writer,
+            ErasedMembers erased,
+            MemberSettingsRepository settings,
+            Clock clock,
+            ApiConfig config) {
         this.writer = writer;
         this.config = config;
         this.erased = erased;
-        this.db = db;
+        this.settings = settings;
         this.clock = clock;
     }
 
@@ -246,12 +252,7 @@ public class ReadModelService {
     public void memberChangesTimeZone(String userId, String zone, int perWindow, Duration window) {
         List<ReadModelTables> generations = writer.lockGenerationsForWrite();
         writer.lockUser(userId);
-        record Changes(String zone, int count, Instant since) {}
-        Changes changes = db.queryOne(
-                        "SELECT time_zone, zone_changes, zone_changes_since FROM user_settings" + " WHERE user_id = ?",
-                        rs -> new Changes(rs.getString(1), rs.getInt(2), Db.instant(rs, "zone_changes_since")),
-                        userId)
-                .orElseThrow();
+        ZoneChanges changes = settings.zoneChanges(userId).orElseThrow();
         if (changes.zone().equals(zone)) {
             return;
         }
@@ -266,12 +267,8 @@ public class ReadModelService {
                             + changes.since().plus(window),
                     Duration.between(now, changes.since().plus(window)));
         }
-        db.update(
-                "UPDATE user_settings SET zone_changes = ?, zone_changes_since = ? WHERE user_id = ?",
-                inWindow ? changes.count() + 1 : 1,
-                inWindow ? changes.since() : now,
-                userId);
-        db.update("UPDATE user_settings SET time_zone = ? WHERE user_id = ?", zone, userId);
+        settings.setZoneChanges(userId, inWindow ? changes.count() + 1 : 1, inWindow ? changes.since() : now);
+        settings.setTimeZone(userId, zone);
         for (ReadModelTables tables : generations) {
             writer.rebuildDays(tables, userId);
         }
@@ -282,7 +279,7 @@ public class ReadModelService {
     public void changeTimeZone(String userId, String zone) {
         List<ReadModelTables> generations = writer.lockGenerationsForWrite();
         writer.lockUser(userId);
-        db.update("UPDATE user_settings SET time_zone = ? WHERE user_id = ?", zone, userId);
+        settings.setTimeZone(userId, zone);
         for (ReadModelTables tables : generations) {
             writer.rebuildDays(tables, userId);
         }
@@ -297,7 +294,7 @@ public class ReadModelService {
         for (ReadModelTables tables : generations) {
             writer.purge(tables, userId);
         }
-        db.update("DELETE FROM user_settings WHERE user_id = ?", userId);
+        settings.delete(userId);
     }
 
     /** Rebuilds all of a user's rollups from their plays in the active generation (bulk loads). */
