@@ -7,7 +7,9 @@
 #   deploy/dev-mode-check.sh [maven option...]   e.g. -Dmaven.repo.local=/path/to/repository
 #
 # Needs PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379 (what dev mode defaults to) and ports 8080-8083
-# free; the first run downloads dev mode's own dependencies (Dev UI and the like) from Maven Central (pass -o to stay
+# free. It installs the modules the services depend on (shared-model, service-support, test-support, web-dashboard,
+# the parent POM) into the local repository, where dev mode resolves them; the first run downloads dev mode's own
+# dependencies (Dev UI and the like) from Maven Central (pass -o to stay
 # offline once they are there). It takes about 2 minutes on 2 quiet cores; system-tests' DevModeSystemTest runs it. Environment (optional):
 # AUDIOSPECTIVE_HOME (logs in $AUDIOSPECTIVE_HOME/logs/dev-mode-check), READY_TIMEOUT (seconds per service,
 # default 600: four dev-mode builds at once are slow on a small machine).
@@ -67,6 +69,12 @@ main() {
     trap 'cleanup; exit 143' TERM
 
     local started=$SECONDS
+    # dev mode resolves the modules a service depends on from the local repository, which a fresh clone's
+    # `./mvnw verify` never filled: install them (not the services) first
+    say "installing the shared modules into the local repository"
+    (cd "$ROOT" && ./mvnw -B -q install -DskipTests -Dopenapi.lint.skip=true \
+        -pl .,shared-model,service-support,test-support,web-dashboard "${MAVEN_OPTIONS[@]}") \
+        >"$LOG_DIR/install.log" 2>&1 || fail "installing the shared modules failed (log: $LOG_DIR/install.log)"
     start_kafka_unless_running
     for service in "${SERVICES[@]}"; do
         start_dev_mode "${service%%:*}" "${service#*:}"

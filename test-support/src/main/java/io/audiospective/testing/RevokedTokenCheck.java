@@ -48,6 +48,11 @@ public record RevokedTokenCheck(String path, int admitted) {
     }
 
     private void assertStatus(String token, String user, int status) {
-        given().auth().oauth2(token).when().get(path, user).then().statusCode(status);
+        given().auth()
+                .oauth2(token)
+                .when()
+                .get(path.replace("{id}", user))
+                .then()
+                .statusCode(status);
     }
 }
