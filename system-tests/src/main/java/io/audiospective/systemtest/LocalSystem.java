@@ -3,6 +3,7 @@ package io.audiospective.systemtest;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,6 +25,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -182,7 +184,7 @@ public final class LocalSystem implements AutoCloseable {
     private final KeyPair signingKey;
 
     private final String issuer;
-    private boolean kafkaRunning;
+    private volatile boolean kafkaRunning;
     private Thread shutdownHook;
     private boolean closed;
 
@@ -304,19 +306,25 @@ public final class LocalSystem implements AutoCloseable {
         Thread stopOnExit = new Thread(system::close, "local-system-stop");
         Runtime.getRuntime().addShutdownHook(stopOnExit);
         system.shutdownHook = stopOnExit;
+        CompletableFuture<Void> kafka = CompletableFuture.completedFuture(null);
         try {
             system.createDatabase();
-            system.startKafka();
+            // the broker takes about 20 s to start; the emulator and the services start meanwhile and wait for it as
+            // they wait for a restarted broker (readiness reports Kafka), which saves those seconds in every test
+            kafka = CompletableFuture.runAsync(system::startKafkaUnchecked);
             system.emulator.start();
             system.emulator.awaitReady(READY_TIMEOUT);
             for (ServiceProcess service : system.services()) {
                 service.start();
             }
+            kafka.join();
             for (ServiceProcess service : system.services()) {
                 service.awaitReady(READY_TIMEOUT);
             }
             return system;
         } catch (IOException | InterruptedException | RuntimeException e) {
+            // a broker still starting is running by the time close() looks
+            kafka.handle((done, failure) -> null).join();
             system.close();
             throw e;
         }
@@ -643,6 +651,17 @@ public final class LocalSystem implements AutoCloseable {
     public void startKafka() throws IOException, InterruptedException {
         kafka("start");
         kafkaRunning = true;
+    }
+
+    private void startKafkaUnchecked() {
+        try {
+            startKafka();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the broker started", e);
+        }
     }
 
     @Override
