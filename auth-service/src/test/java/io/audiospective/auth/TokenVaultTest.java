@@ -121,6 +121,26 @@ class TokenVaultTest {
                 .body("checks.findAll { it.name == 'vault-keys' }.status", hasItem("UP"));
     }
 
+    @Test
+    void usageCountsWhatItsOwnTransactionChangedAndNotYetFlushed() {
+        String userId = fresh();
+        TokenVault.Sealed refresh = vault.seal(userId, Purpose.REFRESH_TOKEN, "refresh");
+        TokenVault.Sealed access = vault.seal(userId, Purpose.ACCESS_TOKEN, "access");
+        insertRow(userId, refresh.keyId(), refresh.value(), access.keyId(), access.value());
+        String marker = "pending-" + UUID.randomUUID().toString().substring(0, 8);
+
+        VaultRotation.Usage inTransaction = QuarkusTransaction.requiringNew().call(() -> {
+            tokens.findById(userId).refreshKeyId = marker;
+            VaultRotation.Usage usage = rotation.countNow();
+            QuarkusTransaction.setRollbackOnly();
+            return usage;
+        });
+
+        assertThat(inTransaction.valuesPerKey()).containsEntry(marker, 1L);
+        // the rolled-back change must not linger in the usage readiness reuses
+        assertThat(rotation.countNow().valuesPerKey()).doesNotContainKey(marker);
+    }
+
     private void insertRow(String userId, String refreshKeyId, byte[] refresh, String accessKeyId, byte[] access) {
         Instant now = Instant.now();
         QuarkusTransaction.requiringNew().run(() -> {
