@@ -124,17 +124,17 @@ class TokenVaultTest {
     @Test
     void usageCountsWhatItsOwnTransactionChangedAndNotYetFlushed() {
         String userId = fresh();
-        TokenVault.Sealed refresh = vault.seal(userId, Purpose.REFRESH_TOKEN, "refresh");
-        TokenVault.Sealed access = vault.seal(userId, Purpose.ACCESS_TOKEN, "access");
-        insertRow(userId, refresh.keyId(), refresh.value(), access.keyId(), access.value());
+        insertRow(userId, "k0", legacySeal("k0", userId, "refresh"), "k0", legacySeal("k0", userId, "access"));
         String marker = "pending-" + UUID.randomUUID().toString().substring(0, 8);
 
-        VaultRotation.Usage inTransaction = QuarkusTransaction.requiringNew().call(() -> {
+        VaultRotation.Usage inTransaction;
+        QuarkusTransaction.begin();
+        try {
             tokens.findById(userId).refreshKeyId = marker;
-            VaultRotation.Usage usage = rotation.countNow();
-            QuarkusTransaction.setRollbackOnly();
-            return usage;
-        });
+            inTransaction = rotation.countNow();
+        } finally {
+            QuarkusTransaction.rollback();
+        }
 
         assertThat(inTransaction.valuesPerKey()).containsEntry(marker, 1L);
         // the rolled-back change must not linger in the usage readiness reuses
