@@ -6,6 +6,8 @@
 # during the import, and for scale the same file once its tracks are known and a raw COPY.
 #
 #   deploy/first-import-benchmark.sh [entries=200000] [tracks=30000] [years=10] [follow=PT5M] [live=20] [rate=600]
+#
+# The same as: cd system-tests && ../mvnw verify -Dbenchmark=true -Dtest=FirstImportBenchmark -Dfirst-import.follow=...
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-exec "$ROOT/deploy/system-tool.sh" io.audiospective.systemtest.FirstImportBenchmark "$@"
+exec "$ROOT/deploy/system-benchmark.sh" FirstImportBenchmark first-import "$@"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs a tool of the system-tests module (fault harness, capacity benchmark) on its copied classpath, building the
-# project first when a packaged service or the tool itself is missing.
+# Runs a tool of the system-tests module (the fault harness) on its copied classpath, building the project first
+# when a packaged service or the tool itself is missing. The benchmarks run as tests: deploy/system-benchmark.sh.
 #
 #   deploy/system-tool.sh MAIN_CLASS [ARGS...]
 set -euo pipefail

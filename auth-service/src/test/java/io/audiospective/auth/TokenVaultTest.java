@@ -121,6 +121,26 @@ class TokenVaultTest {
                 .body("checks.findAll { it.name == 'vault-keys' }.status", hasItem("UP"));
     }
 
+    @Test
+    void usageCountsWhatItsOwnTransactionChangedAndNotYetFlushed() {
+        String userId = fresh();
+        insertRow(userId, "k0", legacySeal("k0", userId, "refresh"), "k0", legacySeal("k0", userId, "access"));
+        String marker = "pending-" + UUID.randomUUID().toString().substring(0, 8);
+
+        VaultRotation.Usage inTransaction;
+        QuarkusTransaction.begin();
+        try {
+            tokens.findById(userId).refreshKeyId = marker;
+            inTransaction = rotation.countNow();
+        } finally {
+            QuarkusTransaction.rollback();
+        }
+
+        assertThat(inTransaction.valuesPerKey()).containsEntry(marker, 1L);
+        // the rolled-back change must not linger in the usage readiness reuses
+        assertThat(rotation.countNow().valuesPerKey()).doesNotContainKey(marker);
+    }
+
     private void insertRow(String userId, String refreshKeyId, byte[] refresh, String accessKeyId, byte[] access) {
         Instant now = Instant.now();
         QuarkusTransaction.requiringNew().run(() -> {

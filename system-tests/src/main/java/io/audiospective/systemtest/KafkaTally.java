@@ -21,16 +21,16 @@ import io.audiospective.model.Topics;
 import io.audiospective.model.codec.MessageCodec;
 
 /** Reads whole topics of a run's own broker: poll outcomes by kind and dead-letter records by reason. */
-final class KafkaTally {
+public final class KafkaTally {
 
     private final String bootstrap;
 
-    KafkaTally(String bootstrap) {
+    public KafkaTally(String bootstrap) {
         this.bootstrap = bootstrap;
     }
 
     /** Every poll outcome the workers published. */
-    List<ArchiveOutcome> outcomes() {
+    public List<ArchiveOutcome> outcomes() {
         return readAll(Topics.ARCHIVE_OUTCOMES).stream()
                 .map(record -> MessageCodec.decode(record.value(), ArchiveOutcome.class))
                 .toList();

@@ -1,126 +1,89 @@
 package io.audiospective.auth.repository;
 
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
-
-import org.hibernate.query.NativeQuery;
-import org.hibernate.type.StandardBasicTypes;
 
 import io.audiospective.auth.MailKind;
+import io.audiospective.support.sql.Db;
 
-/** The mail outbox (table mail_outbox, V6): mails decided, then sent by the relay. Native SQL for the row locks. */
+/** The mail outbox (table mail_outbox, V6): mails decided, then sent by the relay. */
 @ApplicationScoped
 public class MailOutboxRepository {
 
     /** A claimed row: what the relay needs to render and send it. */
     public record OutboxMail(long id, MailKind kind, String userId, Long waitlistId, Instant aboutAt, int attempts) {}
 
-    private final EntityManager entityManager;
+    private final Db db;
 
-    MailOutboxRepository(EntityManager entityManager) {
-        this.entityManager = entityManager;
+    MailOutboxRepository(Db db) {
+        this.db = db;
     }
 
-    /** Enqueues the member's mail unless one for the same occasion ({@code dedupeKey}) ever was; true when enqueued. */
+    /**
+     * Enqueues the member's mail unless one for the same occasion ({@code dedupeKey}) ever was; true when enqueued.
+     * The member's row must be in the database (the recipient is a foreign key): the callers change members that
+     * exist, never one they persist in the same transaction.
+     */
     public boolean enqueue(MailKind kind, String userId, String dedupeKey, Instant aboutAt, Instant now) {
         return enqueue(kind, userId, null, dedupeKey, aboutAt, now);
     }
 
-    /** Enqueues a mail to a waitlist entry, once per {@code dedupeKey}. */
+    /** Enqueues a mail to a waitlist entry, once per {@code dedupeKey}; the caller flushed the new entry. */
     public boolean enqueueToWaitlist(MailKind kind, long waitlistId, String dedupeKey, Instant now) {
         return enqueue(kind, null, waitlistId, dedupeKey, null, now);
     }
 
     private boolean enqueue(
             MailKind kind, String userId, Long waitlistId, String dedupeKey, Instant aboutAt, Instant now) {
-        // typed binds: either recipient column may be null, and PostgreSQL must know the type of a null
-        @SuppressWarnings("unchecked")
-        NativeQuery<Object> insert = entityManager.createNativeQuery("""
-                INSERT INTO mail_outbox (kind, user_id, waitlist_id, dedupe_key, about_at, state, next_attempt_at,
-                                         created_at)
-                VALUES (:kind, :user, :waitlist, :key, :about, 'PENDING', :now, :now)
-                ON CONFLICT (dedupe_key) DO NOTHING
-                """).unwrap(NativeQuery.class);
-        return insert.setParameter("kind", kind.name())
-                        .setParameter("user", userId, StandardBasicTypes.STRING)
-                        .setParameter("waitlist", waitlistId, StandardBasicTypes.LONG)
-                        .setParameter("key", dedupeKey)
-                        .setParameter("about", aboutAt, StandardBasicTypes.INSTANT)
-                        .setParameter("now", Timestamp.from(now))
-                        .executeUpdate()
-                == 1;
+        // a null recipient or about_at takes its type from the column it is inserted into
+        return db.update("""
+                        INSERT INTO mail_outbox (kind, user_id, waitlist_id, dedupe_key, about_at, state,
+                                                 next_attempt_at, created_at)
+                        VALUES (?, ?, ?, ?, ?, 'PENDING', ?, ?)
+                        ON CONFLICT (dedupe_key) DO NOTHING
+                        """, kind.name(), userId, waitlistId, dedupeKey, aboutAt, now, now) == 1;
     }
 
     /**
      * Locks up to {@code limit} due mails, oldest first, until the transaction ends; rows another relay (thread or
      * replica) holds are skipped, so no mail is claimed twice.
      */
-    @SuppressWarnings("unchecked")
     public List<OutboxMail> claimDue(Instant now, int limit) {
-        List<Object[]> rows = entityManager
-                .createNativeQuery("""
+        return db.query(
+                """
                 SELECT id, kind, user_id, waitlist_id, about_at, attempts FROM mail_outbox
-                WHERE state = 'PENDING' AND next_attempt_at <= :now
-                ORDER BY id LIMIT :limit
+                WHERE state = 'PENDING' AND next_attempt_at <= ?
+                ORDER BY id LIMIT ?
                 FOR UPDATE SKIP LOCKED
-                """)
-                .setParameter("now", Timestamp.from(now))
-                .setParameter("limit", limit)
-                .getResultList();
-        return rows.stream()
-                .map(row -> new OutboxMail(
-                        ((Number) row[0]).longValue(),
-                        MailKind.valueOf((String) row[1]),
-                        (String) row[2],
-                        row[3] == null ? null : ((Number) row[3]).longValue(),
-                        instant(row[4]),
-                        ((Number) row[5]).intValue()))
-                .toList();
+                """,
+                rs -> new OutboxMail(
+                        rs.getLong("id"),
+                        MailKind.valueOf(rs.getString("kind")),
+                        rs.getString("user_id"),
+                        rs.getObject("waitlist_id", Long.class),
+                        Db.instant(rs, "about_at"),
+                        rs.getInt("attempts")),
+                now,
+                limit);
     }
 
     public void markSent(long id, Instant now) {
-        entityManager
-                .createNativeQuery("UPDATE mail_outbox SET state = 'SENT', sent_at = :now, attempts = attempts + 1"
-                        + " WHERE id = :id")
-                .setParameter("now", Timestamp.from(now))
-                .setParameter("id", id)
-                .executeUpdate();
+        db.update("UPDATE mail_outbox SET state = 'SENT', sent_at = ?, attempts = attempts + 1 WHERE id = ?", now, id);
     }
 
     /** The mail is not to be sent any more (the member turned its kind off, or has no address). */
     public void markDropped(long id, String reason) {
-        entityManager
-                .createNativeQuery("UPDATE mail_outbox SET state = 'DROPPED', last_error = :reason WHERE id = :id")
-                .setParameter("reason", reason)
-                .setParameter("id", id)
-                .executeUpdate();
+        db.update("UPDATE mail_outbox SET state = 'DROPPED', last_error = ? WHERE id = ?", reason, id);
     }
 
     /** The send failed: tried again at {@code nextAttempt}; {@code error} names the failure, never an address. */
     public void markFailed(long id, Instant nextAttempt, String error) {
-        entityManager
-                .createNativeQuery("UPDATE mail_outbox SET attempts = attempts + 1, next_attempt_at = :next,"
-                        + " last_error = :error WHERE id = :id")
-                .setParameter("next", Timestamp.from(nextAttempt))
-                .setParameter("error", error)
-                .setParameter("id", id)
-                .executeUpdate();
-    }
-
-    private static Instant instant(Object value) {
-        if (value == null) {
-            return null;
-        }
-        if (value instanceof Timestamp timestamp) {
-            return timestamp.toInstant();
-        }
-        if (value instanceof java.time.OffsetDateTime offset) {
-            return offset.toInstant();
-        }
-        return (Instant) value;
+        db.update(
+                "UPDATE mail_outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ?",
+                nextAttempt,
+                error,
+                id);
     }
 }

@@ -4,12 +4,12 @@ import java.time.Instant;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 
 import io.audiospective.model.UserEvent;
 import io.audiospective.model.UserEventType;
 import io.audiospective.model.codec.MessageCodec;
+import io.audiospective.support.sql.Db;
 
 /**
  * Member lifecycle events waiting for Kafka. An event is written in the transaction of the change it tells, so it
@@ -21,10 +21,10 @@ public class UserEventOutbox {
     /** Only one relay publishes at a time, so rows go out in id order across replicas. */
     private static final long RELAY_LOCK = 0x75736572L;
 
-    private final EntityManager entityManager;
+    private final Db db;
 
-    UserEventOutbox(EntityManager entityManager) {
-        this.entityManager = entityManager;
+    UserEventOutbox(Db db) {
+        this.db = db;
     }
 
     /**
@@ -34,17 +34,14 @@ public class UserEventOutbox {
     @Transactional(Transactional.TxType.MANDATORY)
     public UserEvent append(
             String userId, UserEventType type, Instant occurredAt, String displayName, String timeZone) {
-        long sequence = ((Number) entityManager
-                        .createNativeQuery("SELECT nextval('user_event_sequence')")
-                        .getSingleResult())
-                .longValue();
+        long sequence = db.queryOne("SELECT nextval('user_event_sequence')", rs -> rs.getLong(1))
+                .orElseThrow();
         UserEvent event = UserEvent.of(userId, type, sequence, occurredAt, displayName, timeZone);
-        entityManager
-                .createNativeQuery("INSERT INTO user_events_outbox (user_id, payload, created_at) VALUES (?1, ?2, ?3)")
-                .setParameter(1, userId)
-                .setParameter(2, MessageCodec.encode(event))
-                .setParameter(3, occurredAt)
-                .executeUpdate();
+        db.update(
+                "INSERT INTO user_events_outbox (user_id, payload, created_at) VALUES (?, ?, ?)",
+                userId,
+                MessageCodec.encode(event),
+                occurredAt);
         return event;
     }
 
@@ -54,29 +51,23 @@ public class UserEventOutbox {
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public List<Pending> takeOldest(int limit) {
-        boolean relay = (Boolean) entityManager
-                .createNativeQuery("SELECT pg_try_advisory_xact_lock(?1)")
-                .setParameter(1, RELAY_LOCK)
-                .getSingleResult();
+        boolean relay = db.queryOne("SELECT pg_try_advisory_xact_lock(?)", rs -> rs.getBoolean(1), RELAY_LOCK)
+                .orElseThrow();
         if (!relay) {
             return List.of();
         }
-        @SuppressWarnings("unchecked")
-        List<Object[]> rows = entityManager
-                .createNativeQuery("SELECT id, user_id, payload FROM user_events_outbox ORDER BY id LIMIT ?1")
-                .setParameter(1, limit)
-                .getResultList();
-        return rows.stream()
-                .map(r -> new Pending(((Number) r[0]).longValue(), (String) r[1], (byte[]) r[2]))
-                .toList();
+        return db.query(
+                "SELECT id, user_id, payload FROM user_events_outbox ORDER BY id LIMIT ?",
+                rs -> new Pending(rs.getLong("id"), rs.getString("user_id"), rs.getBytes("payload")),
+                limit);
     }
 
     @Transactional(Transactional.TxType.MANDATORY)
     public void delete(List<Pending> published) {
-        entityManager
-                .createNativeQuery("DELETE FROM user_events_outbox WHERE id IN (?1)")
-                .setParameter(1, published.stream().map(Pending::id).toList())
-                .executeUpdate();
+        // Db binds a collection as text[]
+        db.update(
+                "DELETE FROM user_events_outbox WHERE id = ANY(CAST(? AS bigint[]))",
+                published.stream().map(event -> Long.toString(event.id())).toList());
     }
 
     public record Pending(long id, String userId, byte[] payload) {}

@@ -4,17 +4,16 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 
 import org.jboss.logging.Logger;
 
 import io.audiospective.auth.config.AuthConfig;
+import io.audiospective.auth.repository.TokenRevocationRepository;
 import io.audiospective.support.BeforeSchemaMigrated;
 import io.audiospective.support.MemberKey;
 import io.audiospective.support.security.ApiTokenRevocations;
@@ -36,14 +35,15 @@ public class TokenRevocationService {
 
     private static final Duration REDIS_WRITE_TIMEOUT = Duration.ofSeconds(2);
 
-    private final EntityManager entityManager;
+    private final TokenRevocationRepository revocations;
     private final ApiTokenRevocations shared;
     private final AuthConfig config;
     private final Clock clock;
     private volatile boolean reassertFailing;
 
-    TokenRevocationService(EntityManager entityManager, ApiTokenRevocations shared, AuthConfig config, Clock clock) {
-        this.entityManager = entityManager;
+    TokenRevocationService(
+            TokenRevocationRepository revocations, ApiTokenRevocations shared, AuthConfig config, Clock clock) {
+        this.revocations = revocations;
         this.shared = shared;
         this.config = config;
         this.clock = clock;
@@ -51,7 +51,7 @@ public class TokenRevocationService {
 
     /** A new session number, above every number a revocation drew before. */
     public long newSession() {
-        return QuarkusTransaction.joiningExisting().call(this::nextSession);
+        return QuarkusTransaction.joiningExisting().call(revocations::nextSession);
     }
 
     /**
@@ -62,19 +62,9 @@ public class TokenRevocationService {
     public Revocation revokeAll(String userId) {
         Revocation revocation = new Revocation(
                 userId,
-                nextSession(),
+                revocations.nextSession(),
                 clock.instant().plus(config.apiToken().lifetime()).plus(CLOCK_MARGIN));
-        entityManager
-                .createNativeQuery("""
-                INSERT INTO api_token_revocations (user_key, min_session, expires_at) VALUES (?1, ?2, ?3)
-                ON CONFLICT (user_key) DO UPDATE SET
-                    min_session = GREATEST(api_token_revocations.min_session, EXCLUDED.min_session),
-                    expires_at = GREATEST(api_token_revocations.expires_at, EXCLUDED.expires_at)
-                """)
-                .setParameter(1, MemberKey.of(userId))
-                .setParameter(2, revocation.minSession())
-                .setParameter(3, revocation.expiresAt())
-                .executeUpdate();
+        revocations.raise(MemberKey.of(userId), revocation.minSession(), revocation.expiresAt());
         return revocation;
     }
 
@@ -94,14 +84,7 @@ public class TokenRevocationService {
     /** The lowest session number the member's tokens may carry, when a revocation is in force. */
     @Transactional
     public Optional<Long> minSession(String userId) {
-        @SuppressWarnings("unchecked")
-        List<Number> found = entityManager
-                .createNativeQuery(
-                        "SELECT min_session FROM api_token_revocations WHERE user_key = ?1 AND expires_at > ?2")
-                .setParameter(1, MemberKey.of(userId))
-                .setParameter(2, clock.instant())
-                .getResultList();
-        return found.stream().findFirst().map(Number::longValue);
+        return revocations.minSession(MemberKey.of(userId), clock.instant());
     }
 
     @Scheduled(
@@ -125,31 +108,12 @@ public class TokenRevocationService {
 
     /** Deletes the revocations whose refused tokens have all expired, and returns the others by member key. */
     private Map<String, ApiTokenRevocations.Entry> inForce() {
-        Instant now = clock.instant();
-        entityManager
-                .createNativeQuery("DELETE FROM api_token_revocations WHERE expires_at <= ?1")
-                .setParameter(1, now)
-                .executeUpdate();
-        @SuppressWarnings("unchecked")
-        List<Object[]> rows = entityManager
-                .createNativeQuery(
-                        "SELECT user_key, min_session, CAST(floor(extract(epoch FROM expires_at)) AS bigint) FROM api_token_revocations")
-                .getResultList();
+        revocations.deleteExpired(clock.instant());
         Map<String, ApiTokenRevocations.Entry> entries = new HashMap<>();
-        for (Object[] row : rows) {
-            entries.put(
-                    (String) row[0],
-                    new ApiTokenRevocations.Entry(
-                            ((Number) row[1]).longValue(), Instant.ofEpochSecond(((Number) row[2]).longValue())));
+        for (TokenRevocationRepository.StoredRevocation stored : revocations.all()) {
+            entries.put(stored.memberKey(), new ApiTokenRevocations.Entry(stored.minSession(), stored.expiresAt()));
         }
         return entries;
-    }
-
-    private long nextSession() {
-        return ((Number) entityManager
-                        .createNativeQuery("SELECT nextval('api_token_sessions')")
-                        .getSingleResult())
-                .longValue();
     }
 
     public record Revocation(String userId, long minSession, Instant expiresAt) {}

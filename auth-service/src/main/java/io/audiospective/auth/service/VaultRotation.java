@@ -10,13 +10,10 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
-import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 
-import org.hibernate.LockOptions;
-
 import io.audiospective.auth.StoredTokens;
+import io.audiospective.auth.repository.StoredTokensRepository;
 
 /**
  * Moves stored values onto the active vault key and the current format, so an old key can be retired, and tells
@@ -29,13 +26,13 @@ public class VaultRotation {
     /** How long a computed {@link #usage()} is reused: it counts every row. */
     private static final Duration USAGE_MAX_AGE = Duration.ofMinutes(1);
 
-    private final EntityManager entityManager;
+    private final StoredTokensRepository tokens;
     private final TokenVault vault;
     private final Clock clock;
     private volatile Usage lastUsage;
 
-    VaultRotation(EntityManager entityManager, TokenVault vault, Clock clock) {
-        this.entityManager = entityManager;
+    VaultRotation(StoredTokensRepository tokens, TokenVault vault, Clock clock) {
+        this.tokens = tokens;
         this.vault = vault;
         this.clock = clock;
     }
@@ -47,19 +44,7 @@ public class VaultRotation {
      */
     @Transactional
     public int resealBatch(int limit) {
-        List<StoredTokens> rows = entityManager
-                .createQuery("""
-                from StoredTokens t
-                where (t.refreshKeyId <> :active or t.accessKeyId <> :active
-                       or t.refreshFormat <> :format or t.accessFormat <> :format)
-                  and t.refreshKeyId in :known and t.accessKeyId in :known""", StoredTokens.class)
-                .setParameter("active", vault.activeKeyId())
-                .setParameter("format", TokenVault.FORMAT)
-                .setParameter("known", vault.keyIds())
-                .setLockMode(LockModeType.PESSIMISTIC_WRITE)
-                .setHint("jakarta.persistence.lock.timeout", LockOptions.SKIP_LOCKED)
-                .setMaxResults(limit)
-                .getResultList();
+        List<StoredTokens> rows = tokens.lockToReseal(vault.activeKeyId(), TokenVault.FORMAT, vault.keyIds(), limit);
         for (StoredTokens row : rows) {
             if (!vault.isCurrent(TokenVault.refreshToken(row))) {
                 vault.sealRefreshToken(row, vault.openRefreshToken(row));
@@ -80,14 +65,8 @@ public class VaultRotation {
     /** Stored values per key id, counted now. */
     @Transactional
     public Usage countNow() {
-        @SuppressWarnings("unchecked")
-        List<Object[]> rows = entityManager.createNativeQuery("""
-                SELECT key_id, count(*) FROM (
-                    SELECT refresh_key_id AS key_id FROM spotify_tokens
-                    UNION ALL SELECT access_key_id FROM spotify_tokens) used
-                GROUP BY key_id""").getResultList();
         Map<String, Long> perKey = new TreeMap<>();
-        rows.forEach(row -> perKey.put((String) row[0], ((Number) row[1]).longValue()));
+        tokens.usagePerKey().forEach(usage -> perKey.put(usage.keyId(), usage.values()));
         Set<String> retired = new TreeSet<>(perKey.keySet());
         retired.removeAll(vault.keyIds());
         Usage usage = new Usage(perKey, retired, clock.instant());

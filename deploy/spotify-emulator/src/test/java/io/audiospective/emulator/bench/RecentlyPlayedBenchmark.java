@@ -1,6 +1,7 @@
 package io.audiospective.emulator.bench;
 
 import java.net.URI;
+import java.net.URL;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,10 +17,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.audiospective.emulator.service.TokenService;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
@@ -27,33 +33,36 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 
 /**
- * Load against a running emulator over loopback: {@code GET /v1/me/player/recently-played?limit=50} for many
+ * Not a test: a benchmark, run on demand with {@code ../../mvnw verify -Dbenchmark=true
+ * -Dtest=RecentlyPlayedBenchmark}. Load over loopback: {@code GET /v1/me/player/recently-played?limit=50} for many
  * heavy listeners, a fixed number of requests in flight, bounded by a request count and a duration. Prints
- * requests/s, statuses and latency percentiles. Not a test: run it with {@code bench.sh}.
+ * requests/s, statuses and latency percentiles. The emulator under load is the one this test starts, in its JVM,
+ * unless {@code recently-played.url} names one already running (a packaged jar, measured apart from the load).
  * <p>
- * Arguments (all optional, {@code key=value}): {@code url=http://127.0.0.1:8089 users=50 concurrency=32
- * seconds=20 warmup=5 max=400000 limit=50}.
+ * Parameters, as system properties with their defaults: {@code recently-played.users=50
+ * recently-played.concurrency=32 recently-played.seconds=20 recently-played.warmup=5 recently-played.max=400000
+ * recently-played.limit=50}, and optionally {@code recently-played.url=http://127.0.0.1:8089}.
  */
-public final class RecentlyPlayedBenchmark {
+@QuarkusTest
+@EnabledIfSystemProperty(named = "benchmark", matches = "true")
+class RecentlyPlayedBenchmark {
 
-    private RecentlyPlayedBenchmark() {}
+    @TestHTTPResource("/")
+    URL started;
 
-    public static void main(String[] args) throws Exception {
-        Map<String, String> a = new TreeMap<>();
-        for (String arg : args) {
-            String[] kv = arg.split("=", 2);
-            a.put(kv[0], kv.length > 1 ? kv[1] : "");
-        }
-        URI base = URI.create(a.getOrDefault("url", "http://127.0.0.1:8089"));
+    @Test
+    void benchmark() throws Exception {
+        String url = System.getProperty("recently-played.url");
+        URI base = url != null ? URI.create(url) : URI.create("http://127.0.0.1:" + started.getPort());
         if (!"127.0.0.1".equals(base.getHost())) {
             throw new IllegalArgumentException("the benchmark only runs against 127.0.0.1");
         }
-        int users = Integer.parseInt(a.getOrDefault("users", "50"));
-        int concurrency = Integer.parseInt(a.getOrDefault("concurrency", "32"));
-        int seconds = Integer.parseInt(a.getOrDefault("seconds", "20"));
-        int warmup = Integer.parseInt(a.getOrDefault("warmup", "5"));
-        long max = Long.parseLong(a.getOrDefault("max", "400000"));
-        int limit = Integer.parseInt(a.getOrDefault("limit", "50"));
+        int users = Integer.getInteger("recently-played.users", 50);
+        int concurrency = Integer.getInteger("recently-played.concurrency", 32);
+        int seconds = Integer.getInteger("recently-played.seconds", 20);
+        int warmup = Integer.getInteger("recently-played.warmup", 5);
+        long max = Long.getLong("recently-played.max", 400000);
+        int limit = Integer.getInteger("recently-played.limit", 50);
 
         List<String> tokens = setUp(base, users);
         System.out.printf(

@@ -1,4 +1,4 @@
-package io.audiospective.systemtest;
+package io.audiospective.systemtest.bench;
 
 import java.io.PrintStream;
 import java.io.StringReader;
@@ -22,9 +22,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.postgresql.PGConnection;
 
 import io.audiospective.model.ArchiveOutcome;
+import io.audiospective.systemtest.EmulatorControl;
+import io.audiospective.systemtest.KafkaTally;
+import io.audiospective.systemtest.LocalSystem;
+import io.audiospective.systemtest.ServiceProcess;
+import io.audiospective.systemtest.SpotifySignIn;
 
 /**
  * Sustained capacity of the polling path, scheduler -> Kafka -> archive-worker -> PostgreSQL -> {@code plays}, on
@@ -36,56 +43,31 @@ import io.audiospective.model.ArchiveOutcome;
  * poll and per play, and how the work was shared between replicas. Beside it, the same plays written one row per
  * statement and by a raw {@code COPY}, into scratch tables of the same database.
  *
- * <p>{@code time-scale=120} runs the emulator's listening in compressed time, so a poll every 30 s finds the plays
- * an hourly poll finds (about 4 for a typical listener); {@code apis=2} runs two api-services and two
+ * <p>{@code capacity.time-scale=120} runs the emulator's listening in compressed time, so a poll every 30 s finds the
+ * plays an hourly poll finds (about 4 for a typical listener); {@code capacity.apis=2} runs two api-services and two
  * scheduler-services.
  *
- * <pre>deploy/capacity-benchmark.sh [users=18000] [period=PT1M] [measure=PT2M] [workers=2] [apis=1] [time-scale=1]</pre>
+ * <p>Not a test: a benchmark, run on demand with {@code ../mvnw verify -Dbenchmark=true -Dtest=CapacityBenchmark} (the
+ * services packaged first) or {@code deploy/capacity-benchmark.sh users=9000 ...}. Parameters, as system properties
+ * with their defaults: {@code capacity.users=18000 capacity.period=PT1M capacity.measure=PT2M capacity.workers=2
+ * capacity.apis=1 capacity.time-scale=1}.
  */
-public final class CapacityBenchmark {
+@EnabledIfSystemProperty(named = "benchmark", matches = "true")
+class CapacityBenchmark {
 
     /** Polls in flight across all workers. */
     static final int POLLS_IN_FLIGHT = 32;
 
-    private final int users;
-    private final Duration period;
-    private final Duration measure;
-    private final int workerCount;
-    private final int replicas;
-    private final int timeScale;
-    private final PrintStream out;
+    private final int users = Integer.getInteger("capacity.users", 18000);
+    private final Duration period = Duration.parse(System.getProperty("capacity.period", "PT1M"));
+    private final Duration measure = Duration.parse(System.getProperty("capacity.measure", "PT2M"));
+    private final int workerCount = Integer.getInteger("capacity.workers", 2);
+    private final int replicas = Integer.getInteger("capacity.apis", 1);
+    private final int timeScale = Integer.getInteger("capacity.time-scale", 1);
+    private final PrintStream out = System.out;
 
-    CapacityBenchmark(
-            int users,
-            Duration period,
-            Duration measure,
-            int workerCount,
-            int replicas,
-            int timeScale,
-            PrintStream out) {
-        this.users = users;
-        this.period = period;
-        this.measure = measure;
-        this.workerCount = workerCount;
-        this.replicas = replicas;
-        this.timeScale = timeScale;
-        this.out = out;
-    }
-
-    public static void main(String[] args) throws Exception {
-        Map<String, String> arguments = ToolArguments.parse(args);
-        new CapacityBenchmark(
-                        Integer.parseInt(arguments.getOrDefault("users", "18000")),
-                        Duration.parse(arguments.getOrDefault("period", "PT1M")),
-                        Duration.parse(arguments.getOrDefault("measure", "PT2M")),
-                        Integer.parseInt(arguments.getOrDefault("workers", "2")),
-                        Integer.parseInt(arguments.getOrDefault("apis", "1")),
-                        Integer.parseInt(arguments.getOrDefault("time-scale", "1")),
-                        System.out)
-                .run();
-    }
-
-    void run() throws Exception {
+    @Test
+    void benchmark() throws Exception {
         say(String.format(
                 "%d users polled every %s (target %.0f user-polls/s), %d workers, %d api-services, "
                         + "listening at %dx real time",

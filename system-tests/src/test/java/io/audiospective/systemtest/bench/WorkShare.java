@@ -1,4 +1,4 @@
-package io.audiospective.systemtest;
+package io.audiospective.systemtest.bench;
 
 import java.io.IOException;
 import java.net.URI;
@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
+import io.audiospective.systemtest.ServiceProcess;
 
 /**
  * How the work of a window was shared between replicas, from each process's own counters ({@code /q/metrics}):

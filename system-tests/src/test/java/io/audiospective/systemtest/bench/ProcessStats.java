@@ -1,4 +1,4 @@
-package io.audiospective.systemtest;
+package io.audiospective.systemtest.bench;
 
 import java.io.IOException;
 import java.nio.file.Files;

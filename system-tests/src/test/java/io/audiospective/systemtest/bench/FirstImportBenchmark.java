@@ -1,4 +1,4 @@
-package io.audiospective.systemtest;
+package io.audiospective.systemtest.bench;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -20,6 +20,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.postgresql.PGConnection;
 
 import com.fasterxml.jackson.core.JsonEncoding;
@@ -28,6 +30,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.audiospective.model.ArchiveOutcome;
+import io.audiospective.systemtest.EmulatorControl;
+import io.audiospective.systemtest.KafkaTally;
+import io.audiospective.systemtest.LocalSystem;
+import io.audiospective.systemtest.SpotifySignIn;
 
 /**
  * A member's first import, the case members meet: a generated Extended Streaming History of {@code entries} plays
@@ -40,49 +46,30 @@ import io.audiospective.model.ArchiveOutcome;
  * calls per described track, live polling's slot-to-archived before and during the import; and for scale the same
  * file imported again by a second member once its tracks are in the catalogue, and a raw {@code COPY} of the rows.
  *
- * <pre>deploy/first-import-benchmark.sh [entries=200000] [tracks=30000] [years=10] [follow=PT5M] [live=20]
- *     [rate=600]</pre>
+ * <p>Not a test: a benchmark, run on demand with {@code ../mvnw verify -Dbenchmark=true -Dtest=FirstImportBenchmark}
+ * (the services packaged first) or {@code deploy/first-import-benchmark.sh entries=50000 ...}. Parameters, as system
+ * properties with their defaults: {@code first-import.entries=200000 first-import.tracks=30000 first-import.years=10
+ * first-import.follow=PT5M first-import.live=20 first-import.rate=600}.
  */
-public final class FirstImportBenchmark {
+@EnabledIfSystemProperty(named = "benchmark", matches = "true")
+class FirstImportBenchmark {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration PERIOD = Duration.ofSeconds(30);
     /** The export ends this long ago: newer than the emulator's recently-played look-back, so no poll overlaps it. */
     private static final Duration EXPORT_ENDS_AGO = Duration.ofDays(30);
 
-    private final int entries;
-    private final int tracks;
-    private final int years;
-    private final Duration follow;
-    private final int live;
-    private final int rate;
-    private final PrintStream out;
+    private final int entries = Integer.getInteger("first-import.entries", 200000);
+    private final int tracks = Integer.getInteger("first-import.tracks", 30000);
+    private final int years = Integer.getInteger("first-import.years", 10);
+    private final Duration follow = Duration.parse(System.getProperty("first-import.follow", "PT5M"));
+    private final int live = Integer.getInteger("first-import.live", 20);
+    private final int rate = Integer.getInteger("first-import.rate", 600);
+    private final PrintStream out = System.out;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    FirstImportBenchmark(int entries, int tracks, int years, Duration follow, int live, int rate, PrintStream out) {
-        this.entries = entries;
-        this.tracks = tracks;
-        this.years = years;
-        this.follow = follow;
-        this.live = live;
-        this.rate = rate;
-        this.out = out;
-    }
-
-    public static void main(String[] args) throws Exception {
-        Map<String, String> arguments = ToolArguments.parse(args);
-        new FirstImportBenchmark(
-                        Integer.parseInt(arguments.getOrDefault("entries", "200000")),
-                        Integer.parseInt(arguments.getOrDefault("tracks", "30000")),
-                        Integer.parseInt(arguments.getOrDefault("years", "10")),
-                        Duration.parse(arguments.getOrDefault("follow", "PT5M")),
-                        Integer.parseInt(arguments.getOrDefault("live", "20")),
-                        Integer.parseInt(arguments.getOrDefault("rate", "600")),
-                        System.out)
-                .run();
-    }
-
-    void run() throws Exception {
+    @Test
+    void benchmark() throws Exception {
         Map<String, String> workerEnvironment = Map.of(
                 "AUDIOSPECTIVE_ARCHIVE_IMPORT_METADATA_INTERVAL",
                 "PT1S",
