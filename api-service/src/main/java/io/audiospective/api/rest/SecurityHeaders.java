@@ -7,6 +7,7 @@ import jakarta.enterprise.event.Observes;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import io.audiospective.support.rest.CommonSecurityHeaders;
 import io.vertx.core.MultiMap;
 import io.vertx.ext.web.Router;
 
@@ -36,11 +37,7 @@ public class SecurityHeaders {
             String path = context.request().path();
             context.addHeadersEndHandler(ignored -> {
                 MultiMap headers = context.response().headers();
-                headers.set("X-Content-Type-Options", "nosniff");
-                // browsers keep to HTTPS for this host once they saw it over HTTPS (ignored over plain HTTP)
-                headers.set("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
-                headers.set("Referrer-Policy", "no-referrer");
-                headers.set("X-Frame-Options", "DENY");
+                CommonSecurityHeaders.set(headers);
                 if (path.matches(DashboardCacheHeaders.DASHBOARD_FILES)) {
                     headers.set("Content-Security-Policy", dashboardPolicy);
                 } else if (!path.startsWith("/q/")) {

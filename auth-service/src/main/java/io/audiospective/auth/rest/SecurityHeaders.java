@@ -8,6 +8,7 @@ import java.util.Base64;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import io.audiospective.support.rest.CommonSecurityHeaders;
 import io.vertx.core.MultiMap;
 import io.vertx.ext.web.Router;
 
@@ -26,11 +27,7 @@ public class SecurityHeaders {
             boolean quarkusPage = context.request().path().startsWith("/q/");
             context.addHeadersEndHandler(ignored -> {
                 MultiMap headers = context.response().headers();
-                headers.set("X-Content-Type-Options", "nosniff");
-                // browsers keep to HTTPS for this host once they saw it over HTTPS (ignored over plain HTTP)
-                headers.set("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
-                headers.set("Referrer-Policy", "no-referrer");
-                headers.set("X-Frame-Options", "DENY");
+                CommonSecurityHeaders.set(headers);
                 if (!quarkusPage) {
                     headers.set("Content-Security-Policy", POLICY);
                 }
