@@ -25,6 +25,9 @@ function append(el, children) {
 const numberFormat = new Intl.NumberFormat();
 export const num = (n) => (n === undefined || n === null ? '–' : numberFormat.format(n));
 
+/** A count with its noun, singular for one: "1 day", "12 days". */
+export const count = (n, noun) => `${num(n)} ${n === 1 ? noun : `${noun}s`}`;
+
 export function minutes(m) {
   if (m === undefined || m === null) return '–';
   if (m < 120) return `${numberFormat.format(Math.round(m))} min`;

@@ -1,6 +1,6 @@
 // Home: archive status (since, plays archived, last poll, reconnect-by, needs re-auth) and all-time totals.
 import { api, authUrl, loadConfig, startSignIn } from '../api.js';
-import { artists, dateTime, day, h, minutes, notice, num, stat, statGrid } from '../ui.js';
+import { artists, count, dateTime, day, h, minutes, notice, num, stat, statGrid } from '../ui.js';
 
 const STATES = {
   ACTIVE: 'Archiving', PENDING: 'Waiting for the first poll', NEEDS_REAUTH: 'Needs you to reconnect Spotify',
@@ -49,7 +49,7 @@ export async function render(view) {
     stat('Tracks', num(summary.distinctTracks), 'tracks'),
     stat('Artists', num(summary.distinctArtists), 'artists'),
     stat('Albums', num(summary.distinctAlbums), 'albums'),
-    stat('Longest streak', streaks && streaks.longestStreak ? `${num(streaks.longestStreak.days)} days` : '–', 'streak'),
+    stat('Longest streak', streaks && streaks.longestStreak ? count(streaks.longestStreak.days, 'day') : '–', 'streak'),
   ));
   if (!summary.plays) {
     view.append(notice('Nothing archived yet. New plays appear after the next poll; older ones come from an import of '

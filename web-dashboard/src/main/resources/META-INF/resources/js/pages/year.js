@@ -1,7 +1,7 @@
 // Year in review: totals, top tracks/artists/albums, busiest month and day, peak hour, streak, longest session.
 import { api } from '../api.js';
 import { navigate } from '../app.js';
-import { artists, dateTime, day, h, loading, minutes, notice, num, stat, statGrid } from '../ui.js';
+import { artists, count, dateTime, day, h, loading, minutes, notice, num, stat, statGrid } from '../ui.js';
 
 function topList(title, items, withArtists) {
   return h('section', { class: 'card' }, h('h2', {}, title),
@@ -48,7 +48,7 @@ export async function render(view, { rest, isCurrent }) {
       stat('Busiest month', review.topMonth ? `${review.topMonth.month} (${num(review.topMonth.plays)})` : '–', 'month'),
       stat('Busiest day', review.busiestDay ? `${day(review.busiestDay.day)} (${num(review.busiestDay.plays)})` : '–', 'day'),
       stat('Peak hour', review.peakHour !== undefined && review.peakHour !== null ? `${review.peakHour}:00` : '–', 'hour'),
-      stat('Longest streak', review.longestStreak ? `${num(review.longestStreak.days)} days` : '–', 'streak'),
+      stat('Longest streak', review.longestStreak ? count(review.longestStreak.days, 'day') : '–', 'streak'),
       stat('Longest session', review.longestSession
         ? `${minutes(review.longestSession.minutes)}, ${num(review.longestSession.plays)} plays` : '–', 'session'),
     ),
