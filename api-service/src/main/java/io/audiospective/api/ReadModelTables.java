@@ -26,7 +26,8 @@ public record ReadModelTables(int generation) {
             "album_months",
             "album_years",
             "hour_months",
-            "hour_years");
+            "hour_years",
+            "listening_days");
 
     /** The tiers above the day rollups: the column naming a tier's bucket (its first day) is the tier's name. */
     public static final List<String> TIERS = List.of("month", "year");
@@ -56,6 +57,11 @@ public record ReadModelTables(int generation) {
 
     public String hourDays() {
         return name("hour_days");
+    }
+
+    /** One row per member and local day with plays: the hour rollup summed over its hours (timelines, streaks). */
+    public String listeningDays() {
+        return name("listening_days");
     }
 
     public String trackTotals() {

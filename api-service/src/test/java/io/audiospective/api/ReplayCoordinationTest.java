@@ -386,6 +386,7 @@ class ReplayCoordinationTest {
         db.update("UPDATE " + active.trackTotals() + " SET plays = plays + 40 WHERE user_id = ?", user);
         db.update("DELETE FROM " + active.hourDays() + " WHERE user_id = ?", user);
         db.update("DELETE FROM " + active.name("hour_years") + " WHERE user_id = ?", user);
+        db.update("UPDATE " + active.listeningDays() + " SET plays = plays + 3 WHERE user_id = ?", user);
 
         String admin = tokens.admin("ops-" + UUID.randomUUID());
         given().auth()

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -119,6 +120,70 @@ class StatsPropertyTest {
                     withMarker,
                     ZoneId.of(run.nextZone()));
         }
+    }
+
+    /**
+     * The current streak (consecutive listening days back from today, or from yesterday while today has no play) for
+     * a random history of the last 450 days with at most one break, in a +05:45 zone and after a change to a DST zone:
+     * runs longer than one page of days (400) are read across pages.
+     */
+    @Test
+    void currentStreakMatchesBruteForceAcrossZones() {
+        long seed = System.nanoTime();
+        Random random = new Random(seed);
+        String user = "streak-" + UUID.randomUUID();
+        String token = tokens.user(user);
+        setZone(token, "Asia/Kathmandu");
+        List<TrackRef> catalogue = Histories.catalogue(random, user.substring(7, 15) + "-");
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        // plays at most 20 hours apart leave no local day out (a day is at least 23 hours); a break of 30 to 80 hours
+        // may leave one or more out, and today (or yesterday too) may have no play yet
+        int breakAt = random.nextBoolean() ? -1 : 24 * (3 + random.nextInt(440));
+        List<PlayEvent> plays = new ArrayList<>();
+        for (int hoursBack = random.nextInt(40); hoursBack < 450 * 24; hoursBack += 1 + random.nextInt(20)) {
+            if (breakAt >= 0 && hoursBack >= breakAt) {
+                hoursBack += 30 + random.nextInt(50);
+                breakAt = -1;
+            }
+            plays.add(PlayEvent.polled(
+                    user,
+                    now.minus(Duration.ofHours(hoursBack)).minusSeconds(random.nextInt(3600)),
+                    catalogue.get(random.nextInt(catalogue.size()))));
+        }
+        produce(plays.stream()
+                .map(p -> new ProducerRecord<>(Topics.PLAYS, user, MessageCodec.encode(p)))
+                .toList());
+        awaitPlays(token, plays.size());
+        verifyCurrentStreak("seed " + seed + " Asia/Kathmandu", token, plays, ZoneId.of("Asia/Kathmandu"));
+        setZone(token, "America/New_York");
+        verifyCurrentStreak("seed " + seed + " America/New_York", token, plays, ZoneId.of("America/New_York"));
+    }
+
+    private static void verifyCurrentStreak(String label, String token, List<PlayEvent> plays, ZoneId zone) {
+        java.util.Set<LocalDate> days = new java.util.HashSet<>();
+        plays.forEach(p -> days.add(Histories.day(p, zone)));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            LocalDate today = LocalDate.now(zone);
+            JsonPath streaks = get(token, "/api/v1/me/stats/streaks", Map.of("period", "all"));
+            // an answer given across local midnight is checked again
+            assertThat(LocalDate.now(zone)).isEqualTo(today);
+            LocalDate end = days.contains(today) ? today : today.minusDays(1);
+            LocalDate start = end;
+            while (days.contains(start.minusDays(1))) {
+                start = start.minusDays(1);
+            }
+            if (days.contains(end)) {
+                assertThat(num(streaks.get("currentStreak.days")))
+                        .as(label + " current streak")
+                        .isEqualTo(end.toEpochDay() - start.toEpochDay() + 1);
+                assertThat(streaks.getString("currentStreak.from")).as(label).isEqualTo(start.toString());
+                assertThat(streaks.getString("currentStreak.to")).as(label).isEqualTo(end.toString());
+            } else {
+                assertThat(num(streaks.get("currentStreak.days")))
+                        .as(label + " no current streak")
+                        .isEqualTo(0L);
+            }
+        });
     }
 
     private void verifyEverything(String label, String token, List<PlayEvent> plays, ZoneId zone) {

@@ -47,6 +47,23 @@ public class ReadModelWriter {
                 ON CONFLICT (user_id, {bucket}, {key})
                 DO UPDATE SET plays = {table}.plays + EXCLUDED.plays, ms = {table}.ms + EXCLUDED.ms)
             """;
+    /** Adds the plays of CTE {@code located} to the listening days ({@code {table}}): the hour rollup without hours. */
+    private static final String LISTENING_DAYS = """
+            , {table}_up AS (
+                INSERT INTO {table} (user_id, day, plays, ms)
+                SELECT user_id, day, count(*), sum(ms_played) FROM located GROUP BY 1, 2
+                ON CONFLICT (user_id, day)
+                DO UPDATE SET plays = {table}.plays + EXCLUDED.plays, ms = {table}.ms + EXCLUDED.ms)
+            """;
+    /** {@link #LISTENING_DAYS} in reverse for the plays of CTE {@code located_old}: days they empty are deleted. */
+    private static final String LISTENING_DAYS_OUT = """
+            , {table}_gone AS (SELECT user_id, day, count(*) AS plays, sum(ms_played) AS ms
+                               FROM located_old GROUP BY 1, 2)
+            , {table}_kept AS (UPDATE {table} r SET plays = r.plays - g.plays, ms = r.ms - g.ms FROM {table}_gone g
+                               WHERE r.user_id = g.user_id AND r.day = g.day AND r.plays > g.plays)
+            , {table}_emptied AS (DELETE FROM {table} r USING {table}_gone g
+                                  WHERE r.user_id = g.user_id AND r.day = g.day AND r.plays <= g.plays)
+            """;
     /** The JSON rows of {@link #playRows} as relation {@code p}. */
     private static final String PLAY_ROWS = """
             jsonb_to_recordset(CAST(? AS jsonb)) AS p(user_id text, played_at timestamptz, track_id text,
@@ -487,7 +504,8 @@ public class ReadModelWriter {
 
     /**
      * The day rollup of {@code kind} (track, album, artist, hour) and its month and year tiers, from CTE
-     * {@code located}; the hour tiers are kept per hour of the week.
+     * {@code located}; the hour tiers are kept per hour of the week, and the hours summed per day are the listening
+     * days.
      */
     private static String dayRollups(ReadModelTables t, String kind, String key, String value, String join) {
         StringBuilder sql = new StringBuilder(rollup(DAY_ROLLUP, t.name(kind + "_days"), key, value, join)
@@ -503,6 +521,9 @@ public class ReadModelWriter {
                     .replace("{bucketValue}", tierBucket(tier))
                     .replace("{bucket}", tier));
         }
+        if (kind.equals("hour")) {
+            sql.append(LISTENING_DAYS.replace("{table}", t.listeningDays()));
+        }
         return sql.toString();
     }
 
@@ -517,6 +538,9 @@ public class ReadModelWriter {
                     tierKey(kind, key),
                     tierValue(kind, value),
                     join));
+        }
+        if (kind.equals("hour")) {
+            sql.append(LISTENING_DAYS_OUT.replace("{table}", t.listeningDays()));
         }
         return sql.toString();
     }
@@ -821,14 +845,13 @@ public class ReadModelWriter {
     private record Session(Instant start, Instant end, long plays, long ms, boolean stored) {}
 
     /**
-     * Rebuilds the user's day rollups and their month and year tiers of one generation from its plays, in the zone of
-     * their settings.
+     * Rebuilds the user's day rollups, their month and year tiers and the listening days of one generation from its
+     * plays, in the zone of their settings.
      */
     public void rebuildDays(ReadModelTables t, String user) {
         for (String kind : List.of("track", "album", "artist", "hour")) {
-            db.update("DELETE FROM " + t.name(kind + "_days") + " WHERE user_id = ?", user);
-            for (String tier : ReadModelTables.TIERS) {
-                db.update("DELETE FROM " + t.name(kind + "_" + tier + "s") + " WHERE user_id = ?", user);
+            for (String base : kindTables(kind)) {
+                db.update("DELETE FROM " + t.name(base) + " WHERE user_id = ?", user);
             }
         }
         insertDays(t, "WHERE p.user_id = ?", user);
@@ -865,10 +888,13 @@ public class ReadModelWriter {
         return parts;
     }
 
-    /** A kind's day rollup and its tiers. */
+    /** A kind's day rollup and its tiers; the hours' include the listening days. */
     private static List<String> kindTables(String kind) {
         List<String> tables = new ArrayList<>(List.of(kind + "_days"));
         ReadModelTables.TIERS.forEach(tier -> tables.add(kind + "_" + tier + "s"));
+        if (kind.equals("hour")) {
+            tables.add("listening_days");
+        }
         return tables;
     }
 
@@ -929,7 +955,7 @@ public class ReadModelWriter {
         }
     }
 
-    /** One kind's day rollup and its tiers. */
+    /** One kind's day rollup and its tiers (and the listening days, with the hours). */
     private void insertDays(ReadModelTables t, String kind, String where, String user) {
         String day = "(p.played_at AT TIME ZONE s.time_zone)::date";
         String key = kind.equals("hour") ? "hour" : kind + "_id";
@@ -954,6 +980,13 @@ public class ReadModelWriter {
                             + ", plays, ms) SELECT user_id, " + tierBucket(tier) + ", " + tierValue(kind, key)
                             + ", sum(plays), sum(ms) FROM " + t.name(kind + "_days") + " " + dayRows
                             + " GROUP BY 1, 2, 3",
+                    user);
+        }
+        if (kind.equals("hour")) {
+            insert(
+                    t,
+                    "INSERT INTO " + t.listeningDays() + " (user_id, day, plays, ms) SELECT user_id, day, sum(plays),"
+                            + " sum(ms) FROM " + t.hourDays() + " " + dayRows + " GROUP BY 1, 2",
                     user);
         }
     }

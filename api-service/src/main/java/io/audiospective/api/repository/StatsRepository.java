@@ -24,7 +24,8 @@ import io.audiospective.support.sql.Db;
  * Statistics queries over the rollups. None reads raw plays: a window is read as whole years + whole months + edge
  * days of the rollup tiers ({@link Tiered}), so costs depend on the user's distinct items and at most a few dozen
  * rows per item, never on how long the history or the window is (all-time answers come from the totals tables and
- * the year tiers). Timelines and streaks still read the day rows of their window.
+ * the year tiers). Timelines and streaks read the listening days ({@code listening_days}, one row per day with plays)
+ * of their window.
  */
 @ApplicationScoped
 public class StatsRepository {
@@ -194,7 +195,7 @@ public class StatsRepository {
     public List<TimelineBucket> timeline(ReadModelTables t, String user, StatsWindow window, String granularity) {
         return db.query(
                 "SELECT date_trunc('" + granularity + "', day)::date AS bucket, sum(plays) AS plays,"
-                        + " sum(ms) AS ms FROM " + t.hourDays() + " WHERE user_id = ?" + dayFilter(window)
+                        + " sum(ms) AS ms FROM " + t.listeningDays() + " WHERE user_id = ?" + dayFilter(window)
                         + " GROUP BY 1 ORDER BY 1",
                 rs -> {
                     long ms = rs.getLong("ms");
@@ -206,7 +207,7 @@ public class StatsRepository {
     /** Days with at least one play in the window, ascending. */
     public List<LocalDate> listeningDays(ReadModelTables t, String user, StatsWindow window) {
         return db.query(
-                "SELECT DISTINCT day FROM " + t.hourDays() + " WHERE user_id = ?" + dayFilter(window) + " ORDER BY day",
+                "SELECT day FROM " + t.listeningDays() + " WHERE user_id = ?" + dayFilter(window) + " ORDER BY day",
                 rs -> Db.date(rs, "day"),
                 withDays(window, user));
     }
@@ -214,7 +215,7 @@ public class StatsRepository {
     /** Days with plays up to {@code until}, newest first, at most {@code limit}. */
     public List<LocalDate> listeningDaysBefore(ReadModelTables t, String user, LocalDate until, int limit) {
         return db.query(
-                "SELECT DISTINCT day FROM " + t.hourDays() + " WHERE user_id = ? AND day <= ?"
+                "SELECT day FROM " + t.listeningDays() + " WHERE user_id = ? AND day <= ?"
                         + " ORDER BY day DESC LIMIT ?",
                 rs -> Db.date(rs, "day"),
                 user,
