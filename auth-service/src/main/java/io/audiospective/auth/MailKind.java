@@ -7,7 +7,9 @@ public enum MailKind {
     /** The authorisation ran out: polling stopped until the member reconnects. */
     NEEDS_REAUTH(MailCategory.REAUTH),
     /** To a waitlist address: follow the link to confirm it is yours. Asked for, so no category to turn off. */
-    WAITLIST_CONFIRMATION(null);
+    WAITLIST_CONFIRMATION(null),
+    /** To an admitted waitlist entry: a seat is reserved, the link claims it before the claim expires. */
+    WAITLIST_CLAIM(null);
 
     private final MailCategory category;
 

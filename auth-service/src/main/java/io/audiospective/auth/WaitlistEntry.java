@@ -29,4 +29,21 @@ public class WaitlistEntry {
     /** When the owner of the address followed the confirmation mail's link; unconfirmed entries are not admitted. */
     @Column(name = "verified_at")
     public Instant verifiedAt;
+
+    /** Admission reserved a seat until then; the claim link works until this instant. */
+    @Column(name = "claim_expires_at")
+    public Instant claimExpiresAt;
+
+    /** When the admitted person signed in with the claim and took the seat. */
+    @Column(name = "claimed_at")
+    public Instant claimedAt;
+
+    /** When the unused claim was released and its seat passed on; the entry is not admitted again. */
+    @Column(name = "claim_expired_at")
+    public Instant claimExpiredAt;
+
+    /** The claim can still be used at {@code now}. */
+    public boolean claimOpenAt(Instant now) {
+        return claimExpiresAt != null && claimedAt == null && claimExpiredAt == null && now.isBefore(claimExpiresAt);
+    }
 }

@@ -63,7 +63,8 @@ class AccessTokenTest {
         RestAssured.baseURI = "http://127.0.0.1";
         QuarkusTransaction.requiringNew()
                 .run(() -> entityManager
-                        .createNativeQuery("UPDATE membership SET extra_seats = seats_taken + 5 WHERE id = 1")
+                        .createNativeQuery(
+                                "UPDATE membership SET extra_seats = seats_taken + reserved_seats + 5 WHERE id = 1")
                         .executeUpdate());
     }
 

@@ -36,7 +36,8 @@ class ApiTokenVerificationTest {
         RestAssured.baseURI = "http://127.0.0.1";
         QuarkusTransaction.requiringNew()
                 .run(() -> entityManager
-                        .createNativeQuery("UPDATE membership SET extra_seats = seats_taken + 1 WHERE id = 1")
+                        .createNativeQuery(
+                                "UPDATE membership SET extra_seats = seats_taken + reserved_seats + 1 WHERE id = 1")
                         .executeUpdate());
     }
 

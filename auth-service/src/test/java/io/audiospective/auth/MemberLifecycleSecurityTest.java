@@ -49,7 +49,8 @@ class MemberLifecycleSecurityTest {
         RestAssured.baseURI = "http://127.0.0.1";
         QuarkusTransaction.requiringNew()
                 .run(() -> entityManager
-                        .createNativeQuery("UPDATE membership SET extra_seats = seats_taken + 3 WHERE id = 1")
+                        .createNativeQuery(
+                                "UPDATE membership SET extra_seats = seats_taken + reserved_seats + 3 WHERE id = 1")
                         .executeUpdate());
     }
 

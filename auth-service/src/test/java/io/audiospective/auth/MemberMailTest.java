@@ -76,7 +76,8 @@ class MemberMailTest {
         RestAssured.baseURI = "http://127.0.0.1";
         QuarkusTransaction.requiringNew()
                 .run(() -> entityManager
-                        .createNativeQuery("UPDATE membership SET extra_seats = seats_taken + 12 WHERE id = 1")
+                        .createNativeQuery(
+                                "UPDATE membership SET extra_seats = seats_taken + reserved_seats + 12 WHERE id = 1")
                         .executeUpdate());
         smtp = Mailbox.line();
         smtp.restore();

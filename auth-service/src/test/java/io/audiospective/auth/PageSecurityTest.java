@@ -39,7 +39,8 @@ class PageSecurityTest {
         RestAssured.baseURI = "http://127.0.0.1";
         QuarkusTransaction.requiringNew()
                 .run(() -> entityManager
-                        .createNativeQuery("UPDATE membership SET extra_seats = seats_taken WHERE id = 1")
+                        .createNativeQuery(
+                                "UPDATE membership SET extra_seats = seats_taken + reserved_seats WHERE id = 1")
                         .executeUpdate());
     }
 

@@ -40,7 +40,7 @@ class SignInCookieTest {
         QuarkusTransaction.requiringNew()
                 .run(() -> entityManager
                         .createNativeQuery(
-                                "UPDATE membership SET extra_seats = GREATEST(0, seats_taken - :cap + 1) WHERE id = 1")
+                                "UPDATE membership SET extra_seats = GREATEST(0, seats_taken + reserved_seats - :cap + 1) WHERE id = 1")
                         .setParameter("cap", cap)
                         .executeUpdate());
     }

@@ -173,7 +173,7 @@ class SignInTest {
         QuarkusTransaction.requiringNew()
                 .run(() -> entityManager
                         .createNativeQuery(
-                                "UPDATE membership SET extra_seats = GREATEST(0, seats_taken - :cap + :free) WHERE id = 1")
+                                "UPDATE membership SET extra_seats = GREATEST(0, seats_taken + reserved_seats - :cap + :free) WHERE id = 1")
                         .setParameter("cap", cap)
                         .setParameter("free", free)
                         .executeUpdate());
@@ -184,7 +184,7 @@ class SignInTest {
         return QuarkusTransaction.requiringNew()
                 .call(() -> ((Number) entityManager
                                 .createNativeQuery(
-                                        "SELECT :cap + extra_seats - seats_taken FROM membership WHERE id = 1")
+                                        "SELECT :cap + extra_seats - seats_taken - reserved_seats FROM membership WHERE id = 1")
                                 .setParameter("cap", cap)
                                 .getSingleResult())
                         .intValue());

@@ -75,7 +75,7 @@ public interface AuthConfig {
         Duration reconnectWarning();
     }
 
-    /** Sign-ups to the waitlist per client address (X-Forwarded-For of a trusted proxy, else the peer). */
+    /** The waitlist: sign-ups per client address (X-Forwarded-For of a trusted proxy, else the peer), admission claims. */
     interface Waitlist {
 
         /** Sign-ups one client may make per window; more are answered 429 with Retry-After. */
@@ -88,6 +88,14 @@ public interface AuthConfig {
         /** Redis keys of the counters (deployments sharing a Redis keep apart by it). */
         @WithDefault("auth:waitlist:")
         String keyPrefix();
+
+        /** How long an admitted entry's seat stays reserved for it (its claim link works). */
+        @WithDefault("P7D")
+        Duration claimValidity();
+
+        /** How often expired claims are released and their seats passed to the next in line. */
+        @WithDefault("PT1M")
+        Duration claimExpiryInterval();
     }
 
     interface Vault {

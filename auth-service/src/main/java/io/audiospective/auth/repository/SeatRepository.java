@@ -4,7 +4,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.audiospective.support.sql.Db;
 
-/** The founding-member seats, counted in one row so that taking a seat is one atomic statement. */
+/**
+ * The founding-member seats, counted in one row so that taking a seat is one atomic statement. Seats reserved for
+ * admitted waitlist entries (their open claims, {@code reserved_seats}) are free to nobody else.
+ */
 @ApplicationScoped
 public class SeatRepository {
 
@@ -14,12 +17,36 @@ public class SeatRepository {
         this.db = db;
     }
 
-    /** Takes a seat if one is free under {@code cap} plus the seats admins added; false when full. */
+    /**
+     * Takes a seat if one is free under {@code cap} plus the seats admins added, less the reserved ones; false when
+     * full.
+     */
     public boolean takeSeat(int cap) {
         return db.update("""
                 UPDATE membership SET seats_taken = seats_taken + 1
-                WHERE id = 1 AND seats_taken < ? + extra_seats
+                WHERE id = 1 AND seats_taken + reserved_seats < ? + extra_seats
                 """, cap) == 1;
+    }
+
+    /** Turns one reserved seat into a taken one (an admitted person used their claim). */
+    public void takeReservedSeat() {
+        if (db.update("""
+                UPDATE membership SET seats_taken = seats_taken + 1, reserved_seats = reserved_seats - 1
+                WHERE id = 1 AND reserved_seats > 0
+                """) != 1) {
+            throw new IllegalStateException("an open claim without a reserved seat");
+        }
+    }
+
+    /** An admission: one more seat, reserved for the admitted entry. */
+    public void addReservedSeat() {
+        db.update(
+                "UPDATE membership SET extra_seats = extra_seats + 1, reserved_seats = reserved_seats + 1 WHERE id = 1");
+    }
+
+    /** A claim ran out with nobody in line to pass it to: its seat is free to anyone. */
+    public void releaseReservedSeat() {
+        db.update("UPDATE membership SET reserved_seats = reserved_seats - 1 WHERE id = 1 AND reserved_seats > 0");
     }
 
     public void releaseSeat() {
@@ -27,11 +54,10 @@ public class SeatRepository {
     }
 
     public boolean hasFreeSeat(int cap) {
-        return db.queryOne("SELECT 1 FROM membership WHERE seats_taken < ? + extra_seats", rs -> true, cap)
+        return db.queryOne(
+                        "SELECT 1 FROM membership WHERE seats_taken + reserved_seats < ? + extra_seats",
+                        rs -> true,
+                        cap)
                 .isPresent();
-    }
-
-    public void addSeat() {
-        db.update("UPDATE membership SET extra_seats = extra_seats + 1 WHERE id = 1");
     }
 }

@@ -24,6 +24,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 import io.audiospective.auth.config.AuthConfig;
 import io.audiospective.auth.service.ApiTokenService;
+import io.audiospective.auth.service.ClaimCheck;
 import io.audiospective.auth.service.MailLinks;
 import io.audiospective.auth.service.MembershipService;
 import io.audiospective.auth.service.SignInOutcome;
@@ -48,6 +49,8 @@ public class LoginResource {
     private static final Pattern FRONTEND_STATE = Pattern.compile("^[A-Za-z0-9_-]{16,128}$");
     /** Carries the frontend's state through the Spotify round trip; read only by the callback. */
     public static final String FRONTEND_STATE_COOKIE = "audiospective_frontend_state";
+    /** Carries a followed waitlist claim link (entry and token) through the Spotify round trip. */
+    public static final String CLAIM_COOKIE = "audiospective_claim";
     /** quarkus-oidc's session cookie (default name); a completed sign-in must not leave it behind. */
     static final String SESSION_COOKIE = "q_session";
 
@@ -100,7 +103,9 @@ public class LoginResource {
     @Produces(MediaType.TEXT_HTML)
     @Operation(summary = "Spotify authorisation (code flow with PKCE); completes the sign-in")
     public Response completeSignIn(
-            @CookieParam(FRONTEND_STATE_COOKIE) String frontendState, @Context HttpServerResponse response) {
+            @CookieParam(FRONTEND_STATE_COOKIE) String frontendState,
+            @CookieParam(CLAIM_COOKIE) String claimCookie,
+            @Context HttpServerResponse response) {
         // The browser keeps no session: the Spotify tokens go to the vault and the API token is all it needs, so
         // the next visit goes to Spotify again. quarkus-oidc has just added its session cookie to this answer;
         // removed there (first, so an error below cannot send it either), it is never sent.
@@ -114,10 +119,14 @@ public class LoginResource {
                 displayName,
                 email == null || !EMAIL.matcher(email).matches() ? null : email,
                 refreshToken == null ? null : refreshToken.getToken(),
-                spotifyAccessToken.getToken());
+                spotifyAccessToken.getToken(),
+                claimOf(claimCookie));
         Response.ResponseBuilder answer;
         if (outcome == SignInOutcome.WAITLISTED) {
-            answer = Response.ok(Pages.waitlist("Sorry, the last founding seat was just taken."));
+            answer = Response.ok(Pages.waitlist(
+                    claimCookie == null
+                            ? "Sorry, the last founding seat was just taken."
+                            : "Your reserved seat is no longer yours to claim: the claim expired or was used."));
         } else {
             ApiTokenService.IssuedToken token = apiTokens.issue(userId, membership.rolesOf(userId));
             StringBuilder fragment = new StringBuilder("#access_token=")
@@ -133,11 +142,58 @@ public class LoginResource {
         if (frontendState != null) {
             answer.cookie(frontendStateCookie("", Duration.ZERO));
         }
+        if (claimCookie != null) {
+            answer.cookie(signInCookie(CLAIM_COOKIE, "", Duration.ZERO));
+        }
         return answer.build();
     }
 
+    private static MembershipService.Claim claimOf(String cookie) {
+        if (cookie == null) {
+            return null;
+        }
+        String[] parts = cookie.split("\\.", 2);
+        try {
+            return parts.length == 2 ? new MembershipService.Claim(Long.parseLong(parts[0]), parts[1]) : null;
+        } catch (NumberFormatException forged) {
+            return null;
+        }
+    }
+
+    @GET
+    @Path("waitlist/claim")
+    @Produces(MediaType.TEXT_HTML)
+    @APIResponse(responseCode = "303", description = "The claim is open: on to the Spotify sign-in that takes the seat")
+    @APIResponse(responseCode = "400", description = "The link is not valid (problem details)")
+    @APIResponse(responseCode = "410", description = "The claim expired or was used (problem details)")
+    @Operation(summary = "The link of the admission mail: signs in with Spotify and takes the seat reserved for it")
+    public Response claimSeat(@QueryParam("entry") Long entry, @QueryParam("token") String token) {
+        // only looked at here: the claim is used in the sign-in that completes, so a mail scanner opening it takes
+        // nothing
+        ClaimCheck check = entry == null || token == null ? ClaimCheck.UNKNOWN : membership.checkClaim(entry, token);
+        return switch (check) {
+            case OPEN ->
+                Response.seeOther(URI.create(SIGN_IN_PATH))
+                        .cookie(signInCookie(CLAIM_COOKIE, entry + "." + token, Duration.ofMinutes(15)))
+                        .build();
+            case UNKNOWN -> Problem.response(Response.Status.BAD_REQUEST, "This claim link is not valid");
+            case EXPIRED ->
+                Problem.response(
+                        Response.Status.GONE,
+                        "This claim link has expired: the seat went to the next person on the waitlist");
+            case USED ->
+                Problem.response(
+                        Response.Status.GONE, "This claim link was used: its seat is taken. Members sign in at /login");
+        };
+    }
+
     private NewCookie frontendStateCookie(String value, Duration maxAge) {
-        return new NewCookie.Builder(FRONTEND_STATE_COOKIE)
+        return signInCookie(FRONTEND_STATE_COOKIE, value, maxAge);
+    }
+
+    /** A cookie read only by the sign-in's callback. */
+    private NewCookie signInCookie(String name, String value, Duration maxAge) {
+        return new NewCookie.Builder(name)
                 .value(value)
                 .path(SIGN_IN_PATH)
                 .maxAge((int) maxAge.toSeconds())

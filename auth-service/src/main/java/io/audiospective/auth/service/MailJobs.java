@@ -9,20 +9,45 @@ import org.jboss.logging.Logger;
 import io.audiospective.support.BeforeSchemaMigrated;
 import io.quarkus.scheduler.Scheduled;
 
-/** Decides the due reminders and sends the outbox, on every replica (the outbox makes each mail go once). */
+/**
+ * Decides the due reminders, passes expired waitlist claims on and sends the outbox, on every replica (row locks and the
+ * outbox make each happen once).
+ */
 @ApplicationScoped
 public class MailJobs {
 
     private static final Logger LOG = Logger.getLogger(MailJobs.class);
 
+    private static final int CLAIM_BATCH = 50;
+
     private final MemberMails mails;
     private final MailRelay relay;
+    private final MembershipService membership;
     private final Clock clock;
 
-    MailJobs(MemberMails mails, MailRelay relay, Clock clock) {
+    MailJobs(MemberMails mails, MailRelay relay, MembershipService membership, Clock clock) {
         this.mails = mails;
         this.relay = relay;
+        this.membership = membership;
         this.clock = clock;
+    }
+
+    @Scheduled(
+            every = "${audiospective.auth.waitlist.claim-expiry-interval}",
+            delayed = "10s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = BeforeSchemaMigrated.class)
+    void passOnExpiredClaims() {
+        // batches of 50 keep each transaction's locks short; a full batch may have more behind it
+        int released = membership.passOnExpiredClaims(CLAIM_BATCH);
+        int total = released;
+        while (released == CLAIM_BATCH) {
+            released = membership.passOnExpiredClaims(CLAIM_BATCH);
+            total += released;
+        }
+        if (total > 0) {
+            LOG.infof("%d expired waitlist claims passed on", total);
+        }
     }
 
     @Scheduled(

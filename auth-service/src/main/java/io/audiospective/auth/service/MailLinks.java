@@ -58,6 +58,23 @@ public class MailLinks {
         return matches(signWaitlist(entryId, email), token);
     }
 
+    /**
+     * The claim link of an admitted entry's reserved seat: bound to the entry, its address and this claim's expiry, so
+     * a claim given again later (none is, today) would not revive an old link.
+     */
+    public String claimSeat(long entryId, String email, java.time.Instant claimExpiresAt) {
+        return config.publicUrl() + "/waitlist/claim?entry=" + entryId + "&token="
+                + signClaim(entryId, email, claimExpiresAt);
+    }
+
+    public boolean verifyClaim(long entryId, String email, java.time.Instant claimExpiresAt, String token) {
+        return claimExpiresAt != null && matches(signClaim(entryId, email, claimExpiresAt), token);
+    }
+
+    private String signClaim(long entryId, String email, java.time.Instant claimExpiresAt) {
+        return hmac("waitlist-claim\n" + entryId + "\n" + email + "\n" + claimExpiresAt.getEpochSecond());
+    }
+
     private static boolean matches(String expected, String token) {
         return token != null
                 && MessageDigest.isEqual(

@@ -54,6 +54,8 @@ public class MailRelay {
     private final Template needsReauthHtml;
     private final Template waitlistText;
     private final Template waitlistHtml;
+    private final Template claimText;
+    private final Template claimHtml;
     private final WaitlistRepository waitlist;
 
     MailRelay(
@@ -70,6 +72,8 @@ public class MailRelay {
             @Location("mail/needs-reauth.html") Template needsReauthHtml,
             @Location("mail/waitlist-confirmation.txt") Template waitlistText,
             @Location("mail/waitlist-confirmation.html") Template waitlistHtml,
+            @Location("mail/waitlist-claim.txt") Template claimText,
+            @Location("mail/waitlist-claim.html") Template claimHtml,
             WaitlistRepository waitlist) {
         this.outbox = outbox;
         this.members = members;
@@ -84,6 +88,8 @@ public class MailRelay {
         this.needsReauthHtml = needsReauthHtml;
         this.waitlistText = waitlistText;
         this.waitlistHtml = waitlistHtml;
+        this.claimText = claimText;
+        this.claimHtml = claimHtml;
         this.waitlist = waitlist;
     }
 
@@ -102,7 +108,10 @@ public class MailRelay {
                     WaitlistEntry entry = waitlist.findById(mail.waitlistId());
                     if (entry == null) {
                         outbox.markDropped(mail.id(), "no address");
-                    } else if (send(mail, waitlistConfirmation(entry))) {
+                    } else if (mail.kind() == MailKind.WAITLIST_CLAIM && !entry.claimOpenAt(clock.instant())) {
+                        // held up past the claim's end (SMTP down for days): its link would only disappoint
+                        outbox.markDropped(mail.id(), "claim closed");
+                    } else if (send(mail, waitlistMail(mail.kind(), entry))) {
                         sent++;
                     } else {
                         break;
@@ -144,6 +153,25 @@ public class MailRelay {
         outbox.markSent(mail.id(), clock.instant());
         LOG.debugf("Mail %d (%s) sent", mail.id(), mail.kind());
         return true;
+    }
+
+    private Mail waitlistMail(MailKind kind, WaitlistEntry entry) {
+        if (kind != MailKind.WAITLIST_CLAIM) {
+            return waitlistConfirmation(entry);
+        }
+        String claim = links.claimSeat(entry.id, entry.email, entry.claimExpiresAt);
+        String claimBy = DATE.format(entry.claimExpiresAt.atZone(ZoneOffset.UTC));
+        return Mail.withText(
+                        entry.email,
+                        "Your founding seat at Audiospective is reserved until " + claimBy,
+                        claimText
+                                .data("claimUrl", claim)
+                                .data("claimBy", claimBy)
+                                .render())
+                .setHtml(claimHtml
+                        .data("claimUrl", claim)
+                        .data("claimBy", claimBy)
+                        .render());
     }
 
     private Mail waitlistConfirmation(WaitlistEntry entry) {

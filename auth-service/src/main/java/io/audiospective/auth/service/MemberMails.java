@@ -98,6 +98,12 @@ public class MemberMails {
                 MailKind.WAITLIST_CONFIRMATION, waitlistId, MailKind.WAITLIST_CONFIRMATION + ":" + waitlistId, now);
     }
 
+    /** In the transaction that admits the entry: the link that claims its reserved seat, once per entry. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void enqueueWaitlistClaim(long waitlistId, Instant now) {
+        outbox.enqueueToWaitlist(MailKind.WAITLIST_CLAIM, waitlistId, MailKind.WAITLIST_CLAIM + ":" + waitlistId, now);
+    }
+
     @Transactional
     public Set<MailCategory> optedOut(String userId) {
         return preferences.optedOut(userId);

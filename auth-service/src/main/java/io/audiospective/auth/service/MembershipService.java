@@ -19,6 +19,7 @@ import io.audiospective.auth.repository.MemberRepository;
 import io.audiospective.auth.repository.SeatRepository;
 import io.audiospective.auth.repository.StoredTokensRepository;
 import io.audiospective.auth.repository.UserEventOutbox;
+import io.audiospective.auth.repository.WaitlistClaimRepository;
 import io.audiospective.auth.repository.WaitlistRepository;
 import io.audiospective.model.UserEventType;
 
@@ -30,6 +31,8 @@ public class MembershipService {
     private final SeatRepository seats;
     private final StoredTokensRepository tokens;
     private final WaitlistRepository waitlist;
+    private final WaitlistClaimRepository claims;
+    private final MailLinks links;
     private final TokenVault vault;
     private final UserEventOutbox events;
     private final TokenRevocationService revocations;
@@ -42,6 +45,8 @@ public class MembershipService {
             SeatRepository seats,
             StoredTokensRepository tokens,
             WaitlistRepository waitlist,
+            WaitlistClaimRepository claims,
+            MailLinks links,
             TokenVault vault,
             UserEventOutbox events,
             TokenRevocationService revocations,
@@ -52,6 +57,8 @@ public class MembershipService {
         this.seats = seats;
         this.tokens = tokens;
         this.waitlist = waitlist;
+        this.claims = claims;
+        this.links = links;
         this.vault = vault;
         this.events = events;
         this.revocations = revocations;
@@ -60,18 +67,22 @@ public class MembershipService {
         this.clock = clock;
     }
 
+    /** A waitlist claim link as followed: the entry and the link's token. */
+    public record Claim(long entryId, String token) {}
+
     /**
      * Records a completed Spotify authorisation. A newcomer takes a seat in the same transaction, so however many
-     * sign-ups race, the cap is never overshot; a returning member needs no seat and is re-authorised. {@code email}
-     * is the address Spotify has for the member (null if it gave none), where their mails go.
+     * sign-ups race, the cap is never overshot: the seat reserved by {@code claim} when it is open (consuming it),
+     * else a free one (null: no claim); a returning member needs no seat and is re-authorised (a claim they carry stays open).
+     * {@code email} is the address Spotify has for the member (null if it gave none), where their mails go.
      */
     @Transactional
     public SignInOutcome signIn(
-            String userId, String displayName, String email, String refreshToken, String accessToken) {
+            String userId, String displayName, String email, String refreshToken, String accessToken, Claim claim) {
         Instant now = clock.instant();
         Member member = members.findById(userId, LockModeType.PESSIMISTIC_WRITE);
         boolean newcomer = member == null || member.status == MemberStatus.DELETED;
-        if (newcomer && !seats.takeSeat(config.memberCap())) {
+        if (newcomer && !takeClaimedSeat(claim, now) && !seats.takeSeat(config.memberCap())) {
             return SignInOutcome.WAITLISTED;
         }
         boolean firstTime = member == null;
@@ -92,6 +103,36 @@ public class MembershipService {
         UserEventType type = newcomer ? UserEventType.REGISTERED : UserEventType.REAUTHORIZED;
         events.append(userId, type, now, displayName, member.timeZone);
         return newcomer ? SignInOutcome.JOINED : SignInOutcome.RETURNED;
+    }
+
+    /** True when {@code claim} was open: it is used now, and its reserved seat taken. */
+    private boolean takeClaimedSeat(Claim claim, Instant now) {
+        if (claim == null) {
+            return false;
+        }
+        WaitlistEntry entry = waitlist.findById(claim.entryId(), LockModeType.PESSIMISTIC_WRITE);
+        if (check(entry, claim.token(), now) != ClaimCheck.OPEN) {
+            return false;
+        }
+        entry.claimedAt = now;
+        seats.takeReservedSeat();
+        return true;
+    }
+
+    /** What the claim link of {@code entryId} with {@code token} is worth now (it is not used by looking). */
+    @Transactional
+    public ClaimCheck checkClaim(long entryId, String token) {
+        return check(waitlist.findById(entryId), token, clock.instant());
+    }
+
+    private ClaimCheck check(WaitlistEntry entry, String token, Instant now) {
+        if (entry == null || !links.verifyClaim(entry.id, entry.email, entry.claimExpiresAt, token)) {
+            return ClaimCheck.UNKNOWN;
+        }
+        if (entry.claimedAt != null) {
+            return ClaimCheck.USED;
+        }
+        return entry.claimOpenAt(now) ? ClaimCheck.OPEN : ClaimCheck.EXPIRED;
     }
 
     @Transactional
@@ -191,8 +232,9 @@ public class MembershipService {
     }
 
     /**
-     * Admits a waitlisted person by adding one seat; false when there is no such entry, its address was never
-     * confirmed or it was admitted.
+     * Admits a waitlisted person: one more seat, reserved for them until their claim expires
+     * ({@code waitlist.claim-validity}), and the mail with the link that claims it. False when there is no such entry,
+     * its address was never confirmed or it was admitted.
      */
     @Transactional
     public boolean admit(long waitlistId) {
@@ -200,9 +242,36 @@ public class MembershipService {
         if (entry == null || entry.verifiedAt == null || entry.admittedAt != null) {
             return false;
         }
-        entry.admittedAt = clock.instant();
-        seats.addSeat();
+        Instant now = clock.instant();
+        entry.admittedAt = now;
+        entry.claimExpiresAt = now.plus(config.waitlist().claimValidity());
+        seats.addReservedSeat();
+        waitlist.flush();
+        mails.enqueueWaitlistClaim(entry.id, now);
         return true;
+    }
+
+    /**
+     * Releases up to {@code limit} claims that expired unused and passes each seat to the next confirmed entry in
+     * line (oldest first) with a new claim and mail; with nobody in line the seat is free to anyone. Safe on every
+     * replica at once: each expired claim and each next entry is locked by one job only (SKIP LOCKED). The number of
+     * claims released.
+     */
+    @Transactional
+    public int passOnExpiredClaims(int limit) {
+        Instant now = clock.instant();
+        List<Long> expired = claims.lockExpired(now, limit);
+        for (long id : expired) {
+            claims.markExpired(id, now);
+            Optional<Long> next = claims.lockNextInLine();
+            if (next.isPresent()) {
+                claims.admit(next.get(), now, now.plus(config.waitlist().claimValidity()));
+                mails.enqueueWaitlistClaim(next.get(), now);
+            } else {
+                seats.releaseReservedSeat();
+            }
+        }
+        return expired.size();
     }
 
     void storeTokens(String userId, String refreshToken, String accessToken, Instant accessExpiresAt, Instant now) {
