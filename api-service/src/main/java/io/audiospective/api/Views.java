@@ -35,7 +35,8 @@ public final class Views {
             String albumName,
             long plays,
             long ms,
-            double minutes) {}
+            double minutes,
+            String imageUrl) {}
 
     public record TopList(String kind, Window window, List<TopItem> items) {}
 
@@ -80,7 +81,11 @@ public final class Views {
             long plays,
             long ms,
             double minutes,
-            long rank) {}
+            long rank,
+            String imageUrl) {}
+
+    /** One item's plays per month or year (non-empty buckets, all time). */
+    public record ItemTimeline(String kind, String id, String granularity, List<TimelineBucket> buckets) {}
 
     public record MonthTotal(String month, long plays, long ms) {}
 
@@ -108,7 +113,8 @@ public final class Views {
             String albumName,
             List<Artist> artists,
             long msPlayed,
-            String source) {}
+            String source,
+            String imageUrl) {}
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Page<T>(List<T> items, String nextCursor) {}

@@ -30,6 +30,11 @@ public final class Histories {
 
     private Histories() {}
 
+    /** A cover for every album but the fifth, which has none (as some of Spotify's). */
+    static String coverOf(String album, int index) {
+        return index == 4 ? null : "https://i.scdn.co/image/cover-" + album;
+    }
+
     /** A small catalogue, so that ties and repeats are common. Some tracks have two artists. */
     static List<TrackRef> catalogue(Random random, String prefix) {
         List<TrackRef> tracks = new ArrayList<>();
@@ -45,7 +50,7 @@ public final class Histories {
                     "Track " + i,
                     60_000L * (1 + random.nextInt(4)),
                     null,
-                    new AlbumRef(album, "Album " + (i % 5), "2020", null),
+                    new AlbumRef(album, "Album " + (i % 5), "2020", coverOf(album, i % 5)),
                     artists));
         }
         return tracks;

@@ -54,6 +54,9 @@ class ReplayBulkLoadTest {
         ReadModelTables bulk = freshGeneration();
 
         inBatches(random, records, (from, to) -> readModel.applyReplayed(incremental, records.subList(from, to)));
+        Map<String, List<String>> folded = catalogue(users);
+        // the bulk build must write the catalogue (names and covers) itself
+        forgetCatalogue(users);
         readModel.prepareBulkLoad(bulk);
         inBatches(random, records, (from, to) -> readModel.loadReplayed(bulk, records.subList(from, to)));
         readModel.buildRollups(bulk);
@@ -68,6 +71,16 @@ class ReplayBulkLoadTest {
                     .isEqualTo(indexes(incremental.name(base)))
                     .isNotEmpty();
         }
+        assertThat(catalogue(users))
+                .as("seed %d: the catalogue the bulk build wrote", seed)
+                .isEqualTo(folded);
+        assertThat(folded.get("catalogue_albums"))
+                .as("seed %d: covers kept, an album without one has none", seed)
+                .anyMatch(row -> row.contains("https://i.scdn.co/image/cover-"))
+                .anyMatch(row -> row.endsWith(",)"));
+        assertThat(count(bulk, "album_image_url IS NOT NULL"))
+                .as("seed %d: plays keep their album's cover", seed)
+                .isPositive();
         assertThat(count(bulk, "import_id = 'imp-undone'"))
                 .as("seed %d: the undone import's plays are gone", seed)
                 .isZero();
@@ -75,6 +88,37 @@ class ReplayBulkLoadTest {
                 .as("seed %d: the kept import's plays are there", seed)
                 .isPositive()
                 .isEqualTo(count(bulk, "import_id = 'imp-kept' AND NOT provisional"));
+    }
+
+    /** The catalogue rows of the members' tracks, albums and artists (their ids carry a per-member prefix). */
+    private Map<String, List<String>> catalogue(List<String> users) {
+        Map<String, List<String>> rows = new TreeMap<>();
+        for (String table : List.of("catalogue_tracks", "catalogue_albums", "catalogue_artists")) {
+            String key = table.equals("catalogue_tracks")
+                    ? "track_id"
+                    : table.replace("catalogue_", "").replaceAll("s$", "_id");
+            List<String> all = new ArrayList<>();
+            for (String user : users) {
+                all.addAll(db.query(
+                        "SELECT c::text FROM " + table + " c WHERE " + key + " LIKE ? ORDER BY c::text",
+                        rs -> rs.getString(1),
+                        "%" + prefixOf(user) + "%"));
+            }
+            rows.put(table, all);
+        }
+        return rows;
+    }
+
+    private void forgetCatalogue(List<String> users) {
+        for (String user : users) {
+            db.update("DELETE FROM catalogue_tracks WHERE track_id LIKE ?", "%" + prefixOf(user) + "%");
+            db.update("DELETE FROM catalogue_albums WHERE album_id LIKE ?", "%" + prefixOf(user) + "%");
+            db.update("DELETE FROM catalogue_artists WHERE artist_id LIKE ?", "%" + prefixOf(user) + "%");
+        }
+    }
+
+    private static String prefixOf(String user) {
+        return user.substring(5, 13) + "-";
     }
 
     /** The table's indexes without their names. */
@@ -93,7 +137,7 @@ class ReplayBulkLoadTest {
 
     /** A member's records as {@code plays} holds them, in one partition's order. */
     private static List<PublishedPlay> recordsOf(Random random, String user) {
-        List<TrackRef> catalogue = Histories.catalogue(random, user.substring(5, 13) + "-");
+        List<TrackRef> catalogue = Histories.catalogue(random, prefixOf(user));
         List<PlayEvent> polled = Histories.history(random, user, catalogue, 10);
         List<PlayEvent> kept = imported(Histories.history(random, user, catalogue, 6), "imp-kept");
         List<PlayEvent> undone = imported(Histories.history(random, user, catalogue, 4), "imp-undone");

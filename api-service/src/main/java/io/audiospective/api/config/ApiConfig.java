@@ -30,6 +30,13 @@ public interface ApiConfig {
     @WithDefault("500")
     int maxPageSize();
 
+    /**
+     * Origins the dashboard may load album covers from (its Content-Security-Policy's {@code img-src}, besides its
+     * own): Spotify's image CDN, and the Spotify emulator's address in a local run.
+     */
+    @WithDefault("https://i.scdn.co")
+    java.util.List<String> dashboardImageOrigins();
+
     /** How long clients and shared caches may reuse a statistics answer. */
     @WithDefault("30s")
     Duration statsMaxAge();

@@ -28,7 +28,7 @@ public class HistoryRepository {
     }
 
     /** Filters of a history query; null fields do not filter. {@code before} is the exclusive cursor. */
-    public record Filter(Instant start, Instant end, String artistId, String trackId, Instant before) {}
+    public record Filter(Instant start, Instant end, String artistId, String trackId, String albumId, Instant before) {}
 
     /** Newest first, at most {@code limit} rows. */
     public List<PlayView> page(ReadModelTables t, String user, java.time.ZoneId zone, Filter filter, int limit) {
@@ -49,6 +49,11 @@ public class HistoryRepository {
         if (filter.trackId() != null) {
             sql.append(" AND track_id = ?");
             params.add(filter.trackId());
+        }
+        if (filter.albumId() != null) {
+            // index plays_user_album (V23)
+            sql.append(" AND album_id = ?");
+            params.add(filter.albumId());
         }
         if (filter.artistId() != null) {
             // the expression of the plays_by_artist index (V12): the member's plays of this artist only
@@ -113,6 +118,7 @@ public class HistoryRepository {
                 rs.getString("album_name"),
                 artists,
                 rs.getLong("ms_played"),
-                rs.getString("source"));
+                rs.getString("source"),
+                rs.getString("album_image_url"));
     }
 }

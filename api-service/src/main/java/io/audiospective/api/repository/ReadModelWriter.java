@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.audiospective.api.ReadModelTables;
 import io.audiospective.api.config.ApiConfig;
+import io.audiospective.model.AlbumRef;
 import io.audiospective.model.PlayEvent;
 import io.audiospective.model.PlaySource;
 import io.audiospective.model.ProvisionalIds;
@@ -68,7 +69,7 @@ public class ReadModelWriter {
     private static final String PLAY_ROWS = """
             jsonb_to_recordset(CAST(? AS jsonb)) AS p(user_id text, played_at timestamptz, track_id text,
                 track_name text, album_id text, album_name text, artist_ids text[], artist_names text[],
-                ms_played bigint, source text, provisional boolean, import_id text)""";
+                ms_played bigint, source text, provisional boolean, import_id text, album_image_url text)""";
     /** The hour of the week (0 = Monday 00:00 local) of the hour rollups' tiers, from {@code day} and {@code hour}. */
     static final String WEEKHOUR = "((EXTRACT(ISODOW FROM day)::int - 1) * 24 + hour)::smallint";
     /** Adds the plays of CTE {@code located} to an all-time rollup. */
@@ -235,12 +236,12 @@ public class ReadModelWriter {
      */
     public void upsertCatalogue(List<PlayEvent> plays) {
         Map<String, TrackRef> tracks = new TreeMap<>();
-        Map<String, String> albums = new TreeMap<>();
+        Map<String, AlbumRef> albums = new TreeMap<>();
         Map<String, String> artists = new TreeMap<>();
         for (PlayEvent play : plays) {
             TrackRef track = play.track();
             tracks.put(track.id(), track);
-            albums.put(track.album().id(), track.album().name());
+            albums.merge(track.album().id(), track.album(), ReadModelWriter::laterAlbum);
             track.artists().forEach(artist -> artists.put(artist.id(), artist.name()));
         }
         ArrayNode trackRows = json.createArrayNode();
@@ -270,8 +271,39 @@ public class ReadModelWriter {
                 WHERE c.track_id = t.track_id AND (c.name, c.album_id, c.artist_ids, c.artist_names)
                       IS DISTINCT FROM (t.name, t.album_id, t.artist_ids, t.artist_names)
                 """.formatted(trackValues), completeTrackRows.toString());
-        upsertName("catalogue_albums", "album_id", albums);
+        upsertAlbums(albums.values());
         upsertName("catalogue_artists", "artist_id", artists);
+    }
+
+    /** The later of two versions of an album in a batch, its cover kept when the later one has none. */
+    private static AlbumRef laterAlbum(AlbumRef earlier, AlbumRef later) {
+        return later.imageUrl() != null || earlier.imageUrl() == null
+                ? later
+                : new AlbumRef(later.id(), later.name(), later.releaseDate(), earlier.imageUrl());
+    }
+
+    /**
+     * The albums' latest names and covers; a play without a cover (an older message, an imported file's album, an
+     * album Spotify has no image for) never removes one the catalogue has.
+     */
+    private void upsertAlbums(Collection<AlbumRef> albums) {
+        List<String> ids = albums.stream().map(AlbumRef::id).toList();
+        List<String> names = albums.stream().map(AlbumRef::name).toList();
+        List<String> images = albums.stream().map(AlbumRef::imageUrl).toList();
+        String values =
+                "unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[])) AS v(album_id, name, image_url)";
+        db.update(
+                "INSERT INTO catalogue_albums (album_id, name, image_url) SELECT * FROM " + values
+                        + " ORDER BY album_id ON CONFLICT (album_id) DO NOTHING",
+                ids,
+                names,
+                images);
+        db.update("""
+                UPDATE catalogue_albums c SET name = v.name, image_url = coalesce(v.image_url, c.image_url)
+                FROM %s
+                WHERE c.album_id = v.album_id
+                  AND (c.name, c.image_url) IS DISTINCT FROM (v.name, coalesce(v.image_url, c.image_url))
+                """.formatted(values), ids, names, images);
     }
 
     private void upsertName(String table, String key, Map<String, String> names) {
@@ -301,7 +333,8 @@ public class ReadModelWriter {
         StringBuilder sql = new StringBuilder(t.sql("""
                 WITH fresh AS (
                     INSERT INTO {plays} (user_id, played_at, track_id, track_name, album_id, album_name,
-                                         artist_ids, artist_names, ms_played, source, provisional, import_id)
+                                         artist_ids, artist_names, ms_played, source, provisional, import_id,
+                                         album_image_url)
                     SELECT * FROM %s
                     ON CONFLICT (user_id, played_at) DO NOTHING
                     RETURNING user_id, played_at, track_id, album_id, artist_ids, ms_played
@@ -353,7 +386,8 @@ public class ReadModelWriter {
                     .put("ms_played", play.msPlayed())
                     .put("source", play.source().name())
                     .put("provisional", track.provisional())
-                    .put("import_id", play.importId());
+                    .put("import_id", play.importId())
+                    .put("album_image_url", track.album().imageUrl());
             putArtists(row, track);
         }
         return rows.toString();
@@ -368,7 +402,8 @@ public class ReadModelWriter {
         db.update(
                 t.sql("""
                 INSERT INTO {plays} (user_id, played_at, track_id, track_name, album_id, album_name,
-                                     artist_ids, artist_names, ms_played, source, provisional, import_id)
+                                     artist_ids, artist_names, ms_played, source, provisional, import_id,
+                                     album_image_url)
                 SELECT * FROM %s ORDER BY 1, 2
                 ON CONFLICT (user_id, played_at) DO NOTHING
                 """.formatted(PLAY_ROWS)), playRows(firstOfEachKey(plays).values()));
@@ -379,7 +414,8 @@ public class ReadModelWriter {
         if (!completions.isEmpty()) {
             db.update(t.sql("""
                     UPDATE {plays} p SET track_name = i.track_name, album_id = i.album_id, album_name = i.album_name,
-                        artist_ids = i.artist_ids, artist_names = i.artist_names, provisional = false
+                        artist_ids = i.artist_ids, artist_names = i.artist_names, provisional = false,
+                        album_image_url = i.album_image_url
                     FROM %s
                     WHERE i.user_id = p.user_id AND i.played_at = p.played_at AND p.provisional
                       AND p.track_id = i.track_id
@@ -432,7 +468,7 @@ public class ReadModelWriter {
                 WITH i AS (
                     SELECT * FROM jsonb_to_recordset(CAST(? AS jsonb)) AS i(user_id text, played_at timestamptz,
                         track_id text, track_name text, album_id text, album_name text, artist_ids text[],
-                        artist_names text[])),
+                        artist_names text[], album_image_url text)),
                 -- materialised: inlined into located_old, the planner probed the plays by user only (every
                 -- provisional play of the member per completed play)
                 old AS MATERIALIZED (
@@ -441,7 +477,8 @@ public class ReadModelWriter {
                     WHERE p.provisional AND p.track_id = i.track_id),
                 completed AS (
                     UPDATE {plays} p SET track_name = i.track_name, album_id = i.album_id, album_name = i.album_name,
-                        artist_ids = i.artist_ids, artist_names = i.artist_names, provisional = false
+                        artist_ids = i.artist_ids, artist_names = i.artist_names, provisional = false,
+                        album_image_url = i.album_image_url
                     FROM i WHERE i.user_id = p.user_id AND i.played_at = p.played_at AND p.provisional
                       AND p.track_id = i.track_id
                     RETURNING p.user_id, p.played_at, p.album_id, p.artist_ids, p.ms_played),
@@ -884,7 +921,10 @@ public class ReadModelWriter {
             parts.add(() -> buildPart(t, model, List.of(kind + "_totals"), () -> insertTotal(t, kind, "", null)));
         }
         parts.add(() -> buildPart(t, model, List.of("plays"), () -> {}));
-        parts.add(() -> insertCatalogue(t));
+        parts.add(() -> {
+            db.update("SET LOCAL work_mem = '256MB'");
+            insertCatalogue(t, "", null);
+        });
         return parts;
     }
 
@@ -925,27 +965,38 @@ public class ReadModelWriter {
         db.update("INSERT INTO read_model_rollups_built (generation) VALUES (?)", t.generation());
     }
 
-    /** The catalogue is shared by the generations; a name the live path stored already stays. */
-    private void insertCatalogue(ReadModelTables t) {
-        db.update("SET LOCAL work_mem = '256MB'");
-        db.update(t.sql("""
+    /**
+     * The catalogue from the plays {@code where} selects ({@code user} its parameter, if any): a replay's rollup build
+     * (every play) and a member's rebuild (theirs). The catalogue is shared by the generations, so a name the live
+     * path stored already stays; an album without a cover there gets the latest cover its plays carry (so albums
+     * folded before plays kept covers get theirs).
+     */
+    private void insertCatalogue(ReadModelTables t, String where, String user) {
+        insert(t, """
                 INSERT INTO catalogue_tracks (track_id, name, album_id, artist_ids, artist_names)
-                SELECT DISTINCT ON (track_id) track_id, track_name, album_id, artist_ids, artist_names FROM {plays}
-                ORDER BY track_id, provisional, played_at DESC
+                SELECT DISTINCT ON (track_id) track_id, track_name, album_id, artist_ids, artist_names FROM {plays} p
+                %s ORDER BY track_id, provisional, played_at DESC
                 ON CONFLICT (track_id) DO NOTHING
-                """));
-        db.update(t.sql("""
-                INSERT INTO catalogue_albums (album_id, name)
-                SELECT DISTINCT ON (album_id) album_id, album_name FROM {plays} ORDER BY album_id, played_at DESC
-                ON CONFLICT (album_id) DO NOTHING
-                """));
-        db.update(t.sql("""
+                """.formatted(where), user);
+        insert(t, """
+                INSERT INTO catalogue_albums (album_id, name, image_url)
+                SELECT DISTINCT ON (album_id) album_id, album_name, album_image_url FROM {plays} p
+                %s ORDER BY album_id, album_image_url IS NULL, played_at DESC
+                ON CONFLICT (album_id) DO UPDATE SET image_url = EXCLUDED.image_url
+                WHERE catalogue_albums.image_url IS NULL AND EXCLUDED.image_url IS NOT NULL
+                """.formatted(where), user);
+        insert(t, """
                 INSERT INTO catalogue_artists (artist_id, name)
                 SELECT DISTINCT ON (a.artist_id) a.artist_id, a.name
                 FROM {plays} p CROSS JOIN LATERAL unnest(p.artist_ids, p.artist_names) AS a(artist_id, name)
-                ORDER BY a.artist_id, p.played_at DESC
+                %s ORDER BY a.artist_id, p.played_at DESC
                 ON CONFLICT (artist_id) DO NOTHING
-                """));
+                """.formatted(where), user);
+    }
+
+    /** A member's rebuild: what the catalogue lacks of their plays (album covers included) comes from them. */
+    public void rebuildCatalogue(ReadModelTables t, String user) {
+        insertCatalogue(t, "WHERE p.user_id = ?", user);
     }
 
     /** The day rollups and their tiers from the plays {@code where} selects (with {@code user} its parameter, if any). */

@@ -4,7 +4,9 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -81,31 +83,58 @@ public class StatsRepository {
                 .orElseThrow();
     }
 
+    /**
+     * Tracks of one artist or album only ({@link #top} of tracks): the window's tracks are matched against the
+     * catalogue before they are ranked, one catalogue look-up per track the member played in the window.
+     */
+    public record TrackFilter(String artistId, String albumId) {
+
+        public static final TrackFilter NONE = new TrackFilter(null, null);
+
+        boolean none() {
+            return artistId == null && albumId == null;
+        }
+    }
+
     public List<TopItem> top(ReadModelTables t, String user, Kind kind, StatsWindow window, int limit) {
+        return top(t, user, kind, window, TrackFilter.NONE, limit);
+    }
+
+    public List<TopItem> top(
+            ReadModelTables t, String user, Kind kind, StatsWindow window, TrackFilter filter, int limit) {
         String source;
-        Object[] params;
+        List<Object> params = new ArrayList<>();
         if (window.allTime()) {
             source = "SELECT " + kind.column + " AS id, plays, ms FROM " + t.name(kind.totals) + " WHERE user_id = ?";
-            params = new Object[] {user, limit};
+            params.add(user);
         } else {
             Tiered rows = kind.tiered(t, user, window);
             source = "SELECT id, sum(plays) AS plays, sum(ms) AS ms FROM (" + rows.sql() + ") u GROUP BY id";
-            params = rows.params(limit);
+            params.addAll(Arrays.asList(rows.params()));
         }
+        if (!filter.none()) {
+            String condition = filter.albumId() != null ? "f.album_id = ?" : "f.artist_ids @> ARRAY[CAST(? AS text)]";
+            source = "SELECT w.* FROM (" + source + ") w JOIN catalogue_tracks f ON f.track_id = w.id WHERE "
+                    + condition;
+            params.add(filter.albumId() != null ? filter.albumId() : filter.artistId());
+        }
+        params.add(limit);
         String sql = switch (kind) {
             case TRACKS -> """
-                    SELECT s.id, s.plays, s.ms, c.name, c.artist_ids, c.artist_names, c.album_id, al.name AS album_name
+                    SELECT s.id, s.plays, s.ms, c.name, c.artist_ids, c.artist_names, c.album_id, al.name AS album_name,
+                           al.image_url
                     FROM (%s ORDER BY plays DESC, ms DESC, id LIMIT ?) s
                     LEFT JOIN catalogue_tracks c ON c.track_id = s.id
                     LEFT JOIN catalogue_albums al ON al.album_id = c.album_id
                     ORDER BY s.plays DESC, s.ms DESC, s.id
                     """.formatted(source);
             case ARTISTS -> """
-                    SELECT s.id, s.plays, s.ms, c.name FROM (%s ORDER BY plays DESC, ms DESC, id LIMIT ?) s
+                    SELECT s.id, s.plays, s.ms, c.name, NULL AS image_url
+                    FROM (%s ORDER BY plays DESC, ms DESC, id LIMIT ?) s
                     LEFT JOIN catalogue_artists c ON c.artist_id = s.id ORDER BY s.plays DESC, s.ms DESC, s.id
                     """.formatted(source);
             case ALBUMS -> """
-                    SELECT s.id, s.plays, s.ms, c.name FROM (%s ORDER BY plays DESC, ms DESC, id LIMIT ?) s
+                    SELECT s.id, s.plays, s.ms, c.name, c.image_url FROM (%s ORDER BY plays DESC, ms DESC, id LIMIT ?) s
                     LEFT JOIN catalogue_albums c ON c.album_id = s.id ORDER BY s.plays DESC, s.ms DESC, s.id
                     """.formatted(source);
         };
@@ -124,7 +153,8 @@ public class StatsRepository {
                                 rs.getString("album_name"),
                                 rs.getLong("plays"),
                                 ms,
-                                Views.minutes(ms)));
+                                Views.minutes(ms),
+                                rs.getString("image_url")));
                     } else {
                         items.add(new TopItem(
                                 items.size() + 1,
@@ -135,12 +165,63 @@ public class StatsRepository {
                                 null,
                                 rs.getLong("plays"),
                                 ms,
-                                Views.minutes(ms)));
+                                Views.minutes(ms),
+                                rs.getString("image_url")));
                     }
                     return null;
                 },
-                params);
+                params.toArray());
+        if (kind == Kind.ARTISTS && !items.isEmpty()) {
+            Map<String, String> covers =
+                    artistCovers(t, user, items.stream().map(TopItem::id).toList());
+            items.replaceAll(item -> new TopItem(
+                    item.rank(),
+                    item.id(),
+                    item.name(),
+                    null,
+                    null,
+                    null,
+                    item.plays(),
+                    item.ms(),
+                    item.minutes(),
+                    covers.get(item.id())));
+        }
         return items;
+    }
+
+    /**
+     * An artist's picture: the cover of the album of theirs the member played most (all time, summed over the
+     * album's tracks with the artist among their artists), for albums with a cover. Artists' own pictures are not
+     * carried by plays. Reads the member's track totals once, one catalogue look-up per track.
+     */
+    public Map<String, String> artistCovers(ReadModelTables t, String user, List<String> artistIds) {
+        Map<String, String> covers = new HashMap<>();
+        db.query("""
+                SELECT DISTINCT ON (a.artist_id) a.artist_id, al.image_url
+                FROM %s tt
+                JOIN catalogue_tracks c ON c.track_id = tt.track_id
+                CROSS JOIN LATERAL unnest(c.artist_ids) AS a(artist_id)
+                JOIN catalogue_albums al ON al.album_id = c.album_id AND al.image_url IS NOT NULL
+                WHERE tt.user_id = ? AND a.artist_id = ANY (CAST(? AS text[]))
+                GROUP BY a.artist_id, c.album_id, al.image_url
+                ORDER BY a.artist_id, sum(tt.plays) DESC, c.album_id
+                """.formatted(t.trackTotals()), rs -> covers.put(rs.getString(1), rs.getString(2)), user, artistIds);
+        return covers;
+    }
+
+    /** One item's plays per {@code granularity} (day, month or year) from its rollup, all time, oldest first. */
+    public List<TimelineBucket> itemTimeline(ReadModelTables t, String user, Kind kind, String id, String granularity) {
+        String bucket = granularity;
+        String table = t.name(kind.singular + "_" + granularity + "s");
+        return db.query(
+                "SELECT " + bucket + " AS bucket, plays, ms FROM " + table + " WHERE user_id = ? AND " + kind.column
+                        + " = ? ORDER BY 1",
+                rs -> {
+                    long ms = rs.getLong("ms");
+                    return new TimelineBucket(Db.date(rs, "bucket"), rs.getLong("plays"), ms, Views.minutes(ms));
+                },
+                user,
+                id);
     }
 
     /** plays and ms in the window. */
@@ -253,36 +334,59 @@ public class StatsRepository {
         String totals = t.name(kind.totals);
         String names = switch (kind) {
             case TRACKS ->
-                ", c.name, c.artist_ids, c.artist_names, c.album_id, al.name AS album_name FROM " + totals
-                        + " s LEFT JOIN catalogue_tracks c ON c.track_id = s.track_id"
+                ", c.name, c.artist_ids, c.artist_names, c.album_id, al.name AS album_name, al.image_url FROM "
+                        + totals + " s LEFT JOIN catalogue_tracks c ON c.track_id = s.track_id"
                         + " LEFT JOIN catalogue_albums al ON al.album_id = c.album_id";
-            case ARTISTS -> ", c.name FROM " + totals + " s LEFT JOIN catalogue_artists c ON c.artist_id = s.artist_id";
-            case ALBUMS -> ", c.name FROM " + totals + " s LEFT JOIN catalogue_albums c ON c.album_id = s.album_id";
+            case ARTISTS ->
+                ", c.name, NULL AS image_url FROM " + totals
+                        + " s LEFT JOIN catalogue_artists c ON c.artist_id = s.artist_id";
+            case ALBUMS ->
+                ", c.name, c.image_url FROM " + totals + " s LEFT JOIN catalogue_albums c ON c.album_id = s.album_id";
         };
         return db.queryOne(
-                "SELECT s.first_at, s.last_at, s.plays, s.ms, (SELECT count(*) + 1 FROM " + totals
-                        + " r WHERE r.user_id = s.user_id AND (r.plays > s.plays OR (r.plays = s.plays AND (r.ms > s.ms"
-                        + " OR (r.ms = s.ms AND r." + kind.column + " < s." + kind.column + "))))) AS rank" + names
-                        + " WHERE s.user_id = ? AND s." + kind.column + " = ?",
-                rs -> {
-                    long ms = rs.getLong("ms");
-                    boolean track = kind == Kind.TRACKS;
-                    return new ItemStats(
-                            kind.singular,
-                            id,
-                            rs.getString("name"),
-                            track ? artists(Db.strings(rs, "artist_ids"), Db.strings(rs, "artist_names")) : null,
-                            track ? rs.getString("album_id") : null,
-                            track ? rs.getString("album_name") : null,
-                            Db.instant(rs, "first_at"),
-                            Db.instant(rs, "last_at"),
-                            rs.getLong("plays"),
-                            ms,
-                            Views.minutes(ms),
-                            rs.getLong("rank"));
-                },
-                user,
-                id);
+                        "SELECT s.first_at, s.last_at, s.plays, s.ms, (SELECT count(*) + 1 FROM " + totals
+                                + " r WHERE r.user_id = s.user_id AND (r.plays > s.plays OR (r.plays = s.plays AND (r.ms > s.ms"
+                                + " OR (r.ms = s.ms AND r." + kind.column + " < s." + kind.column + "))))) AS rank"
+                                + names
+                                + " WHERE s.user_id = ? AND s." + kind.column + " = ?",
+                        rs -> {
+                            long ms = rs.getLong("ms");
+                            boolean track = kind == Kind.TRACKS;
+                            return new ItemStats(
+                                    kind.singular,
+                                    id,
+                                    rs.getString("name"),
+                                    track
+                                            ? artists(Db.strings(rs, "artist_ids"), Db.strings(rs, "artist_names"))
+                                            : null,
+                                    track ? rs.getString("album_id") : null,
+                                    track ? rs.getString("album_name") : null,
+                                    Db.instant(rs, "first_at"),
+                                    Db.instant(rs, "last_at"),
+                                    rs.getLong("plays"),
+                                    ms,
+                                    Views.minutes(ms),
+                                    rs.getLong("rank"),
+                                    rs.getString("image_url"));
+                        },
+                        user,
+                        id)
+                .map(item -> kind != Kind.ARTISTS
+                        ? item
+                        : new ItemStats(
+                                item.kind(),
+                                item.id(),
+                                item.name(),
+                                item.artists(),
+                                item.albumId(),
+                                item.albumName(),
+                                item.firstPlayedAt(),
+                                item.lastPlayedAt(),
+                                item.plays(),
+                                item.ms(),
+                                item.minutes(),
+                                item.rank(),
+                                artistCovers(t, user, List.of(id)).get(id)));
     }
 
     public long playsArchived(ReadModelTables t, String user) {

@@ -21,7 +21,8 @@ final class Examples {
             {"kind":"tracks","window":{"period":"month","from":"2026-03-01","to":"2026-03-31","timeZone":"Europe/Berlin"},
              "items":[{"rank":1,"id":"4uLU6hMCjMI75M1A2tKUQC","name":"Never Gonna Give You Up",
              "artists":[{"id":"0gxyHStUsqpMadRV0Di1Qt","name":"Rick Astley"}],"albumId":"6XzOJ2ePJpFtMKWcr7VvrQ",
-             "albumName":"Whenever You Need Somebody","plays":42,"ms":9034200,"minutes":150.6}]}""";
+             "albumName":"Whenever You Need Somebody","plays":42,"ms":9034200,"minutes":150.6,
+             "imageUrl":"https://i.scdn.co/image/ab67616d0000b273c5b0bbc6d3f8b3b4b0a5c4d2"}]}""";
 
     static final String SUMMARY = """
             {"window":{"period":"week","from":"2026-03-02","to":"2026-03-08","timeZone":"Asia/Kolkata"},
@@ -45,7 +46,13 @@ final class Examples {
 
     static final String ITEM = """
             {"kind":"artist","id":"0gxyHStUsqpMadRV0Di1Qt","name":"Rick Astley","firstPlayedAt":"2026-01-03T08:00:00Z",
-             "lastPlayedAt":"2026-03-01T21:14:00Z","plays":87,"ms":18700000,"minutes":311.7,"rank":4}""";
+             "lastPlayedAt":"2026-03-01T21:14:00Z","plays":87,"ms":18700000,"minutes":311.7,"rank":4,
+             "imageUrl":"https://i.scdn.co/image/ab67616d0000b273c5b0bbc6d3f8b3b4b0a5c4d2"}""";
+
+    static final String ITEM_TIMELINE = """
+            {"kind":"album","id":"6XzOJ2ePJpFtMKWcr7VvrQ","granularity":"month",
+             "buckets":[{"start":"2026-01-01","plays":12,"ms":2580000,"minutes":43.0},
+             {"start":"2026-03-01","plays":30,"ms":6454200,"minutes":107.6}]}""";
 
     static final String YEAR = """
             {"year":2026,"summary":{"window":{"period":"year","from":"2026-01-01","to":"2026-12-31","timeZone":"UTC"},
@@ -61,7 +68,8 @@ final class Examples {
             {"items":[{"playedAt":"2026-03-01T21:14:00.123Z","localTime":"2026-03-01T22:14:00.123",
              "trackId":"4uLU6hMCjMI75M1A2tKUQC","trackName":"Never Gonna Give You Up","albumId":"6XzOJ2ePJpFtMKWcr7VvrQ",
              "albumName":"Whenever You Need Somebody","artists":[{"id":"0gxyHStUsqpMadRV0Di1Qt","name":"Rick Astley"}],
-             "msPlayed":213573,"source":"POLL"}],"nextCursor":"MTc3MjQwMDA0MDEyMzAwMA"}""";
+             "msPlayed":213573,"source":"POLL",
+             "imageUrl":"https://i.scdn.co/image/ab67616d0000b273c5b0bbc6d3f8b3b4b0a5c4d2"}],"nextCursor":"MTc3MjQwMDA0MDEyMzAwMA"}""";
 
     static final String EXPORT_CSV = """
             played_at,track_id,track_name,album_id,album_name,artist_ids,artist_names,ms_played,source

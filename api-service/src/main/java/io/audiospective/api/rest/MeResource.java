@@ -25,6 +25,7 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
@@ -165,6 +166,7 @@ public class MeResource {
             @QueryParam("to") String to,
             @QueryParam("artist") String artist,
             @QueryParam("track") String track,
+            @Parameter(description = "album id: only plays of this album") @QueryParam("album") String album,
             @QueryParam("limit") String limit,
             @QueryParam("cursor") String cursor,
             @Context UriInfo uri) {
@@ -177,7 +179,12 @@ public class MeResource {
                 user.userId(),
                 user.zone(),
                 new HistoryRepository.Filter(
-                        window.start(), window.end(), blankToNull(artist), blankToNull(track), before),
+                        window.start(),
+                        window.end(),
+                        blankToNull(artist),
+                        blankToNull(track),
+                        blankToNull(album),
+                        before),
                 size + 1);
         String next = null;
         if (rows.size() > size) {

@@ -7,14 +7,15 @@ import jakarta.enterprise.event.Observes;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import io.audiospective.api.config.ApiConfig;
 import io.audiospective.support.rest.CommonSecurityHeaders;
 import io.vertx.core.MultiMap;
 import io.vertx.ext.web.Router;
 
 /**
  * Security headers on every answer. The dashboard's files get a Content-Security-Policy that allows only its own
- * files and calls to this service and to auth-service (sign-out, token renewal, account): no inline script or style,
- * no other origin, no framing. API answers allow nothing at all. Swagger UI and the rest of /q keep Quarkus' pages
+ * files and calls to this service and to auth-service (sign-out, token renewal, account), images from the configured
+ * cover origins: no inline script or style, no other origin, no framing. API answers allow nothing at all. Swagger UI and the rest of /q keep Quarkus' pages
  * as they are (Swagger UI needs inline script), with every other header.
  */
 @ApplicationScoped
@@ -24,10 +25,12 @@ public class SecurityHeaders {
 
     private final String dashboardPolicy;
 
-    SecurityHeaders(@ConfigProperty(name = "quarkus.oidc.token.issuer") String issuer) {
+    SecurityHeaders(@ConfigProperty(name = "quarkus.oidc.token.issuer") String issuer, ApiConfig config) {
         URI auth = URI.create(issuer);
         String authOrigin = auth.getScheme() + "://" + auth.getAuthority();
-        this.dashboardPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
+        String imageOrigins = String.join(" ", config.dashboardImageOrigins());
+        this.dashboardPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: "
+                + imageOrigins + ";"
                 + " connect-src 'self' " + authOrigin + "; object-src 'none'; base-uri 'none'; form-action 'self';"
                 + " frame-ancestors 'none'";
     }

@@ -26,6 +26,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import io.audiospective.api.StatsWindow;
 import io.audiospective.api.config.ApiConfig;
 import io.audiospective.api.repository.StatsRepository.Kind;
+import io.audiospective.api.repository.StatsRepository.TrackFilter;
 import io.audiospective.api.service.StatsService;
 import io.audiospective.api.service.StatsService.UserView;
 import io.audiospective.support.rest.Problem;
@@ -63,7 +64,11 @@ public class StatsResource {
 
     @GET
     @Path("/top/{kind}")
-    @Operation(summary = "Top tracks, artists or albums with play counts and listening time")
+    @Operation(
+            summary = "Top tracks, artists or albums with play counts, listening time and cover image",
+            description = "imageUrl is the album's cover (a track's album for tracks); for an artist, the cover of"
+                    + " the album of theirs played most (all time), null when none is known. Tracks can be limited"
+                    + " to one artist or album.")
     @APIResponse(
             responseCode = "200",
             description = "Ranked items",
@@ -84,10 +89,23 @@ public class StatsResource {
             @QueryParam("date") String date,
             @QueryParam("from") String from,
             @QueryParam("to") String to,
-            @QueryParam("limit") String limit) {
+            @QueryParam("limit") String limit,
+            @Parameter(description = "tracks only: tracks of this artist id") @QueryParam("artist") String artist,
+            @Parameter(description = "tracks only: tracks of this album id") @QueryParam("album") String album) {
         Kind k = kind(kind);
         int size = QueryParameters.limit(limit, 10, config.maxPageSize());
-        return answer(period, date, from, to, (user, window) -> stats.top(user, k, window, size));
+        TrackFilter filter = new TrackFilter(blankToNull(artist), blankToNull(album));
+        if (filter.equals(TrackFilter.NONE)) {
+            return answer(period, date, from, to, (user, window) -> stats.top(user, k, window, size));
+        }
+        if (k != Kind.TRACKS) {
+            throw ProblemException.badRequest("artist and album filter top tracks only");
+        }
+        return answer(period, date, from, to, (user, window) -> stats.topTracks(user, filter, window, size));
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
     }
 
     @GET
@@ -240,6 +258,33 @@ public class StatsResource {
     public Response item(@PathParam("kind") String kind, @PathParam("id") String id) {
         Kind k = kind(kind);
         return answer(null, null, null, null, (user, window) -> stats.item(user, k, id));
+    }
+
+    @GET
+    @Path("/{kind: tracks|artists|albums}/{id}/timeline")
+    @Operation(summary = "Plays and minutes of one item per day, month or year, all time (non-empty buckets)")
+    @APIResponse(
+            responseCode = "200",
+            description = "Buckets, oldest first",
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            examples = @ExampleObject(name = "an album by month", value = Examples.ITEM_TIMELINE)))
+    @APIResponse(
+            responseCode = "404",
+            description = "Never played",
+            content =
+                    @Content(
+                            mediaType = Problem.MEDIA_TYPE,
+                            examples = @ExampleObject(name = "never played", value = """
+                    {"type":"urn:audiospective:problem:not-found","title":"Not Found","status":404,
+                     "detail":"You have never played album 123"}""")))
+    public Response itemTimeline(
+            @PathParam("kind") String kind,
+            @PathParam("id") String id,
+            @Parameter(description = "day, month (default) or year") @QueryParam("granularity") String granularity) {
+        Kind k = kind(kind);
+        return answer(null, null, null, null, (user, window) -> stats.itemTimeline(user, k, id, granularity));
     }
 
     private Response answer(

@@ -305,5 +305,6 @@ public class ReadModelService {
         for (ReadModelTables tables : generations) {
             writer.rebuildAll(tables, userId);
         }
+        writer.rebuildCatalogue(generations.get(0), userId);
     }
 }

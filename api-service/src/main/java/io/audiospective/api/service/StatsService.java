@@ -236,6 +236,27 @@ public class StatsService {
                 stats.longestSession(t, user.userId(), window).orElse(null));
     }
 
+    /** Top tracks of one artist or album in the window. */
+    public TopList topTracks(UserView user, StatsRepository.TrackFilter filter, StatsWindow window, int limit) {
+        return new TopList(
+                Kind.TRACKS.name().toLowerCase(Locale.ROOT),
+                Views.Window.of(window),
+                stats.top(user.tables(), user.userId(), Kind.TRACKS, window, filter, limit));
+    }
+
+    /** One item's plays per day, month or year, all time; 404 when it was never played. */
+    public Views.ItemTimeline itemTimeline(UserView user, Kind kind, String id, String granularity) {
+        String g = granularity == null || granularity.isBlank() ? "month" : granularity;
+        if (!List.of("day", "month", "year").contains(g)) {
+            throw ProblemException.invalidParameter("granularity", "granularity must be day, month or year");
+        }
+        List<Views.TimelineBucket> buckets = stats.itemTimeline(user.tables(), user.userId(), kind, id, g);
+        if (buckets.isEmpty()) {
+            throw ProblemException.notFound("You have never played " + kind.singular + " " + id);
+        }
+        return new Views.ItemTimeline(kind.singular, id, g, buckets);
+    }
+
     public Views.ItemStats item(UserView user, Kind kind, String id) {
         return stats.item(user.tables(), user.userId(), kind, id)
                 .orElseThrow(() -> ProblemException.notFound("You have never played " + kind.singular + " " + id));
