@@ -35,12 +35,6 @@ public class SpotifyJson {
     private static final String[] MARKETS = {
         "AR", "AU", "BR", "CA", "DE", "ES", "FR", "GB", "IT", "JP", "KR", "MX", "NG", "NL", "SE", "US"
     };
-    private static final String COVER_640 = "https://i.scdn.co/image/ab67616d0000b273";
-    private static final String COVER_300 = "https://i.scdn.co/image/ab67616d00001e02";
-    private static final String COVER_64 = "https://i.scdn.co/image/ab67616d00004851";
-    private static final String ARTIST_640 = "https://i.scdn.co/image/ab6761610000e5eb";
-    private static final String ARTIST_320 = "https://i.scdn.co/image/ab67616100005174";
-    private static final String ARTIST_160 = "https://i.scdn.co/image/ab6761610000f178";
 
     private final JsonNodeFactory nodes = JsonNodeFactory.instance;
     private final Map<String, String> cache = new ConcurrentHashMap<>();
@@ -214,9 +208,10 @@ public class SpotifyJson {
         n.put("href", base + "/v1/albums/" + a.id());
         n.put("id", a.id());
         ArrayNode images = n.putArray("images");
-        images.add(image(COVER_640 + a.imageKey(), 640));
-        images.add(image(COVER_300 + a.imageKey(), 300));
-        images.add(image(COVER_64 + a.imageKey(), 64));
+        // served by this emulator (rest.ImagesResource), largest first as Spotify lists them
+        for (int size : new int[] {640, 300, 64}) {
+            images.add(image(base + "/images/albums/" + a.id() + "/" + size + ".svg", size));
+        }
         n.put("name", a.name());
         n.put("release_date", a.releaseDate());
         n.put("release_date_precision", a.releaseDatePrecision());
@@ -262,9 +257,9 @@ public class SpotifyJson {
         n.put("href", base + "/v1/artists/" + a.id());
         n.put("id", a.id());
         ArrayNode images = n.putArray("images");
-        images.add(image(ARTIST_640 + a.imageKey(), 640));
-        images.add(image(ARTIST_320 + a.imageKey(), 320));
-        images.add(image(ARTIST_160 + a.imageKey(), 160));
+        for (int size : new int[] {640, 320, 160}) {
+            images.add(image(base + "/images/artists/" + a.id() + "/" + size + ".svg", size));
+        }
         n.put("name", a.name());
         n.put("popularity", a.popularity());
         n.put("type", "artist");
