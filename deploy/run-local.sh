@@ -41,6 +41,8 @@ export SPOTIFY_ACCOUNTS_URL="http://127.0.0.1:$EMULATOR_PORT" SPOTIFY_API_URL="h
 export SPOTIFY_CLIENT_SECRET="${SPOTIFY_CLIENT_SECRET:-audiospective-local-secret}"
 # plain HTTP on loopback: a Secure sign-in cookie would not come back
 export AUTH_SECURE_COOKIES=false
+# the emulator serves its catalogue's album covers: the dashboard may load them from there
+export DASHBOARD_IMAGE_ORIGINS="https://i.scdn.co,http://127.0.0.1:$EMULATOR_PORT"
 EMULATOR_JAR="$ROOT/deploy/spotify-emulator/target/quarkus-app/quarkus-run.jar"
 
 # name:port, in start order

@@ -335,6 +335,149 @@ try {
   await ready(page);
   await checkTop(page, 'albums', 'period=week', 'this week');
 
+  // Artwork, item pages and history filters. Every number an item page shows is compared with the API; polling
+  // goes on meanwhile, so a difference is looked at again after a reload and only one that persists fails.
+  const digits = (text) => Number(String(text).replace(/[^0-9]/g, ''));
+  const shownTime = (iso) => page.evaluate((v) => new Date(v).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }), iso);
+  async function matches(what, read, expect) {
+    let shown;
+    let wanted;
+    await until(what, async () => {
+      shown = await read();
+      wanted = await expect();
+      if (JSON.stringify(shown) === JSON.stringify(wanted)) return true;
+      await page.reload();
+      await ready(page);
+      return false;
+    }, 60000, 2000).catch(() => assert.deepEqual(shown, wanted, `${what} differs from the API`));
+    log(`ok: ${what} matches the API`);
+  }
+  async function coversWellFormed(name) {
+    const images = await page.$$eval('#main .cover img', (imgs) => imgs.map((i) => ({
+      lazy: i.getAttribute('loading'), width: i.getAttribute('width'), height: i.getAttribute('height'), alt: i.alt,
+    })));
+    assert.ok(images.length > 0, `no cover on ${name}`);
+    for (const i of images) {
+      assert.equal(i.lazy, 'lazy', `a cover on ${name} is not lazy-loaded`);
+      assert.ok(Number(i.width) > 0 && i.width === i.height, `a cover on ${name} has no size`);
+      assert.ok(i.alt.length > 0, `a cover on ${name} has no alt text`);
+    }
+    const placeholders = await page.$$eval('#main .cover.missing', (els) => els.map((e) => e.getAttribute('aria-label')));
+    assert.ok(placeholders.every((label) => label && label.length > 0), `a placeholder on ${name} is not labelled`);
+    // the images in view arrive (from the emulator's /images here, Spotify's CDN in production)
+    await page.waitForFunction(() => [...document.querySelectorAll('#main .cover img')].some((i) => i.complete && i.naturalWidth > 0));
+    log(`ok: ${images.length} covers on ${name} lazy-loaded with size and alt text (${placeholders.length} placeholders)`);
+  }
+  async function itemNumbers(kind) {
+    const id = decodeURIComponent(page.url().split('/').pop());
+    await matches(`${kind} page ${id}: plays, rank, first and last play`, async () => ({
+      plays: digits(await page.textContent('[data-stat="plays"]')),
+      rank: digits(await page.textContent('[data-stat="rank"]')),
+      first: await page.textContent('[data-stat="first"]'),
+      last: await page.textContent('[data-stat="last"]'),
+    }), async () => {
+      const item = await apiGet(`/api/v1/me/stats/${kind}s/${encodeURIComponent(id)}`);
+      return { plays: item.plays, rank: item.rank, first: await shownTime(item.firstPlayedAt), last: await shownTime(item.lastPlayedAt) };
+    });
+    await matches(`${kind} page ${id}: plays per month`,
+      () => page.$$eval('#item-timeline tbody tr', (rows) => rows.map((r) => [r.dataset.start, Number(r.querySelector('.plays').textContent.replace(/[^0-9]/g, ''))])),
+      async () => (await apiGet(`/api/v1/me/stats/${kind}s/${encodeURIComponent(id)}/timeline?granularity=month`)).buckets.map((b) => [b.start, b.plays]));
+    await page.waitForSelector('#item-chart canvas');
+    await matches(`${kind} page ${id}: latest plays`,
+      () => page.$$eval('#item-recent .play', (els) => els.map((e) => e.dataset.playedAt)),
+      async () => (await apiGet(`/api/v1/me/plays?limit=10&${kind}=${encodeURIComponent(id)}`)).items.map((p) => p.playedAt));
+    if (kind !== 'track') {
+      await matches(`${kind} page ${id}: top tracks`,
+        () => page.$$eval('#item-top-tracks tbody tr', (rows) => rows.map((r) => [r.dataset.id, Number(r.querySelector('.plays').textContent.replace(/[^0-9]/g, ''))])),
+        async () => (await apiGet(`/api/v1/me/stats/top/tracks?period=all&limit=10&${kind}=${encodeURIComponent(id)}`)).items.map((t) => [t.id, t.plays]));
+    }
+    await coversWellFormed(`the ${kind} page`);
+    await page.waitForSelector('.entity-head .cover.loaded, .entity-head .cover.missing');
+    return id;
+  }
+  async function phone(name) {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await ready(page);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 1, `${name} is ${overflow}px wider than a phone screen`);
+    await shot(page, `${name}-phone`, false);
+    await page.setViewportSize({ width: 1280, height: 900 });
+    log(`ok: ${name} fits a 390 px wide screen`);
+  }
+
+  // Covers in the history and the top list as the API has them.
+  await go(page, '#/history');
+  await page.waitForSelector('.play');
+  await coversWellFormed('history');
+  await matches('covers of the first history page',
+    () => page.$$eval('.play', (els) => els.slice(0, 50).map((e) => e.querySelector('.cover img')?.getAttribute('src') || null)),
+    async () => (await apiGet('/api/v1/me/plays?limit=50')).items.map((p) => p.imageUrl || null));
+  await go(page, '#/top?kind=tracks&period=all');
+  await page.waitForSelector('#top-table');
+  await coversWellFormed('top tracks');
+  await go(page, '#/top?kind=artists&period=all');
+  await page.waitForSelector('#top-table');
+  await matches('artist pictures (their most-played album\'s cover) in top artists',
+    () => page.$$eval('#top-table tbody tr', (rows) => rows.map((r) => r.querySelector('.cover img')?.getAttribute('src') || null)),
+    async () => (await apiGet('/api/v1/me/stats/top/artists?period=all&limit=50')).items.map((i) => i.imageUrl || null));
+
+  // A track's page, reached from the top list; then its album's and its artist's, reached from the track's page.
+  await go(page, '#/top?kind=tracks&period=all');
+  await page.waitForSelector('#top-table');
+  await Promise.all([page.waitForURL(/#\/track\//), page.click('#top-table tbody tr:first-child a[data-entity="track"]')]);
+  await ready(page);
+  await itemNumbers('track');
+  await shot(page, 'dashboard-track');
+  await accessible(page, 'a track\'s page');
+  await phone('dashboard-track');
+  await Promise.all([page.waitForURL(/#\/album\//), page.click('.entity-head a[data-entity="album"]')]);
+  await ready(page);
+  await itemNumbers('album');
+  await shot(page, 'dashboard-album');
+  await accessible(page, 'an album\'s page');
+  await phone('dashboard-album');
+  await Promise.all([page.waitForURL(/#\/artist\//), page.click('#item-top-tracks tbody tr:first-child a[data-entity="artist"]')]);
+  await ready(page);
+  const artistId = await itemNumbers('artist');
+  await shot(page, 'dashboard-artist');
+  await accessible(page, 'an artist\'s page');
+  await phone('dashboard-artist');
+
+  // History filtered to the artist (from the artist's page), then to a date range too: kept in the URL.
+  await Promise.all([page.waitForURL(/#\/history\?artist=/), page.click('#item-history')]);
+  await ready(page);
+  await page.waitForSelector('#history-chips [data-filter="artist"] a');
+  const historyOf = async (apiQuery) => {
+    await matches(`history filtered by ${apiQuery}`,
+      async () => {
+        await page.waitForSelector('.play, #main .sub[role="status"]');
+        return page.$$eval('.play', (els) => els.slice(0, 50).map((e) => e.dataset.playedAt));
+      },
+      async () => (await apiGet(`/api/v1/me/plays?limit=50&${apiQuery}`)).items.map((p) => p.playedAt));
+  };
+  await historyOf(`artist=${encodeURIComponent(artistId)}`);
+  const lastWeek = new Date(Date.now() - 7 * 86400000).toISOString().slice(0, 10);
+  await page.fill('#history-from', lastWeek);
+  await page.fill('#history-to', today);
+  await Promise.all([page.waitForURL(/from=.*to=/), page.click('#history-filters button[type="submit"]')]);
+  await ready(page);
+  const url = new URL(page.url().replace('#/history', 'history'));
+  assert.equal(url.searchParams.get('artist'), artistId, 'the artist filter left the URL');
+  assert.equal(url.searchParams.get('from'), lastWeek);
+  await historyOf(`artist=${encodeURIComponent(artistId)}&period=custom&from=${lastWeek}&to=${today}`);
+  await page.reload();
+  await ready(page);
+  await historyOf(`artist=${encodeURIComponent(artistId)}&period=custom&from=${lastWeek}&to=${today}`);
+  log('ok: history filters survive a reload (they are in the URL)');
+  await shot(page, 'dashboard-history-filtered', false);
+  await accessible(page, 'the filtered history');
+  await phone('dashboard-history-filtered');
+  await Promise.all([page.waitForURL((u) => !u.toString().includes('artist=')),
+    page.click('#history-chips [data-filter="artist"] button')]);
+  await ready(page);
+  await historyOf(`period=custom&from=${lastWeek}&to=${today}`);
+  log('ok: a filter is removed from its chip');
+
   // The chart pages render.
   await go(page, '#/clock?period=all');
   let clockTotal = -1;

@@ -42,7 +42,9 @@ class SecurityHeadersTest {
                             "object-src 'none'",
                             "frame-ancestors 'none'",
                             "base-uri 'none'",
-                            "connect-src 'self' " + auth.getScheme() + "://" + auth.getAuthority())
+                            "connect-src 'self' " + auth.getScheme() + "://" + auth.getAuthority(),
+                            // album covers: Spotify's image CDN (dashboard-image-origins' default) and nothing else
+                            "img-src 'self' data: https://i.scdn.co;")
                     .doesNotContain("unsafe-inline", "unsafe-eval", "*");
         }
     }

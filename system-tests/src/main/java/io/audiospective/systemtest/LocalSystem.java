@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.Socket;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -287,6 +288,11 @@ public final class LocalSystem implements AutoCloseable {
                     "/q/health/ready"));
         }
         Map<String, String> apiEnv = new LinkedHashMap<>(common);
+        // the emulator serves the album covers of its catalogue: the dashboard may show them
+        URI emulatorUrl = emulator.url();
+        apiEnv.put(
+                "DASHBOARD_IMAGE_ORIGINS",
+                "https://i.scdn.co," + emulatorUrl.getScheme() + "://" + emulatorUrl.getAuthority());
         apiEnv.putAll(options.apiEnvironment());
         apiEnvironment.putAll(apiEnv);
         for (int i = 1; i <= options.replicas(); i++) {

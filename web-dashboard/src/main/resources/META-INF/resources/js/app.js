@@ -15,6 +15,10 @@ const PAGES = {
   data: () => import('./pages/data.js'),
   settings: () => import('./pages/settings.js'),
   admin: () => import('./pages/admin.js'),
+  // an item's own page: #/track/<id>, #/artist/<id>, #/album/<id>
+  track: () => import('./pages/item.js'),
+  artist: () => import('./pages/item.js'),
+  album: () => import('./pages/item.js'),
 };
 
 const main = document.getElementById('main');
@@ -99,7 +103,9 @@ async function render() {
     if (count !== renderCount) return;
     const view = h('div', { 'data-page': page || 'home' });
     main.replaceChildren(view);
-    const result = await module.render(view, { params, rest, session: session(), isCurrent: () => count === renderCount });
+    const result = await module.render(view, {
+      page, params, rest, session: session(), isCurrent: () => count === renderCount,
+    });
     if (count !== renderCount) { if (typeof result === 'function') result(); return; }
     cleanup = typeof result === 'function' ? result : null;
   } catch (e) {

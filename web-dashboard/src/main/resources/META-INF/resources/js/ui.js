@@ -188,3 +188,51 @@ export function epochSeconds(localDate) {
   const [y, m, d] = localDate.slice(0, 10).split('-').map(Number);
   return Date.UTC(y, m - 1, d) / 1000;
 }
+
+/**
+ * An album cover (or an artist's picture) of a fixed size: a placeholder box that the image fills once it has
+ * loaded. Lazy-loaded and decoded off the main thread, with its size set, so it never blocks or shifts the page; a
+ * missing or failed image leaves the placeholder.
+ */
+export function cover(url, alt, size = 48) {
+  const box = h('span', { class: 'cover', style: { width: `${size}px`, height: `${size}px` } });
+  if (!url) {
+    box.classList.add('missing');
+    box.setAttribute('role', 'img');
+    box.setAttribute('aria-label', `${alt} (no image)`);
+    return box;
+  }
+  const img = h('img', { src: url, alt, width: size, height: size, loading: 'lazy', decoding: 'async' });
+  img.addEventListener('load', () => box.classList.add('loaded'), { once: true });
+  img.addEventListener('error', () => {
+    img.remove();
+    box.classList.add('missing');
+    box.setAttribute('role', 'img');
+    box.setAttribute('aria-label', `${alt} (image not available)`);
+  }, { once: true });
+  box.append(img);
+  return box;
+}
+
+const ENTITY_PAGES = { tracks: 'track', artists: 'artist', albums: 'album' };
+
+/** The route of a track's, artist's or album's page (kind: tracks, artists or albums). */
+export function entityHref(kind, id) {
+  return `#/${ENTITY_PAGES[kind]}/${encodeURIComponent(id)}`;
+}
+
+/** A link to an item's page, with its name as text. */
+export function entityLink(kind, id, name, attrs = {}) {
+  if (!id) return name || '–';
+  return h('a', { href: entityHref(kind, id), 'data-entity': ENTITY_PAGES[kind], ...attrs }, name || id);
+}
+
+/** The artists of a play or track, each linked to their page, comma separated. */
+export function artistLinks(list) {
+  const out = [];
+  (list || []).forEach((a, i) => {
+    if (i > 0) out.push(', ');
+    out.push(entityLink('artists', a.id, a.name));
+  });
+  return out;
+}

@@ -1,6 +1,8 @@
 // Home: archive status (since, plays archived, last poll, reconnect-by, needs re-auth) and all-time totals.
 import { api, authUrl, loadConfig, startSignIn } from '../api.js';
-import { artists, count, dateTime, day, h, minutes, notice, num, stat, statGrid } from '../ui.js';
+import {
+  artistLinks, count, cover, dateTime, day, entityLink, h, minutes, notice, num, stat, statGrid,
+} from '../ui.js';
 
 const STATES = {
   ACTIVE: 'Archiving', PENDING: 'Waiting for the first poll', NEEDS_REAUTH: 'Needs you to reconnect Spotify',
@@ -55,14 +57,18 @@ export async function render(view) {
     view.append(notice('Nothing archived yet. New plays appear after the next poll; older ones come from an import of '
       + 'your Spotify data (Import & export).'));
   }
-  const top = (title, list, link, withArtists) => h('section', { class: 'card' }, h('h3', {}, title),
-    list && list.items.length ? h('ol', { class: 'rank' }, list.items.map((i) => h('li', {}, i.name,
-      withArtists && i.artists ? h('span', { class: 'sub' }, ` · ${artists(i.artists)}`) : null,
-      h('span', { class: 'sub' }, ` · ${num(i.plays)} plays`)))) : h('p', { class: 'sub' }, 'No plays this month yet.'),
+  const top = (title, kind, list, link) => h('section', { class: 'card' }, h('h3', {}, title),
+    list && list.items.length ? h('ol', { class: 'rank', 'data-top': kind }, list.items.map((i) => h('li', { 'data-id': i.id },
+      h('span', { class: 'with-cover' },
+        cover(i.imageUrl, kind === 'artists' ? `Cover of an album by ${i.name}` : `Cover of ${i.albumName || i.name}`, 32),
+        h('span', {}, entityLink(kind, i.id, i.name),
+          kind === 'tracks' && i.artists ? h('span', { class: 'sub' }, ' · ', artistLinks(i.artists)) : null,
+          h('span', { class: 'sub' }, ' · ', h('span', { class: 'plays' }, num(i.plays)), ' plays'))))))
+      : h('p', { class: 'sub' }, 'No plays this month yet.'),
     h('p', {}, h('a', { href: link }, `All ${title.toLowerCase()}`)));
   view.append(h('h2', {}, 'This month'), h('div', { class: 'grid wide' },
-    top('Top tracks', tracks, '#/top?kind=tracks&period=month', true),
-    top('Top artists', artistsTop, '#/top?kind=artists&period=month', false)));
+    top('Top tracks', 'tracks', tracks, '#/top?kind=tracks&period=month'),
+    top('Top artists', 'artists', artistsTop, '#/top?kind=artists&period=month')));
   view.append(h('p', {}, h('a', { href: '#/history' }, 'See your history'), ' · ',
     h('a', { href: '#/timeline' }, 'Plays per day'), ' · ', h('a', { href: '#/clock' }, 'Listening clock')));
 }

@@ -1,7 +1,9 @@
 // Top tracks, artists and albums for a period (week, month, year, all time or a custom range).
 import { api, query } from '../api.js';
 import { navigate } from '../app.js';
-import { artists, h, loading, minutes, notice, num, periodPicker, windowOf, windowText } from '../ui.js';
+import {
+  artistLinks, cover, entityLink, h, loading, minutes, notice, num, periodPicker, windowOf, windowText,
+} from '../ui.js';
 
 const KINDS = [['tracks', 'Tracks'], ['artists', 'Artists'], ['albums', 'Albums']];
 
@@ -37,9 +39,11 @@ export async function render(view, { params, isCurrent }) {
   const max = top.items[0].plays || 1;
   const rows = top.items.map((item) => h('tr', { 'data-id': item.id },
     h('td', { class: 'num' }, item.rank),
-    h('td', {}, h('span', { class: 'name' }, item.name),
-      kind !== 'artists' && item.artists ? h('div', { class: 'sub' }, artists(item.artists),
-        kind === 'tracks' && item.albumName ? ` · ${item.albumName}` : '') : null,
+    h('td', {}, h('div', { class: 'with-cover' },
+      cover(item.imageUrl, kind === 'artists' ? `Cover of an album by ${item.name}` : `Cover of ${item.albumName || item.name}`, 48),
+      h('div', {}, h('span', { class: 'name' }, entityLink(kind, item.id, item.name)),
+        kind !== 'artists' && item.artists ? h('div', { class: 'sub' }, artistLinks(item.artists),
+          kind === 'tracks' && item.albumName ? [' · ', entityLink('albums', item.albumId, item.albumName)] : '') : null)),
       h('div', { class: 'bar', style: { width: `${(100 * item.plays) / max}%` }, 'aria-hidden': 'true' })),
     h('td', { class: 'num plays' }, num(item.plays)),
     h('td', { class: 'num hide-narrow' }, minutes(item.minutes))));

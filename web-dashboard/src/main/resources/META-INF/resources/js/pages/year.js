@@ -1,13 +1,18 @@
 // Year in review: totals, top tracks/artists/albums, busiest month and day, peak hour, streak, longest session.
 import { api } from '../api.js';
 import { navigate } from '../app.js';
-import { artists, count, dateTime, day, h, loading, minutes, notice, num, stat, statGrid } from '../ui.js';
+import {
+  artistLinks, count, cover, dateTime, day, entityLink, h, loading, minutes, notice, num, stat, statGrid,
+} from '../ui.js';
 
-function topList(title, items, withArtists) {
+function topList(title, kind, items) {
   return h('section', { class: 'card' }, h('h2', {}, title),
-    items && items.length ? h('ol', { class: 'rank' }, items.map((i) => h('li', {}, h('strong', {}, i.name),
-      withArtists && i.artists ? h('span', { class: 'sub' }, ` · ${artists(i.artists)}`) : null,
-      h('span', { class: 'sub' }, ` · ${num(i.plays)} plays`))))
+    items && items.length ? h('ol', { class: 'rank', 'data-top': kind }, items.map((i) => h('li', { 'data-id': i.id },
+      h('span', { class: 'with-cover' },
+        cover(i.imageUrl, kind === 'artists' ? `Cover of an album by ${i.name}` : `Cover of ${i.albumName || i.name}`, 32),
+        h('span', {}, h('strong', {}, entityLink(kind, i.id, i.name)),
+          i.artists ? h('span', { class: 'sub' }, ' · ', artistLinks(i.artists)) : null,
+          h('span', { class: 'sub' }, ` · ${num(i.plays)} plays`))))))
       : h('p', { class: 'sub' }, 'None'));
 }
 
@@ -55,7 +60,7 @@ export async function render(view, { rest, isCurrent }) {
     h('p', { class: 'sub' }, review.longestSession
       ? `Longest session started ${dateTime(review.longestSession.start)}.` : ''),
     h('div', { class: 'grid' },
-      topList('Top tracks', review.topTracks, true),
-      topList('Top artists', review.topArtists, false),
-      topList('Top albums', review.topAlbums, true)));
+      topList('Top tracks', 'tracks', review.topTracks),
+      topList('Top artists', 'artists', review.topArtists),
+      topList('Top albums', 'albums', review.topAlbums)));
 }
