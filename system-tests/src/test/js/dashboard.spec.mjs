@@ -398,6 +398,9 @@ try {
   async function phone(name) {
     await page.setViewportSize({ width: 390, height: 844 });
     await ready(page);
+    // charts follow the new width from their resize handler, a frame or so later
+    await page.waitForFunction(() => document.documentElement.scrollWidth - window.innerWidth <= 1, null, { timeout: 5000 })
+      .catch(() => null);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 1, `${name} is ${overflow}px wider than a phone screen`);
     await shot(page, `${name}-phone`, false);

@@ -64,7 +64,7 @@ export async function render(view, { params, isCurrent }) {
   const list = h('div', { class: 'history', id: 'history' });
   const status = h('p', { class: 'sub', role: 'status', 'aria-live': 'polite' });
   const more = h('button', { type: 'button', class: 'secondary', id: 'load-more' }, 'Load more');
-  view.append(h('h1', {}, 'History'), filterForm(f), chips(f), list, status, h('p', {}, more));
+  view.append(...[h('h1', {}, 'History'), filterForm(f), chips(f), list, status, h('p', {}, more)].filter(Boolean));
   let cursor = null;
   let loading = false;
   let done = false;
