@@ -11,6 +11,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.text.NumberFormat;
+import java.time.YearMonth;
+import java.time.format.TextStyle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -83,7 +85,7 @@ public class YearCardRenderer {
                         .collect(Collectors.joining(", "))
                 + ".");
         if (year.topMonth() != null) {
-            parts.add("Busiest month: " + year.topMonth().month() + " ("
+            parts.add("Busiest month: " + monthName(year.topMonth().month()) + " ("
                     + number(year.topMonth().plays()) + " plays).");
         }
         if (year.longestStreak() != null && year.longestStreak().days() > 0) {
@@ -134,7 +136,7 @@ public class YearCardRenderer {
 
         List<String[]> facts = new ArrayList<>();
         if (year.topMonth() != null) {
-            facts.add(new String[] {"Busiest month", year.topMonth().month()});
+            facts.add(new String[] {"Busiest month", monthName(year.topMonth().month())});
         }
         if (year.longestStreak() != null && year.longestStreak().days() > 0) {
             facts.add(new String[] {"Longest streak", days(year.longestStreak().days())});
@@ -195,6 +197,11 @@ public class YearCardRenderer {
 
     private static String number(long value) {
         return NumberFormat.getIntegerInstance(Locale.ENGLISH).format(value);
+    }
+
+    /** {@code 2025-03} as {@code March}: the card is about one year. */
+    private static String monthName(String yearMonth) {
+        return YearMonth.parse(yearMonth).getMonth().getDisplayName(TextStyle.FULL, Locale.ENGLISH);
     }
 
     private static String days(int days) {

@@ -41,7 +41,7 @@ class YearCardRendererTest {
                         + " by 190 artists.")
                 .contains("Top artists: Björk, Sigur Rós, Artist 3, Artist 4, Artist 5.")
                 .contains("Top tracks: Jóga by Björk, Hoppípolla by Sigur Rós, Track 3 by Artist 3")
-                .contains("Busiest month: 2025-03 (1,402 plays).")
+                .contains("Busiest month: March (1,402 plays).")
                 .contains("Longest streak: 12 days.")
                 .contains("Peak hour: 21:00.")
                 .doesNotContain("Track 6");
