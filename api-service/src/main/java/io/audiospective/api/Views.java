@@ -132,4 +132,23 @@ public final class Views {
     public record Me(String userId, String displayName, String timeZone, ArchiveStatus archive) {}
 
     public record TimeZoneChange(String timeZone) {}
+    /**
+     * The archive's completeness over a window: each local day's hours marked (see {@link ArchiveCoverage.Mark}),
+     * the hours of each mark and the plays imports filled in.
+     *
+     * @param pending what the time since the last successful poll is: UNVERIFIED, or NEEDS_REAUTH while the member
+     *     must reconnect Spotify; null before any poll or registration
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Completeness(
+            Window window,
+            Instant archivingSince,
+            Instant lastSuccessfulPoll,
+            String pending,
+            java.util.Map<String, Integer> hours,
+            long importedPlays,
+            List<CompletenessDay> days) {}
+
+    /** @param hours one letter per local hour: P polled, I imported, G gap, U unverified, R needs reauth, - none */
+    public record CompletenessDay(LocalDate day, String hours, long importedPlays) {}
 }

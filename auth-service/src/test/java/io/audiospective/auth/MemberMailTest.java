@@ -127,14 +127,19 @@ class MemberMailTest {
         remindAt(expiry.minus(1, ChronoUnit.DAYS));
         remindAt(expiry.minus(2, ChronoUnit.HOURS));
         // past the expiry no reminder is due any more (the NEEDS_REAUTH notice takes over)
-        remindAt(expiry.plus(1, ChronoUnit.HOURS));
-        List<Mailbox.Received> all = awaitMails(userId, 3);
+        // (the scheduled expiry check may mark the member NEEDS_REAUTH on the moved clock and send that notice: it is
+        // another kind of mail, so only the reminders are counted)
+        assertThat(remindAt(expiry.plus(1, ChronoUnit.HOURS))).isZero();
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> reminders(userId).size() >= 3);
 
-        assertThat(outboxRows(userId)).isEqualTo(3);
-        assertThat(sentRows(userId)).isEqualTo(3);
+        assertThat(reminderRows(userId, "PENDING", "SENT", "DROPPED")).isEqualTo(3);
+        assertThat(reminderRows(userId, "SENT")).isEqualTo(3);
         relay.sendDue();
-        assertThat(Mailbox.of(email(userId))).hasSize(3);
-        assertThat(all).allSatisfy(mail -> assertThat(mail.text()).contains(publicUrl + "/login/spotify"));
+        assertThat(reminders(userId))
+                .hasSize(3)
+                .allSatisfy(mail -> assertThat(mail.text()).contains(publicUrl + "/login/spotify"));
     }
 
     @Test
@@ -403,6 +408,23 @@ class MemberMailTest {
 
     private long outboxRows(String userId) {
         return count("SELECT count(*) FROM mail_outbox WHERE user_id = :id", userId);
+    }
+
+    private long reminderRows(String userId, String... states) {
+        return QuarkusTransaction.requiringNew()
+                .call(() -> ((Number) entityManager
+                                .createNativeQuery("SELECT count(*) FROM mail_outbox WHERE user_id = :id"
+                                        + " AND kind = 'REAUTH_REMINDER' AND state IN :states")
+                                .setParameter("id", userId)
+                                .setParameter("states", List.of(states))
+                                .getSingleResult())
+                        .longValue());
+    }
+
+    private List<Mailbox.Received> reminders(String userId) {
+        return Mailbox.of(email(userId)).stream()
+                .filter(mail -> mail.subject().startsWith("Reconnect Spotify by "))
+                .toList();
     }
 
     private long sentRows(String userId) {

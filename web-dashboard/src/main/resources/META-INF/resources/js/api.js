@@ -203,6 +203,22 @@ export async function api(path, options = {}) {
   return response.json();
 }
 
+/** Fetches a file from api-service and hands it to the browser as a download; returns its size in bytes. */
+export async function download(path, filename) {
+  const response = await authedFetch(path);
+  if (!response.ok) throw await errorOf(response);
+  const blob = await response.blob();
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60000);
+  return blob.size;
+}
+
 /** JSON from auth-service (account, sign-out, deletion). */
 export async function auth(path, options = {}) {
   await loadConfig();

@@ -37,20 +37,14 @@ class Caching {
 
     Response conditional(
             Request request, UriInfo uri, UserView user, String today, Duration maxAge, Supplier<Object> body) {
-        String path = uri.getRequestUri().getRawPath();
-        String query = uri.getRequestUri().getRawQuery();
-        String tag = Long.toHexString(user.version()) + "-" + user.tables().generation() + "-"
-                + user.zone().getId().hashCode() + "-" + today + "-"
-                + Integer.toHexString(
-                        path.hashCode() * 31 + String.valueOf(query).hashCode());
-        EntityTag etag = new EntityTag(tag, true);
-        CacheControl cacheControl = new CacheControl();
-        cacheControl.setPrivate(true);
-        cacheControl.setMaxAge((int) maxAge.toSeconds());
+        EntityTag etag = etag(uri, user, today);
+        CacheControl cacheControl = cacheControl(maxAge);
         Response.ResponseBuilder notModified = request.evaluatePreconditions(etag);
         if (notModified != null) {
             return notModified.cacheControl(cacheControl).tag(etag).build();
         }
+        String path = uri.getRequestUri().getRawPath();
+        String query = uri.getRequestUri().getRawQuery();
         String key = StatsAnswerCache.key(
                 user.userId(),
                 user.version(),
@@ -71,6 +65,48 @@ class Caching {
                 .tag(etag)
                 .header("Vary", "Authorization")
                 .build();
+    }
+
+    /**
+     * A conditional answer that is not JSON (an image): revalidated with the same ETag as the statistics, rendered
+     * anew when it has to be sent (it is not kept in the shared cache).
+     */
+    Response conditionalBytes(
+            Request request,
+            UriInfo uri,
+            UserView user,
+            String today,
+            Duration maxAge,
+            MediaType type,
+            Supplier<byte[]> body) {
+        EntityTag etag = etag(uri, user, today);
+        CacheControl cacheControl = cacheControl(maxAge);
+        Response.ResponseBuilder notModified = request.evaluatePreconditions(etag);
+        if (notModified != null) {
+            return notModified.cacheControl(cacheControl).tag(etag).build();
+        }
+        return Response.ok(body.get(), type)
+                .cacheControl(cacheControl)
+                .tag(etag)
+                .header("Vary", "Authorization")
+                .build();
+    }
+
+    private static EntityTag etag(UriInfo uri, UserView user, String today) {
+        String path = uri.getRequestUri().getRawPath();
+        String query = uri.getRequestUri().getRawQuery();
+        String tag = Long.toHexString(user.version()) + "-" + user.tables().generation() + "-"
+                + user.zone().getId().hashCode() + "-" + today + "-"
+                + Integer.toHexString(
+                        path.hashCode() * 31 + String.valueOf(query).hashCode());
+        return new EntityTag(tag, true);
+    }
+
+    private static CacheControl cacheControl(Duration maxAge) {
+        CacheControl cacheControl = new CacheControl();
+        cacheControl.setPrivate(true);
+        cacheControl.setMaxAge((int) maxAge.toSeconds());
+        return cacheControl;
     }
 
     private String serialise(Object answer) {

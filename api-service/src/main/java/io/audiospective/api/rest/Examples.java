@@ -9,6 +9,14 @@ final class Examples {
             {"type":"urn:audiospective:problem:invalid-request","title":"Bad Request","status":400,
              "detail":"Unknown period 'fortnight': use day, week, month, year, all or custom"}""";
 
+    static final String COMPLETENESS = """
+            {"window":{"period":"custom","from":"2026-03-01","to":"2026-03-02","timeZone":"Europe/Berlin"},
+             "archivingSince":"2026-03-01T08:12:00Z","lastSuccessfulPoll":"2026-03-02T13:05:00Z",
+             "pending":"UNVERIFIED","hours":{"POLLED":26,"IMPORTED":2,"GAP":3,"UNVERIFIED":1,"NEEDS_REAUTH":0,"NONE":16},
+             "importedPlays":17,
+             "days":[{"day":"2026-03-01","hours":"-------IIPPPPPPPPPPPPPPPP","importedPlays":17},
+                     {"day":"2026-03-02","hours":"PPPPPPPPPPGGGPPU--------","importedPlays":0}]}""";
+
     static final String ME = """
             {"userId":"spotify-user-1","displayName":"Ada","timeZone":"Europe/Berlin",
              "archive":{"state":"ACTIVE","archivingSince":"2026-01-02T10:00:00Z","playsArchived":18234,

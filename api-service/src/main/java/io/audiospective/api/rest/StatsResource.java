@@ -16,8 +16,10 @@ import jakarta.ws.rs.core.UriInfo;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
@@ -29,6 +31,7 @@ import io.audiospective.api.repository.StatsRepository.Kind;
 import io.audiospective.api.repository.StatsRepository.TrackFilter;
 import io.audiospective.api.service.StatsService;
 import io.audiospective.api.service.StatsService.UserView;
+import io.audiospective.api.service.YearCardRenderer;
 import io.audiospective.support.rest.Problem;
 import io.audiospective.support.rest.ProblemException;
 
@@ -44,10 +47,13 @@ import io.audiospective.support.rest.ProblemException;
 @SecurityRequirement(name = "apiToken")
 public class StatsResource {
 
+    static final String YEAR_CARD_TYPE = "image/png";
+
     private final JsonWebToken token;
     private final StatsService stats;
     private final ApiConfig config;
     private final Caching caching;
+    private final YearCardRenderer cards;
 
     @Context
     Request request;
@@ -55,11 +61,12 @@ public class StatsResource {
     @Context
     UriInfo uri;
 
-    StatsResource(JsonWebToken token, StatsService stats, ApiConfig config, Caching caching) {
+    StatsResource(JsonWebToken token, StatsService stats, ApiConfig config, Caching caching, YearCardRenderer cards) {
         this.token = token;
         this.stats = stats;
         this.config = config;
         this.caching = caching;
+        this.cards = cards;
     }
 
     @GET
@@ -227,13 +234,40 @@ public class StatsResource {
                             mediaType = Problem.MEDIA_TYPE,
                             examples = @ExampleObject(name = "bad year", value = Examples.PROBLEM)))
     public Response yearInReview(@PathParam("year") String year) {
-        int value;
-        try {
-            value = Integer.parseInt(year);
-        } catch (NumberFormatException e) {
-            throw ProblemException.invalidParameter("year", "year '" + year + "' is not a year (yyyy)");
-        }
+        int value = year(year);
         return answer(null, null, null, null, (user, window) -> stats.yearInReview(user, value));
+    }
+
+    @GET
+    @Path("/year-in-review/{year}/card")
+    @Produces(YEAR_CARD_TYPE)
+    @Operation(
+            summary = "Year in review as a shareable image",
+            description = "A 1080x1350 PNG drawn from the same figures as the year in review; its Description"
+                    + " (an iTXt chunk) is the card's text, to use as the image's alt text where it is shared")
+    @APIResponse(
+            responseCode = "200",
+            description = "The card",
+            content =
+                    @Content(mediaType = YEAR_CARD_TYPE, schema = @Schema(type = SchemaType.STRING, format = "binary")))
+    @APIResponse(
+            responseCode = "400",
+            description = "Invalid year",
+            content =
+                    @Content(
+                            mediaType = Problem.MEDIA_TYPE,
+                            examples = @ExampleObject(name = "bad year", value = Examples.PROBLEM)))
+    public Response yearInReviewCard(@PathParam("year") String year) {
+        int value = year(year);
+        UserView user = stats.user(token.getSubject());
+        return caching.conditionalBytes(
+                request,
+                uri,
+                user,
+                stats.today(user).toString(),
+                config.statsMaxAge(),
+                MediaType.valueOf(YEAR_CARD_TYPE),
+                () -> cards.render(stats.yearInReview(user, value)));
     }
 
     @GET
@@ -302,6 +336,14 @@ public class StatsResource {
                 stats.today(user).toString(),
                 config.statsMaxAge(),
                 () -> query.apply(user, window));
+    }
+
+    private static int year(String year) {
+        try {
+            return Integer.parseInt(year);
+        } catch (NumberFormatException e) {
+            throw ProblemException.invalidParameter("year", "year '" + year + "' is not a year (yyyy)");
+        }
     }
 
     private static Kind kind(String kind) {

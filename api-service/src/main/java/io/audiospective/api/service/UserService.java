@@ -38,6 +38,7 @@ public class UserService {
     private final ReadModelService readModel;
     private final ErasedMembers erased;
     private final StatsRepository stats;
+    private final CompletenessService completeness;
     private final ApiConfig config;
 
     UserService(
@@ -49,7 +50,9 @@ public class UserService {
             ReadModelService readModel,
             ErasedMembers erased,
             StatsRepository stats,
+            CompletenessService completeness,
             ApiConfig config) {
+        this.completeness = completeness;
         this.statuses = statuses;
         this.settings = settings;
         this.imports = imports;
@@ -102,6 +105,7 @@ public class UserService {
                 readModel.purge(user, event.occurredAt(), event.sequence());
                 statuses.delete(user);
                 imports.deleteOf(user);
+                completeness.forget(user);
                 // records keyed by the member (plays, users) set aside on a .dlq carry their id and data
                 deadLetters.deleteKeyed(user);
                 return;
@@ -139,6 +143,8 @@ public class UserService {
         }
         if (outcome.succeeded()) {
             statuses.recordSuccessfulPoll(outcome.userId(), outcome.completedAt());
+            completeness.record(
+                    outcome, statuses.status(outcome.userId()).map(MemberStatusRepository.Status::registeredAt));
         } else {
             statuses.recordPollFailure(
                     outcome.userId(), kind + (outcome.detail() == null ? "" : ": " + outcome.detail()));

@@ -1,5 +1,5 @@
 // Import of Spotify's history download (zip or JSON) with upload and import progress; export of the whole history.
-import { ApiError, api, authedFetch, bearer, query } from '../api.js';
+import { ApiError, api, bearer, download, query } from '../api.js';
 import { dateTime, h, notice, num } from '../ui.js';
 
 const LAST_IMPORT = 'audiospective.lastImport';
@@ -92,20 +92,12 @@ function undoButton(job, section) {
   return button;
 }
 
-async function download(format, button, status) {
+async function exportFile(format, button, status) {
   button.disabled = true;
   status.textContent = `Preparing the ${format.toUpperCase()} file…`;
   try {
-    const response = await authedFetch(`/api/v1/me/export?format=${format}`);
-    if (!response.ok) throw new ApiError(response.status, `The export failed (${response.status})`);
-    const blob = await response.blob();
-    const url = URL.createObjectURL(blob);
-    const a = h('a', { href: url, download: `audiospective-plays.${format}` });
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 60000);
-    status.textContent = `Downloaded audiospective-plays.${format} (${num(Math.round(blob.size / 1024))} KB).`;
+    const size = await download(`/api/v1/me/export?format=${format}`, `audiospective-plays.${format}`);
+    status.textContent = `Downloaded audiospective-plays.${format} (${num(Math.round(size / 1024))} KB).`;
   } catch (e) {
     status.replaceChildren(notice(e.message, 'bad'));
   } finally {
@@ -179,8 +171,8 @@ export async function render(view, { isCurrent }) {
   const exportStatus = h('p', { role: 'status', 'aria-live': 'polite', id: 'export-status' });
   const json = h('button', { type: 'button', id: 'export-json' }, 'Download JSON');
   const csv = h('button', { type: 'button', id: 'export-csv', class: 'secondary' }, 'Download CSV');
-  json.addEventListener('click', () => download('json', json, exportStatus));
-  csv.addEventListener('click', () => download('csv', csv, exportStatus));
+  json.addEventListener('click', () => exportFile('json', json, exportStatus));
+  csv.addEventListener('click', () => exportFile('csv', csv, exportStatus));
 
   view.append(h('h1', {}, 'Import & export'), form, past,
     h('section', { class: 'card' }, h('h2', {}, 'Export everything'),

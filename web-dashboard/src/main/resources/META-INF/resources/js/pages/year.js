@@ -1,5 +1,5 @@
 // Year in review: totals, top tracks/artists/albums, busiest month and day, peak hour, streak, longest session.
-import { api } from '../api.js';
+import { api, download } from '../api.js';
 import { navigate } from '../app.js';
 import {
   artistLinks, count, cover, dateTime, day, entityLink, h, loading, minutes, notice, num, stat, statGrid,
@@ -62,5 +62,27 @@ export async function render(view, { rest, isCurrent }) {
     h('div', { class: 'grid' },
       topList('Top tracks', 'tracks', review.topTracks),
       topList('Top artists', 'artists', review.topArtists),
-      topList('Top albums', 'albums', review.topAlbums)));
+      topList('Top albums', 'albums', review.topAlbums)),
+    shareCard(year));
+}
+
+/** The year as a picture to share (api-service draws it from the same figures). */
+function shareCard(year) {
+  const status = h('p', { class: 'sub', role: 'status' });
+  const button = h('button', { type: 'button', id: 'year-card' }, 'Download as image');
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    status.textContent = 'Drawing the image…';
+    try {
+      const name = `audiospective-${year}.png`;
+      const size = await download(`/api/v1/me/stats/year-in-review/${year}/card`, name);
+      status.textContent = `Downloaded ${name} (${num(Math.round(size / 1024))} KB).`;
+    } catch (e) {
+      status.replaceChildren(notice(e.message, 'bad'));
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return h('section', { class: 'card' }, h('h2', {}, 'Share your year'),
+    h('p', {}, 'A 1080 × 1350 picture of your year: minutes, plays, top artists and tracks.'), button, status);
 }
