@@ -339,6 +339,11 @@ try {
   // goes on meanwhile, so a difference is looked at again after a reload and only one that persists fails.
   const digits = (text) => Number(String(text).replace(/[^0-9]/g, ''));
   const shownTime = (iso) => page.evaluate((v) => new Date(v).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }), iso);
+  // listening time as the dashboard writes it, by its own formatter (the module is this origin's: the CSP admits it)
+  const shownMinutes = (values) => page.evaluate(async (vs) => {
+    const { minutes } = await import('/js/ui.js');
+    return vs.map(minutes);
+  }, values);
   async function matches(what, read, expect) {
     let shown;
     let wanted;
@@ -370,26 +375,40 @@ try {
   }
   async function itemNumbers(kind) {
     const id = decodeURIComponent(page.url().split('/').pop());
-    await matches(`${kind} page ${id}: plays, rank, first and last play`, async () => ({
+    await matches(`${kind} page ${id}: plays, listening time, rank, first and last play`, async () => ({
       plays: digits(await page.textContent('[data-stat="plays"]')),
+      time: await page.textContent('[data-stat="minutes"]'),
       rank: digits(await page.textContent('[data-stat="rank"]')),
       first: await page.textContent('[data-stat="first"]'),
       last: await page.textContent('[data-stat="last"]'),
     }), async () => {
       const item = await apiGet(`/api/v1/me/stats/${kind}s/${encodeURIComponent(id)}`);
-      return { plays: item.plays, rank: item.rank, first: await shownTime(item.firstPlayedAt), last: await shownTime(item.lastPlayedAt) };
+      return {
+        plays: item.plays, time: (await shownMinutes([item.minutes]))[0], rank: item.rank,
+        first: await shownTime(item.firstPlayedAt), last: await shownTime(item.lastPlayedAt),
+      };
     });
-    await matches(`${kind} page ${id}: plays per month`,
-      () => page.$$eval('#item-timeline tbody tr', (rows) => rows.map((r) => [r.dataset.start, Number(r.querySelector('.plays').textContent.replace(/[^0-9]/g, ''))])),
-      async () => (await apiGet(`/api/v1/me/stats/${kind}s/${encodeURIComponent(id)}/timeline?granularity=month`)).buckets.map((b) => [b.start, b.plays]));
+    await matches(`${kind} page ${id}: plays and time per month`,
+      () => page.$$eval('#item-timeline tbody tr', (rows) => rows.map((r) => [r.dataset.start,
+        Number(r.querySelector('.plays').textContent.replace(/[^0-9]/g, '')), r.lastElementChild.textContent])),
+      async () => {
+        const buckets = (await apiGet(`/api/v1/me/stats/${kind}s/${encodeURIComponent(id)}/timeline?granularity=month`)).buckets;
+        const times = await shownMinutes(buckets.map((b) => b.minutes));
+        return buckets.map((b, i) => [b.start, b.plays, times[i]]);
+      });
     await page.waitForSelector('#item-chart canvas');
     await matches(`${kind} page ${id}: latest plays`,
       () => page.$$eval('#item-recent .play', (els) => els.map((e) => e.dataset.playedAt)),
       async () => (await apiGet(`/api/v1/me/plays?limit=10&${kind}=${encodeURIComponent(id)}`)).items.map((p) => p.playedAt));
     if (kind !== 'track') {
-      await matches(`${kind} page ${id}: top tracks`,
-        () => page.$$eval('#item-top-tracks tbody tr', (rows) => rows.map((r) => [r.dataset.id, Number(r.querySelector('.plays').textContent.replace(/[^0-9]/g, ''))])),
-        async () => (await apiGet(`/api/v1/me/stats/top/tracks?period=all&limit=10&${kind}=${encodeURIComponent(id)}`)).items.map((t) => [t.id, t.plays]));
+      await matches(`${kind} page ${id}: top tracks with plays and time`,
+        () => page.$$eval('#item-top-tracks tbody tr', (rows) => rows.map((r) => [r.dataset.id,
+          Number(r.querySelector('.plays').textContent.replace(/[^0-9]/g, '')), r.lastElementChild.textContent])),
+        async () => {
+          const items = (await apiGet(`/api/v1/me/stats/top/tracks?period=all&limit=10&${kind}=${encodeURIComponent(id)}`)).items;
+          const times = await shownMinutes(items.map((t) => t.minutes));
+          return items.map((t, i) => [t.id, t.plays, times[i]]);
+        });
     }
     await coversWellFormed(`the ${kind} page`);
     await page.waitForSelector('.entity-head .cover.loaded, .entity-head .cover.missing');
@@ -406,6 +425,19 @@ try {
     await shot(page, `${name}-phone`, false);
     await page.setViewportSize({ width: 1280, height: 900 });
     log(`ok: ${name} fits a 390 px wide screen`);
+  }
+
+  // The home page's top lists (this month), linked and with covers, as the API has them.
+  await go(page, '#/');
+  for (const kind of ['tracks', 'artists']) {
+    await matches(`home's top ${kind} this month`,
+      async () => {
+        await page.waitForSelector('[data-stat="plays"]');
+        return page.$$eval(`ol[data-top="${kind}"] li`, (items) => items.map((li) => [li.dataset.id,
+          Number(li.querySelector('.plays').textContent.replace(/[^0-9]/g, '')),
+          li.querySelector('.cover img')?.getAttribute('src') || null]));
+      },
+      async () => (await apiGet(`/api/v1/me/stats/top/${kind}?period=month&limit=5`)).items.map((i) => [i.id, i.plays, i.imageUrl || null]));
   }
 
   // Covers in the history and the top list as the API has them.
