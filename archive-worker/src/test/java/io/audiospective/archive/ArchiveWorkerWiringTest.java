@@ -90,13 +90,20 @@ class ArchiveWorkerWiringTest {
         assertThat(emptyPoll.newPlays()).isEmpty();
         // an empty page leaves the cursor where it was
         assertThat(emptyPoll.previousNewest()).isEqualTo(at.plusSeconds(600));
-        // the outbox holds each new play once, as the event that reaches the plays topic
-        List<byte[]> published = db.query(
-                "SELECT payload FROM outbox WHERE message_key = ? ORDER BY id", rs -> rs.getBytes("payload"), userId);
-        assertThat(published.stream()
-                        .map(p -> MessageCodec.decode(p, PlayEvent.class))
-                        .toList())
-                .containsExactly(page.get(0), page.get(1), overlapping.get(1));
+        // each new play reaches plays once, as the page carried it: the relay publishes the outbox rows within about
+        // a second (reading the outbox itself raced with it)
+        List<PlayEvent> newPlays = List.of(page.get(0), page.get(1), overlapping.get(1));
+        try (KafkaCompanion kafka = new KafkaCompanion(bootstrapServers)) {
+            var consumed = kafka.consume(String.class, byte[].class)
+                    .withGroupId("wiring-" + userId)
+                    .withOffsetReset(OffsetResetStrategy.EARLIEST)
+                    .fromTopics(Topics.PLAYS);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> outboxRowsOf(userId) == 0
+                            && published(consumed.getRecords(), userId).size() >= newPlays.size());
+            assertThat(published(consumed.getRecords(), userId)).containsExactlyElementsOf(newPlays);
+            consumed.close();
+        }
         assertThat(playsOf(userId)).isEqualTo(3);
         assertThat(db.queryOne(
                         "SELECT track_id || '/' || ms_played FROM play_events WHERE user_id = ? AND played_at = ?",
@@ -186,5 +193,18 @@ class ArchiveWorkerWiringTest {
     private long playsOf(String userId) {
         return db.queryOne("SELECT count(*) FROM play_events WHERE user_id = ?", rs -> rs.getLong(1), userId)
                 .orElseThrow();
+    }
+
+    private long outboxRowsOf(String userId) {
+        return db.queryOne("SELECT count(*) FROM outbox WHERE message_key = ?", rs -> rs.getLong(1), userId)
+                .orElseThrow();
+    }
+
+    private static List<PlayEvent> published(
+            List<org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]>> records, String userId) {
+        return records.stream()
+                .filter(r -> userId.equals(r.key()))
+                .map(r -> MessageCodec.decode(r.value(), PlayEvent.class))
+                .toList();
     }
 }
