@@ -406,8 +406,7 @@ class ImportTest {
                         .map(o -> new Object[] {o})
                         .toList());
         assertThat(minutePlays).hasSize(fresh + 1);
-        minutePlays.forEach(
-                r -> assertThat(ImportRepositoryInstants.secondOfMinute(r[0])).isEqualTo(30));
+        minutePlays.forEach(r -> assertThat(StoredInstants.secondOfMinute(r[0])).isEqualTo(30));
         assertThat(QuarkusTransaction.requiringNew()
                         .call(() -> ((Number) db.queryOne(
                                                 "SELECT count(*) FROM import_unmatched WHERE import_id = ? AND track_name = 'A Song Nobody Has'"
@@ -621,7 +620,7 @@ class ImportTest {
     }
 
     /** Reads a timestamp column value whatever type the driver gives. */
-    private static final class ImportRepositoryInstants {
+    private static final class StoredInstants {
         static int secondOfMinute(Object value) {
             Instant instant = value instanceof java.sql.Timestamp t
                     ? t.toInstant()

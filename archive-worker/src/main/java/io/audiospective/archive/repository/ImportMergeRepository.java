@@ -181,7 +181,7 @@ public class ImportMergeRepository {
         if (entries.isEmpty()) {
             return new Merged(repeated, 0, 0, 0, 0, 0, 0, Set.of());
         }
-        Merged merged = db.queryOne(
+        return db.queryOne(
                         MERGE,
                         rs -> {
                             long known = rs.getLong("known");
@@ -229,7 +229,6 @@ public class ImportMergeRepository {
                         importId,
                         minutePrecision)
                 .orElseThrow();
-        return merged;
     }
 
     /**

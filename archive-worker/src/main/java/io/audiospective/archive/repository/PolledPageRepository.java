@@ -22,10 +22,10 @@ import io.audiospective.support.sql.Db;
  * Archives one polled page in ONE statement after the user's {@link UserArchiveLock}: the page's new plays into
  * {@code play_events} (a play an import archived already is not new), the same plays into the outbox, the user's
  * cursor moved forward, and the cursor as it was before. The lock and the statement run in a transaction of their
- * own on one connection from {@link Db}'s data source, without JTA: this runs for every poll, and a JTA transaction
- * (with Hibernate's native queries, before) around them cost more CPU than the SQL itself. The lock is a statement
- * of its own: a statement sees what was committed when it started, so the page's statement starts once it has the
- * lock and sees what an import of the user committed meanwhile.
+ * own on one connection from {@link Db}'s data source, without JTA: this runs for every poll, and a profile once
+ * found Hibernate's native queries and the JTA transaction around them to be about half of the worker's CPU. The
+ * lock is a statement of its own: a statement sees what was committed when it started, so the page's statement starts
+ * once it has the lock and sees what an import of the user committed meanwhile.
  */
 @ApplicationScoped
 public class PolledPageRepository {
