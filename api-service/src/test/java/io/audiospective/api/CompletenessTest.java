@@ -17,10 +17,6 @@ import java.util.UUID;
 
 import jakarta.inject.Inject;
 
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.audiospective.model.ArchiveOutcome;
@@ -29,10 +25,8 @@ import io.audiospective.model.PlaySource;
 import io.audiospective.model.Topics;
 import io.audiospective.model.UserEvent;
 import io.audiospective.model.UserEventType;
-import io.audiospective.model.codec.MessageCodec;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
-import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 
 /**
  * Archive completeness from the real topics: poll outcomes (one with a full page, one seen twice), an imported play
@@ -46,20 +40,8 @@ class CompletenessTest {
     @Inject
     Tokens tokens;
 
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrapServers;
-
-    KafkaCompanion kafka;
-
-    @BeforeEach
-    void connect() {
-        kafka = new KafkaCompanion(bootstrapServers);
-    }
-
-    @AfterEach
-    void disconnect() {
-        kafka.close();
-    }
+    @Inject
+    TestTopics topics;
 
     @Test
     void everyHourIsMarkedFromThePollsAndTheImports() {
@@ -69,7 +51,8 @@ class CompletenessTest {
                 .truncatedTo(ChronoUnit.HOURS)
                 .minus(2, ChronoUnit.DAYS)
                 .plusSeconds(600);
-        send(Topics.USERS, user, UserEvent.of(user, UserEventType.REGISTERED, 1, joined, "Ada", "Europe/Berlin"));
+        topics.send(
+                Topics.USERS, user, UserEvent.of(user, UserEventType.REGISTERED, 1, joined, "Ada", "Europe/Berlin"));
         await().atMost(Duration.ofSeconds(60))
                 .untilAsserted(() -> given().auth()
                         .oauth2(token)
@@ -77,13 +60,13 @@ class CompletenessTest {
                         .get("/api/v1/me")
                         .then()
                         .body("timeZone", equalTo("Europe/Berlin")));
-        send(Topics.ARCHIVE_OUTCOMES, user, poll(user, joined.plus(1, ChronoUnit.HOURS), false));
-        send(Topics.ARCHIVE_OUTCOMES, user, poll(user, joined.plus(5, ChronoUnit.HOURS), true));
-        send(Topics.ARCHIVE_OUTCOMES, user, poll(user, joined.plus(9, ChronoUnit.HOURS), false));
+        topics.send(Topics.ARCHIVE_OUTCOMES, user, poll(user, joined.plus(1, ChronoUnit.HOURS), false));
+        topics.send(Topics.ARCHIVE_OUTCOMES, user, poll(user, joined.plus(5, ChronoUnit.HOURS), true));
+        topics.send(Topics.ARCHIVE_OUTCOMES, user, poll(user, joined.plus(9, ChronoUnit.HOURS), false));
         // delivered again after the later poll: changes nothing
-        send(Topics.ARCHIVE_OUTCOMES, user, poll(user, joined.plus(5, ChronoUnit.HOURS), true));
+        topics.send(Topics.ARCHIVE_OUTCOMES, user, poll(user, joined.plus(5, ChronoUnit.HOURS), true));
         PlayEvent polled = ApiBehaviourTest.plays(user, "c", 1).get(0);
-        send(
+        topics.send(
                 Topics.PLAYS,
                 user,
                 new PlayEvent(
@@ -121,7 +104,7 @@ class CompletenessTest {
         assertThat(answer.getInt("hours.IMPORTED")).isEqualTo(1);
         assertThat(answer.getInt("hours.POLLED")).isEqualTo(4);
 
-        send(Topics.USERS, user, UserEvent.of(user, UserEventType.DELETED, 2, Instant.now(), null, null));
+        topics.send(Topics.USERS, user, UserEvent.of(user, UserEventType.DELETED, 2, Instant.now(), null, null));
         await().atMost(Duration.ofSeconds(60)).until(() -> completeness(token).getInt("hours.POLLED") == 0);
         assertThat(completeness(token).getString("lastSuccessfulPoll")).isNull();
     }
@@ -177,11 +160,5 @@ class CompletenessTest {
         LocalDate day = at.atZone(BERLIN).toLocalDate();
         long hour = Duration.between(day.atStartOfDay(BERLIN).toInstant(), at).toHours();
         return days.get(day).charAt((int) hour);
-    }
-
-    private void send(String topic, String key, Object message) {
-        kafka.produce(String.class, byte[].class)
-                .fromRecords(new ProducerRecord<>(topic, key, MessageCodec.encode(message)))
-                .awaitCompletion(Duration.ofSeconds(30));
     }
 }

@@ -13,21 +13,15 @@ import java.util.UUID;
 
 import jakarta.inject.Inject;
 
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.audiospective.model.ArchiveOutcome;
 import io.audiospective.model.Topics;
 import io.audiospective.model.UserEvent;
 import io.audiospective.model.UserEventType;
-import io.audiospective.model.codec.MessageCodec;
 import io.audiospective.support.MemberKey;
 import io.audiospective.support.sql.Db;
 import io.quarkus.test.junit.QuarkusTest;
-import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 
 /**
  * Lifecycle events are ordered by auth-service's sequence; a deletion leaves no row holding the member's id, and its
@@ -44,20 +38,8 @@ class MemberLifecycleTest {
     @Inject
     Db db;
 
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrapServers;
-
-    KafkaCompanion kafka;
-
-    @BeforeEach
-    void connect() {
-        kafka = new KafkaCompanion(bootstrapServers);
-    }
-
-    @AfterEach
-    void disconnect() {
-        kafka.close();
-    }
+    @Inject
+    TestTopics topics;
 
     @Test
     void theSequenceOrdersAMembersEventsWhateverTheReplicasClocksSay() {
@@ -170,8 +152,6 @@ class MemberLifecycleTest {
     }
 
     private void send(String topic, String key, Object message) {
-        kafka.produce(String.class, byte[].class)
-                .fromRecords(new ProducerRecord<>(topic, key, MessageCodec.encode(message)))
-                .awaitCompletion(Duration.ofSeconds(30));
+        topics.send(topic, key, message);
     }
 }

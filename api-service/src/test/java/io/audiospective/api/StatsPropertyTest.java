@@ -21,9 +21,6 @@ import java.util.UUID;
 import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.audiospective.model.PlayEvent;
@@ -32,7 +29,6 @@ import io.audiospective.model.TrackRef;
 import io.audiospective.model.codec.MessageCodec;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
-import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 
 /**
  * Every statistic equals a brute-force computation over the raw plays, for random histories around DST
@@ -47,20 +43,8 @@ class StatsPropertyTest {
     @Inject
     Tokens tokens;
 
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrapServers;
-
-    KafkaCompanion kafka;
-
-    @BeforeEach
-    void connect() {
-        kafka = new KafkaCompanion(bootstrapServers);
-    }
-
-    @AfterEach
-    void disconnect() {
-        kafka.close();
-    }
+    @Inject
+    TestTopics topics;
 
     @Test
     void statsMatchBruteForceAcrossZonesDstAndDuplicates() {
@@ -355,6 +339,6 @@ class StatsPropertyTest {
     }
 
     private void produce(List<ProducerRecord<String, byte[]>> records) {
-        kafka.produce(String.class, byte[].class).fromRecords(records).awaitCompletion(Duration.ofSeconds(60));
+        topics.sendAll(records);
     }
 }

@@ -16,9 +16,6 @@ import java.util.UUID;
 import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.audiospective.model.ArchiveOutcome;
@@ -29,7 +26,6 @@ import io.audiospective.model.UserEvent;
 import io.audiospective.model.UserEventType;
 import io.audiospective.model.codec.MessageCodec;
 import io.quarkus.test.junit.QuarkusTest;
-import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 
 /** The users and archive.outcomes topics, DELETED purging, and the replay rebuild. */
 @QuarkusTest
@@ -38,20 +34,8 @@ class UsersAndReplayTest {
     @Inject
     Tokens tokens;
 
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrapServers;
-
-    KafkaCompanion kafka;
-
-    @BeforeEach
-    void connect() {
-        kafka = new KafkaCompanion(bootstrapServers);
-    }
-
-    @AfterEach
-    void disconnect() {
-        kafka.close();
-    }
+    @Inject
+    TestTopics topics;
 
     @Test
     void lifecycleEventsShapeTheArchiveStatusAndDeletionPurges() {
@@ -161,7 +145,7 @@ class UsersAndReplayTest {
         List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
         plays.forEach(p -> records.add(new ProducerRecord<>(Topics.PLAYS, user, MessageCodec.encode(p))));
         plays.forEach(p -> records.add(new ProducerRecord<>(Topics.PLAYS, user, MessageCodec.encode(p))));
-        kafka.produce(String.class, byte[].class).fromRecords(records).awaitCompletion(Duration.ofSeconds(60));
+        topics.sendAll(records);
         StatsPropertyTest.awaitPlays(token, plays.size());
 
         List<String> paths = List.of(
@@ -301,8 +285,6 @@ class UsersAndReplayTest {
     }
 
     private void send(String topic, String key, Object message) {
-        kafka.produce(String.class, byte[].class)
-                .fromRecords(new ProducerRecord<>(topic, key, MessageCodec.encode(message)))
-                .awaitCompletion(Duration.ofSeconds(30));
+        topics.send(topic, key, message);
     }
 }

@@ -4,7 +4,6 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
@@ -12,9 +11,6 @@ import java.util.UUID;
 import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.audiospective.api.Views.YearInReview;
@@ -25,7 +21,6 @@ import io.audiospective.model.Topics;
 import io.audiospective.model.TrackRef;
 import io.audiospective.model.codec.MessageCodec;
 import io.quarkus.test.junit.QuarkusTest;
-import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 
 /** The shareable year card is drawn from the year in review's own figures and revalidates like it. */
 @QuarkusTest
@@ -37,20 +32,8 @@ class YearCardTest {
     @Inject
     YearCardRenderer renderer;
 
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrapServers;
-
-    KafkaCompanion kafka;
-
-    @BeforeEach
-    void connect() {
-        kafka = new KafkaCompanion(bootstrapServers);
-    }
-
-    @AfterEach
-    void disconnect() {
-        kafka.close();
-    }
+    @Inject
+    TestTopics topics;
 
     @Test
     void theCardShowsTheFiguresTheYearInReviewAnswers() {
@@ -59,11 +42,9 @@ class YearCardTest {
         Random random = new Random();
         List<TrackRef> catalogue = Histories.catalogue(random, user.substring(5, 13) + "-");
         List<PlayEvent> plays = Histories.history(random, user, catalogue, 12);
-        kafka.produce(String.class, byte[].class)
-                .fromRecords(plays.stream()
-                        .map(p -> new ProducerRecord<>(Topics.PLAYS, user, MessageCodec.encode(p)))
-                        .toList())
-                .awaitCompletion(Duration.ofSeconds(60));
+        topics.sendAll(plays.stream()
+                .map(p -> new ProducerRecord<>(Topics.PLAYS, user, MessageCodec.encode(p)))
+                .toList());
         StatsPropertyTest.awaitPlays(token, plays.size());
 
         YearInReview year = given().auth()

@@ -17,7 +17,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 
 import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
@@ -39,6 +38,7 @@ import io.audiospective.model.Topics;
 import io.audiospective.model.UserEvent;
 import io.audiospective.model.UserEventType;
 import io.audiospective.model.codec.MessageCodec;
+import io.audiospective.support.sql.Db;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -52,7 +52,7 @@ class ArchivingTest {
     private static final Duration WAIT = Duration.ofSeconds(90);
 
     @Inject
-    EntityManager entityManager;
+    Db db;
 
     @Inject
     UserPoller poller;
@@ -293,23 +293,21 @@ class ArchivingTest {
                         List.of(new io.audiospective.model.ArtistRef("r-" + user, "Artist"))));
         // Committed with the archive, but the process died before the relay ran.
         QuarkusTransaction.requiringNew()
-                .run(() -> entityManager
-                        .createNativeQuery(
-                                "INSERT INTO outbox (topic, message_key, payload) VALUES ('plays', :key, :payload)")
-                        .setParameter("key", user)
-                        .setParameter("payload", MessageCodec.encode(play))
-                        .executeUpdate());
+                .run(() -> db.update(
+                        "INSERT INTO outbox (topic, message_key, payload) VALUES ('plays', ?, ?)",
+                        user,
+                        MessageCodec.encode(play)));
 
         await().atMost(WAIT)
                 .until(() -> publishedPlays(List.of(user))
                         .contains(user + "@" + play.playedAt().toEpochMilli()));
         await().atMost(WAIT)
                 .until(() -> QuarkusTransaction.requiringNew()
-                                .call(() -> ((Number) entityManager
-                                                .createNativeQuery(
-                                                        "SELECT count(*) FROM outbox WHERE message_key = :key")
-                                                .setParameter("key", user)
-                                                .getSingleResult())
+                                .call(() -> ((Number) db.queryOne(
+                                                        "SELECT count(*) FROM outbox WHERE message_key = ?",
+                                                        rs -> rs.getObject(1),
+                                                        user)
+                                                .orElse(null))
                                         .intValue())
                         == 0);
     }
@@ -340,26 +338,21 @@ class ArchivingTest {
         // the published row's deletion commits after Kafka acknowledged it
         await().atMost(WAIT)
                 .until(() -> QuarkusTransaction.requiringNew()
-                                .call(() -> ((Number) entityManager
-                                                .createNativeQuery(
-                                                        "SELECT count(*) FROM outbox WHERE message_key = :key")
-                                                .setParameter("key", user)
-                                                .getSingleResult())
+                                .call(() -> ((Number) db.queryOne(
+                                                        "SELECT count(*) FROM outbox WHERE message_key = ?",
+                                                        rs -> rs.getObject(1),
+                                                        user)
+                                                .orElse(null))
                                         .intValue())
                         == 1);
-        String reason = QuarkusTransaction.requiringNew().call(() -> (String) entityManager
-                .createNativeQuery("SELECT set_aside_reason FROM outbox WHERE message_key = :key")
-                .setParameter("key", user)
-                .getSingleResult());
+        String reason = QuarkusTransaction.requiringNew().call(() -> (String)
+                db.queryOne("SELECT set_aside_reason FROM outbox WHERE message_key = ?", rs -> rs.getObject(1), user)
+                        .orElse(null));
         assertThat(reason).contains("Kafka refused its event").contains("RecordTooLargeException");
     }
 
     private void insertOutboxRow(String key, byte[] payload) {
-        entityManager
-                .createNativeQuery("INSERT INTO outbox (topic, message_key, payload) VALUES ('plays', :key, :payload)")
-                .setParameter("key", key)
-                .setParameter("payload", payload)
-                .executeUpdate();
+        db.update("INSERT INTO outbox (topic, message_key, payload) VALUES ('plays', ?, ?)", key, payload);
     }
 
     @Test
@@ -404,32 +397,17 @@ class ArchivingTest {
         assertThat(archivedPlayedAtMs(user)).isNotEmpty();
         String importId = "import-" + user;
         QuarkusTransaction.requiringNew().run(() -> {
-            entityManager
-                    .createNativeQuery("INSERT INTO import_counts (import_id, user_id) VALUES (?1, ?2)")
-                    .setParameter(1, importId)
-                    .setParameter(2, user)
-                    .executeUpdate();
-            entityManager
-                    .createNativeQuery("INSERT INTO import_chunks_done (import_id, sequence) VALUES (?1, 0)")
-                    .setParameter(1, importId)
-                    .executeUpdate();
-            entityManager
-                    .createNativeQuery("""
+            db.update("INSERT INTO import_counts (import_id, user_id) VALUES (?, ?)", importId, user);
+            db.update("INSERT INTO import_chunks_done (import_id, sequence) VALUES (?, 0)", importId);
+            db.update("""
                     INSERT INTO import_unmatched (import_id, user_id, ended_at, track_name, artist_name, ms_played,
                                                   reason)
-                    VALUES (?1, ?2, now(), 'Song', 'Band', 1000, 'no catalogue match')
-                    """)
-                    .setParameter(1, importId)
-                    .setParameter(2, user)
-                    .executeUpdate();
-            entityManager
-                    .createNativeQuery("""
+                    VALUES (?, ?, now(), 'Song', 'Band', 1000, 'no catalogue match')
+                    """, importId, user);
+            db.update("""
                     INSERT INTO import_pending (user_id, played_at, track_id, ms_played, import_id)
-                    VALUES (?1, now(), 'unknown-track', 1000, ?2)
-                    """)
-                    .setParameter(1, user)
-                    .setParameter(2, importId)
-                    .executeUpdate();
+                    VALUES (?, now(), 'unknown-track', 1000, ?)
+                    """, user, importId);
         });
 
         UserEvent deleted = UserEvent.of(user, UserEventType.DELETED, 1, Instant.now(), null, null);
@@ -440,20 +418,21 @@ class ArchivingTest {
         await().atMost(WAIT).until(() -> archivedPlayedAtMs(user).isEmpty());
         for (String table : List.of("import_counts", "import_unmatched", "import_pending", "user_cursors")) {
             assertThat(QuarkusTransaction.requiringNew()
-                            .call(() -> ((Number) entityManager
-                                            .createNativeQuery("SELECT count(*) FROM " + table + " WHERE user_id = ?1")
-                                            .setParameter(1, user)
-                                            .getSingleResult())
+                            .call(() -> ((Number) db.queryOne(
+                                                    "SELECT count(*) FROM " + table + " WHERE user_id = ?",
+                                                    rs -> rs.getObject(1),
+                                                    user)
+                                            .orElse(null))
                                     .intValue()))
                     .as(table)
                     .isZero();
         }
         assertThat(QuarkusTransaction.requiringNew()
-                        .call(() -> ((Number) entityManager
-                                        .createNativeQuery(
-                                                "SELECT count(*) FROM import_chunks_done WHERE import_id = ?1")
-                                        .setParameter(1, importId)
-                                        .getSingleResult())
+                        .call(() -> ((Number) db.queryOne(
+                                                "SELECT count(*) FROM import_chunks_done WHERE import_id = ?",
+                                                rs -> rs.getObject(1),
+                                                importId)
+                                        .orElse(null))
                                 .intValue()))
                 .isZero();
         // the member's cached Spotify token went with them: asking for it again goes to auth-service
@@ -494,14 +473,12 @@ class ArchivingTest {
 
         await().atMost(WAIT)
                 .until(() -> QuarkusTransaction.requiringNew()
-                                .call(() -> ((Number) entityManager
-                                                .createNativeQuery("""
+                                .call(() -> ((Number) db.queryOne("""
                         SELECT count(*) FROM artists a JOIN track_artists ta ON ta.artist_id = a.id
                         JOIN play_events p ON p.track_id = ta.track_id
-                        WHERE p.user_id = :u AND (a.details_fetched_at IS NULL OR a.image_url IS NULL)
-                        """)
-                                                .setParameter("u", user)
-                                                .getSingleResult())
+                        WHERE p.user_id = ? AND (a.details_fetched_at IS NULL OR a.image_url IS NULL)
+                        """, rs -> rs.getObject(1), user)
+                                                .orElse(null))
                                         .intValue())
                         == 0);
         assertThat(AuthServiceStub.appTokenRequests()).isPositive();
@@ -546,11 +523,10 @@ class ArchivingTest {
     @SuppressWarnings("unchecked")
     private Set<Long> archivedPlayedAtMs(String user) {
         return QuarkusTransaction.requiringNew()
-                .call(() -> ((List<Object>) entityManager
-                                .createNativeQuery(
-                                        "SELECT (extract(epoch FROM played_at) * 1000)::bigint FROM play_events WHERE user_id = :u")
-                                .setParameter("u", user)
-                                .getResultList())
+                .call(() -> ((List<Object>) db.query(
+                                "SELECT (extract(epoch FROM played_at) * 1000)::bigint FROM play_events WHERE user_id = ?",
+                                rs -> rs.getObject(1),
+                                user))
                         .stream().map(v -> ((Number) v).longValue()).collect(Collectors.toSet()));
     }
 

@@ -16,7 +16,6 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 
 import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
 
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -35,6 +34,7 @@ import io.audiospective.model.PlayEvent;
 import io.audiospective.model.ProvisionalIds;
 import io.audiospective.model.Topics;
 import io.audiospective.model.codec.MessageCodec;
+import io.audiospective.support.sql.Db;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
@@ -54,7 +54,7 @@ class FirstImportTest {
     private static final String BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
     @Inject
-    EntityManager entityManager;
+    Db db;
 
     @Inject
     ImportFixtures fixtures;
@@ -313,11 +313,11 @@ class FirstImportTest {
     @SuppressWarnings("unchecked")
     private Object[] firstPlay(String user) {
         Object[] row = (Object[]) QuarkusTransaction.requiringNew()
-                .call(() -> entityManager
-                        .createNativeQuery(
-                                "SELECT played_at, track_id FROM play_events WHERE user_id = :u ORDER BY played_at LIMIT 1")
-                        .setParameter("u", user)
-                        .getSingleResult());
+                .call(() -> db.queryOne(
+                                "SELECT played_at, track_id FROM play_events WHERE user_id = ? ORDER BY played_at LIMIT 1",
+                                Rows::all,
+                                user)
+                        .orElse(null));
         row[0] = instant(row[0]);
         return row;
     }
@@ -352,13 +352,13 @@ class FirstImportTest {
      */
     private long lookUpsWaiting() {
         return QuarkusTransaction.requiringNew()
-                .call(() -> ((Number) entityManager.createNativeQuery("""
+                .call(() -> ((Number) db.queryOne("""
                 SELECT (SELECT count(*) FROM tracks t WHERE t.metadata = 'FILE'
                           AND (t.lookup_claimed_at IS NOT NULL
                                OR EXISTS (SELECT 1 FROM import_pending p WHERE p.track_id = t.id)))
                      + (SELECT count(*) FROM import_pending p WHERE NOT p.archived
                           AND NOT EXISTS (SELECT 1 FROM tracks t WHERE t.id = p.track_id))
-                """).getSingleResult()).longValue());
+                """, rs -> rs.getObject(1)).orElse(null)).longValue());
     }
 
     private static long trackLookUps() {
@@ -377,34 +377,25 @@ class FirstImportTest {
     @SuppressWarnings("unchecked")
     private Map<String, Long> metadataOf(List<String> ids) {
         List<Object[]> rows = QuarkusTransaction.requiringNew()
-                .call(() -> entityManager
-                        .createNativeQuery(
-                                "SELECT metadata, count(*) FROM tracks WHERE id = ANY(CAST(:ids AS text[])) GROUP BY 1")
-                        .setParameter("ids", ids.toArray(String[]::new))
-                        .getResultList());
+                .call(() ->
+                        db.query("SELECT metadata, count(*) FROM tracks WHERE id = ANY(?) GROUP BY 1", Rows::all, ids));
         return rows.stream().collect(Collectors.toMap(r -> (String) r[0], r -> ((Number) r[1]).longValue()));
     }
 
     @SuppressWarnings("unchecked")
     private List<Object> playedAts(String user) {
         return QuarkusTransaction.requiringNew()
-                .call(() -> entityManager
-                        .createNativeQuery("SELECT played_at FROM play_events WHERE user_id = :u")
-                        .setParameter("u", user)
-                        .getResultList());
+                .call(() ->
+                        db.query("SELECT played_at FROM play_events WHERE user_id = ?", rs -> rs.getObject(1), user));
     }
 
     @SuppressWarnings("unchecked")
     private Map<String, Number> counts(String importId) {
-        List<Object[]> rows = QuarkusTransaction.requiringNew()
-                .call(() -> entityManager
-                        .createNativeQuery("""
+        List<Object[]> rows = QuarkusTransaction.requiringNew().call(() -> db.query("""
                 SELECT chunks, imported, pending, failed, awaiting_catalogue, without_catalogue,
                        CAST(undone AS int), removed
-                FROM import_counts WHERE import_id = :id
-                """)
-                        .setParameter("id", importId)
-                        .getResultList());
+                FROM import_counts WHERE import_id = ?
+                """, Rows::all, importId));
         if (rows.isEmpty()) {
             return null;
         }

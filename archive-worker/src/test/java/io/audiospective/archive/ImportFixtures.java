@@ -14,7 +14,6 @@ import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -26,6 +25,7 @@ import io.audiospective.model.ImportChunk;
 import io.audiospective.model.ImportEntry;
 import io.audiospective.model.Topics;
 import io.audiospective.model.codec.MessageCodec;
+import io.audiospective.support.sql.Db;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 
@@ -41,7 +41,7 @@ public class ImportFixtures {
     public static final int CHUNK = 5_000;
 
     @Inject
-    EntityManager entityManager;
+    Db db;
 
     @Inject
     UserPoller poller;
@@ -101,10 +101,11 @@ public class ImportFixtures {
 
     public long outboxRowsOf(String user) {
         return QuarkusTransaction.requiringNew()
-                .call(() -> ((Number) entityManager
-                                .createNativeQuery("SELECT count(*) FROM outbox WHERE message_key = :u")
-                                .setParameter("u", user)
-                                .getSingleResult())
+                .call(() -> ((Number) db.queryOne(
+                                        "SELECT count(*) FROM outbox WHERE message_key = ?",
+                                        rs -> rs.getObject(1),
+                                        user)
+                                .orElse(null))
                         .longValue());
     }
 
@@ -122,11 +123,10 @@ public class ImportFixtures {
     @SuppressWarnings("unchecked")
     public Map<String, Number> counts(String importId) {
         List<Object[]> rows = QuarkusTransaction.requiringNew()
-                .call(() -> entityManager
-                        .createNativeQuery(
-                                "SELECT chunks, imported, duplicates, pending, failed FROM import_counts WHERE import_id = :id")
-                        .setParameter("id", importId)
-                        .getResultList());
+                .call(() -> db.query(
+                        "SELECT chunks, imported, duplicates, pending, failed FROM import_counts WHERE import_id = ?",
+                        Rows::all,
+                        importId));
         if (rows.isEmpty()) {
             return null;
         }
@@ -148,11 +148,10 @@ public class ImportFixtures {
     @SuppressWarnings("unchecked")
     public List<Object[]> playsOf(String user) {
         List<Object[]> rows = QuarkusTransaction.requiringNew()
-                .call(() -> entityManager
-                        .createNativeQuery(
-                                "SELECT played_at, track_id FROM play_events WHERE user_id = :u ORDER BY played_at")
-                        .setParameter("u", user)
-                        .getResultList());
+                .call(() -> db.query(
+                        "SELECT played_at, track_id FROM play_events WHERE user_id = ? ORDER BY played_at",
+                        Rows::all,
+                        user));
         rows.forEach(r -> r[0] = r[0] instanceof java.sql.Timestamp t
                 ? t.toInstant()
                 : r[0] instanceof java.time.OffsetDateTime o ? o.toInstant() : r[0]);
@@ -163,10 +162,8 @@ public class ImportFixtures {
     @SuppressWarnings("unchecked")
     public List<String> catalogueTracks(int count) {
         List<String> ids = QuarkusTransaction.requiringNew()
-                .call(() -> entityManager
-                        .createNativeQuery("SELECT id FROM tracks ORDER BY added_at DESC LIMIT :n")
-                        .setParameter("n", count)
-                        .getResultList());
+                .call(() ->
+                        db.query("SELECT id FROM tracks ORDER BY added_at DESC LIMIT ?", rs -> rs.getString(1), count));
         if (ids.size() == count) {
             return ids;
         }
@@ -190,10 +187,7 @@ public class ImportFixtures {
                 .jsonPath()
                 .getList("track_ids");
         List<String> known = QuarkusTransaction.requiringNew()
-                .call(() -> entityManager
-                        .createNativeQuery("SELECT id FROM tracks WHERE id = ANY(CAST(:ids AS text[]))")
-                        .setParameter("ids", ids.toArray(String[]::new))
-                        .getResultList());
+                .call(() -> db.query("SELECT id FROM tracks WHERE id = ANY(?)", rs -> rs.getString(1), ids));
         return ids.stream().filter(id -> !known.contains(id)).limit(count).toList();
     }
 }

@@ -17,7 +17,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
 import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -36,6 +35,7 @@ import io.audiospective.model.BatchReason;
 import io.audiospective.model.PlayEvent;
 import io.audiospective.model.Topics;
 import io.audiospective.model.codec.MessageCodec;
+import io.audiospective.support.sql.Db;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.reactive.messaging.kafka.companion.ConsumerTask;
@@ -52,7 +52,7 @@ class PlaysExampleConsumerTest {
     private static final Duration WAIT = Duration.ofSeconds(90);
 
     @Inject
-    EntityManager entityManager;
+    Db db;
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
@@ -162,10 +162,11 @@ class PlaysExampleConsumerTest {
     /** Whether the outbox relay has published every archived play of the members (their outbox rows are gone). */
     private boolean published(List<String> members) {
         return QuarkusTransaction.requiringNew()
-                        .call(() -> ((Number) entityManager
-                                        .createNativeQuery("SELECT count(*) FROM outbox WHERE message_key IN (:m)")
-                                        .setParameter("m", members)
-                                        .getSingleResult())
+                        .call(() -> ((Number) db.queryOne(
+                                                "SELECT count(*) FROM outbox WHERE message_key = ANY(?)",
+                                                rs -> rs.getObject(1),
+                                                members)
+                                        .orElse(null))
                                 .longValue())
                 == 0;
     }
@@ -173,11 +174,11 @@ class PlaysExampleConsumerTest {
     @SuppressWarnings("unchecked")
     private NavigableSet<Instant> archived(String member) {
         return QuarkusTransaction.requiringNew()
-                .call(() -> ((List<Object>) entityManager
-                                .createNativeQuery("SELECT (extract(epoch FROM played_at) * 1000000)::bigint"
-                                        + " FROM play_events WHERE user_id = :u")
-                                .setParameter("u", member)
-                                .getResultList())
+                .call(() -> ((List<Object>) db.query(
+                                "SELECT (extract(epoch FROM played_at) * 1000000)::bigint"
+                                        + " FROM play_events WHERE user_id = ?",
+                                rs -> rs.getObject(1),
+                                member))
                         .stream()
                                 .map(v -> Instant.EPOCH.plusNanos(((Number) v).longValue() * 1000))
                                 .collect(Collectors.toCollection(TreeSet::new)));

@@ -18,7 +18,6 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 
 import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -38,6 +37,7 @@ import io.audiospective.model.PlayEvent;
 import io.audiospective.model.TopicSpec;
 import io.audiospective.model.Topics;
 import io.audiospective.model.codec.MessageCodec;
+import io.audiospective.support.sql.Db;
 import io.audiospective.testing.ApiTokens;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
@@ -58,7 +58,7 @@ class RepublishTest {
     private static final Duration WAIT = Duration.ofSeconds(90);
 
     @Inject
-    EntityManager entityManager;
+    Db db;
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
@@ -165,24 +165,23 @@ class RepublishTest {
         String topic = freshTopic("plays-resume-" + run);
         // as a replica that wrote up to `position` and then died leaves it: running, lease expired
         QuarkusTransaction.requiringNew()
-                .run(() -> entityManager
-                        .createNativeQuery("""
+                .run(() -> db.update(
+                        """
                         INSERT INTO republish_jobs (user_id, topic, state, total, published, position_user_id,
                                                     position_played_at, owner, lease_until, started_at)
-                        VALUES (:u, :topic, 'RUNNING', :total, :published, :u,
-                                TIMESTAMPTZ 'epoch' + :pos * INTERVAL '1 microsecond', 'a-replica-that-died',
-                                now() - INTERVAL '1 second', now())""")
-                        .setParameter("u", member)
-                        .setParameter("topic", topic)
-                        .setParameter("total", (long) archived.size())
-                        .setParameter("published", (long) archived.indexOf(position) + 1)
-                        .setParameter("pos", micros(position))
-                        .executeUpdate());
+                        VALUES (?, ?, 'RUNNING', ?, ?, ?,
+                                TIMESTAMPTZ 'epoch' + ? * INTERVAL '1 microsecond', 'a-replica-that-died',
+                                now() - INTERVAL '1 second', now())""",
+                        member,
+                        topic,
+                        (long) archived.size(),
+                        (long) archived.indexOf(position) + 1,
+                        member,
+                        micros(position)));
         long id = ((Number) QuarkusTransaction.requiringNew()
-                        .call(() -> entityManager
-                                .createNativeQuery("SELECT id FROM republish_jobs WHERE topic = :t")
-                                .setParameter("t", topic)
-                                .getSingleResult()))
+                        .call(() -> db.queryOne(
+                                        "SELECT id FROM republish_jobs WHERE topic = ?", rs -> rs.getObject(1), topic)
+                                .orElse(null)))
                 .longValue();
 
         Map<String, Object> job = awaitDone(id);
@@ -237,12 +236,10 @@ class RepublishTest {
         String topic = "plays-held-" + run();
         // an active job another replica holds (lease in the future): this one may not start a second
         QuarkusTransaction.requiringNew()
-                .run(() -> entityManager
-                        .createNativeQuery(
-                                "INSERT INTO republish_jobs (topic, state, owner, lease_until) VALUES (:t, 'RUNNING',"
-                                        + " 'another-replica', now() + INTERVAL '1 hour')")
-                        .setParameter("t", topic)
-                        .executeUpdate());
+                .run(() -> db.update(
+                        "INSERT INTO republish_jobs (topic, state, owner, lease_until) VALUES (?, 'RUNNING',"
+                                + " 'another-replica', now() + INTERVAL '1 hour')",
+                        topic));
         try {
             admin().contentType(ContentType.JSON)
                     .body(Map.of())
@@ -251,11 +248,7 @@ class RepublishTest {
                     .statusCode(409)
                     .contentType("application/problem+json");
         } finally {
-            QuarkusTransaction.requiringNew()
-                    .run(() -> entityManager
-                            .createNativeQuery("DELETE FROM republish_jobs WHERE topic = :t")
-                            .setParameter("t", topic)
-                            .executeUpdate());
+            QuarkusTransaction.requiringNew().run(() -> db.update("DELETE FROM republish_jobs WHERE topic = ?", topic));
         }
     }
 
@@ -353,11 +346,11 @@ class RepublishTest {
     @SuppressWarnings("unchecked")
     private List<Instant> archivedInstants(String member) {
         return QuarkusTransaction.requiringNew()
-                .call(() -> ((List<Object>) entityManager
-                                .createNativeQuery("SELECT (extract(epoch FROM played_at) * 1000000)::bigint"
-                                        + " FROM play_events WHERE user_id = :u ORDER BY played_at")
-                                .setParameter("u", member)
-                                .getResultList())
+                .call(() -> ((List<Object>) db.query(
+                                "SELECT (extract(epoch FROM played_at) * 1000000)::bigint"
+                                        + " FROM play_events WHERE user_id = ? ORDER BY played_at",
+                                rs -> rs.getObject(1),
+                                member))
                         .stream()
                                 .map(v -> Instant.EPOCH.plusNanos(((Number) v).longValue() * 1000))
                                 .toList());
@@ -365,9 +358,8 @@ class RepublishTest {
 
     private long archivedCount() {
         return ((Number) QuarkusTransaction.requiringNew()
-                        .call(() -> entityManager
-                                .createNativeQuery("SELECT count(*) FROM play_events")
-                                .getSingleResult()))
+                        .call(() -> db.queryOne("SELECT count(*) FROM play_events", rs -> rs.getObject(1))
+                                .orElse(null)))
                 .longValue();
     }
 

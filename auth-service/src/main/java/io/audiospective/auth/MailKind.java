@@ -9,7 +9,11 @@ public enum MailKind {
     /** To a waitlist address: follow the link to confirm it is yours. Asked for, so no category to turn off. */
     WAITLIST_CONFIRMATION(null),
     /** To an admitted waitlist entry: a seat is reserved, the link claims it before the claim expires. */
-    WAITLIST_CLAIM(null);
+    WAITLIST_CLAIM(null),
+    /** An import job of api-service is DONE: how many plays it imported. */
+    IMPORT_DONE(MailCategory.IMPORTS),
+    /** An import job of api-service FAILED: why, and what to do. */
+    IMPORT_FAILED(MailCategory.IMPORTS);
 
     private final MailCategory category;
 

@@ -10,6 +10,8 @@ public final class Topics {
     public static final String IMPORTS = "imports";
     /** The worker's per-import totals ({@link ImportProgress}), consumed by api-service. */
     public static final String IMPORTS_PROGRESS = "imports.progress";
+    /** An import job ended, DONE or FAILED ({@link ImportOutcome}): api-service out, auth-service's mails in. */
+    public static final String IMPORT_OUTCOMES = "imports.outcomes";
 
     private Topics() {}
 

@@ -20,10 +20,11 @@ class TopicSpecTest {
                 Topics.PLAYS,
                 Topics.USERS,
                 Topics.IMPORTS,
-                Topics.IMPORTS_PROGRESS)) {
+                Topics.IMPORTS_PROGRESS,
+                Topics.IMPORT_OUTCOMES)) {
             assertThat(topics).containsKey(topic).containsKey(Topics.deadLetter(topic));
         }
-        assertThat(topics).hasSize(12);
+        assertThat(topics).hasSize(14);
     }
 
     @Test

@@ -12,6 +12,7 @@ const PAGES = {
   clock: () => import('./pages/clock.js'),
   timeline: () => import('./pages/timeline.js'),
   year: () => import('./pages/year.js'),
+  archive: () => import('./pages/archive.js'),
   data: () => import('./pages/data.js'),
   settings: () => import('./pages/settings.js'),
   admin: () => import('./pages/admin.js'),

@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipInputStream;
@@ -31,11 +32,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.audiospective.api.config.ApiConfig;
 import io.audiospective.api.messaging.Channels;
+import io.audiospective.api.messaging.ImportOutcomePublisher;
 import io.audiospective.api.repository.CatalogueRepository;
 import io.audiospective.api.repository.ImportRepository;
 import io.audiospective.api.repository.ImportRepository.StoredImport;
 import io.audiospective.model.ImportChunk;
 import io.audiospective.model.ImportEntry;
+import io.audiospective.model.ImportOutcome;
 import io.audiospective.model.ImportProgress;
 import io.audiospective.support.rest.ProblemException;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -47,7 +50,8 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
  * checked completely (every file, every entry, the import limits of {@link ApiConfig.Imports}) so that a bad file or
  * an upload over a limit fails before anything is sent, then read again and sent to {@code imports} in chunks keyed
  * by user. The worker reports its totals on {@code imports.progress}, which {@link #apply(ImportProgress)} folds
- * into the job row.
+ * into the job row. A job that ends (DONE or FAILED) writes its {@link ImportOutcome} to the outbox in the same
+ * transaction, for {@code imports.outcomes}.
  */
 @ApplicationScoped
 public class ImportService {
@@ -70,6 +74,7 @@ public class ImportService {
     private final ObjectMapper json;
     private final ApiConfig.Imports limits;
     private final Clock clock;
+    private final ImportOutcomePublisher outcomes;
 
     ImportService(
             ImportRepository imports,
@@ -77,13 +82,15 @@ public class ImportService {
             @Channel(Channels.IMPORTS) MutinyEmitter<ImportChunk> chunks,
             ObjectMapper json,
             ApiConfig config,
-            Clock clock) {
+            Clock clock,
+            ImportOutcomePublisher outcomes) {
         this.imports = imports;
         this.catalogue = catalogue;
         this.chunks = chunks;
         this.json = json;
         this.limits = config.imports();
         this.clock = clock;
+        this.outcomes = outcomes;
     }
 
     public record Job(
@@ -258,16 +265,16 @@ public class ImportService {
             CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).join();
         } catch (RuntimeException e) {
             LOG.errorf(e, "Import %s: sending stopped", id);
-            imports.failSending(
+            end(() -> imports.failSending(
                     id,
                     sequence[0],
                     "sending to the worker stopped after " + sequence[0]
                             + " chunks; the chunks sent are archived, the rest is not: upload the file again (nothing is"
-                            + " archived twice)");
+                            + " archived twice)"));
             return;
         }
         imports.markSent(id, sequence[0]);
-        imports.completeIfDone(id);
+        end(() -> imports.completeIfDone(id));
     }
 
     /** An upper bound of an entry's JSON in a chunk: the fixed fields plus each text as UTF-8 with JSON escapes. */
@@ -354,7 +361,32 @@ public class ImportService {
      * the chunks sent before are archived, so the member may undo them or upload the file again.
      */
     private void failAbandonedSending(String userId) {
-        imports.failSendingSince(userId, clock.instant().minus(limits.abandonedSendingAfter()), ABANDONED_SENDING);
+        end(() -> imports.failSendingSince(
+                userId, clock.instant().minus(limits.abandonedSendingAfter()), ABANDONED_SENDING));
+    }
+
+    /**
+     * Runs a change that ends jobs (it returns the jobs it ended, each only once: the transition's own condition)
+     * and writes each one's outcome to the outbox in the same transaction, the caller's or a new one.
+     */
+    private void end(Supplier<List<StoredImport>> change) {
+        QuarkusTransaction.joiningExisting().run(() -> change.get().forEach(ended -> outcomes.append(outcome(ended))));
+    }
+
+    private ImportOutcome outcome(StoredImport ended) {
+        Job job = job(ended);
+        return new ImportOutcome(
+                ImportOutcome.CURRENT_VERSION,
+                job.id(),
+                job.userId(),
+                ImportOutcome.Result.valueOf(job.status()),
+                job.finishedAt(),
+                job.entriesRead(),
+                job.imported(),
+                job.duplicates(),
+                job.failed(),
+                job.unmatched().values().stream().mapToLong(Long::longValue).sum(),
+                job.error());
     }
 
     public Optional<Job> job(String userId, String id) {
@@ -413,7 +445,7 @@ public class ImportService {
             throw new IllegalStateException(e);
         }
         imports.applyProgress(progress, unmatched);
-        imports.completeIfDone(progress.importId());
+        end(() -> imports.completeIfDone(progress.importId()));
     }
 
     /**

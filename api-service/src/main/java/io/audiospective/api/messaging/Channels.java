@@ -18,6 +18,9 @@ public final class Channels {
     /** Incoming {@link io.audiospective.model.Topics#IMPORTS_PROGRESS}: the worker's totals per import. */
     public static final String IMPORTS_PROGRESS = "imports-progress";
 
+    /** Outgoing {@link io.audiospective.model.Topics#IMPORT_OUTCOMES}: import jobs that ended, DONE or FAILED. */
+    public static final String IMPORT_OUTCOMES = "import-outcomes";
+
     /** Incoming: every {@code <topic>.dlq} (a topic pattern), collected for the admin overview and re-drives. */
     public static final String DEAD_LETTERS = "dead-letters";
 

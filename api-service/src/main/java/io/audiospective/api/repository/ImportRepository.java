@@ -76,12 +76,16 @@ public class ImportRepository {
                 """, rs -> rs.getLong(1), userId).orElseThrow();
     }
 
-    /** Sending stopped after {@code chunksSent} chunks: the job FAILED with {@code error}. */
-    public void failSending(String id, int chunksSent, String error) {
-        db.update("""
+    /**
+     * Sending stopped after {@code chunksSent} chunks: the job FAILED with {@code error}, unless something else ended
+     * its sending already. Returns the job when this ended it.
+     */
+    public List<StoredImport> failSending(String id, int chunksSent, String error) {
+        return db.query("""
                 UPDATE imports SET status = 'FAILED', chunks_sent = ?, finished_at = now(), error = ?
-                WHERE id = ?
-                """, chunksSent, error, id);
+                WHERE id = ? AND status = 'SENDING'
+                RETURNING *
+                """, ImportRepository::storedImport, chunksSent, error, id);
     }
 
     /** Every chunk was sent: the job is IMPORTING (unless something else ended its sending). */
@@ -92,12 +96,13 @@ public class ImportRepository {
                 id);
     }
 
-    /** The member's jobs SENDING since before {@code createdBefore} FAIL with {@code error}. */
-    public void failSendingSince(String userId, Instant createdBefore, String error) {
-        db.update("""
+    /** The member's jobs SENDING since before {@code createdBefore} FAIL with {@code error}; returns them. */
+    public List<StoredImport> failSendingSince(String userId, Instant createdBefore, String error) {
+        return db.query("""
                 UPDATE imports SET status = 'FAILED', finished_at = now(), error = ?
                 WHERE user_id = ? AND status = 'SENDING' AND created_at < ?
-                """, error, userId, createdBefore);
+                RETURNING *
+                """, ImportRepository::storedImport, error, userId, createdBefore);
     }
 
     public Optional<StoredImport> find(String userId, String id) {
@@ -149,12 +154,16 @@ public class ImportRepository {
         db.update("UPDATE imports SET status = 'UNDOING', finished_at = NULL WHERE id = ? AND user_id = ?", id, userId);
     }
 
-    /** An IMPORTING job whose chunks were all processed and whose plays all have their metadata is DONE. */
-    public void completeIfDone(String id) {
-        db.update("""
+    /**
+     * An IMPORTING job whose chunks were all processed and whose plays all have their metadata is DONE; returns the
+     * job when this made it DONE (a job already DONE, or not done yet: nothing).
+     */
+    public List<StoredImport> completeIfDone(String id) {
+        return db.query("""
                 UPDATE imports SET status = 'DONE', finished_at = now()
                 WHERE id = ? AND status = 'IMPORTING' AND chunks_processed >= chunks_sent AND pending_metadata = 0
-                """, id);
+                RETURNING *
+                """, ImportRepository::storedImport, id);
     }
 
     public void deleteOf(String userId) {

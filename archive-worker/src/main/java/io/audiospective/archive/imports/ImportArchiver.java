@@ -15,14 +15,22 @@ import java.util.TreeMap;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
-import io.audiospective.archive.imports.ImportRepository.Counts;
-import io.audiospective.archive.imports.ImportRepository.Described;
-import io.audiospective.archive.imports.ImportRepository.Entry;
-import io.audiospective.archive.imports.ImportRepository.Merged;
-import io.audiospective.archive.imports.ImportRepository.NameMatch;
-import io.audiospective.archive.imports.ImportRepository.Named;
 import io.audiospective.archive.repository.CatalogueRepository;
 import io.audiospective.archive.repository.CatalogueRepository.NamedTrack;
+import io.audiospective.archive.repository.ImportJobRepository;
+import io.audiospective.archive.repository.ImportMergeRepository;
+import io.audiospective.archive.repository.ImportMergeRepository.Entry;
+import io.audiospective.archive.repository.ImportMergeRepository.Merged;
+import io.audiospective.archive.repository.ImportMergeRepository.NameMatch;
+import io.audiospective.archive.repository.ImportMergeRepository.Named;
+import io.audiospective.archive.repository.ImportPendingRepository;
+import io.audiospective.archive.repository.ImportPendingRepository.Described;
+import io.audiospective.archive.repository.ImportPendingRepository.FailedEntries;
+import io.audiospective.archive.repository.ImportPendingRepository.PendingEntry;
+import io.audiospective.archive.repository.ImportProgressRepository;
+import io.audiospective.archive.repository.ImportProgressRepository.Counts;
+import io.audiospective.archive.repository.UnmatchedEntryRepository;
+import io.audiospective.archive.repository.UnmatchedEntryRepository.UnmatchedEntry;
 import io.audiospective.model.ImportChunk;
 import io.audiospective.model.ImportEntry;
 import io.audiospective.model.ImportProgress;
@@ -32,7 +40,7 @@ import io.audiospective.model.ImportProgress;
  * {@code plays} events), with source IMPORT. The chunk claims, the merge, the pending rows, the outbox rows and the
  * totals are one transaction: a chunk is archived wholly once or not at all.
  * <p>
- * Entries with a track URI are merged by track id (see {@link ImportRepository#merge}); a track the catalogue does
+ * Entries with a track URI are merged by track id (see {@link ImportMergeRepository#merge}); a track the catalogue does
  * not know yet is added as the file names it (provisional album and artist), so its plays are archived and visible at
  * once, and {@link ImportMetadataJob} completes it from Spotify later ({@link #publishDescribed}). Entries of account-data
  * files carry names only: they are matched by name, first against the user's archived plays of that minute (a
@@ -59,12 +67,27 @@ public class ImportArchiver {
     private static final String UNKNOWN_ARTIST = "(unknown artist)";
     private static final String UNKNOWN_ALBUM = "(unknown album)";
 
-    private final ImportRepository imports;
+    private final ImportJobRepository jobs;
+    private final ImportMergeRepository merges;
+    private final ImportPendingRepository pending;
+    private final UnmatchedEntryRepository unmatchedEntries;
+    private final ImportProgressRepository progress;
     private final CatalogueRepository catalogue;
     private final Clock clock;
 
-    ImportArchiver(ImportRepository imports, CatalogueRepository catalogue, Clock clock) {
-        this.imports = imports;
+    ImportArchiver(
+            ImportJobRepository jobs,
+            ImportMergeRepository merges,
+            ImportPendingRepository pending,
+            UnmatchedEntryRepository unmatchedEntries,
+            ImportProgressRepository progress,
+            CatalogueRepository catalogue,
+            Clock clock) {
+        this.jobs = jobs;
+        this.merges = merges;
+        this.pending = pending;
+        this.unmatchedEntries = unmatchedEntries;
+        this.progress = progress;
         this.catalogue = catalogue;
         this.clock = clock;
     }
@@ -82,9 +105,9 @@ public class ImportArchiver {
         List<ImportChunk> undos = chunks.stream().filter(ImportChunk::undo).toList();
         Map<String, List<ImportChunk>> byImport = new LinkedHashMap<>();
         if (!entries.isEmpty()) {
-            java.util.Set<String> undone = imports.undone(
+            java.util.Set<String> undone = jobs.undone(
                     entries.stream().map(ImportChunk::importId).distinct().toList());
-            for (ImportChunk chunk : imports.claimChunks(entries)) {
+            for (ImportChunk chunk : jobs.claimChunks(entries)) {
                 if (!undone.contains(chunk.importId())) {
                     byImport.computeIfAbsent(chunk.importId(), id -> new ArrayList<>())
                             .add(chunk);
@@ -97,11 +120,11 @@ public class ImportArchiver {
                         undos.stream().map(ImportChunk::userId))
                 .distinct()
                 .sorted()
-                .forEach(imports::withoutJitLockingUser);
+                .forEach(merges::withoutJitLockingUser);
         List<ImportProgress> reports = new ArrayList<>(byImport.size() + undos.size());
         byImport.values().forEach(group -> reports.add(archiveImported(group)));
         // after the chunks: an undo follows every chunk of its import on the topic, so it comes last in a batch too
-        undos.forEach(undo -> reports.add(imports.undo(undo.importId(), undo.userId())));
+        undos.forEach(undo -> reports.add(jobs.undo(undo.importId(), undo.userId())));
         return reports;
     }
 
@@ -146,7 +169,7 @@ public class ImportArchiver {
         }
         List<Entry> distinct = withoutRepeats(byId);
         catalogue.addFromFile(namedTracks.values());
-        Merged merged = imports.merge(importId, userId, distinct, false);
+        Merged merged = merges.merge(importId, userId, distinct, false);
         long imported = merged.inserted();
         long duplicates = merged.duplicates() + (byId.size() - distinct.size());
         long awaiting = merged.awaitingCatalogue();
@@ -159,7 +182,7 @@ public class ImportArchiver {
             awaiting += named.awaitingCatalogue();
             without += named.withoutCatalogue();
         }
-        return imports.addCounts(
+        return progress.addCounts(
                 importId,
                 userId,
                 Counts.of(chunks.size(), imported, duplicates, merged.pendingAdded(), failed)
@@ -194,7 +217,7 @@ public class ImportArchiver {
      */
     private NamedArchived archiveNamed(
             String importId, String userId, List<Named> entries, Map<String, Long> unmatched) {
-        List<NameMatch> matches = imports.matchNames(userId, entries);
+        List<NameMatch> matches = merges.matchNames(userId, entries);
         List<Named> notFound = new ArrayList<>();
         List<Entry> toInsert = new ArrayList<>();
         Map<Instant, Integer> perMinute = new HashMap<>();
@@ -217,7 +240,7 @@ public class ImportArchiver {
         long awaiting = 0;
         long without = 0;
         for (int round = 1; round <= PLACEMENT_TRIES && !toInsert.isEmpty(); round++) {
-            Merged merged = imports.merge(importId, userId, toInsert, true);
+            Merged merged = merges.merge(importId, userId, toInsert, true);
             imported += merged.inserted();
             awaiting += merged.awaitingCatalogue();
             without += merged.withoutCatalogue();
@@ -229,7 +252,7 @@ public class ImportArchiver {
                     .toList();
         }
         duplicates += toInsert.size();
-        imports.addUnmatched(importId, userId, notFound, NO_CATALOGUE_MATCH);
+        unmatchedEntries.addUnmatched(importId, userId, notFound, NO_CATALOGUE_MATCH);
         if (!notFound.isEmpty()) {
             unmatched.merge(NO_CATALOGUE_MATCH, (long) notFound.size(), Long::sum);
         }
@@ -242,30 +265,25 @@ public class ImportArchiver {
     /** Archives pending entries whose track the catalogue knows now; returns one report per import touched. */
     @Transactional
     public List<ImportProgress> resolvePending(int limit) {
-        List<Object[]> rows = imports.lockResolvable(limit);
+        List<PendingEntry> rows = pending.lockResolvable(limit);
         if (rows.isEmpty()) {
             return List.of();
         }
         Map<String, List<Entry>> byImport = new TreeMap<>();
         Map<String, String> users = new HashMap<>();
-        for (Object[] row : rows) {
-            Entry entry = new Entry(
-                    (String) row[0],
-                    ImportRepository.toInstant(row[1]),
-                    (String) row[2],
-                    ((Number) row[3]).longValue());
-            byImport.computeIfAbsent((String) row[4], k -> new ArrayList<>()).add(entry);
-            users.put((String) row[4], entry.userId());
+        for (PendingEntry row : rows) {
+            byImport.computeIfAbsent(row.importId(), k -> new ArrayList<>()).add(row.entry());
+            users.put(row.importId(), row.entry().userId());
         }
         // a poll of the same user archiving the same play meanwhile would not see this merge's play, nor it the poll's
-        users.values().stream().distinct().sorted().forEach(imports::withoutJitLockingUser);
+        users.values().stream().distinct().sorted().forEach(merges::withoutJitLockingUser);
         List<ImportProgress> reports = new ArrayList<>();
         for (Map.Entry<String, List<Entry>> group : byImport.entrySet()) {
             String importId = group.getKey();
             List<Entry> entries = group.getValue();
-            imports.deletePending(entries);
-            Merged merged = imports.merge(importId, users.get(importId), entries, false);
-            reports.add(imports.addCounts(
+            pending.deletePending(entries);
+            Merged merged = merges.merge(importId, users.get(importId), entries, false);
+            reports.add(progress.addCounts(
                     importId,
                     users.get(importId),
                     Counts.of(0, merged.inserted(), entries.size() - merged.inserted(), -entries.size(), 0)));
@@ -274,14 +292,14 @@ public class ImportArchiver {
     }
 
     /**
-     * Settles archived plays of tracks described since ({@link ImportRepository#takeDescribed}): plays of a track
+     * Settles archived plays of tracks described since ({@link ImportPendingRepository#takeDescribed}): plays of a track
      * Spotify described are published again, complete (consumers replace the provisional version of each play);
      * plays of a track Spotify does not know keep the file's names and are counted so. Returns one report per import
      * touched.
      */
     @Transactional
     public List<ImportProgress> publishDescribed(int tracks, Duration settle) {
-        List<Described> plays = imports.takeDescribed(tracks, settle);
+        List<Described> plays = pending.takeDescribed(tracks, settle);
         Map<String, List<Described>> byImport = new TreeMap<>();
         plays.forEach(play -> byImport.computeIfAbsent(play.importId(), k -> new ArrayList<>())
                 .add(play));
@@ -294,10 +312,10 @@ public class ImportArchiver {
                     .map(play -> new Entry(userId, play.playedAt(), play.trackId(), play.msPlayed()))
                     .toList();
             if (!complete.isEmpty()) {
-                imports.republish(userId, importId, complete);
+                pending.republish(userId, importId, complete);
             }
             long unavailable = group.size() - complete.size();
-            reports.add(imports.addCounts(
+            reports.add(progress.addCounts(
                     importId, userId, Counts.of(0, 0, 0, 0, 0).withCatalogue(-group.size(), unavailable)));
         }
         return reports;
@@ -312,32 +330,27 @@ public class ImportArchiver {
      */
     @Transactional
     public List<ImportProgress> retryUnmatched(int maxUsers, int limit) {
-        List<Object[]> rows = imports.lockRetriable(maxUsers, limit);
+        List<UnmatchedEntry> rows = unmatchedEntries.lockRetriable(maxUsers, limit);
         if (rows.isEmpty()) {
             return List.of();
         }
-        imports.withoutJit();
+        merges.withoutJit();
         List<Long> ids = new ArrayList<>(rows.size());
         Map<String, List<Named>> byImport = new TreeMap<>();
         Map<String, String> users = new HashMap<>();
-        for (Object[] row : rows) {
-            ids.add(((Number) row[0]).longValue());
-            Named entry = new Named(
-                    ImportRepository.toInstant(row[3]),
-                    (String) row[4],
-                    (String) row[5],
-                    ((Number) row[6]).longValue());
-            byImport.computeIfAbsent((String) row[1], k -> new ArrayList<>()).add(entry);
-            users.put((String) row[1], (String) row[2]);
+        for (UnmatchedEntry row : rows) {
+            ids.add(row.id());
+            byImport.computeIfAbsent(row.importId(), k -> new ArrayList<>()).add(row.entry());
+            users.put(row.importId(), row.userId());
         }
-        imports.deleteUnmatched(ids);
+        unmatchedEntries.deleteUnmatched(ids);
         List<ImportProgress> reports = new ArrayList<>();
         for (Map.Entry<String, List<Named>> group : byImport.entrySet()) {
             String importId = group.getKey();
             Map<String, Long> unmatched = new TreeMap<>();
             NamedArchived named = archiveNamed(importId, users.get(importId), group.getValue(), unmatched);
             unmatched.merge(NO_CATALOGUE_MATCH, -(long) group.getValue().size(), Long::sum);
-            reports.add(imports.addCounts(
+            reports.add(progress.addCounts(
                     importId,
                     users.get(importId),
                     Counts.of(0, named.inserted(), named.duplicates(), 0, 0)
@@ -354,7 +367,12 @@ public class ImportArchiver {
     @Transactional
     public List<ImportProgress> unavailableTrack(String trackId) {
         catalogue.markUnavailable(trackId);
-        return imports.failTrack(trackId);
+        List<ImportProgress> reports = new ArrayList<>();
+        for (FailedEntries failed : pending.failTrack(trackId)) {
+            reports.add(progress.addCounts(
+                    failed.importId(), failed.userId(), Counts.of(0, 0, 0, -failed.count(), failed.count())));
+        }
+        return reports;
     }
 
     private static boolean hasText(String value) {

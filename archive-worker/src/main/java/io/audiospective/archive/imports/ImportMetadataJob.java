@@ -16,6 +16,7 @@ import io.audiospective.archive.client.SpotifyRateBudget;
 import io.audiospective.archive.client.TransientFailureException;
 import io.audiospective.archive.config.ArchiveConfig;
 import io.audiospective.archive.repository.CatalogueRepository;
+import io.audiospective.archive.repository.ImportPendingRepository;
 import io.audiospective.archive.service.AccessTokenCache;
 import io.audiospective.model.ImportProgress;
 import io.audiospective.model.TrackRef;
@@ -52,7 +53,7 @@ public class ImportMetadataJob {
 
     private static final int BATCH_ENDPOINT_IDS = 50;
 
-    private final ImportRepository imports;
+    private final ImportPendingRepository pending;
     private final ImportArchiver archiver;
     private final CatalogueRepository catalogue;
     private final SpotifyClient spotify;
@@ -62,7 +63,7 @@ public class ImportMetadataJob {
     private final ArchiveConfig config;
 
     ImportMetadataJob(
-            ImportRepository imports,
+            ImportPendingRepository pending,
             ImportArchiver archiver,
             CatalogueRepository catalogue,
             SpotifyClient spotify,
@@ -70,7 +71,7 @@ public class ImportMetadataJob {
             AccessTokenCache accessTokens,
             ImportProgressPublisher progress,
             ArchiveConfig config) {
-        this.imports = imports;
+        this.pending = pending;
         this.archiver = archiver;
         this.catalogue = catalogue;
         this.spotify = spotify;
@@ -163,7 +164,7 @@ public class ImportMetadataJob {
     /** Tracks of entries whose file does not name them: looked up one by one, as before they can be archived. */
     private void describeUnnamedTracks() throws InterruptedException {
         List<String> missing =
-                QuarkusTransaction.requiringNew().call(() -> imports.missingTracks(UNNAMED_TRACKS_PER_ROUND));
+                QuarkusTransaction.requiringNew().call(() -> pending.missingTracks(UNNAMED_TRACKS_PER_ROUND));
         for (String trackId : missing) {
             if (!budget.hasSpareCapacity()) {
                 return;

@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import io.audiospective.archive.config.ArchiveConfig;
+import io.audiospective.archive.repository.UnmatchedEntryRepository;
 import io.audiospective.support.BeforeSchemaMigrated;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
@@ -32,14 +33,17 @@ public class ImportUnmatchedRetryJob {
     private static final int ENTRIES_PER_ROUND = 5_000;
 
     private final ImportArchiver archiver;
-    private final ImportRepository imports;
+    private final UnmatchedEntryRepository unmatchedEntries;
     private final ImportProgressPublisher progress;
     private final Duration settle;
 
     ImportUnmatchedRetryJob(
-            ImportArchiver archiver, ImportRepository imports, ImportProgressPublisher progress, ArchiveConfig config) {
+            ImportArchiver archiver,
+            UnmatchedEntryRepository unmatchedEntries,
+            ImportProgressPublisher progress,
+            ArchiveConfig config) {
         this.archiver = archiver;
-        this.imports = imports;
+        this.unmatchedEntries = unmatchedEntries;
         this.progress = progress;
         this.settle = config.importUnmatchedSettle();
     }
@@ -53,8 +57,8 @@ public class ImportUnmatchedRetryJob {
         try {
             for (int i = 0; i < STATEMENTS_PER_ROUND; i++) {
                 int compared = QuarkusTransaction.requiringNew()
-                        .call(() ->
-                                imports.flagRetriable(TRACKS_PER_STATEMENT, settle, ImportArchiver.NO_CATALOGUE_MATCH));
+                        .call(() -> unmatchedEntries.flagRetriable(
+                                TRACKS_PER_STATEMENT, settle, ImportArchiver.NO_CATALOGUE_MATCH));
                 if (compared < TRACKS_PER_STATEMENT) {
                     break;
                 }

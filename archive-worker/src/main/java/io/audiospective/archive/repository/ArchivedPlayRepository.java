@@ -2,17 +2,19 @@ package io.audiospective.archive.repository;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.audiospective.archive.ArchivedPlay;
-import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
+import io.audiospective.support.sql.Db;
 
+/** The archive's plays ({@code play_events}); written in bulk by {@link PolledPageRepository} and imports. */
 @ApplicationScoped
-public class ArchivedPlayRepository implements PanacheRepositoryBase<ArchivedPlay, ArchivedPlay.Key> {
+public class ArchivedPlayRepository {
 
-    public void deleteForUser(String userId) {
-        delete("userId", userId);
+    private final Db db;
+
+    ArchivedPlayRepository(Db db) {
+        this.db = db;
     }
 
-    public long countForUser(String userId) {
-        return count("userId", userId);
+    public void deleteForUser(String userId) {
+        db.update("DELETE FROM play_events WHERE user_id = ?", userId);
     }
 }

@@ -10,23 +10,23 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
 
 import io.audiospective.model.PlayEvent;
 import io.audiospective.model.PlaySource;
 import io.audiospective.model.TrackRef;
 import io.audiospective.model.codec.MessageCodec;
 import io.audiospective.support.messaging.Failures;
+import io.audiospective.support.sql.Db;
 
 /** Plays waiting to be published to the {@code plays} topic (written by {@link PolledPageRepository} and imports). */
 @ApplicationScoped
 public class OutboxRepository {
 
-    private final EntityManager entityManager;
+    private final Db db;
     private final CatalogueRepository catalogue;
 
-    OutboxRepository(EntityManager entityManager, CatalogueRepository catalogue) {
-        this.entityManager = entityManager;
+    OutboxRepository(Db db, CatalogueRepository catalogue) {
+        this.db = db;
         this.catalogue = catalogue;
     }
 
@@ -48,6 +48,17 @@ public class OutboxRepository {
         }
     }
 
+    /** A row of the outbox as the relay takes it: one encoded event, or the plays of an import or an undo. */
+    private record OutboxRow(
+            long id,
+            String key,
+            byte[] payload,
+            String importId,
+            Long[] playedAtMicros,
+            String[] trackIds,
+            Long[] msPlayed,
+            boolean removed) {}
+
     /**
      * Deletes the oldest pending rows, about {@code maxMessages} messages' worth (at least one row), and returns their
      * messages, oldest first: the deletion commits only with the caller's transaction, after Kafka acknowledged them,
@@ -55,58 +66,63 @@ public class OutboxRepository {
      * of imported plays becomes one message per play, built here (see {@link #importedEvents}); a row set aside is
      * skipped, and a row whose events cannot be built throws {@link UnpublishableRow}.
      */
-    @SuppressWarnings("unchecked")
     public List<Message> takeOldest(int maxMessages) {
-        List<Object[]> rows = new ArrayList<>(entityManager
-                .createNativeQuery("""
+        // the running sum stops at about maxMessages events: a row of imported plays stands for many messages
+        List<OutboxRow> rows = new ArrayList<>(db.query(
+                """
                 DELETE FROM outbox WHERE id IN (
                     SELECT id FROM (SELECT id, events, sum(events) OVER (ORDER BY id) AS upto
                                     FROM (SELECT id, events FROM outbox WHERE set_aside_reason IS NULL
-                                          ORDER BY id LIMIT :limit
+                                          ORDER BY id LIMIT ?
                                           FOR UPDATE SKIP LOCKED) o) w
-                    WHERE upto - events < :limit)
+                    WHERE upto - events < ?)
                 RETURNING id, message_key, payload, import_id, played_ats, track_ids, ms_played, removed
-                """)
-                .setParameter("limit", maxMessages)
-                .getResultList());
-        rows.sort(Comparator.comparingLong(row -> ((Number) row[0]).longValue()));
+                """,
+                rs -> new OutboxRow(
+                        rs.getLong("id"),
+                        rs.getString("message_key"),
+                        rs.getBytes("payload"),
+                        rs.getString("import_id"),
+                        array(rs.getArray("played_ats"), Long[].class),
+                        array(rs.getArray("track_ids"), String[].class),
+                        array(rs.getArray("ms_played"), Long[].class),
+                        rs.getBoolean("removed")),
+                maxMessages,
+                maxMessages));
+        rows.sort(Comparator.comparingLong(OutboxRow::id));
         List<Message> messages = new ArrayList<>();
-        for (Object[] row : rows) {
-            long id = ((Number) row[0]).longValue();
-            String key = (String) row[1];
-            if (row[2] != null) {
-                messages.add(new Message(id, key, (byte[]) row[2]));
+        for (OutboxRow row : rows) {
+            if (row.payload() != null) {
+                messages.add(new Message(row.id(), row.key(), row.payload()));
                 continue;
             }
             List<byte[]> events;
             try {
                 events = importedEvents(
-                        key, (String) row[3], (Long[]) row[4], (String[]) row[5], (Long[]) row[6], (Boolean) row[7]);
+                        row.key(), row.importId(), row.playedAtMicros(), row.trackIds(), row.msPlayed(), row.removed());
             } catch (RuntimeException e) {
                 if (Failures.classify(e) == Failures.Kind.INFRASTRUCTURE) {
                     throw e;
                 }
-                throw new UnpublishableRow(id, "its events cannot be encoded: " + Failures.describe(e), e);
+                throw new UnpublishableRow(row.id(), "its events cannot be encoded: " + Failures.describe(e), e);
             }
-            events.forEach(payload -> messages.add(new Message(id, key, payload)));
+            events.forEach(payload -> messages.add(new Message(row.id(), row.key(), payload)));
         }
         return messages;
     }
 
+    private static <T> T array(java.sql.Array array, Class<T> type) throws java.sql.SQLException {
+        return array == null ? null : type.cast(array.getArray());
+    }
+
     /** The relay skips the row from now on; {@code reason} says why, for whoever fixes the cause. */
     public void setAside(long rowId, String reason) {
-        entityManager
-                .createNativeQuery("UPDATE outbox SET set_aside_reason = :reason, set_aside_at = now() WHERE id = :id")
-                .setParameter("reason", reason)
-                .setParameter("id", rowId)
-                .executeUpdate();
+        db.update("UPDATE outbox SET set_aside_reason = ?, set_aside_at = now() WHERE id = ?", reason, rowId);
     }
 
     public long setAsideCount() {
-        return ((Number) entityManager
-                        .createNativeQuery("SELECT count(*) FROM outbox WHERE set_aside_reason IS NOT NULL")
-                        .getSingleResult())
-                .longValue();
+        return db.queryOne("SELECT count(*) FROM outbox WHERE set_aside_reason IS NOT NULL", rs -> rs.getLong(1))
+                .orElseThrow();
     }
 
     /** One archived play as it is encoded onto {@code plays}: its track is read from the catalogue. */
@@ -163,19 +179,19 @@ public class OutboxRepository {
     }
 
     public void deleteForUser(String userId) {
-        entityManager
-                .createNativeQuery("DELETE FROM outbox WHERE message_key = :userId")
-                .setParameter("userId", userId)
-                .executeUpdate();
+        db.update("DELETE FROM outbox WHERE message_key = ?", userId);
     }
 
     /**
-     * About how many rows wait (a row of imported plays stands for up to a chunk of them): the span of their ids, since ids grow and rows leave oldest first. Two index look-ups;
+     * About how many rows wait (a row of imported plays stands for up to a chunk of them): the span of their ids,
+     * since ids grow and rows leave oldest first. Two index look-ups;
      * {@code count(*)} scanned the whole backlog (about 30 ms per count at 100,000 rows during an import). Ids that
      * a rolled-back insert used, or rows purged from the middle, make it a little high until the relay passes them.
      */
     public long pending() {
-        return ((Number) entityManager.createNativeQuery("""
-                SELECT coalesce(max(id) - min(id) + 1, 0) FROM outbox WHERE set_aside_reason IS NULL""").getSingleResult()).longValue();
+        return db.queryOne(
+                        "SELECT coalesce(max(id) - min(id) + 1, 0) FROM outbox WHERE set_aside_reason IS NULL",
+                        rs -> rs.getLong(1))
+                .orElseThrow();
     }
 }

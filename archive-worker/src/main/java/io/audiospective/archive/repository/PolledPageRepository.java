@@ -6,28 +6,26 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import javax.sql.DataSource;
-
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.postgresql.PGConnection;
-
-import io.audiospective.archive.imports.ImportRepository;
 import io.audiospective.model.PlayEvent;
 import io.audiospective.model.Topics;
 import io.audiospective.model.codec.MessageCodec;
+import io.audiospective.support.sql.Db;
 
 /**
  * Archives one polled page in ONE statement after the user's {@link UserArchiveLock}: the page's new plays into
  * {@code play_events} (a play an import archived already is not new), the same plays into the outbox, the user's
- * cursor moved forward, and the cursor as it was before. Plain JDBC on purpose: this runs for every poll, and going through Hibernate's native queries
- * (parameter parsing, type resolution, a JTA transaction around four statements) cost more CPU than the SQL itself.
+ * cursor moved forward, and the cursor as it was before. The lock and the statement run in a transaction of their
+ * own on one connection from {@link Db}'s data source, without JTA: this runs for every poll, and a profile once
+ * found Hibernate's native queries and the JTA transaction around them to be about half of the worker's CPU. The
+ * lock is a statement of its own: a statement sees what was committed when it started, so the page's statement starts
+ * once it has the lock and sees what an import of the user committed meanwhile.
  */
 @ApplicationScoped
 public class PolledPageRepository {
@@ -43,7 +41,8 @@ public class PolledPageRepository {
             inserted AS (
                 INSERT INTO play_events (user_id, played_at, track_id, ms_played, source)
                 SELECT ?, page.played_at, page.track_id, page.ms_played, 'POLL' FROM page
-                -- a play an import archived first (its file's second or minute precision, see ImportRepository.merge)
+                -- a play an import archived first (its file's second or minute precision, see
+                -- ImportMergeRepository.merge)
                 WHERE NOT EXISTS (
                     SELECT 1 FROM play_events i
                     WHERE i.user_id = ? AND i.source = 'IMPORT' AND i.track_id = page.track_id
@@ -70,10 +69,10 @@ public class PolledPageRepository {
                    (SELECT array_agg(CAST(extract(epoch FROM played_at) * 1000000 AS bigint)) FROM inserted)
             """;
 
-    private final DataSource dataSource;
+    private final Db db;
 
-    PolledPageRepository(DataSource dataSource) {
-        this.dataSource = dataSource;
+    PolledPageRepository(Db db) {
+        this.db = db;
     }
 
     /** What archiving a page did. */
@@ -88,7 +87,7 @@ public class PolledPageRepository {
         // one row per instant: the outbox join is on played_at
         Map<Long, PlayEvent> byMicros = new LinkedHashMap<>();
         for (PlayEvent play : plays) {
-            byMicros.putIfAbsent(micros(play.playedAt()), play);
+            byMicros.putIfAbsent(EpochMicros.of(play.playedAt()), play);
         }
         int n = byMicros.size();
         long[] playedAts = new long[n];
@@ -103,7 +102,7 @@ public class PolledPageRepository {
             payloads[i] = MessageCodec.encode(entry.getValue());
             i++;
         }
-        try (Connection connection = dataSource.getConnection()) {
+        try (Connection connection = db.dataSource().getConnection()) {
             connection.setAutoCommit(false);
             try {
                 Archived archived = archive(
@@ -133,37 +132,34 @@ public class PolledPageRepository {
             Instant polledAt)
             throws SQLException {
         try (PreparedStatement lock = connection.prepareStatement(UserArchiveLock.ACQUIRE)) {
-            lock.setString(1, userId);
+            Db.bind(connection, lock, userId);
             lock.execute();
         }
         try (PreparedStatement statement = connection.prepareStatement(ARCHIVE_PAGE)) {
-            PGConnection pg = connection.unwrap(PGConnection.class);
-            int p = 0;
-            statement.setArray(++p, pg.createArrayOf("int8", playedAts));
-            statement.setArray(++p, pg.createArrayOf("text", trackIds));
-            statement.setArray(++p, pg.createArrayOf("int8", msPlayed));
-            statement.setArray(++p, pg.createArrayOf("bytea", payloads));
-            statement.setString(++p, userId);
-            statement.setString(++p, userId);
-            statement.setString(++p, userId);
-            statement.setString(++p, ImportRepository.MINUTE_TOLERANCE);
-            statement.setString(++p, ImportRepository.MINUTE_TOLERANCE);
-            statement.setString(++p, ImportRepository.MATCH_TOLERANCE);
-            statement.setString(++p, ImportRepository.MATCH_TOLERANCE);
-            statement.setString(++p, Topics.PLAYS);
-            statement.setString(++p, userId);
-            statement.setString(++p, userId);
-            if (newestOfPage == null) {
-                statement.setNull(++p, java.sql.Types.BIGINT);
-            } else {
-                statement.setLong(++p, micros(newestOfPage));
-            }
-            statement.setLong(++p, micros(polledAt));
-            statement.setLong(++p, micros(polledAt));
+            Db.bind(
+                    connection,
+                    statement,
+                    playedAts,
+                    trackIds,
+                    msPlayed,
+                    payloads,
+                    userId,
+                    userId,
+                    userId,
+                    ImportMergeRepository.MINUTE_TOLERANCE,
+                    ImportMergeRepository.MINUTE_TOLERANCE,
+                    ImportMergeRepository.MATCH_TOLERANCE,
+                    ImportMergeRepository.MATCH_TOLERANCE,
+                    Topics.PLAYS,
+                    userId,
+                    userId,
+                    newestOfPage == null ? null : EpochMicros.of(newestOfPage),
+                    EpochMicros.of(polledAt),
+                    EpochMicros.of(polledAt));
             try (ResultSet result = statement.executeQuery()) {
                 result.next();
                 long previous = result.getLong(1);
-                Instant previousNewest = result.wasNull() ? null : instant(previous);
+                Instant previousNewest = result.wasNull() ? null : EpochMicros.instant(previous);
                 Array inserted = result.getArray(2);
                 List<PlayEvent> newPlays = new ArrayList<>();
                 if (inserted != null) {
@@ -174,13 +170,5 @@ public class PolledPageRepository {
                 return new Archived(newPlays, previousNewest);
             }
         }
-    }
-
-    static long micros(Instant instant) {
-        return ChronoUnit.MICROS.between(Instant.EPOCH, instant);
-    }
-
-    private static Instant instant(long micros) {
-        return Instant.EPOCH.plus(micros, ChronoUnit.MICROS);
     }
 }

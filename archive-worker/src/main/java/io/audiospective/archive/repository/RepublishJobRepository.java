@@ -1,18 +1,18 @@
 package io.audiospective.archive.repository;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
-import jakarta.persistence.Query;
 
 import io.audiospective.archive.repository.OutboxRepository.StoredPlay;
 import io.audiospective.model.PlaySource;
+import io.audiospective.support.sql.Db;
 
 /**
  * {@code republish_jobs} (V12) and the archive reads of a republish: plays in (user, played_at) order after a
@@ -24,14 +24,15 @@ public class RepublishJobRepository {
     private static final String ACTIVE = "('QUEUED', 'RUNNING')";
     private static final String COLUMNS =
             """
-            id, user_id, (extract(epoch FROM since) * 1000000)::bigint, topic, state, total, published,
-            position_user_id, (extract(epoch FROM position_played_at) * 1000000)::bigint, owner, error, %s, %s, %s, %s""".formatted(iso("created_at"), iso("started_at"), iso("updated_at"), iso("finished_at"));
+            id, user_id, (extract(epoch FROM since) * 1000000)::bigint AS since, topic, state, total, published,
+            position_user_id, (extract(epoch FROM position_played_at) * 1000000)::bigint AS position_played_at, owner,
+            error, %s, %s, %s, %s""".formatted(iso("created_at"), iso("started_at"), iso("updated_at"), iso("finished_at"));
     private static final String MICROS = "(TIMESTAMPTZ 'epoch' + %s * INTERVAL '1 microsecond')";
 
-    private final EntityManager entityManager;
+    private final Db db;
 
-    RepublishJobRepository(EntityManager entityManager) {
-        this.entityManager = entityManager;
+    RepublishJobRepository(Db db) {
+        this.db = db;
     }
 
     /** A job as stored; {@code since} and the position's instant are null when absent. */
@@ -60,7 +61,7 @@ public class RepublishJobRepository {
     }
 
     public Optional<Job> find(long id) {
-        return jobs("WHERE id = " + id, 1).stream().findFirst();
+        return jobs("WHERE id = ?", 1, id).stream().findFirst();
     }
 
     public List<Job> recent(int limit) {
@@ -69,16 +70,14 @@ public class RepublishJobRepository {
 
     /** Queues a job; the unique index on active jobs refuses a second one (the caller checked {@link #active()}). */
     public long create(String userId, Instant since, String topic) {
-        Query insert = entityManager
-                .createNativeQuery("INSERT INTO republish_jobs (user_id, since, topic, state) VALUES (:u, "
-                        + (since == null ? "NULL" : MICROS.formatted(":since"))
-                        + ", :topic, 'QUEUED') RETURNING id")
-                .setParameter("u", userId)
-                .setParameter("topic", topic);
-        if (since != null) {
-            insert.setParameter("since", micros(since));
-        }
-        return ((Number) insert.getSingleResult()).longValue();
+        return db.queryOne(
+                        "INSERT INTO republish_jobs (user_id, since, topic, state) VALUES (?, "
+                                + MICROS.formatted("CAST(? AS bigint)") + ", ?, 'QUEUED') RETURNING id",
+                        rs -> rs.getLong("id"),
+                        userId,
+                        since == null ? null : EpochMicros.of(since),
+                        topic)
+                .orElseThrow();
     }
 
     /**
@@ -86,30 +85,22 @@ public class RepublishJobRepository {
      * owner's) and sets its lease; SKIP LOCKED so replicas asking at once do not wait for each other.
      */
     public Optional<Job> claim(String owner, Duration lease) {
-        int updated = entityManager
-                .createNativeQuery("""
-                UPDATE republish_jobs SET owner = :owner, state = 'RUNNING',
-                       lease_until = now() + :leaseMs * INTERVAL '1 millisecond',
+        int updated = db.update("""
+                UPDATE republish_jobs SET owner = ?, state = 'RUNNING',
+                       lease_until = now() + ? * INTERVAL '1 millisecond',
                        started_at = coalesce(started_at, now()), updated_at = now()
                 WHERE id = (SELECT id FROM republish_jobs
                             WHERE state IN ('QUEUED', 'RUNNING')
-                              AND (owner = :owner OR lease_until IS NULL OR lease_until < now())
-                            LIMIT 1 FOR UPDATE SKIP LOCKED)""")
-                .setParameter("owner", owner)
-                .setParameter("leaseMs", lease.toMillis())
-                .executeUpdate();
+                              AND (owner = ? OR lease_until IS NULL OR lease_until < now())
+                            LIMIT 1 FOR UPDATE SKIP LOCKED)""", owner, lease.toMillis(), owner);
         return updated == 0
                 ? Optional.empty()
-                : jobs("WHERE state = 'RUNNING' AND owner = '" + owner.replace("'", "''") + "'", 1).stream()
+                : jobs("WHERE state = 'RUNNING' AND owner = ?", 1, owner).stream()
                         .findFirst();
     }
 
     public void setTotal(long id, long total) {
-        entityManager
-                .createNativeQuery("UPDATE republish_jobs SET total = :total WHERE id = :id")
-                .setParameter("total", total)
-                .setParameter("id", id)
-                .executeUpdate();
+        db.update("UPDATE republish_jobs SET total = ? WHERE id = ?", total, id);
     }
 
     /**
@@ -117,158 +108,129 @@ public class RepublishJobRepository {
      * longer this owner's (its lease expired and another replica resumed it): the caller stops.
      */
     public boolean advance(long id, String owner, int count, Row last, Duration lease) {
-        return entityManager
-                        .createNativeQuery("UPDATE republish_jobs SET published = published + :count,"
-                                + " position_user_id = :pu, position_played_at = " + MICROS.formatted(":pa") + ","
-                                + " lease_until = now() + :leaseMs * INTERVAL '1 millisecond', updated_at = now(),"
-                                + " error = NULL WHERE id = :id AND owner = :owner AND state = 'RUNNING'")
-                        .setParameter("count", count)
-                        .setParameter("pu", last.userId())
-                        .setParameter("pa", micros(last.play().playedAt()))
-                        .setParameter("leaseMs", lease.toMillis())
-                        .setParameter("id", id)
-                        .setParameter("owner", owner)
-                        .executeUpdate()
+        return db.update(
+                        "UPDATE republish_jobs SET published = published + ?, position_user_id = ?,"
+                                + " position_played_at = " + MICROS.formatted("CAST(? AS bigint)") + ","
+                                + " lease_until = now() + ? * INTERVAL '1 millisecond', updated_at = now(),"
+                                + " error = NULL WHERE id = ? AND owner = ? AND state = 'RUNNING'",
+                        count,
+                        last.userId(),
+                        EpochMicros.of(last.play().playedAt()),
+                        lease.toMillis(),
+                        id,
+                        owner)
                 == 1;
     }
 
     /** Ends the job: {@code DONE} without an error, {@code FAILED} with one. */
     public void finish(long id, String owner, String error) {
-        entityManager
-                .createNativeQuery("UPDATE republish_jobs SET state = :state, error = :error, finished_at = now(),"
-                        + " updated_at = now(), lease_until = NULL WHERE id = :id AND owner = :owner")
-                .setParameter("state", error == null ? "DONE" : "FAILED")
-                .setParameter("error", error)
-                .setParameter("id", id)
-                .setParameter("owner", owner)
-                .executeUpdate();
+        db.update(
+                "UPDATE republish_jobs SET state = ?, error = ?, finished_at = now(), updated_at = now(),"
+                        + " lease_until = NULL WHERE id = ? AND owner = ?",
+                error == null ? "DONE" : "FAILED",
+                error,
+                id,
+                owner);
     }
 
     /** Shows why a running job is not advancing (Kafka or PostgreSQL away); the next step clears it. */
     public void noteError(long id, String owner, String error) {
-        entityManager
-                .createNativeQuery("UPDATE republish_jobs SET error = :error, updated_at = now()"
-                        + " WHERE id = :id AND owner = :owner AND state = 'RUNNING'")
-                .setParameter("error", error)
-                .setParameter("id", id)
-                .setParameter("owner", owner)
-                .executeUpdate();
+        db.update(
+                "UPDATE republish_jobs SET error = ?, updated_at = now() WHERE id = ? AND owner = ? AND state = 'RUNNING'",
+                error,
+                id,
+                owner);
     }
 
     /** Gives the job up at once (this replica stops), so a restarted or other replica resumes it without waiting. */
     public void release(long id, String owner) {
-        entityManager
-                .createNativeQuery(
-                        "UPDATE republish_jobs SET lease_until = NULL WHERE id = :id AND owner = :owner AND state = 'RUNNING'")
-                .setParameter("id", id)
-                .setParameter("owner", owner)
-                .executeUpdate();
+        db.update(
+                "UPDATE republish_jobs SET lease_until = NULL WHERE id = ? AND owner = ? AND state = 'RUNNING'",
+                id,
+                owner);
     }
 
     public boolean hasPlays(String userId) {
-        return !entityManager
-                .createNativeQuery("SELECT 1 FROM play_events WHERE user_id = :u LIMIT 1")
-                .setParameter("u", userId)
-                .getResultList()
-                .isEmpty();
+        return db.queryOne("SELECT 1 FROM play_events WHERE user_id = ? LIMIT 1", rs -> true, userId)
+                .isPresent();
     }
 
     /** How many plays the job writes in all. */
     public long count(Job job) {
-        Query query = entityManager.createNativeQuery("SELECT count(*) FROM play_events" + where(job, false));
-        bind(query, job, false);
-        return ((Number) query.getSingleResult()).longValue();
+        List<Object> params = new ArrayList<>();
+        String where = where(job, false, params);
+        return db.queryOne("SELECT count(*) FROM play_events" + where, rs -> rs.getLong(1), params.toArray())
+                .orElseThrow();
     }
 
     /** The next {@code limit} plays of the job after its position, in (user, played_at) order. */
-    @SuppressWarnings("unchecked")
     public List<Row> next(Job job, int limit) {
-        boolean after = job.positionUserId() != null;
-        Query query = entityManager
-                .createNativeQuery("SELECT user_id, (extract(epoch FROM played_at) * 1000000)::bigint, track_id,"
-                        + " ms_played, source, import_id FROM play_events" + where(job, after)
-                        + " ORDER BY user_id, played_at LIMIT :limit")
-                .setParameter("limit", limit);
-        bind(query, job, after);
-        List<Row> rows = new ArrayList<>();
-        for (Object[] row : (List<Object[]>) query.getResultList()) {
-            rows.add(new Row(
-                    (String) row[0],
-                    new StoredPlay(
-                            instant(((Number) row[1]).longValue()),
-                            (String) row[2],
-                            ((Number) row[3]).longValue(),
-                            PlaySource.valueOf((String) row[4]),
-                            (String) row[5])));
-        }
-        return rows;
+        List<Object> params = new ArrayList<>();
+        String where = where(job, job.positionUserId() != null, params);
+        params.add(limit);
+        return db.query(
+                "SELECT user_id, (extract(epoch FROM played_at) * 1000000)::bigint AS played_at, track_id, ms_played,"
+                        + " source, import_id FROM play_events" + where + " ORDER BY user_id, played_at LIMIT ?",
+                rs -> new Row(
+                        rs.getString("user_id"),
+                        new StoredPlay(
+                                EpochMicros.instant(rs.getLong("played_at")),
+                                rs.getString("track_id"),
+                                rs.getLong("ms_played"),
+                                PlaySource.valueOf(rs.getString("source")),
+                                rs.getString("import_id"))),
+                params.toArray());
     }
 
-    private static String where(Job job, boolean after) {
+    /** The job's conditions, their parameters added to {@code params} in order. */
+    private static String where(Job job, boolean after, List<Object> params) {
         List<String> conditions = new ArrayList<>();
         if (job.userId() != null) {
-            conditions.add("user_id = :user");
+            conditions.add("user_id = ?");
+            params.add(job.userId());
         }
         if (job.since() != null) {
-            conditions.add("played_at >= " + MICROS.formatted(":since"));
+            conditions.add("played_at >= " + MICROS.formatted("CAST(? AS bigint)"));
+            params.add(EpochMicros.of(job.since()));
         }
         if (after) {
             // the primary key (user_id, played_at) serves this range: each step is one index range scan
-            conditions.add("(user_id, played_at) > (:pu, " + MICROS.formatted(":pa") + ")");
+            conditions.add("(user_id, played_at) > (?, " + MICROS.formatted("CAST(? AS bigint)") + ")");
+            params.add(job.positionUserId());
+            params.add(EpochMicros.of(job.positionPlayedAt()));
         }
         return conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
     }
 
-    private static void bind(Query query, Job job, boolean after) {
-        if (job.userId() != null) {
-            query.setParameter("user", job.userId());
-        }
-        if (job.since() != null) {
-            query.setParameter("since", micros(job.since()));
-        }
-        if (after) {
-            query.setParameter("pu", job.positionUserId());
-            query.setParameter("pa", micros(job.positionPlayedAt()));
-        }
+    private List<Job> jobs(String where, int limit, Object... params) {
+        return db.query(
+                "SELECT " + COLUMNS + " FROM republish_jobs " + where + " ORDER BY id DESC LIMIT " + limit,
+                rs -> new Job(
+                        rs.getLong("id"),
+                        rs.getString("user_id"),
+                        optionalInstant(rs, "since"),
+                        rs.getString("topic"),
+                        rs.getString("state"),
+                        rs.getObject("total", Long.class),
+                        rs.getLong("published"),
+                        rs.getString("position_user_id"),
+                        optionalInstant(rs, "position_played_at"),
+                        rs.getString("owner"),
+                        rs.getString("error"),
+                        rs.getString("created_at"),
+                        rs.getString("started_at"),
+                        rs.getString("updated_at"),
+                        rs.getString("finished_at")),
+                params);
     }
 
-    @SuppressWarnings("unchecked")
-    private List<Job> jobs(String where, int limit) {
-        List<Job> jobs = new ArrayList<>();
-        for (Object[] r : (List<Object[]>) entityManager
-                .createNativeQuery(
-                        "SELECT " + COLUMNS + " FROM republish_jobs " + where + " ORDER BY id DESC LIMIT " + limit)
-                .getResultList()) {
-            jobs.add(new Job(
-                    ((Number) r[0]).longValue(),
-                    (String) r[1],
-                    r[2] == null ? null : instant(((Number) r[2]).longValue()),
-                    (String) r[3],
-                    (String) r[4],
-                    r[5] == null ? null : ((Number) r[5]).longValue(),
-                    ((Number) r[6]).longValue(),
-                    (String) r[7],
-                    r[8] == null ? null : instant(((Number) r[8]).longValue()),
-                    (String) r[9],
-                    (String) r[10],
-                    (String) r[11],
-                    (String) r[12],
-                    (String) r[13],
-                    (String) r[14]));
-        }
-        return jobs;
+    private static Instant optionalInstant(ResultSet rs, String micros) throws SQLException {
+        long value = rs.getLong(micros);
+        return rs.wasNull() ? null : EpochMicros.instant(value);
     }
 
     /** A timestamp column as ISO-8601 UTC text, as the API shows it. */
     private static String iso(String column) {
-        return "to_char(" + column + " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')";
-    }
-
-    private static long micros(Instant instant) {
-        return ChronoUnit.MICROS.between(Instant.EPOCH, instant);
-    }
-
-    private static Instant instant(long micros) {
-        return Instant.EPOCH.plus(micros, ChronoUnit.MICROS);
+        return "to_char(" + column + " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') AS " + column;
     }
 }

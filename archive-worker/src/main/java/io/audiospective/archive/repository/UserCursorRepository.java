@@ -1,22 +1,20 @@
 package io.audiospective.archive.repository;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
+
+import io.audiospective.support.sql.Db;
 
 /** Per user: the newest archived play and when polls last ran (written by {@link PolledPageRepository}). */
 @ApplicationScoped
 public class UserCursorRepository {
 
-    private final EntityManager entityManager;
+    private final Db db;
 
-    UserCursorRepository(EntityManager entityManager) {
-        this.entityManager = entityManager;
+    UserCursorRepository(Db db) {
+        this.db = db;
     }
 
     public void delete(String userId) {
-        entityManager
-                .createNativeQuery("DELETE FROM user_cursors WHERE user_id = :userId")
-                .setParameter("userId", userId)
-                .executeUpdate();
+        db.update("DELETE FROM user_cursors WHERE user_id = ?", userId);
     }
 }

@@ -6,9 +6,9 @@ import java.util.List;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
-import io.audiospective.archive.imports.ImportRepository;
 import io.audiospective.archive.repository.ArchivedPlayRepository;
 import io.audiospective.archive.repository.CatalogueRepository;
+import io.audiospective.archive.repository.ImportJobRepository;
 import io.audiospective.archive.repository.OutboxRepository;
 import io.audiospective.archive.repository.PolledPageRepository;
 import io.audiospective.archive.repository.UserCursorRepository;
@@ -29,7 +29,7 @@ public class ArchiveWriter {
     private final ArchivedPlayRepository plays;
     private final UserCursorRepository cursors;
     private final OutboxRepository outbox;
-    private final ImportRepository imports;
+    private final ImportJobRepository imports;
 
     ArchiveWriter(
             CatalogueRepository catalogue,
@@ -37,7 +37,7 @@ public class ArchiveWriter {
             ArchivedPlayRepository plays,
             UserCursorRepository cursors,
             OutboxRepository outbox,
-            ImportRepository imports) {
+            ImportJobRepository imports) {
         this.catalogue = catalogue;
         this.pages = pages;
         this.plays = plays;

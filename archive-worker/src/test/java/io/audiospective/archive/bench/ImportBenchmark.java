@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 
 import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
@@ -29,6 +28,7 @@ import io.agroal.api.AgroalDataSource;
 import io.audiospective.archive.ImportFixtures;
 import io.audiospective.model.ImportEntry;
 import io.audiospective.model.Topics;
+import io.audiospective.support.sql.Db;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -50,7 +50,7 @@ class ImportBenchmark {
     ImportFixtures fixtures;
 
     @Inject
-    EntityManager entityManager;
+    Db db;
 
     @Inject
     AgroalDataSource dataSource;
@@ -84,12 +84,12 @@ class ImportBenchmark {
         double compiling = (compilingMillis() - compilingBefore) / 1e3;
         // the worker alone: from the start of the first chunks' transaction until all were seen archived
         double workerSeconds = QuarkusTransaction.requiringNew()
-                .call(() -> ((Number) entityManager
-                                .createNativeQuery(
+                .call(() -> ((Number) db.queryOne(
                                         "SELECT extract(epoch FROM clock_timestamp() - min(done_at)) FROM import_chunks_done"
-                                                + " WHERE import_id = :id")
-                                .setParameter("id", importId)
-                                .getSingleResult())
+                                                + " WHERE import_id = ?",
+                                        rs -> rs.getObject(1),
+                                        importId)
+                                .orElse(null))
                         .doubleValue());
         Map<String, Number> counts = fixtures.awaitDone(importId, chunks);
         await().atMost(WAIT).pollInterval(Duration.ofMillis(20)).until(() -> fixtures.outboxRowsOf(user) == 0);

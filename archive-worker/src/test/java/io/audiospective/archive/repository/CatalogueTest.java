@@ -10,7 +10,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 
 import org.junit.jupiter.api.Test;
@@ -18,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import io.audiospective.model.AlbumRef;
 import io.audiospective.model.ArtistRef;
 import io.audiospective.model.TrackRef;
+import io.audiospective.support.sql.Db;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -33,7 +33,7 @@ class CatalogueTest {
     CatalogueRepository catalogue;
 
     @Inject
-    EntityManager entityManager;
+    Db db;
 
     @Inject
     TransactionSynchronizationRegistry transactions;
@@ -61,12 +61,10 @@ class CatalogueTest {
                 }));
         await(written);
         // ...and another worker (which does not remember the track) writing them too does not wait for it
-        CatalogueRepository otherWorker = new CatalogueRepository(entityManager, transactions);
+        CatalogueRepository otherWorker = new CatalogueRepository(db, transactions);
         try {
             QuarkusTransaction.requiringNew().run(() -> {
-                entityManager
-                        .createNativeQuery("SELECT set_config('lock_timeout', '2s', true)")
-                        .getSingleResult();
+                db.query("SELECT set_config('lock_timeout', '2s', true)", rs -> rs.getString(1));
                 otherWorker.upsert(List.of(track));
             });
         } finally {
@@ -83,11 +81,11 @@ class CatalogueTest {
                 List.of(new ArtistRef("car" + id, "The Artist")));
         QuarkusTransaction.requiringNew().run(() -> catalogue.upsert(List.of(renamed)));
 
-        assertThat(value("SELECT name || '/' || duration_ms FROM tracks WHERE id = ?1", "ct" + id))
+        assertThat(value("SELECT name || '/' || duration_ms FROM tracks WHERE id = ?", "ct" + id))
                 .isEqualTo("Song (Remastered)/201000");
-        assertThat(value("SELECT name || '/' || image_url FROM albums WHERE id = ?1", "cal" + id))
+        assertThat(value("SELECT name || '/' || image_url FROM albums WHERE id = ?", "cal" + id))
                 .isEqualTo("Album (Deluxe)/https://img/1");
-        assertThat(value("SELECT name FROM artists WHERE id = ?1", "car" + id)).isEqualTo("The Artist");
+        assertThat(value("SELECT name FROM artists WHERE id = ?", "car" + id)).isEqualTo("The Artist");
     }
 
     @Test
@@ -108,8 +106,8 @@ class CatalogueTest {
 
         QuarkusTransaction.requiringNew().run(() -> catalogue.upsert(List.of(track)));
 
-        assertThat(value("SELECT name FROM tracks WHERE id = ?1", "rt" + id)).isEqualTo("Song");
-        assertThat(value("SELECT name FROM artists WHERE id = ?1", "rar" + id)).isEqualTo("Artist");
+        assertThat(value("SELECT name FROM tracks WHERE id = ?", "rt" + id)).isEqualTo("Song");
+        assertThat(value("SELECT name FROM artists WHERE id = ?", "rar" + id)).isEqualTo("Artist");
     }
 
     private static void await(CountDownLatch latch) {
@@ -137,17 +135,11 @@ class CatalogueTest {
                     .map(id -> new CatalogueRepository.NamedTrack(id, "Song " + id, "Artist " + run, "Album " + run))
                     .toList());
             for (int i = 0; i < mostPlayedFirst.size(); i++) {
-                entityManager
-                        .createNativeQuery("""
+                db.update("""
                         INSERT INTO import_pending (user_id, played_at, track_id, ms_played, import_id, archived)
-                        SELECT ?1, timestamptz '2020-01-01' + n * interval '1 minute', ?2, 180000, ?3, true
-                        FROM generate_series(1, ?4) AS n
-                        """)
-                        .setParameter(1, "claim-" + run)
-                        .setParameter(2, mostPlayedFirst.get(i))
-                        .setParameter(3, "import-" + run)
-                        .setParameter(4, 3000 - 1000 * i)
-                        .executeUpdate();
+                        SELECT ?, timestamptz '2020-01-01' + n * interval '1 minute', ?, 180000, ?, true
+                        FROM generate_series(1, ?) AS n
+                        """, "claim-" + run, mostPlayedFirst.get(i), "import-" + run, 3000 - 1000 * i);
             }
 
             List<String> claimed = catalogue.claimFileTracks(50, java.time.Duration.ofMinutes(5));
@@ -161,7 +153,6 @@ class CatalogueTest {
     }
 
     private String value(String sql, String id) {
-        return QuarkusTransaction.requiringNew().call(() -> (String)
-                entityManager.createNativeQuery(sql).setParameter(1, id).getSingleResult());
+        return db.queryOne(sql, rs -> rs.getString(1), id).orElseThrow();
     }
 }

@@ -12,8 +12,9 @@ import io.audiospective.support.sql.Db;
 @ApplicationScoped
 public class MailOutboxRepository {
 
-    /** A claimed row: what the relay needs to render and send it. */
-    public record OutboxMail(long id, MailKind kind, String userId, Long waitlistId, Instant aboutAt, int attempts) {}
+    /** A claimed row: what the relay needs to render and send it; {@code details} is JSON text or null. */
+    public record OutboxMail(
+            long id, MailKind kind, String userId, Long waitlistId, Instant aboutAt, int attempts, String details) {}
 
     private final Db db;
 
@@ -28,6 +29,22 @@ public class MailOutboxRepository {
      */
     public boolean enqueue(MailKind kind, String userId, String dedupeKey, Instant aboutAt, Instant now) {
         return enqueue(kind, userId, null, dedupeKey, aboutAt, now);
+    }
+
+    /**
+     * Enqueues the member's mail with its {@code details} (JSON text) unless one for the same occasion ever was, and
+     * only while the member exists: an occasion told by another service may concern a member deleted since. True
+     * when enqueued.
+     */
+    public boolean enqueueIfMember(
+            MailKind kind, String userId, String dedupeKey, Instant aboutAt, String detailsJson, Instant now) {
+        return db.update("""
+                        INSERT INTO mail_outbox (kind, user_id, dedupe_key, about_at, details, state, next_attempt_at,
+                                                 created_at)
+                        SELECT ?, spotify_user_id, ?, ?, CAST(? AS jsonb), 'PENDING', ?, ? FROM members
+                        WHERE spotify_user_id = ?
+                        ON CONFLICT (dedupe_key) DO NOTHING
+                        """, kind.name(), dedupeKey, aboutAt, detailsJson, now, now, userId) == 1;
     }
 
     /** Enqueues a mail to a waitlist entry, once per {@code dedupeKey}; the caller flushed the new entry. */
@@ -53,7 +70,7 @@ public class MailOutboxRepository {
     public List<OutboxMail> claimDue(Instant now, int limit) {
         return db.query(
                 """
-                SELECT id, kind, user_id, waitlist_id, about_at, attempts FROM mail_outbox
+                SELECT id, kind, user_id, waitlist_id, about_at, attempts, details FROM mail_outbox
                 WHERE state = 'PENDING' AND next_attempt_at <= ?
                 ORDER BY id LIMIT ?
                 FOR UPDATE SKIP LOCKED
@@ -64,7 +81,8 @@ public class MailOutboxRepository {
                         rs.getString("user_id"),
                         rs.getObject("waitlist_id", Long.class),
                         Db.instant(rs, "about_at"),
-                        rs.getInt("attempts")),
+                        rs.getInt("attempts"),
+                        rs.getString("details")),
                 now,
                 limit);
     }

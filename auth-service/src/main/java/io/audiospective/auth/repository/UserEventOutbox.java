@@ -1,7 +1,6 @@
 package io.audiospective.auth.repository;
 
 import java.time.Instant;
-import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -13,13 +12,11 @@ import io.audiospective.support.sql.Db;
 
 /**
  * Member lifecycle events waiting for Kafka. An event is written in the transaction of the change it tells, so it
- * is published only once that change committed and is never lost between the commit and Kafka.
+ * is published only once that change committed and is never lost between the commit and Kafka
+ * ({@link io.audiospective.auth.messaging.UserEventPublisher} relays them).
  */
 @ApplicationScoped
 public class UserEventOutbox {
-
-    /** Only one relay publishes at a time, so rows go out in id order across replicas. */
-    private static final long RELAY_LOCK = 0x75736572L;
 
     private final Db db;
 
@@ -44,31 +41,4 @@ public class UserEventOutbox {
                 occurredAt);
         return event;
     }
-
-    /**
-     * The oldest events, when this transaction got the relay's lock (another replica relaying: none). The lock is
-     * held until the transaction ends.
-     */
-    @Transactional(Transactional.TxType.MANDATORY)
-    public List<Pending> takeOldest(int limit) {
-        boolean relay = db.queryOne("SELECT pg_try_advisory_xact_lock(?)", rs -> rs.getBoolean(1), RELAY_LOCK)
-                .orElseThrow();
-        if (!relay) {
-            return List.of();
-        }
-        return db.query(
-                "SELECT id, user_id, payload FROM user_events_outbox ORDER BY id LIMIT ?",
-                rs -> new Pending(rs.getLong("id"), rs.getString("user_id"), rs.getBytes("payload")),
-                limit);
-    }
-
-    @Transactional(Transactional.TxType.MANDATORY)
-    public void delete(List<Pending> published) {
-        // Db binds a collection as text[]
-        db.update(
-                "DELETE FROM user_events_outbox WHERE id = ANY(CAST(? AS bigint[]))",
-                published.stream().map(event -> Long.toString(event.id())).toList());
-    }
-
-    public record Pending(long id, String userId, byte[] payload) {}
 }

@@ -78,6 +78,7 @@ public class UnsubscribeResource {
     private static String describe(MailCategory category) {
         return switch (category) {
             case REAUTH -> "reminders to reconnect Spotify";
+            case IMPORTS -> "mails about your imports";
         };
     }
 

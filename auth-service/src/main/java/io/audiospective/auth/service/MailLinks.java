@@ -45,6 +45,11 @@ public class MailLinks {
         return config.frontendUrl() + "#/settings";
     }
 
+    /** The dashboard's page of imports (upload, progress, undo). */
+    public String imports() {
+        return config.frontendUrl() + "#/data";
+    }
+
     public boolean verify(String userId, MailCategory category, String token) {
         return matches(sign(userId, category), token);
     }

@@ -1,5 +1,6 @@
 package io.audiospective.auth.service;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,6 +23,8 @@ import io.audiospective.auth.repository.MailOutboxRepository.OutboxMail;
 import io.audiospective.auth.repository.MailPreferencesRepository;
 import io.audiospective.auth.repository.MemberRepository;
 import io.audiospective.auth.repository.WaitlistRepository;
+import io.audiospective.model.ImportOutcome;
+import io.audiospective.model.codec.MessageCodec;
 import io.quarkus.mailer.Mail;
 import io.quarkus.mailer.reactive.ReactiveMailer;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -57,6 +60,10 @@ public class MailRelay {
     private final Template claimText;
     private final Template claimHtml;
     private final WaitlistRepository waitlist;
+    private final Template importDoneText;
+    private final Template importDoneHtml;
+    private final Template importFailedText;
+    private final Template importFailedHtml;
 
     MailRelay(
             MailOutboxRepository outbox,
@@ -74,7 +81,11 @@ public class MailRelay {
             @Location("mail/waitlist-confirmation.html") Template waitlistHtml,
             @Location("mail/waitlist-claim.txt") Template claimText,
             @Location("mail/waitlist-claim.html") Template claimHtml,
-            WaitlistRepository waitlist) {
+            WaitlistRepository waitlist,
+            @Location("mail/import-done.txt") Template importDoneText,
+            @Location("mail/import-done.html") Template importDoneHtml,
+            @Location("mail/import-failed.txt") Template importFailedText,
+            @Location("mail/import-failed.html") Template importFailedHtml) {
         this.outbox = outbox;
         this.members = members;
         this.preferences = preferences;
@@ -91,6 +102,10 @@ public class MailRelay {
         this.claimText = claimText;
         this.claimHtml = claimHtml;
         this.waitlist = waitlist;
+        this.importDoneText = importDoneText;
+        this.importDoneHtml = importDoneHtml;
+        this.importFailedText = importFailedText;
+        this.importFailedHtml = importFailedHtml;
     }
 
     public int batchSize() {
@@ -190,6 +205,9 @@ public class MailRelay {
 
     private Mail render(OutboxMail mail, Member member) {
         String unsubscribe = links.unsubscribe(member.spotifyUserId, mail.kind().category());
+        if (mail.kind() == MailKind.IMPORT_DONE || mail.kind() == MailKind.IMPORT_FAILED) {
+            return importMail(mail, member, unsubscribe);
+        }
         ZoneId zone = zoneOf(member);
         Template text;
         Template html;
@@ -212,6 +230,41 @@ public class MailRelay {
                 // RFC 2369 / 8058: mail clients offer one-click unsubscribe, which POSTs to this address
                 .addHeader("List-Unsubscribe", "<" + unsubscribe + ">")
                 .addHeader("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+    }
+
+    /** An import's end, from the {@link ImportOutcome} kept as the mail's details. */
+    private Mail importMail(OutboxMail mail, Member member, String unsubscribe) {
+        ImportOutcome outcome =
+                MessageCodec.decode(mail.details().getBytes(StandardCharsets.UTF_8), ImportOutcome.class);
+        boolean done = mail.kind() == MailKind.IMPORT_DONE;
+        String subject = done
+                ? "Your import is done: " + count(outcome.imported()) + " plays added to your listening history"
+                : "Your Audiospective import failed: what happened and what to do";
+        Template text = done ? importDoneText : importFailedText;
+        Template html = done ? importDoneHtml : importFailedHtml;
+        return Mail.withText(member.email, subject, importData(text, outcome, member, unsubscribe))
+                .setHtml(importData(html, outcome, member, unsubscribe))
+                .addHeader("List-Unsubscribe", "<" + unsubscribe + ">")
+                .addHeader("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+    }
+
+    private String importData(Template template, ImportOutcome outcome, Member member, String unsubscribe) {
+        long notArchived = outcome.failed() + outcome.unmatched();
+        return template.data("name", member.displayName == null ? "there" : member.displayName)
+                .data("finishedOn", DATE.format(outcome.finishedAt().atZone(zoneOf(member))))
+                .data("imported", count(outcome.imported()))
+                // null (falsy in the template) leaves out a sentence about nothing
+                .data("duplicates", outcome.duplicates() == 0 ? null : count(outcome.duplicates()))
+                .data("notArchived", notArchived == 0 ? null : count(notArchived))
+                .data("reason", outcome.error())
+                .data("importsUrl", links.imports())
+                .data("unsubscribeUrl", unsubscribe)
+                .data("settingsUrl", links.settings())
+                .render();
+    }
+
+    private static String count(long value) {
+        return String.format(Locale.ENGLISH, "%,d", value);
     }
 
     private String data(Template template, String name, String reconnectBy, String unsubscribe) {

@@ -1,5 +1,6 @@
 package io.audiospective.auth.service;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
@@ -18,6 +19,8 @@ import io.audiospective.auth.config.AuthConfig;
 import io.audiospective.auth.repository.MailOutboxRepository;
 import io.audiospective.auth.repository.MailPreferencesRepository;
 import io.audiospective.auth.repository.MemberRepository;
+import io.audiospective.model.ImportOutcome;
+import io.audiospective.model.codec.MessageCodec;
 
 /**
  * Decides the member mails and writes them to the outbox; {@link MailRelay} sends them. Each occasion has a dedupe
@@ -102,6 +105,26 @@ public class MemberMails {
     @Transactional(Transactional.TxType.MANDATORY)
     public void enqueueWaitlistClaim(long waitlistId, Instant now) {
         outbox.enqueueToWaitlist(MailKind.WAITLIST_CLAIM, waitlistId, MailKind.WAITLIST_CLAIM + ":" + waitlistId, now);
+    }
+
+    /**
+     * The mail about an import job of api-service that ended, once per job and result: a redelivered outcome
+     * enqueues nothing. The outcome itself is the mail's details (its figures, the reason of a failure). A member
+     * who turned import mails off, or who is gone, gets none; an address is looked up when the mail is sent.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public boolean enqueueImportOutcome(ImportOutcome outcome, Instant now) {
+        MailKind kind = outcome.result() == ImportOutcome.Result.DONE ? MailKind.IMPORT_DONE : MailKind.IMPORT_FAILED;
+        if (!wants(outcome.userId(), MailCategory.IMPORTS)) {
+            return false;
+        }
+        return outbox.enqueueIfMember(
+                kind,
+                outcome.userId(),
+                kind + ":" + outcome.userId() + ":" + outcome.importId(),
+                outcome.finishedAt(),
+                new String(MessageCodec.encode(outcome), StandardCharsets.UTF_8),
+                now);
     }
 
     @Transactional

@@ -19,6 +19,7 @@ import io.audiospective.model.BatchReason;
 import io.audiospective.model.FailureKind;
 import io.audiospective.model.ImportChunk;
 import io.audiospective.model.ImportEntry;
+import io.audiospective.model.ImportOutcome;
 import io.audiospective.model.ImportProgress;
 import io.audiospective.model.PlayEvent;
 import io.audiospective.model.PlaySource;
@@ -77,7 +78,21 @@ class MessageCodecTest {
                                 "trackdone",
                                 false,
                                 null))),
-                new ImportProgress(1, "import-9", "alice", 4, 3, 2_500, 480, 20, 1));
+                new ImportProgress(1, "import-9", "alice", 4, 3, 2_500, 480, 20, 1),
+                new ImportOutcome(
+                        1, "import-9", "alice", ImportOutcome.Result.DONE, PLAYED_AT, 3_000, 2_500, 480, 1, 19, null),
+                new ImportOutcome(
+                        1,
+                        "import-10",
+                        "alice",
+                        ImportOutcome.Result.FAILED,
+                        PLAYED_AT,
+                        3_000,
+                        0,
+                        0,
+                        0,
+                        0,
+                        "sending to the worker stopped after 2 chunks"));
 
         for (Object message : messages) {
             Object decoded = MessageCodec.decode(MessageCodec.encode(message), message.getClass());
@@ -123,6 +138,19 @@ class MessageCodecTest {
         assertThatThrownBy(() -> decode(json, ArchiveBatch.class))
                 .isInstanceOf(MessageFormatException.class)
                 .hasMessageContaining("batchId is required");
+    }
+
+    @Test
+    void aFailedImportOutcomeWithoutItsReasonIsRejected() {
+        String json = """
+                {"schemaVersion":1,"importId":"import-9","userId":"alice","result":"FAILED",
+                 "finishedAt":"2026-03-01T21:00:00Z","entriesRead":3,"imported":0,"duplicates":0,"failed":0,
+                 "unmatched":0}
+                """;
+
+        assertThatThrownBy(() -> decode(json, ImportOutcome.class))
+                .isInstanceOf(MessageFormatException.class)
+                .hasMessageContaining("error of a FAILED import is required");
     }
 
     @Test

@@ -13,6 +13,12 @@ const RENAMED = {
 };
 const modern = (zone) => RENAMED[zone] || zone;
 
+// What each category of mail in /api/v1/account/mail is, for its switch.
+const MAIL_CATEGORIES = {
+  REAUTH: 'Remind me before my Spotify connection runs out (30, 7 and 1 days before), and tell me when it did',
+  IMPORTS: 'Tell me when an import of my listening history is done, or why it failed',
+};
+
 function zones(current) {
   let list = [];
   try { list = Intl.supportedValuesOf('timeZone'); } catch (e) { list = []; }
@@ -53,15 +59,18 @@ export async function render(view, { session }) {
     }
   });
 
-  const reminders = h('input', { type: 'checkbox', id: 'mail-reauth', checked: !mail || mail.categories.REAUTH });
+  // one switch per category the API lists (all on by default), labelled here; a category unknown here shows its name
+  const names = mail ? Object.keys(mail.categories) : Object.keys(MAIL_CATEGORIES);
+  const switches = names.map((name) => h('input', {
+    type: 'checkbox', id: `mail-${name.toLowerCase()}`, name, checked: !mail || mail.categories[name],
+  }));
   const mailStatus = h('div', { role: 'status', 'aria-live': 'polite', id: 'mail-status' });
   const saveMail = h('button', { type: 'submit' }, 'Save mail settings');
   const mailForm = h('form', { class: 'card', id: 'mail-form' }, h('h2', {}, 'Mails'),
     h('p', {}, mail && mail.address
       ? `Mails go to ${mail.address}, the address Spotify has for you.`
       : 'Spotify gave us no address for you: sign in again to send one.'),
-    h('p', {}, h('label', { for: 'mail-reauth' }, reminders,
-      ' Remind me before my Spotify connection runs out (30, 7 and 1 days before), and tell me when it did')),
+    ...switches.map((box) => h('p', {}, h('label', { for: box.id }, box, ` ${MAIL_CATEGORIES[box.name] || box.name}`))),
     h('p', {}, saveMail), mailStatus);
   mailForm.addEventListener('submit', async (e) => {
     e.preventDefault();
@@ -70,9 +79,11 @@ export async function render(view, { session }) {
     try {
       await auth('/api/v1/account/mail', {
         method: 'PUT', headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ categories: { REAUTH: reminders.checked } }),
+        body: JSON.stringify({ categories: Object.fromEntries(switches.map((box) => [box.name, box.checked])) }),
       });
-      mailStatus.replaceChildren(notice(reminders.checked ? 'Saved: reminders are on.' : 'Saved: no more reminders.'));
+      const on = switches.filter((box) => box.checked).length;
+      mailStatus.replaceChildren(notice(on === 0 ? 'Saved: no more mails.'
+        : `Saved: ${on} of ${switches.length} kinds of mail are on.`));
     } catch (err) {
       mailStatus.replaceChildren(notice(err.message, 'bad'));
     } finally {

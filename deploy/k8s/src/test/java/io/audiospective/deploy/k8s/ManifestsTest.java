@@ -1051,8 +1051,14 @@ class ManifestsTest {
             assertThat(topics).as("KafkaTopic for " + topic).containsKey(topic);
         }
         // every consumed topic's records may be set aside on its .dlq (ConsumerPolicy in service-support)
-        for (String topic :
-                Set.of("archive.batches", "archive.outcomes", "plays", "users", "imports", "imports.progress")) {
+        for (String topic : Set.of(
+                "archive.batches",
+                "archive.outcomes",
+                "plays",
+                "users",
+                "imports",
+                "imports.progress",
+                "imports.outcomes")) {
             assertThat(topics).as("dead-letter topic of " + topic).containsKey(topic + ".dlq");
         }
         assertThat(topics.get("plays")
