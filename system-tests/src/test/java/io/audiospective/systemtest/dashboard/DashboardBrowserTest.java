@@ -24,7 +24,9 @@ import io.audiospective.systemtest.SpotifySignIn;
  * The web dashboard in headless Chromium (Debian's, driven by playwright-core) against the whole system started
  * from the packaged services: sign in through auth-service and the emulator's login page, archive status, history
  * with infinite scroll and top lists compared with the API, period changes (preset, all time, custom), an import
- * of an older history with its progress, the chart pages, every page checked with axe-core, a time zone change,
+ * of an older history with its progress, album covers (lazy, sized, alt text, served by the emulator) in the lists,
+ * a track's, an album's and an artist's page with every number compared with the API (also at 390 px), the history
+ * filtered by artist and date range through the URL, the chart pages, every page checked with axe-core, a time zone change,
  * a member refused on the admin page, phone width, sign-out (the old token no longer renews), and finally the
  * account deleted from the settings page after its confirmation. The browser script is {@code src/test/js/dashboard.spec.mjs}; screenshots go to
  * {@code target/screenshots}.
