@@ -540,6 +540,38 @@ try {
   await page.waitForSelector('[data-stat="plays"], #main .notice');
   await shot(page, 'dashboard-year');
   await accessible(page, 'year in review');
+  // The year as an image: the download the year page offers is the API's PNG, 1080 x 1350.
+  if (await page.$('#year-card')) {
+    const [card] = await Promise.all([page.waitForEvent('download'), page.click('#year-card')]);
+    const cardPath = path.join(shots, 'year-card.png');
+    await card.saveAs(cardPath);
+    const png = readFileSync(cardPath);
+    assert.equal(png.subarray(1, 4).toString('latin1'), 'PNG', 'the year card is no PNG');
+    assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [1080, 1350], 'the year card is not 1080 x 1350');
+    assert.equal(card.suggestedFilename(), `audiospective-${new Date().getFullYear()}.png`);
+    await page.waitForSelector('#main [role="status"]:has-text("Downloaded")');
+    log('ok: year card downloaded (a 1080 x 1350 PNG)');
+  }
+
+  // Archive completeness: the calendar has each day of the API's answer with its hours, the summary its totals.
+  await go(page, '#/archive');
+  await matches('archive completeness calendar',
+    async () => {
+      await page.waitForSelector('#completeness');
+      return page.$$eval('#completeness td[data-day]', (cells) => cells.map((c) => [c.dataset.day, c.dataset.hours]));
+    },
+    async () => (await apiGet('/api/v1/me/archive/completeness')).days.map((d) => [d.day, d.hours]));
+  await matches('archive completeness totals',
+    async () => ((await page.textContent('#completeness-summary')).match(/[0-9][0-9,]*/g) || []).map(digits),
+    async () => {
+      const { hours: t, importedPlays } = await apiGet('/api/v1/me/archive/completeness');
+      const archived = t.POLLED + t.IMPORTED + t.GAP + t.UNVERIFIED + t.NEEDS_REAUTH;
+      return [archived, t.POLLED, t.IMPORTED, importedPlays, t.GAP, t.UNVERIFIED + t.NEEDS_REAUTH];
+    });
+  assert.ok((await page.$$('#completeness td[data-hours*="P"]')).length > 0, 'no day verified by polls');
+  await shot(page, 'dashboard-archive');
+  await accessible(page, 'archive completeness');
+  await phone('dashboard-archive');
   await go(page, '#/settings');
   await page.waitForSelector('#time-zone');
   await shot(page, 'dashboard-settings');
