@@ -110,6 +110,31 @@ class CompletenessTest {
     }
 
     @Test
+    void aFirstPollSeenBeforeTheRegistrationStillVerifiesTheTimeSinceJoining() {
+        String user = "complete-" + UUID.randomUUID();
+        String token = tokens.user(user);
+        Instant joined = Instant.now()
+                .truncatedTo(ChronoUnit.HOURS)
+                .minus(1, ChronoUnit.DAYS)
+                .plusSeconds(600);
+        Instant firstPoll = joined.plus(3, ChronoUnit.HOURS);
+        topics.send(Topics.ARCHIVE_OUTCOMES, user, poll(user, firstPoll, false));
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> firstPoll.toString().equals(completeness(token).getString("lastSuccessfulPoll")));
+        topics.send(
+                Topics.USERS, user, UserEvent.of(user, UserEventType.REGISTERED, 1, joined, "Ada", "Europe/Berlin"));
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> joined.toString().equals(completeness(token).getString("archivingSince"))
+                        && "Europe/Berlin".equals(completeness(token).getString("window.timeZone")));
+
+        Map<LocalDate, String> days = marks(completeness(token));
+        assertThat(mark(days, joined.minus(1, ChronoUnit.HOURS))).isEqualTo('-');
+        assertThat(mark(days, joined)).isEqualTo('P');
+        assertThat(mark(days, joined.plus(2, ChronoUnit.HOURS))).isEqualTo('P');
+        assertThat(mark(days, firstPoll)).isEqualTo('U');
+    }
+
+    @Test
     void aWindowTooLongOrBackwardsIsAProblem() {
         String token = tokens.user("complete-" + UUID.randomUUID());
         given().auth()

@@ -52,6 +52,14 @@ public class CoverageRepository {
         }
     }
 
+    /** The member's first run: what their first successful poll verified. */
+    public Optional<Run> first(String userId) {
+        return db.queryOne(
+                "SELECT starts_at, ends_at, gap FROM archive_coverage WHERE user_id = ? ORDER BY starts_at LIMIT 1",
+                rs -> new Run(Db.instant(rs, "starts_at"), Db.instant(rs, "ends_at"), rs.getBoolean("gap")),
+                userId);
+    }
+
     /** The member's runs that touch {@code [from, to)}, oldest first. */
     public List<Run> runs(String userId, Instant from, Instant to) {
         return db.query(

@@ -6,6 +6,7 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +18,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.audiospective.api.ArchiveCoverage;
 import io.audiospective.api.ArchiveCoverage.Mark;
 import io.audiospective.api.ArchiveCoverage.Pending;
+import io.audiospective.api.ArchiveCoverage.Run;
 import io.audiospective.api.StatsWindow;
 import io.audiospective.api.Views;
 import io.audiospective.api.Views.Completeness;
@@ -75,6 +77,27 @@ public class CompletenessService {
         coverage.delete(userId);
     }
 
+    /**
+     * The runs touching {@code [start, end)}. A first poll whose outcome arrived before the member's registration
+     * started their coverage at the poll; its page reached back to the registration all the same, so the time
+     * between the two counts as the first run does.
+     */
+    private List<Run> runs(String userId, Optional<Instant> registeredAt, Instant start, Instant end) {
+        List<Run> runs = coverage.runs(userId, start, end);
+        Optional<Run> unseen = coverage.first(userId)
+                .flatMap(first -> registeredAt
+                        .filter(at -> at.isBefore(first.startsAt()))
+                        .map(at -> new Run(at, first.startsAt(), first.gap())))
+                .filter(run -> run.endsAt().isAfter(start) && run.startsAt().isBefore(end));
+        if (unseen.isEmpty()) {
+            return runs;
+        }
+        List<Run> all = new ArrayList<>(runs.size() + 1);
+        all.add(unseen.get());
+        all.addAll(runs);
+        return all;
+    }
+
     /** The member's window {@code from..to} (local dates, inclusive; by default the last 365 days). */
     public Completeness completeness(String userId, String from, String to) {
         UserView user = stats.user(userId);
@@ -102,7 +125,7 @@ public class CompletenessService {
                 window.from(),
                 window.to(),
                 zone,
-                coverage.runs(userId, start, end),
+                runs(userId, status.map(Status::registeredAt), start, end),
                 pending,
                 imported,
                 clock.instant());

@@ -64,7 +64,7 @@ function calendar(days) {
       const month = monthOf(w);
       const first = i === 0 || monthOf(weeks[i - 1]) !== month;
       return h('th', { scope: 'col', abbr: `week of ${day(w.find(Boolean).day)}` },
-        first ? monthName(month) : '');
+        first ? h('span', {}, monthName(month)) : '');
     }))),
     h('tbody', {}, WEEKDAYS.map((name, row) => h('tr', {},
       h('th', { scope: 'row' }, row % 2 === 0 ? name : h('span', { class: 'sr-only' }, name)),
@@ -119,9 +119,10 @@ export async function render(view, { params, isCurrent }) {
   const legend = h('div', { class: 'legend', 'aria-hidden': 'true' },
     MARKS.map(([, , label, colour]) => [h('span', { class: 'sw', style: { background: colour } }), label]),
     h('span', { class: 'sw', style: { background: NONE_COLOUR } }), 'nothing to archive');
+  const paused = answer.pending === 'NEEDS_REAUTH'
+    ? [notice('Polling is paused until you reconnect Spotify: plays beyond your last 50 will be lost.', 'warn')] : [];
   result.replaceChildren(
-    answer.pending === 'NEEDS_REAUTH'
-      ? notice('Polling is paused until you reconnect Spotify: plays beyond your last 50 will be lost.', 'warn') : null,
+    ...paused,
     summary,
     h('div', { class: 'scroll card' }, calendar(answer.days), legend),
     h('section', { class: 'card' }, h('h2', {}, 'Days that may miss plays'),
@@ -130,5 +131,5 @@ export async function render(view, { params, isCurrent }) {
           [hourList(d.hours, 'G'), hourList(d.hours, 'R')].filter(Boolean).join(', '))))
         : h('p', { class: 'sub' }, 'None: every archived hour is verified or imported.'),
       atRisk.length ? h('p', { class: 'sub' }, h('a', { href: '#/data' }, 'Import your Spotify history'),
-        ' to fill them in.') : null));
+        ' to fill them in.') : ''));
 }
