@@ -240,7 +240,8 @@ public class ReadModelWriter {
         Map<String, String> artists = new TreeMap<>();
         for (PlayEvent play : plays) {
             TrackRef track = play.track();
-            tracks.put(track.id(), track);
+            // Spotify's description of a track wins over an import's provisional one, whatever their order
+            tracks.merge(track.id(), track, (kept, next) -> next.provisional() && !kept.provisional() ? kept : next);
             albums.merge(track.album().id(), track.album(), ReadModelWriter::laterAlbum);
             track.artists().forEach(artist -> artists.put(artist.id(), artist.name()));
         }
