@@ -27,10 +27,9 @@ public class CoverageRepository {
     /** Where the member's verified time ends: their last successful poll as coverage knows it. */
     public Optional<Instant> end(String userId) {
         return db.queryOne(
-                        "SELECT max(ends_at) AS ends_at FROM archive_coverage WHERE user_id = ?",
-                        rs -> Optional.ofNullable(Db.instant(rs, "ends_at")),
-                        userId)
-                .flatMap(end -> end);
+                "SELECT ends_at FROM archive_coverage WHERE user_id = ? ORDER BY ends_at DESC LIMIT 1",
+                rs -> Db.instant(rs, "ends_at"),
+                userId);
     }
 
     /**

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -57,9 +58,10 @@ public class CompletenessService {
     /**
      * A successful poll verified the time since the member's previous one (since they joined, for the first): with a
      * gap when its page was full and reached no further back. In the transaction that recorded the poll in
-     * {@code user_status}, whose row lock orders a member's outcomes; an outcome seen again changes nothing.
+     * {@code user_status}, whose row lock orders a member's outcomes; an outcome seen again changes nothing. The
+     * registration is read only for a member's first poll.
      */
-    public void record(ArchiveOutcome outcome, Optional<Instant> registeredAt) {
+    public void record(ArchiveOutcome outcome, Supplier<Optional<Instant>> registeredAt) {
         String userId = outcome.userId();
         Instant polledAt = outcome.completedAt();
         Optional<Instant> verifiedUntil = coverage.end(userId);
@@ -68,7 +70,8 @@ public class CompletenessService {
                 coverage.extend(userId, verifiedUntil.get(), polledAt, outcome.gapSuspected());
             }
         } else {
-            Instant from = registeredAt.filter(at -> at.isBefore(polledAt)).orElse(polledAt);
+            Instant from =
+                    registeredAt.get().filter(at -> at.isBefore(polledAt)).orElse(polledAt);
             coverage.extend(userId, from, polledAt, outcome.gapSuspected());
         }
     }

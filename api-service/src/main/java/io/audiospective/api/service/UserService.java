@@ -144,7 +144,7 @@ public class UserService {
         if (outcome.succeeded()) {
             statuses.recordSuccessfulPoll(outcome.userId(), outcome.completedAt());
             completeness.record(
-                    outcome, statuses.status(outcome.userId()).map(MemberStatusRepository.Status::registeredAt));
+                    outcome, () -> statuses.status(outcome.userId()).map(MemberStatusRepository.Status::registeredAt));
         } else {
             statuses.recordPollFailure(
                     outcome.userId(), kind + (outcome.detail() == null ? "" : ": " + outcome.detail()));
