@@ -25,7 +25,12 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -37,144 +42,161 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * through Kafka to archive-worker (unknown tracks completed from the emulator at low priority), the merge with the
  * member's polled plays, the plays published on {@code plays}, and api-service's read model answering with the
  * union, once.
+ *
+ * <p>Both tests share one system (a start costs about 40 s). The first-import test runs first, so that its catalogue
+ * is empty as a new installation's is; it switches the emulator to development mode for its own run only.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ImportSystemTest {
 
     private static final String USER = "typical-1-2";
     private static final Duration WAIT = Duration.ofMinutes(6);
 
+    private static LocalSystem system;
+
     private final HttpClient http = HttpClient.newHttpClient();
 
-    @Test
-    @Timeout(value = 15, unit = TimeUnit.MINUTES)
-    void anUploadedExportReachesTheReadModelMergedWithPolledPlays() throws Exception {
-        try (LocalSystem system = LocalSystem.start(new LocalSystem.Options(
+    @BeforeAll
+    static void startSystem() throws Exception {
+        system = LocalSystem.start(new LocalSystem.Options(
                 Duration.ofHours(1),
                 Duration.ofSeconds(5),
                 1,
                 5,
                 Map.of(),
                 Map.of("AUDIOSPECTIVE_ARCHIVE_IMPORT_METADATA_INTERVAL", "PT1S"),
-                Map.of()))) {
-            URI api = system.api().url();
-            String token = new SpotifySignIn(system.auth().url())
-                    .signIn(USER)
-                    .orElseThrow(() -> new AssertionError("the sign-in of " + USER + " did not finish"));
-            Awaitility.await()
-                    .atMost(Duration.ofSeconds(60))
-                    .pollInterval(Duration.ofMillis(500))
-                    .until(() -> system.pollNow(USER));
-            List<List<JsonNode>> previous = new ArrayList<>(List.of(List.of()));
-            List<JsonNode> polled = await("the first poll's plays in the read model", WAIT, () -> {
-                // settled: the same non-empty history twice in a row (the relay publishes in batches)
-                List<JsonNode> plays = plays(api, token);
-                List<JsonNode> before = previous.set(0, plays);
-                return !plays.isEmpty() && plays.size() == before.size() ? plays : null;
-            });
+                Map.of()));
+    }
 
-            // The download Spotify would give: two weeks of older history (tracks the catalogue mostly lacks) plus
-            // the polled plays again at second precision, a few seconds off; and account data naming polled plays.
-            Instant to = Instant.now().minus(7, ChronoUnit.DAYS);
-            List<EmulatorControl.TruePlay> older =
-                    new EmulatorControl(system.emulator().url()).plays(USER, to.minus(14, ChronoUnit.DAYS), to);
-            assertThat(older).isNotEmpty();
-            ArrayNode extended = JSON.createArrayNode();
-            older.forEach(p -> extended.add(extendedEntry(p.playedAt().truncatedTo(ChronoUnit.SECONDS), p.trackId())));
-            polled.forEach(p -> extended.add(extendedEntry(
-                    Instant.parse(p.get("playedAt").asText())
-                            .truncatedTo(ChronoUnit.SECONDS)
-                            .plusSeconds(3),
-                    p.get("trackId").asText())));
-            ArrayNode accountData = JSON.createArrayNode();
-            List<JsonNode> named = polled.subList(0, Math.min(5, polled.size()));
-            named.forEach(p -> accountData.add(JSON.createObjectNode()
-                    .put(
-                            "endTime",
-                            Instant.parse(p.get("playedAt").asText())
-                                    .truncatedTo(ChronoUnit.MINUTES)
-                                    .toString()
-                                    .replace("T", " ")
-                                    .replace(":00Z", ""))
-                    .put("artistName", p.get("artists").get(0).get("name").asText())
-                    .put("trackName", p.get("trackName").asText())
-                    .put("msPlayed", 200_000)));
-            accountData.add(JSON.createObjectNode()
-                    .put("endTime", "2020-01-01 10:00")
-                    .put("artistName", "Nobody Anybody Knows")
-                    .put("trackName", "No Such Song")
-                    .put("msPlayed", 90_000));
-
-            Map<String, byte[]> files = new java.util.LinkedHashMap<>();
-            files.put("Streaming_History_Audio_2025.json", JSON.writeValueAsBytes(extended));
-            files.put("StreamingHistory_music_0.json", JSON.writeValueAsBytes(accountData));
-            JsonNode job = upload(api, token, files);
-            String id = job.get("id").asText();
-            assertThat(job.get("playsSent").asLong()).isEqualTo(older.size() + polled.size() + named.size() + 1);
-
-            JsonNode done = await("the import to finish", WAIT, () -> {
-                JsonNode current = get(api, token, "/api/v1/me/imports/" + id);
-                return "DONE".equals(current.get("status").asText()) ? current : null;
-            });
-            assertThat(done.get("imported").asLong()).isEqualTo(older.size());
-            assertThat(done.get("duplicates").asLong()).isEqualTo(polled.size() + named.size());
-            assertThat(done.get("failed").asLong()).isZero();
-            assertThat(done.get("unmatched").get("no catalogue match").asLong()).isEqualTo(1);
-            System.out.printf(
-                    "IMPORT SYSTEM TEST: %d older plays imported, %d polled + %d named entries duplicates,"
-                            + " 1 unmatched%n",
-                    older.size(), polled.size(), named.size());
-
-            // The read model: every older play once, as an import, next to the polled plays, nothing twice.
-            Set<String> expected = new HashSet<>();
-            older.forEach(p -> expected.add(p.playedAt().truncatedTo(ChronoUnit.SECONDS) + "|" + p.trackId()));
-            List<JsonNode> all = await("the imported plays in the read model", WAIT, () -> {
-                List<JsonNode> plays = plays(api, token);
-                long imported = plays.stream()
-                        .filter(p -> "IMPORT".equals(p.get("source").asText()))
-                        .count();
-                return imported >= older.size() ? plays : null;
-            });
-            Set<String> importedKeys = new HashSet<>();
-            Map<String, List<Instant>> byTrack = new HashMap<>();
-            for (JsonNode play : all) {
-                Instant at = Instant.parse(play.get("playedAt").asText());
-                String track = play.get("trackId").asText();
-                if ("IMPORT".equals(play.get("source").asText())) {
-                    importedKeys.add(at + "|" + track);
-                }
-                byTrack.computeIfAbsent(track, k -> new ArrayList<>()).add(at);
-            }
-            assertThat(importedKeys).isEqualTo(expected);
-            byTrack.values().forEach(times -> {
-                times.sort(null);
-                for (int i = 1; i < times.size(); i++) {
-                    assertThat(Duration.between(times.get(i - 1), times.get(i))).isGreaterThan(Duration.ofSeconds(10));
-                }
-            });
-            // the stats read model counts the same plays (re-read together: a scheduled poll may add some)
-            await("stats that count every play", WAIT, () -> {
-                long summary = get(api, token, "/api/v1/me/stats/summary?period=all")
-                        .get("plays")
-                        .asLong();
-                return summary == plays(api, token).size() ? summary : null;
-            });
-
-            // The same download again adds nothing.
-            String again = upload(api, token, files).get("id").asText();
-            JsonNode second = await("the second import to finish", WAIT, () -> {
-                JsonNode current = get(api, token, "/api/v1/me/imports/" + again);
-                return "DONE".equals(current.get("status").asText()) ? current : null;
-            });
-            assertThat(second.get("imported").asLong()).isZero();
-            assertThat(second.get("duplicates").asLong()).isEqualTo(older.size() + polled.size() + named.size());
-            assertThat(plays(api, token).stream()
-                            .filter(p -> "IMPORT".equals(p.get("source").asText())))
-                    .hasSize(older.size());
-            // a fresh start: every scheduled job waited for its service's schema migration
-            assertThat(system.logLines(line -> line.contains(" ERROR ") && line.contains("does not exist")))
-                    .as("errors of jobs that ran before their schema existed")
-                    .isEmpty();
+    @AfterAll
+    static void stopSystem() {
+        if (system != null) {
+            system.close();
         }
+    }
+
+    @Test
+    @Order(2)
+    @Timeout(value = 15, unit = TimeUnit.MINUTES)
+    void anUploadedExportReachesTheReadModelMergedWithPolledPlays() throws Exception {
+        URI api = system.api().url();
+        String token = new SpotifySignIn(system.auth().url())
+                .signIn(USER)
+                .orElseThrow(() -> new AssertionError("the sign-in of " + USER + " did not finish"));
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> system.pollNow(USER));
+        List<List<JsonNode>> previous = new ArrayList<>(List.of(List.of()));
+        List<JsonNode> polled = await("the first poll's plays in the read model", WAIT, () -> {
+            // settled: the same non-empty history twice in a row (the relay publishes in batches)
+            List<JsonNode> plays = plays(api, token);
+            List<JsonNode> before = previous.set(0, plays);
+            return !plays.isEmpty() && plays.size() == before.size() ? plays : null;
+        });
+
+        // The download Spotify would give: two weeks of older history (tracks the catalogue mostly lacks) plus
+        // the polled plays again at second precision, a few seconds off; and account data naming polled plays.
+        Instant to = Instant.now().minus(7, ChronoUnit.DAYS);
+        List<EmulatorControl.TruePlay> older =
+                new EmulatorControl(system.emulator().url()).plays(USER, to.minus(14, ChronoUnit.DAYS), to);
+        assertThat(older).isNotEmpty();
+        ArrayNode extended = JSON.createArrayNode();
+        older.forEach(p -> extended.add(extendedEntry(p.playedAt().truncatedTo(ChronoUnit.SECONDS), p.trackId())));
+        polled.forEach(p -> extended.add(extendedEntry(
+                Instant.parse(p.get("playedAt").asText())
+                        .truncatedTo(ChronoUnit.SECONDS)
+                        .plusSeconds(3),
+                p.get("trackId").asText())));
+        ArrayNode accountData = JSON.createArrayNode();
+        List<JsonNode> named = polled.subList(0, Math.min(5, polled.size()));
+        named.forEach(p -> accountData.add(JSON.createObjectNode()
+                .put(
+                        "endTime",
+                        Instant.parse(p.get("playedAt").asText())
+                                .truncatedTo(ChronoUnit.MINUTES)
+                                .toString()
+                                .replace("T", " ")
+                                .replace(":00Z", ""))
+                .put("artistName", p.get("artists").get(0).get("name").asText())
+                .put("trackName", p.get("trackName").asText())
+                .put("msPlayed", 200_000)));
+        accountData.add(JSON.createObjectNode()
+                .put("endTime", "2020-01-01 10:00")
+                .put("artistName", "Nobody Anybody Knows")
+                .put("trackName", "No Such Song")
+                .put("msPlayed", 90_000));
+
+        Map<String, byte[]> files = new java.util.LinkedHashMap<>();
+        files.put("Streaming_History_Audio_2025.json", JSON.writeValueAsBytes(extended));
+        files.put("StreamingHistory_music_0.json", JSON.writeValueAsBytes(accountData));
+        JsonNode job = upload(api, token, files);
+        String id = job.get("id").asText();
+        assertThat(job.get("playsSent").asLong()).isEqualTo(older.size() + polled.size() + named.size() + 1);
+
+        JsonNode done = await("the import to finish", WAIT, () -> {
+            JsonNode current = get(api, token, "/api/v1/me/imports/" + id);
+            return "DONE".equals(current.get("status").asText()) ? current : null;
+        });
+        assertThat(done.get("imported").asLong()).isEqualTo(older.size());
+        assertThat(done.get("duplicates").asLong()).isEqualTo(polled.size() + named.size());
+        assertThat(done.get("failed").asLong()).isZero();
+        assertThat(done.get("unmatched").get("no catalogue match").asLong()).isEqualTo(1);
+        System.out.printf(
+                "IMPORT SYSTEM TEST: %d older plays imported, %d polled + %d named entries duplicates,"
+                        + " 1 unmatched%n",
+                older.size(), polled.size(), named.size());
+
+        // The read model: every older play once, as an import, next to the polled plays, nothing twice.
+        Set<String> expected = new HashSet<>();
+        older.forEach(p -> expected.add(p.playedAt().truncatedTo(ChronoUnit.SECONDS) + "|" + p.trackId()));
+        List<JsonNode> all = await("the imported plays in the read model", WAIT, () -> {
+            List<JsonNode> plays = plays(api, token);
+            long imported = plays.stream()
+                    .filter(p -> "IMPORT".equals(p.get("source").asText()))
+                    .count();
+            return imported >= older.size() ? plays : null;
+        });
+        Set<String> importedKeys = new HashSet<>();
+        Map<String, List<Instant>> byTrack = new HashMap<>();
+        for (JsonNode play : all) {
+            Instant at = Instant.parse(play.get("playedAt").asText());
+            String track = play.get("trackId").asText();
+            if ("IMPORT".equals(play.get("source").asText())) {
+                importedKeys.add(at + "|" + track);
+            }
+            byTrack.computeIfAbsent(track, k -> new ArrayList<>()).add(at);
+        }
+        assertThat(importedKeys).isEqualTo(expected);
+        byTrack.values().forEach(times -> {
+            times.sort(null);
+            for (int i = 1; i < times.size(); i++) {
+                assertThat(Duration.between(times.get(i - 1), times.get(i))).isGreaterThan(Duration.ofSeconds(10));
+            }
+        });
+        // the stats read model counts the same plays (re-read together: a scheduled poll may add some)
+        await("stats that count every play", WAIT, () -> {
+            long summary = get(api, token, "/api/v1/me/stats/summary?period=all")
+                    .get("plays")
+                    .asLong();
+            return summary == plays(api, token).size() ? summary : null;
+        });
+
+        // The same download again adds nothing.
+        String again = upload(api, token, files).get("id").asText();
+        JsonNode second = await("the second import to finish", WAIT, () -> {
+            JsonNode current = get(api, token, "/api/v1/me/imports/" + again);
+            return "DONE".equals(current.get("status").asText()) ? current : null;
+        });
+        assertThat(second.get("imported").asLong()).isZero();
+        assertThat(second.get("duplicates").asLong()).isEqualTo(older.size() + polled.size() + named.size());
+        assertThat(plays(api, token).stream()
+                        .filter(p -> "IMPORT".equals(p.get("source").asText())))
+                .hasSize(older.size());
+        // a fresh start: every scheduled job waited for its service's schema migration
+        assertThat(system.logLines(line -> line.contains(" ERROR ") && line.contains("does not exist")))
+                .as("errors of jobs that ran before their schema existed")
+                .isEmpty();
     }
 
     /**
@@ -186,16 +208,12 @@ class ImportSystemTest {
      * from the start.
      */
     @Test
+    @Order(1)
     @Timeout(value = 15, unit = TimeUnit.MINUTES)
     void aFirstImportCountsEveryPlayAtOnceAndConvergesOnceTheCatalogueIsComplete() throws Exception {
-        try (LocalSystem system = LocalSystem.start(new LocalSystem.Options(
-                Duration.ofHours(1),
-                Duration.ofSeconds(5),
-                1,
-                5,
-                Map.of(),
-                Map.of("AUDIOSPECTIVE_ARCHIVE_IMPORT_METADATA_INTERVAL", "PT1S"),
-                Map.of("EMULATOR_APP_MODE", "development")))) {
+        EmulatorControl emulator = new EmulatorControl(system.emulator().url());
+        emulator.settings(Map.of("app_mode", "development"));
+        try {
             URI api = system.api().url();
             SpotifySignIn signIn = new SpotifySignIn(system.auth().url());
             String first = "typical-1-3";
@@ -273,6 +291,8 @@ class ImportSystemTest {
             }
             assertThat(get(api, firstToken, "/api/v1/me/stats/summary?" + window))
                     .isEqualTo(get(api, secondToken, "/api/v1/me/stats/summary?" + window));
+        } finally {
+            emulator.resetSettings();
         }
     }
 
