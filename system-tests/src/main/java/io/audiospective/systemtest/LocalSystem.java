@@ -164,6 +164,8 @@ public final class LocalSystem implements AutoCloseable {
     private final TcpForwarder postgres;
     private final TcpForwarder redis;
     private final Profile profile;
+    private static final Duration KAFKA_START = Duration.ofMinutes(3);
+
     private final Map<String, String> kafkaEnvironment = new HashMap<>();
     private final String kafkaBootstrap;
     private final ServiceProcess emulator;
@@ -215,6 +217,8 @@ public final class LocalSystem implements AutoCloseable {
         kafkaEnvironment.put("AUDIOSPECTIVE_HOME", runDir.toString());
         kafkaEnvironment.put("KAFKA_PORT", Integer.toString(kafkaPort));
         kafkaEnvironment.put("KAFKA_CONTROLLER_PORT", Integer.toString(TcpForwarder.freePort()));
+        // a broker starting beside four services' JVMs on a loaded machine can take more than the script's minute
+        kafkaEnvironment.put("KAFKA_START_TIMEOUT", Long.toString(KAFKA_START.toSeconds()));
 
         int emulatorPort = TcpForwarder.freePort();
         Map<String, String> emulatorEnv = new LinkedHashMap<>(options.emulatorEnvironment());
@@ -746,7 +750,7 @@ public final class LocalSystem implements AutoCloseable {
                         runDir.resolve("kafka.sh.log").toFile()));
         builder.environment().putAll(kafkaEnvironment);
         Process process = builder.start();
-        if (!process.waitFor(2, TimeUnit.MINUTES) || process.exitValue() != 0) {
+        if (!process.waitFor(KAFKA_START.plusMinutes(1).toSeconds(), TimeUnit.SECONDS) || process.exitValue() != 0) {
             throw new IllegalStateException(
                     "deploy/kafka.sh " + command + " failed; see " + runDir.resolve("kafka.sh.log"));
         }
