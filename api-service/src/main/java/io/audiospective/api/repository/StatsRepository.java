@@ -97,9 +97,14 @@ public class StatsRepository {
         }
     }
 
-    /** The artists of a genre, as an array for {@code &&} and {@code = ANY}; one index look-up. */
-    private static final String ARTISTS_OF_GENRE =
-            "ARRAY(SELECT artist_id FROM catalogue_artist_details WHERE genres @> ARRAY[CAST(? AS text)])";
+    /**
+     * A track ({@code f}, a {@code catalogue_tracks} row) of the genre: one of its artists has it. Looked up per
+     * artist of the track (a primary-key probe each), not against the list of the genre's artists, which for a common
+     * genre has tens of thousands of ids that every track would be compared with.
+     */
+    private static final String TRACK_OF_GENRE = "EXISTS (SELECT 1 FROM unnest(f.artist_ids) AS a(artist_id)"
+            + " JOIN catalogue_artist_details d ON d.artist_id = a.artist_id"
+            + " WHERE d.genres @> ARRAY[CAST(? AS text)])";
 
     public List<TopItem> top(ReadModelTables t, String user, Kind kind, StatsWindow window, int limit) {
         return top(t, user, kind, window, TrackFilter.NONE, limit);
@@ -132,7 +137,7 @@ public class StatsRepository {
                     values.add(filter.artistId());
                 }
                 if (filter.genre() != null) {
-                    conditions.add("f.artist_ids && " + ARTISTS_OF_GENRE);
+                    conditions.add(TRACK_OF_GENRE);
                     values.add(filter.genre());
                 }
             } else if (kind == Kind.ARTISTS && filter.artistId() == null && filter.albumId() == null) {
