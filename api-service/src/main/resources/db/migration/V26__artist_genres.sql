@@ -14,4 +14,4 @@ CREATE TABLE catalogue_artist_details (
 );
 -- the artists of one genre (the genre filter of the top lists)
 CREATE INDEX catalogue_artist_details_genres ON catalogue_artist_details USING gin (genres);
-CREATE INDEX catalogue_artist_details_change ON catalogue_artist_details (change);
+CREATE INDEX catalogue_artist_details_by_change ON catalogue_artist_details (change);
