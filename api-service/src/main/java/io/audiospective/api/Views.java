@@ -40,6 +40,11 @@ public final class Views {
 
     public record TopList(String kind, Window window, List<TopItem> items) {}
 
+    /** A genre of a window's top genres: its plays count each play once however many of its artists have it. */
+    public record TopGenre(int rank, String genre, long plays, long ms, double minutes) {}
+
+    public record TopGenres(Window window, List<TopGenre> items) {}
+
     public record Summary(
             Window window,
             long plays,

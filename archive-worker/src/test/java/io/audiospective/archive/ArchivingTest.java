@@ -72,6 +72,7 @@ class ArchivingTest {
     KafkaCompanion kafka;
     ConsumerTask<String, byte[]> outcomes;
     ConsumerTask<String, byte[]> plays;
+    ConsumerTask<String, byte[]> artists;
 
     @BeforeEach
     void listen() {
@@ -84,6 +85,10 @@ class ArchivingTest {
                 .withGroupId("test-" + UUID.randomUUID())
                 .withOffsetReset(OffsetResetStrategy.EARLIEST)
                 .fromTopics(Topics.PLAYS);
+        artists = kafka.consume(String.class, byte[].class)
+                .withGroupId("test-" + UUID.randomUUID())
+                .withOffsetReset(OffsetResetStrategy.EARLIEST)
+                .fromTopics(Topics.CATALOGUE_ARTISTS);
     }
 
     @AfterEach
@@ -92,6 +97,7 @@ class ArchivingTest {
         redis.key().del("spotify:rate:pause-until");
         outcomes.close();
         plays.close();
+        artists.close();
         kafka.close();
     }
 
@@ -464,12 +470,21 @@ class ArchivingTest {
         await().atMost(WAIT).until(() -> !accessTokens.holdsTokenOf(other));
     }
 
-    /** Catalogue look-ups carry no member's authorisation: they use the app's token, never a member's. */
+    /**
+     * Catalogue look-ups carry no member's authorisation: they use the app's token, never a member's. The details
+     * stored are published on catalogue.artists, keyed by artist, with the genres the emulator gave.
+     */
     @Test
-    void artistDetailsAreFilledLaterOncePerArtistWithTheAppsToken() {
+    void artistDetailsAreFilledLaterOncePerArtistWithTheAppsTokenAndPublished() {
         String run = run();
         String user = Emulator.createUsers(run + "art", "heavy", 1).get(0);
         awaitOutcomes(sendBatch(run, Instant.now(), List.of(user)), List.of(user));
+        // the database outlives test runs: artists fetched by an earlier run are fetched (and published) again
+        QuarkusTransaction.requiringNew().run(() -> db.update("""
+                UPDATE artists SET details_fetched_at = NULL WHERE id IN (
+                    SELECT ta.artist_id FROM track_artists ta JOIN play_events p ON p.track_id = ta.track_id
+                    WHERE p.user_id = ?)
+                """, user));
 
         await().atMost(WAIT)
                 .until(() -> QuarkusTransaction.requiringNew()
@@ -482,6 +497,32 @@ class ArchivingTest {
                                         .intValue())
                         == 0);
         assertThat(AuthServiceStub.appTokenRequests()).isPositive();
+
+        Map<String, List<String>> stored = QuarkusTransaction.requiringNew().call(() -> {
+            Map<String, List<String>> genres = new java.util.HashMap<>();
+            db.query("""
+                    SELECT DISTINCT a.id, a.genres FROM artists a JOIN track_artists ta ON ta.artist_id = a.id
+                    JOIN play_events p ON p.track_id = ta.track_id WHERE p.user_id = ?
+                    """, rs -> genres.put(rs.getString(1), Db.strings(rs, "genres")), user);
+            return genres;
+        });
+        assertThat(stored.values()).as("the emulator gives most artists genres").anyMatch(g -> !g.isEmpty());
+        await().atMost(WAIT).until(() -> publishedArtists().keySet().containsAll(stored.keySet()));
+        Map<String, io.audiospective.model.CatalogueArtist> published = publishedArtists();
+        stored.forEach((artist, genres) -> {
+            io.audiospective.model.CatalogueArtist message = published.get(artist);
+            assertThat(message.genres()).as(artist).isEqualTo(genres);
+            assertThat(message.imageUrl()).as(artist).isNotBlank();
+        });
+    }
+
+    /** The latest catalogue.artists record of each artist. */
+    private Map<String, io.audiospective.model.CatalogueArtist> publishedArtists() {
+        return artists.getRecords().stream()
+                .collect(Collectors.toMap(
+                        ConsumerRecord::key,
+                        r -> MessageCodec.decode(r.value(), io.audiospective.model.CatalogueArtist.class),
+                        (a, b) -> b));
     }
 
     private static ArchiveBatch manual(String id, String user) {

@@ -12,6 +12,11 @@ public final class Topics {
     public static final String IMPORTS_PROGRESS = "imports.progress";
     /** An import job ended, DONE or FAILED ({@link ImportOutcome}): api-service out, auth-service's mails in. */
     public static final String IMPORT_OUTCOMES = "imports.outcomes";
+    /**
+     * Every artist's details as the archive last fetched them ({@link CatalogueArtist}), keyed by artist id and
+     * compacted: a new consumer or a replay reads each artist's latest details from the beginning.
+     */
+    public static final String CATALOGUE_ARTISTS = "catalogue.artists";
 
     private Topics() {}
 

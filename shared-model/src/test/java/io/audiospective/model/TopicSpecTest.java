@@ -21,10 +21,11 @@ class TopicSpecTest {
                 Topics.USERS,
                 Topics.IMPORTS,
                 Topics.IMPORTS_PROGRESS,
-                Topics.IMPORT_OUTCOMES)) {
+                Topics.IMPORT_OUTCOMES,
+                Topics.CATALOGUE_ARTISTS)) {
             assertThat(topics).containsKey(topic).containsKey(Topics.deadLetter(topic));
         }
-        assertThat(topics).hasSize(14);
+        assertThat(topics).hasSize(16);
     }
 
     @Test
@@ -34,6 +35,8 @@ class TopicSpecTest {
                 .containsEntry("retention.ms", TopicSpec.FOREVER)
                 .containsEntry("retention.bytes", "-1");
         assertThat(plays.partitions()).isEqualTo(12);
+        assertThat(TopicSpec.named(Topics.CATALOGUE_ARTISTS).orElseThrow().config())
+                .containsEntry("cleanup.policy", "compact");
         assertThat(TopicSpec.named(Topics.USERS).orElseThrow().config()).containsEntry("retention.ms", "604800000");
     }
 }

@@ -539,7 +539,7 @@ public final class LocalSystem implements AutoCloseable {
         separateDatabases.add(separateDatabase);
         Map<String, String> env = new LinkedHashMap<>(apiEnvironment);
         env.put("DB_NAME", separateDatabase);
-        for (String channel : List.of("PLAYS", "USERS", "ARCHIVE_OUTCOMES", "IMPORTS_PROGRESS")) {
+        for (String channel : List.of("PLAYS", "USERS", "ARCHIVE_OUTCOMES", "IMPORTS_PROGRESS", "CATALOGUE_ARTISTS")) {
             env.put("MP_MESSAGING_INCOMING_" + channel + "_GROUP_ID", name + "-" + channel.toLowerCase());
         }
         env.put("AUDIOSPECTIVE_API_STATS_CACHE_ENABLED", "false");

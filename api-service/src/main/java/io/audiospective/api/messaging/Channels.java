@@ -21,6 +21,9 @@ public final class Channels {
     /** Outgoing {@link io.audiospective.model.Topics#IMPORT_OUTCOMES}: import jobs that ended, DONE or FAILED. */
     public static final String IMPORT_OUTCOMES = "import-outcomes";
 
+    /** Incoming {@link io.audiospective.model.Topics#CATALOGUE_ARTISTS}: artists' genres and pictures. */
+    public static final String CATALOGUE_ARTISTS = "catalogue-artists";
+
     /** Incoming: every {@code <topic>.dlq} (a topic pattern), collected for the admin overview and re-drives. */
     public static final String DEAD_LETTERS = "dead-letters";
 

@@ -84,17 +84,27 @@ public class StatsRepository {
     }
 
     /**
-     * Tracks of one artist or album only ({@link #top} of tracks): the window's tracks are matched against the
-     * catalogue before they are ranked, one catalogue look-up per track the member played in the window.
+     * Tracks of one artist or album, and tracks or artists of one genre ({@link #top}): the window's items are matched
+     * against the catalogue before they are ranked, one catalogue look-up per item the member played in the window. A
+     * track is of a genre when one of its artists is.
      */
-    public record TrackFilter(String artistId, String albumId) {
+    public record TrackFilter(String artistId, String albumId, String genre) {
 
-        public static final TrackFilter NONE = new TrackFilter(null, null);
+        public static final TrackFilter NONE = new TrackFilter(null, null, null);
 
         boolean none() {
-            return artistId == null && albumId == null;
+            return artistId == null && albumId == null && genre == null;
         }
     }
+
+    /**
+     * A track ({@code f}, a {@code catalogue_tracks} row) of the genre: one of its artists has it. Looked up per
+     * artist of the track (a primary-key probe each), not against the list of the genre's artists, which for a common
+     * genre has tens of thousands of ids that every track would be compared with.
+     */
+    private static final String TRACK_OF_GENRE = "EXISTS (SELECT 1 FROM unnest(f.artist_ids) AS a(artist_id)"
+            + " JOIN catalogue_artist_details d ON d.artist_id = a.artist_id"
+            + " WHERE d.genres @> ARRAY[CAST(? AS text)])";
 
     public List<TopItem> top(ReadModelTables t, String user, Kind kind, StatsWindow window, int limit) {
         return top(t, user, kind, window, TrackFilter.NONE, limit);
@@ -113,10 +123,32 @@ public class StatsRepository {
             params.addAll(Arrays.asList(rows.params()));
         }
         if (!filter.none()) {
-            String condition = filter.albumId() != null ? "f.album_id = ?" : "f.artist_ids @> ARRAY[CAST(? AS text)]";
-            source = "SELECT w.* FROM (" + source + ") w JOIN catalogue_tracks f ON f.track_id = w.id WHERE "
-                    + condition;
-            params.add(filter.albumId() != null ? filter.albumId() : filter.artistId());
+            List<String> conditions = new ArrayList<>();
+            List<Object> values = new ArrayList<>();
+            String join;
+            if (kind == Kind.TRACKS) {
+                join = " JOIN catalogue_tracks f ON f.track_id = w.id";
+                if (filter.albumId() != null) {
+                    conditions.add("f.album_id = ?");
+                    values.add(filter.albumId());
+                }
+                if (filter.artistId() != null) {
+                    conditions.add("f.artist_ids @> ARRAY[CAST(? AS text)]");
+                    values.add(filter.artistId());
+                }
+                if (filter.genre() != null) {
+                    conditions.add(TRACK_OF_GENRE);
+                    values.add(filter.genre());
+                }
+            } else if (kind == Kind.ARTISTS && filter.artistId() == null && filter.albumId() == null) {
+                join = " JOIN catalogue_artist_details f ON f.artist_id = w.id";
+                conditions.add("f.genres @> ARRAY[CAST(? AS text)]");
+                values.add(filter.genre());
+            } else {
+                throw new IllegalArgumentException("No such filter of " + kind.singular + "s: " + filter);
+            }
+            source = "SELECT w.* FROM (" + source + ") w" + join + " WHERE " + String.join(" AND ", conditions);
+            params.addAll(values);
         }
         params.add(limit);
         String sql = switch (kind) {
@@ -207,6 +239,46 @@ public class StatsRepository {
                 ORDER BY a.artist_id, sum(tt.plays) DESC, c.album_id
                 """.formatted(t.trackTotals()), rs -> covers.put(rs.getString(1), rs.getString(2)), user, artistIds);
         return covers;
+    }
+
+    /**
+     * The window's genres by plays: a play counts once for each genre of its track's artists (once, even when two of
+     * them share the genre), so genres overlap and their plays add up to more than the window's. Read from the track
+     * rollups, which know which artists played together, and the catalogue's artists of each track; the artist
+     * rollups cannot tell a play of two artists from two plays. Plays of artists without genres count for none.
+     */
+    public List<Views.TopGenre> topGenres(ReadModelTables t, String user, StatsWindow window, int limit) {
+        String source;
+        List<Object> params = new ArrayList<>();
+        if (window.allTime()) {
+            source = "SELECT track_id AS id, plays, ms FROM " + t.trackTotals() + " WHERE user_id = ?";
+            params.add(user);
+        } else {
+            Tiered rows = Kind.TRACKS.tiered(t, user, window);
+            source = "SELECT id, sum(plays) AS plays, sum(ms) AS ms FROM (" + rows.sql() + ") u GROUP BY id";
+            params.addAll(Arrays.asList(rows.params()));
+        }
+        params.add(limit);
+        List<Views.TopGenre> genres = new ArrayList<>();
+        db.query(
+                """
+                SELECT genre, sum(plays) AS plays, sum(ms) AS ms FROM (
+                    SELECT DISTINCT w.id, w.plays, w.ms, g.genre
+                    FROM (%s) w
+                    JOIN catalogue_tracks c ON c.track_id = w.id
+                    CROSS JOIN LATERAL unnest(c.artist_ids) AS a(artist_id)
+                    JOIN catalogue_artist_details d ON d.artist_id = a.artist_id
+                    CROSS JOIN LATERAL unnest(d.genres) AS g(genre)) x
+                GROUP BY genre ORDER BY plays DESC, ms DESC, genre LIMIT ?
+                """.formatted(source),
+                rs -> {
+                    long ms = rs.getLong("ms");
+                    genres.add(new Views.TopGenre(
+                            genres.size() + 1, rs.getString("genre"), rs.getLong("plays"), ms, Views.minutes(ms)));
+                    return null;
+                },
+                params.toArray());
+        return genres;
     }
 
     /** One item's plays per {@code granularity} (day, month or year) from its rollup, all time, oldest first. */

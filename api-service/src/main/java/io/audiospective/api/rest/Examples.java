@@ -32,6 +32,11 @@ final class Examples {
              "albumName":"Whenever You Need Somebody","plays":42,"ms":9034200,"minutes":150.6,
              "imageUrl":"https://i.scdn.co/image/ab67616d0000b273c5b0bbc6d3f8b3b4b0a5c4d2"}]}""";
 
+    static final String TOP_GENRES = """
+            {"window":{"period":"year","from":"2026-01-01","to":"2026-12-31","timeZone":"Asia/Kolkata"},
+             "items":[{"rank":1,"genre":"indie pop","plays":812,"ms":170520000,"minutes":2842.0},
+                      {"rank":2,"genre":"dream pop","plays":430,"ms":90300000,"minutes":1505.0}]}""";
+
     static final String SUMMARY = """
             {"window":{"period":"week","from":"2026-03-02","to":"2026-03-08","timeZone":"Asia/Kolkata"},
              "plays":310,"ms":61200000,"minutes":1020.0,"distinctTracks":190,"distinctArtists":75,"distinctAlbums":120,

@@ -75,7 +75,8 @@ public class StatsResource {
             summary = "Top tracks, artists or albums with play counts, listening time and cover image",
             description = "imageUrl is the album's cover (a track's album for tracks); for an artist, the cover of"
                     + " the album of theirs played most (all time), null when none is known. Tracks can be limited"
-                    + " to one artist or album.")
+                    + " to one artist, album or genre, artists to one genre (a track is of a genre when one of its"
+                    + " artists is).")
     @APIResponse(
             responseCode = "200",
             description = "Ranked items",
@@ -85,7 +86,7 @@ public class StatsResource {
                             examples = @ExampleObject(name = "top tracks", value = Examples.TOP)))
     @APIResponse(
             responseCode = "400",
-            description = "Unknown kind or period",
+            description = "Unknown kind or period, or a filter the kind does not take",
             content =
                     @Content(
                             mediaType = Problem.MEDIA_TYPE,
@@ -98,17 +99,61 @@ public class StatsResource {
             @QueryParam("to") String to,
             @QueryParam("limit") String limit,
             @Parameter(description = "tracks only: tracks of this artist id") @QueryParam("artist") String artist,
-            @Parameter(description = "tracks only: tracks of this album id") @QueryParam("album") String album) {
+            @Parameter(description = "tracks only: tracks of this album id") @QueryParam("album") String album,
+            @Parameter(
+                            description = "tracks and artists: of this genre (as top/genres names it, case ignored),"
+                                    + " at most 100 characters")
+                    @QueryParam("genre")
+                    String genre) {
         Kind k = kind(kind);
         int size = QueryParameters.limit(limit, 10, config.maxPageSize());
-        TrackFilter filter = new TrackFilter(blankToNull(artist), blankToNull(album));
+        TrackFilter filter = new TrackFilter(blankToNull(artist), blankToNull(album), StatsService.genre(genre));
         if (filter.equals(TrackFilter.NONE)) {
             return answer(period, date, from, to, (user, window) -> stats.top(user, k, window, size));
         }
-        if (k != Kind.TRACKS) {
+        if ((filter.artistId() != null || filter.albumId() != null) && k != Kind.TRACKS) {
             throw ProblemException.badRequest("artist and album filter top tracks only");
         }
-        return answer(period, date, from, to, (user, window) -> stats.topTracks(user, filter, window, size));
+        if (k == Kind.ALBUMS) {
+            throw ProblemException.invalidParameter("genre", "genre filters top tracks and top artists only");
+        }
+        if (filter.genre() == null) {
+            return answer(period, date, from, to, (user, window) -> stats.top(user, k, filter, window, size));
+        }
+        return answerWithGenres(period, date, from, to, (user, window) -> stats.top(user, k, filter, window, size));
+    }
+
+    @GET
+    @Path("/top/genres")
+    @Operation(
+            summary = "Top genres with play counts and listening time",
+            description = "Genres are Spotify's genres of the artists. A play counts once for each genre of its"
+                    + " track's artists, once even when several of them have the genre, so the genres' plays add"
+                    + " up to more than the window's; plays of artists without genres count for none. Genres"
+                    + " arrive some time after a new artist's first play (the archive looks artists up in the"
+                    + " background).")
+    @APIResponse(
+            responseCode = "200",
+            description = "Ranked genres",
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            examples = @ExampleObject(name = "top genres", value = Examples.TOP_GENRES)))
+    @APIResponse(
+            responseCode = "400",
+            description = "Invalid period or limit",
+            content =
+                    @Content(
+                            mediaType = Problem.MEDIA_TYPE,
+                            examples = @ExampleObject(name = "bad period", value = Examples.PROBLEM)))
+    public Response topGenres(
+            @QueryParam("period") String period,
+            @QueryParam("date") String date,
+            @QueryParam("from") String from,
+            @QueryParam("to") String to,
+            @QueryParam("limit") String limit) {
+        int size = QueryParameters.limit(limit, 10, config.maxPageSize());
+        return answerWithGenres(period, date, from, to, (user, window) -> stats.topGenres(user, window, size));
     }
 
     private static String blankToNull(String value) {
@@ -334,6 +379,27 @@ public class StatsResource {
                 uri,
                 user,
                 stats.today(user).toString(),
+                config.statsMaxAge(),
+                () -> query.apply(user, window));
+    }
+
+    /**
+     * {@link #answer} of an answer that depends on the artists' genres: its ETag and cache key also name the genres'
+     * version, since genres change without the member's read model changing.
+     */
+    private Response answerWithGenres(
+            String period,
+            String date,
+            String from,
+            String to,
+            java.util.function.BiFunction<UserView, StatsWindow, Object> query) {
+        UserView user = stats.user(token.getSubject());
+        StatsWindow window = stats.window(user, period, date, from, to);
+        return caching.conditional(
+                request,
+                uri,
+                user,
+                stats.today(user) + "-g" + Long.toHexString(stats.genresVersion()),
                 config.statsMaxAge(),
                 () -> query.apply(user, window));
     }

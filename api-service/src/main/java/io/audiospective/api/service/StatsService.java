@@ -26,6 +26,7 @@ import io.audiospective.api.Views.TopItem;
 import io.audiospective.api.Views.TopList;
 import io.audiospective.api.Views.YearInReview;
 import io.audiospective.api.config.ApiConfig;
+import io.audiospective.api.repository.CatalogueRepository;
 import io.audiospective.api.repository.StatsRepository;
 import io.audiospective.api.repository.StatsRepository.Kind;
 import io.audiospective.support.rest.ProblemException;
@@ -47,11 +48,13 @@ public class StatsService {
     public record UserView(String userId, ZoneId zone, long version, ReadModelTables tables) {}
 
     private final StatsRepository stats;
+    private final CatalogueRepository catalogue;
     private final ApiConfig config;
     private final java.time.Clock clock;
 
-    StatsService(StatsRepository stats, ApiConfig config, java.time.Clock clock) {
+    StatsService(StatsRepository stats, CatalogueRepository catalogue, ApiConfig config, java.time.Clock clock) {
         this.stats = stats;
+        this.catalogue = catalogue;
         this.config = config;
         this.clock = clock;
     }
@@ -63,6 +66,14 @@ public class StatsService {
                 ZoneId.of(state.zone() == null ? config.defaultTimeZone() : state.zone()),
                 state.version(),
                 state.tables());
+    }
+
+    /**
+     * Grows whenever an artist's genres change, which the member's read-model version does not follow: answers that
+     * depend on genres are validated and cached under it as well.
+     */
+    public long genresVersion() {
+        return catalogue.genresVersion();
     }
 
     public LocalDate today(UserView user) {
@@ -236,12 +247,39 @@ public class StatsService {
                 stats.longestSession(t, user.userId(), window).orElse(null));
     }
 
-    /** Top tracks of one artist or album in the window. */
-    public TopList topTracks(UserView user, StatsRepository.TrackFilter filter, StatsWindow window, int limit) {
+    /** Top tracks of one artist, album or genre, or top artists of one genre, in the window. */
+    public TopList top(UserView user, Kind kind, StatsRepository.TrackFilter filter, StatsWindow window, int limit) {
         return new TopList(
-                Kind.TRACKS.name().toLowerCase(Locale.ROOT),
+                kind.name().toLowerCase(Locale.ROOT),
                 Views.Window.of(window),
-                stats.top(user.tables(), user.userId(), Kind.TRACKS, window, filter, limit));
+                stats.top(user.tables(), user.userId(), kind, window, filter, limit));
+    }
+
+    /** The window's genres by plays ({@link StatsRepository#topGenres} says how plays count). */
+    public Views.TopGenres topGenres(UserView user, StatsWindow window, int limit) {
+        return new Views.TopGenres(
+                Views.Window.of(window), stats.topGenres(user.tables(), user.userId(), window, limit));
+    }
+
+    /**
+     * A genre as the filter of the top lists takes it: trimmed and lower case (how the catalogue keeps genres), null
+     * when absent or blank.
+     */
+    public static String genre(String raw) {
+        if (raw == null || raw.isBlank()) {
+            return null;
+        }
+        String genre = raw.strip().toLowerCase(Locale.ROOT);
+        if (genre.length() > io.audiospective.model.CatalogueArtist.MAX_GENRE_LENGTH) {
+            throw ProblemException.invalidParameter(
+                    "genre",
+                    "genre must be at most " + io.audiospective.model.CatalogueArtist.MAX_GENRE_LENGTH
+                            + " characters long, not " + genre.length());
+        }
+        if (genre.chars().anyMatch(Character::isISOControl)) {
+            throw ProblemException.invalidParameter("genre", "genre must not contain control characters");
+        }
+        return genre;
     }
 
     /** One item's plays per day, month or year, all time; 404 when it was never played. */

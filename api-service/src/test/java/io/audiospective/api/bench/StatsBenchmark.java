@@ -16,6 +16,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 import io.audiospective.api.StatsWindow;
 import io.audiospective.api.repository.StatsRepository.Kind;
+import io.audiospective.api.repository.StatsRepository.TrackFilter;
 import io.audiospective.api.service.ReadModelService;
 import io.audiospective.api.service.StatsService;
 import io.audiospective.api.service.StatsService.UserView;
@@ -62,6 +63,14 @@ class StatsBenchmark {
                     """, user, PLAYS);
         });
         readModel.rebuildUser(user);
+        // one to three of 20 genres for four artists in five (the others none), as catalogue.artists gives them
+        db.update("""
+                INSERT INTO catalogue_artist_details (artist_id, genres, fetched_at)
+                SELECT 'bar' || a, ARRAY(SELECT 'genre ' || ((a * 31 + g * 7) % 20) FROM generate_series(0, a % 3) g),
+                       now()
+                FROM generate_series(0, 799) a WHERE a % 5 <> 0
+                ON CONFLICT (artist_id) DO NOTHING
+                """);
         db.update("ANALYZE");
         System.out.printf(
                 Locale.ROOT,
@@ -113,6 +122,15 @@ class StatsBenchmark {
                                     + " GROUP BY 1 ORDER BY 2 DESC, 3 DESC, 1 LIMIT 10",
                             rs -> rs.getString(1),
                             user)));
+            rows.add(measure("top genres, " + w.name(), 100, () -> stats.topGenres(view, window, 10)));
+            rows.add(measure(
+                    "top tracks of a genre, " + w.name(),
+                    100,
+                    () -> stats.top(view, Kind.TRACKS, new TrackFilter(null, null, "genre 3"), window, 10)));
+            rows.add(measure(
+                    "top artists of a genre, " + w.name(),
+                    100,
+                    () -> stats.top(view, Kind.ARTISTS, new TrackFilter(null, null, "genre 3"), window, 10)));
             rows.add(measure("top albums, " + w.name(), 100, () -> stats.top(view, Kind.ALBUMS, window, 10)));
             rows.add(measure(
                     "  raw GROUP BY",

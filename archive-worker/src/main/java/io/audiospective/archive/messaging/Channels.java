@@ -18,5 +18,11 @@ public final class Channels {
     /** Outgoing {@link io.audiospective.model.Topics#IMPORTS_PROGRESS}: per-import totals for api-service. */
     public static final String IMPORTS_PROGRESS = "imports-progress";
 
+    /**
+     * Outgoing {@link io.audiospective.model.Topics#CATALOGUE_ARTISTS}: artists' details (genres, picture), relayed
+     * from the outbox like plays.
+     */
+    public static final String CATALOGUE_ARTISTS = "catalogue-artists";
+
     private Channels() {}
 }

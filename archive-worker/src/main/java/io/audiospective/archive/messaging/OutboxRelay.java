@@ -2,6 +2,7 @@ package io.audiospective.archive.messaging;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -26,7 +27,8 @@ import io.quarkus.scheduler.Scheduled;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 
 /**
- * Publishes outbox rows to {@code plays}; their deletion commits once Kafka acknowledged them (at least once: a
+ * Publishes outbox rows to their topic ({@code plays}, or {@code catalogue.artists} for artists' details); their
+ * deletion commits once Kafka acknowledged them (at least once: a
  * crash after sending and before the commit sends them again, and consumers de-duplicate on user and played_at).
  * <p>
  * Records go straight to the {@code plays} channel's Kafka producer (its configuration, acks=all): an import puts
@@ -50,14 +52,19 @@ public class OutboxRelay {
     private final AtomicLong pending = new AtomicLong();
     private final AtomicLong setAside = new AtomicLong();
 
+    /** The channel whose producer sends each topic's rows (the ACLs let each channel write its own topic). */
+    private static final Map<String, String> CHANNELS =
+            Map.of(Topics.PLAYS, Channels.PLAYS, Topics.CATALOGUE_ARTISTS, Channels.CATALOGUE_ARTISTS);
+
     /**
-     * {@code plays} is injected only so that the channel, and with it its producer, is wired (a channel without an
-     * upstream is reported as not connected); nothing is sent through the emitter.
+     * The emitters are injected only so that the channels, and with them their producers, are wired (a channel
+     * without an upstream is reported as not connected); nothing is sent through them.
      */
     OutboxRelay(
             OutboxRepository outbox,
             KafkaClientService kafka,
             @Channel(Channels.PLAYS) Emitter<byte[]> plays,
+            @Channel(Channels.CATALOGUE_ARTISTS) Emitter<byte[]> artists,
             ArchiveConfig config,
             MeterRegistry metrics) {
         this.outbox = outbox;
@@ -100,18 +107,24 @@ public class OutboxRelay {
         if (messages.isEmpty()) {
             return 0;
         }
-        Producer<String, byte[]> producer =
-                kafka.<String, byte[]>getProducer(Channels.PLAYS).unwrap();
         List<CompletableFuture<Void>> sent = new ArrayList<>(messages.size());
         for (OutboxRepository.Message message : messages) {
+            String channel = CHANNELS.get(message.topic());
+            if (channel == null) {
+                throw new OutboxRepository.UnpublishableRow(
+                        message.rowId(), "no channel publishes to topic " + message.topic(), null);
+            }
+            Producer<String, byte[]> producer =
+                    kafka.<String, byte[]>getProducer(channel).unwrap();
             CompletableFuture<Void> acknowledged = new CompletableFuture<>();
-            producer.send(new ProducerRecord<>(Topics.PLAYS, message.key(), message.payload()), (metadata, failure) -> {
-                if (failure == null) {
-                    acknowledged.complete(null);
-                } else {
-                    acknowledged.completeExceptionally(failure);
-                }
-            });
+            producer.send(
+                    new ProducerRecord<>(message.topic(), message.key(), message.payload()), (metadata, failure) -> {
+                        if (failure == null) {
+                            acknowledged.complete(null);
+                        } else {
+                            acknowledged.completeExceptionally(failure);
+                        }
+                    });
             sent.add(acknowledged);
         }
         try {

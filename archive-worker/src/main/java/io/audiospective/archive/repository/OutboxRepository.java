@@ -11,14 +11,19 @@ import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.audiospective.model.CatalogueArtist;
 import io.audiospective.model.PlayEvent;
 import io.audiospective.model.PlaySource;
+import io.audiospective.model.Topics;
 import io.audiospective.model.TrackRef;
 import io.audiospective.model.codec.MessageCodec;
 import io.audiospective.support.messaging.Failures;
 import io.audiospective.support.sql.Db;
 
-/** Plays waiting to be published to the {@code plays} topic (written by {@link PolledPageRepository} and imports). */
+/**
+ * Messages waiting to be published: plays for the {@code plays} topic (written by {@link PolledPageRepository} and
+ * imports) and artists' details for {@code catalogue.artists} ({@link #enqueueArtists}).
+ */
 @ApplicationScoped
 public class OutboxRepository {
 
@@ -30,8 +35,11 @@ public class OutboxRepository {
         this.catalogue = catalogue;
     }
 
-    /** One message to publish: its outbox row, the user it is keyed by and the encoded {@code PlayEvent}. */
-    public record Message(long rowId, String key, byte[] payload) {}
+    /**
+     * One message to publish: its outbox row, its topic, its key (the user of a {@code PlayEvent}, the artist of a
+     * {@code CatalogueArtist}) and the encoded message.
+     */
+    public record Message(long rowId, String topic, String key, byte[] payload) {}
 
     /** An outbox row that cannot be published as it is: the relay sets it aside with the reason. */
     public static class UnpublishableRow extends RuntimeException {
@@ -51,6 +59,7 @@ public class OutboxRepository {
     /** A row of the outbox as the relay takes it: one encoded event, or the plays of an import or an undo. */
     private record OutboxRow(
             long id,
+            String topic,
             String key,
             byte[] payload,
             String importId,
@@ -76,10 +85,11 @@ public class OutboxRepository {
                                           ORDER BY id LIMIT ?
                                           FOR UPDATE SKIP LOCKED) o) w
                     WHERE upto - events < ?)
-                RETURNING id, message_key, payload, import_id, played_ats, track_ids, ms_played, removed
+                RETURNING id, topic, message_key, payload, import_id, played_ats, track_ids, ms_played, removed
                 """,
                 rs -> new OutboxRow(
                         rs.getLong("id"),
+                        rs.getString("topic"),
                         rs.getString("message_key"),
                         rs.getBytes("payload"),
                         rs.getString("import_id"),
@@ -93,7 +103,7 @@ public class OutboxRepository {
         List<Message> messages = new ArrayList<>();
         for (OutboxRow row : rows) {
             if (row.payload() != null) {
-                messages.add(new Message(row.id(), row.key(), row.payload()));
+                messages.add(new Message(row.id(), row.topic(), row.key(), row.payload()));
                 continue;
             }
             List<byte[]> events;
@@ -106,7 +116,7 @@ public class OutboxRepository {
                 }
                 throw new UnpublishableRow(row.id(), "its events cannot be encoded: " + Failures.describe(e), e);
             }
-            events.forEach(payload -> messages.add(new Message(row.id(), row.key(), payload)));
+            events.forEach(payload -> messages.add(new Message(row.id(), row.topic(), row.key(), payload)));
         }
         return messages;
     }
@@ -178,8 +188,22 @@ public class OutboxRepository {
         return events;
     }
 
+    /**
+     * Queues one {@code catalogue.artists} message per artist, in the caller's transaction (the one that stores the
+     * details), so details are published at least once whatever happens after the commit.
+     */
+    public void enqueueArtists(List<CatalogueArtist> artists) {
+        for (CatalogueArtist artist : artists) {
+            db.update(
+                    "INSERT INTO outbox (topic, message_key, payload) VALUES (?, ?, ?)",
+                    Topics.CATALOGUE_ARTISTS,
+                    artist.artistId(),
+                    MessageCodec.encode(artist));
+        }
+    }
+
     public void deleteForUser(String userId) {
-        db.update("DELETE FROM outbox WHERE message_key = ?", userId);
+        db.update("DELETE FROM outbox WHERE topic = ? AND message_key = ?", Topics.PLAYS, userId);
     }
 
     /**

@@ -12,12 +12,13 @@ const STATES = {
 export async function render(view) {
   document.title = 'Home · Audiospective';
   view.append(h('h1', {}, 'Your archive'));
-  const [me, summary, streaks, tracks, artistsTop] = await Promise.all([
+  const [me, summary, streaks, tracks, artistsTop, genresTop] = await Promise.all([
     api('/api/v1/me'),
     api('/api/v1/me/stats/summary?period=all'),
     api('/api/v1/me/stats/streaks?period=all').catch(() => null),
     api('/api/v1/me/stats/top/tracks?period=month&limit=5').catch(() => null),
     api('/api/v1/me/stats/top/artists?period=month&limit=5').catch(() => null),
+    api('/api/v1/me/stats/top/genres?period=month&limit=5').catch(() => null),
   ]);
   const archive = me.archive || {};
   if (archive.needsReauth || archive.reconnectBy) await loadConfig();
@@ -66,9 +67,18 @@ export async function render(view) {
           h('span', { class: 'sub' }, ' · ', h('span', { class: 'plays' }, num(i.plays)), ' plays'))))))
       : h('p', { class: 'sub' }, 'No plays this month yet.'),
     h('p', {}, h('a', { href: link }, `All ${title.toLowerCase()}`)));
+  // each genre links to the month's top tracks of that genre
+  const genres = h('section', { class: 'card' }, h('h3', {}, 'Top genres'),
+    genresTop && genresTop.items.length ? h('ol', { class: 'rank', 'data-top': 'genres' }, genresTop.items.map((g) =>
+      h('li', { 'data-genre': g.genre },
+        h('a', { href: `#/top?kind=tracks&period=month&genre=${encodeURIComponent(g.genre)}` }, g.genre),
+        h('span', { class: 'sub' }, ' · ', h('span', { class: 'plays' }, num(g.plays)), ' plays'))))
+      : h('p', { class: 'sub' }, 'No genres this month yet.'),
+    h('p', {}, h('a', { href: '#/top?kind=genres&period=month' }, 'All top genres')));
   view.append(h('h2', {}, 'This month'), h('div', { class: 'grid wide' },
     top('Top tracks', 'tracks', tracks, '#/top?kind=tracks&period=month'),
-    top('Top artists', 'artists', artistsTop, '#/top?kind=artists&period=month')));
+    top('Top artists', 'artists', artistsTop, '#/top?kind=artists&period=month'),
+    genres));
   view.append(h('p', {}, h('a', { href: '#/history' }, 'See your history'), ' · ',
     h('a', { href: '#/timeline' }, 'Plays per day'), ' · ', h('a', { href: '#/clock' }, 'Listening clock')));
 }
