@@ -22,8 +22,8 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 /**
  * api-service's statistics API as auth-service's tests see it: a JDK HTTP server on the port this global test
  * resource reserves ({@value #PORT}), started by a test with {@link #up()} and stopped with {@link #down()} (api-service
- * out of reach). It answers {@code /summary} and {@code /top/{kind}} with the numbers a test gave for the member the
- * bearer token names, and keeps every request so the test can check its window and token.
+ * out of reach). It answers {@code /api/v1/me} (the zone), {@code /stats/summary} and {@code /stats/top/{kind}} with
+ * what a test gave for the member the bearer token names, and keeps every request so the test can check its window and token.
  */
 public class ApiStatsStub implements QuarkusTestResourceLifecycleManager {
 
@@ -33,7 +33,7 @@ public class ApiStatsStub implements QuarkusTestResourceLifecycleManager {
     public record Request(String pathAndQuery, String token) {}
 
     /** What the stub answers for a member; {@code topArtists}/{@code topTracks} are the items' JSON. */
-    public record Answers(long plays, long ms, String topArtists, String topTracks) {}
+    public record Answers(String timeZone, long plays, long ms, String topArtists, String topTracks) {}
 
     private static final Map<String, Answers> ANSWERS = new ConcurrentHashMap<>();
     private static final List<Request> REQUESTS = new CopyOnWriteArrayList<>();
@@ -70,7 +70,7 @@ public class ApiStatsStub implements QuarkusTestResourceLifecycleManager {
             throw new UncheckedIOException(e);
         }
         server.setExecutor(Executors.newFixedThreadPool(2));
-        server.createContext("/api/v1/me/stats/", ApiStatsStub::handle);
+        server.createContext("/api/v1/me", ApiStatsStub::handle);
         server.start();
     }
 
@@ -92,6 +92,8 @@ public class ApiStatsStub implements QuarkusTestResourceLifecycleManager {
         if (answers == null) {
             status = 401;
             body = "{\"title\":\"Unauthorized\"}";
+        } else if (uri.getPath().equals("/api/v1/me")) {
+            body = "{\"userId\":\"" + subject(token) + "\",\"timeZone\":\"" + answers.timeZone() + "\"}";
         } else if (uri.getPath().endsWith("/summary")) {
             body = "{\"plays\":" + answers.plays() + ",\"ms\":" + answers.ms() + ",\"minutes\":0,\"distinctTracks\":3}";
         } else if (uri.getPath().endsWith("/top/artists")) {

@@ -13,16 +13,20 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
 /**
- * api-service's statistics of one member (the member of the bearer token), for a custom window of local dates in the
- * member's zone; only the fields the monthly summary shows (api-service's answers carry more).
+ * api-service's view of one member (the member of the bearer token): their time zone, and their statistics for a
+ * custom window of local dates in that zone; only the fields the monthly summary uses (api-service's answers carry
+ * more).
  */
 @RegisterRestClient(configKey = "api-stats")
-@Path("/api/v1/me/stats")
+@Path("/api/v1/me")
 @Produces(MediaType.APPLICATION_JSON)
 interface ApiStatsApi {
 
     @GET
-    @Path("/summary")
+    Me me(@HeaderParam("Authorization") String bearer);
+
+    @GET
+    @Path("/stats/summary")
     Summary summary(
             @HeaderParam("Authorization") String bearer,
             @QueryParam("period") String period,
@@ -30,7 +34,7 @@ interface ApiStatsApi {
             @QueryParam("to") String to);
 
     @GET
-    @Path("/top/{kind}")
+    @Path("/stats/top/{kind}")
     Top top(
             @HeaderParam("Authorization") String bearer,
             @PathParam("kind") String kind,
@@ -38,6 +42,9 @@ interface ApiStatsApi {
             @QueryParam("from") String from,
             @QueryParam("to") String to,
             @QueryParam("limit") int limit);
+
+    /** {@code timeZone}: the zone the member chose for their statistics (the dashboard's settings). */
+    record Me(String timeZone) {}
 
     record Summary(long plays, long ms) {}
 

@@ -14,7 +14,7 @@ import org.eclipse.microprofile.faulttolerance.Timeout;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 /**
- * A member's listening numbers over a window of local dates, from api-service's statistics API over HTTP with a
+ * A member's time zone and listening numbers over a window of local dates, from api-service's API over HTTP with a
  * member token. Reads only, so every failure may be retried; a circuit breaker stops a monthly run from waiting on a
  * dead api-service member after member. Failures are {@link ApiStatsUnavailableException} (or fault tolerance's own
  * exceptions): the caller decides nothing then, and asks again on its next run.
@@ -29,6 +29,19 @@ public class ApiStatsClient {
 
     ApiStatsClient(@RestClient ApiStatsApi api) {
         this.api = api;
+    }
+
+    /** The zone api-service counts the member's days and months in; null when it has none. */
+    @Timeout(value = 10, unit = ChronoUnit.SECONDS)
+    @Retry(maxRetries = 2, delay = 500, jitter = 200, retryOn = ApiStatsUnavailableException.class)
+    @CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.75, delay = 60, delayUnit = ChronoUnit.SECONDS)
+    public String timeZone(String memberToken) {
+        try {
+            ApiStatsApi.Me me = api.me("Bearer " + memberToken);
+            return me == null ? null : me.timeZone();
+        } catch (WebApplicationException | ProcessingException e) {
+            throw unavailable(e);
+        }
     }
 
     /** The member's numbers from {@code from} to {@code to} (inclusive, the member's local dates). */
@@ -48,12 +61,16 @@ public class ApiStatsClient {
             List<Ranked> tracks = ranked(api.top(bearer, "tracks", "custom", start, end, TOP), true);
             return new Numbers(summary.plays(), summary.ms(), artists, tracks);
         } catch (WebApplicationException | ProcessingException e) {
-            // names the status or the failure's class only: the message of either may carry the request
-            String what = e instanceof WebApplicationException w
-                    ? "status " + w.getResponse().getStatus()
-                    : e.getClass().getSimpleName();
-            throw new ApiStatsUnavailableException("api-service's statistics did not answer: " + what, e);
+            throw unavailable(e);
         }
+    }
+
+    private static ApiStatsUnavailableException unavailable(RuntimeException e) {
+        // names the status or the failure's class only: the message of either may carry the request
+        String what = e instanceof WebApplicationException w
+                ? "status " + w.getResponse().getStatus()
+                : e.getClass().getSimpleName();
+        return new ApiStatsUnavailableException("api-service did not answer: " + what, e);
     }
 
     private static List<Ranked> ranked(ApiStatsApi.Top top, boolean withArtists) {

@@ -31,8 +31,9 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 
 /**
  * Decides the monthly summaries: each member who turned {@link MailCategory#MONTHLY_SUMMARY} on gets the previous
- * month's numbers (in the member's time zone, UTC when auth-service knows none) once, on the first run after that
- * month ended. The numbers are api-service's, asked for with a short-lived member token, and kept as the outbox row's
+ * month's numbers once, on the first run after that month ended in the member's time zone. The zone is api-service's
+ * (the one the member chose for their statistics in the dashboard; auth-service's own {@code members.time_zone} is
+ * rarely set), UTC when neither knows one. The numbers are api-service's, asked for with a short-lived member token, and kept as the outbox row's
  * details, so the relay sends what was decided. api-service unreachable: nothing is decided for the member and the
  * next run asks again (never a mail with empty numbers). A month without plays is recorded as nothing to send.
  */
@@ -42,6 +43,10 @@ public class MonthlySummaries {
     private static final Logger LOG = Logger.getLogger(MonthlySummaries.class);
     /** Long enough for the three requests of one member, retries included; useless to anyone afterwards. */
     private static final Duration TOKEN_LIFETIME = Duration.ofMinutes(2);
+    /** The first and the last zone on earth to reach a new month. */
+    private static final ZoneOffset EARLIEST = ZoneOffset.ofHours(14);
+
+    private static final ZoneOffset LATEST = ZoneOffset.ofHours(-12);
 
     private final MailPreferencesRepository preferences;
     private final MemberRepository members;
@@ -76,37 +81,61 @@ public class MonthlySummaries {
         int waiting = 0;
         for (String userId : opted) {
             Member member = QuarkusTransaction.requiringNew().call(() -> members.findById(userId));
-            if (member == null || member.email == null) {
+            if (member == null || member.email == null || !mayBeDue(userId, now)) {
                 continue;
             }
-            ZoneId zone = zoneOf(member);
-            LocalDate firstOfThisMonth = now.atZone(zone).toLocalDate().withDayOfMonth(1);
-            Instant monthEnded = firstOfThisMonth.atStartOfDay(zone).toInstant();
-            if (now.isAfter(monthEnded.plus(config.mail().summarySendWithin()))) {
-                continue;
-            }
-            YearMonth month = YearMonth.from(firstOfThisMonth).minusMonths(1);
-            String key = MailKind.MONTHLY_SUMMARY + ":" + userId + ":" + month;
-            if (QuarkusTransaction.requiringNew().call(() -> outbox.decided(key))) {
-                continue;
-            }
-            Numbers numbers;
             try {
                 // outside any transaction: no row or connection is held while api-service answers
                 String token = tokens.issueForOwnCall(userId, TOKEN_LIFETIME).token();
-                numbers = stats.numbers(token, month.atDay(1), month.atEndOfMonth());
+                if (decideFor(member, token, now)) {
+                    enqueued++;
+                }
             } catch (ApiStatsUnavailableException | FaultToleranceException e) {
                 waiting++;
-                continue;
-            }
-            if (decide(userId, key, month, zone, monthEnded, numbers, now)) {
-                enqueued++;
             }
         }
         if (waiting > 0) {
-            LOG.warnf("api-service's statistics out of reach: %d monthly summaries wait for the next run", waiting);
+            LOG.warnf("api-service out of reach: %d monthly summaries wait for the next run", waiting);
         }
         return new Run(enqueued, waiting);
+    }
+
+    /**
+     * Whether some zone's previous month is still to be decided for the member within its send window: the zones on
+     * earth are between UTC-12 and UTC+14, so without asking api-service for the member's zone this leaves out the
+     * members whose summary was decided and everyone outside the first days of a month.
+     */
+    private boolean mayBeDue(String userId, Instant now) {
+        for (ZoneOffset edge : List.of(EARLIEST, LATEST)) {
+            YearMonth month = YearMonth.from(now.atOffset(edge)).minusMonths(1);
+            Instant lastEnd = month.plusMonths(1).atDay(1).atStartOfDay(LATEST).toInstant();
+            if (!now.isAfter(lastEnd.plus(config.mail().summarySendWithin()))
+                    && !QuarkusTransaction.requiringNew().call(() -> outbox.decided(key(userId, month)))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The member's previous month in their zone (api-service's, which their statistics use), if due. */
+    private boolean decideFor(Member member, String token, Instant now) {
+        ZoneId zone = zoneOf(stats.timeZone(token), member);
+        LocalDate firstOfThisMonth = now.atZone(zone).toLocalDate().withDayOfMonth(1);
+        Instant monthEnded = firstOfThisMonth.atStartOfDay(zone).toInstant();
+        if (now.isAfter(monthEnded.plus(config.mail().summarySendWithin()))) {
+            return false;
+        }
+        YearMonth month = YearMonth.from(firstOfThisMonth).minusMonths(1);
+        String key = key(member.spotifyUserId, month);
+        if (QuarkusTransaction.requiringNew().call(() -> outbox.decided(key))) {
+            return false;
+        }
+        Numbers numbers = stats.numbers(token, month.atDay(1), month.atEndOfMonth());
+        return decide(member.spotifyUserId, key, month, zone, monthEnded, numbers, now);
+    }
+
+    private static String key(String userId, YearMonth month) {
+        return MailKind.MONTHLY_SUMMARY + ":" + userId + ":" + month;
     }
 
     private boolean decide(
@@ -147,12 +176,18 @@ public class MonthlySummaries {
         }
     }
 
-    static ZoneId zoneOf(Member member) {
-        try {
-            return member.timeZone == null ? ZoneOffset.UTC : ZoneId.of(member.timeZone);
-        } catch (DateTimeException unknown) {
-            return ZoneOffset.UTC;
+    /** api-service's zone of the member; else the one auth-service has (rarely any); else UTC. */
+    static ZoneId zoneOf(String apiZone, Member member) {
+        for (String zone : new String[] {apiZone, member.timeZone}) {
+            if (zone != null) {
+                try {
+                    return ZoneId.of(zone);
+                } catch (DateTimeException unknown) {
+                    // the next one
+                }
+            }
         }
+        return ZoneOffset.UTC;
     }
 
     /** A run's outcome: summaries enqueued, members whose numbers api-service did not give (asked again later). */
