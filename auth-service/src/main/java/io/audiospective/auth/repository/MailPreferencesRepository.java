@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -57,12 +58,12 @@ public class MailPreferencesRepository {
     }
 
     // a category a later version removed is ignored, not a failure
-    private static java.util.Optional<MailCategory> known(String name) {
+    private static Optional<MailCategory> known(String name) {
         for (MailCategory category : MailCategory.values()) {
             if (category.name().equals(name)) {
-                return java.util.Optional.of(category);
+                return Optional.of(category);
             }
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 }

@@ -4,9 +4,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.YearMonth;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -17,6 +19,7 @@ import org.jboss.logging.Logger;
 import io.audiospective.auth.MailKind;
 import io.audiospective.auth.Member;
 import io.audiospective.auth.WaitlistEntry;
+import io.audiospective.auth.client.ApiStatsClient;
 import io.audiospective.auth.config.AuthConfig;
 import io.audiospective.auth.repository.MailOutboxRepository;
 import io.audiospective.auth.repository.MailOutboxRepository.OutboxMail;
@@ -30,6 +33,7 @@ import io.quarkus.mailer.reactive.ReactiveMailer;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.qute.Location;
 import io.quarkus.qute.Template;
+import io.quarkus.qute.TemplateData;
 import io.quarkus.qute.TemplateInstance;
 
 /**
@@ -280,7 +284,7 @@ public class MailRelay {
     /** The month's numbers as decided ({@link MonthlySummaries}), kept as the mail's details. */
     private Mail summaryMail(OutboxMail mail, Member member, String unsubscribe) {
         MonthlySummaries.Summary summary = summaries.decode(mail.details());
-        String month = MONTH.format(java.time.YearMonth.parse(summary.month()));
+        String month = MONTH.format(YearMonth.parse(summary.month()));
         String time = listeningTime(summary.ms());
         String subject = "Your listening in " + month + ": " + count(summary.plays()) + " plays, " + time;
         return Mail.withText(member.email, subject, summaryData(summaryText, summary, month, time, member, unsubscribe))
@@ -308,8 +312,8 @@ public class MailRelay {
                 .render();
     }
 
-    private static List<RankedLine> ranked(List<io.audiospective.auth.client.ApiStatsClient.Ranked> items) {
-        List<RankedLine> lines = new java.util.ArrayList<>();
+    private static List<RankedLine> ranked(List<ApiStatsClient.Ranked> items) {
+        List<RankedLine> lines = new ArrayList<>();
         for (int i = 0; i < items.size(); i++) {
             var item = items.get(i);
             lines.add(new RankedLine(i + 1, item.name(), item.by(), count(item.plays())));
@@ -318,7 +322,7 @@ public class MailRelay {
     }
 
     /** A line of a top list as the templates show it. */
-    @io.quarkus.qute.TemplateData
+    @TemplateData
     public record RankedLine(int rank, String name, String by, String plays) {}
 
     /** "41 hours 5 minutes", "12 minutes": listening time as a member reads it. */
