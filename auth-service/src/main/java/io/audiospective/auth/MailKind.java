@@ -13,7 +13,9 @@ public enum MailKind {
     /** An import job of api-service is DONE: how many plays it imported. */
     IMPORT_DONE(MailCategory.IMPORTS),
     /** An import job of api-service FAILED: why, and what to do. */
-    IMPORT_FAILED(MailCategory.IMPORTS);
+    IMPORT_FAILED(MailCategory.IMPORTS),
+    /** The previous month's listening, from api-service's statistics; only to members who turned it on. */
+    MONTHLY_SUMMARY(MailCategory.MONTHLY_SUMMARY);
 
     private final MailCategory category;
 

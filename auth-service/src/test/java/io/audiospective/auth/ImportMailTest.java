@@ -127,8 +127,9 @@ class ImportMailTest {
     }
 
     @Test
-    void aFailedImportIsMailedWithItsReasonAndWhatToDo() {
+    void aFailedImportIsMailedWithItsReasonInMemberWordsAndWhatToDo() {
         String userId = member("failedimport");
+        // api-service's reason, written for its job list and operators
         String reason = "sending to the worker stopped after 3 chunks; the chunks sent are archived, the rest is not:"
                 + " upload the file again (nothing is archived twice)";
         ImportOutcome failed = new ImportOutcome(
@@ -150,12 +151,18 @@ class ImportMailTest {
         Mailbox.Received mail = awaitMails(userId, 1).get(0);
         assertThat(mail.subject()).isEqualTo("Your Audiospective import failed: what happened and what to do");
         assertThat(mail.text().replace("\r\n", "\n"))
-                .contains("What went wrong:\n" + reason)
+                .contains("What went wrong:\nWe stopped reading your file into your archive part-way through because"
+                        + " of a problem on our side.")
+                .doesNotContainIgnoringCase("worker")
+                .doesNotContainIgnoringCase("chunk")
                 .contains("What to do:")
                 .contains("upload the same file again")
                 .contains(frontendUrl + "#/data")
                 .contains("category=IMPORTS");
-        assertThat(mail.html()).contains(reason);
+        assertThat(mail.html())
+                .contains("We stopped reading your file")
+                .doesNotContainIgnoringCase("worker")
+                .doesNotContainIgnoringCase("chunk");
         awaitConsumed(publish(userId, MessageCodec.encode(failed)));
         relay.sendDue();
         assertThat(Mailbox.of(email(userId))).hasSize(1);

@@ -184,7 +184,7 @@ class MemberMailTest {
                 .statusCode(400)
                 .contentType(containsString("application/problem+json"));
         given().when().get(path).then().statusCode(200).body(containsString("<form method=\"post\""));
-        assertThat(mails.optedOut(userId)).isEmpty();
+        assertThat(mails.wanted(userId)).containsEntry(MailCategory.REAUTH, true);
         // the one-click POST of RFC 8058, as a mail client sends it
         given().contentType("application/x-www-form-urlencoded")
                 .body("List-Unsubscribe=One-Click")
@@ -193,7 +193,9 @@ class MemberMailTest {
                 .then()
                 .statusCode(200)
                 .body(containsString("Unsubscribed"));
-        assertThat(mails.optedOut(userId)).containsExactly(MailCategory.REAUTH);
+        assertThat(mails.wanted(userId))
+                .containsEntry(MailCategory.REAUTH, false)
+                .containsEntry(MailCategory.IMPORTS, true);
 
         remindAt(expiry.minus(7, ChronoUnit.DAYS));
         expireIn(userId, Duration.ofDays(-1));

@@ -13,6 +13,7 @@ import io.quarkus.test.common.WithTestResource;
 @WithTestResource(value = SpotifyEmulatorTestResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = GreenMailTestResource.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = AuthTestSecrets.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = ApiStatsStub.class, scope = TestResourceScope.GLOBAL)
 public final class TestInfrastructure {
 
     private TestInfrastructure() {}

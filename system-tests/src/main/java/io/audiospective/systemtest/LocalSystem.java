@@ -67,7 +67,49 @@ public final class LocalSystem implements AutoCloseable {
             Map<String, String> emulatorEnvironment,
             Profile profile,
             int replicas,
-            Map<String, String> apiEnvironment) {
+            Map<String, String> apiEnvironment,
+            Map<String, String> authEnvironment) {
+
+        public Options(
+                Duration pollingPeriod,
+                Duration scheduleWindow,
+                int workers,
+                int memberCap,
+                Map<String, String> schedulerEnvironment,
+                Map<String, String> workerEnvironment,
+                Map<String, String> emulatorEnvironment,
+                Profile profile,
+                int replicas,
+                Map<String, String> apiEnvironment) {
+            this(
+                    pollingPeriod,
+                    scheduleWindow,
+                    workers,
+                    memberCap,
+                    schedulerEnvironment,
+                    workerEnvironment,
+                    emulatorEnvironment,
+                    profile,
+                    replicas,
+                    apiEnvironment,
+                    Map.of());
+        }
+
+        /** These options with {@code environment} on top of auth-service's (its mail relay, for example). */
+        public Options withAuthEnvironment(Map<String, String> environment) {
+            return new Options(
+                    pollingPeriod,
+                    scheduleWindow,
+                    workers,
+                    memberCap,
+                    schedulerEnvironment,
+                    workerEnvironment,
+                    emulatorEnvironment,
+                    profile,
+                    replicas,
+                    apiEnvironment,
+                    environment);
+        }
 
         public Options(
                 Duration pollingPeriod,
@@ -270,6 +312,9 @@ public final class LocalSystem implements AutoCloseable {
 
         Map<String, String> authEnv = new LinkedHashMap<>(common);
         authEnv.put("SPOTIFY_CLIENT_SECRET", clientSecret);
+        // the monthly summary mail asks api-service (the first replica) for the member's numbers
+        authEnv.put("API_SERVICE_URL", "http://127.0.0.1:" + apiPort);
+        authEnv.putAll(options.authEnvironment());
         auth = java("auth-service", authPort, jarOf("auth-service"), authEnv, "/q/health/ready");
         Map<String, String> schedulerEnv = new LinkedHashMap<>(common);
         schedulerEnv.putAll(options.schedulerEnvironment());

@@ -14,15 +14,22 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+
+import jakarta.mail.internet.MimeMessage;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -36,6 +43,10 @@ import org.junit.jupiter.api.Timeout;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+
+import io.audiospective.testing.TcpForwarder;
 
 /**
  * An import across the services, each its own process: a browser-style multipart upload to api-service, chunks
@@ -52,26 +63,41 @@ class ImportSystemTest {
     private static final String USER = "typical-1-2";
     private static final Duration WAIT = Duration.ofMinutes(6);
 
+    private static GreenMail smtp;
     private static LocalSystem system;
 
     private final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
     static void startSystem() throws Exception {
+        // auth-service's mails go to a real SMTP server; the monthly summary job runs every few seconds and may decide
+        // last month's summary all this month (the real clock: the packaged service has no other)
+        int smtpPort = TcpForwarder.freePort();
+        smtp = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        smtp.start();
         system = LocalSystem.start(new LocalSystem.Options(
-                Duration.ofHours(1),
-                Duration.ofSeconds(5),
-                1,
-                5,
-                Map.of(),
-                Map.of("AUDIOSPECTIVE_ARCHIVE_IMPORT_METADATA_INTERVAL", "PT1S"),
-                Map.of()));
+                        Duration.ofHours(1),
+                        Duration.ofSeconds(5),
+                        1,
+                        5,
+                        Map.of(),
+                        Map.of("AUDIOSPECTIVE_ARCHIVE_IMPORT_METADATA_INTERVAL", "PT1S"),
+                        Map.of())
+                .withAuthEnvironment(Map.of(
+                        "SMTP_HOST", "127.0.0.1",
+                        "SMTP_PORT", Integer.toString(smtpPort),
+                        "AUDIOSPECTIVE_AUTH_MAIL_RELAY_INTERVAL", "PT1S",
+                        "AUDIOSPECTIVE_AUTH_MAIL_SUMMARY_INTERVAL", "PT2S",
+                        "AUDIOSPECTIVE_AUTH_MAIL_SUMMARY_SEND_WITHIN", "P32D")));
     }
 
     @AfterAll
     static void stopSystem() {
         if (system != null) {
             system.close();
+        }
+        if (smtp != null) {
+            smtp.stop();
         }
     }
 
@@ -97,7 +123,13 @@ class ImportSystemTest {
 
         // The download Spotify would give: two weeks of older history (tracks the catalogue mostly lacks) plus
         // the polled plays again at second precision, a few seconds off; and account data naming polled plays.
-        Instant to = Instant.now().minus(7, ChronoUnit.DAYS);
+        // ending before this month began (UTC, the member's zone in auth-service), so last month has imported plays
+        Instant thisMonth = YearMonth.now(ZoneOffset.UTC)
+                .atDay(1)
+                .atStartOfDay(ZoneOffset.UTC)
+                .toInstant();
+        Instant weekAgo = Instant.now().minus(7, ChronoUnit.DAYS);
+        Instant to = weekAgo.isBefore(thisMonth) ? weekAgo : thisMonth.minus(12, ChronoUnit.HOURS);
         List<EmulatorControl.TruePlay> older =
                 new EmulatorControl(system.emulator().url()).plays(USER, to.minus(14, ChronoUnit.DAYS), to);
         assertThat(older).isNotEmpty();
@@ -182,6 +214,37 @@ class ImportSystemTest {
             return summary == plays(api, token).size() ? summary : null;
         });
 
+        // auth-service mailed the import's end, and, once the member turns it on, last month's summary with the
+        // numbers the real api-service gives for it
+        String address = USER + "@users.emulator.test";
+        MimeMessage doneMail = await("the import's mail", WAIT, () -> mails(address, "Your import is done"));
+        assertThat(doneMail.getSubject()).contains(String.format(Locale.ENGLISH, "%,d plays", older.size()));
+        assertThat(SystemCalls.send(
+                                system.auth().url(),
+                                token,
+                                "PUT",
+                                "/api/v1/account/mail",
+                                "{\"categories\":{\"MONTHLY_SUMMARY\":true}}")
+                        .statusCode())
+                .isEqualTo(200);
+        YearMonth lastMonth = YearMonth.now(ZoneOffset.UTC).minusMonths(1);
+        String lastMonthWindow = "period=custom&from=" + lastMonth.atDay(1) + "&to=" + lastMonth.atEndOfMonth();
+        long lastMonthPlays = get(api, token, "/api/v1/me/stats/summary?" + lastMonthWindow)
+                .get("plays")
+                .asLong();
+        String topArtist = get(api, token, "/api/v1/me/stats/top/artists?limit=1&" + lastMonthWindow)
+                .get("items")
+                .get(0)
+                .get("name")
+                .asText();
+        assertThat(lastMonthPlays).isPositive();
+        MimeMessage summary = await("the monthly summary", WAIT, () -> mails(address, "Your listening in "));
+        assertThat(summary.getSubject())
+                .startsWith("Your listening in "
+                        + lastMonth.format(DateTimeFormatter.ofPattern("MMMM yyyy", Locale.ENGLISH)) + ": "
+                        + String.format(Locale.ENGLISH, "%,d plays", lastMonthPlays));
+        assertThat(text(summary)).contains("1. " + topArtist + " (");
+
         // The same download again adds nothing.
         String again = upload(api, token, files).get("id").asText();
         JsonNode second = await("the second import to finish", WAIT, () -> {
@@ -197,6 +260,10 @@ class ImportSystemTest {
         assertThat(system.logLines(line -> line.contains(" ERROR ") && line.contains("does not exist")))
                 .as("errors of jobs that ran before their schema existed")
                 .isEmpty();
+        // the summary job ran again meanwhile (every 2 s): still one summary
+        assertThat(Arrays.stream(smtp.getReceivedMessages())
+                        .filter(m -> subject(m).startsWith("Your listening in ")))
+                .hasSize(1);
     }
 
     /**
@@ -331,5 +398,40 @@ class ImportSystemTest {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
         return JSON.readTree(response.body());
+    }
+
+    /** The first mail to {@code address} whose subject starts with {@code subject}, or null while there is none. */
+    private static MimeMessage mails(String address, String subject) throws Exception {
+        for (MimeMessage message : smtp.getReceivedMessages()) {
+            if (message.getAllRecipients()[0].toString().equals(address)
+                    && subject(message).startsWith(subject)) {
+                return message;
+            }
+        }
+        return null;
+    }
+
+    /** The text part of a mail (auth-service sends text and HTML), decoded. */
+    private static String text(jakarta.mail.Part part) throws Exception {
+        if (part.isMimeType("text/plain")) {
+            return (String) part.getContent();
+        }
+        if (part.getContent() instanceof jakarta.mail.Multipart multipart) {
+            for (int i = 0; i < multipart.getCount(); i++) {
+                String text = text(multipart.getBodyPart(i));
+                if (text != null) {
+                    return text;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static String subject(MimeMessage message) {
+        try {
+            return message.getSubject();
+        } catch (jakarta.mail.MessagingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

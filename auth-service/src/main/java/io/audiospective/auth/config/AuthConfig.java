@@ -164,6 +164,20 @@ public interface AuthConfig {
         @WithDefault("PT15M")
         Duration reminderInterval();
 
+        /**
+         * How often the monthly summaries due are looked for: each member who turned them on gets the previous
+         * month's once, on the first run after the month ended in their time zone.
+         */
+        @WithDefault("PT1H")
+        Duration summaryInterval();
+
+        /**
+         * A monthly summary is decided only this long after its month ended (in the member's zone); later (the service
+         * was down, api-service was down all along) that month's summary is skipped rather than sent stale.
+         */
+        @WithDefault("P3D")
+        Duration summarySendWithin();
+
         /** How often the relay sends due mails from the outbox. */
         @WithDefault("PT5S")
         Duration relayInterval();

@@ -47,6 +47,26 @@ public class MailOutboxRepository {
                         """, kind.name(), dedupeKey, aboutAt, detailsJson, now, now, userId) == 1;
     }
 
+    /** Whether the occasion {@code dedupeKey} was decided already (a mail enqueued, or nothing to send). */
+    public boolean decided(String dedupeKey) {
+        return db.queryOne("SELECT 1 FROM mail_outbox WHERE dedupe_key = ?", rs -> true, dedupeKey)
+                .isPresent();
+    }
+
+    /**
+     * Records that the occasion {@code dedupeKey} has nothing to send (a row {@code DROPPED} with {@code reason}), so
+     * later runs neither ask again nor send it; false when it was decided already.
+     */
+    public boolean recordNothingToSend(
+            MailKind kind, String userId, String dedupeKey, Instant aboutAt, String reason, Instant now) {
+        return db.update("""
+                        INSERT INTO mail_outbox (kind, user_id, dedupe_key, about_at, state, last_error,
+                                                 next_attempt_at, created_at)
+                        SELECT ?, spotify_user_id, ?, ?, 'DROPPED', ?, ?, ? FROM members WHERE spotify_user_id = ?
+                        ON CONFLICT (dedupe_key) DO NOTHING
+                        """, kind.name(), dedupeKey, aboutAt, reason, now, now, userId) == 1;
+    }
+
     /** Enqueues a mail to a waitlist entry, once per {@code dedupeKey}; the caller flushed the new entry. */
     public boolean enqueueToWaitlist(MailKind kind, long waitlistId, String dedupeKey, Instant now) {
         return enqueue(kind, null, waitlistId, dedupeKey, null, now);

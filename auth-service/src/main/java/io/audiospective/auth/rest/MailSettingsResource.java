@@ -3,7 +3,6 @@ package io.audiospective.auth.rest;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -82,11 +81,8 @@ public class MailSettingsResource {
     }
 
     private MailSettings settingsOf(Member member) {
-        Set<MailCategory> off = mails.optedOut(member.spotifyUserId);
         Map<String, Boolean> categories = new LinkedHashMap<>();
-        for (MailCategory category : MailCategory.values()) {
-            categories.put(category.name(), !off.contains(category));
-        }
+        mails.wanted(member.spotifyUserId).forEach((category, wanted) -> categories.put(category.name(), wanted));
         return new MailSettings(member.email, categories);
     }
 

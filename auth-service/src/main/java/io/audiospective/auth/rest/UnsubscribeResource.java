@@ -79,6 +79,7 @@ public class UnsubscribeResource {
         return switch (category) {
             case REAUTH -> "reminders to reconnect Spotify";
             case IMPORTS -> "mails about your imports";
+            case MONTHLY_SUMMARY -> "the monthly summary of your listening";
         };
     }
 

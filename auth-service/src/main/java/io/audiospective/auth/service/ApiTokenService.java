@@ -96,11 +96,26 @@ public class ApiTokenService {
         return sign(token.userId(), roles, token.session(), token.authTime(), clock.instant());
     }
 
+    /**
+     * A token auth-service itself uses towards api-service on the member's behalf (the monthly summary's numbers):
+     * role {@code user}, a session of its own (revoked with the member's others), valid for {@code lifetime} only.
+     * Never handed to anyone.
+     */
+    public IssuedToken issueForOwnCall(String userId, java.time.Duration lifetime) {
+        Instant now = clock.instant();
+        return sign(userId, Set.of("user"), revocations.newSession(), now, now, now.plus(lifetime));
+    }
+
     private IssuedToken sign(String userId, Set<String> roles, long session, Instant authTime, Instant now) {
         // never beyond the session's end
         Instant expiresAt = min(
                 now.plus(config.apiToken().lifetime()),
                 authTime.plus(config.apiToken().sessionLifetime()));
+        return sign(userId, roles, session, authTime, now, expiresAt);
+    }
+
+    private IssuedToken sign(
+            String userId, Set<String> roles, long session, Instant authTime, Instant now, Instant expiresAt) {
         String token = Jwt.issuer(config.apiToken().issuer())
                 .audience(config.apiToken().audience())
                 .subject(userId)

@@ -10,7 +10,7 @@ import io.audiospective.support.BeforeSchemaMigrated;
 import io.quarkus.scheduler.Scheduled;
 
 /**
- * Decides the due reminders, passes expired waitlist claims on and sends the outbox, on every replica (row locks and the
+ * Decides the due reminders and monthly summaries, passes expired waitlist claims on and sends the outbox, on every replica (row locks and the
  * outbox make each happen once).
  */
 @ApplicationScoped
@@ -23,13 +23,28 @@ public class MailJobs {
     private final MemberMails mails;
     private final MailRelay relay;
     private final MembershipService membership;
+    private final MonthlySummaries summaries;
     private final Clock clock;
 
-    MailJobs(MemberMails mails, MailRelay relay, MembershipService membership, Clock clock) {
+    MailJobs(
+            MemberMails mails, MailRelay relay, MembershipService membership, MonthlySummaries summaries, Clock clock) {
         this.mails = mails;
         this.relay = relay;
         this.membership = membership;
+        this.summaries = summaries;
         this.clock = clock;
+    }
+
+    @Scheduled(
+            every = "${audiospective.auth.mail.summary-interval}",
+            delayed = "30s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = BeforeSchemaMigrated.class)
+    void enqueueMonthlySummaries() {
+        MonthlySummaries.Run run = summaries.enqueueDue(clock.instant());
+        if (run.enqueued() > 0) {
+            LOG.infof("%d monthly summaries enqueued", run.enqueued());
+        }
     }
 
     @Scheduled(

@@ -45,6 +45,11 @@ public class MailLinks {
         return config.frontendUrl() + "#/settings";
     }
 
+    /** The dashboard's start page (the member's statistics). */
+    public String dashboard() {
+        return config.frontendUrl();
+    }
+
     /** The dashboard's page of imports (upload, progress, undo). */
     public String imports() {
         return config.frontendUrl() + "#/data";

@@ -4,9 +4,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.YearMonth;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -17,6 +19,7 @@ import org.jboss.logging.Logger;
 import io.audiospective.auth.MailKind;
 import io.audiospective.auth.Member;
 import io.audiospective.auth.WaitlistEntry;
+import io.audiospective.auth.client.ApiStatsClient;
 import io.audiospective.auth.config.AuthConfig;
 import io.audiospective.auth.repository.MailOutboxRepository;
 import io.audiospective.auth.repository.MailOutboxRepository.OutboxMail;
@@ -30,6 +33,7 @@ import io.quarkus.mailer.reactive.ReactiveMailer;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.qute.Location;
 import io.quarkus.qute.Template;
+import io.quarkus.qute.TemplateData;
 import io.quarkus.qute.TemplateInstance;
 
 /**
@@ -43,6 +47,7 @@ public class MailRelay {
 
     private static final Logger LOG = Logger.getLogger(MailRelay.class);
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("EEEE d MMMM yyyy", Locale.ENGLISH);
+    private static final DateTimeFormatter MONTH = DateTimeFormatter.ofPattern("MMMM yyyy", Locale.ENGLISH);
 
     private final MailOutboxRepository outbox;
     private final MemberRepository members;
@@ -64,6 +69,9 @@ public class MailRelay {
     private final Template importDoneHtml;
     private final Template importFailedText;
     private final Template importFailedHtml;
+    private final MonthlySummaries summaries;
+    private final Template summaryText;
+    private final Template summaryHtml;
 
     MailRelay(
             MailOutboxRepository outbox,
@@ -85,7 +93,10 @@ public class MailRelay {
             @Location("mail/import-done.txt") Template importDoneText,
             @Location("mail/import-done.html") Template importDoneHtml,
             @Location("mail/import-failed.txt") Template importFailedText,
-            @Location("mail/import-failed.html") Template importFailedHtml) {
+            @Location("mail/import-failed.html") Template importFailedHtml,
+            MonthlySummaries summaries,
+            @Location("mail/monthly-summary.txt") Template summaryText,
+            @Location("mail/monthly-summary.html") Template summaryHtml) {
         this.outbox = outbox;
         this.members = members;
         this.preferences = preferences;
@@ -106,6 +117,9 @@ public class MailRelay {
         this.importDoneHtml = importDoneHtml;
         this.importFailedText = importFailedText;
         this.importFailedHtml = importFailedHtml;
+        this.summaries = summaries;
+        this.summaryText = summaryText;
+        this.summaryHtml = summaryHtml;
     }
 
     public int batchSize() {
@@ -138,7 +152,7 @@ public class MailRelay {
                     outbox.markDropped(mail.id(), "no address");
                     continue;
                 }
-                if (preferences.optedOut(mail.userId()).contains(mail.kind().category())) {
+                if (!preferences.wants(mail.userId(), mail.kind().category())) {
                     outbox.markDropped(mail.id(), "unsubscribed");
                     continue;
                 }
@@ -208,6 +222,9 @@ public class MailRelay {
         if (mail.kind() == MailKind.IMPORT_DONE || mail.kind() == MailKind.IMPORT_FAILED) {
             return importMail(mail, member, unsubscribe);
         }
+        if (mail.kind() == MailKind.MONTHLY_SUMMARY) {
+            return summaryMail(mail, member, unsubscribe);
+        }
         ZoneId zone = zoneOf(member);
         Template text;
         Template html;
@@ -256,11 +273,69 @@ public class MailRelay {
                 // null (falsy in the template) leaves out a sentence about nothing
                 .data("duplicates", outcome.duplicates() == 0 ? null : count(outcome.duplicates()))
                 .data("notArchived", notArchived == 0 ? null : count(notArchived))
-                .data("reason", outcome.error())
+                // api-service's reason speaks to operators (workers, chunks): the member reads their own sentence
+                .data("reason", outcome.error() == null ? null : ImportFailureReasons.forMember(outcome.error()))
                 .data("importsUrl", links.imports())
                 .data("unsubscribeUrl", unsubscribe)
                 .data("settingsUrl", links.settings())
                 .render();
+    }
+
+    /** The month's numbers as decided ({@link MonthlySummaries}), kept as the mail's details. */
+    private Mail summaryMail(OutboxMail mail, Member member, String unsubscribe) {
+        MonthlySummaries.Summary summary = summaries.decode(mail.details());
+        String month = MONTH.format(YearMonth.parse(summary.month()));
+        String time = listeningTime(summary.ms());
+        String subject = "Your listening in " + month + ": " + count(summary.plays()) + " plays, " + time;
+        return Mail.withText(member.email, subject, summaryData(summaryText, summary, month, time, member, unsubscribe))
+                .setHtml(summaryData(summaryHtml, summary, month, time, member, unsubscribe))
+                .addHeader("List-Unsubscribe", "<" + unsubscribe + ">")
+                .addHeader("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+    }
+
+    private String summaryData(
+            Template template,
+            MonthlySummaries.Summary summary,
+            String month,
+            String time,
+            Member member,
+            String unsubscribe) {
+        return template.data("name", member.displayName == null ? "there" : member.displayName)
+                .data("month", month)
+                .data("plays", count(summary.plays()))
+                .data("listeningTime", time)
+                .data("topArtists", ranked(summary.topArtists()))
+                .data("topTracks", ranked(summary.topTracks()))
+                .data("dashboardUrl", links.dashboard())
+                .data("unsubscribeUrl", unsubscribe)
+                .data("settingsUrl", links.settings())
+                .render();
+    }
+
+    private static List<RankedLine> ranked(List<ApiStatsClient.Ranked> items) {
+        List<RankedLine> lines = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            var item = items.get(i);
+            lines.add(new RankedLine(i + 1, item.name(), item.by(), count(item.plays())));
+        }
+        return lines;
+    }
+
+    /** A line of a top list as the templates show it. */
+    @TemplateData
+    public record RankedLine(int rank, String name, String by, String plays) {}
+
+    /** "41 hours 5 minutes", "12 minutes": listening time as a member reads it. */
+    static String listeningTime(long ms) {
+        long minutes = Duration.ofMillis(ms).toMinutes();
+        long hours = minutes / 60;
+        long rest = minutes % 60;
+        String inMinutes = rest + (rest == 1 ? " minute" : " minutes");
+        if (hours == 0) {
+            return inMinutes;
+        }
+        String inHours = count(hours) + (hours == 1 ? " hour" : " hours");
+        return rest == 0 ? inHours : inHours + " " + inMinutes;
     }
 
     private static String count(long value) {

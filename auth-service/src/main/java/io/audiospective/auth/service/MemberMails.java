@@ -5,8 +5,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -127,9 +127,10 @@ public class MemberMails {
                 now);
     }
 
+    /** Every category with whether the member gets it (their choice, else the category's default). */
     @Transactional
-    public Set<MailCategory> optedOut(String userId) {
-        return preferences.optedOut(userId);
+    public Map<MailCategory, Boolean> wanted(String userId) {
+        return preferences.wanted(userId);
     }
 
     @Transactional
@@ -138,7 +139,7 @@ public class MemberMails {
     }
 
     private boolean wants(String userId, MailCategory category) {
-        return !preferences.optedOut(userId).contains(category);
+        return preferences.wants(userId, category);
     }
 
     private Optional<Integer> closestThresholdPassed(Instant now, Instant expiry) {

@@ -13,10 +13,12 @@ const RENAMED = {
 };
 const modern = (zone) => RENAMED[zone] || zone;
 
-// What each category of mail in /api/v1/account/mail is, for its switch.
+// What each category of mail in /api/v1/account/mail is, for its switch. The API says which are on (each category
+// has its default there: the monthly summary is off until turned on).
 const MAIL_CATEGORIES = {
   REAUTH: 'Remind me before my Spotify connection runs out (30, 7 and 1 days before), and tell me when it did',
   IMPORTS: 'Tell me when an import of my listening history is done, or why it failed',
+  MONTHLY_SUMMARY: 'Send me a summary of my listening after each month: plays, listening time, top artists and tracks',
 };
 
 function zones(current) {
@@ -59,19 +61,20 @@ export async function render(view, { session }) {
     }
   });
 
-  // one switch per category the API lists (all on by default), labelled here; a category unknown here shows its name
-  const names = mail ? Object.keys(mail.categories) : Object.keys(MAIL_CATEGORIES);
+  // one switch per category the API lists, as the API says it is, labelled here; a category unknown here shows its
+  // name. Without the API's answer there is nothing to show or save.
+  const names = mail ? Object.keys(mail.categories) : [];
   const switches = names.map((name) => h('input', {
-    type: 'checkbox', id: `mail-${name.toLowerCase()}`, name, checked: !mail || mail.categories[name],
+    type: 'checkbox', id: `mail-${name.toLowerCase().replaceAll('_', '-')}`, name, checked: mail.categories[name],
   }));
   const mailStatus = h('div', { role: 'status', 'aria-live': 'polite', id: 'mail-status' });
   const saveMail = h('button', { type: 'submit' }, 'Save mail settings');
   const mailForm = h('form', { class: 'card', id: 'mail-form' }, h('h2', {}, 'Mails'),
-    h('p', {}, mail && mail.address
-      ? `Mails go to ${mail.address}, the address Spotify has for you.`
-      : 'Spotify gave us no address for you: sign in again to send one.'),
+    h('p', {}, !mail ? 'Your mail settings could not be loaded: reload the page to try again.'
+      : mail.address ? `Mails go to ${mail.address}, the address Spotify has for you.`
+        : 'Spotify gave us no address for you: sign in again to send one.'),
     ...switches.map((box) => h('p', {}, h('label', { for: box.id }, box, ` ${MAIL_CATEGORIES[box.name] || box.name}`))),
-    h('p', {}, saveMail), mailStatus);
+    mail ? h('p', {}, saveMail) : null, mailStatus);
   mailForm.addEventListener('submit', async (e) => {
     e.preventDefault();
     saveMail.disabled = true;
