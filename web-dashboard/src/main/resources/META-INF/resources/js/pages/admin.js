@@ -241,7 +241,7 @@ export async function render(view, { session, isCurrent }) {
           ['Backoff until', when(s.backoffUntil), 'backoff'], ['Last outcome', when(s.lastOutcomeAt), 'last-outcome'],
           ['Last published', s.lastPublishedAt ? `${dateTime(s.lastPublishedAt)} (${s.lastPublishedReason})` : '–', 'last-published'],
           ['Last batch', s.lastBatchId || '–', 'last-batch']]
-          .map(([k, v, id2]) => h('div', { class: 'stat' }, h('dt', {}, k), h('dd', { 'data-schedule': id2 }, v)))));
+          .map(([k, v, id2]) => h('div', { class: 'stat small' }, h('dt', {}, k), h('dd', { 'data-schedule': id2 }, v)))));
     } catch (err) {
       box.replaceChildren(notice(err.message, 'bad'));
     }
@@ -272,10 +272,11 @@ export async function render(view, { session, isCurrent }) {
         }
       });
       lookupResult.replaceChildren(h('dl', { class: 'grid', id: 'member' },
-        [['Name', u.me.displayName || '–'], ['State', a.state || '–'], ['Plays archived', num(a.playsArchived)],
-          ['Last successful poll', when(a.lastSuccessfulPoll)], ['Last poll failure', u.lastPollFailure || 'none'],
-          ['Distinct tracks', num(u.distinctTracks)], ['Sessions', num(u.sessions)], ['Time zone', u.me.timeZone]]
-          .map(([k, v]) => h('div', { class: 'stat' }, h('dt', {}, k), h('dd', {}, v)))),
+        [['Name', u.me.displayName || '–', 'name'], ['State', a.state || '–', 'state'],
+          ['Plays archived', num(a.playsArchived), 'plays'], ['Last successful poll', when(a.lastSuccessfulPoll), 'last-poll'],
+          ['Last poll failure', u.lastPollFailure || 'none', 'failure'], ['Distinct tracks', num(u.distinctTracks), 'tracks'],
+          ['Sessions', num(u.sessions), 'sessions'], ['Time zone', u.me.timeZone, 'zone']]
+          .map(([k, v, key]) => h('div', { class: 'stat small' }, h('dt', {}, k), h('dd', { 'data-member': key }, v)))),
       h('h3', {}, 'Schedule'), scheduleBox,
       h('p', {}, pollNow, ' ', h('span', { class: 'sub' }, 'Publishes a poll of this member now, ignoring any backoff.')),
       pollStatus);
