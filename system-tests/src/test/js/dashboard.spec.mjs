@@ -5,7 +5,10 @@
 // Environment: DASHBOARD_URL, USER_ID (synthetic user to sign in as), PLAYWRIGHT_HOME, SCREENSHOTS, optional
 // EMULATOR_URL (then an extended streaming history of the user's plays IMPORT_DAYS (default 30) days before the
 // last 7 days is made from the emulator's ground truth and uploaded), CHROMIUM (default /usr/bin/chromium),
-// EXPECT_ADMIN=true when the user has the admin role. Prints one line per check; exits 1 on the first failure.
+// EXPECT_ADMIN=true when the user has the admin role; optional BULK_USER and BULK_TOKEN (a member with many plays and
+// their API token: a cold first visit of their home page is timed), ADMIN_USER (a user with the admin role: the admin
+// page is checked signed in as them) and WAITLIST_EMAIL (a confirmed waitlist entry the admin admits). Prints one
+// line per check; exits 1 on the first failure.
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -22,6 +25,10 @@ const shots = env('SCREENSHOTS');
 const emulator = (process.env.EMULATOR_URL || '').replace(/\/$/, '');
 const importDays = Number(process.env.IMPORT_DAYS || 30);
 const expectAdmin = process.env.EXPECT_ADMIN === 'true';
+const bulkUser = process.env.BULK_USER || '';
+const bulkToken = process.env.BULK_TOKEN || '';
+const adminUser = process.env.ADMIN_USER || '';
+const waitlistEmail = process.env.WAITLIST_EMAIL || '';
 const requireTool = createRequire(path.join(env('PLAYWRIGHT_HOME'), 'noop.js'));
 const { chromium } = requireTool('playwright-core');
 const axeSource = readFileSync(requireTool.resolve('axe-core/axe.min.js'), 'utf8');
@@ -30,8 +37,8 @@ mkdirSync(shots, { recursive: true });
 const log = (...args) => console.log('[dashboard]', ...args);
 let token = null;
 
-async function apiGet(p) {
-  const response = await fetch(`${base}${p}`, { headers: { Authorization: `Bearer ${token}` } });
+async function apiGet(p, as = token) {
+  const response = await fetch(`${base}${p}`, { headers: { Authorization: `Bearer ${as}` } });
   assert.equal(response.status, 200, `GET ${p} answered ${response.status}`);
   return response.json();
 }
@@ -79,8 +86,8 @@ async function accessible(page, name) {
  * there) -> the emulator's login page, where the user is clicked (a browser the emulator already knows is sent
  * straight back) -> the dashboard with a token.
  */
-async function signIn(page) {
-  const userLink = `a[href*="login_hint=${userId}"]`;
+async function signIn(page, who = userId) {
+  const userLink = `a[href*="login_hint=${who}"]`;
   await page.click('#sign-in');
   const back = (u) => u.toString().startsWith(`${base}/#/`);
   for (let step = 0; step < 3 && !back(page.url()); step++) {
@@ -179,6 +186,74 @@ try {
   }
   await victim.close();
   log('ok: a sign-in link this browser did not start is refused');
+
+  // A cold first visit (new browser context: nothing cached) of the home page of a member with many plays, timed from
+  // navigation until the numbers and top lists are on screen (covers loaded or their placeholders shown). The target
+  // is printed, not asserted; what the page shows is compared with the API.
+  if (bulkUser) {
+    const summaryOf = async () => apiGet('/api/v1/me/stats/summary?period=all', bulkToken);
+    const { plays: bulkPlays } = await summaryOf();
+    const cold = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    await cold.addInitScript((t) => localStorage.setItem('audiospective.token', t), bulkToken);
+    const coldPage = await cold.newPage();
+    const requests = [];
+    coldPage.on('requestfinished', (r) => {
+      const t = r.timing();
+      if (r.url().includes('/api/')) requests.push(`${new URL(r.url()).pathname}${new URL(r.url()).search} ${Math.round(t.responseEnd)} ms`);
+    });
+    await coldPage.goto(`${base}/#/`, { waitUntil: 'commit' });
+    // performance.now() counts from the navigation's start
+    const onScreen = await (await coldPage.waitForFunction(() => {
+      const main = document.getElementById('main');
+      const done = main && main.getAttribute('aria-busy') === 'false' && document.querySelector('[data-stat="plays"]')
+        && document.querySelector('ol[data-top="tracks"] li') && document.querySelector('ol[data-top="artists"] li');
+      return done ? performance.now() : null;
+    }, null, { polling: 'raf', timeout: 30000 })).jsonValue();
+    const withCovers = await (await coldPage.waitForFunction(() => {
+      const covers = [...document.querySelectorAll('#main ol[data-top] .cover')];
+      return covers.length && covers.every((c) => c.classList.contains('loaded') || c.classList.contains('missing'))
+        ? performance.now() : null;
+    }, null, { polling: 'raf', timeout: 30000 })).jsonValue();
+    // where the time went: the page's own files until its first API call, then the API's answers
+    const phases = await coldPage.evaluate(() => {
+      const calls = performance.getEntriesByType('resource').filter((r) => r.name.includes('/api/'));
+      return { html: performance.getEntriesByType('navigation')[0].responseEnd,
+        firstCall: Math.min(...calls.map((r) => r.startTime)), lastAnswer: Math.max(...calls.map((r) => r.responseEnd)) };
+    });
+    log(`cold visit of a ${bulkPlays.toLocaleString('en')}-play member: ${Math.round(onScreen)} ms with cover placeholders, `
+      + `${Math.round(withCovers)} ms with the covers loaded (target 1000); HTML at ${Math.round(phases.html)} ms, first API `
+      + `call at ${Math.round(phases.firstCall)} ms, last API answer at ${Math.round(phases.lastAnswer)} ms; `
+      + `API answers: ${requests.join(', ')}`);
+    await coldPage.screenshot({ path: path.join(shots, 'dashboard-home-bulk.png'), fullPage: true });
+    log('screenshot', 'dashboard-home-bulk.png');
+    // polling goes on for this member too: compare again after a reload until both agree
+    let shown;
+    let wanted;
+    await until('the bulk member\'s home page to match the API', async () => {
+      shown = await coldPage.evaluate(() => ({
+        plays: document.querySelector('[data-stat="plays"]').textContent.replace(/[^0-9]/g, ''),
+        archived: document.querySelector('[data-stat="plays-archived"]').textContent.replace(/[^0-9]/g, ''),
+        tracks: [...document.querySelectorAll('ol[data-top="tracks"] li')].map((li) => [li.dataset.id,
+          li.querySelector('.plays').textContent.replace(/[^0-9]/g, '')]),
+        artists: [...document.querySelectorAll('ol[data-top="artists"] li')].map((li) => [li.dataset.id,
+          li.querySelector('.plays').textContent.replace(/[^0-9]/g, '')]),
+      }));
+      const top = async (kind) => (await apiGet(`/api/v1/me/stats/top/${kind}?period=month&limit=5`, bulkToken)).items
+        .map((i) => [i.id, String(i.plays)]);
+      wanted = {
+        plays: String((await summaryOf()).plays),
+        archived: String((await apiGet('/api/v1/me', bulkToken)).archive.playsArchived),
+        tracks: await top('tracks'),
+        artists: await top('artists'),
+      };
+      if (JSON.stringify(shown) === JSON.stringify(wanted)) return true;
+      await coldPage.reload();
+      await ready(coldPage);
+      return false;
+    }, 60000, 2000).catch(() => assert.deepEqual(shown, wanted, 'the bulk member\'s home page differs from the API'));
+    log(`ok: the ${bulkPlays.toLocaleString('en')}-play member's home page matches the API (plays, archived, top tracks and artists)`);
+    await cold.close();
+  }
 
   // Plays arrive from the first poll.
   await until('archived plays', async () => (await apiGet('/api/v1/me/plays?limit=1')).items.length > 0);
@@ -335,6 +410,8 @@ try {
   await ready(page);
   await checkTop(page, 'albums', 'period=week', 'this week');
 
+  // Top genres and the genre filter of the top lists: their checks go here.
+
   // Artwork, item pages and history filters. Every number an item page shows is compared with the API; polling
   // goes on meanwhile, so a difference is looked at again after a reload and only one that persists fails.
   const digits = (text) => Number(String(text).replace(/[^0-9]/g, ''));
@@ -344,15 +421,15 @@ try {
     const { minutes } = await import('/js/ui.js');
     return vs.map(minutes);
   }, values);
-  async function matches(what, read, expect) {
+  async function matches(what, read, expect, on = page) {
     let shown;
     let wanted;
     await until(what, async () => {
       shown = await read();
       wanted = await expect();
       if (JSON.stringify(shown) === JSON.stringify(wanted)) return true;
-      await page.reload();
-      await ready(page);
+      await on.reload();
+      await ready(on);
       return false;
     }, 60000, 2000).catch(() => assert.deepEqual(shown, wanted, `${what} differs from the API`));
     log(`ok: ${what} matches the API`);
@@ -414,16 +491,17 @@ try {
     await page.waitForSelector('.entity-head .cover.loaded, .entity-head .cover.missing');
     return id;
   }
-  async function phone(name) {
-    await page.setViewportSize({ width: 390, height: 844 });
-    await ready(page);
+  async function phone(name, on = page, check = async () => {}) {
+    await on.setViewportSize({ width: 390, height: 844 });
+    await ready(on);
     // charts follow the new width from their resize handler, a frame or so later
-    await page.waitForFunction(() => document.documentElement.scrollWidth - window.innerWidth <= 1, null, { timeout: 5000 })
+    await on.waitForFunction(() => document.documentElement.scrollWidth - window.innerWidth <= 1, null, { timeout: 5000 })
       .catch(() => null);
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    const overflow = await on.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 1, `${name} is ${overflow}px wider than a phone screen`);
-    await shot(page, `${name}-phone`, false);
-    await page.setViewportSize({ width: 1280, height: 900 });
+    await check();
+    await shot(on, `${name}-phone`, false);
+    await on.setViewportSize({ width: 1280, height: 900 });
     log(`ok: ${name} fits a 390 px wide screen`);
   }
 
@@ -575,7 +653,16 @@ try {
     'the calendar shows no hour since the member joined');
   await shot(page, 'dashboard-archive');
   await accessible(page, 'archive completeness');
-  await phone('dashboard-archive');
+  await phone('dashboard-archive', page, async () => {
+    // the newest days are at the end of the calendar: a phone starts there
+    const box = await page.waitForFunction(() => {
+      const b = document.getElementById('completeness-box');
+      return b.scrollWidth > b.clientWidth && b.scrollLeft + b.clientWidth >= b.scrollWidth - 1
+        ? { scrollLeft: b.scrollLeft, scrollWidth: b.scrollWidth } : null;
+    }, null, { timeout: 5000 }).catch(() => null);
+    assert.ok(box, 'on a phone the completeness calendar does not show its newest days first');
+    log(`ok: on a phone the calendar starts at its newest days (scrolled ${(await box.jsonValue()).scrollLeft} px)`);
+  });
   await go(page, '#/settings');
   await page.waitForSelector('#time-zone');
   await shot(page, 'dashboard-settings');
@@ -586,6 +673,8 @@ try {
   assert.match(await page.textContent('#zone-status'), /Asia\/Kolkata/);
   assert.equal((await apiGet('/api/v1/me')).timeZone, 'Asia/Kolkata', 'the time zone was not saved');
   log('ok: time zone changed to Asia/Kolkata');
+
+  // Mail preferences in settings: their checks go here.
 
   // Admin: refused for members without the role (page and API), shown to admins.
   const adminStatus = (await fetch(`${base}/api/v1/admin/overview`, { headers: { Authorization: `Bearer ${token}` } })).status;
@@ -637,6 +726,164 @@ try {
   const after = await fetch(`${config.authUrl}/api/v1/account`, { headers: { Authorization: `Bearer ${token}` } });
   assert.notEqual(after.status, 200, 'the account still exists');
   log(`ok: account deleted from the settings page (auth-service answers ${after.status} for it now)`);
+
+  // The admin page, signed in as an admin: every number it shows equals the APIs' (api-service's overview and dead
+  // letters, auth-service's seats and waitlist), a dead letter is re-driven and a waitlisted person admitted.
+  if (adminUser) {
+    const adminContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const admin = await adminContext.newPage();
+    admin.on('console', (m) => { if (m.type() === 'error' && ours(m.location().url || base)) consoleErrors.push(m.text()); });
+    admin.on('pageerror', (e) => consoleErrors.push(String(e)));
+    await admin.goto(`${base}/`);
+    await admin.waitForSelector('#sign-in');
+    await signIn(admin, adminUser);
+    const adminToken = await admin.evaluate(() => localStorage.getItem('audiospective.token'));
+    assert.equal(await admin.isVisible('#nav-admin'), true, 'the admin link must be shown to an admin');
+    const asAdmin = (p) => apiGet(p, adminToken);
+    const authGet = async (p) => {
+      const response = await fetch(`${config.authUrl}${p}`, { headers: { Authorization: `Bearer ${adminToken}` } });
+      assert.equal(response.status, 200, `GET ${p} on auth-service answered ${response.status}`);
+      return response.json();
+    };
+    // the planted poison record reaches plays' dead letters
+    const planted = await until('the planted dead letter', async () => {
+      const letters = await asAdmin('/api/v1/admin/dead-letters?topic=plays&limit=50');
+      return letters.length ? letters : null;
+    }, 120000, 1000);
+    await go(admin, '#/admin');
+    await admin.waitForSelector('#users-by-state');
+    const table = (id) => admin.$$eval(`#${id} tbody tr`, (rows) => rows.map((r) => [r.querySelector('th').textContent,
+      Number(r.querySelector('td').textContent.replace(/[^0-9-]/g, ''))]).sort());
+    const sorted = (map) => Object.entries(map || {}).sort();
+    const sum = (map) => Object.values(map || {}).reduce((a, b) => a + b, 0);
+    // the figures move while the system polls: read both, reload until they agree
+    await matches('admin page: members by state, poll outcomes, consumer lag, dead-letter topics and the totals',
+      async () => {
+        await admin.waitForSelector('#users-by-state');
+        const stats = await admin.$$eval('#main [data-stat]', (dds) => Object.fromEntries(
+          dds.map((d) => [d.dataset.stat, Number(d.textContent.replace(/[^0-9]/g, ''))])));
+        return { stats, users: await table('users-by-state'), polls: await table('failures-by-kind'),
+          lag: await table('consumer-lag'), dlq: await table('dlq-sizes') };
+      },
+      async () => {
+        const o = await asAdmin('/api/v1/admin/overview');
+        const failures = sum(o.pollsLastHour) - (o.pollsLastHour.OK || 0);
+        const perDay = o.playsArchivedPerDay || [];
+        return {
+          stats: { users: sum(o.usersByState), polls: sum(o.pollsLastHour), failures,
+            'plays-today': perDay.length ? perDay[perDay.length - 1].plays : 0,
+            lag: Object.values(o.consumerLag).reduce((a, b) => a + Math.max(0, b), 0),
+            dlq: Object.values(o.deadLetters).flatMap((r) => Object.values(r)).reduce((a, b) => a + b, 0),
+            generation: o.readModelGeneration },
+          users: sorted(o.usersByState), polls: sorted(o.pollsLastHour), lag: sorted(o.consumerLag),
+          dlq: sorted(o.dlqSizes),
+        };
+      }, admin);
+    const letterRows = () => admin.$$eval('#dead-letter-records tbody tr', (rows) => rows.map((r) =>
+      [r.dataset.topic, r.dataset.partition, r.dataset.offset, r.dataset.reason]));
+    const apiLetters = async () => {
+      const counts = (await asAdmin('/api/v1/admin/overview')).deadLetters;
+      const topics = Object.keys(counts).filter((t) => sum(counts[t]) > 0).sort();
+      return (await Promise.all(topics.map((t) => asAdmin(`/api/v1/admin/dead-letters?topic=${t}&limit=50`)))).flat()
+        .map((d) => [d.topic, String(d.partition ?? ''), String(d.offset ?? ''), d.reasonCode]);
+    };
+    await matches('admin page: dead letters waiting, by topic and reason and each record', async () => {
+      await admin.waitForSelector('#dead-letters, #dead-letters-none');
+      return { groups: await admin.$$eval('#dead-letters tbody tr', (rows) => rows.map((r) => [r.dataset.topic,
+        r.dataset.reason, Number(r.querySelector('td.num').textContent.replace(/[^0-9]/g, ''))])),
+      records: await letterRows() };
+    }, async () => {
+      const counts = (await asAdmin('/api/v1/admin/overview')).deadLetters;
+      return { groups: Object.keys(counts).sort().flatMap((t) => Object.entries(counts[t]).filter(([, n]) => n > 0).sort()
+        .map(([reason, n]) => [t, reason, n])), records: await apiLetters() };
+    }, admin);
+    await matches('admin page: founding seats', () => admin.$$eval('#seats [data-seats]', (dds) => Object.fromEntries(
+      dds.map((d) => [d.dataset.seats, Number(d.textContent.replace(/[^0-9]/g, ''))]))), () => authGet('/admin/waitlist/seats'), admin);
+    await matches('admin page: the waitlist', () => admin.$$eval('#waitlist tbody tr', (rows) => rows.map((r) =>
+      Number(r.dataset.entry))), async () => (await authGet('/admin/waitlist')).map((e) => e.id), admin);
+    await admin.waitForSelector('#replay, #start-replay');
+    await shot(admin, 'dashboard-admin');
+    await accessible(admin, 'admin');
+    await phone('dashboard-admin', admin);
+
+    // Re-drive: the planted record goes back to plays (and, not JSON still, is set aside again as a new dead letter).
+    const poison = planted[0];
+    await admin.click(`[data-redrive="plays|${poison.reasonCode}"]`);
+    const redriven = Number(await (await admin.waitForSelector('#redrive-status [data-redriven]')).getAttribute('data-redriven'));
+    assert.ok(redriven >= 1, `re-driven: ${redriven}`);
+    await matches('admin page: dead letters after the re-drive', async () => {
+      await admin.waitForSelector('#dead-letters, #dead-letters-none');
+      return letterRows();
+    }, apiLetters, admin);
+    assert.ok(!(await letterRows()).some(([t, p, o]) => t === 'plays' && p === String(poison.partition) && o === String(poison.offset)),
+      'the re-driven dead letter is still waiting');
+    await until('the re-driven poison record set aside again', async () =>
+      (await asAdmin('/api/v1/admin/dead-letters?topic=plays&limit=50')).some((d) => d.offset > poison.offset), 60000, 1000);
+    log(`ok: ${redriven} dead letter(s) of plays re-driven from the admin page; the poison record came back as a new dead letter`);
+
+    // Admission: the confirmed waitlist entry gets a reserved seat.
+    if (waitlistEmail) {
+      const entry = (await authGet('/admin/waitlist')).find((e) => e.email === waitlistEmail);
+      assert.ok(entry, `${waitlistEmail} is not on the waitlist`);
+      const seatsBefore = await authGet('/admin/waitlist/seats');
+      await admin.click(`[data-admit="${entry.id}"]`);
+      await admin.waitForSelector(`#waitlist tr[data-entry="${entry.id}"][data-state="admitted, claim open"]`);
+      const seatsAfter = await authGet('/admin/waitlist/seats');
+      assert.deepEqual([seatsAfter.extra, seatsAfter.reserved], [seatsBefore.extra + 1, seatsBefore.reserved + 1],
+        'the admission reserved no seat');
+      await matches('admin page: founding seats after the admission', () => admin.$$eval('#seats [data-seats]', (dds) =>
+        Object.fromEntries(dds.map((d) => [d.dataset.seats, Number(d.textContent.replace(/[^0-9]/g, ''))]))),
+      () => authGet('/admin/waitlist/seats'), admin);
+      log('ok: a waitlisted person admitted from the admin page (a seat reserved for their claim)');
+    }
+    // A member's archive and schedule (scheduler-service's, through api-service) and a poll on demand from the member
+    // lookup. Polling goes on: a difference is looked up again, and only one that persists fails.
+    const looked = bulkUser || adminUser;
+    let lookedUp;
+    let lookupApi;
+    await until('the member lookup to match the API', async () => {
+      await admin.fill('#lookup-id', looked);
+      await admin.click('#lookup-submit');
+      await admin.waitForSelector('#member [data-member="plays"]');
+      lookedUp = await admin.$$eval('#member [data-member]', (dds) => Object.fromEntries(dds
+        .filter((d) => ['state', 'plays', 'tracks', 'sessions', 'zone'].includes(d.dataset.member))
+        .map((d) => [d.dataset.member, d.textContent.replace(/,/g, '')])));
+      const u = await asAdmin(`/api/v1/admin/users/${looked}`);
+      lookupApi = { state: u.me.archive.state, plays: String(u.me.archive.playsArchived), tracks: String(u.distinctTracks),
+        sessions: String(u.sessions), zone: u.me.timeZone };
+      return JSON.stringify(lookedUp) === JSON.stringify(lookupApi);
+    }, 60000, 2000).catch(() => assert.deepEqual(lookedUp, lookupApi, 'the member lookup differs from the API'));
+    log(`ok: the member lookup of ${looked} matches the API (${lookupApi.plays} plays, ${lookupApi.tracks} tracks, ${lookupApi.sessions} sessions)`);
+    await admin.waitForSelector('#schedule');
+    const scheduleShown = () => admin.$$eval('#schedule [data-schedule]', (dds) => Object.fromEntries(
+      dds.filter((d) => ['status', 'failures', 'last-batch'].includes(d.dataset.schedule))
+        .map((d) => [d.dataset.schedule, d.textContent])));
+    const scheduleApi = async () => {
+      const s = await asAdmin(`/api/v1/admin/users/${looked}/schedule`);
+      return { status: s.status, failures: String(s.consecutiveFailures), 'last-batch': s.lastBatchId || '–' };
+    };
+    let shownSchedule;
+    let apiSchedule;
+    await until('the member\'s schedule to match the API', async () => {
+      shownSchedule = await scheduleShown();
+      apiSchedule = await scheduleApi();
+      if (JSON.stringify(shownSchedule) === JSON.stringify(apiSchedule)) return true;
+      await admin.click('#lookup-submit');
+      await admin.waitForSelector('#schedule');
+      return false;
+    }, 30000, 1000).catch(() => assert.deepEqual(shownSchedule, apiSchedule, 'the member\'s schedule differs from the API'));
+    log('ok: a member\'s schedule on the admin page matches the scheduler\'s');
+    await admin.click('#poll-now');
+    const batch = await (await admin.waitForSelector('#poll-now-status [data-batch]')).getAttribute('data-batch');
+    await admin.waitForFunction((b) => document.querySelector('[data-schedule="last-batch"]')?.textContent === b, batch);
+    const after = await asAdmin(`/api/v1/admin/users/${looked}/schedule`);
+    assert.equal(after.lastBatchId, batch, 'the scheduler did not publish the poll the page asked for');
+    assert.equal(after.lastPublishedReason, 'MANUAL');
+    log(`ok: poll-now from the admin page published batch ${batch} (MANUAL)`);
+    await accessible(admin, 'admin (member lookup)');
+    await shot(admin, 'dashboard-admin-after');
+    await adminContext.close();
+  }
 
   assert.deepEqual(consoleErrors, [], 'the browser console reported errors');
   log('ALL CHECKS PASSED');

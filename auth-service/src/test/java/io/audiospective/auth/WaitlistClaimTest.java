@@ -95,9 +95,17 @@ class WaitlistClaimTest {
     void theClaimLinkTakesTheReservedSeatWhileTheCapIsFullAndNobodyElseCan() {
         String email = address("claim");
         long entry = confirmedEntry(email);
+        Map<String, Object> before = seats();
+        assertThat(before.get("free")).isEqualTo(0);
 
         assertThat(membership.admit(entry)).isTrue();
         assertThat(membership.admit(entry)).isFalse();
+        // one more seat, reserved for the admitted person and free to nobody else
+        Map<String, Object> admitted = seats();
+        assertThat(admitted.get("extra")).isEqualTo((int) before.get("extra") + 1);
+        assertThat(admitted.get("reserved")).isEqualTo((int) before.get("reserved") + 1);
+        assertThat(admitted.get("taken")).isEqualTo(before.get("taken"));
+        assertThat(admitted.get("free")).isEqualTo(0);
 
         Mailbox.Received mail = awaitClaimMail(email);
         String link = claimLink(mail);
@@ -129,6 +137,10 @@ class WaitlistClaimTest {
         assertThat(membership.isMember(claimant)).isTrue();
         assertThat(claimState(email)).isEqualTo("USED");
         assertThat(membership.hasFreeSeat()).isFalse();
+        Map<String, Object> used = seats();
+        assertThat(used.get("taken")).isEqualTo((int) before.get("taken") + 1);
+        assertThat(used.get("reserved")).isEqualTo(before.get("reserved"));
+        assertThat(used.get("free")).isEqualTo(0);
 
         // used: the link is refused, and a sign-in carrying it takes no seat
         given().when()
@@ -274,6 +286,19 @@ class WaitlistClaimTest {
         ((java.net.CookieManager) browser.cookieHandler().orElseThrow())
                 .getCookieStore()
                 .add(URI.create(SpotifySignIn.authBase() + "/login/spotify"), cookie);
+    }
+
+    /** The founding seats as admins see them. */
+    private Map<String, Object> seats() {
+        return given().auth()
+                .oauth2(adminToken)
+                .when()
+                .get("/admin/waitlist/seats")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getMap("$");
     }
 
     /** The claim state the admin view shows for the entry of {@code email}. */

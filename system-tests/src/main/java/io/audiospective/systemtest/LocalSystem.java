@@ -57,6 +57,12 @@ public final class LocalSystem implements AutoCloseable {
      * @param replicas scheduler-service and api-service instances (each service one consumer group)
      * @param apiEnvironment extra settings of every api-service (replay batch size and lease, for example)
      */
+    /**
+     * The emulator's user with the admin role in every run (auth-service's {@code ADMIN_USER_IDS}): signed in, their
+     * API token carries it, as an operator's does. No other test signs them in.
+     */
+    public static final String ADMIN_MEMBER = "idle-1-1";
+
     public record Options(
             Duration pollingPeriod,
             Duration scheduleWindow,
@@ -312,6 +318,7 @@ public final class LocalSystem implements AutoCloseable {
 
         Map<String, String> authEnv = new LinkedHashMap<>(common);
         authEnv.put("SPOTIFY_CLIENT_SECRET", clientSecret);
+        authEnv.put("ADMIN_USER_IDS", ADMIN_MEMBER);
         // the monthly summary mail asks api-service (the first replica) for the member's numbers
         authEnv.put("API_SERVICE_URL", "http://127.0.0.1:" + apiPort);
         authEnv.putAll(options.authEnvironment());
@@ -342,6 +349,8 @@ public final class LocalSystem implements AutoCloseable {
         apiEnv.put(
                 "DASHBOARD_IMAGE_ORIGINS",
                 "https://i.scdn.co," + emulatorUrl.getScheme() + "://" + emulatorUrl.getAuthority());
+        // the admin page's schedule look-ups and poll-now, passed on by api-service
+        apiEnv.put("SCHEDULER_URL", schedulers.get(0).url().toString());
         apiEnv.putAll(options.apiEnvironment());
         apiEnvironment.putAll(apiEnv);
         for (int i = 1; i <= options.replicas(); i++) {

@@ -6,11 +6,13 @@ import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -23,6 +25,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import io.audiospective.api.client.SchedulerClient;
 import io.audiospective.api.config.ApiConfig;
 import io.audiospective.api.service.AdminService;
 import io.audiospective.api.service.DeadLetterService;
@@ -47,6 +50,7 @@ public class AdminResource {
     private final ReplayService replays;
     private final DeadLetterService deadLetters;
     private final MemberRebuildService rebuilds;
+    private final SchedulerClient scheduler;
     private final ApiConfig config;
 
     AdminResource(
@@ -54,8 +58,10 @@ public class AdminResource {
             ReplayService replays,
             DeadLetterService deadLetters,
             MemberRebuildService rebuilds,
+            SchedulerClient scheduler,
             ApiConfig config) {
         this.admin = admin;
+        this.scheduler = scheduler;
         this.replays = replays;
         this.deadLetters = deadLetters;
         this.rebuilds = rebuilds;
@@ -95,6 +101,68 @@ public class AdminResource {
                      "detail":"No user spotify-user-9"}""")))
     public AdminService.UserDetail user(@PathParam("userId") String userId) {
         return admin.user(userId);
+    }
+
+    @GET
+    @Path("/users/{userId}/schedule")
+    @Operation(
+            summary = "One member's schedule as scheduler-service has it: slot, next poll, backoff, failures, extra "
+                    + "poll, last publication (passed on to the scheduler with the caller's token)")
+    @APIResponse(
+            responseCode = "200",
+            description = "The schedule",
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            examples = @ExampleObject(name = "schedule", value = Examples.SCHEDULE)))
+    @APIResponse(
+            responseCode = "502",
+            description = "scheduler-service did not answer",
+            content =
+                    @Content(
+                            mediaType = Problem.MEDIA_TYPE,
+                            examples = @ExampleObject(name = "unreachable", value = """
+                    {"type":"urn:audiospective:problem:scheduler-unreachable","title":"Bad Gateway","status":502,
+                     "detail":"scheduler-service did not answer; try again in a moment"}""")))
+    public Response schedule(
+            @PathParam("userId") String userId, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+        return relay(scheduler.schedule(userId, authorization));
+    }
+
+    @POST
+    @Path("/users/{userId}/poll-now")
+    @Operation(
+            summary =
+                    "Poll one member now, ignoring any backoff: scheduler-service publishes a MANUAL batch (passed on "
+                            + "with the caller's token)")
+    @APIResponse(
+            responseCode = "202",
+            description = "The batch published",
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            examples = @ExampleObject(name = "published", value = Examples.POLL_REQUESTED)))
+    @APIResponse(
+            responseCode = "502",
+            description = "scheduler-service did not answer",
+            content =
+                    @Content(
+                            mediaType = Problem.MEDIA_TYPE,
+                            examples = @ExampleObject(name = "unreachable", value = """
+                    {"type":"urn:audiospective:problem:scheduler-unreachable","title":"Bad Gateway","status":502,
+                     "detail":"scheduler-service did not answer; try again in a moment"}""")))
+    public Response pollNow(
+            @PathParam("userId") String userId, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+        return relay(scheduler.pollNow(userId, authorization));
+    }
+
+    /** The scheduler's answer, its problems included, as the caller's own. */
+    private static Response relay(SchedulerClient.Answer answer) {
+        return Response.status(answer.status())
+                .type(answer.mediaType())
+                .entity(answer.body())
+                .header("Cache-Control", "no-store")
+                .build();
     }
 
     @POST

@@ -126,4 +126,16 @@ final class Examples {
 
     static final String MEMBER_REBUILT = """
             {"userId":"spotify-user-1","generations":[2,3],"plays":18234}""";
+
+    static final String SCHEDULE = """
+            {"userId":"spotify-user-1","status":"ACTIVE","statusSince":"2026-03-01T09:00:00Z","pollingPeriod":"PT1H",
+             "slotOffset":"PT17M3S","nextSlot":"2026-03-14T10:17:03Z","nextPoll":"2026-03-14T10:17:03Z",
+             "failureKind":null,"consecutiveFailures":0,"backoffUntil":null,"lastFailureDetail":null,
+             "lastOutcomeAt":"2026-03-14T09:17:05Z","extraPollAt":null,"extraPollReason":null,
+             "lastPublishedAt":"2026-03-14T09:17:03Z","lastPublishedReason":"SCHEDULED",
+             "lastBatchId":"0b6f5c1e-2f0a-4d55-9d3c-7c1f6e0e9a11"}""";
+
+    static final String POLL_REQUESTED = """
+            {"batchId":"5d2c7e0a-8b1f-4c3e-a6d9-0f4b2e7c1a55","userId":"spotify-user-1",
+             "scheduledFor":"2026-03-14T09:42:10Z","reason":"MANUAL"}""";
 }

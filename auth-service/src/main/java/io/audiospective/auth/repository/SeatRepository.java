@@ -53,6 +53,19 @@ public class SeatRepository {
         db.update("UPDATE membership SET seats_taken = seats_taken - 1 WHERE id = 1 AND seats_taken > 0");
     }
 
+    /** The founding seats: the cap, those admins added, taken, reserved for open claims, and free to anyone. */
+    public record Seats(int cap, int extra, int taken, int reserved, int free) {}
+
+    public Seats seats(int cap) {
+        return db.queryOne("SELECT extra_seats, seats_taken, reserved_seats FROM membership WHERE id = 1", rs -> {
+                    int extra = rs.getInt("extra_seats");
+                    int taken = rs.getInt("seats_taken");
+                    int reserved = rs.getInt("reserved_seats");
+                    return new Seats(cap, extra, taken, reserved, Math.max(0, cap + extra - taken - reserved));
+                })
+                .orElseThrow(() -> new IllegalStateException("no membership row"));
+    }
+
     public boolean hasFreeSeat(int cap) {
         return db.queryOne(
                         "SELECT 1 FROM membership WHERE seats_taken + reserved_seats < ? + extra_seats",

@@ -16,6 +16,7 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 import io.audiospective.auth.WaitlistEntry;
+import io.audiospective.auth.repository.SeatRepository;
 import io.audiospective.auth.service.MembershipService;
 import io.audiospective.support.rest.Problem;
 
@@ -76,6 +77,15 @@ public class AdminResource {
         return membership.waitlist().stream()
                 .map(entry -> WaitlistView.of(entry, now))
                 .toList();
+    }
+
+    @GET
+    @Path("seats")
+    @Operation(
+            summary = "The founding seats: the cap, those added by admissions, taken, reserved for open claims, and"
+                    + " free to anyone")
+    public SeatRepository.Seats seats() {
+        return membership.seats();
     }
 
     @POST

@@ -146,6 +146,11 @@ public class MembershipService {
         return seats.hasFreeSeat(config.memberCap());
     }
 
+    @Transactional
+    public SeatRepository.Seats seats() {
+        return seats.seats(config.memberCap());
+    }
+
     public Set<String> rolesOf(String userId) {
         return config.adminUserIds().orElse(Set.of()).contains(userId) ? Set.of("user", "admin") : Set.of("user");
     }

@@ -121,10 +121,11 @@ export async function render(view, { params, isCurrent }) {
     h('span', { class: 'sw', style: { background: NONE_COLOUR } }), 'nothing to archive');
   const paused = answer.pending === 'NEEDS_REAUTH'
     ? [notice('Polling is paused until you reconnect Spotify: plays beyond your last 50 will be lost.', 'warn')] : [];
+  const box = h('div', { class: 'scroll card', id: 'completeness-box' }, calendar(answer.days), legend);
   result.replaceChildren(
     ...paused,
     summary,
-    h('div', { class: 'scroll card' }, calendar(answer.days), legend),
+    box,
     h('section', { class: 'card' }, h('h2', {}, 'Days that may miss plays'),
       atRisk.length
         ? h('ul', { id: 'days-at-risk' }, atRisk.map((d) => h('li', {}, h('strong', {}, day(d.day)), ': ',
@@ -132,4 +133,13 @@ export async function render(view, { params, isCurrent }) {
         : h('p', { class: 'sub' }, 'None: every archived hour is verified or imported.'),
       atRisk.length ? h('p', { class: 'sub' }, h('a', { href: '#/data' }, 'Import your Spotify history'),
         ' to fill them in.') : ''));
+  // The newest days are at the end: a screen too narrow for the whole calendar shows them first, and keeps doing so
+  // when it turns or resizes, until the member scrolls back themselves.
+  let scrolledBack = false;
+  box.addEventListener('scroll', () => {
+    scrolledBack = box.scrollLeft + box.clientWidth < box.scrollWidth - 1;
+  }, { passive: true });
+  const toNewest = new ResizeObserver(() => { if (!scrolledBack) box.scrollLeft = box.scrollWidth; });
+  toNewest.observe(box);
+  return () => toNewest.disconnect();
 }
