@@ -410,7 +410,51 @@ try {
   await ready(page);
   await checkTop(page, 'albums', 'period=week', 'this week');
 
-  // Top genres and the genre filter of the top lists: their checks go here.
+  // Top genres and the genre filter. Genres reach api-service once archive-worker has looked the member's artists up
+  // (catalogue.artists): wait for the API to know some, then compare the genres tab and a genre-filtered top list.
+  const genreRows = () => page.$$eval('#top-genres-table tbody tr', (rows) => rows.map((r) => ({
+    genre: r.dataset.genre, plays: Number(r.querySelector('.plays').textContent.replace(/[^0-9]/g, '')),
+  })));
+  await until('genres of the member\'s artists in the API',
+    async () => (await apiGet('/api/v1/me/stats/top/genres?period=all&limit=50')).items.length > 0, 180000, 3000);
+  await go(page, '#/top?kind=genres&period=all');
+  let genresShown = [];
+  let genresWanted = [];
+  await until('top genres to match the API', async () => {
+    await page.waitForSelector('#top-genres-table, #top-result .notice');
+    genresShown = await genreRows();
+    genresWanted = (await apiGet('/api/v1/me/stats/top/genres?period=all&limit=50')).items
+      .map((i) => ({ genre: i.genre, plays: i.plays }));
+    if (genresShown.length > 0 && JSON.stringify(genresShown) === JSON.stringify(genresWanted)) return true;
+    await page.reload();
+    await ready(page);
+    return false;
+  }, 60000, 2000).catch(() => assert.deepEqual(genresShown, genresWanted, 'top genres differ from the API'));
+  log(`ok: top genres all time match the API (${genresShown.length} genres)`);
+  await shot(page, 'dashboard-top-genres', false);
+  await accessible(page, 'top genres');
+  // a genre's link opens the top tracks of that genre, the filter kept in the URL and shown as a chip
+  const topGenre = genresShown[0].genre;
+  await page.click(`#top-genres-table tr[data-genre="${topGenre.replaceAll('"', '\\"')}"] a.genre-link`);
+  await page.waitForURL(/kind=tracks/);
+  await ready(page);
+  assert.equal(new URL(page.url().replace('#/', '')).searchParams.get('genre'), topGenre,
+    'the genre link does not keep the genre in the URL');
+  assert.equal(await page.textContent('#top-genre-chips [data-filter-name="genre"]'), topGenre);
+  await checkTop(page, 'tracks', `period=all&genre=${encodeURIComponent(topGenre)}`, `all time, genre ${topGenre}`);
+  await accessible(page, 'top tracks of a genre');
+  await page.click('a[data-kind="artists"]');
+  await page.waitForURL(/kind=artists/);
+  await ready(page);
+  await checkTop(page, 'artists', `period=all&genre=${encodeURIComponent(topGenre)}`, `all time, genre ${topGenre}`);
+  await page.click('#top-genre-chips button');
+  await page.waitForFunction(() => !location.hash.includes('genre='));
+  await ready(page);
+  await checkTop(page, 'artists', 'period=all', 'all time, the genre filter removed');
+  await phone('dashboard-top-genres', page, async () => {
+    await go(page, '#/top?kind=genres&period=all');
+    await page.waitForSelector('#top-genres-table');
+  });
 
   // Artwork, item pages and history filters. Every number an item page shows is compared with the API; polling
   // goes on meanwhile, so a difference is looked at again after a reload and only one that persists fails.
@@ -674,7 +718,34 @@ try {
   assert.equal((await apiGet('/api/v1/me')).timeZone, 'Asia/Kolkata', 'the time zone was not saved');
   log('ok: time zone changed to Asia/Kolkata');
 
-  // Mail preferences in settings: their checks go here.
+  // Mail preferences in settings: the switches say what auth-service says; the monthly summary, off until a member
+  // turns it on, is turned on and saved, and auth-service then says so; turned off again afterwards.
+  const mailConfig = await (await fetch(`${base}/dashboard/config`)).json();
+  const mailPreferences = async () => {
+    const response = await fetch(`${mailConfig.authUrl}/api/v1/account/mail`, { headers: { Authorization: `Bearer ${token}` } });
+    assert.equal(response.status, 200, `GET /api/v1/account/mail answered ${response.status}`);
+    return (await response.json()).categories;
+  };
+  const switchesShown = () => page.$$eval('#mail-form input[type="checkbox"]',
+    (boxes) => Object.fromEntries(boxes.map((b) => [b.name, b.checked])));
+  await page.waitForSelector('#mail-form input[type="checkbox"]');
+  assert.deepEqual(await switchesShown(), await mailPreferences(), 'the mail switches differ from auth-service');
+  assert.equal((await mailPreferences()).MONTHLY_SUMMARY, false, 'the monthly summary must be off until chosen');
+  await page.check('#mail-monthly-summary');
+  await page.click('#mail-form button[type="submit"]');
+  await page.waitForSelector('#mail-status .notice');
+  assert.match(await page.textContent('#mail-status'), /Saved/);
+  assert.equal((await mailPreferences()).MONTHLY_SUMMARY, true, 'the monthly summary switch was not saved');
+  await page.reload();
+  await page.waitForSelector('#mail-form input[type="checkbox"]');
+  assert.deepEqual(await switchesShown(), await mailPreferences(), 'the saved mail switches are not shown after a reload');
+  await shot(page, 'dashboard-settings-mail');
+  await accessible(page, 'settings with the mail switches');
+  await page.uncheck('#mail-monthly-summary');
+  await page.click('#mail-form button[type="submit"]');
+  await page.waitForSelector('#mail-status .notice');
+  assert.equal((await mailPreferences()).MONTHLY_SUMMARY, false, 'the monthly summary switch was not turned off');
+  log('ok: mail switches equal auth-service\'s preferences; the monthly summary turned on and off from settings');
 
   // Admin: refused for members without the role (page and API), shown to admins.
   const adminStatus = (await fetch(`${base}/api/v1/admin/overview`, { headers: { Authorization: `Bearer ${token}` } })).status;
