@@ -51,7 +51,7 @@ class SchedulerPassThroughTest {
             server.createContext("/admin/users/", StubScheduler::answer);
             server.start();
             return Map.of(
-                    "audiospective.api.scheduler-url",
+                    "quarkus.rest-client.scheduler.url",
                     "http://127.0.0.1:" + server.getAddress().getPort());
         }
 

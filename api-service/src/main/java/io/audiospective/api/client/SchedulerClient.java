@@ -1,23 +1,23 @@
 package io.audiospective.api.client;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.ProcessingException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 
-import io.audiospective.api.config.ApiConfig;
-import io.audiospective.support.rest.ProblemException;
+import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
+import org.eclipse.microprofile.faulttolerance.Timeout;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 /**
  * scheduler-service's admin endpoints for one member (their schedule, a poll on demand), which the dashboard's admin
  * page reaches through api-service: the scheduler has no public address. Each call carries the admin's own API token,
- * and the scheduler checks the role itself.
+ * and the scheduler checks the role itself; its answers, problems included, come back as they were. Not retried: an
+ * admin clicks again, and a repeated poll-now would publish a second batch. A scheduler that does not answer is a
+ * {@link ProcessingException}, or fault tolerance's own exception once the timeout or the open breaker says so.
  */
 @ApplicationScoped
 public class SchedulerClient {
@@ -25,51 +25,38 @@ public class SchedulerClient {
     /** The scheduler's answer as it came: status, media type and body. */
     public record Answer(int status, String mediaType, String body) {}
 
-    static final String UNREACHABLE_TYPE = "urn:audiospective:problem:scheduler-unreachable";
+    private final SchedulerAdminApi api;
 
-    private final HttpClient http =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
-    private final URI base;
-
-    SchedulerClient(ApiConfig config) {
-        this.base = config.schedulerUrl();
+    SchedulerClient(@RestClient SchedulerAdminApi api) {
+        this.api = api;
     }
 
+    @Timeout(value = 10, unit = ChronoUnit.SECONDS)
+    @CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.75, delay = 30, delayUnit = ChronoUnit.SECONDS)
     public Answer schedule(String userId, String authorization) {
-        return send(HttpRequest.newBuilder(uri(userId, "schedule")).GET(), authorization);
-    }
-
-    public Answer pollNow(String userId, String authorization) {
-        return send(
-                HttpRequest.newBuilder(uri(userId, "poll-now")).POST(HttpRequest.BodyPublishers.noBody()),
-                authorization);
-    }
-
-    private URI uri(String userId, String action) {
-        String id = URLEncoder.encode(userId, StandardCharsets.UTF_8).replace("+", "%20");
-        return base.resolve("/admin/users/" + id + "/" + action);
-    }
-
-    private Answer send(HttpRequest.Builder request, String authorization) {
-        try {
-            HttpResponse<String> response = http.send(
-                    request.header("Authorization", authorization)
-                            .timeout(Duration.ofSeconds(10))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return new Answer(
-                    response.statusCode(),
-                    response.headers().firstValue("Content-Type").orElse("application/json"),
-                    response.body());
-        } catch (IOException e) {
-            throw unreachable();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw unreachable();
+        try (Response response = api.schedule(userId, authorization)) {
+            return answer(response);
+        } catch (WebApplicationException e) {
+            return answer(e.getResponse());
         }
     }
 
-    private static ProblemException unreachable() {
-        return new ProblemException(502, UNREACHABLE_TYPE, "scheduler-service did not answer; try again in a moment");
+    @Timeout(value = 10, unit = ChronoUnit.SECONDS)
+    @CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.75, delay = 30, delayUnit = ChronoUnit.SECONDS)
+    public Answer pollNow(String userId, String authorization) {
+        try (Response response = api.pollNow(userId, authorization)) {
+            return answer(response);
+        } catch (WebApplicationException e) {
+            return answer(e.getResponse());
+        }
+    }
+
+    /** The default mapper turns the scheduler's 4xx and 5xx into an exception: its answer is still the answer. */
+    private static Answer answer(Response response) {
+        MediaType type = response.getMediaType();
+        return new Answer(
+                response.getStatus(),
+                type == null ? MediaType.APPLICATION_JSON : type.toString(),
+                response.hasEntity() ? response.readEntity(String.class) : "");
     }
 }

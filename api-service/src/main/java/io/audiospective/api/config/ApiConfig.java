@@ -37,13 +37,6 @@ public interface ApiConfig {
     @WithDefault("https://i.scdn.co")
     java.util.List<String> dashboardImageOrigins();
 
-    /**
-     * scheduler-service's base URL: the admin endpoints for a member's schedule and a poll on demand are passed on to
-     * it with the admin's token.
-     */
-    @WithDefault("http://127.0.0.1:8082")
-    java.net.URI schedulerUrl();
-
     /** How long clients and shared caches may reuse a statistics answer. */
     @WithDefault("30s")
     Duration statsMaxAge();

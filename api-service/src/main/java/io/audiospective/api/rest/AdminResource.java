@@ -1,6 +1,7 @@
 package io.audiospective.api.rest;
 
 import java.util.List;
+import java.util.function.Supplier;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -10,12 +11,14 @@ import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.faulttolerance.exceptions.FaultToleranceException;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
@@ -45,6 +48,8 @@ import io.audiospective.support.rest.ProblemException;
 @Tag(name = "admin")
 @SecurityRequirement(name = "apiToken")
 public class AdminResource {
+
+    private static final String SCHEDULER_UNREACHABLE = "urn:audiospective:problem:scheduler-unreachable";
 
     private final AdminService admin;
     private final ReplayService replays;
@@ -126,7 +131,7 @@ public class AdminResource {
                      "detail":"scheduler-service did not answer; try again in a moment"}""")))
     public Response schedule(
             @PathParam("userId") String userId, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-        return relay(scheduler.schedule(userId, authorization));
+        return relay(() -> scheduler.schedule(userId, authorization));
     }
 
     @POST
@@ -153,11 +158,18 @@ public class AdminResource {
                      "detail":"scheduler-service did not answer; try again in a moment"}""")))
     public Response pollNow(
             @PathParam("userId") String userId, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-        return relay(scheduler.pollNow(userId, authorization));
+        return relay(() -> scheduler.pollNow(userId, authorization));
     }
 
-    /** The scheduler's answer, its problems included, as the caller's own. */
-    private static Response relay(SchedulerClient.Answer answer) {
+    /** The scheduler's answer, its problems included, as the caller's own; 502 when it does not answer. */
+    private static Response relay(Supplier<SchedulerClient.Answer> call) {
+        SchedulerClient.Answer answer;
+        try {
+            answer = call.get();
+        } catch (ProcessingException | FaultToleranceException e) {
+            throw new ProblemException(
+                    502, SCHEDULER_UNREACHABLE, "scheduler-service did not answer; try again in a moment");
+        }
         return Response.status(answer.status())
                 .type(answer.mediaType())
                 .entity(answer.body())
