@@ -184,7 +184,7 @@ class ApiBehaviourTest {
         given().auth()
                 .oauth2(token)
                 .when()
-                .get("/api/v1/me/stats/top/genres")
+                .get("/api/v1/me/stats/top/moods")
                 .then()
                 .statusCode(400);
         given().auth()
