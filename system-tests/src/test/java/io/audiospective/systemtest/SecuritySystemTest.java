@@ -52,7 +52,9 @@ import com.fasterxml.jackson.databind.JsonNode;
  */
 class SecuritySystemTest {
 
-    private static final String USER = "typical-1-1";
+    /** A listener of this run only: earlier runs' rows and Redis names (Redis databases are shared) never hold it. */
+    private static String user;
+
     private static final Duration WAIT = Duration.ofMinutes(3);
 
     private static LocalSystem system;
@@ -62,6 +64,9 @@ class SecuritySystemTest {
     static void startSystem() throws Exception {
         system = LocalSystem.start(
                 new LocalSystem.Options(Duration.ofDays(1), Duration.ofSeconds(5), 1, 5, Map.of(), Map.of(), Map.of()));
+        user = new EmulatorControl(system.emulator().url())
+                .createUsers("typical", 1, 7, "sec" + Long.toString(System.currentTimeMillis(), 36))
+                .get(0);
     }
 
     @AfterAll
@@ -78,11 +83,11 @@ class SecuritySystemTest {
         URI auth = system.auth().url();
         URI scheduler = system.scheduler().url();
         SpotifySignIn signIn = new SpotifySignIn(auth);
-        String token = signIn.signIn(USER).orElseThrow(() -> new AssertionError("the sign-in did not finish"));
+        String token = signIn.signIn(user).orElseThrow(() -> new AssertionError("the sign-in did not finish"));
         Awaitility.await()
                 .atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(500))
-                .until(() -> system.pollNow(USER));
+                .until(() -> system.pollNow(user));
         int archived = await("the member's plays served", WAIT, () -> {
             int plays = plays(api, token).size();
             return plays > 0 ? plays : null;
@@ -102,7 +107,7 @@ class SecuritySystemTest {
                     assertThat(send(auth, token, "GET", "/api/v1/account", null).statusCode())
                             .as("auth-service")
                             .isEqualTo(401);
-                    assertThat(send(scheduler, token, "GET", "/admin/users/" + USER + "/schedule", null)
+                    assertThat(send(scheduler, token, "GET", "/admin/users/" + user + "/schedule", null)
                                     .statusCode())
                             .as("scheduler-service")
                             .isEqualTo(401);
@@ -113,14 +118,14 @@ class SecuritySystemTest {
                 "no row and no Redis name holding the id",
                 WAIT,
                 () -> {
-                    List<String> found = new ArrayList<>(columnsHolding(USER));
-                    found.addAll(system.redisNamesContaining(USER));
+                    List<String> found = new ArrayList<>(columnsHolding(user));
+                    found.addAll(system.redisNamesContaining(user));
                     return found.isEmpty() ? found : null;
                 },
-                () -> "still holding the id: " + columnsHolding(USER) + " " + system.redisNamesContaining(USER));
+                () -> "still holding the id: " + columnsHolding(user) + " " + system.redisNamesContaining(user));
         assertThat(left).isEmpty();
 
-        String again = signIn.signIn(USER).orElseThrow(() -> new AssertionError("the new sign-up did not finish"));
+        String again = signIn.signIn(user).orElseThrow(() -> new AssertionError("the new sign-up did not finish"));
         await("the new sign-up applied by api-service", WAIT, () -> {
             JsonNode me = get(api, again, "/api/v1/me");
             return "ACTIVE".equals(me.path("archive").path("state").asText()) ? me : null;
