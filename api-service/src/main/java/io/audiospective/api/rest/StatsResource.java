@@ -372,15 +372,7 @@ public class StatsResource {
             String from,
             String to,
             java.util.function.BiFunction<UserView, StatsWindow, Object> query) {
-        UserView user = stats.user(token.getSubject());
-        StatsWindow window = stats.window(user, period, date, from, to);
-        return caching.conditional(
-                request,
-                uri,
-                user,
-                stats.today(user).toString(),
-                config.statsMaxAge(),
-                () -> query.apply(user, window));
+        return answer(period, date, from, to, "", query);
     }
 
     /**
@@ -393,15 +385,21 @@ public class StatsResource {
             String from,
             String to,
             java.util.function.BiFunction<UserView, StatsWindow, Object> query) {
+        return answer(period, date, from, to, "-g" + Long.toHexString(stats.genresVersion()), query);
+    }
+
+    /** {@code variant}: what else than the member's read model and local date the answer depends on. */
+    private Response answer(
+            String period,
+            String date,
+            String from,
+            String to,
+            String variant,
+            java.util.function.BiFunction<UserView, StatsWindow, Object> query) {
         UserView user = stats.user(token.getSubject());
         StatsWindow window = stats.window(user, period, date, from, to);
         return caching.conditional(
-                request,
-                uri,
-                user,
-                stats.today(user) + "-g" + Long.toHexString(stats.genresVersion()),
-                config.statsMaxAge(),
-                () -> query.apply(user, window));
+                request, uri, user, stats.today(user) + variant, config.statsMaxAge(), () -> query.apply(user, window));
     }
 
     private static int year(String year) {
