@@ -72,6 +72,12 @@ class ReplayBulkLoadTest {
                     .isEqualTo(indexes(incremental.name(base)))
                     .isNotEmpty();
         }
+        // windows sum plays and ms of rollup rows by index-only scans of the keys (V27)
+        for (String base : List.of("track_days", "artist_months", "album_years", "hour_days", "listening_days")) {
+            assertThat(indexes(bulk.name(base)))
+                    .as("the key of %s", base)
+                    .anyMatch(index -> index.startsWith("true") && index.endsWith("INCLUDE (plays, ms)"));
+        }
         assertThat(catalogue(users))
                 .as("seed %d: the catalogue the bulk build wrote", seed)
                 .isEqualTo(folded);

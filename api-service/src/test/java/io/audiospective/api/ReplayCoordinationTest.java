@@ -102,6 +102,10 @@ class ReplayCoordinationTest {
         assertThat(first.created()).isTrue();
         int generation = first.replay().generation();
         assertThat(replays.tablesExist(generation)).isTrue();
+        // its rollups are vacuumed as often as the active generation's, so its reads stay index-only scans
+        assertThat(storageParameters(new ReadModelTables(generation).trackDays()))
+                .isEqualTo(storageParameters(activeTables().trackDays()))
+                .contains("autovacuum_vacuum_insert_threshold=10000");
 
         // a second replica asking to start gets the running replay, nothing new
         Begun second =
@@ -453,6 +457,20 @@ class ReplayCoordinationTest {
         return consumer.partitionsFor(Topics.PLAYS, Duration.ofSeconds(30)).stream()
                 .map(p -> new TopicPartition(p.topic(), p.partition()))
                 .toList();
+    }
+
+    private ReadModelTables activeTables() {
+        return new ReadModelTables(
+                db.queryOne("SELECT active_generation FROM read_model_state WHERE id = 1", rs -> rs.getInt(1))
+                        .orElseThrow());
+    }
+
+    private String storageParameters(String table) {
+        return db.queryOne(
+                        "SELECT array_to_string(reloptions, ',') FROM pg_class WHERE oid = to_regclass(?)",
+                        rs -> rs.getString(1),
+                        table)
+                .orElse("");
     }
 
     private void send(String user, List<PlayEvent> plays) {

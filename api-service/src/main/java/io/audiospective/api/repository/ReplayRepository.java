@@ -100,6 +100,7 @@ public class ReplayRepository {
         for (String base : ReadModelTables.BASE_NAMES) {
             db.update("DROP TABLE IF EXISTS " + target.name(base));
             db.update("CREATE TABLE " + target.name(base) + " (LIKE " + active.name(base) + " INCLUDING ALL)");
+            copyStorageParameters(active.name(base), target.name(base));
         }
         writer.prepareBulkLoad(target);
         db.update("UPDATE read_model_state SET building_generation = ? WHERE id = 1", next);
@@ -113,6 +114,16 @@ public class ReplayRepository {
                 interval(lease),
                 arrayLiteral(endOffsets.get()));
         return new Begun(find(next).orElseThrow(), true);
+    }
+
+    /** {@code LIKE ... INCLUDING ALL} copies no table storage parameters, such as the rollups' autovacuum settings. */
+    private void copyStorageParameters(String model, String target) {
+        db.queryOne(
+                        "SELECT array_to_string(reloptions, ', ') FROM pg_class WHERE oid = to_regclass(?)",
+                        rs -> rs.getString(1),
+                        model)
+                .filter(options -> !options.isBlank())
+                .ifPresent(options -> db.update("ALTER TABLE " + target + " SET (" + options + ")"));
     }
 
     /** The replay being built, if any. */

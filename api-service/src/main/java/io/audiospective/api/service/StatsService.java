@@ -8,8 +8,14 @@ import java.time.format.DateTimeParseException;
 import java.time.temporal.TemporalAdjusters;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.context.ManagedExecutor;
+import org.eclipse.microprofile.context.ThreadContext;
 
 import io.audiospective.api.ReadModelTables;
 import io.audiospective.api.StatsWindow;
@@ -51,6 +57,11 @@ public class StatsService {
     private final CatalogueRepository catalogue;
     private final ApiConfig config;
     private final java.time.Clock clock;
+    /** Carries no context: a query on it takes its own connection, never a caller's transaction. */
+    private final ManagedExecutor summaryQueries = ManagedExecutor.builder()
+            .propagated(ThreadContext.NONE)
+            .cleared(ThreadContext.ALL_REMAINING)
+            .build();
 
     StatsService(StatsRepository stats, CatalogueRepository catalogue, ApiConfig config, java.time.Clock clock) {
         this.stats = stats;
@@ -123,20 +134,46 @@ public class StatsService {
                 stats.top(user.tables(), user.userId(), kind, window, limit));
     }
 
+    /**
+     * The window's totals and distinct counts. The distinct tracks and albums are counted on other connections
+     * meanwhile: they are the largest reads (a custom window's edge days and months: one row per item and day or
+     * month), the tracks about as long as everything else together, and a summary is read on every dashboard visit.
+     */
     public Summary summary(UserView user, StatsWindow window) {
         ReadModelTables t = user.tables();
+        CompletableFuture<Long> tracks = CompletableFuture.supplyAsync(
+                () -> stats.distinct(t, user.userId(), Kind.TRACKS, window), summaryQueries);
+        CompletableFuture<Long> albums = CompletableFuture.supplyAsync(
+                () -> stats.distinct(t, user.userId(), Kind.ALBUMS, window), summaryQueries);
         long[] totals = stats.totals(t, user.userId(), window);
         List<Artist> discovered = stats.discoveredArtists(t, user.userId(), window);
+        long artists = stats.distinct(t, user.userId(), Kind.ARTISTS, window);
         return new Summary(
                 Views.Window.of(window),
                 totals[0],
                 totals[1],
                 Views.minutes(totals[1]),
-                stats.distinct(t, user.userId(), Kind.TRACKS, window),
-                stats.distinct(t, user.userId(), Kind.ARTISTS, window),
-                stats.distinct(t, user.userId(), Kind.ALBUMS, window),
+                joined(tracks),
+                artists,
+                joined(albums),
                 discovered.size(),
                 discovered.subList(0, Math.min(discovered.size(), 50)));
+    }
+
+    private static <T> T joined(CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    @PreDestroy
+    void stopSummaryQueries() {
+        summaryQueries.shutdown();
     }
 
     public Views.Clock clock(UserView user, StatsWindow window) {
