@@ -2,6 +2,11 @@ package io.audiospective.api.bench;
 
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
+import java.io.StringReader;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,7 +31,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyManager;
 
+import io.agroal.api.AgroalDataSource;
 import io.audiospective.api.service.ReplayService;
 import io.audiospective.api.service.ReplayService.Replay;
 import io.audiospective.model.AlbumRef;
@@ -44,7 +52,8 @@ import io.quarkus.test.junit.TestProfile;
  * {@code ../mvnw verify -Dbenchmark=true -Dtest=ReplayBenchmark [-Dreplay.members=100 -Dreplay.plays=5000]}. Puts
  * {@code members × plays} plays on {@code plays} (three years per member, 40,000 tracks by 4,000 artists, every track
  * unknown to the new generation), then prints, in one run, a plain Kafka consumer reading the whole topic (the limit)
- * and a replay from the topic's start to its switch-over.
+ * and a replay from the topic's start to its switch-over, and the database's limit for writing as many plays once
+ * ({@code COPY}).
  */
 @QuarkusTest
 @TestProfile(ReplayBenchmark.LiveConsumerOff.class)
@@ -68,6 +77,9 @@ class ReplayBenchmark {
     @Inject
     ReplayService replays;
 
+    @Inject
+    AgroalDataSource dataSource;
+
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
 
@@ -79,6 +91,8 @@ class ReplayBenchmark {
         long plainStarted = System.nanoTime();
         long read = readPlainly();
         double plainRate = read / ((System.nanoTime() - plainStarted) / 1e9);
+
+        double copyRate = copyLimit(onTopic);
 
         Replay started = replays.start().replay();
         long replayStarted = System.nanoTime();
@@ -101,7 +115,8 @@ class ReplayBenchmark {
                 "REPLAY BENCHMARK: %,d plays on the topic (%,d put on it by this run: %d members x %,d plays over three"
                         + " years, 40,000 tracks; the new generation empty); replay from offset 0 to switch-over"
                         + " %.1f s = %,.0f plays/s; a plain KafkaConsumer reading the same topic %,.0f records/s;"
-                        + " ratio %.2f%n",
+                        + " ratio %.2f; raw COPY of as many plays into one table with the plays' key %,.0f rows/s"
+                        + " (%.2f of the consumer)%n",
                 onTopic,
                 produced,
                 MEMBERS,
@@ -109,7 +124,67 @@ class ReplayBenchmark {
                 seconds,
                 onTopic / seconds,
                 plainRate,
-                onTopic / seconds / plainRate);
+                onTopic / seconds / plainRate,
+                copyRate,
+                copyRate / plainRate);
+    }
+
+    /**
+     * The database's limit for the replay's first step: {@code rows} plays of the same shape (members, three years,
+     * 40,000 tracks) written once by {@code COPY} into an empty table with only the plays' primary key, as the bulk
+     * load writes them, and nothing derived from them.
+     */
+    private double copyLimit(long rows) {
+        String table = "copy_limit_" + UUID.randomUUID().toString().substring(0, 8);
+        try (Connection connection = dataSource.getConnection()) {
+            try (Statement ddl = connection.createStatement()) {
+                ddl.execute("CREATE TABLE " + table + " (LIKE plays INCLUDING DEFAULTS)");
+                ddl.execute("ALTER TABLE " + table + " ADD PRIMARY KEY (user_id, played_at)");
+            }
+            CopyManager copy = connection.unwrap(PGConnection.class).getCopyAPI();
+            Random random = new Random(7);
+            long started = System.nanoTime();
+            long written = 0;
+            for (int m = 0; written < rows; m++) {
+                StringBuilder csv = new StringBuilder();
+                Instant at = Instant.parse("2023-01-01T07:00:00Z").plusSeconds(random.nextInt(86_400));
+                long step = Duration.ofDays(3 * 365).toSeconds() / PLAYS;
+                for (int i = 0; i < PLAYS && written < rows; i++, written++) {
+                    int n = random.nextInt(40_000);
+                    csv.append("copy-limit-")
+                            .append(m)
+                            .append(',')
+                            .append(at)
+                            .append(",rb-t")
+                            .append(n)
+                            .append(",Track ")
+                            .append(n)
+                            .append(",rb-al")
+                            .append(n / 10)
+                            .append(",Album ")
+                            .append(n / 10)
+                            .append(",{rb-ar")
+                            .append(n % 4_000)
+                            .append("},\"{Artist ")
+                            .append(n % 4_000)
+                            .append("}\",")
+                            .append(120_000 + n % 120_000)
+                            .append(",POLL\n");
+                    at = at.plusSeconds(1 + random.nextLong(2 * step));
+                }
+                copy.copyIn(
+                        "COPY " + table + " (user_id, played_at, track_id, track_name, album_id, album_name,"
+                                + " artist_ids, artist_names, ms_played, source) FROM STDIN (FORMAT csv)",
+                        new StringReader(csv.toString()));
+            }
+            double rate = written / ((System.nanoTime() - started) / 1e9);
+            try (Statement ddl = connection.createStatement()) {
+                ddl.execute("DROP TABLE " + table);
+            }
+            return rate;
+        } catch (SQLException | IOException e) {
+            throw new IllegalStateException("COPY into " + table + " failed", e);
+        }
     }
 
     private long produce() {
