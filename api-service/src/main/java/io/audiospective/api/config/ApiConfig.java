@@ -134,6 +134,20 @@ public interface ApiConfig {
         /** After a failed or slow lookup Redis is left alone this long, so an outage does not cost every request. */
         @WithDefault("5s")
         Duration pauseAfterFailure();
+
+        /**
+         * Memory for answers kept in this process too: a key names the member's version, so a kept answer is never
+         * stale, and a repeated read costs no Redis round trip.
+         */
+        @WithDefault("64M")
+        MemorySize localSize();
+
+        /**
+         * How long this process trusts a member's read-model version (and zone and generation) as it last read them:
+         * a change committed by this process is seen at once, one committed by another replica within this time.
+         */
+        @WithDefault("1s")
+        Duration memberStateTtl();
     }
 
     /** Each limit refuses the whole upload with a problem before anything is sent to the worker. */

@@ -4,7 +4,9 @@ import java.time.Instant;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 
+import io.audiospective.api.ReadModelChanged;
 import io.audiospective.support.sql.Db;
 
 /**
@@ -18,9 +20,11 @@ public class MemberSettingsRepository {
     public record ZoneChanges(String zone, int count, Instant since) {}
 
     private final Db db;
+    private final Event<ReadModelChanged> changes;
 
-    MemberSettingsRepository(Db db) {
+    MemberSettingsRepository(Db db, Event<ReadModelChanged> changes) {
         this.db = db;
+        this.changes = changes;
     }
 
     /** Whether the read model holds the member. */
@@ -50,10 +54,12 @@ public class MemberSettingsRepository {
 
     public void setTimeZone(String userId, String zone) {
         db.update("UPDATE user_settings SET time_zone = ? WHERE user_id = ?", zone, userId);
+        changes.fire(ReadModelChanged.of(userId));
     }
 
     public void delete(String userId) {
         db.update("DELETE FROM user_settings WHERE user_id = ?", userId);
+        changes.fire(ReadModelChanged.of(userId));
     }
 
     /** Whether PostgreSQL's time-zone database knows {@code zone}: the rollups compute local days with it. */

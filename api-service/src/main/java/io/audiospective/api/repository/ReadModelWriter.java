@@ -14,11 +14,13 @@ import java.util.Set;
 import java.util.TreeMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.audiospective.api.ReadModelChanged;
 import io.audiospective.api.ReadModelTables;
 import io.audiospective.api.config.ApiConfig;
 import io.audiospective.model.AlbumRef;
@@ -87,11 +89,13 @@ public class ReadModelWriter {
     private final Db db;
     private final ApiConfig config;
     private final ObjectMapper json;
+    private final Event<ReadModelChanged> changes;
 
-    ReadModelWriter(Db db, ApiConfig config, ObjectMapper json) {
+    ReadModelWriter(Db db, ApiConfig config, ObjectMapper json, Event<ReadModelChanged> changes) {
         this.db = db;
         this.config = config;
         this.json = json;
+        this.changes = changes;
     }
 
     /** The generations to write: the active one and, while a replay runs, the one being built. */
@@ -210,12 +214,14 @@ public class ReadModelWriter {
      * V16: cached answers are keyed by it) and returns the user's time zone.
      */
     public String lockUser(String userId) {
-        return db.queryOne("""
+        String zone = db.queryOne("""
                 INSERT INTO user_settings (user_id, time_zone) VALUES (?, ?)
                 ON CONFLICT (user_id) DO UPDATE SET version = nextval('user_settings_version_seq')
                 RETURNING time_zone
                 """, rs -> rs.getString(1), userId, config.defaultTimeZone())
                 .orElseThrow();
+        changes.fire(ReadModelChanged.of(userId));
+        return zone;
     }
 
     /** Locks the settings rows of the plays' users (creating them), in user order so writers never deadlock. */
@@ -227,6 +233,7 @@ public class ReadModelWriter {
                 SELECT u, ? FROM unnest(CAST(? AS text[])) AS u ORDER BY u
                 ON CONFLICT (user_id) DO UPDATE SET version = nextval('user_settings_version_seq')
                 """, config.defaultTimeZone(), users);
+        changes.fire(ReadModelChanged.of(users));
     }
 
     /**

@@ -12,7 +12,9 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 
+import io.audiospective.api.ReadModelChanged;
 import io.audiospective.api.ReadModelTables;
 import io.audiospective.support.sql.Db;
 
@@ -61,10 +63,12 @@ public class ReplayRepository {
 
     private final Db db;
     private final ReadModelWriter writer;
+    private final Event<ReadModelChanged> changes;
 
-    ReplayRepository(Db db, ReadModelWriter writer) {
+    ReplayRepository(Db db, ReadModelWriter writer, Event<ReadModelChanged> changes) {
         this.db = db;
         this.writer = writer;
+        this.changes = changes;
     }
 
     /**
@@ -199,6 +203,7 @@ public class ReplayRepository {
         db.update(
                 "UPDATE read_model_state SET active_generation = ?, building_generation = NULL WHERE id = 1",
                 generation);
+        changes.fire(ReadModelChanged.everyMember());
         db.update("UPDATE replays SET replaced_generation = ? WHERE generation = ?", previous, generation);
         return Optional.of(previous);
     }

@@ -12,6 +12,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
 import io.audiospective.api.config.ApiConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -24,7 +27,9 @@ import io.quarkus.redis.datasource.value.ReactiveValueCommands;
  * their read model, the generation, the zone, the local date and the request, so a stored answer is right for as
  * long as it exists: a new play, a zone change or a replay switch-over moves to new keys, and the old ones expire
  * after the TTL. Redis is an accelerator only: a lookup that fails or takes longer than the timeout is a miss, and
- * after one Redis is left alone for a pause, so an outage costs each request at most one timeout per pause.
+ * after one Redis is left alone for a pause, so an outage costs each request at most one timeout per pause. Each
+ * process also keeps the answers it read or computed (bounded by {@code local-size}): the same key always names the
+ * same answer, so a repeated read is answered from memory.
  */
 @ApplicationScoped
 public class StatsAnswerCache {
@@ -36,6 +41,8 @@ public class StatsAnswerCache {
     private final ReactiveValueCommands<String, String> values;
     private final ApiConfig.StatsCache config;
     private final Clock clock;
+    private final Cache<String, String> local;
+    private final Counter localHits;
     private final Counter hits;
     private final Counter misses;
     private final Counter failures;
@@ -49,6 +56,12 @@ public class StatsAnswerCache {
         this.values = redis.value(String.class);
         this.config = config.statsCache();
         this.clock = clock;
+        this.local = Caffeine.newBuilder()
+                .maximumWeight(this.config.localSize().asLongValue())
+                .weigher((String key, String json) -> 2 * (key.length() + json.length()))
+                .expireAfterWrite(this.config.ttl())
+                .build();
+        this.localHits = metrics.counter("audiospective.stats.cache", "result", "local-hit");
         this.hits = metrics.counter("audiospective.stats.cache", "result", "hit");
         this.misses = metrics.counter("audiospective.stats.cache", "result", "miss");
         this.failures = metrics.counter("audiospective.stats.cache", "result", "unavailable");
@@ -61,12 +74,23 @@ public class StatsAnswerCache {
 
     /** The stored answer, or empty when there is none, the cache is off or Redis does not answer in time. */
     public Optional<String> get(String key) {
+        if (!config.enabled()) {
+            return Optional.empty();
+        }
+        String kept = local.getIfPresent(key);
+        if (kept != null) {
+            localHits.increment();
+            return Optional.of(kept);
+        }
         if (!usable()) {
             return Optional.empty();
         }
         try {
             String json = values.get(key).await().atMost(config.timeout());
             (json == null ? misses : hits).increment();
+            if (json != null) {
+                local.put(key, json);
+            }
             return Optional.ofNullable(json);
         } catch (RuntimeException e) {
             pause(e);
@@ -76,6 +100,10 @@ public class StatsAnswerCache {
 
     /** Stores an answer without waiting for Redis: the caller has its answer already. */
     public void put(String key, String json) {
+        if (!config.enabled()) {
+            return;
+        }
+        local.put(key, json);
         if (!usable()) {
             return;
         }

@@ -33,6 +33,7 @@ import io.audiospective.api.Views.TopList;
 import io.audiospective.api.Views.YearInReview;
 import io.audiospective.api.config.ApiConfig;
 import io.audiospective.api.repository.CatalogueRepository;
+import io.audiospective.api.repository.MemberStates;
 import io.audiospective.api.repository.StatsRepository;
 import io.audiospective.api.repository.StatsRepository.Kind;
 import io.audiospective.support.rest.ProblemException;
@@ -54,6 +55,7 @@ public class StatsService {
     public record UserView(String userId, ZoneId zone, long version, ReadModelTables tables) {}
 
     private final StatsRepository stats;
+    private final MemberStates memberStates;
     private final CatalogueRepository catalogue;
     private final ApiConfig config;
     private final java.time.Clock clock;
@@ -63,15 +65,21 @@ public class StatsService {
             .cleared(ThreadContext.ALL_REMAINING)
             .build();
 
-    StatsService(StatsRepository stats, CatalogueRepository catalogue, ApiConfig config, java.time.Clock clock) {
+    StatsService(
+            StatsRepository stats,
+            MemberStates memberStates,
+            CatalogueRepository catalogue,
+            ApiConfig config,
+            java.time.Clock clock) {
         this.stats = stats;
+        this.memberStates = memberStates;
         this.catalogue = catalogue;
         this.config = config;
         this.clock = clock;
     }
 
     public UserView user(String userId) {
-        StatsRepository.MemberState state = stats.memberState(userId);
+        StatsRepository.MemberState state = memberStates.of(userId);
         return new UserView(
                 userId,
                 ZoneId.of(state.zone() == null ? config.defaultTimeZone() : state.zone()),

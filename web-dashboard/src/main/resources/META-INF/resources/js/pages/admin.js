@@ -25,7 +25,7 @@ function mapTable(id, caption, map, { keyLabel, valueLabel, highlight }) {
 
 function replayView(r) {
   const total = r.records + (r.lag || 0);
-  return h('div', { id: 'replay', 'data-state': r.state },
+  return h('div', { id: 'replay', 'data-state': r.state, 'data-generation': r.generation },
     h('p', {}, `Replay ${r.generation}: ${r.state}, started ${dateTime(r.startedAt)}`,
       r.finishedAt ? `, finished ${dateTime(r.finishedAt)}` : ''),
     h('label', { for: 'replay-progress' }, `${num(r.records)} records replayed, ${r.lag === null || r.lag === undefined ? '?' : num(r.lag)} to go`),
