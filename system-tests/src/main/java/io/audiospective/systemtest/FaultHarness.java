@@ -16,13 +16,14 @@ import java.util.concurrent.TimeUnit;
 /**
  * The whole system under faults, checked against the emulator's ground truth.
  *
- * <p>Starts every process ({@link LocalSystem}), signs hundreds of synthetic users (idle, typical, heavy) in through
- * the real OAuth flow, and runs several compressed hours while injecting, one after the other: Spotify latency and
- * 5xx, revoked and expired refresh tokens (those users sign in again later), faults on the accounts endpoint while
- * members refresh (no member may end in NEEDS_REAUTH), an archive-worker killed with SIGKILL,
- * a 429 storm with Retry-After, the Kafka broker stopped and restarted, and the PostgreSQL and Redis connections
- * cut. Late and out-of-order plays come from the emulator throughout. Then it lets the system drain and compares
- * the archive and api-service's read model with the ground truth ({@link ArchiveAudit}).
+ * <p>Starts every process ({@link LocalSystem}, two replicas of each service), signs hundreds of synthetic users
+ * (idle, typical, heavy) in through the real OAuth flow, and runs several compressed hours while injecting, one after
+ * the other: Spotify latency and 5xx, the second auth-service and an archive-worker killed with SIGKILL, revoked and
+ * expired refresh tokens (those users sign in again later), faults on the accounts endpoint while members refresh
+ * through both auth-services (no member may end in NEEDS_REAUTH), an api-service and a scheduler killed, a 429
+ * storm with Retry-After, the Kafka broker stopped and restarted, and the PostgreSQL and Redis connections cut. Late
+ * and out-of-order plays come from the emulator throughout. Then it lets the system drain and compares the archive
+ * and api-service's read model with the ground truth ({@link ArchiveAudit}).
  *
  * <pre>deploy/fault-harness.sh [short|long]</pre>
  */
@@ -177,7 +178,8 @@ public final class FaultHarness {
         emulator.put("EMULATOR_LATE_SHARE", "0.1");
         emulator.put(
                 "EMULATOR_LATE_MAX_DELAY", mode.pollingPeriod.multipliedBy(3).toString());
-        // two archive-workers, two schedulers and two api-services: the replicas share the work and take over
+        // two of every service: the replicas share the work and take over; archive-worker-2 and api-service-2 ask
+        // auth-service-2 for tokens and keys
         return new LocalSystem.Options(
                 mode.pollingPeriod,
                 Duration.ofSeconds(5),
@@ -215,11 +217,22 @@ public final class FaultHarness {
                         Map.of("distribution", "uniform", "min_ms", 20, "max_ms", 300),
                         "server_error_rate",
                         0.15)));
+        // before any refresh is forced: a refresh cut off after Spotify rotated the token is one nobody could save
+        at(
+                system,
+                25,
+                "auth-service-2 killed with SIGKILL",
+                () -> system.kill(system.auths().get(1)));
         at(
                 system,
                 30,
                 "a poison import uploaded (true plays and entries dated year 290000 or played -1 ms)",
                 poison::uploadImport);
+        at(
+                system,
+                35,
+                "auth-service-2 restarted",
+                () -> system.restart(system.auths().get(1)));
         at(
                 system,
                 40,

@@ -49,20 +49,21 @@ import io.audiospective.testing.TcpForwarder;
 public final class LocalSystem implements AutoCloseable {
 
     /**
-     * @param pollingPeriod how often each user is polled (compressed runs use seconds)
-     * @param workers archive-worker instances (one consumer group)
-     * @param schedulerEnvironment extra settings of the scheduler (backoffs scaled to the period, for example)
-     * @param workerEnvironment extra settings of the workers (concurrency, rate budget)
-     * @param emulatorEnvironment extra settings of the emulator (default users, late plays)
-     * @param replicas scheduler-service and api-service instances (each service one consumer group)
-     * @param apiEnvironment extra settings of every api-service (replay batch size and lease, for example)
-     */
-    /**
      * The emulator's user with the admin role in every run (auth-service's {@code ADMIN_USER_IDS}): signed in, their
      * API token carries it, as an operator's does. No other test signs them in.
      */
     public static final String ADMIN_MEMBER = "idle-1-1";
 
+    /**
+     * @param pollingPeriod how often each user is polled (compressed runs use seconds)
+     * @param workers archive-worker instances (one consumer group)
+     * @param schedulerEnvironment extra settings of the scheduler (backoffs scaled to the period, for example)
+     * @param workerEnvironment extra settings of the workers (concurrency, rate budget)
+     * @param emulatorEnvironment extra settings of the emulator (default users, late plays)
+     * @param replicas auth-service, scheduler-service and api-service instances (each service one consumer group)
+     * @param apiEnvironment extra settings of every api-service (replay batch size and lease, for example)
+     * @param authEnvironment extra settings of every auth-service (its mail relay, for example)
+     */
     public record Options(
             Duration pollingPeriod,
             Duration scheduleWindow,
@@ -217,7 +218,9 @@ public final class LocalSystem implements AutoCloseable {
     private final Map<String, String> kafkaEnvironment = new HashMap<>();
     private final String kafkaBootstrap;
     private final ServiceProcess emulator;
-    private final ServiceProcess auth;
+    /** auth-service replicas: members sign in at the first, whose URL is the issuer every replica's tokens name. */
+    private final List<ServiceProcess> auths = new ArrayList<>();
+
     private final List<ServiceProcess> schedulers = new ArrayList<>();
     private final List<ServiceProcess> workers = new ArrayList<>();
     private final List<ServiceProcess> apis = new ArrayList<>();
@@ -322,7 +325,15 @@ public final class LocalSystem implements AutoCloseable {
         // the monthly summary mail asks api-service (the first replica) for the member's numbers
         authEnv.put("API_SERVICE_URL", "http://127.0.0.1:" + apiPort);
         authEnv.putAll(options.authEnvironment());
-        auth = java("auth-service", authPort, jarOf("auth-service"), authEnv, "/q/health/ready");
+        // one environment, so every replica opens the same vault, signs with the same key and names the same issuer
+        for (int i = 1; i <= options.replicas(); i++) {
+            auths.add(java(
+                    i == 1 ? "auth-service" : "auth-service-" + i,
+                    i == 1 ? authPort : TcpForwarder.freePort(),
+                    jarOf("auth-service"),
+                    authEnv,
+                    "/q/health/ready"));
+        }
         Map<String, String> schedulerEnv = new LinkedHashMap<>(common);
         schedulerEnv.putAll(options.schedulerEnvironment());
         for (int i = 1; i <= options.replicas(); i++) {
@@ -340,7 +351,7 @@ public final class LocalSystem implements AutoCloseable {
                     "archive-worker-" + i,
                     TcpForwarder.freePort(),
                     jarOf("archive-worker"),
-                    workerEnv,
+                    askingAuthReplica(workerEnv, i),
                     "/q/health/ready"));
         }
         Map<String, String> apiEnv = new LinkedHashMap<>(common);
@@ -358,9 +369,22 @@ public final class LocalSystem implements AutoCloseable {
                     i == 1 ? "api-service" : "api-service-" + i,
                     i == 1 ? apiPort : TcpForwarder.freePort(),
                     jarOf("api-service"),
-                    apiEnv,
+                    askingAuthReplica(apiEnv, i),
                     "/q/health/ready"));
         }
+    }
+
+    /**
+     * {@code environment} for the {@code instance}-th (from 1) process of a service: the processes ask the auth-service
+     * replicas in turn, so every replica serves its share of access tokens and JWKS, and members' tokens are refreshed
+     * by several processes side by side, as in a cluster.
+     */
+    private Map<String, String> askingAuthReplica(Map<String, String> environment, int instance) {
+        Map<String, String> env = new LinkedHashMap<>(environment);
+        env.put(
+                "AUTH_SERVICE_URL",
+                auths.get((instance - 1) % auths.size()).url().toString());
+        return env;
     }
 
     /** Starts everything and returns once every process reports ready. */
@@ -402,8 +426,13 @@ public final class LocalSystem implements AutoCloseable {
         return emulator;
     }
 
+    /** The first auth-service: members sign in there, and it issues their API tokens. */
     public ServiceProcess auth() {
-        return auth;
+        return auths.get(0);
+    }
+
+    public List<ServiceProcess> auths() {
+        return List.copyOf(auths);
     }
 
     /** The first scheduler-service, the one {@link #pollNow} asks. */
@@ -533,7 +562,7 @@ public final class LocalSystem implements AutoCloseable {
     public String spotifyAccessToken(String userId) throws IOException, InterruptedException {
         HttpResponse<String> response = HttpClient.newHttpClient()
                 .send(
-                        HttpRequest.newBuilder(auth.url().resolve("/internal/users/" + userId + "/access-token"))
+                        HttpRequest.newBuilder(auth().url().resolve("/internal/users/" + userId + "/access-token"))
                                 .header("Authorization", "Bearer " + serviceToken)
                                 .timeout(Duration.ofSeconds(10))
                                 .build(),
@@ -774,7 +803,7 @@ public final class LocalSystem implements AutoCloseable {
     }
 
     private List<ServiceProcess> services() {
-        List<ServiceProcess> services = new ArrayList<>(List.of(auth));
+        List<ServiceProcess> services = new ArrayList<>(auths);
         services.addAll(schedulers);
         services.addAll(workers);
         services.addAll(apis);

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.Test;
 
 /**
- * The short fault harness, as CI runs it: the whole system, two replicas of each service but auth, under faults
- * and poison loses and doubles no play, sets poison aside alone and dead-letters nothing else.
+ * The short fault harness, as CI runs it: the whole system, two replicas of every service, under faults and poison
+ * loses and doubles no play, sets poison aside alone and dead-letters nothing else.
  */
 class FaultHarnessTest {
 

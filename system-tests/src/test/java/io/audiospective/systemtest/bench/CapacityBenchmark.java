@@ -44,8 +44,8 @@ import io.audiospective.systemtest.SpotifySignIn;
  * statement and by a raw {@code COPY}, into scratch tables of the same database.
  *
  * <p>{@code capacity.time-scale=120} runs the emulator's listening in compressed time, so a poll every 30 s finds the
- * plays an hourly poll finds (about 4 for a typical listener); {@code capacity.apis=2} runs two api-services and two
- * scheduler-services.
+ * plays an hourly poll finds (about 4 for a typical listener); {@code capacity.apis=2} runs two api-services, two
+ * scheduler-services and two auth-services.
  *
  * <p>Not a test: a benchmark, run on demand with {@code ../mvnw verify -Dbenchmark=true -Dtest=CapacityBenchmark} (the
  * services packaged first) or {@code deploy/capacity-benchmark.sh users=9000 ...}. Parameters, as system properties
@@ -357,7 +357,9 @@ class CapacityBenchmark {
         Map<String, Long> pids = new LinkedHashMap<>();
         pids.put("spotify-emulator", system.emulator().pid());
         pids.put("kafka", system.kafkaPid());
-        pids.put("auth-service", system.auth().pid());
+        for (ServiceProcess auth : system.auths()) {
+            pids.put(auth.name(), auth.pid());
+        }
         pids.put("scheduler-service", system.scheduler().pid());
         for (ServiceProcess worker : system.workers()) {
             pids.put(worker.name(), worker.pid());
