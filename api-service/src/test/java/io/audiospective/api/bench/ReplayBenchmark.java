@@ -150,26 +150,20 @@ class ReplayBenchmark {
                 Instant at = Instant.parse("2023-01-01T07:00:00Z").plusSeconds(random.nextInt(86_400));
                 long step = Duration.ofDays(3 * 365).toSeconds() / PLAYS;
                 for (int i = 0; i < PLAYS && written < rows; i++, written++) {
-                    int n = random.nextInt(40_000);
-                    csv.append("copy-limit-")
-                            .append(m)
+                    TrackRef track = track(random.nextInt(40_000));
+                    ArtistRef artist = track.artists().get(0);
+                    csv.append("copy-limit-").append(m).append(',').append(at).append(',');
+                    csv.append(track.id()).append(',').append(track.name()).append(',');
+                    csv.append(track.album().id())
                             .append(',')
-                            .append(at)
-                            .append(",rb-t")
-                            .append(n)
-                            .append(",Track ")
-                            .append(n)
-                            .append(",rb-al")
-                            .append(n / 10)
-                            .append(",Album ")
-                            .append(n / 10)
-                            .append(",{rb-ar")
-                            .append(n % 4_000)
-                            .append("},\"{Artist ")
-                            .append(n % 4_000)
-                            .append("}\",")
-                            .append(120_000 + n % 120_000)
-                            .append(",POLL\n");
+                            .append(track.album().name())
+                            .append(',');
+                    csv.append("{")
+                            .append(artist.id())
+                            .append("},\"{")
+                            .append(artist.name())
+                            .append("}\",");
+                    csv.append(track.durationMs()).append(",POLL\n");
                     at = at.plusSeconds(1 + random.nextLong(2 * step));
                 }
                 copy.copyIn(
