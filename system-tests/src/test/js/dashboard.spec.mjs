@@ -479,11 +479,13 @@ try {
     }, 60000, 2000).catch(() => assert.deepEqual(shown, wanted, `${what} differs from the API`));
     log(`ok: ${what} matches the API`);
   }
-  async function coversWellFormed(name) {
+  // required: the page shows something whose cover the catalogue has (an imported track it has not resolved yet has
+  // none, and shows a placeholder)
+  async function coversWellFormed(name, required = true) {
     const images = await page.$$eval('#main .cover img', (imgs) => imgs.map((i) => ({
       lazy: i.getAttribute('loading'), width: i.getAttribute('width'), height: i.getAttribute('height'), alt: i.alt,
     })));
-    assert.ok(images.length > 0, `no cover on ${name}`);
+    if (required) assert.ok(images.length > 0, `no cover on ${name}`);
     for (const i of images) {
       assert.equal(i.lazy, 'lazy', `a cover on ${name} is not lazy-loaded`);
       assert.ok(Number(i.width) > 0 && i.width === i.height, `a cover on ${name} has no size`);
@@ -492,7 +494,7 @@ try {
     const placeholders = await page.$$eval('#main .cover.missing', (els) => els.map((e) => e.getAttribute('aria-label')));
     assert.ok(placeholders.every((label) => label && label.length > 0), `a placeholder on ${name} is not labelled`);
     // the images in view arrive (from the emulator's /images here, Spotify's CDN in production)
-    await page.waitForFunction(() => [...document.querySelectorAll('#main .cover img')].some((i) => i.complete && i.naturalWidth > 0));
+    if (images.length > 0) await page.waitForFunction(() => [...document.querySelectorAll('#main .cover img')].some((i) => i.complete && i.naturalWidth > 0));
     log(`ok: ${images.length} covers on ${name} lazy-loaded with size and alt text (${placeholders.length} placeholders)`);
   }
   async function itemNumbers(kind) {
@@ -532,7 +534,8 @@ try {
           return items.map((t, i) => [t.id, t.plays, times[i]]);
         });
     }
-    await coversWellFormed(`the ${kind} page`);
+    const item = await apiGet(`/api/v1/me/stats/${kind}s/${encodeURIComponent(id)}`);
+    await coversWellFormed(`the ${kind} page`, item.imageUrl != null);
     await page.waitForSelector('.entity-head .cover.loaded, .entity-head .cover.missing');
     return id;
   }
@@ -582,7 +585,8 @@ try {
   // A track's page, reached from the top list; then its album's and its artist's, reached from the track's page.
   await go(page, '#/top?kind=tracks&period=all');
   await page.waitForSelector('#top-table');
-  await Promise.all([page.waitForURL(/#\/track\//), page.click('#top-table tbody tr:first-child a[data-entity="track"]')]);
+  await Promise.all([page.waitForURL(/#\/track\//),
+    page.click('#top-table tbody tr:has(.cover img) a[data-entity="track"]')]);
   await ready(page);
   await itemNumbers('track');
   await shot(page, 'dashboard-track');

@@ -16,6 +16,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
+import io.audiospective.model.ArchiveBatch;
 import io.audiospective.model.ArchiveOutcome;
 import io.audiospective.model.Topics;
 import io.audiospective.model.codec.MessageCodec;
@@ -33,6 +34,13 @@ public final class KafkaTally {
     public List<ArchiveOutcome> outcomes() {
         return readAll(Topics.ARCHIVE_OUTCOMES).stream()
                 .map(record -> MessageCodec.decode(record.value(), ArchiveOutcome.class))
+                .toList();
+    }
+
+    /** Every batch of users the schedulers asked the workers to poll. */
+    public List<ArchiveBatch> batches() {
+        return readAll(Topics.ARCHIVE_BATCHES).stream()
+                .map(record -> MessageCodec.decode(record.value(), ArchiveBatch.class))
                 .toList();
     }
 

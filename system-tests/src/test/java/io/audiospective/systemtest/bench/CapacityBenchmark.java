@@ -196,8 +196,60 @@ class CapacityBenchmark {
                 out.printf(
                         "  %-28s %8.0f %16.0f %22.0f%n", name, done.polls(), done.playsArchived(), done.playsFolded());
             }
+            printLedger(system, ids, from, measuredTo);
             baselines(system, from, measuredTo);
             out.println("=============================================================");
+        }
+    }
+
+    /**
+     * Whether every poll asked for in the window was done exactly once, and every play archived in it reached the
+     * read model. Polls still in flight at the window's end, and plays still being folded, are waited for (at most two
+     * minutes each, with progress) while the system goes on polling.
+     */
+    private void printLedger(LocalSystem system, List<String> members, Instant from, Instant to)
+            throws SQLException, InterruptedException {
+        KafkaTally tally = new KafkaTally(system.kafkaBootstrap());
+        Instant giveUp = Instant.now().plusSeconds(120);
+        PollLedger.Result ledger = PollLedger.of(tally.batches(), tally.outcomes(), members, from, to);
+        while (ledger.notPolled() > 0 && Instant.now().isBefore(giveUp)) {
+            say("ledger: " + ledger.notPolled() + " polls of the window not done yet");
+            TimeUnit.SECONDS.sleep(5);
+            ledger = PollLedger.of(tally.batches(), tally.outcomes(), members, from, to);
+        }
+        out.printf(
+                "polls asked in the window   %10d  (%d batches of %d members)%n",
+                ledger.asked(), ledger.batches(), members.size());
+        out.printf("  polled exactly once       %10d%n", ledger.polledOnce());
+        out.printf("  polled twice or more      %10d%n", ledger.polledTwice());
+        out.printf("  never polled (lost)       %10d%n", ledger.notPolled());
+        out.printf("  member polled twice for one slot %3d%n", ledger.slotPolledTwice());
+        out.printf("  members no batch asked for %9d%n", ledger.membersNeverAsked());
+        long unfolded = playsNotInReadModel(system, to);
+        giveUp = Instant.now().plusSeconds(120);
+        while (unfolded > 0 && Instant.now().isBefore(giveUp)) {
+            say("ledger: " + unfolded + " plays archived in the window not in the read model yet");
+            TimeUnit.SECONDS.sleep(5);
+            unfolded = playsNotInReadModel(system, to);
+        }
+        out.printf("plays archived by the window's end, not in the read model %d%n", unfolded);
+        out.printf(
+                "ledger: %s%n",
+                ledger.exact() && unfolded == 0
+                        ? "exact (every poll once, no member twice, every archived play in the read model)"
+                        : "NOT EXACT");
+    }
+
+    private static long playsNotInReadModel(LocalSystem system, Instant to) throws SQLException {
+        try (Connection connection = system.openDatabase();
+                PreparedStatement statement = connection.prepareStatement("SELECT count(*) FROM archive.play_events e "
+                        + "WHERE e.archived_at < ? AND NOT EXISTS "
+                        + "(SELECT 1 FROM api.plays p WHERE p.user_id = e.user_id AND p.played_at = e.played_at)")) {
+            statement.setTimestamp(1, Timestamp.from(to));
+            try (ResultSet result = statement.executeQuery()) {
+                result.next();
+                return result.getLong(1);
+            }
         }
     }
 

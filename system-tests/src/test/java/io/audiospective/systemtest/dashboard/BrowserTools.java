@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import io.audiospective.systemtest.LocalSystem;
 
@@ -85,6 +86,12 @@ final class BrowserTools {
     /** Runs a command, echoing its output with a prefix; returns the exit code. */
     static int run(List<String> command, Path dir, Map<String, String> env, long timeoutSeconds)
             throws IOException, InterruptedException {
+        return run(command, dir, env, timeoutSeconds, line -> {});
+    }
+
+    /** {@link #run(List, Path, Map, long)}, handing every line of output to {@code lines} as well. */
+    static int run(List<String> command, Path dir, Map<String, String> env, long timeoutSeconds, Consumer<String> lines)
+            throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true);
         if (dir != null) {
             builder.directory(dir.toFile());
@@ -93,7 +100,10 @@ final class BrowserTools {
         Process process = builder.start();
         Thread pump = new Thread(() -> {
             try (var reader = process.inputReader(StandardCharsets.UTF_8)) {
-                reader.lines().forEach(line -> System.out.println("  | " + line));
+                reader.lines().forEach(line -> {
+                    System.out.println("  | " + line);
+                    lines.accept(line);
+                });
             } catch (IOException e) {
                 // process gone
             }

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -101,15 +102,21 @@ class DashboardBrowserTest {
             env.put("BULK_SEEDED", Long.toString(seeded.inserted()));
             env.put("ADMIN_USER", LocalSystem.ADMIN_MEMBER);
             env.put("WAITLIST_EMAIL", waitlisted);
+            List<String> failures = new CopyOnWriteArrayList<>();
             int exit = BrowserTools.run(
                     List.of(
                             "node",
                             module.resolve("src/test/js/dashboard.spec.mjs").toString()),
                     module,
                     env,
-                    900);
+                    900,
+                    line -> {
+                        if (line.contains("FAILED:")) {
+                            failures.add(line);
+                        }
+                    });
             assertThat(exit)
-                    .as("dashboard browser checks (output above; screenshots in target/screenshots)")
+                    .as("dashboard browser checks %s (output above; screenshots in target/screenshots)", failures)
                     .isZero();
         }
     }
