@@ -10,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -19,6 +20,10 @@ import java.util.Optional;
 public final class SpotifySignIn {
 
     private final URI authService;
+    private final HttpClient client = HttpClient.newBuilder()
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
 
     public SpotifySignIn(URI authService) {
         this.authService = authService;
@@ -26,15 +31,13 @@ public final class SpotifySignIn {
 
     /** The API token the frontend receives, or empty when the sign-in did not end at the frontend. */
     public Optional<String> signIn(String spotifyUserId) {
-        HttpClient browser = HttpClient.newBuilder()
-                .cookieHandler(new CookieManager(null, CookiePolicy.ACCEPT_ALL))
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(Duration.ofSeconds(5))
-                .build();
+        // each sign-in is a browser of its own (its own cookies) over one shared client: a client per sign-in keeps
+        // its selector and connections open until it is collected, and thousands of sign-ins ran out of descriptors
+        CookieManager cookies = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
         String authorize =
-                redirect(browser, authService.resolve("/login/spotify").toString());
-        String callback = redirect(browser, authorize + "&login_hint=" + spotifyUserId);
-        String frontend = redirect(browser, callback);
+                redirect(cookies, authService.resolve("/login/spotify").toString());
+        String callback = redirect(cookies, authorize + "&login_hint=" + spotifyUserId);
+        String frontend = redirect(cookies, callback);
         int fragment = frontend == null ? -1 : frontend.indexOf("#access_token=");
         if (fragment < 0) {
             return Optional.empty();
@@ -43,14 +46,18 @@ public final class SpotifySignIn {
         return Optional.of(URLDecoder.decode(token, StandardCharsets.UTF_8));
     }
 
-    private static String redirect(HttpClient browser, String url) {
+    private String redirect(CookieManager cookies, String url) {
+        URI uri = URI.create(url);
         try {
-            HttpResponse<Void> response = browser.send(
-                    HttpRequest.newBuilder(URI.create(url))
-                            .timeout(Duration.ofSeconds(30))
-                            .GET()
-                            .build(),
-                    HttpResponse.BodyHandlers.discarding());
+            HttpRequest.Builder request =
+                    HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).GET();
+            cookies.get(uri, Map.of()).forEach((name, values) -> {
+                if (!values.isEmpty()) {
+                    request.header(name, String.join("; ", values));
+                }
+            });
+            HttpResponse<Void> response = client.send(request.build(), HttpResponse.BodyHandlers.discarding());
+            cookies.put(uri, response.headers().map());
             if (response.statusCode() / 100 != 3) {
                 throw new IllegalStateException("Sign-in step "
                         + URI.create(url).getPath() + " answered " + response.statusCode() + " instead of a redirect");

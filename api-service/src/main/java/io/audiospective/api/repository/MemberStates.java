@@ -1,5 +1,7 @@
 package io.audiospective.api.repository;
 
+import java.util.Optional;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
@@ -34,6 +36,11 @@ public class MemberStates {
 
     public MemberState of(String userId) {
         return states.get(userId, stats::memberState);
+    }
+
+    /** The member's state when this process holds it, without reading the database (for non-blocking callers). */
+    public Optional<MemberState> known(String userId) {
+        return Optional.ofNullable(states.getIfPresent(userId));
     }
 
     void forget(@Observes(during = TransactionPhase.AFTER_COMPLETION) ReadModelChanged change) {

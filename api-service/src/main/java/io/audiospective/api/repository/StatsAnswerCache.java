@@ -74,16 +74,9 @@ public class StatsAnswerCache {
 
     /** The stored answer, or empty when there is none, the cache is off or Redis does not answer in time. */
     public Optional<String> get(String key) {
-        if (!config.enabled()) {
-            return Optional.empty();
-        }
-        String kept = local.getIfPresent(key);
-        if (kept != null) {
-            localHits.increment();
-            return Optional.of(kept);
-        }
-        if (!usable()) {
-            return Optional.empty();
+        Optional<String> kept = getLocal(key);
+        if (kept.isPresent() || !usable()) {
+            return kept;
         }
         try {
             String json = values.get(key).await().atMost(config.timeout());
@@ -96,6 +89,18 @@ public class StatsAnswerCache {
             pause(e);
             return Optional.empty();
         }
+    }
+
+    /** The answer when this process holds it: never waits for Redis, so a non-blocking caller may ask. */
+    public Optional<String> getLocal(String key) {
+        if (!config.enabled()) {
+            return Optional.empty();
+        }
+        String kept = local.getIfPresent(key);
+        if (kept != null) {
+            localHits.increment();
+        }
+        return Optional.ofNullable(kept);
     }
 
     /** Stores an answer without waiting for Redis: the caller has its answer already. */

@@ -43,15 +43,7 @@ class Caching {
         if (notModified != null) {
             return notModified.cacheControl(cacheControl).tag(etag).build();
         }
-        String path = uri.getRequestUri().getRawPath();
-        String query = uri.getRequestUri().getRawQuery();
-        String key = StatsAnswerCache.key(
-                user.userId(),
-                user.version(),
-                user.tables().generation(),
-                user.zone().getId(),
-                today,
-                query == null ? path : path + "?" + query);
+        String key = key(uri, user, today);
         Optional<String> cached = cache.get(key);
         String answer;
         if (cached.isPresent()) {
@@ -60,6 +52,36 @@ class Caching {
             answer = serialise(body.get());
             cache.put(key, answer);
         }
+        return ok(answer, cacheControl, etag);
+    }
+
+    /**
+     * {@link #conditional} when it needs nothing but memory: a revalidation that still holds, or an answer this process
+     * keeps. Empty otherwise; it never blocks, so it may run on the event loop.
+     */
+    Optional<Response> fromMemory(Request request, UriInfo uri, UserView user, String today, Duration maxAge) {
+        EntityTag etag = etag(uri, user, today);
+        CacheControl cacheControl = cacheControl(maxAge);
+        Response.ResponseBuilder notModified = request.evaluatePreconditions(etag);
+        if (notModified != null) {
+            return Optional.of(notModified.cacheControl(cacheControl).tag(etag).build());
+        }
+        return cache.getLocal(key(uri, user, today)).map(answer -> ok(answer, cacheControl, etag));
+    }
+
+    private static String key(UriInfo uri, UserView user, String today) {
+        String path = uri.getRequestUri().getRawPath();
+        String query = uri.getRequestUri().getRawQuery();
+        return StatsAnswerCache.key(
+                user.userId(),
+                user.version(),
+                user.tables().generation(),
+                user.zone().getId(),
+                today,
+                query == null ? path : path + "?" + query);
+    }
+
+    private static Response ok(String answer, CacheControl cacheControl, EntityTag etag) {
         return Response.ok(answer, MediaType.APPLICATION_JSON_TYPE)
                 .cacheControl(cacheControl)
                 .tag(etag)

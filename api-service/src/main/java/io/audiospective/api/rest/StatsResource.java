@@ -1,6 +1,9 @@
 package io.audiospective.api.rest;
 
 import java.util.Locale;
+import java.util.Optional;
+import java.util.function.BiFunction;
+import java.util.function.Supplier;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
@@ -14,6 +17,7 @@ import jakarta.ws.rs.core.Request;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
+import org.eclipse.microprofile.context.ManagedExecutor;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
@@ -34,6 +38,7 @@ import io.audiospective.api.service.StatsService.UserView;
 import io.audiospective.api.service.YearCardRenderer;
 import io.audiospective.support.rest.Problem;
 import io.audiospective.support.rest.ProblemException;
+import io.smallrye.mutiny.Uni;
 
 /**
  * Listening statistics of the signed-in member in their own time zone. Windows: {@code period} = day, week
@@ -54,6 +59,7 @@ public class StatsResource {
     private final ApiConfig config;
     private final Caching caching;
     private final YearCardRenderer cards;
+    private final ManagedExecutor workers;
 
     @Context
     Request request;
@@ -61,8 +67,15 @@ public class StatsResource {
     @Context
     UriInfo uri;
 
-    StatsResource(JsonWebToken token, StatsService stats, ApiConfig config, Caching caching, YearCardRenderer cards) {
+    StatsResource(
+            JsonWebToken token,
+            StatsService stats,
+            ApiConfig config,
+            Caching caching,
+            YearCardRenderer cards,
+            ManagedExecutor workers) {
         this.token = token;
+        this.workers = workers;
         this.stats = stats;
         this.config = config;
         this.caching = caching;
@@ -91,7 +104,7 @@ public class StatsResource {
                     @Content(
                             mediaType = Problem.MEDIA_TYPE,
                             examples = @ExampleObject(name = "bad period", value = Examples.PROBLEM)))
-    public Response top(
+    public Uni<Response> top(
             @Parameter(description = "tracks, artists or albums") @PathParam("kind") String kind,
             @QueryParam("period") String period,
             @QueryParam("date") String date,
@@ -146,7 +159,7 @@ public class StatsResource {
                     @Content(
                             mediaType = Problem.MEDIA_TYPE,
                             examples = @ExampleObject(name = "bad period", value = Examples.PROBLEM)))
-    public Response topGenres(
+    public Uni<Response> topGenres(
             @QueryParam("period") String period,
             @QueryParam("date") String date,
             @QueryParam("from") String from,
@@ -177,7 +190,7 @@ public class StatsResource {
                     @Content(
                             mediaType = Problem.MEDIA_TYPE,
                             examples = @ExampleObject(name = "bad period", value = Examples.PROBLEM)))
-    public Response summary(
+    public Uni<Response> summary(
             @QueryParam("period") String period,
             @QueryParam("date") String date,
             @QueryParam("from") String from,
@@ -202,7 +215,7 @@ public class StatsResource {
                     @Content(
                             mediaType = Problem.MEDIA_TYPE,
                             examples = @ExampleObject(name = "bad period", value = Examples.PROBLEM)))
-    public Response clock(
+    public Uni<Response> clock(
             @QueryParam("period") String period,
             @QueryParam("date") String date,
             @QueryParam("from") String from,
@@ -227,7 +240,7 @@ public class StatsResource {
                     @Content(
                             mediaType = Problem.MEDIA_TYPE,
                             examples = @ExampleObject(name = "bad period", value = Examples.PROBLEM)))
-    public Response timeline(
+    public Uni<Response> timeline(
             @QueryParam("period") String period,
             @QueryParam("date") String date,
             @QueryParam("from") String from,
@@ -253,7 +266,7 @@ public class StatsResource {
                     @Content(
                             mediaType = Problem.MEDIA_TYPE,
                             examples = @ExampleObject(name = "bad period", value = Examples.PROBLEM)))
-    public Response streaks(
+    public Uni<Response> streaks(
             @QueryParam("period") String period,
             @QueryParam("date") String date,
             @QueryParam("from") String from,
@@ -278,7 +291,7 @@ public class StatsResource {
                     @Content(
                             mediaType = Problem.MEDIA_TYPE,
                             examples = @ExampleObject(name = "bad year", value = Examples.PROBLEM)))
-    public Response yearInReview(@PathParam("year") String year) {
+    public Uni<Response> yearInReview(@PathParam("year") String year) {
         int value = year(year);
         return answer(null, null, null, null, (user, window) -> stats.yearInReview(user, value));
     }
@@ -334,7 +347,7 @@ public class StatsResource {
                             examples = @ExampleObject(name = "never played", value = """
                     {"type":"urn:audiospective:problem:not-found","title":"Not Found","status":404,
                      "detail":"You have never played track 123"}""")))
-    public Response item(@PathParam("kind") String kind, @PathParam("id") String id) {
+    public Uni<Response> item(@PathParam("kind") String kind, @PathParam("id") String id) {
         Kind k = kind(kind);
         return answer(null, null, null, null, (user, window) -> stats.item(user, k, id));
     }
@@ -358,7 +371,7 @@ public class StatsResource {
                             examples = @ExampleObject(name = "never played", value = """
                     {"type":"urn:audiospective:problem:not-found","title":"Not Found","status":404,
                      "detail":"You have never played album 123"}""")))
-    public Response itemTimeline(
+    public Uni<Response> itemTimeline(
             @PathParam("kind") String kind,
             @PathParam("id") String id,
             @Parameter(description = "day, month (default) or year") @QueryParam("granularity") String granularity) {
@@ -366,40 +379,55 @@ public class StatsResource {
         return answer(null, null, null, null, (user, window) -> stats.itemTimeline(user, k, id, granularity));
     }
 
-    private Response answer(
-            String period,
-            String date,
-            String from,
-            String to,
-            java.util.function.BiFunction<UserView, StatsWindow, Object> query) {
-        return answer(period, date, from, to, "", query);
+    /**
+     * The answer to a statistics read. One this process holds (or a revalidation that still holds) is sent from the
+     * event loop; anything that needs the database or Redis is computed on a worker thread.
+     */
+    private Uni<Response> answer(
+            String period, String date, String from, String to, BiFunction<UserView, StatsWindow, Object> query) {
+        String userId = token.getSubject();
+        Optional<UserView> known = stats.knownUser(userId);
+        if (known.isPresent()) {
+            UserView user = known.get();
+            stats.window(user, period, date, from, to); // a window the API refuses is refused before any lookup
+            Optional<Response> ready =
+                    caching.fromMemory(request, uri, user, stats.today(user).toString(), config.statsMaxAge());
+            if (ready.isPresent()) {
+                return Uni.createFrom().item(ready.get());
+            }
+        }
+        return onWorker(() -> computed(userId, period, date, from, to, "", query));
     }
 
     /**
      * {@link #answer} of an answer that depends on the artists' genres: its ETag and cache key also name the genres'
-     * version, since genres change without the member's read model changing.
+     * version, since genres change without the member's read model changing. Reading that version takes the
+     * database, so these are always answered on a worker thread.
      */
-    private Response answerWithGenres(
-            String period,
-            String date,
-            String from,
-            String to,
-            java.util.function.BiFunction<UserView, StatsWindow, Object> query) {
-        return answer(period, date, from, to, "-g" + Long.toHexString(stats.genresVersion()), query);
+    private Uni<Response> answerWithGenres(
+            String period, String date, String from, String to, BiFunction<UserView, StatsWindow, Object> query) {
+        String userId = token.getSubject();
+        return onWorker(
+                () -> computed(userId, period, date, from, to, "-g" + Long.toHexString(stats.genresVersion()), query));
     }
 
     /** {@code variant}: what else than the member's read model and local date the answer depends on. */
-    private Response answer(
+    private Response computed(
+            String userId,
             String period,
             String date,
             String from,
             String to,
             String variant,
-            java.util.function.BiFunction<UserView, StatsWindow, Object> query) {
-        UserView user = stats.user(token.getSubject());
+            BiFunction<UserView, StatsWindow, Object> query) {
+        UserView user = stats.user(userId);
         StatsWindow window = stats.window(user, period, date, from, to);
         return caching.conditional(
                 request, uri, user, stats.today(user) + variant, config.statsMaxAge(), () -> query.apply(user, window));
+    }
+
+    private Uni<Response> onWorker(Supplier<Response> answer) {
+        return Uni.createFrom().item(answer).runSubscriptionOn(workers);
     }
 
     private static int year(String year) {

@@ -8,6 +8,7 @@ import java.time.format.DateTimeParseException;
 import java.time.temporal.TemporalAdjusters;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -79,7 +80,15 @@ public class StatsService {
     }
 
     public UserView user(String userId) {
-        StatsRepository.MemberState state = memberStates.of(userId);
+        return view(userId, memberStates.of(userId));
+    }
+
+    /** {@link #user} when this process holds the member's state already: no database read, so it never blocks. */
+    public Optional<UserView> knownUser(String userId) {
+        return memberStates.known(userId).map(state -> view(userId, state));
+    }
+
+    private UserView view(String userId, StatsRepository.MemberState state) {
         return new UserView(
                 userId,
                 ZoneId.of(state.zone() == null ? config.defaultTimeZone() : state.zone()),

@@ -9,8 +9,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -35,11 +37,12 @@ import io.quarkus.test.junit.QuarkusTest;
 
 /**
  * Not a test: a benchmark, run on demand with {@code ../mvnw verify -Dbenchmark=true -Dtest=StatsHttpBenchmark
- * [-Dhttp.plays=500000] [-Dhttp.connections=16] [-Dhttp.requests=20000]}. One member with {@code http.plays} plays
- * (as {@link StatsBenchmark} loads them); over HTTP on 127.0.0.1 to this process, a fixed number of requests from
- * {@code http.connections} concurrent clients: {@code /q/health/live}, then repeated stats reads (answered from the
- * Redis answer cache after the first), each as requests per second. Then the first, uncached read of a year window
- * after each of 50 new plays (each play gives the member a new version, so nothing cached applies), as p50/p99.
+ * [-Dhttp.plays=500000] [-Dhttp.connections=16] [-Dhttp.requests=20000] [-Dhttp.rounds=5]}. One member with
+ * {@code http.plays} plays (as {@link StatsBenchmark} loads them); over HTTP on 127.0.0.1 to this process, a fixed
+ * number of requests from {@code http.connections} concurrent clients, in rounds where {@code /q/health/live} and
+ * each repeated stats read (answered from the answer cache after the first) take turns: the median requests per
+ * second of each, and its share of the health endpoint's. Then the first, uncached read of a year window after each
+ * of 50 new plays (each play gives the member a new version, so nothing cached applies), as p50/p99.
  */
 @QuarkusTest
 @EnabledIfSystemProperty(named = "benchmark", matches = "true")
@@ -48,6 +51,8 @@ class StatsHttpBenchmark {
     static final int PLAYS = Integer.getInteger("http.plays", 500_000);
     static final int CONNECTIONS = Integer.getInteger("http.connections", 16);
     static final int REQUESTS = Integer.getInteger("http.requests", 20_000);
+    static final int ROUNDS = Integer.getInteger("http.rounds", 5);
+    static final String HEALTH = "/q/health/live";
 
     @Inject
     Db db;
@@ -84,12 +89,34 @@ class StatsHttpBenchmark {
                 .connectTimeout(Duration.ofSeconds(5))
                 .build();
 
+        List<String> paths = List.of(
+                HEALTH,
+                "/api/v1/me/stats/top/tracks?period=year&date=2024-06-01",
+                "/api/v1/me/stats/summary?period=year&date=2024-06-01",
+                "/api/v1/me/stats/clock?period=custom&from=2024-03-15&to=2024-06-12");
+        // warm-up (JIT, connections, the first answers cached), then rounds in which every path takes its turn, so
+        // that none is measured while the process is colder or hotter than for the others
+        Map<String, List<Double>> rates = new LinkedHashMap<>();
+        for (String path : paths) {
+            hammer(client, request(path, path.equals(HEALTH) ? null : token), REQUESTS / 4);
+            rates.put(path, new ArrayList<>());
+        }
+        for (int round = 0; round < ROUNDS; round++) {
+            for (String path : paths) {
+                rates.get(path).add(hammer(client, request(path, path.equals(HEALTH) ? null : token), REQUESTS));
+            }
+        }
+        double health = median(rates.get(HEALTH));
         List<String> rows = new ArrayList<>();
-        rows.add(rate(client, "/q/health/live", null));
-        rows.add(rate(client, "/api/v1/me/stats/top/tracks?period=year&date=2024-06-01", token));
-        rows.add(rate(client, "/api/v1/me/stats/summary?period=year&date=2024-06-01", token));
-        rows.add(rate(client, "/api/v1/me/stats/clock?period=custom&from=2024-03-15&to=2024-06-12", token));
-        rows.add(rate(client, "/q/health/live", null));
+        rates.forEach((path, perRound) -> rows.add(String.format(
+                Locale.ROOT,
+                "%-72s %,10.0f req/s  %5.2f of health  (rounds: %s)",
+                path,
+                median(perRound),
+                median(perRound) / health,
+                perRound.stream()
+                        .map(r -> String.format(Locale.ROOT, "%,.0f", r))
+                        .toList())));
 
         List<Double> topTimes = new ArrayList<>();
         List<Double> summaryTimes = new ArrayList<>();
@@ -109,10 +136,11 @@ class StatsHttpBenchmark {
         System.out.println();
         System.out.printf(
                 Locale.ROOT,
-                "STATS HTTP BENCHMARK: %,d plays, %d connections, %,d requests per row%n",
+                "STATS HTTP BENCHMARK: %,d plays, %d connections, %,d requests per path and round, %d rounds, medians%n",
                 PLAYS,
                 CONNECTIONS,
-                REQUESTS);
+                REQUESTS,
+                ROUNDS);
         rows.forEach(System.out::println);
         System.out.println(percentiles("first read after a new play, top tracks year 2024", topTimes));
         System.out.println(percentiles("first read after a new play, summary year 2024", summaryTimes));
@@ -120,11 +148,10 @@ class StatsHttpBenchmark {
         readModel.purge(user, Instant.now(), null);
     }
 
-    private String rate(HttpClient client, String path, String token) throws Exception {
-        HttpRequest request = request(path, token);
-        // warm-up (JIT, connections, the first answer cached), then the measured round
-        hammer(client, request, REQUESTS / 4);
-        return String.format(Locale.ROOT, "%-72s %,10.0f req/s", path, hammer(client, request, REQUESTS));
+    private static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        return sorted.get(sorted.size() / 2);
     }
 
     /** Sends {@code count} requests from {@link #CONNECTIONS} clients at once; requests per second. */
