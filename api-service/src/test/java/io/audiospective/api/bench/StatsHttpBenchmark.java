@@ -37,12 +37,12 @@ import io.quarkus.test.junit.QuarkusTest;
 
 /**
  * Not a test: a benchmark, run on demand with {@code ../mvnw verify -Dbenchmark=true -Dtest=StatsHttpBenchmark
- * [-Dhttp.plays=500000] [-Dhttp.connections=16] [-Dhttp.requests=20000] [-Dhttp.rounds=5]}. One member with
+ * [-Dhttp.plays=500000] [-Dhttp.connections=16] [-Dhttp.requests=20000] [-Dhttp.rounds=5] [-Dhttp.first-reads=200]}. One member with
  * {@code http.plays} plays (as {@link StatsBenchmark} loads them); over HTTP on 127.0.0.1 to this process, a fixed
  * number of requests from {@code http.connections} concurrent clients, in rounds where {@code /q/health/live} and
  * each repeated stats read (answered from the answer cache after the first) take turns: the median requests per
  * second of each, and its share of the health endpoint's. Then the first, uncached read of a year window after each
- * of 50 new plays (each play gives the member a new version, so nothing cached applies), as p50/p99.
+ * of {@code http.first-reads} new plays (each play gives the member a new version, so nothing cached applies), as p50/p99.
  */
 @QuarkusTest
 @EnabledIfSystemProperty(named = "benchmark", matches = "true")
@@ -52,6 +52,7 @@ class StatsHttpBenchmark {
     static final int CONNECTIONS = Integer.getInteger("http.connections", 16);
     static final int REQUESTS = Integer.getInteger("http.requests", 20_000);
     static final int ROUNDS = Integer.getInteger("http.rounds", 5);
+    static final int FIRST_READS = Integer.getInteger("http.first-reads", 200);
     static final String HEALTH = "/q/health/live";
 
     @Inject
@@ -127,7 +128,7 @@ class StatsHttpBenchmark {
                 null,
                 new AlbumRef("bal-new", "Album", "2020", null),
                 List.of(new ArtistRef("bar-new", "Artist")));
-        for (int i = 0; i < 50; i++) {
+        for (int i = 0; i < FIRST_READS; i++) {
             readModel.applyLive(List.of(
                     PlayEvent.polled(user, Instant.parse("2026-01-01T00:00:00Z").plusSeconds(i * 600L), track)));
             topTimes.add(time(client, "/api/v1/me/stats/top/tracks?period=year&date=2024-06-01", token));
