@@ -60,8 +60,12 @@ public class StatsService {
     private final CatalogueRepository catalogue;
     private final ApiConfig config;
     private final java.time.Clock clock;
-    /** Carries no context: a query on it takes its own connection, never a caller's transaction. */
+    /**
+     * Carries no context: a query on it takes its own connection, never a caller's transaction. Bounded, so a storm
+     * of summaries queues here and leaves the rest of the connection pool to other requests.
+     */
     private final ManagedExecutor summaryQueries = ManagedExecutor.builder()
+            .maxAsync(8)
             .propagated(ThreadContext.NONE)
             .cleared(ThreadContext.ALL_REMAINING)
             .build();
