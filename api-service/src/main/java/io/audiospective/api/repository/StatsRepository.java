@@ -120,7 +120,7 @@ public class StatsRepository {
             params.add(user);
         } else {
             Tiered rows = kind.tiered(t, user, window);
-            source = "SELECT id, sum(plays) AS plays, sum(ms) AS ms FROM (" + rows.sql() + ") u GROUP BY id";
+            source = rows.perItem();
             params.addAll(Arrays.asList(rows.params()));
         }
         if (!filter.none()) {
@@ -259,14 +259,14 @@ public class StatsRepository {
             params.add(user);
         } else {
             Tiered rows = Kind.TRACKS.tiered(t, user, window);
-            source = "SELECT id, sum(plays) AS plays, sum(ms) AS ms FROM (" + rows.sql() + ") u GROUP BY id";
+            source = rows.perItem();
             params.addAll(Arrays.asList(rows.params()));
         }
         params.add(limit);
         List<Views.TopGenre> genres = new ArrayList<>();
         db.query(
                 """
-                SELECT genre, sum(plays) AS plays, sum(ms) AS ms FROM (
+                SELECT genre, %2$s AS plays, %3$s AS ms FROM (
                     SELECT DISTINCT w.id, w.plays, w.ms, g.genre
                     FROM (%s) w
                     JOIN catalogue_tracks c ON c.track_id = w.id
@@ -274,7 +274,7 @@ public class StatsRepository {
                     JOIN catalogue_artist_details d ON d.artist_id = a.artist_id
                     CROSS JOIN LATERAL unnest(d.genres) AS g(genre)) x
                 GROUP BY genre ORDER BY plays DESC, ms DESC, genre LIMIT ?
-                """.formatted(source),
+                """.formatted(source, exactSum("plays"), exactSum("ms")),
                 rs -> {
                     long ms = rs.getLong("ms");
                     genres.add(new Views.TopGenre(
@@ -304,7 +304,8 @@ public class StatsRepository {
     public long[] totals(ReadModelTables t, String user, StatsWindow window) {
         Tiered hours = hours(t, user, window);
         return db.queryOne(
-                        "SELECT coalesce(sum(plays), 0), coalesce(sum(ms), 0) FROM (" + hours.sql() + ") u",
+                        "SELECT coalesce(" + exactSum("plays") + ", 0), coalesce(" + exactSum("ms") + ", 0) FROM ("
+                                + hours.sql() + ") u",
                         rs -> new long[] {rs.getLong(1), rs.getLong(2)},
                         hours.params())
                 .orElseThrow();
@@ -321,10 +322,8 @@ public class StatsRepository {
         }
         Tiered rows = kind.tiered(t, user, window);
         // grouped rather than count(DISTINCT): PostgreSQL hashes a GROUP BY, while count(DISTINCT) always sorts
-        return db.queryOne(
-                        "SELECT count(*) FROM (SELECT id FROM (" + rows.sql() + ") u GROUP BY id) g",
-                        rs -> rs.getLong(1),
-                        rows.params())
+        String items = rows.onePerItem() ? rows.sql() : "SELECT id FROM (" + rows.sql() + ") u GROUP BY id";
+        return db.queryOne("SELECT count(*) FROM (" + items + ") g", rs -> rs.getLong(1), rows.params())
                 .orElseThrow();
     }
 
@@ -343,16 +342,17 @@ public class StatsRepository {
     public List<ClockCell> clock(ReadModelTables t, String user, StatsWindow window) {
         Tiered hours = hours(t, user, window);
         return db.query(
-                "SELECT id / 24 + 1 AS weekday, id % 24 AS hour, sum(plays) AS plays, sum(ms) AS ms FROM ("
-                        + hours.sql() + ") u GROUP BY id ORDER BY id",
+                "SELECT id / 24 + 1 AS weekday, id % 24 AS hour, plays, ms FROM (" + hours.perItem()
+                        + ") w ORDER BY id",
                 rs -> new ClockCell(rs.getInt("weekday"), rs.getInt("hour"), rs.getLong("plays"), rs.getLong("ms")),
                 hours.params());
     }
 
     public List<TimelineBucket> timeline(ReadModelTables t, String user, StatsWindow window, String granularity) {
         return db.query(
-                "SELECT date_trunc('" + granularity + "', day)::date AS bucket, sum(plays) AS plays,"
-                        + " sum(ms) AS ms FROM " + t.listeningDays() + " WHERE user_id = ?" + dayFilter(window)
+                "SELECT date_trunc('" + granularity + "', day)::date AS bucket, " + exactSum("plays") + " AS plays, "
+                        + exactSum("ms") + " AS ms FROM " + t.listeningDays() + " WHERE user_id = ?"
+                        + dayFilter(window)
                         + " GROUP BY 1 ORDER BY 1",
                 rs -> {
                     long ms = rs.getLong("ms");
@@ -400,8 +400,8 @@ public class StatsRepository {
     public Optional<Integer> peakHour(ReadModelTables t, String user, StatsWindow window) {
         Tiered hours = hours(t, user, window);
         return db.queryOne(
-                "SELECT id % 24 AS hour FROM (" + hours.sql() + ") u GROUP BY 1"
-                        + " ORDER BY sum(plays) DESC, sum(ms) DESC, hour LIMIT 1",
+                "SELECT id % 24 AS hour FROM (" + hours.sql() + ") u GROUP BY 1 ORDER BY " + exactSum("plays")
+                        + " DESC, " + exactSum("ms") + " DESC, hour LIMIT 1",
                 rs -> rs.getInt(1),
                 hours.params());
     }
@@ -481,7 +481,8 @@ public class StatsRepository {
         if (window.allTime()) {
             return new Tiered(
                     "SELECT weekhour AS id, plays, ms FROM " + t.name("hour_years") + " WHERE user_id = ?",
-                    new Object[] {user});
+                    new Object[] {user},
+                    false);
         }
         return Tiered.of(t, "hour", "weekhour", ReadModelWriter.WEEKHOUR, user, window);
     }
@@ -491,22 +492,45 @@ public class StatsRepository {
      * {@link Spans}): per item one row per whole year, at most 11 months and 30 days at each end, and one row for a
      * calendar year or month. Each range is its own branch, so each is one range scan of its table's primary key.
      */
-    record Tiered(String sql, Object[] params) {
+    record Tiered(String sql, Object[] params, boolean onePerItem) {
 
         static Tiered of(
                 ReadModelTables t, String kind, String tierColumn, String dayColumn, String user, StatsWindow window) {
             Spans spans = Spans.of(window.from(), window.toExclusive());
+            Optional<Spans.Unit> unit = spans.singleUnit();
+            if (unit.isPresent()) {
+                // a calendar year, month or day is one row per item of one tier: no ranges to add up
+                String tier = unit.get().tier();
+                String column = tier.equals("day") ? dayColumn : tierColumn;
+                return new Tiered(
+                        "SELECT " + column + " AS id, plays, ms FROM " + t.name(kind + "_" + tier + "s")
+                                + " WHERE user_id = ? AND " + tier + " = ?",
+                        new Object[] {user, unit.get().start()},
+                        true);
+            }
             String years = "SELECT " + tierColumn + " AS id, plays, ms FROM " + t.name(kind + "_years")
                     + " WHERE user_id = ? AND year >= ? AND year < ?";
             String months = "SELECT " + tierColumn + " AS id, plays, ms FROM " + t.name(kind + "_months")
                     + " WHERE user_id = ? AND month >= ? AND month < ?";
             String days = "SELECT " + dayColumn + " AS id, plays, ms FROM " + t.name(kind + "_days")
                     + " WHERE user_id = ? AND day >= ? AND day < ?";
-            return new Tiered(String.join(" UNION ALL ", days, months, years, months, days), new Object[] {
-                user, spans.headDays()[0], spans.headDays()[1], user, spans.headMonths()[0], spans.headMonths()[1],
-                user, spans.years()[0], spans.years()[1], user, spans.tailMonths()[0], spans.tailMonths()[1],
-                user, spans.tailDays()[0], spans.tailDays()[1]
-            });
+            return new Tiered(
+                    String.join(" UNION ALL ", days, months, years, months, days),
+                    new Object[] {
+                        user, spans.headDays()[0], spans.headDays()[1], user, spans.headMonths()[0],
+                                spans.headMonths()[1],
+                        user, spans.years()[0], spans.years()[1], user, spans.tailMonths()[0], spans.tailMonths()[1],
+                        user, spans.tailDays()[0], spans.tailDays()[1]
+                    },
+                    false);
+        }
+
+        /** Rows {@code (id, plays, ms)}, one per item: the window's rows added up per item. */
+        String perItem() {
+            return onePerItem
+                    ? sql
+                    : "SELECT id, " + exactSum("plays") + " AS plays, " + exactSum("ms") + " AS ms FROM (" + sql
+                            + ") u GROUP BY id";
         }
 
         /** The parameters followed by {@code more}. */
@@ -556,6 +580,34 @@ public class StatsRepository {
                     range(lastMonth, end));
         }
 
+        /** The tier ("year", "month" or "day") and start of a window that is exactly one calendar year, month or day. */
+        record Unit(String tier, LocalDate start) {}
+
+        Optional<Unit> singleUnit() {
+            int used = 0;
+            LocalDate[] only = null;
+            for (LocalDate[] range : List.of(headDays, headMonths, years, tailMonths, tailDays)) {
+                if (range[0].isBefore(range[1])) {
+                    used++;
+                    only = range;
+                }
+            }
+            if (used != 1) {
+                return Optional.empty();
+            }
+            if (only == years && only[0].plusYears(1).equals(only[1])) {
+                return Optional.of(new Unit("year", only[0]));
+            }
+            if ((only == headMonths || only == tailMonths)
+                    && only[0].plusMonths(1).equals(only[1])) {
+                return Optional.of(new Unit("month", only[0]));
+            }
+            if ((only == headDays || only == tailDays) && only[0].plusDays(1).equals(only[1])) {
+                return Optional.of(new Unit("day", only[0]));
+            }
+            return Optional.empty();
+        }
+
         private static LocalDate[] range(LocalDate from, LocalDate to) {
             return new LocalDate[] {from, to};
         }
@@ -581,6 +633,14 @@ public class StatsRepository {
             artists.add(new Artist(ids.get(i), i < names.size() ? names.get(i) : null));
         }
         return artists;
+    }
+
+    /**
+     * {@code sum(column)} of a bigint column, exact and fast: PostgreSQL adds bigints up in numeric, which made adding
+     * up and ranking the 5,000 items of a year 2.5 times slower than this. Sums stay exact in float8 below 2^53.
+     */
+    static String exactSum(String column) {
+        return "CAST(sum(CAST(" + column + " AS float8)) AS bigint)";
     }
 
     public static Instant never() {

@@ -66,6 +66,37 @@ class StatsSpansTest {
         assertThat(month.years()[0]).isEqualTo(month.years()[1]);
     }
 
+    @Test
+    void onlyAWholeCalendarYearMonthOrDayIsASingleUnit() {
+        assertThat(unit("2024-01-01", "2025-01-01"))
+                .contains(new StatsRepository.Spans.Unit("year", date("2024-01-01")));
+        assertThat(unit("2024-02-01", "2024-03-01"))
+                .contains(new StatsRepository.Spans.Unit("month", date("2024-02-01")));
+        assertThat(unit("2024-12-01", "2025-01-01"))
+                .contains(new StatsRepository.Spans.Unit("month", date("2024-12-01")));
+        assertThat(unit("2024-03-31", "2024-04-01"))
+                .contains(new StatsRepository.Spans.Unit("day", date("2024-03-31")));
+        // two years, two months, a week, a month and a day: several rows per item, to be added up
+        for (String[] window : List.of(
+                new String[] {"2023-01-01", "2025-01-01"},
+                new String[] {"2024-02-01", "2024-04-01"},
+                new String[] {"2024-06-03", "2024-06-10"},
+                new String[] {"2024-06-01", "2024-07-02"},
+                new String[] {"2024-06-02", "2024-07-01"})) {
+            assertThat(unit(window[0], window[1]))
+                    .as("%s..%s", window[0], window[1])
+                    .isEmpty();
+        }
+    }
+
+    private static java.util.Optional<StatsRepository.Spans.Unit> unit(String from, String end) {
+        return StatsRepository.Spans.of(date(from), date(end)).singleUnit();
+    }
+
+    private static LocalDate date(String date) {
+        return LocalDate.parse(date);
+    }
+
     private static List<LocalDate[]> rangesOf(StatsRepository.Spans spans) {
         return List.of(spans.headDays(), spans.headMonths(), spans.years(), spans.tailMonths(), spans.tailDays());
     }
