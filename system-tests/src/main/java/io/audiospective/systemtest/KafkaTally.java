@@ -2,16 +2,21 @@ package io.audiospective.systemtest;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -42,6 +47,37 @@ public final class KafkaTally {
         return readAll(Topics.ARCHIVE_BATCHES).stream()
                 .map(record -> MessageCodec.decode(record.value(), ArchiveBatch.class))
                 .toList();
+    }
+
+    /**
+     * Records of {@code topic} that consumer group {@code group} has not committed yet, over all partitions (a
+     * partition the group never committed counts whole).
+     */
+    public long unconsumed(String topic, String group) {
+        Properties properties = new Properties();
+        properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (Admin admin = Admin.create(properties)) {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata()
+                    .get(60, TimeUnit.SECONDS);
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            admin.describeTopics(List.of(topic))
+                    .allTopicNames()
+                    .get(60, TimeUnit.SECONDS)
+                    .get(topic)
+                    .partitions()
+                    .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+            long behind = 0;
+            for (Map.Entry<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> end :
+                    admin.listOffsets(latest).all().get(60, TimeUnit.SECONDS).entrySet()) {
+                OffsetAndMetadata done = committed.get(end.getKey());
+                behind += end.getValue().offset() - (done == null ? 0 : done.offset());
+            }
+            return behind;
+        } catch (Exception e) {
+            throw new IllegalStateException(
+                    "Could not read the lag of " + group + " on " + topic + ": " + e.getMessage(), e);
+        }
     }
 
     /** Polls by outcome: SUCCESS or the failure kind. */
