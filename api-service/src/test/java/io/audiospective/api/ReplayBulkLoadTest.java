@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.BiConsumer;
@@ -78,9 +80,21 @@ class ReplayBulkLoadTest {
                     .as("the key of %s", base)
                     .anyMatch(index -> index.startsWith("true") && index.endsWith("INCLUDE (plays, ms)"));
         }
+        // the bulk build writes the catalogue from the plays it keeps, folding from every play as it comes: a track
+        // only the undone import played is named by the second, and by no play of either generation
+        Set<String> referenced = new HashSet<>(db.query(
+                "SELECT track_id FROM " + bulk.plays() + " UNION SELECT album_id FROM " + bulk.plays()
+                        + " UNION SELECT unnest(artist_ids) FROM " + bulk.plays(),
+                rs -> rs.getString(1)));
+        Map<String, List<String>> foldedReferenced = new TreeMap<>();
+        folded.forEach((table, rows) -> foldedReferenced.put(
+                table,
+                rows.stream()
+                        .filter(row -> referenced.contains(row.substring(1, row.indexOf(','))))
+                        .toList()));
         assertThat(catalogue(users))
                 .as("seed %d: the catalogue the bulk build wrote", seed)
-                .isEqualTo(folded);
+                .isEqualTo(foldedReferenced);
         assertThat(folded.get("catalogue_albums"))
                 .as("seed %d: covers kept, an album without one has none", seed)
                 .anyMatch(row -> row.contains("https://i.scdn.co/image/cover-"))
