@@ -6,6 +6,7 @@ import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 
 import org.junit.jupiter.api.Test;
@@ -89,7 +90,7 @@ class StatsSpansTest {
         }
     }
 
-    private static java.util.Optional<StatsRepository.Spans.Unit> unit(String from, String end) {
+    private static Optional<StatsRepository.Spans.Unit> unit(String from, String end) {
         return StatsRepository.Spans.of(date(from), date(end)).singleUnit();
     }
 

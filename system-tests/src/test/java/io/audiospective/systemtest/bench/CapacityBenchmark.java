@@ -41,10 +41,11 @@ import io.audiospective.systemtest.SpotifySignIn;
  * this machine, with every process separate ({@link LocalSystem}) and the emulator standing in for Spotify.
  *
  * <p>Registers {@code users} synthetic users through the real sign-in, lets at least one polling period pass and
- * the workers work off the first polls' back-fill (up to 50 plays each), then measures a window: user-polls/s, plays/s and plays per poll, time from slot
- * to archived and from archived to visible in the read model (p50, p99), CPU and RSS of each process and its CPU per
- * poll and per play, and how the work was shared between replicas. Beside it, the same plays written one row per
- * statement and by a raw {@code COPY}, into scratch tables of the same database.
+ * the workers work off the first polls' back-fill (up to 50 plays each), then measures a window: user-polls/s,
+ * plays/s and plays per poll, time from slot to archived and from archived to visible in the read model (p50, p99),
+ * CPU and RSS of each process and its CPU per poll and per play, and how the work was shared between replicas.
+ * Beside it, the same plays written one row per statement and by a raw {@code COPY}, into scratch tables of the same
+ * database.
  *
  * <p>{@code capacity.time-scale=120} runs the emulator's listening in compressed time, so a poll every 30 s finds the
  * plays an hourly poll finds (about 4 for a typical listener); {@code capacity.apis=2} runs two api-services, two
