@@ -31,7 +31,7 @@ public final class FaultHarness {
 
     /** How big and how long a run is. */
     public enum Mode {
-        /** For CI: 300 users, 30 s "hours", about 15 minutes in all (6 of them a PostgreSQL outage). */
+        /** For CI: 300 users, 30 s "hours", about 14 minutes in all (5.5 of them a PostgreSQL outage). */
         SHORT(60, 180, 60, Duration.ofSeconds(30), 1.0),
         /** A soak run: 1,000 users, 1-minute "hours", the fault sequence stretched over about an hour. */
         LONG(200, 600, 200, Duration.ofMinutes(1), 12.0);
@@ -51,7 +51,8 @@ public final class FaultHarness {
         }
     }
 
-    private static final Duration POSTGRES_OUTAGE = Duration.ofMinutes(6);
+    /** Longer than any retry budget and than a consumer's five-minute max.poll.interval.ms (the default here). */
+    private static final Duration POSTGRES_OUTAGE = Duration.ofSeconds(330);
 
     private final Mode mode;
     private final PrintStream out;
@@ -316,7 +317,7 @@ public final class FaultHarness {
         at(system, 165, "Redis flushed (idempotency keys, cached tokens, rate-limit pause gone)", system::flushRedis);
         // longer than any retry budget: consumers must hold their position, not dead-letter, until it is back;
         // every later step moves by the outage's length
-        at(system, 175, "PostgreSQL connections cut for " + POSTGRES_OUTAGE.toMinutes() + " minutes", () -> {
+        at(system, 175, "PostgreSQL connections cut for " + POSTGRES_OUTAGE.toSeconds() + " s", () -> {
             system.postgresLink().interrupt();
             delay = POSTGRES_OUTAGE.minusMillis((long) (15_000 * mode.stretch));
         });
