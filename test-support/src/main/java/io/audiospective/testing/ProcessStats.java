@@ -1,21 +1,21 @@
-package io.audiospective.systemtest.bench;
+package io.audiospective.testing;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-/** CPU time and resident memory of a process (and optionally its children), from Linux's /proc. */
-final class ProcessStats {
+/** CPU time and resident memory of processes, from Linux's /proc: what a benchmark on this machine spends. */
+public final class ProcessStats {
 
     /** Clock ticks per second of /proc/<pid>/stat's utime and stime: 100 on Linux. */
     private static final double TICKS_PER_SECOND = 100.0;
 
-    record Sample(double cpuSeconds, long rssKib) {}
+    public record Sample(double cpuSeconds, long rssKib) {}
 
     private ProcessStats() {}
 
-    static Sample of(List<Long> pids) {
+    public static Sample of(List<Long> pids) {
         double cpu = 0;
         long rss = 0;
         for (long pid : pids) {
@@ -36,7 +36,7 @@ final class ProcessStats {
     }
 
     /** Processes whose command name is {@code name} (e.g. every PostgreSQL backend). */
-    static List<Long> named(String name) {
+    public static List<Long> named(String name) {
         try (var dirs = Files.list(Path.of("/proc"))) {
             return dirs.filter(dir -> dir.getFileName().toString().matches("\\d+"))
                     .filter(dir -> {

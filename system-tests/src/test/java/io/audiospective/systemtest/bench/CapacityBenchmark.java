@@ -35,6 +35,7 @@ import io.audiospective.systemtest.KafkaTally;
 import io.audiospective.systemtest.LocalSystem;
 import io.audiospective.systemtest.ServiceProcess;
 import io.audiospective.systemtest.SpotifySignIn;
+import io.audiospective.testing.ProcessStats;
 
 /**
  * Sustained capacity of the polling path, scheduler -> Kafka -> archive-worker -> PostgreSQL -> {@code plays}, on
