@@ -35,6 +35,11 @@ public final class ProcessStats {
         return new Sample(cpu, rss);
     }
 
+    /** CPU seconds spent so far by every process whose command name is {@code name} (e.g. all of PostgreSQL). */
+    public static double cpuSeconds(String name) {
+        return of(named(name)).cpuSeconds();
+    }
+
     /** Processes whose command name is {@code name} (e.g. every PostgreSQL backend). */
     public static List<Long> named(String name) {
         try (var dirs = Files.list(Path.of("/proc"))) {

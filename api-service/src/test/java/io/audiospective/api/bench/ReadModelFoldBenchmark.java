@@ -88,7 +88,7 @@ class ReadModelFoldBenchmark {
             }
         }
         long expected = records.size() + polls.size(); // the members' plays only, not those folded one by one
-        ProcessStats.Sample postgresBefore = ProcessStats.of(ProcessStats.named("postgres"));
+        double postgresBefore = ProcessStats.cpuSeconds("postgres");
         long pollsStarted = System.nanoTime();
         try (KafkaCompanion kafka = new KafkaCompanion(bootstrapServers)) {
             kafka.produce(String.class, byte[].class).fromRecords(polls).awaitCompletion(Duration.ofMinutes(5));
@@ -97,12 +97,10 @@ class ReadModelFoldBenchmark {
                 .pollInterval(Duration.ofMillis(200))
                 .until(() -> count(run + "-member-%") == expected);
         double hourly = polls.size() / ((System.nanoTime() - pollsStarted) / 1e9);
-        double foldCpuMs = (ProcessStats.of(ProcessStats.named("postgres")).cpuSeconds() - postgresBefore.cpuSeconds())
-                * 1000
-                / polls.size();
+        double foldCpuMs = (ProcessStats.cpuSeconds("postgres") - postgresBefore) * 1000 / polls.size();
 
         // the limit: as many plays inserted into plays alone, by one statement, on the same PostgreSQL
-        ProcessStats.Sample plainBefore = ProcessStats.of(ProcessStats.named("postgres"));
+        double plainBefore = ProcessStats.cpuSeconds("postgres");
         db.update("""
                 INSERT INTO plays (user_id, played_at, track_id, track_name, album_id, album_name, artist_ids,
                                    artist_names, ms_played, source)
@@ -111,9 +109,7 @@ class ReadModelFoldBenchmark {
                        ARRAY['fbar' || ((i * 7919) % 3000) % 500], ARRAY['Artist'], 200000, 'POLL'
                 FROM generate_series(1, ?) AS i
                 """, run + "-plain", polls.size());
-        double plainCpuMs = (ProcessStats.of(ProcessStats.named("postgres")).cpuSeconds() - plainBefore.cpuSeconds())
-                * 1000
-                / polls.size();
+        double plainCpuMs = (ProcessStats.cpuSeconds("postgres") - plainBefore) * 1000 / polls.size();
 
         System.out.printf(
                 "READ MODEL BENCHMARK: %,d plays through Kafka folded at %,.0f plays/s (a polled batch per"

@@ -84,7 +84,7 @@ class PolledPageBenchmark {
             String user = prefix + "-" + u;
             writer.write(user, page(user, PAGE, PAGE), START.plusSeconds(210L * (PAGE - 1)), Instant.now());
         }
-        double cpuBefore = postgresCpu();
+        double cpuBefore = ProcessStats.cpuSeconds("postgres");
         long started = System.nanoTime();
         int polls = 0;
         for (int poll = 1; poll <= POLLS; poll++) {
@@ -96,11 +96,7 @@ class PolledPageBenchmark {
             }
         }
         double seconds = (System.nanoTime() - started) / 1e9;
-        return new Figures(polls, postgresCpu() - cpuBefore, seconds);
-    }
-
-    private static double postgresCpu() {
-        return ProcessStats.of(ProcessStats.named("postgres")).cpuSeconds();
+        return new Figures(polls, ProcessStats.cpuSeconds("postgres") - cpuBefore, seconds);
     }
 
     /** The newest {@code size} of the member's first {@code played} plays, newest first, 3.5 minutes apart. */
