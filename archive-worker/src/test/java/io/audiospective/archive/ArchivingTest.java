@@ -319,6 +319,40 @@ class ArchivingTest {
     }
 
     @Test
+    void theRelayVacuumsTheOutboxOnceItHasPublishedEnoughMessages() {
+        long vacuumsBefore = outboxVacuums();
+        String user = "vacuumed-" + run();
+        int rows = 150; // above the test profile's vacuum-every (100)
+        QuarkusTransaction.requiringNew().run(() -> {
+            for (int i = 0; i < rows; i++) {
+                PlayEvent play = PlayEvent.polled(
+                        user,
+                        Instant.parse("2026-06-03T10:00:00Z").plusSeconds(i * 300L),
+                        new io.audiospective.model.TrackRef(
+                                "t-" + user,
+                                "Track",
+                                200_000,
+                                null,
+                                new io.audiospective.model.AlbumRef("a-" + user, "Album", null, null),
+                                List.of(new io.audiospective.model.ArtistRef("r-" + user, "Artist"))));
+                insertOutboxRow(user, MessageCodec.encode(play));
+            }
+        });
+
+        await().atMost(WAIT).until(() -> publishedPlays(List.of(user)).size() == rows);
+        await().atMost(WAIT).until(() -> outboxVacuums() > vacuumsBefore);
+    }
+
+    /** Vacuums of this run's outbox table, as PostgreSQL counts them (a fresh snapshot per transaction). */
+    private long outboxVacuums() {
+        return QuarkusTransaction.requiringNew()
+                .call(() -> db.queryOne(
+                                "SELECT vacuum_count FROM pg_stat_user_tables WHERE relid = 'outbox'::regclass",
+                                rs -> rs.getLong(1))
+                        .orElseThrow());
+    }
+
+    @Test
     void anOutboxRowKafkaRefusesIsSetAsideWithItsReasonAndTheRowsAfterItArePublished() {
         String user = "too-large-" + run();
         PlayEvent play = PlayEvent.polled(

@@ -111,6 +111,13 @@ public interface ArchiveConfig {
         /** How often the relay publishes pending plays. */
         @WithDefault("PT1S")
         Duration interval();
+
+        /**
+         * The relay vacuums the outbox after publishing this many messages: every row it publishes it deletes, so
+         * without a vacuum the table is soon nearly all dead rows, which its every look-up reads through.
+         */
+        @WithDefault("10000")
+        int vacuumEvery();
     }
 
     /** Republishing archived plays onto a plays topic ({@code POST /admin/republish}). */

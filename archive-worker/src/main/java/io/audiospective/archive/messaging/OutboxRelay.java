@@ -49,6 +49,10 @@ public class OutboxRelay {
     private final OutboxRepository outbox;
     private final KafkaClientService kafka;
     private final int batchSize;
+    private final int vacuumEvery;
+    /** Only {@link #relay()} touches it, and rounds never overlap. */
+    private long publishedSinceVacuum;
+
     private final AtomicLong pending = new AtomicLong();
     private final AtomicLong setAside = new AtomicLong();
 
@@ -70,6 +74,7 @@ public class OutboxRelay {
         this.outbox = outbox;
         this.kafka = kafka;
         this.batchSize = config.outbox().batchSize();
+        this.vacuumEvery = config.outbox().vacuumEvery();
         metrics.gauge("archive.outbox.pending", pending);
         metrics.gauge("archive.outbox.set.aside", setAside);
     }
@@ -82,7 +87,9 @@ public class OutboxRelay {
     void relay() {
         while (true) {
             try {
-                if (publishBatch() < batchSize) {
+                int published = publishBatch();
+                publishedSinceVacuum += published;
+                if (published < batchSize) {
                     break;
                 }
                 // a full batch means more may be waiting
@@ -91,6 +98,15 @@ public class OutboxRelay {
                 // the next attempt goes through
                 LOG.warnf("Outbox row %d set aside: %s", row.rowId(), row.getMessage());
                 QuarkusTransaction.requiringNew().run(() -> outbox.setAside(row.rowId(), row.getMessage()));
+            }
+        }
+        if (publishedSinceVacuum >= vacuumEvery) {
+            publishedSinceVacuum = 0;
+            try {
+                outbox.vacuum();
+            } catch (RuntimeException e) {
+                // the relay goes on without it; the next vacuum is due after as many messages again
+                LOG.warnf("Vacuuming the outbox failed: %s", Failures.describe(e));
             }
         }
         // once per round, not per batch

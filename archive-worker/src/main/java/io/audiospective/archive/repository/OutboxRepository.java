@@ -130,6 +130,16 @@ public class OutboxRepository {
         db.update("UPDATE outbox SET set_aside_reason = ?, set_aside_at = now() WHERE id = ?", reason, rowId);
     }
 
+    /**
+     * Reclaims the rows the relay deleted, and their index entries, and refreshes the table's statistics. Autovacuum
+     * would, but it may be off or behind (it is off on this project's CI database, where a capacity run found the
+     * outbox at 286,000 dead rows to 700 live ones and each of the relay's counts a 0.7 s scan). Must run outside a
+     * transaction; SKIP_LOCKED: when another relay is vacuuming the table, this one does not wait for it.
+     */
+    public void vacuum() {
+        db.update("VACUUM (ANALYZE, SKIP_LOCKED) outbox");
+    }
+
     public long setAsideCount() {
         return db.queryOne("SELECT count(*) FROM outbox WHERE set_aside_reason IS NOT NULL", rs -> rs.getLong(1))
                 .orElseThrow();
