@@ -58,6 +58,7 @@ public final class FaultHarness {
     private final PrintStream out;
     private final Map<String, ArchiveAudit.ReauthPeriod> reauth = new ConcurrentHashMap<>();
     private final List<String> faultLog = new ArrayList<>();
+    private final List<OutageAnswers.Answer> outageAnswers = new ArrayList<>();
     private Instant loadStart;
     /** How much later than planned the steps after a long outage run. */
     private Duration delay = Duration.ZERO;
@@ -152,7 +153,8 @@ public final class FaultHarness {
                     reauth.size(),
                     faultLog,
                     poison.outcome(),
-                    needingReauth(system));
+                    needingReauth(system),
+                    outageAnswers);
             report.print(out);
             if (!report.passed()) {
                 system.dumpThreads();
@@ -320,6 +322,7 @@ public final class FaultHarness {
         at(system, 175, "PostgreSQL connections cut for " + POSTGRES_OUTAGE.toSeconds() + " s", () -> {
             system.postgresLink().interrupt();
             delay = POSTGRES_OUTAGE.minusMillis((long) (15_000 * mode.stretch));
+            outageAnswers.addAll(OutageAnswers.ask(system));
         });
         at(
                 system,

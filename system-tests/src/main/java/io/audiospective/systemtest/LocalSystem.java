@@ -555,6 +555,11 @@ public final class LocalSystem implements AutoCloseable {
         }
     }
 
+    /** The credential the services present to each other, for a check that asks as a worker would. */
+    String serviceToken() {
+        return serviceToken;
+    }
+
     /**
      * A Spotify access token of a signed-in member, from auth-service as the workers get theirs: for a tool that
      * reads Spotify's (the emulator's) Web API as that member.

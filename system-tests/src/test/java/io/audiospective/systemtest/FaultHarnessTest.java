@@ -6,7 +6,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The short fault harness, as CI runs it: the whole system, two replicas of every service, under faults and poison
- * loses and doubles no play, sets poison aside alone and dead-letters nothing else.
+ * loses and doubles no play, sets poison aside alone and dead-letters nothing else; during the PostgreSQL outage
+ * every service answers what needs it with a 503 to retry.
  */
 class FaultHarnessTest {
 
@@ -37,6 +38,10 @@ class FaultHarnessTest {
         assertThat(report.unexpectedDeadLetters())
                 .as("records dead-lettered by outages or crashes")
                 .isZero();
+        assertThat(report.outageAnswers())
+                .as("answers to requests that need PostgreSQL while it is away")
+                .hasSize(3)
+                .allMatch(OutageAnswers.Answer::retryable, "503 problem details with Retry-After");
         assertThat(report.faults()).as("faults injected").hasSizeGreaterThanOrEqualTo(18);
     }
 }

@@ -8,6 +8,7 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import io.audiospective.support.messaging.Failures;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 
@@ -20,6 +21,10 @@ public class ProblemMappers {
 
     public static final String UNAUTHORIZED_TYPE = "urn:audiospective:problem:unauthorized";
     public static final String FORBIDDEN_TYPE = "urn:audiospective:problem:forbidden";
+    public static final String DEPENDENCY_UNAVAILABLE_TYPE = "urn:audiospective:problem:dependency-unavailable";
+
+    /** How long a client is asked to wait before trying again while a dependency is away. */
+    static final int DEPENDENCY_RETRY_AFTER_SECONDS = 5;
 
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
 
@@ -67,9 +72,24 @@ public class ProblemMappers {
         return Problem.response(e.getResponse().getStatus(), Problem.ABOUT_BLANK, e.getMessage());
     }
 
-    /** A bug or an outage nobody mapped: the log has the stack trace, the client a plain 500. */
+    /**
+     * What nobody mapped. A database, cache or broker that is away or busy ({@link Failures#classify}) is a 503 the
+     * client may retry, logged in one line (an outage fails every request: a stack trace each would bury the log); the
+     * rest is a bug, a plain 500 whose stack trace is in the log.
+     */
     @ServerExceptionMapper(priority = Priorities.USER + 100)
     public Response unexpected(Throwable e) {
+        if (Failures.classify(e) == Failures.Kind.INFRASTRUCTURE) {
+            LOG.warnf("A request failed on an unavailable dependency: %s", Failures.describe(e));
+            return Response.fromResponse(Problem.response(
+                            503,
+                            DEPENDENCY_UNAVAILABLE_TYPE,
+                            "Service Unavailable",
+                            "A service this request depends on (the database, the cache or the message broker) is "
+                                    + "unavailable at the moment; try again in a few seconds"))
+                    .header("Retry-After", DEPENDENCY_RETRY_AFTER_SECONDS)
+                    .build();
+        }
         LOG.error("Unexpected error", e);
         return Problem.response(
                 500,

@@ -2,6 +2,7 @@ package io.audiospective.support.rest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -90,6 +91,31 @@ class ProblemMappersTest {
         String served = json.writeValueAsString(response.getEntity());
         assertThat(served).doesNotContain("hunter2", "\tat ", "at io.audiospective");
         assertThat(body(response)).containsEntry("status", 500);
+    }
+
+    @Test
+    void aDatabaseThatIsAwayIsA503TheClientMayRetry() throws Exception {
+        // as Hibernate wraps the driver's refused connection
+        Response response = mappers.unexpected(new IllegalStateException(
+                "could not prepare statement",
+                new SQLException("The connection attempt failed. password=hunter2", "08001")));
+
+        assertThat(response.getStatus()).isEqualTo(503);
+        assertThat(response.getMediaType()).hasToString("application/problem+json");
+        assertThat(response.getHeaderString("Retry-After"))
+                .isEqualTo(Integer.toString(ProblemMappers.DEPENDENCY_RETRY_AFTER_SECONDS));
+        assertThat(body(response))
+                .containsEntry("type", ProblemMappers.DEPENDENCY_UNAVAILABLE_TYPE)
+                .containsEntry("status", 503);
+        assertThat(json.writeValueAsString(response.getEntity())).doesNotContain("hunter2", "08001");
+    }
+
+    @Test
+    void aStatementTheDatabaseRefusesAsWrongStaysA500() {
+        Response response =
+                mappers.unexpected(new IllegalStateException(new SQLException("column \"x\" does not exist", "42703")));
+
+        assertThat(response.getStatus()).isEqualTo(500);
     }
 
     @Test
