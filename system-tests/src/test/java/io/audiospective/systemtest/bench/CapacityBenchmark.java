@@ -158,6 +158,7 @@ class CapacityBenchmark {
                     "machine: %d cores, %d MiB max heap for this JVM; every process on this machine%n",
                     Runtime.getRuntime().availableProcessors(),
                     Runtime.getRuntime().maxMemory() >> 20);
+            out.printf("PostgreSQL autovacuum       %10s  (the server's setting)%n", setting(system, "autovacuum"));
             out.printf("registered users            %10d%n", users);
             out.printf(
                     "polling period              %10s  (target %.0f user-polls/s)%n",
@@ -483,6 +484,17 @@ class CapacityBenchmark {
         return sorted.isEmpty()
                 ? -1
                 : sorted.get((int) Math.min(sorted.size() - 1, Math.floor(quantile * sorted.size())));
+    }
+
+    private static String setting(LocalSystem system, String name) throws SQLException {
+        try (Connection connection = system.openDatabase();
+                PreparedStatement statement = connection.prepareStatement("SELECT current_setting(?)")) {
+            statement.setString(1, name);
+            try (ResultSet result = statement.executeQuery()) {
+                result.next();
+                return result.getString(1);
+            }
+        }
     }
 
     private static long archivedPlays(LocalSystem system) throws SQLException {
