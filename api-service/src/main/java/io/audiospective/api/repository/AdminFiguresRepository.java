@@ -26,13 +26,13 @@ public class AdminFiguresRepository {
         this.db = db;
     }
 
-    /** Counts one poll outcome ({@code OK} or a failure kind) in the UTC hour it completed in. */
-    public void countPoll(Instant completedAt, String outcome) {
+    /** Counts {@code polls} poll outcomes ({@code OK} or a failure kind) in the UTC hour of {@code completedAt}. */
+    public void countPolls(Instant completedAt, String outcome, long polls) {
         db.update("""
                 INSERT INTO poll_outcomes_hourly (hour, outcome, polls)
-                VALUES (date_trunc('hour', CAST(? AS timestamptz) AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', ?, 1)
-                ON CONFLICT (hour, outcome) DO UPDATE SET polls = poll_outcomes_hourly.polls + 1
-                """, completedAt, outcome);
+                VALUES (date_trunc('hour', CAST(? AS timestamptz) AT TIME ZONE 'UTC') AT TIME ZONE 'UTC', ?, ?)
+                ON CONFLICT (hour, outcome) DO UPDATE SET polls = poll_outcomes_hourly.polls + EXCLUDED.polls
+                """, completedAt, outcome, polls);
     }
 
     /** Members by state, ordered by state; deleted members have no status row left, only a tombstone. */

@@ -1,8 +1,14 @@
 package io.audiospective.api.service;
 
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -132,11 +138,36 @@ public class UserService {
         }
     }
 
-    /** Folds one poll outcome into the user's archive status and the hourly admin counters. */
+    /**
+     * Folds polled outcomes, in one transaction, into their members' archive status and the hourly admin counters.
+     * Members are taken in id order (a member's own outcomes keep theirs), so two replicas never lock two members in
+     * opposite orders; the counters, a few rows every replica adds to, last and in one order, so their locks are held
+     * only until the commit.
+     */
     @Transactional
-    public void apply(ArchiveOutcome outcome) {
-        String kind = outcome.succeeded() ? "OK" : outcome.failureKind().name();
-        figures.countPoll(outcome.completedAt(), kind);
+    public void apply(List<ArchiveOutcome> outcomes) {
+        List<ArchiveOutcome> byMember = outcomes.stream()
+                .sorted(Comparator.comparing(ArchiveOutcome::userId))
+                .toList();
+        byMember.forEach(this::applyToStatus);
+        Map<PollCount, Long> counts =
+                new TreeMap<>(Comparator.comparing(PollCount::hour).thenComparing(PollCount::kind));
+        for (ArchiveOutcome outcome : outcomes) {
+            counts.merge(
+                    new PollCount(outcome.completedAt().truncatedTo(ChronoUnit.HOURS), kind(outcome)), 1L, Long::sum);
+        }
+        counts.forEach((count, polls) -> figures.countPolls(count.hour(), count.kind(), polls));
+    }
+
+    /** Poll outcomes of one kind completed in one UTC hour. */
+    private record PollCount(Instant hour, String kind) {}
+
+    private static String kind(ArchiveOutcome outcome) {
+        return outcome.succeeded() ? "OK" : outcome.failureKind().name();
+    }
+
+    private void applyToStatus(ArchiveOutcome outcome) {
+        String kind = kind(outcome);
         if (erased.isErased(outcome.userId())) {
             // a poll that ended as the member deleted their account: no status row for someone who is gone
             return;

@@ -52,13 +52,13 @@ class AdminFiguresRepositoryTest {
         Instant day = pastDay();
         String ok = "OK-" + UUID.randomUUID();
         String failed = "FAILED-" + UUID.randomUUID();
-        figures.countPoll(day.plus(Duration.ofMinutes(10 * 60 + 5)), ok);
-        figures.countPoll(day.plus(Duration.ofMinutes(10 * 60 + 59)), ok);
-        figures.countPoll(day.plus(Duration.ofHours(11)), ok);
-        figures.countPoll(day.plus(Duration.ofMinutes(10 * 60 + 30)), failed);
+        figures.countPolls(day.plus(Duration.ofMinutes(10 * 60 + 5)), ok, 1);
+        figures.countPolls(day.plus(Duration.ofMinutes(10 * 60 + 59)), ok, 2);
+        figures.countPolls(day.plus(Duration.ofHours(11)), ok, 1);
+        figures.countPolls(day.plus(Duration.ofMinutes(10 * 60 + 30)), failed, 1);
 
         Map<String, Long> sinceNine = figures.pollsAfter(day.plus(Duration.ofHours(9)));
-        assertThat(sinceNine).containsEntry(ok, 3L).containsEntry(failed, 1L);
+        assertThat(sinceNine).containsEntry(ok, 4L).containsEntry(failed, 1L);
         // buckets after 10:00 only: the 11:00 one
         Map<String, Long> sinceTen = figures.pollsAfter(day.plus(Duration.ofHours(10)));
         assertThat(sinceTen).containsEntry(ok, 1L).doesNotContainKey(failed);
