@@ -287,16 +287,7 @@ class ArchivingTest {
     @Test
     void playsLeftInTheOutboxByACrashAreStillPublished() {
         String user = "crashed-" + run();
-        PlayEvent play = PlayEvent.polled(
-                user,
-                Instant.parse("2026-06-01T10:00:00.123Z"),
-                new io.audiospective.model.TrackRef(
-                        "t-" + user,
-                        "Track",
-                        200_000,
-                        null,
-                        new io.audiospective.model.AlbumRef("a-" + user, "Album", null, null),
-                        List.of(new io.audiospective.model.ArtistRef("r-" + user, "Artist"))));
+        PlayEvent play = outboxPlay(user, Instant.parse("2026-06-01T10:00:00.123Z"));
         // Committed with the archive, but the process died before the relay ran.
         QuarkusTransaction.requiringNew()
                 .run(() -> db.update(
@@ -325,16 +316,8 @@ class ArchivingTest {
         int rows = 150; // above the test profile's vacuum-every (100)
         QuarkusTransaction.requiringNew().run(() -> {
             for (int i = 0; i < rows; i++) {
-                PlayEvent play = PlayEvent.polled(
-                        user,
-                        Instant.parse("2026-06-03T10:00:00Z").plusSeconds(i * 300L),
-                        new io.audiospective.model.TrackRef(
-                                "t-" + user,
-                                "Track",
-                                200_000,
-                                null,
-                                new io.audiospective.model.AlbumRef("a-" + user, "Album", null, null),
-                                List.of(new io.audiospective.model.ArtistRef("r-" + user, "Artist"))));
+                PlayEvent play =
+                        outboxPlay(user, Instant.parse("2026-06-03T10:00:00Z").plusSeconds(i * 300L));
                 insertOutboxRow(user, MessageCodec.encode(play));
             }
         });
@@ -355,16 +338,7 @@ class ArchivingTest {
     @Test
     void anOutboxRowKafkaRefusesIsSetAsideWithItsReasonAndTheRowsAfterItArePublished() {
         String user = "too-large-" + run();
-        PlayEvent play = PlayEvent.polled(
-                user,
-                Instant.parse("2026-06-02T10:00:00.456Z"),
-                new io.audiospective.model.TrackRef(
-                        "t-" + user,
-                        "Track",
-                        200_000,
-                        null,
-                        new io.audiospective.model.AlbumRef("a-" + user, "Album", null, null),
-                        List.of(new io.audiospective.model.ArtistRef("r-" + user, "Artist"))));
+        PlayEvent play = outboxPlay(user, Instant.parse("2026-06-02T10:00:00.456Z"));
         // above the producer's max.request.size (1 MB): Kafka refuses it every time, whoever retries
         byte[] tooLarge = new byte[2 * 1024 * 1024];
         QuarkusTransaction.requiringNew().run(() -> {
@@ -389,6 +363,20 @@ class ArchivingTest {
                 db.queryOne("SELECT set_aside_reason FROM outbox WHERE message_key = ?", rs -> rs.getObject(1), user)
                         .orElse(null));
         assertThat(reason).contains("Kafka refused its event").contains("RecordTooLargeException");
+    }
+
+    /** A play of a track of the member's own, as a test writes it into the outbox itself. */
+    private static PlayEvent outboxPlay(String user, Instant playedAt) {
+        return PlayEvent.polled(
+                user,
+                playedAt,
+                new io.audiospective.model.TrackRef(
+                        "t-" + user,
+                        "Track",
+                        200_000,
+                        null,
+                        new io.audiospective.model.AlbumRef("a-" + user, "Album", null, null),
+                        List.of(new io.audiospective.model.ArtistRef("r-" + user, "Artist"))));
     }
 
     private void insertOutboxRow(String key, byte[] payload) {
