@@ -43,6 +43,11 @@ public class ProblemException extends RuntimeException {
         this.retryAfter = retryAfter;
     }
 
+    /** 503 with a {@code Retry-After} of {@code retryAfter} (rounded up to whole seconds). */
+    public static ProblemException serviceUnavailable(String type, String detail, Duration retryAfter) {
+        return new ProblemException(503, type, Problem.reasonPhrase(503), detail, List.of(), retryAfter);
+    }
+
     /** 429 with a {@code Retry-After} of {@code retryAfter} (rounded up to whole seconds). */
     public static ProblemException tooManyRequests(String type, String detail, Duration retryAfter) {
         return new ProblemException(429, type, Problem.reasonPhrase(429), detail, List.of(), retryAfter);

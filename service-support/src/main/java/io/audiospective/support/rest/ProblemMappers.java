@@ -1,5 +1,7 @@
 package io.audiospective.support.rest;
 
+import java.time.Duration;
+
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.WebApplicationException;
@@ -81,14 +83,11 @@ public class ProblemMappers {
     public Response unexpected(Throwable e) {
         if (Failures.classify(e) == Failures.Kind.INFRASTRUCTURE) {
             LOG.warnf("A request failed on an unavailable dependency: %s", Failures.describe(e));
-            return Response.fromResponse(Problem.response(
-                            503,
-                            DEPENDENCY_UNAVAILABLE_TYPE,
-                            "Service Unavailable",
-                            "A service this request depends on (the database, the cache or the message broker) is "
-                                    + "unavailable at the moment; try again in a few seconds"))
-                    .header("Retry-After", DEPENDENCY_RETRY_AFTER_SECONDS)
-                    .build();
+            return problem(ProblemException.serviceUnavailable(
+                    DEPENDENCY_UNAVAILABLE_TYPE,
+                    "A service this request depends on (the database, the cache or the message broker) is "
+                            + "unavailable at the moment; try again in a few seconds",
+                    Duration.ofSeconds(DEPENDENCY_RETRY_AFTER_SECONDS)));
         }
         LOG.error("Unexpected error", e);
         return Problem.response(
