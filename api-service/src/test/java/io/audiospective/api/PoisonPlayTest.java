@@ -13,11 +13,7 @@ import java.util.UUID;
 import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.audiospective.model.AlbumRef;
@@ -29,7 +25,6 @@ import io.audiospective.model.codec.MessageCodec;
 import io.audiospective.support.messaging.DeadLetterHeaders;
 import io.audiospective.support.sql.Db;
 import io.quarkus.test.junit.QuarkusTest;
-import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 
 /**
  * A play the fold refuses (dated in the year 290000) is set aside on {@code plays.dlq} alone and at once, while the
@@ -41,20 +36,8 @@ class PoisonPlayTest {
     @Inject
     Db db;
 
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrapServers;
-
-    KafkaCompanion kafka;
-
-    @BeforeEach
-    void connect() {
-        kafka = new KafkaCompanion(bootstrapServers);
-    }
-
-    @AfterEach
-    void disconnect() {
-        kafka.close();
-    }
+    @Inject
+    TestTopics topics;
 
     @Test
     void aPoisonPlayIsDeadLetteredAloneWhileTheRestOfItsBatchIsFolded() {
@@ -70,22 +53,12 @@ class PoisonPlayTest {
                         record(PlayEvent.polled(poisoned, Instant.parse("+290000-01-01T00:00:00Z"), track("poison"))));
             }
         }
-        kafka.produce(String.class, byte[].class).fromRecords(records).awaitCompletion(Duration.ofSeconds(30));
+        topics.sendAll(records);
 
         // far below the minutes an in-place retry of the whole batch took before it was dead-lettered
         await().atMost(Duration.ofSeconds(30)).until(() -> count(poisoned) == 40 && count(other) == 40);
 
-        var deadLetters = kafka.consume(String.class, byte[].class)
-                .withGroupId("poison-check-" + poisoned)
-                .withOffsetReset(OffsetResetStrategy.EARLIEST)
-                .fromTopics(Topics.deadLetter(Topics.PLAYS));
-        List<ConsumerRecord<String, byte[]>> ours = await().atMost(Duration.ofSeconds(30))
-                .until(
-                        () -> deadLetters.getRecords().stream()
-                                .filter(r -> poisoned.equals(r.key()))
-                                .toList(),
-                        found -> !found.isEmpty());
-        deadLetters.close();
+        List<ConsumerRecord<String, byte[]>> ours = topics.deadLetters(Topics.PLAYS, List.of(poisoned));
         assertThat(ours).hasSize(1);
         ConsumerRecord<String, byte[]> dead = ours.get(0);
         assertThat(MessageCodec.decode(dead.value(), PlayEvent.class).track().id())

@@ -14,9 +14,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 import io.audiospective.model.ArchiveOutcome;
@@ -26,7 +24,6 @@ import io.audiospective.model.codec.MessageCodec;
 import io.audiospective.support.messaging.DeadLetterHeaders;
 import io.audiospective.support.sql.Db;
 import io.quarkus.test.junit.QuarkusTest;
-import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 
 /**
  * Poll outcomes are applied a polled batch at a time: every member's last successful poll, the hour's counts per kind
@@ -40,9 +37,6 @@ class PollOutcomesTest {
 
     @Inject
     TestTopics topics;
-
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrapServers;
 
     @Test
     void aBatchOfOutcomesIsCountedAndRecordedAndAMalformedOneIsDeadLetteredAlone() {
@@ -73,29 +67,14 @@ class PollOutcomesTest {
                 .orElseThrow();
         assertThat(lastSuccessful).isEqualTo(hour.plusSeconds(1800));
 
-        try (KafkaCompanion kafka = new KafkaCompanion(bootstrapServers)) {
-            var deadLetters = kafka.consume(String.class, byte[].class)
-                    .withGroupId("outcomes-check-" + malformed)
-                    .withOffsetReset(OffsetResetStrategy.EARLIEST)
-                    .fromTopics(Topics.deadLetter(Topics.ARCHIVE_OUTCOMES));
-            List<ConsumerRecord<String, byte[]>> ours = await().atMost(Duration.ofSeconds(30))
-                    .until(
-                            () -> deadLetters.getRecords().stream()
-                                    .filter(r ->
-                                            List.of(polled, failed, malformed).contains(r.key()))
-                                    .toList(),
-                            found -> !found.isEmpty());
-            deadLetters.close();
-            assertThat(ours).singleElement().satisfies(dead -> {
-                assertThat(dead.key()).isEqualTo(malformed);
-                assertThat(new String(
-                                dead.headers()
-                                        .lastHeader(DeadLetterHeaders.KIND)
-                                        .value(),
-                                StandardCharsets.UTF_8))
-                        .isEqualTo("CONTENT");
-            });
-        }
+        List<ConsumerRecord<String, byte[]>> ours =
+                topics.deadLetters(Topics.ARCHIVE_OUTCOMES, List.of(polled, failed, malformed));
+        assertThat(ours).singleElement().satisfies(dead -> {
+            assertThat(dead.key()).isEqualTo(malformed);
+            assertThat(new String(
+                            dead.headers().lastHeader(DeadLetterHeaders.KIND).value(), StandardCharsets.UTF_8))
+                    .isEqualTo("CONTENT");
+        });
     }
 
     private long polls(Instant hour, String kind) {
