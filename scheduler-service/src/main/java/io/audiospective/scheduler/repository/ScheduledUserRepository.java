@@ -141,6 +141,18 @@ public class ScheduledUserRepository implements PanacheRepositoryBase<ScheduledU
         return locked;
     }
 
+    /**
+     * Locks the rows of the users among {@code userIds} in id order, the order {@link #lockAll} takes them in: a
+     * tick then writes a window's batches without taking a row lock out of that order, so it cannot deadlock with
+     * an outcome applier writing some of the same users.
+     */
+    public void lockInIdOrder(Collection<String> userIds) {
+        db.query(
+                "SELECT user_id FROM scheduled_users WHERE user_id = ANY(?) ORDER BY user_id FOR NO KEY UPDATE",
+                rs -> rs.getString(1),
+                userIds);
+    }
+
     /** Users that are not deleted and whose slot key is in the range: one index range scan. */
     public List<Candidate> inSlotRange(KeyRange keys) {
         return candidates("slot_key >= ? AND slot_key < ?", keys.fromInclusive(), keys.toExclusive());

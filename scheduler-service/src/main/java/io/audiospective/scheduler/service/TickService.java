@@ -216,6 +216,9 @@ public class TickService {
 
         publisher.publish(batches, config.publishTimeout());
 
+        List<String> written = new ArrayList<>(notPollable);
+        batches.forEach(batch -> written.addAll(batch.userIds()));
+        users.lockInIdOrder(written);
         for (ArchiveBatch batch : batches) {
             users.markPublished(batch.userIds(), batch.batchId(), batch.reason().name(), now, end);
         }
