@@ -97,15 +97,17 @@ class CapacityBenchmark {
             emulatorEnvironment.put("EMULATOR_LATE_SHARE", "0");
         }
         try (LocalSystem system = LocalSystem.start(new LocalSystem.Options(
-                period,
-                Duration.ofSeconds(5),
-                workerCount,
-                users + 10,
-                Map.of(),
-                workerEnvironment,
-                emulatorEnvironment,
-                LocalSystem.Profile.CAPACITY,
-                replicas))) {
+                        period,
+                        Duration.ofSeconds(5),
+                        workerCount,
+                        users + 10,
+                        Map.of(),
+                        workerEnvironment,
+                        emulatorEnvironment,
+                        LocalSystem.Profile.CAPACITY,
+                        replicas));
+                AutovacuumStandIn vacuum =
+                        AutovacuumStandIn.startIfOff(system, setting(system, "autovacuum"), this::say)) {
             EmulatorControl emulator = new EmulatorControl(system.emulator().url());
             String prefix = "cb" + Long.toString(System.currentTimeMillis(), 36);
             List<String> ids = new ArrayList<>();
@@ -158,7 +160,9 @@ class CapacityBenchmark {
                     "machine: %d cores, %d MiB max heap for this JVM; every process on this machine%n",
                     Runtime.getRuntime().availableProcessors(),
                     Runtime.getRuntime().maxMemory() >> 20);
-            out.printf("PostgreSQL autovacuum       %10s  (the server's setting)%n", setting(system, "autovacuum"));
+            out.printf(
+                    "PostgreSQL autovacuum       %10s  (the server's setting; %s)%n",
+                    setting(system, "autovacuum"), vacuum.summary());
             out.printf("registered users            %10d%n", users);
             out.printf(
                     "polling period              %10s  (target %.0f user-polls/s)%n",
