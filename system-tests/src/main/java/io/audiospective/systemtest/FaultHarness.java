@@ -51,8 +51,9 @@ public final class FaultHarness {
         }
     }
 
-    /** Longer than any retry budget and than a consumer's five-minute max.poll.interval.ms (the default here). */
-    private static final Duration POSTGRES_OUTAGE = Duration.ofSeconds(330);
+    /** Longer than any retry budget and, by half a minute, than the max.poll.interval.ms the services run with. */
+    private static final Duration POSTGRES_OUTAGE =
+            LocalSystem.Profile.TEST.maxPollInterval().plusSeconds(30);
 
     private final Mode mode;
     private final PrintStream out;

@@ -188,20 +188,32 @@ public final class LocalSystem implements AutoCloseable {
          * For tests and the fault harness: PostgreSQL and Redis behind links a run can cut, and JVMs that start
          * fast (C1 only: a run is minutes long, so the optimising compiler would cost more than it saves).
          */
-        TEST(List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"), true),
+        TEST(
+                List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
+                true,
+                // consumers are given up on after 2 minutes without a poll (5 in production), so that an outage
+                // of a few minutes outlasts that limit as a longer one would outlast production's
+                Map.of("KAFKA_MAX_POLL_INTERVAL_MS", "120000")),
         /**
          * For measuring: as in production, direct connections and the full JIT (the forwarders copy every
          * PostgreSQL and Redis byte through this JVM, and C1-only code runs slower at steady state). The heap and
          * collector are those a small container gets.
          */
-        CAPACITY(List.of("-Xmx384m", "-XX:+UseSerialGC"), false);
+        CAPACITY(List.of("-Xmx384m", "-XX:+UseSerialGC"), false, Map.of());
 
         private final List<String> jvmOptions;
         private final boolean cuttableLinks;
+        private final Map<String, String> environment;
 
-        Profile(List<String> jvmOptions, boolean cuttableLinks) {
+        Profile(List<String> jvmOptions, boolean cuttableLinks, Map<String, String> environment) {
             this.jvmOptions = jvmOptions;
             this.cuttableLinks = cuttableLinks;
+            this.environment = environment;
+        }
+
+        /** The profile's consumer poll-interval limit, for a test that has to outlast it. */
+        public Duration maxPollInterval() {
+            return Duration.ofMillis(Long.parseLong(environment.getOrDefault("KAFKA_MAX_POLL_INTERVAL_MS", "300000")));
         }
     }
 
@@ -298,6 +310,7 @@ public final class LocalSystem implements AutoCloseable {
                 "redis://" + (redis == null ? Infrastructure.redisHost() : "127.0.0.1") + ":"
                         + (redis == null ? Infrastructure.redisPort() : redis.port()) + "/" + redisDatabase);
         common.put("KAFKA_BOOTSTRAP_SERVERS", kafkaBootstrap);
+        common.putAll(options.profile().environment);
         common.put("POLLING_PERIOD", options.pollingPeriod().toString());
         common.put("SCHEDULE_WINDOW", options.scheduleWindow().toString());
         common.put("SPOTIFY_ACCOUNTS_URL", emulator.url().toString());
