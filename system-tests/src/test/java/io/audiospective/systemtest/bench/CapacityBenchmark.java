@@ -359,7 +359,8 @@ class CapacityBenchmark {
             }
             if (now.isAfter(start.plus(CATCH_UP_LIMIT))) {
                 say("warm-up gave up after " + CATCH_UP_LIMIT.toMinutes() + " minutes with " + queued
-                        + " batches of polls still queued: THE WINDOW MEASURES A BACKLOG");
+                        + " batches of polls queued and " + unfolded
+                        + " plays records not folded yet: THE WINDOW MEASURES A BACKLOG");
                 return;
             }
             say("warm-up (first polls back-fill up to 50 plays each): " + archivedPlays(system) + " plays archived, "
