@@ -8,7 +8,6 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -157,7 +156,7 @@ class LeaderExclusionTest {
                 assertThat(whileLocked.status()).isEqualTo(TickReport.Status.LANE_BUSY);
                 assertThat(whileLocked.windows()).isEmpty();
 
-                int pid = backendPid(dyingLeader);
+                int pid = PostgresSessions.backendPid(dyingLeader);
                 terminate(pid);
                 await().atMost(Duration.ofSeconds(10)).until(() -> !sessionAlive(pid));
             }
@@ -253,14 +252,6 @@ class LeaderExclusionTest {
         String password = System.getenv("DB_PASSWORD");
         properties.setProperty("password", password == null ? "" : password);
         return DriverManager.getConnection(jdbcUrl, properties);
-    }
-
-    private static int backendPid(Connection connection) throws SQLException {
-        try (Statement statement = connection.createStatement();
-                ResultSet result = statement.executeQuery("SELECT pg_backend_pid()")) {
-            result.next();
-            return result.getInt(1);
-        }
     }
 
     private boolean sessionAlive(int pid) throws SQLException {

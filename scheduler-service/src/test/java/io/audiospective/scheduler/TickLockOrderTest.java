@@ -89,7 +89,7 @@ class TickLockOrderTest {
             assertThat(lock(outcomeApplier, dueByExtraPoll, false)).isTrue();
 
             tick = CompletableFuture.supplyAsync(() -> ticks.tick(replica, windowEnd));
-            int applierPid = backendPid(outcomeApplier);
+            int applierPid = PostgresSessions.backendPid(outcomeApplier);
             await().atMost(Duration.ofSeconds(30)).until(() -> waitersOn(applierPid) > 0);
 
             try (Connection probe = db.dataSource().getConnection()) {
@@ -126,14 +126,6 @@ class TickLockOrderTest {
                 return false;
             }
             throw e;
-        }
-    }
-
-    private static int backendPid(Connection connection) throws SQLException {
-        try (PreparedStatement query = connection.prepareStatement("SELECT pg_backend_pid()");
-                ResultSet result = query.executeQuery()) {
-            result.next();
-            return result.getInt(1);
         }
     }
 

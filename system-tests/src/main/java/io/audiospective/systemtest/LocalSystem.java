@@ -193,27 +193,27 @@ public final class LocalSystem implements AutoCloseable {
                 true,
                 // consumers are given up on after 2 minutes without a poll (5 in production), so that an outage
                 // of a few minutes outlasts that limit as a longer one would outlast production's
-                Map.of("KAFKA_MAX_POLL_INTERVAL_MS", "120000")),
+                Duration.ofMinutes(2)),
         /**
          * For measuring: as in production, direct connections and the full JIT (the forwarders copy every
          * PostgreSQL and Redis byte through this JVM, and C1-only code runs slower at steady state). The heap and
          * collector are those a small container gets.
          */
-        CAPACITY(List.of("-Xmx384m", "-XX:+UseSerialGC"), false, Map.of());
+        CAPACITY(List.of("-Xmx384m", "-XX:+UseSerialGC"), false, Duration.ofMinutes(5));
 
         private final List<String> jvmOptions;
         private final boolean cuttableLinks;
-        private final Map<String, String> environment;
+        private final Duration maxPollInterval;
 
-        Profile(List<String> jvmOptions, boolean cuttableLinks, Map<String, String> environment) {
+        Profile(List<String> jvmOptions, boolean cuttableLinks, Duration maxPollInterval) {
             this.jvmOptions = jvmOptions;
             this.cuttableLinks = cuttableLinks;
-            this.environment = environment;
+            this.maxPollInterval = maxPollInterval;
         }
 
-        /** The profile's consumer poll-interval limit, for a test that has to outlast it. */
+        /** The services' consumer poll-interval limit ({@code max.poll.interval.ms}), for a test that outlasts it. */
         public Duration maxPollInterval() {
-            return Duration.ofMillis(Long.parseLong(environment.getOrDefault("KAFKA_MAX_POLL_INTERVAL_MS", "300000")));
+            return maxPollInterval;
         }
     }
 
@@ -310,7 +310,9 @@ public final class LocalSystem implements AutoCloseable {
                 "redis://" + (redis == null ? Infrastructure.redisHost() : "127.0.0.1") + ":"
                         + (redis == null ? Infrastructure.redisPort() : redis.port()) + "/" + redisDatabase);
         common.put("KAFKA_BOOTSTRAP_SERVERS", kafkaBootstrap);
-        common.putAll(options.profile().environment);
+        common.put(
+                "KAFKA_MAX_POLL_INTERVAL_MS",
+                Long.toString(options.profile().maxPollInterval().toMillis()));
         common.put("POLLING_PERIOD", options.pollingPeriod().toString());
         common.put("SCHEDULE_WINDOW", options.scheduleWindow().toString());
         common.put("SPOTIFY_ACCOUNTS_URL", emulator.url().toString());
