@@ -7,6 +7,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -23,13 +26,15 @@ import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.value.ReactiveValueCommands;
 
 /**
- * Statistics answers (their JSON) shared by every replica through Redis. A key names the member, the version of
- * their read model, the generation, the zone, the local date and the request, so a stored answer is right for as
- * long as it exists: a new play, a zone change or a replay switch-over moves to new keys, and the old ones expire
- * after the TTL. Redis is an accelerator only: a lookup that fails or takes longer than the timeout is a miss, and
- * after one Redis is left alone for a pause, so an outage costs each request at most one timeout per pause. Each
- * process also keeps the answers it read or computed (bounded by {@code local-size}): the same key always names the
- * same answer, so a repeated read is answered from memory.
+ * Statistics answers (their JSON) shared by every replica through Redis. Each member and request has one slot, which
+ * holds the answer with the identity it was computed for: the version of the member's read model, the generation, the
+ * zone and the local date. An answer is served only under the identity it names, so it is right for as long as it
+ * exists: a new play, a zone change or a replay switch-over moves to a new identity and the slot's next answer
+ * replaces the old one. The slot's name needs nothing from the database, so its lookup is sent before the member's
+ * state is read ({@link #lookUp}) and the two round trips overlap. Redis is an accelerator only: a lookup that fails
+ * or takes longer than the timeout is a miss, and after one Redis is left alone for a pause, so an outage costs each
+ * request at most one timeout per pause. Each process also keeps the answers it read or computed (bounded by
+ * {@code local-size}), under slot and identity, so a repeated read is answered from memory.
  */
 @ApplicationScoped
 public class StatsAnswerCache {
@@ -67,36 +72,61 @@ public class StatsAnswerCache {
         this.failures = metrics.counter("audiospective.stats.cache", "result", "unavailable");
     }
 
-    /** The key of one answer; {@code request} is the path and query as sent (hashed, so keys stay short). */
-    public static String key(String userId, long version, int generation, String zone, String today, String request) {
-        return PREFIX + userId + ":" + version + ":" + generation + ":" + zone + ":" + today + ":" + sha256(request);
+    /** The slot of one request's answers; {@code request} is the path and query as sent (hashed: keys stay short). */
+    public static String slot(String userId, String request) {
+        return PREFIX + userId + ":" + sha256(request);
     }
 
-    /** The stored answer, or empty when there is none, the cache is off or Redis does not answer in time. */
-    public Optional<String> get(String key) {
-        Optional<String> kept = getLocal(key);
-        if (kept.isPresent() || !usable()) {
+    /** What an answer was computed from: the member's read-model version and generation, their zone and local date. */
+    public static String identity(long version, int generation, String zone, String today) {
+        return version + ":" + generation + ":" + zone + ":" + today;
+    }
+
+    /** A slot's Redis read, sent before its answer's identity is known; {@code stored} is null when Redis is not asked. */
+    public record Lookup(String slot, CompletableFuture<String> stored) {}
+
+    /** Sends the slot's Redis read and returns at once: the caller reads the member's state meanwhile. */
+    public Lookup lookUp(String slot) {
+        if (!usable()) {
+            return new Lookup(slot, null);
+        }
+        return new Lookup(
+                slot, values.get(slot).ifNoItem().after(config.timeout()).fail().subscribeAsCompletionStage());
+    }
+
+    /**
+     * The slot's answer for {@code identity}: kept by this process, or stored in Redis under that identity. Empty when
+     * there is none, the cache is off, Redis holds another identity's answer or does not answer in time.
+     */
+    public Optional<String> get(Lookup lookup, String identity) {
+        Optional<String> kept = getLocal(lookup.slot(), identity);
+        if (kept.isPresent() || lookup.stored() == null) {
             return kept;
         }
+        String stored;
         try {
-            String json = values.get(key).await().atMost(config.timeout());
-            (json == null ? misses : hits).increment();
-            if (json != null) {
-                local.put(key, json);
-            }
-            return Optional.ofNullable(json);
-        } catch (RuntimeException e) {
-            pause(e);
+            stored = lookup.stored().join();
+        } catch (CompletionException | CancellationException e) {
+            pause(e.getCause() == null ? e : e.getCause());
             return Optional.empty();
         }
+        String prefix = identity + "\n";
+        if (stored == null || !stored.startsWith(prefix)) {
+            misses.increment();
+            return Optional.empty();
+        }
+        hits.increment();
+        String json = stored.substring(prefix.length());
+        local.put(localKey(lookup.slot(), identity), json);
+        return Optional.of(json);
     }
 
     /** The answer when this process holds it: never waits for Redis, so a non-blocking caller may ask. */
-    public Optional<String> getLocal(String key) {
+    public Optional<String> getLocal(String slot, String identity) {
         if (!config.enabled()) {
             return Optional.empty();
         }
-        String kept = local.getIfPresent(key);
+        String kept = local.getIfPresent(localKey(slot, identity));
         if (kept != null) {
             localHits.increment();
         }
@@ -104,15 +134,15 @@ public class StatsAnswerCache {
     }
 
     /** Stores an answer without waiting for Redis: the caller has its answer already. */
-    public void put(String key, String json) {
+    public void put(String slot, String identity, String json) {
         if (!config.enabled()) {
             return;
         }
-        local.put(key, json);
+        local.put(localKey(slot, identity), json);
         if (!usable()) {
             return;
         }
-        values.setex(key, Math.max(1, config.ttl().toSeconds()), json)
+        values.setex(slot, Math.max(1, config.ttl().toSeconds()), identity + "\n" + json)
                 .subscribe()
                 .with(ok -> {}, this::pause);
     }
@@ -130,6 +160,10 @@ public class StatsAnswerCache {
                     config.pauseAfterFailure(), failure.toString());
         }
         pausedUntil = now.plus(config.pauseAfterFailure());
+    }
+
+    private static String localKey(String slot, String identity) {
+        return slot + "|" + identity;
     }
 
     private static String sha256(String text) {

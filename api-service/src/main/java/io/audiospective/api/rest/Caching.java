@@ -16,6 +16,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.audiospective.api.repository.StatsAnswerCache;
+import io.audiospective.api.repository.StatsAnswerCache.Lookup;
 import io.audiospective.api.service.StatsService.UserView;
 
 /**
@@ -35,22 +36,36 @@ class Caching {
         this.json = json;
     }
 
+    /**
+     * Starts looking up the member's answer to this request in the shared cache: sent before the member's state is
+     * read, so that read and the lookup overlap; {@link #conditional} takes it.
+     */
+    Lookup lookUp(UriInfo uri, String userId) {
+        return cache.lookUp(StatsAnswerCache.slot(userId, request(uri)));
+    }
+
     Response conditional(
-            Request request, UriInfo uri, UserView user, String today, Duration maxAge, Supplier<Object> body) {
+            Request request,
+            UriInfo uri,
+            UserView user,
+            String today,
+            Duration maxAge,
+            Lookup lookup,
+            Supplier<Object> body) {
         EntityTag etag = etag(uri, user, today);
         CacheControl cacheControl = cacheControl(maxAge);
         Response.ResponseBuilder notModified = request.evaluatePreconditions(etag);
         if (notModified != null) {
             return notModified.cacheControl(cacheControl).tag(etag).build();
         }
-        String key = key(uri, user, today);
-        Optional<String> cached = cache.get(key);
+        String identity = identity(user, today);
+        Optional<String> cached = cache.get(lookup, identity);
         String answer;
         if (cached.isPresent()) {
             answer = cached.get();
         } else {
             answer = serialise(body.get());
-            cache.put(key, answer);
+            cache.put(lookup.slot(), identity, answer);
         }
         return ok(answer, cacheControl, etag);
     }
@@ -66,19 +81,19 @@ class Caching {
         if (notModified != null) {
             return Optional.of(notModified.cacheControl(cacheControl).tag(etag).build());
         }
-        return cache.getLocal(key(uri, user, today)).map(answer -> ok(answer, cacheControl, etag));
+        return cache.getLocal(StatsAnswerCache.slot(user.userId(), request(uri)), identity(user, today))
+                .map(answer -> ok(answer, cacheControl, etag));
     }
 
-    private static String key(UriInfo uri, UserView user, String today) {
+    private static String request(UriInfo uri) {
         String path = uri.getRequestUri().getRawPath();
         String query = uri.getRequestUri().getRawQuery();
-        return StatsAnswerCache.key(
-                user.userId(),
-                user.version(),
-                user.tables().generation(),
-                user.zone().getId(),
-                today,
-                query == null ? path : path + "?" + query);
+        return query == null ? path : path + "?" + query;
+    }
+
+    private static String identity(UserView user, String today) {
+        return StatsAnswerCache.identity(
+                user.version(), user.tables().generation(), user.zone().getId(), today);
     }
 
     private static Response ok(String answer, CacheControl cacheControl, EntityTag etag) {

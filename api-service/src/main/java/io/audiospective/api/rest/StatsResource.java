@@ -31,6 +31,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.audiospective.api.StatsWindow;
 import io.audiospective.api.config.ApiConfig;
+import io.audiospective.api.repository.StatsAnswerCache.Lookup;
 import io.audiospective.api.repository.StatsRepository.Kind;
 import io.audiospective.api.repository.StatsRepository.TrackFilter;
 import io.audiospective.api.service.StatsService;
@@ -396,7 +397,7 @@ public class StatsResource {
                 return Uni.createFrom().item(ready.get());
             }
         }
-        return onWorker(() -> computed(userId, period, date, from, to, "", query));
+        return onWorker(() -> computed(userId, period, date, from, to, "", caching.lookUp(uri, userId), query));
     }
 
     /**
@@ -407,11 +408,17 @@ public class StatsResource {
     private Uni<Response> answerWithGenres(
             String period, String date, String from, String to, BiFunction<UserView, StatsWindow, Object> query) {
         String userId = token.getSubject();
-        return onWorker(
-                () -> computed(userId, period, date, from, to, "-g" + Long.toHexString(stats.genresVersion()), query));
+        return onWorker(() -> {
+            Lookup lookup = caching.lookUp(uri, userId);
+            return computed(
+                    userId, period, date, from, to, "-g" + Long.toHexString(stats.genresVersion()), lookup, query);
+        });
     }
 
-    /** {@code variant}: what else than the member's read model and local date the answer depends on. */
+    /**
+     * {@code variant}: what else than the member's read model and local date the answer depends on; {@code lookup}
+     * was sent before the member's state is read here.
+     */
     private Response computed(
             String userId,
             String period,
@@ -419,11 +426,18 @@ public class StatsResource {
             String from,
             String to,
             String variant,
+            Lookup lookup,
             BiFunction<UserView, StatsWindow, Object> query) {
         UserView user = stats.user(userId);
         StatsWindow window = stats.window(user, period, date, from, to);
         return caching.conditional(
-                request, uri, user, stats.today(user) + variant, config.statsMaxAge(), () -> query.apply(user, window));
+                request,
+                uri,
+                user,
+                stats.today(user) + variant,
+                config.statsMaxAge(),
+                lookup,
+                () -> query.apply(user, window));
     }
 
     private Uni<Response> onWorker(Supplier<Response> answer) {
