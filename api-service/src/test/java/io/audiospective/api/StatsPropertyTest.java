@@ -187,6 +187,10 @@ class StatsPropertyTest {
         windows.add(new LocalDate[] {LocalDate.parse("2025-10-01"), LocalDate.parse("2026-02-28")});
         windows.add(new LocalDate[] {LocalDate.parse("2025-03-10"), LocalDate.parse("2025-12-31")});
         windows.add(new LocalDate[] {LocalDate.parse("2020-01-01"), LocalDate.parse("2031-12-31")});
+        // windows over a month long count their distinct items from the days the year rows mark: both edges inside
+        // bursts of plays, within one year and across the turn of a year
+        windows.add(new LocalDate[] {LocalDate.parse("2025-03-29"), LocalDate.parse("2025-10-25")});
+        windows.add(new LocalDate[] {LocalDate.parse("2025-11-02"), LocalDate.parse("2026-01-01")});
         for (LocalDate[] w : windows) {
             String what = label + " window " + w[0] + ".." + w[1];
             Map<String, String> query = new LinkedHashMap<>();

@@ -50,6 +50,19 @@ public class ReadModelWriter {
                 ON CONFLICT (user_id, {bucket}, {key})
                 DO UPDATE SET plays = {table}.plays + EXCLUDED.plays, ms = {table}.ms + EXCLUDED.ms)
             """;
+    /**
+     * {@link #DAY_ROLLUP} for the year tier of tracks, albums and artists, which also marks the local days of the year
+     * each item was played on ({@link #dayOfYearBit}).
+     */
+    private static final String YEAR_ROLLUP = """
+            , {table}_up AS (
+                INSERT INTO {table} (user_id, year, {key}, plays, ms, days)
+                SELECT user_id, date_trunc('year', day)::date, {value}, count(*), sum(ms_played), bit_or({dayBit})
+                FROM located {join} GROUP BY 1, 2, 3
+                ON CONFLICT (user_id, year, {key})
+                DO UPDATE SET plays = {table}.plays + EXCLUDED.plays, ms = {table}.ms + EXCLUDED.ms,
+                    days = {table}.days | EXCLUDED.days)
+            """.replace("{dayBit}", dayOfYearBit("day"));
     /** Adds the plays of CTE {@code located} to the listening days ({@code {table}}): the hour rollup without hours. */
     private static final String LISTENING_DAYS = """
             , {table}_up AS (
@@ -531,20 +544,28 @@ public class ReadModelWriter {
     /**
      * Subtracts the plays of CTE {@code located_old} from a day rollup or a tier of it ({@code bucket} its column,
      * {@code bucketValue} its value from the play's local day): rows they empty are deleted, the others updated
-     * (disjoint rows, so one statement may also add to the same table for other keys).
+     * (disjoint rows, so one statement may also add to the same table for other keys). A year row that marks its days
+     * ({@code dayRollup} the day rollup it sums, null for the others) also loses the days whose day row is emptied.
      */
     private static String moveOutOfDays(
-            String table, String bucket, String bucketValue, String key, String value, String join) {
-        return """
+            String table, String bucket, String bucketValue, String key, String value, String join, String dayRollup) {
+        String emptiedDays = dayRollup == null ? "" : emptiedDays(table, dayRollup, key);
+        String daysLeft = dayRollup == null ? "" : ", days = r.days & ~coalesce(e.days, " + NO_DAYS + ")";
+        String emptiedJoin = dayRollup == null
+                ? ""
+                : " LEFT JOIN " + table + "_emptied_days e"
+                        + " ON e.user_id = g.user_id AND e.bucket = g.bucket AND e.item = g.item";
+        return emptiedDays + """
                 , %1$s_gone AS (SELECT user_id, %5$s AS bucket, %3$s AS item, count(*) AS plays, sum(ms_played) AS ms
                                 FROM located_old %4$s GROUP BY 1, 2, 3)
-                , %1$s_kept AS (UPDATE %1$s r SET plays = r.plays - g.plays, ms = r.ms - g.ms FROM %1$s_gone g
+                , %1$s_kept AS (UPDATE %1$s r SET plays = r.plays - g.plays, ms = r.ms - g.ms%7$s
+                                FROM %1$s_gone g%8$s
                                 WHERE r.user_id = g.user_id AND r.%6$s = g.bucket AND r.%2$s = g.item
                                   AND r.plays > g.plays)
                 , %1$s_emptied AS (DELETE FROM %1$s r USING %1$s_gone g
                                    WHERE r.user_id = g.user_id AND r.%6$s = g.bucket AND r.%2$s = g.item
                                      AND r.plays <= g.plays)
-                """.formatted(table, key, value, join, bucketValue, bucket);
+                """.formatted(table, key, value, join, bucketValue, bucket, daysLeft, emptiedJoin);
     }
 
     /**
@@ -558,7 +579,7 @@ public class ReadModelWriter {
                 .replace("{bucket}", "day"));
         for (String tier : ReadModelTables.TIERS) {
             sql.append(rollup(
-                            DAY_ROLLUP,
+                            marksDays(kind, tier) ? YEAR_ROLLUP : DAY_ROLLUP,
                             t.name(kind + "_" + tier + "s"),
                             tierKey(kind, key),
                             tierValue(kind, value),
@@ -574,7 +595,8 @@ public class ReadModelWriter {
 
     /** {@link #dayRollups} in reverse: the plays of CTE {@code located_old} leave the days and their tiers. */
     private static String moveOutOfDayRollups(ReadModelTables t, String kind, String key, String value, String join) {
-        StringBuilder sql = new StringBuilder(moveOutOfDays(t.name(kind + "_days"), "day", "day", key, value, join));
+        String days = t.name(kind + "_days");
+        StringBuilder sql = new StringBuilder(moveOutOfDays(days, "day", "day", key, value, join, null));
         for (String tier : ReadModelTables.TIERS) {
             sql.append(moveOutOfDays(
                     t.name(kind + "_" + tier + "s"),
@@ -582,7 +604,8 @@ public class ReadModelWriter {
                     tierBucket(tier),
                     tierKey(kind, key),
                     tierValue(kind, value),
-                    join));
+                    join,
+                    marksDays(kind, tier) ? days : null));
         }
         if (kind.equals("hour")) {
             sql.append(LISTENING_DAYS_OUT.replace("{table}", t.listeningDays()));
@@ -596,6 +619,32 @@ public class ReadModelWriter {
 
     private static String tierValue(String kind, String value) {
         return kind.equals("hour") ? WEEKHOUR : value;
+    }
+
+    /** Whether a tier's rows mark the days their item was played on: the year rows of tracks, albums and artists. */
+    private static boolean marksDays(String kind, String tier) {
+        return tier.equals("year") && !kind.equals("hour");
+    }
+
+    /** A year row's days on which nothing was played. */
+    static final String NO_DAYS = "CAST(B'0' AS bit(366))";
+
+    /** The bit of a year row's {@code days} for the local day {@code day}: bit n (from the left) is day n + 1. */
+    static String dayOfYearBit(String day) {
+        return "(CAST(B'1' AS bit(366)) >> (" + day + " - date_trunc('year', " + day + ")::date))";
+    }
+
+    /**
+     * Per year and item, the days whose day row the plays of CTE {@code located_old} empty (read before the statement
+     * changes them, as every part of a statement reads): their bits leave the year row ({@link #moveOutOfDays}).
+     */
+    private static String emptiedDays(String years, String days, String key) {
+        return """
+                , %1$s_emptied_days AS (
+                    SELECT g.user_id, date_trunc('year', g.bucket)::date AS bucket, g.item, bit_or(%4$s) AS days
+                    FROM %2$s_gone g JOIN %2$s d ON d.user_id = g.user_id AND d.day = g.bucket AND d.%3$s = g.item
+                    WHERE d.plays <= g.plays GROUP BY 1, 2, 3)
+                """.formatted(years, days, key, dayOfYearBit("g.bucket"));
     }
 
     /** The first day of the tier's bucket holding the local day {@code day}. */
@@ -1033,12 +1082,14 @@ public class ReadModelWriter {
         // the tiers are sums of the day rows just written, far fewer rows than plays
         String dayRows = where.replace("p.user_id", "user_id");
         for (String tier : ReadModelTables.TIERS) {
+            boolean marksDays = marksDays(kind, tier);
             insert(
                     t,
                     "INSERT INTO " + t.name(kind + "_" + tier + "s") + " (user_id, " + tier + ", " + tierKey(kind, key)
-                            + ", plays, ms) SELECT user_id, " + tierBucket(tier) + ", " + tierValue(kind, key)
-                            + ", sum(plays), sum(ms) FROM " + t.name(kind + "_days") + " " + dayRows
-                            + " GROUP BY 1, 2, 3",
+                            + ", plays, ms" + (marksDays ? ", days" : "") + ") SELECT user_id, " + tierBucket(tier)
+                            + ", " + tierValue(kind, key) + ", sum(plays), sum(ms)"
+                            + (marksDays ? ", bit_or(" + dayOfYearBit("day") + ")" : "") + " FROM "
+                            + t.name(kind + "_days") + " " + dayRows + " GROUP BY 1, 2, 3",
                     user);
         }
         if (kind.equals("hour")) {

@@ -311,7 +311,17 @@ public class StatsRepository {
                 .orElseThrow();
     }
 
-    /** Distinct items played in the window, from whole years + whole months + edge days of the item's rollups. */
+    /**
+     * A window longer than this counts its distinct items from the days their year rows mark ({@link YearDays}): one
+     * row per item and year touched. A shorter one reads its edge days' rows, fewer than the items of a year.
+     */
+    static final int DISTINCT_FROM_YEAR_DAYS_AFTER = 31;
+
+    /**
+     * Distinct items played in the window: all time from the totals, a calendar year, month or day from its tier's
+     * rows, a window of up to {@link #DISTINCT_FROM_YEAR_DAYS_AFTER} days from the rows of its tiers made distinct,
+     * and a longer one from the days the year rows mark.
+     */
     public long distinct(ReadModelTables t, String user, Kind kind, StatsWindow window) {
         if (window.allTime()) {
             return db.queryOne(
@@ -321,6 +331,12 @@ public class StatsRepository {
                     .orElseThrow();
         }
         Tiered rows = kind.tiered(t, user, window);
+        if (!rows.onePerItem()
+                && window.from().plusDays(DISTINCT_FROM_YEAR_DAYS_AFTER).isBefore(window.toExclusive())) {
+            YearDays years = YearDays.of(t.name(kind.singular + "_years"), kind.column, user, window);
+            return db.queryOne(years.countSql(), rs -> rs.getLong(1), years.params())
+                    .orElseThrow();
+        }
         // grouped rather than count(DISTINCT): PostgreSQL hashes a GROUP BY, while count(DISTINCT) always sorts
         String items = rows.onePerItem() ? rows.sql() : "SELECT id FROM (" + rows.sql() + ") u GROUP BY id";
         return db.queryOne("SELECT count(*) FROM (" + items + ") g", rs -> rs.getLong(1), rows.params())
@@ -538,6 +554,61 @@ public class StatsRepository {
             Object[] all = Arrays.copyOf(params, params.length + more.length);
             System.arraycopy(more, 0, all, params.length, more.length);
             return all;
+        }
+    }
+
+    /**
+     * The items of a window as the year rows whose marked days ({@code days}, bit n for day n + 1 of the year) meet
+     * the window's days in that year: one row per item and year the window touches, whatever its length. Every year
+     * but the first and the last lies wholly inside the window, so only those two are tested against a mask.
+     */
+    record YearDays(String sql, Object[] params, boolean oneYear) {
+
+        static YearDays of(String table, String column, String user, StatsWindow window) {
+            LocalDate firstYear = window.from().withDayOfYear(1);
+            LocalDate lastYear = window.to().withDayOfYear(1);
+            String firstMask = mask(firstYear, window);
+            if (firstYear.equals(lastYear)) {
+                return new YearDays(
+                        "SELECT " + column + " FROM " + table + " WHERE user_id = ? AND year = ?"
+                                + " AND days & CAST(? AS bit(366)) <> " + ReadModelWriter.NO_DAYS,
+                        new Object[] {user, firstYear, firstMask},
+                        true);
+            }
+            return new YearDays(
+                    "SELECT " + column + " FROM " + table + " WHERE user_id = ? AND year >= ? AND year <= ?"
+                            + " AND (year > ? AND year < ?"
+                            + " OR year = ? AND days & CAST(? AS bit(366)) <> " + ReadModelWriter.NO_DAYS
+                            + " OR year = ? AND days & CAST(? AS bit(366)) <> " + ReadModelWriter.NO_DAYS + ")",
+                    new Object[] {
+                        user,
+                        firstYear,
+                        lastYear,
+                        firstYear,
+                        lastYear,
+                        firstYear,
+                        firstMask,
+                        lastYear,
+                        mask(lastYear, window)
+                    },
+                    false);
+        }
+
+        /** How many distinct items: the rows of one year are one per item already. */
+        String countSql() {
+            return oneYear ? "SELECT count(*) FROM (" + sql + ") d" : "SELECT count(*) FROM (" + sql + " GROUP BY 1) d";
+        }
+
+        /** The window's days in {@code year} as a {@code bit(366)} literal, bit n for day n + 1 of the year. */
+        static String mask(LocalDate year, StatsWindow window) {
+            char[] bits = new char[366];
+            Arrays.fill(bits, '0');
+            LocalDate from = window.from().isAfter(year) ? window.from() : year;
+            LocalDate end = window.toExclusive().isBefore(year.plusYears(1)) ? window.toExclusive() : year.plusYears(1);
+            for (LocalDate day = from; day.isBefore(end); day = day.plusDays(1)) {
+                bits[day.getDayOfYear() - 1] = '1';
+            }
+            return new String(bits);
         }
     }
 
