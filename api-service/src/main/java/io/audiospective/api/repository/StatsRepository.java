@@ -300,16 +300,37 @@ public class StatsRepository {
                 id);
     }
 
-    /** plays and ms in the window. */
-    public long[] totals(ReadModelTables t, String user, StatsWindow window) {
+    /** A window's plays and ms, and how many distinct tracks, artists and albums it holds. */
+    public record Figures(long plays, long ms, long tracks, long artists, long albums) {}
+
+    /**
+     * {@link Figures} in one statement: each part reads at most a few thousand index entries (the distinct counts of
+     * a long window come from the days the year rows mark), so one round trip costs less than spreading them over
+     * connections.
+     */
+    public Figures figures(ReadModelTables t, String user, StatsWindow window) {
         Tiered hours = hours(t, user, window);
+        List<Query> distinct = List.of(
+                distinct(t, user, Kind.TRACKS, window),
+                distinct(t, user, Kind.ARTISTS, window),
+                distinct(t, user, Kind.ALBUMS, window));
+        List<Object> params = new ArrayList<>();
+        StringBuilder counts = new StringBuilder();
+        for (Query count : distinct) {
+            counts.append(", (").append(count.sql()).append(")");
+            params.addAll(Arrays.asList(count.params()));
+        }
+        params.addAll(Arrays.asList(hours.params()));
         return db.queryOne(
-                        "SELECT coalesce(" + exactSum("plays") + ", 0), coalesce(" + exactSum("ms") + ", 0) FROM ("
-                                + hours.sql() + ") u",
-                        rs -> new long[] {rs.getLong(1), rs.getLong(2)},
-                        hours.params())
+                        "SELECT coalesce(" + exactSum("plays") + ", 0), coalesce(" + exactSum("ms") + ", 0)" + counts
+                                + " FROM (" + hours.sql() + ") u",
+                        rs -> new Figures(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)),
+                        params.toArray())
                 .orElseThrow();
     }
+
+    /** A statement and its parameters. */
+    private record Query(String sql, Object[] params) {}
 
     /**
      * A window longer than this counts its distinct items from the days their year rows mark ({@link YearDays}): one
@@ -318,29 +339,24 @@ public class StatsRepository {
     static final int DISTINCT_FROM_YEAR_DAYS_AFTER = 31;
 
     /**
-     * Distinct items played in the window: all time from the totals, a calendar year, month or day from its tier's
-     * rows, a window of up to {@link #DISTINCT_FROM_YEAR_DAYS_AFTER} days from the rows of its tiers made distinct,
-     * and a longer one from the days the year rows mark.
+     * How many distinct items were played in the window: all time from the totals, a calendar year, month or day from
+     * its tier's rows, a window of up to {@link #DISTINCT_FROM_YEAR_DAYS_AFTER} days from the rows of its tiers made
+     * distinct (grouped rather than {@code count(DISTINCT)}: PostgreSQL hashes a GROUP BY, while
+     * {@code count(DISTINCT)} always sorts), and a longer one from the days the year rows mark.
      */
-    public long distinct(ReadModelTables t, String user, Kind kind, StatsWindow window) {
+    private static Query distinct(ReadModelTables t, String user, Kind kind, StatsWindow window) {
         if (window.allTime()) {
-            return db.queryOne(
-                            "SELECT count(*) FROM " + t.name(kind.totals) + " WHERE user_id = ?",
-                            rs -> rs.getLong(1),
-                            user)
-                    .orElseThrow();
+            return new Query("SELECT count(*) FROM " + t.name(kind.totals) + " WHERE user_id = ?", new Object[] {user});
         }
         Tiered rows = kind.tiered(t, user, window);
-        if (!rows.onePerItem()
-                && window.from().plusDays(DISTINCT_FROM_YEAR_DAYS_AFTER).isBefore(window.toExclusive())) {
-            YearDays years = YearDays.of(t.name(kind.singular + "_years"), kind.column, user, window);
-            return db.queryOne(years.countSql(), rs -> rs.getLong(1), years.params())
-                    .orElseThrow();
+        if (rows.onePerItem()) {
+            return new Query("SELECT count(*) FROM (" + rows.sql() + ") g", rows.params());
         }
-        // grouped rather than count(DISTINCT): PostgreSQL hashes a GROUP BY, while count(DISTINCT) always sorts
-        String items = rows.onePerItem() ? rows.sql() : "SELECT id FROM (" + rows.sql() + ") u GROUP BY id";
-        return db.queryOne("SELECT count(*) FROM (" + items + ") g", rs -> rs.getLong(1), rows.params())
-                .orElseThrow();
+        if (window.from().plusDays(DISTINCT_FROM_YEAR_DAYS_AFTER).isBefore(window.toExclusive())) {
+            YearDays years = YearDays.of(t.name(kind.singular + "_years"), kind.column, user, window);
+            return new Query(years.countSql(), years.params());
+        }
+        return new Query("SELECT count(*) FROM (SELECT id FROM (" + rows.sql() + ") u GROUP BY id) g", rows.params());
     }
 
     /** Artists whose first play ever falls in the window, earliest first. */

@@ -9,14 +9,8 @@ import java.time.temporal.TemporalAdjusters;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-
-import org.eclipse.microprofile.context.ManagedExecutor;
-import org.eclipse.microprofile.context.ThreadContext;
 
 import io.audiospective.api.ReadModelTables;
 import io.audiospective.api.StatsWindow;
@@ -36,6 +30,7 @@ import io.audiospective.api.config.ApiConfig;
 import io.audiospective.api.repository.CatalogueRepository;
 import io.audiospective.api.repository.MemberStates;
 import io.audiospective.api.repository.StatsRepository;
+import io.audiospective.api.repository.StatsRepository.Figures;
 import io.audiospective.api.repository.StatsRepository.Kind;
 import io.audiospective.support.rest.ProblemException;
 
@@ -60,15 +55,6 @@ public class StatsService {
     private final CatalogueRepository catalogue;
     private final ApiConfig config;
     private final java.time.Clock clock;
-    /**
-     * Carries no context: a query on it takes its own connection, never a caller's transaction. Bounded, so a storm
-     * of summaries queues here and leaves the rest of the connection pool to other requests.
-     */
-    private final ManagedExecutor summaryQueries = ManagedExecutor.builder()
-            .maxAsync(8)
-            .propagated(ThreadContext.NONE)
-            .cleared(ThreadContext.ALL_REMAINING)
-            .build();
 
     StatsService(
             StatsRepository stats,
@@ -155,46 +141,20 @@ public class StatsService {
                 stats.top(user.tables(), user.userId(), kind, window, limit));
     }
 
-    /**
-     * The window's totals and distinct counts. The distinct tracks and albums are counted on other connections
-     * meanwhile: they are the largest reads (a custom window's edge days and months: one row per item and day or
-     * month), the tracks about as long as everything else together, and a summary is read on every dashboard visit.
-     */
+    /** The window's totals, distinct counts and the artists first played in it. */
     public Summary summary(UserView user, StatsWindow window) {
-        ReadModelTables t = user.tables();
-        CompletableFuture<Long> tracks = CompletableFuture.supplyAsync(
-                () -> stats.distinct(t, user.userId(), Kind.TRACKS, window), summaryQueries);
-        CompletableFuture<Long> albums = CompletableFuture.supplyAsync(
-                () -> stats.distinct(t, user.userId(), Kind.ALBUMS, window), summaryQueries);
-        long[] totals = stats.totals(t, user.userId(), window);
-        List<Artist> discovered = stats.discoveredArtists(t, user.userId(), window);
-        long artists = stats.distinct(t, user.userId(), Kind.ARTISTS, window);
+        Figures figures = stats.figures(user.tables(), user.userId(), window);
+        List<Artist> discovered = stats.discoveredArtists(user.tables(), user.userId(), window);
         return new Summary(
                 Views.Window.of(window),
-                totals[0],
-                totals[1],
-                Views.minutes(totals[1]),
-                joined(tracks),
-                artists,
-                joined(albums),
+                figures.plays(),
+                figures.ms(),
+                Views.minutes(figures.ms()),
+                figures.tracks(),
+                figures.artists(),
+                figures.albums(),
                 discovered.size(),
                 discovered.subList(0, Math.min(discovered.size(), 50)));
-    }
-
-    private static <T> T joined(CompletableFuture<T> future) {
-        try {
-            return future.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException cause) {
-                throw cause;
-            }
-            throw e;
-        }
-    }
-
-    @PreDestroy
-    void stopSummaryQueries() {
-        summaryQueries.shutdown();
     }
 
     public Views.Clock clock(UserView user, StatsWindow window) {
