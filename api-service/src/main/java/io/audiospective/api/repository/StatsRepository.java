@@ -300,16 +300,22 @@ public class StatsRepository {
                 id);
     }
 
-    /** A window's plays and ms, and how many distinct tracks, artists and albums it holds. */
-    public record Figures(long plays, long ms, long tracks, long artists, long albums) {}
+    /**
+     * A window's plays and ms, how many distinct tracks, artists and albums it holds, and the artists first played in
+     * it (earliest first).
+     */
+    public record Figures(long plays, long ms, long tracks, long artists, long albums, List<Artist> discovered) {}
+
+    /** Windows up to this long sum their plays and ms from the listening days (a row per day) rather than the tiers. */
+    static final int TOTALS_FROM_LISTENING_DAYS_UP_TO = 366;
 
     /**
-     * {@link Figures} in one statement: each part reads at most a few thousand index entries (the distinct counts of
-     * a long window come from the days the year rows mark), so one round trip costs less than spreading them over
-     * connections.
+     * {@link Figures} in one statement, one round trip: each part reads at most a few thousand index entries (the
+     * distinct counts of a long window come from the days the year rows mark), so one statement costs less than
+     * spreading the parts over connections.
      */
     public Figures figures(ReadModelTables t, String user, StatsWindow window) {
-        Tiered hours = hours(t, user, window);
+        Query totals = totals(t, user, window);
         List<Query> distinct = List.of(
                 distinct(t, user, Kind.TRACKS, window),
                 distinct(t, user, Kind.ARTISTS, window),
@@ -320,13 +326,51 @@ public class StatsRepository {
             counts.append(", (").append(count.sql()).append(")");
             params.addAll(Arrays.asList(count.params()));
         }
-        params.addAll(Arrays.asList(hours.params()));
+        params.addAll(Arrays.asList(totals.params()));
+        params.add(user);
+        if (!window.allTime()) {
+            params.add(window.start());
+            params.add(window.end());
+        }
+        String order = " ORDER BY a.first_at, a.artist_id";
+        String sql = "SELECT f.*, d.ids, d.names FROM (SELECT coalesce(" + exactSum("plays") + ", 0), coalesce("
+                + exactSum("ms") + ", 0)" + counts + " FROM (" + totals.sql() + ") u) f,"
+                + " (SELECT array_agg(a.artist_id" + order + ") AS ids, array_agg(c.name" + order + ") AS names FROM "
+                + t.artistTotals() + " a LEFT JOIN catalogue_artists c ON c.artist_id = a.artist_id"
+                + " WHERE a.user_id = ?" + (window.allTime() ? "" : " AND a.first_at >= ? AND a.first_at < ?")
+                + ") d";
         return db.queryOne(
-                        "SELECT coalesce(" + exactSum("plays") + ", 0), coalesce(" + exactSum("ms") + ", 0)" + counts
-                                + " FROM (" + hours.sql() + ") u",
-                        rs -> new Figures(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)),
+                        sql,
+                        rs -> new Figures(
+                                rs.getLong(1),
+                                rs.getLong(2),
+                                rs.getLong(3),
+                                rs.getLong(4),
+                                rs.getLong(5),
+                                artists(nullable(rs.getArray("ids")), nullable(rs.getArray("names")))),
                         params.toArray())
                 .orElseThrow();
+    }
+
+    /** The elements of a text array that may hold nulls (an artist without a name yet); empty for SQL NULL. */
+    private static List<String> nullable(java.sql.Array array) throws java.sql.SQLException {
+        return array == null ? List.of() : Arrays.asList((String[]) array.getArray());
+    }
+
+    /**
+     * Rows {@code (plays, ms)} adding up to the window's: its listening days (a row per day) for up to
+     * {@link #TOTALS_FROM_LISTENING_DAYS_UP_TO} days, its hour tiers (168 rows per whole year or month, 24 per edge
+     * day) for longer windows and all time.
+     */
+    private static Query totals(ReadModelTables t, String user, StatsWindow window) {
+        if (!window.allTime()
+                && !window.from().plusDays(TOTALS_FROM_LISTENING_DAYS_UP_TO).isBefore(window.toExclusive())) {
+            return new Query(
+                    "SELECT plays, ms FROM " + t.listeningDays() + " WHERE user_id = ? AND day >= ? AND day < ?",
+                    new Object[] {user, window.from(), window.toExclusive()});
+        }
+        Tiered hours = hours(t, user, window);
+        return new Query(hours.sql(), hours.params());
     }
 
     /** A statement and its parameters. */
@@ -357,18 +401,6 @@ public class StatsRepository {
             return new Query(years.countSql(), years.params());
         }
         return new Query("SELECT count(*) FROM (SELECT id FROM (" + rows.sql() + ") u GROUP BY id) g", rows.params());
-    }
-
-    /** Artists whose first play ever falls in the window, earliest first. */
-    public List<Artist> discoveredArtists(ReadModelTables t, String user, StatsWindow window) {
-        String filter = window.allTime() ? "" : " AND a.first_at >= ? AND a.first_at < ?";
-        Object[] params = window.allTime() ? new Object[] {user} : new Object[] {user, window.start(), window.end()};
-        return db.query(
-                "SELECT a.artist_id, c.name FROM " + t.artistTotals()
-                        + " a LEFT JOIN catalogue_artists c ON c.artist_id = a.artist_id WHERE a.user_id = ?" + filter
-                        + " ORDER BY a.first_at, a.artist_id",
-                rs -> new Artist(rs.getString(1), rs.getString(2)),
-                params);
     }
 
     public List<ClockCell> clock(ReadModelTables t, String user, StatsWindow window) {

@@ -144,7 +144,7 @@ public class StatsService {
     /** The window's totals, distinct counts and the artists first played in it. */
     public Summary summary(UserView user, StatsWindow window) {
         Figures figures = stats.figures(user.tables(), user.userId(), window);
-        List<Artist> discovered = stats.discoveredArtists(user.tables(), user.userId(), window);
+        List<Artist> discovered = figures.discovered();
         return new Summary(
                 Views.Window.of(window),
                 figures.plays(),
