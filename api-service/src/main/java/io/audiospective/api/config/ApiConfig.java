@@ -97,6 +97,24 @@ public interface ApiConfig {
     /** Limits of imports of Spotify history files ({@code audiospective.api.imports.*}). */
     Imports imports();
 
+    /** API tokens this process verified already ({@code audiospective.api.verified-tokens.*}). */
+    VerifiedTokens verifiedTokens();
+
+    /**
+     * A token whose signature and claims this process verified is admitted again, byte for byte the same, without
+     * verifying it again until it expires or for this long at most; revocations are checked on every request.
+     */
+    interface VerifiedTokens {
+
+        /** At most this long: bounds how long a token signed with a key the issuer has since withdrawn stays admitted. */
+        @WithDefault("5m")
+        Duration ttl();
+
+        /** Tokens kept (about 2 KB each with their identity). */
+        @WithDefault("10000")
+        long maxSize();
+    }
+
     /** How often a member may change their time zone ({@code audiospective.api.time-zone-changes.*}). */
     TimeZoneChanges timeZoneChanges();
 
@@ -114,8 +132,9 @@ public interface ApiConfig {
     }
 
     /**
-     * Statistics answers kept in Redis under the member's read-model version, so every replica answers a repeated
-     * read with one lookup; a new play gives the member a new version and so new keys (nothing is invalidated).
+     * Statistics answers kept in Redis with the member's read-model version they were computed for, so every replica
+     * answers a repeated read with one lookup; a new play gives the member a new version, and an answer of an older
+     * one is never served (nothing is invalidated).
      */
     interface StatsCache {
 
@@ -136,8 +155,8 @@ public interface ApiConfig {
         Duration pauseAfterFailure();
 
         /**
-         * Memory for answers kept in this process too: a key names the member's version, so a kept answer is never
-         * stale, and a repeated read costs no Redis round trip.
+         * Memory for answers kept in this process too, under the member's version, so a kept answer is never stale,
+         * and a repeated read costs no Redis round trip.
          */
         @WithDefault("64M")
         MemorySize localSize();
