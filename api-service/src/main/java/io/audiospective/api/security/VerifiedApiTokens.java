@@ -67,7 +67,7 @@ public class VerifiedApiTokens implements IdentityProvider<TokenAuthenticationRe
             return Uni.createFrom().nullItem();
         }
         reused.increment();
-        // the kept identity names the request that verified it: this one's routing context replaces it
+        // kept without a routing context: this request's goes in
         return Uni.createFrom()
                 .item(QuarkusSecurityIdentity.builder(kept.identity())
                         .addAttribute(
@@ -84,7 +84,8 @@ public class VerifiedApiTokens implements IdentityProvider<TokenAuthenticationRe
         TokenCredential credential = identity.getCredential(TokenCredential.class);
         if (credential == null
                 || credential.getToken() == null
-                || !credential.getToken().equals(jwt.getRawToken())) {
+                || !credential.getToken().equals(jwt.getRawToken())
+                || verified.getIfPresent(credential.getToken()) != null) {
             return;
         }
         // kept without the verifying request's routing context, which would otherwise stay in memory with it
