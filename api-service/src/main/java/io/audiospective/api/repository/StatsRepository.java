@@ -347,14 +347,9 @@ public class StatsRepository {
                                 rs.getLong(3),
                                 rs.getLong(4),
                                 rs.getLong(5),
-                                artists(nullable(rs.getArray("ids")), nullable(rs.getArray("names")))),
+                                artists(Db.strings(rs, "ids"), Db.strings(rs, "names"))),
                         params.toArray())
                 .orElseThrow();
-    }
-
-    /** The elements of a text array that may hold nulls (an artist without a name yet); empty for SQL NULL. */
-    private static List<String> nullable(java.sql.Array array) throws java.sql.SQLException {
-        return array == null ? List.of() : Arrays.asList((String[]) array.getArray());
     }
 
     /**

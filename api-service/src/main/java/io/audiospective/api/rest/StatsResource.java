@@ -397,7 +397,7 @@ public class StatsResource {
                 return Uni.createFrom().item(ready.get());
             }
         }
-        return onWorker(() -> computed(userId, period, date, from, to, "", caching.lookUp(uri, userId), query));
+        return onWorker(() -> computed(userId, period, date, from, to, () -> "", query));
     }
 
     /**
@@ -408,16 +408,13 @@ public class StatsResource {
     private Uni<Response> answerWithGenres(
             String period, String date, String from, String to, BiFunction<UserView, StatsWindow, Object> query) {
         String userId = token.getSubject();
-        return onWorker(() -> {
-            Lookup lookup = caching.lookUp(uri, userId);
-            return computed(
-                    userId, period, date, from, to, "-g" + Long.toHexString(stats.genresVersion()), lookup, query);
-        });
+        return onWorker(() ->
+                computed(userId, period, date, from, to, () -> "-g" + Long.toHexString(stats.genresVersion()), query));
     }
 
     /**
-     * {@code variant}: what else than the member's read model and local date the answer depends on; {@code lookup}
-     * was sent before the member's state is read here.
+     * {@code variant}: what else than the member's read model and local date the answer depends on. The shared
+     * cache's lookup is sent first, so it overlaps the reads of the variant and the member's state.
      */
     private Response computed(
             String userId,
@@ -425,16 +422,17 @@ public class StatsResource {
             String date,
             String from,
             String to,
-            String variant,
-            Lookup lookup,
+            Supplier<String> variant,
             BiFunction<UserView, StatsWindow, Object> query) {
+        Lookup lookup = caching.lookUp(uri, userId);
+        String varying = variant.get();
         UserView user = stats.user(userId);
         StatsWindow window = stats.window(user, period, date, from, to);
         return caching.conditional(
                 request,
                 uri,
                 user,
-                stats.today(user) + variant,
+                stats.today(user) + varying,
                 config.statsMaxAge(),
                 lookup,
                 () -> query.apply(user, window));

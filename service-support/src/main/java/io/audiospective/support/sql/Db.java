@@ -10,7 +10,9 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 
@@ -98,12 +100,13 @@ public class Db {
         return rs.getObject(column, LocalDate.class);
     }
 
+    /** A text array's elements (empty for SQL NULL); an element may be null, as a column of a left join gives it. */
     public static List<String> strings(ResultSet rs, String column) throws SQLException {
         Array array = rs.getArray(column);
         if (array == null) {
             return List.of();
         }
-        return List.of((String[]) array.getArray());
+        return Collections.unmodifiableList(Arrays.asList((String[]) array.getArray()));
     }
 
     /** A failed statement, with the SQL state, never shown to API clients. */
